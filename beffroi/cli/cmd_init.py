@@ -1,0 +1,38 @@
+"""``beffroi init``: write a starting configuration and create the database."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from beffroi.cli.errors import UsageError
+from beffroi.cli.wiring import open_database
+from beffroi.config import example_config_path, load_settings
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "init",
+        help="write beffroi.toml from the example and create the database",
+        description="Copy the documented example configuration to PATH (default beffroi.toml) "
+        "unless it exists, then create and migrate the database it names. Edit the file "
+        "to enter the city's accounts; secrets go in environment variables it names.",
+    )
+    p.add_argument("path", nargs="?", default="beffroi.toml", help="configuration file to write")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    target = Path(args.config or args.path)
+    if target.exists():
+        print(f"{target} exists already; keeping it")
+    else:
+        if not target.parent.exists():
+            raise UsageError(f"folder does not exist: {target.parent}")
+        shutil.copyfile(example_config_path(), target)
+        print(f"wrote {target} (edit it: accounts, services, e-mail)")
+    settings = load_settings(target)
+    conn = open_database(settings)
+    conn.close()
+    print(f"database ready: {settings.database_path}")
+    return 0

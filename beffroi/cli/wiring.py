@@ -1,0 +1,45 @@
+"""Build the parts of Beffroi from a configuration: settings, database, collectors, hooks.
+
+This is the only place that knows how the rooms fit together; the commands, the scheduler
+service and the dashboard all get their parts from here.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from beffroi.cli.errors import UsageError
+from beffroi.collectors import Collector, build_collector
+from beffroi.config import NETWORKS, Settings, load_settings
+from beffroi.scheduler import IngestHooks
+from beffroi.store import connect, sync_accounts
+
+
+def settings_from(config: str | None) -> Settings:
+    return load_settings(config)
+
+
+def open_database(settings: Settings, path: str | Path | None = None) -> sqlite3.Connection:
+    """Open (creating and migrating if needed) the configured database, accounts synced."""
+    conn = connect(path or settings.database_path)
+    sync_accounts(conn, settings)
+    return conn
+
+
+def ingest_hooks(settings: Settings) -> IngestHooks:
+    """The inbox's triage and queue hooks, run inside each page's transaction."""
+    try:
+        from beffroi.inbox import ingest_hooks as inbox_hooks
+    except ImportError:
+        return IngestHooks()
+    return inbox_hooks(settings)
+
+
+def collectors_for(settings: Settings, network: str | None = None) -> list[Collector]:
+    if network is not None and network not in NETWORKS:
+        raise UsageError(f"unknown network '{network}'; choose one of: {', '.join(NETWORKS)}")
+    accounts = settings.enabled_accounts(network)
+    if network is not None and not accounts:
+        raise UsageError(f"no enabled account for network '{network}' in the configuration")
+    return [build_collector(settings, account) for account in accounts]

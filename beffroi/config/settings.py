@@ -1,0 +1,287 @@
+"""The settings model.
+
+Every section forbids unknown keys, so a typo in ``beffroi.toml`` stops the program at
+start with the key's name instead of being silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from datetime import time as Time
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+NETWORKS = ("x", "facebook", "instagram", "instagram_public", "sandbox")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class City(Section):
+    name: str
+    timezone: str = "Europe/Paris"
+    country: str = "FR"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class Database(Section):
+    path: Path = Path("beffroi.db")
+
+
+class Account(Section):
+    """One of the city's own accounts on a network."""
+
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    network: Literal["x", "facebook", "instagram", "instagram_public", "sandbox"]
+    handle: str
+    external_id: str | None = None
+    enabled: bool = True
+    streams: list[str] | None = None
+    interval_minutes: int = Field(default=5, ge=1)
+    # Names of environment variables holding secrets; never the secrets themselves.
+    token_env: str | None = None
+    secret_envs: dict[str, str] = Field(default_factory=dict)
+    hashtags: list[str] = Field(default_factory=list)
+    # For the simulated city: which simulated network this account stands for.
+    simulates: Literal["x", "facebook", "instagram"] | None = None
+
+    def token(self) -> str | None:
+        """The account's token from the environment, or None when unset."""
+        return os.environ.get(self.token_env) if self.token_env else None
+
+    def secret(self, name: str) -> str | None:
+        env = self.secret_envs.get(name)
+        return os.environ.get(env) if env else None
+
+    @property
+    def shown_network(self) -> str:
+        """The network a person sees: sandbox accounts show the network they simulate."""
+        return self.simulates or self.network
+
+
+class BusinessHours(Section):
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = [
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+    ]
+    start: Time = Time(8, 30)
+    end: Time = Time(17, 30)
+    public_holidays: bool = True
+    closures: list[date] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> BusinessHours:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class SLA(Section):
+    """Targets in business minutes, per priority."""
+
+    urgent_minutes: int = Field(default=60, ge=1)
+    high_minutes: int = Field(default=120, ge=1)
+    normal_minutes: int = Field(default=240, ge=1)
+    low_minutes: int = Field(default=960, ge=1)
+
+    def minutes_for(self, priority: str) -> int:
+        return int(getattr(self, f"{priority}_minutes"))
+
+
+class Theme(Section):
+    name: str
+    keywords: list[str]
+    service: str | None = None
+
+
+class Triage(Section):
+    urgent_keywords: list[str] = Field(default_factory=list)
+    complaint_keywords: list[str] = Field(default_factory=list)
+    spam_keywords: list[str] = Field(default_factory=list)
+
+
+class Service(Section):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    email: str
+
+
+class Recurrence(Section):
+    """When a rendez-vous occurs: weekly, monthly on the n-th weekday, or a cron line."""
+
+    kind: Literal["weekly", "monthly", "cron"]
+    days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=list
+    )
+    time: Time | None = None
+    nth: int | None = Field(default=None, ge=-1, le=5)
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] | None = None
+    cron: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> Recurrence:
+        if self.kind == "weekly" and (not self.days or self.time is None):
+            raise ValueError("a weekly recurrence needs days and time")
+        if self.kind == "monthly" and (
+            self.nth in (None, 0) or not self.weekday or self.time is None
+        ):
+            raise ValueError("a monthly recurrence needs nth (1..5 or -1), weekday and time")
+        if self.kind == "cron" and not (self.cron and len(self.cron.split()) == 5):
+            raise ValueError("a cron recurrence needs a five-field cron expression")
+        return self
+
+
+class Rendezvous(Section):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: str
+    accounts: list[str] = Field(min_length=1)
+    recurrence: Recurrence
+    timezone: str | None = None
+    hashtags: list[str] = Field(default_factory=list)
+    alert_hours_before: int = Field(default=48, ge=0)
+    grace_minutes: int = Field(default=120, ge=0)
+
+
+class Engagement(Section):
+    window_days: int = Field(default=90, ge=1)
+    half_life_days: float = Field(default=30, gt=0)
+    active_week_bonus: float = Field(default=0.5, ge=0)
+    weights: dict[str, float] = Field(
+        default_factory=lambda: {
+            "comment": 1.0,
+            "reply": 1.0,
+            "mention": 2.0,
+            "share": 3.0,
+            "ugc": 4.0,
+            "reaction": 0.2,
+            "dm": 0.5,
+        }
+    )
+
+
+class SMTP(Section):
+    host: str = "localhost"
+    port: int = 25
+    sender: str = "beffroi@localhost"
+    starttls: bool = False
+    username_env: str | None = None
+    password_env: str | None = None
+
+
+class Alerts(Section):
+    on_duty_email: str | None = None
+    comms_email: str | None = None
+    sweep_minutes: int = Field(default=5, ge=1)
+
+
+class Reports(Section):
+    recipients: list[str] = Field(default_factory=list)
+    pseudonym_key_env: str = "BEFFROI_PSEUDONYM_KEY"
+    weekly_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    weekly_time: Time = Time(8, 0)
+
+
+class Retention(Section):
+    items_days: int = Field(default=730, ge=30)
+    raw_payload_days: int = Field(default=90, ge=1)
+    rejected_days: int = Field(default=90, ge=1)
+
+
+class Scheduler(Section):
+    publish_every_seconds: int = Field(default=60, ge=1)
+    heartbeat_seconds: int = Field(default=60, ge=1)
+    max_publish_attempts: int = Field(default=5, ge=1)
+
+
+class Sandbox(Section):
+    seed: int = 42
+    citizens: int = Field(default=650, ge=10)
+    history_days: int = Field(default=90, ge=1)
+    live_every_seconds: float = Field(default=8.0, gt=0)
+
+
+class Settings(Section):
+    city: City
+    database: Database = Database()
+    accounts: list[Account] = Field(default_factory=list)
+    business_hours: BusinessHours = BusinessHours()
+    sla: SLA = SLA()
+    themes: list[Theme] = Field(default_factory=list)
+    triage: Triage = Triage()
+    services: list[Service] = Field(default_factory=list)
+    rendezvous: list[Rendezvous] = Field(default_factory=list)
+    engagement: Engagement = Engagement()
+    smtp: SMTP = SMTP()
+    alerts: Alerts = Alerts()
+    reports: Reports = Reports()
+    retention: Retention = Retention()
+    scheduler: Scheduler = Scheduler()
+    sandbox: Sandbox = Sandbox()
+    # Where the configuration was read from; relative paths are resolved against it.
+    source: Path | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        keys = [a.key for a in self.accounts]
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"accounts: duplicate key {sorted(dupes)[0]!r}")
+        for rdv in self.rendezvous:
+            for key in rdv.accounts:
+                if key not in keys:
+                    raise ValueError(f"rendezvous {rdv.key!r}: unknown account {key!r}")
+        service_keys = {s.key for s in self.services}
+        for theme in self.themes:
+            if theme.service and theme.service not in service_keys:
+                raise ValueError(f"themes {theme.name!r}: unknown service {theme.service!r}")
+        return self
+
+    def account(self, key: str) -> Account:
+        for account in self.accounts:
+            if account.key == key:
+                return account
+        raise KeyError(key)
+
+    def enabled_accounts(self, network: str | None = None) -> list[Account]:
+        return [
+            a
+            for a in self.accounts
+            if a.enabled and (network is None or a.network == network or a.simulates == network)
+        ]
+
+    @property
+    def database_path(self) -> Path:
+        path = self.database.path
+        if not path.is_absolute() and self.source is not None:
+            path = self.source.parent / path
+        return path
+
+    @property
+    def tz(self):
+        return self.city.tz
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
