@@ -42,3 +42,41 @@ def _no_real_secrets(monkeypatch):
     for name in list(os.environ):
         if name.startswith("BEFFROI_") and name not in ("BEFFROI_REQUIRE_BROWSER",):
             monkeypatch.delenv(name, raising=False)
+
+
+class _Inbox:
+    """Messages received by the local aiosmtpd server."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        import email
+        from email import policy
+
+        self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on localhost (aiosmtpd); yields (host, port, received messages)."""
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    handler = _Inbox()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield "127.0.0.1", port, handler.messages
+    finally:
+        controller.stop()
+
+
+def settings_with(base, **sections):
+    """A copy of settings with some sections replaced (settings are frozen)."""
+    return base.model_copy(update=sections)
