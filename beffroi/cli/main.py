@@ -21,6 +21,7 @@ from beffroi.store import StoreError
 COMMANDS = [
     "cmd_init",
     "cmd_collect",
+    "cmd_staff",
 ]
 
 

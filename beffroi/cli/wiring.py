@@ -12,8 +12,7 @@ from pathlib import Path
 from beffroi.cli.errors import UsageError
 from beffroi.collectors import Collector, build_collector
 from beffroi.config import NETWORKS, Settings, load_settings
-from beffroi.scheduler import IngestHooks
-from beffroi.store import connect, sync_accounts
+from beffroi.store import IngestHooks, connect, sync_accounts
 
 
 def settings_from(config: str | None) -> Settings:

@@ -23,17 +23,10 @@ from beffroi.store import (
     save_page,
     start_run,
 )
-from beffroi.store.ingest import AfterInsert, Triage
+from beffroi.store.ingest import IngestHooks
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class IngestHooks:
-    """What the inbox does to each new item inside its page's transaction."""
-
-    triage: Triage | None = None
-    after_insert: AfterInsert | None = None
+NO_HOOKS = IngestHooks()
 
 
 @dataclass
@@ -68,7 +61,7 @@ def collect_stream(
     collector: Collector,
     stream: str,
     *,
-    hooks: IngestHooks = IngestHooks(),
+    hooks: IngestHooks = NO_HOOKS,
     now: Callable[[], datetime] = now_utc,
 ) -> StreamReport:
     report = StreamReport(collector.account, collector.network, stream)
@@ -124,7 +117,7 @@ def collect_all(
     conn: sqlite3.Connection,
     collectors: Iterable[Collector],
     *,
-    hooks: IngestHooks = IngestHooks(),
+    hooks: IngestHooks = NO_HOOKS,
     now: Callable[[], datetime] = now_utc,
     on_report: Callable[[StreamReport], None] | None = None,
 ) -> list[StreamReport]:

@@ -14,6 +14,7 @@ from beffroi.store.connection import (
 )
 from beffroi.store.ingest import (
     QUEUED_KINDS,
+    IngestHooks,
     QueueFields,
     SaveResult,
     get_cursor,
@@ -22,10 +23,17 @@ from beffroi.store.ingest import (
 )
 from beffroi.store.meta import get_meta, set_meta, sync_accounts, write_audit
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
+from beffroi.store.staff import ROLES, StaffMember, get_staff, list_staff, upsert_staff
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
+    "ROLES",
+    "StaffMember",
+    "get_staff",
+    "list_staff",
+    "upsert_staff",
     "QUEUED_KINDS",
+    "IngestHooks",
     "QueueFields",
     "SaveResult",
     "StoreError",

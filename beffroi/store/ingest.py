@@ -43,6 +43,14 @@ AfterInsert = Callable[[sqlite3.Connection, int, "Item"], None]
 
 
 @dataclass(frozen=True)
+class IngestHooks:
+    """What the inbox does to each new item inside its page's transaction."""
+
+    triage: Triage | None = None
+    after_insert: AfterInsert | None = None
+
+
+@dataclass(frozen=True)
 class SaveResult:
     fetched: int
     new: int

@@ -1,0 +1,31 @@
+from beffroi.cli.main import main
+from beffroi.dashboard.auth import authenticate
+from beffroi.store import connect
+
+
+def write_config(tmp_path):
+    cfg = tmp_path / "b.toml"
+    cfg.write_text('[city]\nname = "Ville"\n[database]\npath = "b.db"\n')
+    return cfg
+
+
+def test_staff_add_stores_a_hash_that_authenticates(tmp_path, monkeypatch, capsys):
+    cfg = write_config(tmp_path)
+    monkeypatch.setenv("BEFFROI_NEW_PASSWORD", "correct horse")
+    assert main(["-c", str(cfg), "staff", "add", "claire", "--role", "community_manager"]) == 0
+    conn = connect(tmp_path / "b.db")
+    stored = conn.execute("SELECT password_hash FROM staff").fetchone()[0]
+    assert "correct horse" not in stored and stored.startswith("$argon2")
+    assert authenticate(conn, "claire", "correct horse").role == "community_manager"
+    assert authenticate(conn, "claire", "wrong password") is None
+    assert authenticate(conn, "nobody", "correct horse") is None
+
+
+def test_short_password_is_refused_and_nothing_written(tmp_path, monkeypatch, capsys):
+    cfg = write_config(tmp_path)
+    monkeypatch.setenv("BEFFROI_NEW_PASSWORD", "short")
+    assert main(["-c", str(cfg), "staff", "add", "claire", "--role", "admin"]) == 2
+    assert "at least 8 characters" in capsys.readouterr().err
+    assert not (tmp_path / "b.db").exists() or sqlite3.connect(tmp_path / "b.db").execute(
+        "SELECT count(*) FROM sqlite_master WHERE name='staff'"
+    ).fetchone()[0] in (0, 1)
