@@ -22,6 +22,8 @@ COMMANDS = [
     "cmd_init",
     "cmd_collect",
     "cmd_staff",
+    "cmd_dashboard",
+    "cmd_privacy",
 ]
 
 
