@@ -11,6 +11,7 @@ fix becomes one French sentence, never a traceback.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from functools import partial
 from types import ModuleType
@@ -33,6 +34,7 @@ _LOGIN_FAILED_KEY = "beffroi_login_failed"
 
 @st.cache_resource(show_spinner=False)
 def _settings(config_path: str | None) -> Settings:
+    """Settings of ``config_path`` (the value of BEFFROI_CONFIG: the cache key)."""
     settings = load_settings(config_path)
     # Migrate and mirror the accounts once per process, before any read-only connection.
     conn = connect(settings.database_path)
@@ -109,7 +111,7 @@ def _no_page() -> None:
 def main() -> None:
     st.set_page_config(page_title="Beffroi", page_icon=":material/notifications:", layout="wide")
     try:
-        settings = _settings(None)
+        settings = _settings(os.environ.get(CONFIG_ENV_VAR))
         db = _session_db(settings)
         user = _current_user(db)
     except ConfigError as exc:

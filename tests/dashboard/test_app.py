@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from tests.dashboard.conftest import APP, HOSTILE, PASSWORD
+from beffroi.store import finish_run, start_run
+from tests.dashboard.conftest import APP, HOSTILE, PASSWORD, fill
 
 
 def start() -> AppTest:
@@ -104,3 +107,66 @@ def test_hostile_citizen_text_is_shown_literally(city, role_user):
     assert HOSTILE in list(at.dataframe[0].value["Message"])
     for element in at.markdown:
         assert "alert(1)" not in element.value and "bold" not in element.value
+
+
+def test_new_messages_appear_without_restart(city):
+    """The cached list is keyed on the database's data version."""
+    settings, _, conn = city
+    at = login(start(), "claire", PASSWORD)
+    assert len(at.dataframe[0].value) == 4
+    at.run()  # unchanged database: served from the cache, same rows
+    assert len(at.dataframe[0].value) == 4
+    fill(conn, datetime.now(UTC), [("x_ville", "x", "x9", 0, "nina", "Nouveau message")])
+    at.run()
+    assert at.dataframe[0].value["Message"][0] == "Nouveau message"
+
+
+def test_pages_through_long_lists(city):
+    settings, _, conn = city
+    now = datetime.now(UTC)
+    fill(conn, now, [("x_ville", "x", f"m{i}", 10 + i, "bob", f"message {i}") for i in range(60)])
+    at = login(start(), "claire", PASSWORD)
+    first = at.dataframe[0].value
+    assert len(first) == 50 and first["Message"][0] == "Le bus 18 est encore en retard ce matin"
+    at.button(key="inbox_next").click().run()
+    second = at.dataframe[0].value
+    assert len(second) == 14  # 64 in all
+    assert not set(first["Message"]) & set(second["Message"])
+    assert at.button(key="inbox_next").disabled
+    at.button(key="inbox_prev").click().run()
+    assert list(at.dataframe[0].value["Message"]) == list(first["Message"])
+
+
+def test_health_panel_names_the_expired_account_and_what_to_do(city):
+    settings, _, conn = city
+    now = datetime.now(UTC).replace(microsecond=0)
+    ok = start_run(conn, "facebook_ville", "comments", now=now - timedelta(minutes=2))
+    finish_run(conn, ok, status="ok", fetched=12, new=3, api_calls=2, now=now)
+    bad = start_run(conn, "x_ville", "mentions", now=now - timedelta(minutes=1))
+    finish_run(
+        conn,
+        bad,
+        status="error",
+        error_kind="auth_expired",
+        error="401 Unauthorized: token revoked",
+        now=now,
+    )
+    at = open_page(login(start(), "alex", PASSWORD), "health")
+    assert at.title[0].value == "État de la collecte"
+    errors = [e.value for e in at.error]
+    assert len(errors) == 1
+    assert "« marcqenbaroeul » (X, clé x_ville)" in errors[0]
+    assert "BEFFROI_X_BEARER_TOKEN" in errors[0] and "developer.x.com" in errors[0]
+    table = at.dataframe[0].value
+    assert list(table["Compte"]) == ["facebook_ville", "x_ville"]
+    assert list(table["État"]) == ["OK", "Erreur"]
+    assert list(table["Nouveaux"]) == [3, 0]
+    assert list(table["Erreur"]) == ["", "Autorisation expirée"]
+    assert "401 Unauthorized: token revoked" in all_text(at)
+
+
+def test_health_panel_says_when_nothing_was_collected(city):
+    at = open_page(login(start(), "alex", PASSWORD), "health")
+    text = all_text(at)
+    assert "Aucune collecte n'a encore eu lieu." in text
+    assert "Le compte x_ville n'a encore jamais été collecté." in text

@@ -1,0 +1,126 @@
+"""Inbox list and retention purge on a large database.
+
+    .venv/bin/python benchmarks/bench_inbox.py [--items 1000000] [--db PATH]
+
+Fills a database through ``save_page`` (as the collectors do), then times one page of the
+inbox for common filters and prints each time as a ratio to the baseline measured in the
+same run: loading the whole queue into pandas and filtering there, which is what a page
+must never do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pandas as pd
+
+from beffroi.collectors import Author, Item
+from beffroi.config.settings import Retention
+from beffroi.store import QueueFields, connect, save_page
+from beffroi.store.privacy import purge_expired
+from beffroi.store.reads import InboxFilters, inbox_rows
+
+THEMES = ["mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", None]
+ACCOUNTS = [("x_ville", "x"), ("facebook_ville", "facebook"), ("instagram_ville", "instagram")]
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SPAN_SECONDS = int(2.5 * 365 * 86400)
+
+
+def fill(conn, n: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    batch = []
+
+    def triage(item):
+        return QueueFields(theme=item.raw["theme"])
+
+    for i in range(n):
+        account, network = ACCOUNTS[i % 3]
+        # Spread over two and a half years, newest last; 1 % of messages are rare themed.
+        when = NOW - timedelta(seconds=int((n - i) * SPAN_SECONDS / n))
+        theme = "jeunesse" if rng.random() < 0.01 else rng.choice(THEMES[:5] + [None])
+        author = Author(network, f"u{rng.randrange(20_000)}", f"citoyen{i % 20_000}", None)
+        batch.append(
+            Item(
+                network,
+                account,
+                f"{i}",
+                "comment",
+                "in",
+                f"message {i} sur la {theme}",
+                when,
+                author,
+                raw={"theme": theme},
+            )
+        )
+        if len(batch) == 10_000:
+            for acc in {b.account for b in batch}:
+                save_page(
+                    conn, acc, "bench", [b for b in batch if b.account == acc], None, triage=triage
+                )
+            batch.clear()
+            print(f"\r  {i + 1} items", end="", flush=True)
+    for acc in {b.account for b in batch}:
+        save_page(conn, acc, "bench", [b for b in batch if b.account == acc], None, triage=triage)
+    print()
+
+
+def timed(fn, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--items", type=int, default=200_000)
+    parser.add_argument("--db", help="reuse or create this database file")
+    args = parser.parse_args()
+    path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "bench.db"
+    conn = connect(path)
+    have = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    if have < args.items:
+        print(f"filling {args.items} items into {path} ...")
+        start = time.perf_counter()
+        fill(conn, args.items)
+        print(f"  filled in {time.perf_counter() - start:.0f} s")
+    n = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+    ro = connect(path, readonly=True)
+
+    def naive():
+        frame = pd.read_sql_query(
+            "SELECT i.*, q.status, q.theme FROM items i JOIN queue q ON q.item_id = i.id", ro
+        )
+        frame[frame.theme == "jeunesse"].sort_values("created_at", ascending=False).head(50)
+
+    baseline = timed(naive, repeat=1)
+    print(f"{n} items; baseline (whole queue into pandas, then filter): {baseline * 1000:.0f} ms")
+    cases = {
+        "no filter, page 1": (InboxFilters(), 0),
+        "no filter, page 21": (InboxFilters(), 1000),
+        "one network": (InboxFilters(accounts=("facebook_ville",)), 0),
+        "status found nowhere": (InboxFilters(statuses=("closed",)), 0),
+        "rare theme (1 %)": (InboxFilters(themes=("jeunesse",)), 0),
+        "network + open + theme": (
+            InboxFilters(("x_ville",), ("new", "assigned"), ("mobilité",)),
+            0,
+        ),
+    }
+    for label, (filters, offset) in cases.items():
+        took = timed(lambda f=filters, o=offset: inbox_rows(ro, f, 51, o))
+        print(f"  {label:<26} {took * 1000:8.1f} ms   {baseline / took:8.0f}x faster than baseline")
+    start = time.perf_counter()
+    result = purge_expired(conn, Retention(), now=NOW)
+    print(f"purge (730 d / raw 90 d): {time.perf_counter() - start:.1f} s, {result}")
+
+
+if __name__ == "__main__":
+    main()
