@@ -103,9 +103,19 @@ def parse_comment(
 
 
 def parse_media(
-    raw: Any, *, account: str, own_id: str | None, handle: str | None, kind: str = "mention"
+    raw: Any,
+    *,
+    account: str,
+    own_id: str | None,
+    handle: str | None,
+    kind: str = "mention",
+    owned: bool = False,
 ) -> Item | Rejected:
-    """A media: the account's own is a ``post``; someone else's that tags the city a mention."""
+    """A media: the account's own is a ``post``; someone else's that tags the city a mention.
+
+    ``owned`` says the media came from the account's own ``/media`` edge, whose entries
+    carry no author.
+    """
     if not isinstance(raw, dict):
         return Rejected(raw, "a media must be a JSON object")
     if not raw.get("id"):
@@ -114,7 +124,7 @@ def parse_media(
     if created is None:
         return Rejected(raw, "media has no readable timestamp")
     author = ig_author(raw)
-    own = _is_own(author, raw, own_id, handle)
+    own = owned or _is_own(author, raw, own_id, handle)
     return Item(
         network=NETWORK,
         account=account,
