@@ -36,9 +36,12 @@ from beffroi.collectors.graph import (
     GraphCollector,
     HighWater,
     author_from,
+    checked,
+    dm_item,
     graph_time,
     message_text,
     parse_time,
+    split_new,
 )
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
 
@@ -83,15 +86,13 @@ def parse_comment(
     raw: Any, *, account: str, page_id: str | None, post_id: str | None = None
 ) -> Item | Rejected:
     """One comment or reply (``filter=stream``) as an Item; a Rejected says why not."""
-    if not isinstance(raw, dict):
-        return Rejected(raw, "a comment must be a JSON object")
+    created = checked(raw, "comment", ("created_time",), need_id=False)
+    if isinstance(created, Rejected):
+        return created
     link_id, link_parent, link_post = _ids_from_permalink(raw.get("permalink_url"))
     external_id = raw.get("id") or link_id
     if not external_id:
         return Rejected(raw, "comment has neither an id nor a permalink_url naming it")
-    created = parse_time(raw.get("created_time"))
-    if created is None:
-        return Rejected(raw, "comment has no readable created_time")
     thread = post_id or link_post
     parent_block = raw.get("parent")
     parent = (parent_block or {}).get("id") if isinstance(parent_block, dict) else None
@@ -120,38 +121,27 @@ def parse_message(
     raw: Any, *, account: str, page_id: str | None, conversation_id: str | None = None
 ) -> Item | Rejected:
     """One Messenger message; the Page's own messages are ``direction='out'``."""
-    if not isinstance(raw, dict):
-        return Rejected(raw, "a message must be a JSON object")
-    if not raw.get("id"):
-        return Rejected(raw, "message has no id")
-    created = parse_time(raw.get("created_time"))
-    if created is None:
-        return Rejected(raw, "message has no readable created_time")
+    created = checked(raw, "message", ("created_time",))
+    if isinstance(created, Rejected):
+        return created
     author = author_from(NETWORK, raw.get("from"), handle_key="username")
     own = bool(page_id and author and author.external_id == page_id)
-    return Item(
-        network=NETWORK,
+    return dm_item(
+        NETWORK,
+        raw,
         account=account,
-        external_id=str(raw["id"]),
-        kind="dm",
-        direction="out" if own else "in",
-        text=message_text(raw),
-        created_at=created,
+        created=created,
         author=author,
-        thread_external_id=conversation_id,
-        raw=raw,
+        own=own,
+        conversation_id=conversation_id,
     )
 
 
 def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejected:
     """One of the Page's posts. A post by someone else on the Page is an inbound mention."""
-    if not isinstance(raw, dict):
-        return Rejected(raw, "a post must be a JSON object")
-    if not raw.get("id"):
-        return Rejected(raw, "post has no id")
-    created = parse_time(raw.get("created_time"))
-    if created is None:
-        return Rejected(raw, "post has no readable created_time")
+    created = checked(raw, "post", ("created_time",))
+    if isinstance(created, Rejected):
+        return created
     author = author_from(NETWORK, raw.get("from"), handle_key="username")
     owner = str(raw["id"]).split("_", 1)[0] if "_" in str(raw["id"]) else None
     by_page = (author.external_id == page_id) if (author and page_id) else owner == page_id
@@ -215,11 +205,6 @@ class FacebookCollector(GraphCollector):
     CONVERSATIONS_PER_REQUEST = 25
     MESSAGES_PER_CONVERSATION = 25
 
-    def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
-        if stream not in self.STREAMS:
-            raise PermanentError(f"{self.account}: unknown Facebook stream {stream!r}")
-        return getattr(self, f"_fetch_{stream}")(HighWater.load(cursor))
-
     # -------------------------------------------------------------- comments
     def _fetch_comments(self, hw: HighWater) -> Iterator[Page]:
         stamps: list[tuple[datetime, str]] = []
@@ -271,15 +256,13 @@ class FacebookCollector(GraphCollector):
         """Parse a block of comments (newest first); return its next URL if all were new."""
         if not isinstance(block, dict):
             return None
-        all_new = True
-        for raw in block.get("data", []):
-            parsed = parse_comment(raw, account=self.account, page_id=page_id, post_id=post_id)
-            if isinstance(parsed, Rejected):
-                rejected.append(parsed)
-            elif hw.is_new(parsed.created_at, parsed.external_id):
-                items.append(parsed)
-            else:
-                all_new = False
+        parsed = (
+            parse_comment(raw, account=self.account, page_id=page_id, post_id=post_id)
+            for raw in block.get("data", [])
+        )
+        new, bad, all_new = split_new(parsed, hw)
+        items += new
+        rejected += bad
         next_url = (block.get("paging") or {}).get("next")
         return next_url if (all_new and next_url and block.get("data")) else None
 
@@ -326,18 +309,16 @@ class FacebookCollector(GraphCollector):
         )
         stamps: list[tuple[datetime, str]] = []
         while True:
-            items, rejected, reached_old = [], [], False
-            for raw in data.get("data", []):
-                parsed = parse_post(raw, account=self.account, page_id=page_id)
-                if isinstance(parsed, Rejected):
-                    rejected.append(parsed)
-                elif hw.is_new(parsed.created_at, parsed.external_id):
-                    items.append(parsed)
-                else:
-                    reached_old = True
+            items, rejected, all_new = split_new(
+                (
+                    parse_post(raw, account=self.account, page_id=page_id)
+                    for raw in data.get("data", [])
+                ),
+                hw,
+            )
             stamps += [(i.created_at, i.external_id) for i in items]
             next_url = (data.get("paging") or {}).get("next")
-            if reached_old or not next_url or not data.get("data"):
+            if not all_new or not next_url or not data.get("data"):
                 yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
                 return
             yield self._page(items, None, calls, rejected)
@@ -525,20 +506,15 @@ def _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
     found: list[Item] = []
     block = conversation.get("messages")
     while isinstance(block, dict):
-        all_new = True
-        for raw in block.get("data", []):
-            parsed = parse(
-                raw,
-                account=collector.account,
-                page_id=own_id,
-                conversation_id=str(conversation["id"]),
+        parsed = (
+            parse(
+                raw, account=collector.account, page_id=own_id, conversation_id=conversation["id"]
             )
-            if isinstance(parsed, Rejected):
-                rejected.append(parsed)
-            elif hw.is_new(parsed.created_at, parsed.external_id):
-                found.append(parsed)
-            else:
-                all_new = False
+            for raw in block.get("data", [])
+        )
+        new, bad, all_new = split_new(parsed, hw)
+        found += new
+        rejected += bad
         next_url = (block.get("paging") or {}).get("next")
         if not (all_new and next_url and block.get("data")):
             break

@@ -483,6 +483,12 @@ class GraphCollector:
     def streams(self) -> list[str]:
         return list(self._streams)
 
+    def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
+        """Dispatch to ``_fetch_<stream>`` with the stream's position."""
+        if stream not in self.STREAMS:
+            raise PermanentError(f"{self.account}: unknown {self.network} stream {stream!r}")
+        return getattr(self, f"_fetch_{stream}")(HighWater.load(cursor))
+
     def _require_id(self) -> str:
         if not self.account_id:
             data = self.session.get("me", fields="id")
@@ -527,3 +533,57 @@ class GraphCollector:
             return [(False, str(exc))]
         except CollectorError as exc:
             return [(False, f"{self.account}: could not check ({exc})")]
+
+
+def checked(raw: Any, what: str, time_keys: tuple[str, ...], *, need_id: bool = True):
+    """The creation time of a payload, or the Rejected that says why it is unusable."""
+    if not isinstance(raw, dict):
+        return Rejected(raw, f"a {what} must be a JSON object")
+    if need_id and not raw.get("id"):
+        return Rejected(raw, f"{what} has no id")
+    created = next((parse_time(raw[k]) for k in time_keys if raw.get(k)), None)
+    if created is None:
+        return Rejected(raw, f"{what} has no readable {' or '.join(time_keys)}")
+    return created
+
+
+def split_new(
+    results: Iterable[Item | Rejected], hw: HighWater
+) -> tuple[list[Item], list[Rejected], bool]:
+    """(new items, rejects, whether nothing already known was met) of parsed payloads."""
+    items: list[Item] = []
+    rejected: list[Rejected] = []
+    all_new = True
+    for parsed in results:
+        if isinstance(parsed, Rejected):
+            rejected.append(parsed)
+        elif hw.is_new(parsed.created_at, parsed.external_id):
+            items.append(parsed)
+        else:
+            all_new = False
+    return items, rejected, all_new
+
+
+def dm_item(
+    network: str,
+    raw: dict[str, Any],
+    *,
+    account: str,
+    created: datetime,
+    author: Author | None,
+    own: bool,
+    conversation_id: str | None,
+) -> Item:
+    """A private message (Messenger or Instagram Direct) in its conversation."""
+    return Item(
+        network=network,
+        account=account,
+        external_id=str(raw["id"]),
+        kind="dm",
+        direction="out" if own else "in",
+        text=message_text(raw),
+        created_at=created,
+        author=author,
+        thread_external_id=conversation_id,
+        raw=raw,
+    )

@@ -36,9 +36,10 @@ from beffroi.collectors.facebook import conversation_pages
 from beffroi.collectors.graph import (
     GraphCollector,
     HighWater,
+    checked,
+    dm_item,
     graph_time,
-    message_text,
-    parse_time,
+    split_new,
 )
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
 
@@ -77,13 +78,9 @@ def parse_comment(
     parent_id: str | None = None,
 ) -> Item | Rejected:
     """A comment or reply; the account's own are ``direction='out'`` (native replies)."""
-    if not isinstance(raw, dict):
-        return Rejected(raw, "a comment must be a JSON object")
-    if not raw.get("id"):
-        return Rejected(raw, "comment has no id")
-    created = parse_time(raw.get("timestamp") or raw.get("created_time"))
-    if created is None:
-        return Rejected(raw, "comment has no readable timestamp")
+    created = checked(raw, "comment", ("timestamp", "created_time"))
+    if isinstance(created, Rejected):
+        return created
     parent = raw.get("parent_id") or parent_id
     author = ig_author(raw)
     return Item(
@@ -116,13 +113,9 @@ def parse_media(
     ``owned`` says the media came from the account's own ``/media`` edge, whose entries
     carry no author.
     """
-    if not isinstance(raw, dict):
-        return Rejected(raw, "a media must be a JSON object")
-    if not raw.get("id"):
-        return Rejected(raw, "media has no id")
-    created = parse_time(raw.get("timestamp"))
-    if created is None:
-        return Rejected(raw, "media has no readable timestamp")
+    created = checked(raw, "media", ("timestamp",))
+    if isinstance(created, Rejected):
+        return created
     author = ig_author(raw)
     own = owned or _is_own(author, raw, own_id, handle)
     return Item(
@@ -178,13 +171,9 @@ def parse_message(
     handle: str | None = None,
 ) -> Item | Rejected:
     """An Instagram Direct message; the sender is keyed by the messaging id (IGSID)."""
-    if not isinstance(raw, dict):
-        return Rejected(raw, "a message must be a JSON object")
-    if not raw.get("id"):
-        return Rejected(raw, "message has no id")
-    created = parse_time(raw.get("created_time"))
-    if created is None:
-        return Rejected(raw, "message has no readable created_time")
+    created = checked(raw, "message", ("created_time",))
+    if isinstance(created, Rejected):
+        return created
     sender = raw.get("from") if isinstance(raw.get("from"), dict) else {}
     author = (
         Author(NETWORK, str(sender["id"]), sender.get("username"), sender.get("name"))
@@ -195,17 +184,14 @@ def parse_message(
         author.external_id == page_id
         or bool(handle and str(sender.get("username", "")).lower() == handle.lower())
     )
-    return Item(
-        network=NETWORK,
+    return dm_item(
+        NETWORK,
+        raw,
         account=account,
-        external_id=str(raw["id"]),
-        kind="dm",
-        direction="out" if own else "in",
-        text=message_text(raw),
-        created_at=created,
+        created=created,
         author=author,
-        thread_external_id=conversation_id,
-        raw=raw,
+        own=own,
+        conversation_id=conversation_id,
     )
 
 
@@ -258,11 +244,6 @@ class InstagramCollector(GraphCollector):
     MESSAGES_PER_CONVERSATION = 25
     CONTAINER_CHECKS = 5
     CONTAINER_WAIT = 3.0
-
-    def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
-        if stream not in self.STREAMS:
-            raise PermanentError(f"{self.account}: unknown Instagram stream {stream!r}")
-        return getattr(self, f"_fetch_{stream}")(HighWater.load(cursor))
 
     def _require_id(self) -> str:
         """The professional account's id; asked of the linked Page when not configured."""
@@ -373,13 +354,13 @@ class InstagramCollector(GraphCollector):
         data = self.session.get(f"{ig}/tags", fields=MEDIA_FIELDS, limit=self.TAGS_PER_REQUEST)
         stamps: list[tuple[datetime, str]] = []
         while True:
-            items, rejected = [], []
-            for raw in data.get("data", []):
-                parsed = parse_media(raw, account=self.account, own_id=ig, handle=self.handle)
-                if isinstance(parsed, Rejected):
-                    rejected.append(parsed)
-                elif hw.is_new(parsed.created_at, parsed.external_id):
-                    items.append(parsed)
+            items, rejected, _ = split_new(
+                (
+                    parse_media(raw, account=self.account, own_id=ig, handle=self.handle)
+                    for raw in data.get("data", [])
+                ),
+                hw,
+            )
             stamps += [(i.created_at, i.external_id) for i in items]
             next_url = (data.get("paging") or {}).get("next")
             if not items or not next_url:

@@ -34,7 +34,7 @@ from beffroi.collectors.errors import (
     RateLimited,
     TransientError,
 )
-from beffroi.collectors.graph import HighWater
+from beffroi.collectors.graph import HighWater, split_new
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected, utcnow
 
 if TYPE_CHECKING:
@@ -226,17 +226,13 @@ class InstagramPublicCollector:
         recent = _recent(data)
         stamps: list[tuple[datetime, str]] = []
         for page_number in range(MAX_PAGES):
-            items, rejected = [], []
-            all_new = True
-            for media in sections_medias(recent):
-                parsed = parse_public_media(media, account=self.account, handle=self.handle,
-                                            hashtag=tag)  # fmt: skip
-                if isinstance(parsed, Rejected):
-                    rejected.append(parsed)
-                elif hw.is_new(parsed.created_at, parsed.external_id):
-                    items.append(parsed)
-                else:
-                    all_new = False
+            items, rejected, all_new = split_new(
+                (
+                    parse_public_media(media, account=self.account, handle=self.handle, hashtag=tag)
+                    for media in sections_medias(recent)
+                ),
+                hw,
+            )
             stamps += [(i.created_at, i.external_id) for i in items]
             more = recent.get("more_available") and recent.get("next_max_id")
             if not (more and all_new and items) or page_number == MAX_PAGES - 1:

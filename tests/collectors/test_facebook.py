@@ -6,7 +6,6 @@ import json
 import logging
 
 import pytest
-import responses
 
 from beffroi.collectors import (
     AuthExpired,
@@ -24,7 +23,6 @@ from tests.collectors.graph_http import (
     NOW,
     TOKEN,
     Clock,
-    Sleeps,
     add,
     form,
     graph_error,
@@ -35,17 +33,6 @@ from tests.collectors.graph_http import (
 PAGE = "1001"
 POST_A = f"{PAGE}_5001"
 POST_B = f"{PAGE}_5002"
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def sleeps():
-    return Sleeps()
 
 
 @pytest.fixture

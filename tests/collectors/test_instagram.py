@@ -6,7 +6,6 @@ import json
 from datetime import timedelta
 
 import pytest
-import responses
 
 from beffroi.collectors import (
     AuthExpired,
@@ -24,7 +23,6 @@ from tests.collectors.graph_http import (
     NOW,
     TOKEN,
     Clock,
-    Sleeps,
     add,
     form,
     graph_error,
@@ -33,17 +31,6 @@ from tests.collectors.graph_http import (
 )
 
 IG = "17841400000000001"
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
-
-
-@pytest.fixture
-def sleeps():
-    return Sleeps()
 
 
 @pytest.fixture

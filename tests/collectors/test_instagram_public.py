@@ -15,7 +15,6 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-import responses
 
 from beffroi.collectors import (
     AuthExpired,
@@ -66,12 +65,6 @@ def web_info(medias, next_max_id=None):
                  "recent": recent(medias, next_max_id)},
         "status": "ok",
     }  # fmt: skip
-
-
-@pytest.fixture
-def rsps():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        yield mock
 
 
 def collector(**kwargs):
