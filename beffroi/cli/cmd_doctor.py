@@ -7,6 +7,7 @@ on, and the exit code says whether anything is missing (1) or all is well (0).
 
 from __future__ import annotations
 
+from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, settings_from
 from beffroi.collectors import build_collector, mask_secrets
 
@@ -29,6 +30,8 @@ def run(args) -> int:
     settings = settings_from(args.config)
     try:
         collectors = [(c.account, c, None) for c in collectors_for(settings, args.network)]
+    except UsageError:
+        raise
     except Exception:
         # One account's collector cannot be built: build them one by one to say which.
         collectors = []
