@@ -88,6 +88,13 @@ WATCH_DAYS = 7
 DEFAULT_RETRY_DELAYS = (1.0, 4.0)
 DEFAULT_TIMEOUT = 30.0
 FALLBACK_RATE_WAIT = timedelta(minutes=15)
+# What every tweet read asks for: the fields an Item needs, 100 to a page.
+TWEET_REQUEST = {
+    "max_results": PAGE_SIZE,
+    "tweet_fields": TWEET_FIELDS,
+    "expansions": ["author_id"],
+    "user_fields": USER_FIELDS,
+}
 # 403 problem types that mean "a person must fix the app or the token", not "this object".
 PERMISSION_PROBLEMS = ("unsupported-authentication", "client-forbidden", "oauth1-permissions")
 USER_SECRET_NAMES = ("consumer_key", "consumer_secret", "user_access_token", "user_access_secret")
@@ -192,6 +199,25 @@ def _load(cursor: str | None) -> dict[str, Any]:
         # A cursor from an older format (a bare since_id) is still a since_id.
         return {"since_id": cursor} if cursor.isdigit() else {}
     return state if isinstance(state, dict) else {}
+
+
+def _advance(state: dict[str, Any], key: str, old: str | None, walk: dict[str, Any]) -> None:
+    """At the end of a walk, move the high-water mark ``key`` to the newest id seen."""
+    newest = newest_id([old, walk.get("pending_newest")])
+    if newest:
+        state[key] = newest
+
+
+def _watched(stored: Any, horizon: datetime) -> dict[str, str]:
+    """The watched conversations still inside the search window (unreadable ones dropped)."""
+    kept = {}
+    for cid, created in (stored if isinstance(stored, dict) else {}).items():
+        try:
+            if str(cid).isdigit() and datetime.fromisoformat(created) >= horizon:
+                kept[str(cid)] = created
+        except (TypeError, ValueError):
+            continue
+    return kept
 
 
 def _dump(state: dict[str, Any]) -> str:
@@ -478,11 +504,8 @@ class XCollector:
                 id=ctx.city_id,
                 since_id=since,
                 pagination_token=token,
-                max_results=PAGE_SIZE,
-                tweet_fields=TWEET_FIELDS,
-                expansions=["author_id"],
-                user_fields=USER_FIELDS,
                 user_auth=user_auth,
+                **TWEET_REQUEST,
             )
 
         def parse(body: Any, walk: dict[str, Any]):
@@ -490,9 +513,7 @@ class XCollector:
             return items, rejected, True
 
         def finish(state: dict[str, Any], walk: dict[str, Any]) -> None:
-            newest = newest_id([since, walk.get("pending_newest")])
-            if newest:
-                state["since_id"] = newest
+            _advance(state, "since_id", since, walk)
 
         yield from self._walk("mentions", state, call, parse, finish)
 
@@ -512,11 +533,7 @@ class XCollector:
         since = state.get("since_id")
         user_auth = self._read_auth("replies")
         horizon = self.now() - timedelta(days=WATCH_DAYS)
-        conversations = {
-            cid: created
-            for cid, created in (state.get("conversations") or {}).items()
-            if datetime.fromisoformat(created) >= horizon
-        }
+        conversations = _watched(state.get("conversations"), horizon)
         state["conversations"] = conversations
         walk_state = state.get("walk") or {}
         query = walk_state.get("query") or self.replies_query(conversations)
@@ -528,11 +545,8 @@ class XCollector:
                 query=query,
                 since_id=since,
                 next_token=token,
-                max_results=PAGE_SIZE,
-                tweet_fields=TWEET_FIELDS,
-                expansions=["author_id"],
-                user_fields=USER_FIELDS,
                 user_auth=user_auth,
+                **TWEET_REQUEST,
             )
 
         def parse(body: Any, walk: dict[str, Any]):
@@ -583,9 +597,7 @@ class XCollector:
             return fresh, rejected, len(fresh) == len(items)
 
         def finish(state: dict[str, Any], walk: dict[str, Any]) -> None:
-            newest = newest_id([known, walk.get("pending_newest")])
-            if newest:
-                state["newest"] = newest
+            _advance(state, "newest", known, walk)
 
         yield from self._walk("direct messages", state, call, parse, finish)
 

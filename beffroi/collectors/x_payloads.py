@@ -134,6 +134,21 @@ def permalink(external_id: str, handle: str | None) -> str:
     return f"https://x.com/i/web/status/{external_id}"
 
 
+def _basics(payload: Any, noun: str) -> tuple[str, str, datetime] | Rejected:
+    """What every item needs: a numeric id, a text, a time (read, or from the id)."""
+    external_id = _valid_id(payload)
+    if external_id is None:
+        return Rejected(payload, f"{noun} without a numeric id")
+    text = payload.get("text")
+    if not isinstance(text, str):
+        return Rejected(payload, f"{noun} {external_id} has no text")
+    try:
+        created = _parse_time(payload.get("created_at"), external_id)
+    except ValueError as exc:
+        return Rejected(payload, f"{noun} {external_id}: unreadable created_at ({exc})")
+    return external_id, text, created
+
+
 @dataclass(frozen=True)
 class Context:
     """Who is collecting: the Beffroi account key and the city's own X user id."""
@@ -148,16 +163,10 @@ def parse_tweet(
     """One tweet as an Item. ``inbound_kind`` is what a citizen's tweet is on this stream
     (``mention`` or ``reply``); the city's own tweets are ``reply`` when they answer
     something and ``post`` otherwise, always ``direction='out'``."""
-    external_id = _valid_id(tweet)
-    if external_id is None:
-        return Rejected(tweet, "tweet without a numeric id")
-    text = tweet.get("text")
-    if not isinstance(text, str):
-        return Rejected(tweet, f"tweet {external_id} has no text")
-    try:
-        created = _parse_time(tweet.get("created_at"), external_id)
-    except ValueError as exc:
-        return Rejected(tweet, f"tweet {external_id}: unreadable created_at ({exc})")
+    basics = _basics(tweet, "tweet")
+    if isinstance(basics, Rejected):
+        return basics
+    external_id, text, created = basics
     author = _author(tweet.get("author_id"), users)
     parent = replied_to(tweet)
     outbound = author is not None and ctx.city_id is not None and author.external_id == ctx.city_id
@@ -186,19 +195,14 @@ def parse_tweet(
 
 def parse_dm_event(event: Any, users: dict[str, dict[str, Any]], ctx: Context) -> Item | Rejected:
     """One DM event as an Item; only ``MessageCreate`` events are messages."""
-    external_id = _valid_id(event)
-    if external_id is None:
-        return Rejected(event, "DM event without a numeric id")
-    event_type = event.get("event_type", "MessageCreate")
-    if event_type != "MessageCreate":
-        return Rejected(event, f"DM event {external_id} is a {event_type}, not a message")
-    text = event.get("text")
-    if not isinstance(text, str):
-        return Rejected(event, f"DM event {external_id} has no text")
-    try:
-        created = _parse_time(event.get("created_at"), external_id)
-    except ValueError as exc:
-        return Rejected(event, f"DM event {external_id}: unreadable created_at ({exc})")
+    if isinstance(event, dict) and event.get("event_type", "MessageCreate") != "MessageCreate":
+        return Rejected(
+            event, f"DM event {event.get('id')} is a {event['event_type']}, not a message"
+        )
+    basics = _basics(event, "DM event")
+    if isinstance(basics, Rejected):
+        return basics
+    external_id, text, created = basics
     author = _author(event.get("sender_id"), users)
     outbound = author is not None and ctx.city_id is not None and author.external_id == ctx.city_id
     conversation = event.get("dm_conversation_id")

@@ -627,3 +627,25 @@ def test_for_account_reads_secrets_from_the_named_variables(monkeypatch, http):
     http.get(MENTIONS_URL, json=EMPTY)
     pages(collector, "mentions")
     assert http.calls[0].request.headers["Authorization"] == "Bearer from-env-bearer"
+
+
+def test_a_resumed_replies_walk_keeps_the_query_it_started_with(http):
+    since, post = tid(300), tid(100)
+    cursor = json.dumps(
+        {
+            "since_id": since,
+            "conversations": {post: NOW.isoformat(), "junk": "not a time", tid(90): 42},
+            "walk": {
+                "query": "(from:marcqenbaroeul) -is:retweet",
+                "next_token": "P2",
+                "pending_newest": tid(1),
+            },
+        }
+    )
+    http.get(SEARCH_URL, json=EMPTY)
+    [page] = pages(x_collector(), "replies", cursor)
+    sent = params(http.calls[0])
+    assert sent["query"] == "(from:marcqenbaroeul) -is:retweet"  # X ties next_token to it
+    assert sent["next_token"] == "P2" and sent["since_id"] == since
+    state = json.loads(page.cursor)
+    assert state["since_id"] == tid(1) and state["conversations"] == {post: NOW.isoformat()}
