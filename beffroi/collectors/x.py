@@ -51,6 +51,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import requests
@@ -255,6 +256,7 @@ class XCollector:
         self._secrets = {s for s in (bearer_token, *self._user_keys) if s}
         _LOG_MASK.secrets.update(self._secrets)
         self.retry_delays = tuple(retry_delays)
+        self.timeout = timeout
         self.sleep = sleep
         self.now = now
         self.rate_limits: dict[str, tuple[int | None, datetime | None]] = {}
@@ -364,7 +366,12 @@ class XCollector:
                 requests.exceptions.ChunkedEncodingError,
             ) as exc:
                 problem = f"network error {type(exc).__name__}"
+            except tweepy.TweepyException:
+                # tweepy's v1.1 API wraps network faults as "Failed to send request".
+                problem = "network error (request not sent)"
             else:
+                if not isinstance(response, requests.Response):  # a v1.1 model object
+                    return Answer(response, attempts, None, None, None)
                 try:
                     body: Any = response.json()
                 except ValueError:
@@ -680,20 +687,39 @@ class XCollector:
         return data
 
     def publish(self, post: OutgoingPost) -> str:
-        """Post a tweet; returns its id. Images are not supported on X yet (refused)."""
+        """Post a tweet (with its image, if any); returns its id.
+
+        The image goes first through the v1.1 media upload (tweepy's ``API.media_upload``,
+        the only upload tweepy offers), which is retried like a read: an upload that went
+        through twice only leaves an unused media id on X. The tweet itself is not retried.
+        """
         self._need_user("publishing")
-        if post.image_path:
-            raise PermanentError(
-                f"{self.account}: publishing an image on X is not supported yet; "
-                "remove the image or publish it by hand"
-            )
+        media_ids = [self._upload_image(post.image_path)] if post.image_path else None
         text = post.text
         if post.link and post.link not in text:
             text = f"{text}\n{post.link}"
         answer = self._call(
-            "publish", self.client.create_tweet, retry=False, text=text, user_auth=True
+            "publish",
+            self.client.create_tweet,
+            retry=False,
+            text=text,
+            media_ids=media_ids,
+            user_auth=True,
         )
         return str(self._posted(answer, "post")["id"])
+
+    def _upload_image(self, path: str) -> str:
+        image = Path(path)
+        if not image.is_file():
+            raise PermanentError(f"{self.account}: the image {path} does not exist")
+        api = tweepy.API(tweepy.OAuth1UserHandler(*self._user_keys), timeout=self.timeout)
+        answer = self._call("image upload", api.media_upload, filename=str(image))
+        media_id = getattr(answer.body, "media_id_string", None) or getattr(
+            answer.body, "media_id", None
+        )
+        if not media_id:
+            raise PermanentError(f"{self.account}: X accepted the image but gave no media id")
+        return str(media_id)
 
     def find_published(self, marker: str, since: datetime) -> str | None:
         """The id of the city's tweet carrying ``marker``, posted since ``since``, or None.

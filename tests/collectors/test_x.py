@@ -649,3 +649,38 @@ def test_a_resumed_replies_walk_keeps_the_query_it_started_with(http):
     assert sent["next_token"] == "P2" and sent["since_id"] == since
     state = json.loads(page.cursor)
     assert state["since_id"] == tid(1) and state["conversations"] == {post: NOW.isoformat()}
+
+
+UPLOAD_URL = "https://upload.twitter.com/1.1/media/upload.json"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_publish_with_an_image_uploads_it_then_attaches_it(http, tmp_path):
+    image = tmp_path / "braderie.png"
+    image.write_bytes(PNG)
+    http.post(UPLOAD_URL, status=500, json={"errors": [{"message": "Internal error"}]})
+    http.post(
+        UPLOAD_URL,
+        json={
+            "media_id": 1455952740635586573,
+            "media_id_string": "1455952740635586573",
+            "size": 72,
+        },
+    )
+    http.post(f"{API}/tweets", status=201, json={"data": {"id": tid(0), "text": "x"}})
+    post = OutgoingPost("x_ville", "La braderie, c'est dimanche", marker="m", image_path=str(image))
+    assert x_collector().publish(post) == tid(0)
+    upload = http.calls[1].request
+    assert upload.headers["Authorization"].startswith("OAuth ") and PNG in upload.body
+    assert sent_json(http.calls[2]) == {
+        "text": "La braderie, c'est dimanche",
+        "media": {"media_ids": ["1455952740635586573"]},
+    }
+    assert len(http.calls) == 3  # the upload was retried once, the tweet sent once
+
+
+def test_publish_with_a_missing_image_says_so_without_posting(http, tmp_path):
+    post = OutgoingPost("x_ville", "Texte", marker="m", image_path=str(tmp_path / "nope.png"))
+    with pytest.raises(PermanentError, match="nope.png does not exist"):
+        x_collector().publish(post)
+    assert len(http.calls) == 0
