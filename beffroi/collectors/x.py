@@ -89,6 +89,7 @@ WATCH_DAYS = 7
 DEFAULT_RETRY_DELAYS = (1.0, 4.0)
 DEFAULT_TIMEOUT = 30.0
 FALLBACK_RATE_WAIT = timedelta(minutes=15)
+SEARCH_MARGIN = timedelta(minutes=10)
 # What every tweet read asks for: the fields an Item needs, 100 to a page.
 TWEET_REQUEST = {
     "max_results": PAGE_SIZE,
@@ -207,6 +208,13 @@ def _advance(state: dict[str, Any], key: str, old: str | None, walk: dict[str, A
     newest = newest_id([old, walk.get("pending_newest")])
     if newest:
         state[key] = newest
+
+
+def _older_than(external_id: str, moment: datetime) -> bool:
+    try:
+        return snowflake_time(external_id) < moment
+    except ValueError:
+        return True
 
 
 def _watched(stored: Any, horizon: datetime) -> dict[str, str]:
@@ -537,9 +545,15 @@ class XCollector:
 
     def _replies(self, state: dict[str, Any]) -> Iterator[Page]:
         ctx = self._context()
-        since = state.get("since_id")
         user_auth = self._read_auth("replies")
         horizon = self.now() - timedelta(days=WATCH_DAYS)
+        since = state.get("since_id")
+        if since and _older_than(since, horizon + SEARCH_MARGIN):
+            # Recent search refuses a since_id older than its window (400): after a long
+            # stop, read the whole window again instead (ingestion ignores duplicates).
+            since = None
+            state.pop("since_id", None)
+            state.pop("walk", None)
         conversations = _watched(state.get("conversations"), horizon)
         state["conversations"] = conversations
         walk_state = state.get("walk") or {}

@@ -684,3 +684,11 @@ def test_publish_with_a_missing_image_says_so_without_posting(http, tmp_path):
     with pytest.raises(PermanentError, match="nope.png does not exist"):
         x_collector().publish(post)
     assert len(http.calls) == 0
+
+
+def test_a_since_id_older_than_the_search_window_is_dropped_not_sent(http):
+    stale = tid(60 * 24 * 8)
+    http.get(SEARCH_URL, json=body([tweet(tid(5), "@marcqenbaroeul coucou", "2002")]))
+    [page] = pages(x_collector(), "replies", json.dumps({"since_id": stale}))
+    assert "since_id" not in params(http.calls[0])
+    assert json.loads(page.cursor)["since_id"] == tid(5)
