@@ -180,13 +180,16 @@ def _is_permission_problem(exc: tweepy.HTTPException) -> bool:
         body = exc.response.json()
     except ValueError:
         return False
-    kind = str(body.get("type", "")) if isinstance(body, dict) else ""
+    if not isinstance(body, dict):
+        return False
+    kind = str(body.get("type", ""))
+    # "reason" (e.g. client-not-enrolled) comes with X's app-level refusals only.
     return any(name in kind for name in PERMISSION_PROBLEMS) or "reason" in body
 
 
 def normalise_text(text: str) -> str:
-    """Text as compared by ``find_published``: X rewrites links to t.co, may change case
-    and spacing of nothing else, so links are dropped and case and spaces folded."""
+    """Text as compared by ``find_published``: X rewrites every link to t.co, so links are
+    dropped; Unicode forms, case and runs of spaces are folded."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"https?://\S+", " ", text)
     return " ".join(text.casefold().split())
