@@ -99,6 +99,7 @@ TWEET_REQUEST = {
 }
 # 403 problem types that mean "a person must fix the app or the token", not "this object".
 PERMISSION_PROBLEMS = ("unsupported-authentication", "client-forbidden", "oauth1-permissions")
+# The config's secret_envs names of the user-context keys, in tweepy's argument order.
 USER_SECRET_NAMES = ("consumer_key", "consumer_secret", "user_access_token", "user_access_secret")
 
 
@@ -321,11 +322,17 @@ class XCollector:
             f"(bearer token) or {self._user_hint()} (user-context keys)"
         )
 
+    def _missing_user_hint(self) -> str:
+        """The user-key variables that are unset (all of them when none is set)."""
+        given = zip(USER_SECRET_NAMES, self._user_keys, strict=True)
+        missing = [name for name, value in given if not value]
+        return self._env_hint(missing)
+
     def _need_user(self, what: str) -> None:
         if not self._has_user:
             raise AuthExpired(
                 f"{self.account}: {what} on X needs the user-context keys; set "
-                f"{self._user_hint()} (from the X developer portal, app with "
+                f"{self._missing_user_hint()} (from the X developer portal, app with "
                 "'Read and write and Direct message' permission)"
             )
 
@@ -831,7 +838,7 @@ class XCollector:
             results.append(
                 (
                     False,
-                    f"{key}: user-context keys absent ({self._user_hint()}): replying, "
+                    f"{key}: user-context keys absent ({self._missing_user_hint()}): replying, "
                     "publishing and DMs will not work",
                 )
             )

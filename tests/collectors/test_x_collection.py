@@ -113,3 +113,50 @@ def tweet_time(external_id: str) -> str:
     from beffroi.collectors.x_payloads import snowflake_time
 
     return snowflake_time(external_id).replace(microsecond=0).isoformat()
+
+
+X_CONFIG = """
+[city]
+name = "Marcq-en-Barœul"
+[database]
+path = "b.db"
+[[accounts]]
+key = "x_ville"
+network = "x"
+handle = "marcqenbaroeul"
+external_id = "1001"
+token_env = "BEFFROI_X_BEARER_TOKEN"
+secret_envs = { user_access_token = "BEFFROI_X_USER_ACCESS_TOKEN", user_access_secret = "BEFFROI_X_USER_ACCESS_SECRET", consumer_key = "BEFFROI_X_CONSUMER_KEY", consumer_secret = "BEFFROI_X_CONSUMER_SECRET" }
+"""
+
+
+@responses.activate
+def test_beffroi_collect_network_x_from_a_configuration(tmp_path, monkeypatch, capsys):
+    from beffroi.cli.main import main
+
+    cfg = tmp_path / "b.toml"
+    cfg.write_text(X_CONFIG, encoding="utf-8")
+    monkeypatch.setenv("BEFFROI_X_BEARER_TOKEN", SECRETS["bearer_token"])
+    for name, env in [
+        ("consumer_key", "BEFFROI_X_CONSUMER_KEY"),
+        ("consumer_secret", "BEFFROI_X_CONSUMER_SECRET"),
+        ("access_token", "BEFFROI_X_USER_ACCESS_TOKEN"),
+    ]:
+        monkeypatch.setenv(env, SECRETS[name])
+    # BEFFROI_X_USER_ACCESS_SECRET is left unset: DMs must say so, the rest must work.
+    mention = tid(5)
+    responses.get(
+        MENTIONS_URL,
+        json=body([tweet(mention, "@marcqenbaroeul bonjour", "2002")], users=[CITIZEN]),
+    )
+    responses.get(SEARCH_URL, json=EMPTY)
+    assert main(["-c", str(cfg), "collect", "--network", "x"]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert lines[0].startswith("x_ville") and "mentions" in lines[0] and "new     1" in lines[0]
+    assert "replies" in lines[1] and "API calls   1" in lines[1]
+    assert "auth_expired" in lines[2] and "set BEFFROI_X_USER_ACCESS_SECRET (" in lines[2]
+    assert "3 streams, 1 new items, 1 errors" in err
+    assert len(responses.calls) == 2
+    for secret in SECRETS.values():
+        assert secret not in out + err
