@@ -7,6 +7,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 import responses
 
 from beffroi.collectors import (
@@ -259,11 +260,17 @@ def test_server_error_that_persists_becomes_transient_after_bounded_retries(http
     assert len(http.calls) == 3 and sleeps == [0.0, 0.0]
 
 
-def test_connection_reset_is_transient(http):
-    import requests
-
-    http.get(MENTIONS_URL, body=requests.ConnectionError("Connection reset by peer"))
-    with pytest.raises(TransientError, match="network error"):
+@pytest.mark.parametrize(
+    "fault",
+    [
+        requests.ConnectionError("Connection reset by peer"),
+        requests.ReadTimeout("read timed out"),
+        requests.exceptions.ChunkedEncodingError("connection broken mid-body"),
+    ],
+)
+def test_connection_resets_and_timeouts_are_transient(http, fault):
+    http.get(MENTIONS_URL, body=fault)
+    with pytest.raises(TransientError, match=f"network error {type(fault).__name__}"):
         pages(x_collector(), "mentions")
     assert len(http.calls) == 3
 
