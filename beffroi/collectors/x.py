@@ -353,11 +353,12 @@ class XCollector:
                     reset,
                 ) from None
             except tweepy.Unauthorized as exc:
+                hint = self._user_hint() if kwargs.get("user_auth") else self._env_hint()
                 raise AuthExpired(
                     self._scrub(
                         f"{self.account}: X refused the credentials for {what} ({_problem(exc)}): "
-                        f"the token is expired or revoked; generate a new one in the X developer "
-                        f"portal and put it in {self._env_hint() if not kwargs.get('user_auth') else self._user_hint()}"
+                        "the token is expired or revoked; generate a new one in the X developer "
+                        f"portal and put it in {hint}"
                     )
                 ) from None
             except tweepy.Forbidden as exc:
