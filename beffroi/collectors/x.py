@@ -241,6 +241,9 @@ class XCollector:
     """One of the city's X accounts (see the module docstring for what each stream does)."""
 
     network = "x"
+    # Not found by find_published does not prove "not posted" (text matching, search
+    # window): the outbox must then ask a person rather than post again.
+    find_published_is_exhaustive = False
 
     def __init__(
         self,
