@@ -47,19 +47,22 @@ def run(args) -> int:
     for key, collector, error in collectors:
         for ok, text in _lines(key, collector, error):
             mark = NEUTRAL if ok is None else (OK if ok else MISSING)
-            print(f"{mark} {mask_secrets(text)}", flush=True)
+            print(f"{mark} {text}", flush=True)
             failed = failed or ok is False
     return 1 if failed else 0
 
 
 def _lines(key, collector, error) -> list[tuple[bool | None, str]]:
     if collector is None:
-        return [(False, f"{key}: cannot build its collector ({type(error).__name__}: {error})")]
+        reason = mask_secrets(f"{type(error).__name__}: {error}")
+        return [(False, f"{key}: cannot build its collector ({reason})")]
     check = getattr(collector, "check", None)
     if check is None:
         return [(None, f"{key}: this collector ({collector.network}) cannot check itself")]
     try:
         lines = list(check())
     except Exception as exc:  # a check must never hide the other accounts' answers
-        return [(False, f"{key}: the check failed ({type(exc).__name__}: {exc})")]
+        return [
+            (False, f"{key}: the check failed ({mask_secrets(f'{type(exc).__name__}: {exc}')})")
+        ]
     return lines or [(None, f"{key}: nothing to check")]

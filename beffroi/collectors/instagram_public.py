@@ -210,20 +210,33 @@ class InstagramPublicCollector:
             raise PermanentError(f"{self.account}: {what}: {exc}") from None
 
     # -------------------------------------------------------------- reading
+    def _web_info(self, tag: str, *, pause: bool = True) -> dict[str, Any]:
+        """The hashtag's page, as ``instaloader.Hashtag.from_name`` asks for it.
+
+        ``pause=False`` skips instaloader's random pause (meant for long runs) for a
+        single request such as ``check()``.
+        """
+        context = self.loader().context
+        polite = context.sleep
+        context.sleep = polite and pause
+        try:
+            return self._call(
+                f"#{tag}",
+                lambda: context.get_iphone_json(
+                    "api/v1/tags/web_info/", {"__a": 1, "__d": "dis", "tag_name": tag}
+                ),
+            )
+        finally:
+            context.sleep = polite
+
     def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
         tag = stream.lstrip("#").lower()
         if tag not in self.hashtags:
             raise PermanentError(f"{self.account}: {stream!r} is not a configured hashtag")
         hw = HighWater.load(cursor)
         what = f"#{tag}"
+        recent = _recent(self._web_info(tag))
         context = self.loader().context
-        data = self._call(
-            what,
-            lambda: context.get_iphone_json(
-                "api/v1/tags/web_info/", {"__a": 1, "__d": "dis", "tag_name": tag}
-            ),
-        )
-        recent = _recent(data)
         stamps: list[tuple[datetime, str]] = []
         for page_number in range(MAX_PAGES):
             items, rejected, all_new = split_new(
@@ -280,16 +293,13 @@ class InstagramPublicCollector:
             )
         tag = self.hashtags[0]
         try:
-            context = self.loader().context
-            data = self._call(
-                f"#{tag}",
-                lambda: context.get_iphone_json(
-                    "api/v1/tags/web_info/", {"__a": 1, "__d": "dis", "tag_name": tag}
-                ),
-            )
+            data = self._web_info(tag, pause=False)
         except CollectorError as exc:
-            unavailable = "public hashtag posts are unavailable: " if not self.logged_in else ""
-            return [*lines, (False, f"{unavailable}{exc}")]
+            reason = str(exc).removeprefix(f"{self.account}: ")
+            return [
+                *lines,
+                (False, f"{self.account}: public hashtag posts are unavailable: {reason}"),
+            ]
         count = len(sections_medias(_recent(data)))
         who = f"logged in as {self.username}" if self.logged_in else "anonymously"
         lines.append((True, f"{self.account}: #{tag} readable {who} ({count} recent posts)"))
