@@ -20,7 +20,7 @@ keyed by their username (lowercased): it is what comments, tags, mentions and pu
 all share, whereas Meta's ids differ between comments and messaging. Direct messages keep
 the messaging id (IGSID), which is what a reply must be sent to.
 
-Publishing needs an image that Instagram fetches itself from a public https URL
+Publishing needs an image that Instagram fetches itself from a public URL (https preferred)
 (``OutgoingPost.image_path`` given as a URL, or ``link``): a local file cannot be sent.
 """
 
@@ -456,15 +456,15 @@ class InstagramCollector(GraphCollector):
     def image_url(self, post: OutgoingPost) -> str:
         """The public URL Instagram will fetch the image from."""
         for candidate in (post.image_path, post.link):
-            if candidate and candidate.startswith("https://"):
+            if candidate and candidate.startswith(("https://", "http://")):
                 return candidate
         if post.image_path:
             raise PermanentError(
-                f"{self.account}: Instagram fetches the image itself from a public https URL; "
+                f"{self.account}: Instagram fetches the image itself from a public URL; "
                 f"the local file {post.image_path} cannot be sent. Put it online (for instance "
                 "on the city's website) and give its https address."
             )
-        raise PermanentError(f"{self.account}: an Instagram post needs an image (https URL)")
+        raise PermanentError(f"{self.account}: an Instagram post needs an image (a public URL)")
 
     def publish(self, post: OutgoingPost) -> str:
         """Quota first, then the two steps: a container, then ``media_publish``."""

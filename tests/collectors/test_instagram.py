@@ -342,7 +342,7 @@ def test_publish_checks_quota_then_container_then_publish(rsps, ig):
 
 def test_publish_refuses_clearly(rsps, ig, tmp_path):
     local = OutgoingPost("instagram_ville", "x", "m", image_path=str(tmp_path / "a.jpg"))
-    with pytest.raises(PermanentError, match="public https URL"):
+    with pytest.raises(PermanentError, match="from a public URL"):
         ig.publish(local)
     with pytest.raises(PermanentError, match="needs an image"):
         ig.publish(OutgoingPost("instagram_ville", "texte seul", "m"))
