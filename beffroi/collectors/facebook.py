@@ -299,7 +299,7 @@ class FacebookCollector(GraphCollector):
     # -------------------------------------------------------------- posts
     def _fetch_posts(self, hw: HighWater) -> Iterator[Page]:
         page_id = self._require_id()
-        since = hw.since or (self.now() - timedelta(days=self.WINDOW_DAYS))
+        since = hw.since or (self.now() - timedelta(days=self.HISTORY_DAYS))
         calls = self.session.calls
         data = self.session.get(
             f"{page_id}/posts",

@@ -406,6 +406,9 @@ class GraphCollector:
     network = "meta"
     STREAMS: tuple[str, ...] = ()
     token_kind = "Page access token"
+    # A stream's first pass reaches back this far (the engagement window), not to the
+    # account's whole history: one-time cost bounded, ranking complete.
+    HISTORY_DAYS = 90
 
     def __init__(
         self,
@@ -487,7 +490,10 @@ class GraphCollector:
         """Dispatch to ``_fetch_<stream>`` with the stream's position."""
         if stream not in self.STREAMS:
             raise PermanentError(f"{self.account}: unknown {self.network} stream {stream!r}")
-        return getattr(self, f"_fetch_{stream}")(HighWater.load(cursor))
+        hw = HighWater.load(cursor)
+        if hw.since is None:
+            hw.since = self.now() - timedelta(days=self.HISTORY_DAYS)
+        return getattr(self, f"_fetch_{stream}")(hw)
 
     def _require_id(self) -> str:
         if not self.account_id:

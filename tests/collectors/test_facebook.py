@@ -505,3 +505,16 @@ def test_urllib3_debug_lines_never_show_the_token(caplog):
         TOKEN,
     )
     assert "access_token=***" in caplog.text and TOKEN not in caplog.text
+
+
+def test_first_pass_reaches_back_90_days_only(rsps, fb):
+    old = {
+        "id": "t_1",
+        "updated_time": "2026-05-01T08:00:00+0000",
+        "messages": {"data": [message("m_old", "vieux", "2026-05-01T08:00:00+0000", ("9", "A"))]},
+    }
+    body = {"data": [CONVERSATIONS["data"][0], old], "paging": {"next": fb_url("x?after=2")}}
+    add(rsps, "GET", f"{PAGE}/conversations", body)
+    pages, items = run(fb, "messages")
+    assert {i.external_id for i in items} == {"m_1", "m_2", "m_3"}
+    assert len(rsps.calls) == 1  # the old conversation ends the pass: no next page

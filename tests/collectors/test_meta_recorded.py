@@ -64,8 +64,10 @@ def fb(page=FB_PAGE):
 
 
 def ig():
-    return InstagramCollector("instagram_ville", account_id=IG_USER, token=TOKEN,
-                              handle="marcqenbaroeul", sleep=Sleeps(), now=Clock(NOW))  # fmt: skip
+    collector = InstagramCollector("instagram_ville", account_id=IG_USER, token=TOKEN,
+                                   handle="marcqenbaroeul", sleep=Sleeps(), now=Clock(NOW))  # fmt: skip
+    collector.HISTORY_DAYS = 4000  # the Instagram recordings reach back to 2018
+    return collector
 
 
 def shape(item: Item):
@@ -213,7 +215,8 @@ def test_messenger_conversations_are_containers_not_items(rsps):
     rsps.get(GRAPH + f"{MESSENGER_PAGE}/conversations", json={"data": list(lookup.values())})
     pages = list(fb(MESSENGER_PAGE).fetch("messages", None))
     assert [i for p in pages for i in p.items] == [] and pages[-1].rejected == []
-    assert json.loads(pages[-1].cursor) == {"since": None, "seen": []}
+    # Nothing new: the position stays at the first pass's floor (90 days back).
+    assert json.loads(pages[-1].cursor) == {"since": "2021-05-22T12:00:00+00:00", "seen": []}
 
 
 def test_the_recorded_error_body_is_a_permanent_error(rsps):
