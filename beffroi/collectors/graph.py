@@ -304,7 +304,7 @@ class GraphSession:
                 data = request()
             except FacebookError as exc:
                 error = self._graph_error(exc)
-            except (requests.Timeout, requests.ConnectionError) as exc:
+            except requests.RequestException as exc:  # timeouts, resets, broken bodies
                 error = TransientError(
                     f"{self.account}: Graph API unreachable ({type(exc).__name__}: {exc})"
                 )

@@ -518,3 +518,15 @@ def test_first_pass_reaches_back_90_days_only(rsps, fb):
     pages, items = run(fb, "messages")
     assert {i.external_id for i in items} == {"m_1", "m_2", "m_3"}
     assert len(rsps.calls) == 1  # the old conversation ends the pass: no next page
+
+
+@pytest.mark.parametrize("fault", ["Timeout", "ChunkedEncodingError"])
+def test_timeouts_and_broken_bodies_are_retried(rsps, fb, sleeps, fault):
+    import requests
+
+    rsps.add(
+        "GET", fb_url(f"{PAGE}/feed"), body=getattr(requests.exceptions, fault)("read timed out")
+    )
+    add(rsps, "GET", f"{PAGE}/feed", FIRST_FEED)
+    _, items = run(fb, "comments")
+    assert len(items) == 4 and sleeps == [2.0] and len(rsps.calls) == 2
