@@ -61,7 +61,8 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
     Meta may leave ``id`` and ``parent`` out of a comment (the recorded responses do), but
     its permalink names the post and the comment (``?comment_id=``) and, for a reply, the
     reply (``&reply_comment_id=``). Graph ids of comments are ``{post}_{comment}``, as
-    ``GET /{comment-id}`` shows for the same permalink.
+    ``GET /{comment-id}`` shows for the same permalink. Ids are never guessed from anything
+    else: such a comment is rejected, with the reason, rather than stored under a wrong id.
     """
     if not isinstance(url, str):
         return None, None, None
@@ -74,7 +75,10 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
         owner = parts[parts.index("posts") - 1] if parts.index("posts") > 0 else None
     comment = (query.get("comment_id") or [None])[0]
     reply = (query.get("reply_comment_id") or [None])[0]
-    if not post or not comment:
+    # Newer permalinks name posts with an opaque ``pfbid...``: no Graph id can be rebuilt.
+    if not (post and post.isdigit() and comment and comment.isdigit()):
+        return None, None, None
+    if reply and not reply.isdigit():
         return None, None, None
     post_id = f"{owner}_{post}" if owner and owner.isdigit() else post
     if reply:

@@ -530,3 +530,15 @@ def test_timeouts_and_broken_bodies_are_retried(rsps, fb, sleeps, fault):
     add(rsps, "GET", f"{PAGE}/feed", FIRST_FEED)
     _, items = run(fb, "comments")
     assert len(items) == 4 and sleeps == [2.0] and len(rsps.calls) == 2
+
+
+def test_a_comment_without_id_and_with_an_opaque_permalink_is_rejected():
+    from beffroi.collectors.facebook import parse_comment
+
+    raw = {
+        "created_time": stamp(19, 9),
+        "message": "?",
+        "permalink_url": "https://www.facebook.com/1001/posts/pfbid02abc/?comment_id=77",
+    }
+    rejected = parse_comment(raw, account="facebook_ville", page_id=PAGE)
+    assert rejected.payload == raw and "neither an id nor a permalink_url" in rejected.reason
