@@ -494,8 +494,7 @@ def conversation_pages(
             if hw.since is not None and updated is not None and updated < hw.since:
                 stale = True
                 break
-            found = _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
-            items += link_out_messages(found)
+            items += _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
         stamps += [(i.created_at, i.external_id) for i in items]
         next_url = (data.get("paging") or {}).get("next")
         if stale or not next_url or not data.get("data"):
@@ -507,20 +506,26 @@ def conversation_pages(
 
 
 def _conversation_messages(collector, conversation, hw, own_id, parse, rejected) -> list[Item]:
-    found: list[Item] = []
+    """The conversation's new messages, the city's own linked to the message they follow.
+
+    Linking looks at every message the response holds, new or already stored, so that a
+    reply written in Messenger to a message collected in an earlier pass is linked too.
+    """
+    everything: list[Item] = []
     block = conversation.get("messages")
     while isinstance(block, dict):
-        parsed = (
-            parse(
-                raw, account=collector.account, page_id=own_id, conversation_id=conversation["id"]
+        for raw in block.get("data", []):
+            parsed = parse(
+                raw,
+                account=collector.account,
+                page_id=own_id,
+                conversation_id=str(conversation["id"]),
             )
-            for raw in block.get("data", [])
-        )
-        new, bad, all_new = split_new(parsed, hw)
-        found += new
-        rejected += bad
+            (rejected if isinstance(parsed, Rejected) else everything).append(parsed)
         next_url = (block.get("paging") or {}).get("next")
+        all_new = all(hw.is_new(i.created_at, i.external_id) for i in everything)
         if not (all_new and next_url and block.get("data")):
             break
         block = collector.session.get_next(next_url)
-    return found
+    linked = link_out_messages(everything)
+    return [i for i in linked if hw.is_new(i.created_at, i.external_id)]

@@ -542,3 +542,11 @@ def test_a_comment_without_id_and_with_an_opaque_permalink_is_rejected():
     }
     rejected = parse_comment(raw, account="facebook_ville", page_id=PAGE)
     assert rejected.payload == raw and "neither an id nor a permalink_url" in rejected.reason
+
+
+def test_a_native_messenger_reply_links_to_a_message_stored_earlier(rsps, fb):
+    add(rsps, "GET", f"{PAGE}/conversations", CONVERSATIONS)
+    cursor = json.dumps({"since": "2026-11-19T13:00:00+00:00", "seen": ["m_2"]})
+    _, items = run(fb, "messages", cursor)
+    [reply] = items  # m_2 was stored by an earlier pass
+    assert (reply.external_id, reply.direction, reply.parent_external_id) == ("m_3", "out", "m_2")
