@@ -550,3 +550,20 @@ def test_a_native_messenger_reply_links_to_a_message_stored_earlier(rsps, fb):
     _, items = run(fb, "messages", cursor)
     [reply] = items  # m_2 was stored by an earlier pass
     assert (reply.external_id, reply.direction, reply.parent_external_id) == ("m_3", "out", "m_2")
+
+
+def test_for_account_with_a_local_graph_server(httpserver, example_settings, monkeypatch):
+    """``base_url`` points the real client at a real local HTTP server (pytest-httpserver)."""
+    monkeypatch.setenv("BEFFROI_META_PAGE_TOKEN", TOKEN)
+    account = example_settings.account("facebook_ville").model_copy(update={"external_id": PAGE})
+    fb = FacebookCollector.for_account(
+        example_settings, account, base_url=httpserver.url_for("/"), now=Clock()
+    )
+    httpserver.expect_request(f"/v24.0/{PAGE}/posts", method="GET").respond_with_json(
+        {"data": [{"id": f"{PAGE}_1", "message": "Bonjour", "created_time": stamp(19, 9)}]}
+    )
+    _, [post] = run(fb, "posts")
+    assert (post.external_id, post.kind) == (f"{PAGE}_1", "post")
+    [(request, _)] = httpserver.log
+    assert request.args["access_token"] == TOKEN and request.args["limit"] == "50"
+    assert fb.streams() == ["comments", "messages", "posts"]
