@@ -16,9 +16,9 @@ costs:
 - ``messages``: ONE request to the Page's conversations with ``platform=instagram``.
 
 Instagram comments carry ``timestamp`` (not ``created_time``) and ``username``. Authors are
-keyed by their username (lowercased): it is what comments, tags, mentions and public posts
-all share, whereas Meta's ids differ between comments and messaging. Direct messages keep
-the messaging id (IGSID), which is what a reply must be sent to.
+keyed by their username (lowercased): it is what comments, tags, Direct messages and
+public posts all share, whereas Meta's ids differ between comments and messaging. A Direct
+reply goes to the messaging id (IGSID) kept in the message's ``raw["from"]["id"]``.
 
 Publishing needs an image that Instagram fetches itself from a public URL (https preferred)
 (``OutgoingPost.image_path`` given as a URL, or ``link``): a local file cannot be sent.
@@ -170,18 +170,21 @@ def parse_message(
     conversation_id: str | None = None,
     handle: str | None = None,
 ) -> Item | Rejected:
-    """An Instagram Direct message; the sender is keyed by the messaging id (IGSID)."""
+    """An Instagram Direct message.
+
+    The sender is keyed by username like everywhere else on Instagram (one member whether
+    they comment, tag or write); the messaging id (IGSID) a reply must go to stays in
+    ``raw["from"]["id"]``, and is the key only when Meta gives no username.
+    """
     created = checked(raw, "message", ("created_time",))
     if isinstance(created, Rejected):
         return created
     sender = raw.get("from") if isinstance(raw.get("from"), dict) else {}
-    author = (
-        Author(NETWORK, str(sender["id"]), sender.get("username"), sender.get("name"))
-        if sender.get("id")
-        else None
-    )
+    author = ig_author(raw)
+    if author is None and sender.get("id"):
+        author = Author(NETWORK, str(sender["id"]), None, sender.get("name"))
     own = bool(author) and (
-        author.external_id == page_id
+        str(sender.get("id", "")) == (page_id or "")
         or bool(handle and str(sender.get("username", "")).lower() == handle.lower())
     )
     return dm_item(
@@ -412,12 +415,13 @@ class InstagramCollector(GraphCollector):
         ig = self._require_id()
         me = Author(NETWORK, (self.handle or ig).lower(), self.handle, None)
         if to.kind == "dm":
-            if to.author is None:
+            recipient = _messaging_id(to)
+            if recipient is None:
                 raise PermanentError(f"{self.account}: this message has no known sender")
             data = self.session.post(
                 "me/messages",
                 {
-                    "recipient": json.dumps({"id": to.author.external_id}),
+                    "recipient": json.dumps({"id": recipient}),
                     "message": json.dumps({"text": text}, ensure_ascii=False),
                 },
             )
@@ -561,6 +565,14 @@ class InstagramCollector(GraphCollector):
             return lines
 
         return self.check_with(probe)
+
+
+def _messaging_id(item: Item) -> str | None:
+    """The IGSID a Direct reply goes to: the message's ``from.id``, else the author's key."""
+    sender = item.raw.get("from") if isinstance(item.raw, dict) else None
+    if isinstance(sender, dict) and sender.get("id"):
+        return str(sender["id"])
+    return item.author.external_id if item.author else None
 
 
 def _media_of(next_url: str) -> str | None:

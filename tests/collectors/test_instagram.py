@@ -257,7 +257,7 @@ def test_messages_and_idle_pass(rsps, ig):
     pages, items = run(ig, "messages")
     assert query(rsps.calls[0])["platform"] == "instagram"
     by_id = {i.external_id: i for i in items}
-    assert by_id["im1"].author == Author("instagram", "igsid-77", "camille59")
+    assert by_id["im1"].author == Author("instagram", "camille59", "camille59")
     assert by_id["im2"].direction == "out" and by_id["im2"].parent_external_id == "im1"
     pages, items = run(ig, "messages", pages[-1].cursor)
     assert items == [] and len(rsps.calls) == 2
@@ -307,9 +307,11 @@ def test_reply_to_comment_and_to_reply(rsps, ig):
 
 def test_reply_to_a_direct_message(rsps, ig):
     add(rsps, "POST", "me/messages", {"recipient_id": "igsid-77", "message_id": "im9"})
-    reply = ig.reply(item("dm", "im1", author=Author("instagram", "igsid-77")), "Bonjour")
+    raw = {"id": "im1", "from": {"id": "igsid-77", "username": "camille59"}}
+    dm = item("dm", "im1", author=Author("instagram", "camille59", "camille59"), raw=raw)
+    reply = ig.reply(dm, "Bonjour")
     sent = form(rsps.calls[0])
-    assert json.loads(sent["recipient"]) == {"id": "igsid-77"}
+    assert json.loads(sent["recipient"]) == {"id": "igsid-77"}  # the messaging id, from raw
     assert json.loads(sent["message"]) == {"text": "Bonjour"}
     assert reply.external_id == "im9"
 
