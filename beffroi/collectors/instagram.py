@@ -31,8 +31,8 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 
+from beffroi.collectors.conversations import conversation_pages
 from beffroi.collectors.errors import PermanentError, RateLimited
-from beffroi.collectors.facebook import conversation_pages
 from beffroi.collectors.graph import (
     GraphCollector,
     HighWater,
