@@ -402,22 +402,7 @@ class FacebookCollector(GraphCollector):
 
     def find_published(self, marker: str, since: datetime) -> str | None:
         """The Page's post since ``since`` whose text contains ``marker``, if any."""
-        page_id = self._require_id()
-        data = self.session.get(
-            f"{page_id}/posts",
-            fields="id,message,created_time",
-            since=graph_time(since - timedelta(minutes=5)),
-            limit=self.POSTS_PER_REQUEST,
-        )
-        for _ in range(10):
-            for raw in data.get("data", []):
-                if marker and marker in str(raw.get("message") or ""):
-                    return str(raw["id"])
-            next_url = (data.get("paging") or {}).get("next")
-            if not next_url:
-                return None
-            data = self.session.get_next(next_url)
-        return None
+        return self.find_marker(f"{self._require_id()}/posts", "message", marker, since)
 
     # -------------------------------------------------------------- doctor
     def check(self) -> list[tuple[bool, str]]:

@@ -512,6 +512,31 @@ class GraphCollector:
     ) -> Page:
         return Page(items, cursor, rejected or [], api_calls=self.session.calls - calls_before)
 
+    MAX_SEARCH_PAGES = 10
+
+    def find_marker(self, path: str, text_key: str, marker: str, since: datetime) -> str | None:
+        """The id of the first object of ``path`` since ``since`` whose text holds ``marker``.
+
+        For reconciling a publication after a crash: a few pages at most, newest first.
+        """
+        if not marker:
+            return None
+        data = self.session.get(
+            path,
+            fields=f"id,{text_key}",
+            since=graph_time(since - timedelta(minutes=5)),
+            limit=50,
+        )
+        for _ in range(self.MAX_SEARCH_PAGES):
+            for raw in data.get("data", []):
+                if isinstance(raw, dict) and marker in str(raw.get(text_key) or ""):
+                    return str(raw["id"])
+            next_url = (data.get("paging") or {}).get("next")
+            if not next_url:
+                return None
+            data = self.session.get_next(next_url)
+        return None
+
     @staticmethod
     def with_final_cursor(pages: Iterator[Page], final: Callable[[], str]) -> Iterator[Page]:
         """Pass pages through, the last one carrying the stream's new position.

@@ -508,17 +508,8 @@ class InstagramCollector(GraphCollector):
         return str(published["id"])
 
     def find_published(self, marker: str, since: datetime) -> str | None:
-        ig = self._require_id()
-        data = self.session.get(
-            f"{ig}/media",
-            fields="id,caption,timestamp",
-            since=graph_time(since - timedelta(minutes=5)),
-            limit=self.MEDIA_PER_REQUEST,
-        )
-        for raw in data.get("data", []):
-            if marker and marker in str(raw.get("caption") or ""):
-                return str(raw["id"])
-        return None
+        """The account's media since ``since`` whose caption contains ``marker``, if any."""
+        return self.find_marker(f"{self._require_id()}/media", "caption", marker, since)
 
     # -------------------------------------------------------------- doctor
     def check(self) -> list[tuple[bool, str]]:

@@ -372,3 +372,13 @@ def test_collect_all_into_sqlite(rsps, ig, db):
     [report] = collect_all(db, [ig], now=lambda: NOW)
     assert (report.status, report.new, report.api_calls) == ("ok", 3, 1)
     assert db.execute("SELECT count(*) FROM queue").fetchone()[0] == 2
+
+
+def test_find_published_pages_through_recent_media(rsps, ig):
+    add(rsps, "GET", f"{IG}/media", {"data": [{"id": "a", "caption": "autre"}],
+        "paging": {"next": GRAPH + f"{IG}/media?after=Z"}})  # fmt: skip
+    add(rsps, "GET", f"{IG}/media", {"data": [{"id": "b", "caption": "#instamoment rdv-7"}]})
+    assert ig.find_published("rdv-7", NOW) == "b"
+    sent = query(rsps.calls[0])
+    assert sent["fields"] == "id,caption" and sent["since"] == str(int(NOW.timestamp()) - 300)
+    assert query(rsps.calls[1])["after"] == "Z"
