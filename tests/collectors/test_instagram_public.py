@@ -184,3 +184,14 @@ def test_ugc_is_stored_but_never_queued(rsps, db):
     assert (report.status, report.new) == ("ok", 2)
     assert db.execute("SELECT count(*) FROM queue").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM members").fetchone()[0] == 1
+
+
+def test_for_account_reads_the_configured_variables(example_settings, monkeypatch):
+    account = example_settings.account("instagram_public")
+    anonymous = InstagramPublicCollector.for_account(example_settings, account)
+    assert not anonymous.logged_in
+    assert anonymous.streams() == ["#marcqenbaroeul", "#instamoment"]
+    monkeypatch.setenv("BEFFROI_INSTALOADER_USER", "citybot")
+    monkeypatch.setenv("BEFFROI_INSTALOADER_SESSION", "/secure/session-citybot")
+    logged = InstagramPublicCollector.for_account(example_settings, account)
+    assert (logged.username, logged.session_file) == ("citybot", "/secure/session-citybot")
