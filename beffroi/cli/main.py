@@ -23,6 +23,8 @@ COMMANDS = [
     "cmd_collect",
     "cmd_staff",
     "cmd_doctor",
+    "cmd_dashboard",
+    "cmd_privacy",
 ]
 
 
