@@ -49,6 +49,18 @@ KIND_LABELS = {
     "post": "Publication",
     "ugc": "Publication citoyenne",
 }
+# Collection streams, as the collectors name them.
+STREAM_LABELS = {
+    "mentions": "mentions",
+    "replies": "réponses",
+    "comments": "commentaires",
+    "dms": "messages privés",
+    "messages": "messages privés",
+    "posts": "publications",
+    "ugc": "publications citoyennes",
+    "hashtags": "hashtags",
+    "*": "tous les flux",
+}
 PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
 
 

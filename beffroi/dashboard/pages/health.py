@@ -13,7 +13,7 @@ import streamlit as st
 
 from beffroi.config import Account
 from beffroi.dashboard.context import PageContext
-from beffroi.dashboard.format import network_label, relative_time
+from beffroi.dashboard.format import STREAM_LABELS, network_label, relative_time
 from beffroi.store import ROLES as ALL_ROLES
 from beffroi.store import from_db
 from beffroi.store.reads import stream_health
@@ -83,6 +83,10 @@ def _advice(run: dict, ctx: PageContext) -> str | None:
     return "La collecte de ce flux échoue : transmettez le message d'erreur à l'administrateur."
 
 
+def _stream(run: dict) -> str:
+    return STREAM_LABELS.get(run["stream"], run["stream"])
+
+
 def render(ctx: PageContext) -> None:
     st.title(TITLE)
     runs = ctx.cached(stream_health)
@@ -103,7 +107,7 @@ def render(ctx: PageContext) -> None:
                 else r["account"]
                 for r in runs
             ],
-            "Flux": [r["stream"] for r in runs],
+            "Flux": [_stream(r) for r in runs],
             "Dernier passage": [
                 relative_time(r["finished_at"] or r["started_at"], now, ctx.tz) for r in runs
             ],
@@ -126,9 +130,9 @@ def render(ctx: PageContext) -> None:
     for run in runs:
         advice = _advice(run, ctx)
         if advice and run.get("error_kind") != "auth_expired":
-            st.warning(f"{run['account']} / {run['stream']} : {advice}")
+            st.warning(f"{run['account']} / {_stream(run)} : {advice}")
         if run.get("error"):
-            with st.expander(f"Message d'erreur de {run['account']} / {run['stream']}"):
+            with st.expander(f"Message d'erreur de {run['account']} / {_stream(run)}"):
                 st.text(run["error"])
 
     for key, account in accounts.items():

@@ -1,0 +1,76 @@
+"""The dashboard on the simulated city, collected the way `beffroi collect` does it."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
+from beffroi.config import load_settings
+from beffroi.dashboard.auth import hash_password
+from beffroi.scheduler.collection import collect_all
+from beffroi.store import upsert_staff
+from tests.dashboard.test_app import PASSWORD, login, open_page, start
+
+CONFIG = """
+[city]
+name = "Marcq-en-Barœul"
+
+[database]
+path = "sim.db"
+
+[sandbox]
+citizens = 20
+history_days = 2
+
+[[accounts]]
+key = "x_ville"
+network = "sandbox"
+simulates = "x"
+handle = "marcqenbaroeul"
+
+[[accounts]]
+key = "instagram_ville"
+network = "sandbox"
+simulates = "instagram"
+handle = "marcqenbaroeul"
+"""
+
+
+def test_simulated_city_in_the_inbox_and_health_panel(tmp_path, monkeypatch):
+    config = tmp_path / "beffroi.toml"
+    config.write_text(CONFIG, encoding="utf-8")
+    settings = load_settings(config)
+    conn = open_database(settings)
+    reports = collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
+    assert reports and all(r.status == "ok" for r in reports)
+    upsert_staff(
+        conn,
+        "claire",
+        display_name="Claire",
+        role="community_manager",
+        password_hash=hash_password(PASSWORD),
+    )
+    instagram_queued = conn.execute(
+        "SELECT count(*) FROM queue JOIN items ON items.id = queue.item_id"
+        " WHERE items.account = 'instagram_ville'"
+    ).fetchone()[0]
+    assert instagram_queued > 0
+    monkeypatch.setenv("BEFFROI_CONFIG", str(config))
+    try:
+        at = login(start(), "claire", PASSWORD)
+        assert not at.exception
+        table = at.dataframe[0].value
+        assert set(table["Réseau"]) == {"X", "Instagram"}  # never "Simulation"
+        assert not any(a == "(auteur inconnu)" for a in table["Auteur"][:5])
+        at.multiselect(key="inbox_networks").select("instagram").run()
+        table = at.dataframe[0].value
+        assert set(table["Réseau"]) == {"Instagram"} and len(table) == min(50, instagram_queued)
+
+        at = open_page(at, "health")
+        health = at.dataframe[0].value
+        assert len(health) == len(reports) and set(health["État"]) == {"OK"}
+        assert not at.error
+    finally:
+        conn.close()
+        st.cache_data.clear()
+        st.cache_resource.clear()
