@@ -62,7 +62,13 @@ def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 
 @pytest.fixture
-def served(city, tmp_path):
+def chromium() -> str:
+    """Checked before the server starts, so a machine without Chromium skips at once."""
+    return chromium_path()
+
+
+@pytest.fixture
+def served(chromium, city, tmp_path):
     settings, config, conn = city
     port = free_port()
     log = (tmp_path / "dashboard.log").open("w")
@@ -95,13 +101,12 @@ def served(city, tmp_path):
         log.close()
 
 
-def test_login_and_see_the_inbox(served, tmp_path):
-    executable = chromium_path()
+def test_login_and_see_the_inbox(chromium, served, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
     dialogs = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
             page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
@@ -128,6 +133,16 @@ def test_login_and_see_the_inbox(served, tmp_path):
             hostile = cells.filter(has_text="alert(1)")
             expect(hostile).to_have_count(1)
             assert hostile.inner_text() == HOSTILE
+            # Selecting the row shows the whole message below, still as plain text.
+            canvas = page.locator("[data-testid=data-grid-canvas]").bounding_box()
+            hostile_row = int(hostile.get_attribute("data-testid").rsplit("-", 1)[1])
+            page.mouse.click(canvas["x"] + 16, canvas["y"] + 52 + 35 * hostile_row)
+            expect(page.get_by_text("Message sélectionné")).to_be_visible(timeout=20_000)
+            detail = page.get_by_test_id("stText").filter(has_text="alert(1)")
+            expect(detail).to_be_visible()
+            assert detail.inner_text() == HOSTILE
+            assert page.locator("strong", has_text="bold").count() == 0
+            assert page.get_by_role("link", name="lien").count() == 0
             page.wait_for_timeout(500)
             shot = tmp_path / "inbox.png"
             page.screenshot(path=str(shot), full_page=True)
