@@ -23,7 +23,7 @@ from beffroi.store.reads import NO_THEME, InboxFilters, InboxRow, account_networ
 
 TITLE = "Boîte de réception"
 ICON = ":material/inbox:"
-ROLES = {"community_manager", "comms_lead", "admin"}
+ROLES = {"community_manager", "admin"}
 ORDER = 10
 
 PAGE_SIZE = 50
