@@ -169,6 +169,8 @@ _PROBLEM_WORDS = (
     "attend toujours",
     "attendons toujours",
     "il n'y a plus",
+    "depot sauvage",
+    "depots sauvages",
     "y a plus",
 )
 # "ne s'allume plus", "n'entretient plus", "ne passe plus": something stopped working.
