@@ -10,7 +10,13 @@ from beffroi.inbox.assignment import assign, community_managers, distribute
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import ingest_hooks
 from beffroi.inbox.replying import ReplyFailed, SentReply, send_reply
-from beffroi.inbox.saved_replies import SavedReply, list_saved_replies, render, service_name
+from beffroi.inbox.saved_replies import (
+    SavedReply,
+    first_name,
+    list_saved_replies,
+    render,
+    service_name,
+)
 from beffroi.inbox.sla import SlaClock
 from beffroi.inbox.states import (
     CLOSE_REASON_LABELS,
@@ -64,6 +70,7 @@ __all__ = [
     "decide",
     "distribute",
     "escalate",
+    "first_name",
     "get_entry",
     "history",
     "ingest_hooks",

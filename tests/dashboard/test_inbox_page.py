@@ -1,0 +1,109 @@
+"""The Inbox page driven through Streamlit's AppTest on a real database."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.inbox.helpers import add_managers, ingest, later, message, queue_row, with_smtp
+
+
+def inbox_app(db_path, settings, username, role, now):
+    from types import SimpleNamespace
+
+    from beffroi.dashboard.pages import inbox as page
+    from beffroi.store import connect
+
+    conn = connect(db_path)
+    try:
+        user = SimpleNamespace(username=username, role=role)
+        page.render(SimpleNamespace(conn=conn, settings=settings, user=user, now=now))
+    finally:
+        conn.close()
+
+
+def app(db, settings, now, username="alice", role="community_manager"):
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    at = AppTest.from_function(
+        inbox_app, args=(path, settings, username, role, now), default_timeout=20
+    )
+    return at.run()
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def texts(at):
+    return "\n".join(t.value for t in at.text)
+
+
+def test_counters_list_and_citizen_text_never_as_markdown(db, example_settings):
+    ingest(
+        db,
+        example_settings,
+        message("m1", "**Fuite** d'eau <script>alert(1)</script> rue de Lille"),
+        message("m2", "Le marché est ouvert dimanche ?"),
+        message("m3", "Merci !"),
+    )
+    at = app(db, example_settings, later(90))
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Ouverts"] == "2" and metrics["En retard"] == "1"
+    assert "<script>" not in "".join(m.value for m in at.markdown)
+    assert "**Fuite** d'eau <script>alert(1)</script> rue de Lille" in texts(at)
+    frame = at.dataframe[0].value
+    assert list(frame["n°"]) == [queue_row(db, "m1")["id"], queue_row(db, "m2")["id"]]
+    assert frame["Priorité"][0] == "Urgent"
+
+
+def test_assign_close_and_reopen_from_the_page(db, example_settings):
+    add_managers(db, "alice", "bruno")
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    qid = queue_row(db, "m1")["id"]
+    at = app(db, example_settings, later(5))
+    button(at, "Me l'attribuer").click().run()
+    assert not at.exception
+    assert (queue_row(db, "m1")["status"], queue_row(db, "m1")["assignee"]) == ("assigned", "alice")
+    at.selectbox(key=f"inbox_reason_{qid}").set_value("duplicate")
+    button(at, "Clore").click().run()
+    assert (queue_row(db, "m1")["status"], queue_row(db, "m1")["closed_reason"]) == (
+        "closed",
+        "duplicate",
+    )
+    # closed items leave the open list; show them with the status filter and reopen
+    at.multiselect(key="inbox_f_status").set_value(["Clos"]).run()
+    button(at, "Rouvrir ce message").click().run()
+    assert queue_row(db, "m1")["status"] == "assigned"
+    assert not at.exception
+
+
+def test_saved_reply_inserted_with_first_name_and_service(db, example_settings):
+    ingest(db, example_settings, message("m1", "Les poubelles débordent rue de Lille"))
+    qid = queue_row(db, "m1")["id"]
+    at = app(db, example_settings, later(5))
+    tpl = at.selectbox(key=f"inbox_tpl_{qid}")
+    assert tpl.options[0].startswith("Dépôt sauvage")  # the theme's own templates come first
+    button(at, "Insérer la réponse enregistrée").click().run()
+    reply = at.text_area(key=f"inbox_reply_{qid}").value
+    assert reply.startswith("Bonjour Camille1,")
+    assert "Service propreté" in reply
+
+
+def test_escalation_from_the_page(db, example_settings, smtp_server):
+    settings = with_smtp(example_settings, smtp_server)
+    ingest(db, settings, message("m1", "Dépôt sauvage de matelas rue Jean Jaurès"))
+    qid = queue_row(db, "m1")["id"]
+    at = app(db, settings, later(5))
+    assert at.selectbox(key=f"inbox_service_{qid}").value == "proprete"
+    at.text_input(key=f"inbox_note_{qid}").input("Urgent, devant l'école")
+    button(at, "Transmettre").click().run()
+    assert not at.exception
+    assert queue_row(db, "m1")["service"] == "proprete"
+    assert len(smtp_server[2]) == 1
+
+
+def test_a_director_sees_the_queue_but_no_actions(db, example_settings):
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    at = app(db, example_settings, later(5), username="dir", role="comms")
+    assert not at.exception
+    assert not [b for b in at.button if b.label in ("Envoyer la réponse", "Clore")]
