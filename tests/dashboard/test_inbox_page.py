@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
-from tests.inbox.helpers import add_managers, ingest, later, message, queue_row, with_smtp
-
-
-def inbox_app(db_path, settings, username, role, now):
-    from types import SimpleNamespace
-
-    from beffroi.dashboard.pages import inbox as page
-    from beffroi.store import connect
-
-    conn = connect(db_path)
-    try:
-        user = SimpleNamespace(username=username, role=role)
-        page.render(SimpleNamespace(conn=conn, settings=settings, user=user, now=now))
-    finally:
-        conn.close()
-
-
-def app(db, settings, now, username="alice", role="community_manager"):
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    at = AppTest.from_function(
-        inbox_app, args=(path, settings, username, role, now), default_timeout=20
-    )
-    return at.run()
-
-
-def button(at, label):
-    return next(b for b in at.button if b.label == label)
-
-
-def texts(at):
-    return "\n".join(t.value for t in at.text)
+from tests.inbox.helpers import (
+    add_managers,
+    app,
+    button,
+    ingest,
+    later,
+    message,
+    queue_row,
+    texts,
+    with_smtp,
+)
 
 
 def test_counters_list_and_citizen_text_never_as_markdown(db, example_settings):

@@ -102,3 +102,39 @@ def with_smtp(settings, smtp_server):
 
 def later(minutes: int) -> datetime:
     return MONDAY_9 + timedelta(minutes=minutes)
+
+
+# ---------------------------------------------------------------- the Inbox page in AppTest
+
+
+def inbox_app(db_path, settings, username, role, now):
+    """The Inbox page alone, as the dashboard shell renders it (AppTest runs this source)."""
+    from types import SimpleNamespace
+
+    from beffroi.dashboard.pages import inbox as page
+    from beffroi.store import connect
+
+    conn = connect(db_path)
+    try:
+        user = SimpleNamespace(username=username, role=role)
+        page.render(SimpleNamespace(conn=conn, settings=settings, user=user, now=now))
+    finally:
+        conn.close()
+
+
+def app(db, settings, now=None, username="alice", role="community_manager"):
+    from streamlit.testing.v1 import AppTest
+
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    at = AppTest.from_function(
+        inbox_app, args=(path, settings, username, role, now), default_timeout=30
+    )
+    return at.run()
+
+
+def button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def texts(at):
+    return "\n".join(t.value for t in at.text)
