@@ -170,6 +170,20 @@ _PROBLEM_WORDS = (
     "attendons toujours",
     "il n'y a plus",
     "depot sauvage",
+    "renverse",
+    "renversee",
+    "renverses",
+    "renversees",
+    "restees",
+    "reste sur",
+    "mauvaise date",
+    "mauvaise adresse",
+    "affiche une erreur",
+    "une erreur",
+    "cambriolage",
+    "cambriole",
+    "vole",
+    "volee",
     "depots sauvages",
     "y a plus",
 )
@@ -260,6 +274,33 @@ _THANKS_WORDS = (
     "bonne soiree",
     "bon week-end",
 )
+# Complaint vocabulary that any French city hears, on top of the configured keywords.
+_COMPLAINT_WORDS = (
+    "pas serieux",
+    "incapables",
+    "lamentable",
+    "deplorable",
+    "abandonne",
+    "abandonnee",
+    "arretez",
+    "reparez",
+    "sans prevenir",
+    "on aurait aime",
+    "aurait pu prevenir",
+    "c'est honteux",
+    "honteux",
+    "n'importe quoi",
+    "ridicule",
+    "degoute",
+    "degoutee",
+    "insupportable",
+    "argent public",
+    "nos impots",
+)
+# Money-making pitches that the configured spam keywords may not list.
+_SPAM_PATTERN = re.compile(
+    r"\d[\d\s.]*\s?(?:€|euros?)\s+par\s+(?:jour|semaine|mois)|lien en bio|whatsapp|telegram"
+)
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 
 
@@ -275,6 +316,8 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
     folded = fold(text)
     rules = settings.triage
     spam = find_keyword(folded, rules.spam_keywords)
+    if not spam and (pitch := _SPAM_PATTERN.search(folded)):
+        spam = pitch.group(0)
     if spam:
         return Decision(False, "spam", spam)
     if not _HAS_WORD.search(re.sub(r"[@#]\w+|https?://\S+", "", folded)):
@@ -290,7 +333,9 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
     inverted = _INVERTED.search(folded.replace("rendez-vous", "rdv"))
     if inverted:
         return Decision(True, "question", inverted.group(0))
-    complaint = find_keyword(folded, rules.complaint_keywords)
+    complaint = find_keyword(folded, rules.complaint_keywords) or find_keyword(
+        folded, _COMPLAINT_WORDS
+    )
     if complaint:
         return Decision(True, "complaint", complaint)
     problem = find_keyword(folded, _PROBLEM_WORDS)

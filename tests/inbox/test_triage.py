@@ -83,3 +83,39 @@ def test_priority_and_due_at(example_settings):
     assert (thanks.priority, thanks.due_at, thanks.needs_reply) == ("low", None, False)
     fireworks = triage.fields("Superbe feu d'artifice", "comment", monday_9)
     assert fireworks.priority == "low"
+
+
+def test_agreement_with_the_simulated_citys_own_labels(tmp_path, capsys):
+    """The simulated city labels each message's intent; triage must agree on most of them.
+
+    Open follow-ups ("et pour la rue Pasteur, c'est prévu ?") count as needing a reply: the
+    queue opens a new item for them, whatever the simulation's label says.
+    """
+    import tomllib
+    from datetime import UTC, datetime
+
+    from beffroi.collectors.sandbox import sandbox_config
+    from beffroi.collectors.sandbox_history import CityProfile
+    from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+    from beffroi.collectors.sandbox_text import NEEDS_REPLY
+    from beffroi.config import example_config_path, settings_from_dict
+
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    settings = settings_from_dict(
+        sandbox_config(data, tmp_path / "b.db", citizens=150, history_days=20)
+    )
+    with SandboxNetwork(state_path(settings.database_path)) as network:
+        network.build(CityProfile.from_settings(settings), datetime(2026, 11, 25, 21, tzinfo=UTC))
+        rows = network.conn.execute(
+            "SELECT kind, text, intent FROM messages WHERE direction = 'in' "
+            "AND kind IN ('comment', 'reply', 'mention', 'dm')"
+        ).fetchall()
+    labelled = [(r["kind"], r["text"], r["intent"] in NEEDS_REPLY | {"follow_up"}) for r in rows]
+    precision, recall = scores(settings, labelled)
+    with capsys.disabled():
+        print(
+            f"\ntriage vs simulated city ({len(labelled)} messages): "
+            f"precision {precision:.3f} recall {recall:.3f}"
+        )
+    assert len(labelled) > 300
+    assert precision >= 0.9 and recall >= 0.9
