@@ -137,7 +137,8 @@ def mark_replied(
             replied_at = coalesce(replied_at, ?),
             response_seconds = coalesce(response_seconds, ?),
             business_response_seconds = coalesce(business_response_seconds, ?),
-            closed_reason = NULL, sending_since = NULL, sending_by = NULL,
+            closed_reason = NULL, closed_by = NULL, closed_at = NULL,
+            sending_since = NULL, sending_by = NULL,
             reply_draft = NULL, last_error = NULL, last_error_at = NULL, updated_at = ?
         WHERE id = ? AND (status <> 'replied' OR ?)
         """,

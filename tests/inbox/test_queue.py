@@ -233,3 +233,35 @@ def test_list_filters_search_and_counters(db, example_settings):
     assert (c.open, c.overdue, c.answered_today, c.median_response_seconds_week) == (2, 1, 1, 600)
     entry = get_entry(db, example_settings, queue_row(db, "m2")["id"])
     assert entry["author_label"] == "Camille1 Durand (@citoyen1)"
+
+
+def test_a_dm_reply_without_parent_answers_the_open_message_of_its_conversation(
+    db, example_settings
+):
+    ingest(
+        db,
+        example_settings,
+        message("d1", "Bonjour, au sujet de mon dossier", kind="dm", thread="conv1"),
+        stream="dms",
+    )
+    reply = city_reply("d2", None, at=later(30), thread="conv1")
+    reply = reply.__class__(**{**reply.__dict__, "kind": "dm"})
+    ingest(db, example_settings, reply, stream="dms")
+    row = queue_row(db, "d1")
+    assert (row["status"], row["replied_by"], row["response_seconds"]) == (
+        "replied",
+        "réseau",
+        1800,
+    )
+
+
+def test_reopening_a_replied_item_keeps_the_first_response_time(db, example_settings):
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    ingest(db, example_settings, city_reply("r1", "m1", at=later(10)), stream="replies")
+    qid = queue_row(db, "m1")["id"]
+    reopen(db, qid, actor="alice", now=later(20))
+    assert queue_row(db, "m1")["status"] == "new"
+    ingest(db, example_settings, city_reply("r2", "m1", at=later(50)), stream="replies")
+    row = queue_row(db, "m1")
+    assert (row["status"], row["response_seconds"]) == ("replied", 600)
+    assert [h["action"] for h in history(db, qid)] == ["reply_native", "reopen", "reply_native"]

@@ -172,6 +172,7 @@ def _filters(conn, settings, username) -> inbox.Filters:
 
 
 def _table(settings, entries, now) -> None:
+    services = {s.key: s.name for s in settings.services}
     rows = []
     for e in entries:
         late = e["due_at"] is not None and e["due_at"] <= now and e["status"] in ("new", "assigned")
@@ -184,7 +185,7 @@ def _table(settings, entries, now) -> None:
                 "Reçu": ago(e["created_at"], now),
                 "Thème": e["theme"] or "—",
                 "Statut": inbox.STATUS_LABELS[e["status"]],
-                "Attribué à": e["assignee"] or e["service"] or "—",
+                "Attribué à": e["assignee"] or services.get(e["service"], e["service"]) or "—",
                 "Échéance": local(settings, e["due_at"]),
                 "Message": _short(e["text"]),
                 "_late": late,
@@ -219,7 +220,8 @@ def _detail(conn, settings, entry, username, can_edit, now) -> None:
     if entry["assignee"]:
         facts.append(f"Attribué à : {entry['assignee']}")
     if entry["service"]:
-        facts.append(f"Transmis au service : {entry['service']}")
+        name = next((s.name for s in settings.services if s.key == entry["service"]), None)
+        facts.append(f"Transmis au service : {name or entry['service']}")
     if entry["replied_by"]:
         facts.append(
             f"Répondu par {entry['replied_by']} en {duration(entry['response_seconds'])} "
