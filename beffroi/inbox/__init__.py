@@ -40,6 +40,7 @@ from beffroi.inbox.views import (
 from beffroi.store.queue import (
     add_saved_reply,
     close,
+    close_many,
     release_send,
     reopen,
     retire_saved_reply,
@@ -65,6 +66,7 @@ __all__ = [
     "assign",
     "citizen_history",
     "close",
+    "close_many",
     "community_managers",
     "counters",
     "decide",

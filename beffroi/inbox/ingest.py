@@ -3,6 +3,7 @@
 - A citizen's message triaged as needing no reply starts ``closed`` (reason
   ``no_reply_needed``, or ``spam``) by ``triage``: the open list only holds work, so a
   manager can reach inbox zero, and a wrong guess is one click away from being reopened.
+- Messages from a member marked spam or blocked start closed (``spam`` / ``hidden``).
 - A citizen's follow-up in a thread the city already answered gets its own queue row,
   linked to the previous one (``previous_queue_id``), so the conversation reads in order.
 - An ``out`` item collected from the network (the city's account answered in the app)
@@ -38,8 +39,9 @@ class AfterInsert:
 
     def _inbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
         row = conn.execute(
-            "SELECT q.id, q.needs_reply, q.triage_rule, i.member_id FROM queue q "
-            "JOIN items i ON i.id = q.item_id WHERE q.item_id = ?",
+            "SELECT q.id, q.needs_reply, q.triage_rule, i.member_id, m.is_spam, m.is_blocked "
+            "FROM queue q JOIN items i ON i.id = q.item_id "
+            "LEFT JOIN members m ON m.id = i.member_id WHERE q.item_id = ?",
             (item_id,),
         ).fetchone()
         if row is None:
@@ -48,6 +50,10 @@ class AfterInsert:
         previous = _previous_in_thread(conn, item, row["member_id"], item_id)
         if previous is not None:
             ingest_link_previous(conn, queue_id, previous)
+        if row["is_spam"] or row["is_blocked"]:
+            # A person the team marked as spam or blocked never reaches the open list.
+            ingest_close(conn, queue_id, "spam" if row["is_spam"] else "hidden", now)
+            return
         if row["needs_reply"] == 0:
             reason = "spam" if (row["triage_rule"] or "").startswith("spam") else "no_reply_needed"
             ingest_close(conn, queue_id, reason, now)

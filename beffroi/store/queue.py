@@ -279,6 +279,36 @@ def close(
     )
 
 
+def close_many(
+    conn: sqlite3.Connection,
+    queue_ids: Sequence[int],
+    reason: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> int:
+    """Close several open items at once (one transaction); items no longer open are skipped."""
+    if reason not in CLOSE_REASONS:
+        raise QueueError(f"Motif de clôture inconnu : {reason}.")
+    now = now or now_utc()
+    stamp = to_db(now)
+    done = 0
+    with transaction(conn):
+        for queue_id in queue_ids:
+            values = {
+                "status": "closed",
+                "closed_reason": reason,
+                "closed_by": actor,
+                "closed_at": stamp,
+                "sending_since": None,
+                "updated_at": stamp,
+            }
+            if _update(conn, queue_id, values, OPEN):
+                _audit(conn, actor, "close", queue_id, {"reason": reason, "bulk": True}, now)
+                done += 1
+    return done
+
+
 def reopen(conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None):
     """Back to ``assigned`` (if someone had it) or ``new``; the first reply's times stay."""
     now = now or now_utc()

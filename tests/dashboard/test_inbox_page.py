@@ -85,3 +85,21 @@ def test_a_director_sees_the_queue_but_no_actions(db, example_settings):
     at = app(db, example_settings, later(5), username="dir", role="comms")
     assert not at.exception
     assert not [b for b in at.button if b.label in ("Envoyer la réponse", "Clore")]
+
+
+def test_bulk_close_reaches_inbox_zero(db, example_settings):
+    ingest(
+        db,
+        example_settings,
+        message("m1", "Le marché est ouvert dimanche ?"),
+        message("m2", "Le marché est ouvert dimanche ??"),
+    )
+    ids = [queue_row(db, e)["id"] for e in ("m1", "m2")]
+    at = app(db, example_settings, later(5))
+    at.multiselect(key="inbox_bulk_ids").set_value(ids)
+    at.selectbox(key="inbox_bulk_reason").set_value("duplicate").run()
+    button(at, "Clore la sélection").click().run()
+    assert not at.exception
+    assert {queue_row(db, e)["closed_reason"] for e in ("m1", "m2")} == {"duplicate"}
+    assert "Boîte vide" in at.info[0].value
+    assert {m.label: m.value for m in at.metric}["Ouverts"] == "0"

@@ -265,3 +265,13 @@ def test_reopening_a_replied_item_keeps_the_first_response_time(db, example_sett
     row = queue_row(db, "m1")
     assert (row["status"], row["response_seconds"]) == ("replied", 600)
     assert [h["action"] for h in history(db, qid)] == ["reply_native", "reopen", "reply_native"]
+
+
+def test_messages_from_members_marked_spam_start_closed(db, example_settings):
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    db.execute("UPDATE members SET is_spam = 1")
+    ingest(db, example_settings, message("m2", "Et le parking, il est où ?", at=later(3)))
+    assert (queue_row(db, "m2")["status"], queue_row(db, "m2")["closed_reason"]) == (
+        "closed",
+        "spam",
+    )

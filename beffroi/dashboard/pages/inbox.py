@@ -117,6 +117,8 @@ def render(ctx) -> None:
         e["queue_id"]: f"n°{e['queue_id']} · {e['shown_network']} · {_short(e['text'], 50)}"
         for e in entries
     }
+    if can_edit:
+        _bulk(conn, labels, username, now)
     chosen = st.selectbox(
         "Message à traiter",
         list(labels),
@@ -129,6 +131,38 @@ def render(ctx) -> None:
             _detail(conn, settings, entry, username, can_edit, now)
     if can_edit:
         _saved_replies_editor(conn, settings, username)
+
+
+def _bulk(conn, labels: dict[int, str], username: str, now) -> None:
+    """Several items at once: close them (duplicates, a thread of emoji...) or give them out."""
+    with st.expander("Actions groupées"):
+        picked = st.multiselect(
+            "Messages", list(labels), format_func=lambda q: labels[q], key="inbox_bulk_ids"
+        )
+        cols = st.columns(2)
+        reason = cols[0].selectbox(
+            "Motif",
+            list(inbox.CLOSE_REASONS),
+            format_func=lambda r: inbox.CLOSE_REASON_LABELS[r],
+            key="inbox_bulk_reason",
+        )
+        if cols[0].button("Clore la sélection", key="inbox_bulk_close", disabled=not picked):
+            _do(
+                lambda: inbox.close_many(conn, picked, reason, actor=username, now=now),
+                f"{len(picked)} message(s) clos.",
+            )
+        staff = [m.username for m in list_staff(conn)]
+        if staff:
+            who = cols[1].selectbox("Attribuer à", staff, key="inbox_bulk_assignee")
+            if cols[1].button(
+                "Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked
+            ):
+
+                def give() -> None:
+                    for queue_id in picked:
+                        inbox.assign(conn, queue_id, who, actor=username, now=now)
+
+                _do(give, f"{len(picked)} message(s) attribué(s) à {who}.")
 
 
 def _counters(conn, settings, now) -> None:
