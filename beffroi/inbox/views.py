@@ -131,22 +131,33 @@ def entries_by_ids(conn, settings: Settings, queue_ids: Sequence[int]) -> list[d
 
 
 def thread(conn: sqlite3.Connection, entry: dict, limit: int = 60) -> list[dict]:
-    """The conversation around an item: the city's post, earlier messages, replies."""
-    keys = {k for k in (entry["thread_external_id"], entry["parent_external_id"]) if k}
-    keys.add(entry["external_id"])
+    """The conversation around an item: the city's post, earlier messages, replies.
+
+    Three indexed lookups (the item and its roots, the thread, the replies), the latest
+    ``limit`` of them plus the roots, oldest first: a post with thousands of comments stays
+    one quick query.
+    """
+    keys = sorted({k for k in (entry["thread_external_id"], entry["parent_external_id"]) if k})
+    keys = [entry["external_id"], *[k for k in keys if k != entry["external_id"]]]
     marks = ", ".join("?" for _ in keys)
-    rows = conn.execute(
-        f"""
-        SELECT i.id, i.kind, i.direction, i.text, i.created_at, i.permalink,
-               m.handle AS author_handle, m.display_name AS author_name
-        FROM items i LEFT JOIN members m ON m.id = i.member_id
-        WHERE i.network = ? AND (i.external_id IN ({marks}) OR i.thread_external_id IN ({marks})
-                                 OR i.parent_external_id IN ({marks}))
-        ORDER BY i.created_at, i.id LIMIT ?
-        """,  # noqa: S608 (placeholders only)
-        (entry["network"], *keys, *keys, *keys, limit),
+    select = (
+        "SELECT i.id, i.kind, i.direction, i.text, i.created_at, i.permalink, "
+        "m.handle AS author_handle, m.display_name AS author_name "
+        "FROM items i LEFT JOIN members m ON m.id = i.member_id "
+    )
+    network = entry["network"]
+    roots = conn.execute(
+        select + f"WHERE i.network = ? AND i.external_id IN ({marks})",  # noqa: S608
+        (network, *keys),
     ).fetchall()
-    return [{**dict(r), "created_at": from_db(r["created_at"])} for r in rows]
+    around_sql = f"""{select} WHERE i.id IN (
+            SELECT id FROM items WHERE network = ? AND thread_external_id IN ({marks})
+            UNION SELECT id FROM items WHERE network = ? AND parent_external_id IN ({marks}))
+        ORDER BY i.created_at DESC, i.id DESC LIMIT ?"""  # noqa: S608 (placeholders only)
+    around = conn.execute(around_sql, (network, *keys, network, *keys, limit)).fetchall()
+    found = {r["id"]: r for r in [*roots, *around]}
+    ordered = sorted(found.values(), key=lambda r: (r["created_at"], r["id"]))
+    return [{**dict(r), "created_at": from_db(r["created_at"])} for r in ordered]
 
 
 def citizen_history(

@@ -14,6 +14,7 @@ from beffroi.inbox import (
     list_entries,
     reopen,
     sweep_overdue,
+    thread,
 )
 from beffroi.inbox import assign as assign_item
 from beffroi.store.queue import claim_send, record_send_failure
@@ -121,6 +122,12 @@ def test_a_follow_up_after_the_reply_is_a_new_item_linked_to_the_previous(db, ex
     first, second = queue_row(db, "m1"), queue_row(db, "m2")
     assert first["status"] == "replied"
     assert (second["status"], second["previous_queue_id"]) == ("new", first["id"])
+    shown = thread(db, get_entry(db, example_settings, second["id"]))
+    assert [(t["direction"], t["text"]) for t in shown] == [
+        ("in", "Le marché est ouvert dimanche ?"),
+        ("out", "Bonjour !"),
+        ("in", "Et il y a un parking ?"),
+    ]
     # someone else in the same thread is not linked
     ingest(
         db,
