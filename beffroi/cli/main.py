@@ -22,6 +22,9 @@ COMMANDS = [
     "cmd_init",
     "cmd_collect",
     "cmd_staff",
+    "cmd_doctor",
+    "cmd_dashboard",
+    "cmd_privacy",
     "cmd_inbox",
 ]
 

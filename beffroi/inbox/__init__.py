@@ -30,6 +30,7 @@ from beffroi.inbox.triage import Triage, decide, theme_of
 from beffroi.inbox.views import (
     Counters,
     Filters,
+    author_label,
     citizen_history,
     counters,
     get_entry,
@@ -64,6 +65,7 @@ __all__ = [
     "Triage",
     "add_saved_reply",
     "assign",
+    "author_label",
     "citizen_history",
     "close",
     "close_many",

@@ -17,7 +17,7 @@ CLOSE_REASON_LABELS = {
     "handled_elsewhere": "Traité ailleurs",
     "duplicate": "Doublon",
 }
-PRIORITY_LABELS = {"urgent": "Urgent", "high": "Haute", "normal": "Normale", "low": "Basse"}
+PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
 PRIORITY_ORDER = ("urgent", "high", "normal", "low")
 TRIAGE_RULE_LABELS = {
     "spam": "mot indésirable",

@@ -27,7 +27,8 @@ SELECT q.id AS queue_id, q.item_id, q.status, q.needs_reply, q.triage_rule, q.th
        q.sending_since, q.sending_by, q.reply_item_id,
        i.network, i.account, i.kind, i.text, i.created_at, i.permalink, i.member_id,
        i.external_id, i.parent_external_id, i.thread_external_id,
-       m.handle AS author_handle, m.display_name AS author_name
+       m.handle AS author_handle, m.display_name AS author_name,
+       m.erased_at IS NOT NULL AS author_erased
 FROM queue q JOIN items i ON i.id = q.item_id
 LEFT JOIN members m ON m.id = i.member_id
 """
@@ -43,12 +44,22 @@ def _entry(row: sqlite3.Row, shown: dict[str, str]) -> dict:
     for key in _TIMES:
         entry[key] = from_db(entry[key])
     entry["shown_network"] = shown.get(entry["account"], entry["network"])
-    handle, name = entry["author_handle"], entry["author_name"]
-    if handle and name and name != handle:
-        entry["author_label"] = f"{name} ({handle})"
-    else:
-        entry["author_label"] = name or handle
+    entry["author_label"] = author_label(
+        entry["author_handle"], entry["author_name"], bool(entry["author_erased"])
+    )
     return entry
+
+
+def author_label(handle: str | None, name: str | None, erased: bool = False) -> str:
+    """Who wrote a message, as staff recognise them: "Jeanne (@jeanne_m)"; never empty."""
+    if erased:
+        return "(personne effacée)"
+    handle = handle.lstrip("@") if handle else None
+    if handle and name and name.lstrip("@") != handle:
+        return f"{name} (@{handle})"
+    if handle:
+        return f"@{handle}"
+    return name or "(auteur inconnu)"
 
 
 def fts_query(text: str) -> str:
@@ -59,8 +70,8 @@ def fts_query(text: str) -> str:
 
 @dataclass(frozen=True)
 class Filters:
-    network: str | None = None  # shown network (a sandbox account counts as what it simulates)
-    theme: str | None = None  # a theme name, or "" for "no theme"
+    networks: tuple[str, ...] = ()  # shown networks (a sandbox account counts as what it simulates)
+    themes: tuple[str, ...] = ()  # theme names; "" stands for "no theme"
     statuses: Sequence[str] = OPEN
     assignee: str | None = None  # a username, or "" for "nobody"
     service: str | None = None
@@ -81,14 +92,19 @@ def list_entries(
     statuses = list(filters.statuses) or list(OPEN)
     where.append(f"q.status IN ({', '.join('?' for _ in statuses)})")
     params += statuses
-    if filters.network:
-        accounts = [k for k, shown in _shown_networks(settings).items() if shown == filters.network]
-        marks = ", ".join("?" for _ in accounts) or "NULL"
-        where.append(f"(i.account IN ({marks}) OR i.network = ?)")
-        params += [*accounts, filters.network]
-    if filters.theme is not None:
-        where.append("coalesce(q.theme, '') = ?")
-        params.append(filters.theme)
+    if filters.networks:
+        shown = _shown_networks(settings)
+        accounts = [k for k, net in shown.items() if net in filters.networks]
+        unknown = [n for n in filters.networks]  # items of accounts no longer configured
+        where.append(
+            f"(i.account IN ({', '.join('?' for _ in accounts) or 'NULL'}) "
+            f"OR (i.account NOT IN ({', '.join('?' for _ in shown) or 'NULL'}) "
+            f"AND i.network IN ({', '.join('?' for _ in unknown)})))"
+        )
+        params += [*accounts, *shown, *unknown]
+    if filters.themes:
+        where.append(f"coalesce(q.theme, '') IN ({', '.join('?' for _ in filters.themes)})")
+        params += list(filters.themes)
     if filters.assignee is not None:
         where.append("coalesce(q.assignee, '') = ?")
         params.append(filters.assignee)

@@ -108,16 +108,26 @@ def later(minutes: int) -> datetime:
 
 
 def inbox_app(db_path, settings, username, role, now):
-    """The Inbox page alone, as the dashboard shell renders it (AppTest runs this source)."""
-    from types import SimpleNamespace
+    """The Inbox page alone, given the shell's PageContext (AppTest runs this source)."""
+    from functools import partial
 
+    from beffroi.dashboard.cache import cached_reader
+    from beffroi.dashboard.context import PageContext, read_only
     from beffroi.dashboard.pages import inbox as page
-    from beffroi.store import connect
+    from beffroi.store import StaffMember, connect, now_utc
 
-    conn = connect(db_path)
+    conn = connect(db_path, migrate=False)
     try:
-        user = SimpleNamespace(username=username, role=role)
-        page.render(SimpleNamespace(conn=conn, settings=settings, user=user, now=now))
+        user = StaffMember(username, username.title(), role, "unused-hash", None, True)
+        ctx = PageContext(
+            settings=settings,
+            user=user,
+            read=partial(read_only, db_path),
+            cached=cached_reader(str(db_path)),
+            db=conn,
+            now=(lambda: now) if now is not None else now_utc,
+        )
+        page.render(ctx)
     finally:
         conn.close()
 

@@ -234,7 +234,7 @@ def test_list_filters_search_and_counters(db, example_settings):
     found = list_entries(db, example_settings, Filters(search="MARCHE"), now=now)
     assert [e["external_id"] for e in found] == ["m1"]
     assert list_entries(db, example_settings, Filters(search='"); DROP'), now=now) == []
-    themed = list_entries(db, example_settings, Filters(theme="événements"), now=now)
+    themed = list_entries(db, example_settings, Filters(themes=("événements",)), now=now)
     assert [e["external_id"] for e in themed] == ["m1"]
     c = counters(db, example_settings, now)
     assert (c.open, c.overdue, c.answered_today, c.median_response_seconds_week) == (2, 1, 1, 600)

@@ -1,8 +1,14 @@
-"""The Inbox page: work the response queue down to zero.
+"""Boîte de réception: work the response queue down to zero.
 
-Everything a citizen wrote (text, name, handle) is shown with ``st.text`` or inside a
-dataframe, never as Markdown or HTML. The page reads and writes only through
-``beffroi.inbox``; every action names the logged-in person, who is written to the audit.
+Open messages most urgent first (earliest deadline, then priority), filters, counters, and
+for the selected message its thread, the citizen's history, saved replies, a reply box and
+the actions (assign, close, reopen, forward to a service). Items that need no reply start
+closed by triage, so the default view (new and assigned) only holds work.
+
+Citizen text (messages, names, handles) and network errors are shown with ``st.text``,
+``st.dataframe`` or as widget values, never as Markdown or HTML. Reads go through
+``ctx.cached`` (refreshed when the database changes); writes only through ``beffroi.inbox``
+with ``ctx.db``, each naming the logged-in person for the audit.
 """
 
 from __future__ import annotations
@@ -13,49 +19,67 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
-from beffroi.store import list_staff, now_utc
+from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.format import (
+    KIND_LABELS,
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    full_time,
+    network_label,
+    relative_time,
+)
+from beffroi.store import list_staff
 
-TITLE = "Messages"
-ICON = "📥"
-ROLES = ("community_manager", "comms", "comms_lead", "admin")
+TITLE = "Boîte de réception"
+ICON = ":material/inbox:"
+ROLES = {"community_manager", "comms_lead", "admin"}
 ORDER = 10
 
-EDITORS = ("community_manager", "comms_lead", "admin")
-OPEN_LABELS = ("Nouveau", "Attribué")
-NOBODY = "(personne)"
-ALL = "Tous"
+LIMIT = 300  # rows listed at once; the filters narrow further
+OPEN = ("new", "assigned")
+ANYONE, ME, NOBODY = "Tout le monde", "Moi", "(personne)"
 
 
-# ---------------------------------------------------------------- context
+# ---------------------------------------------------------------- cached reads
 
 
-def _parts(ctx):
-    """(conn, settings, username, role, now) from the shell's context object."""
-    conn = getattr(ctx, "conn", None)
-    settings = getattr(ctx, "settings", None)
-    user = getattr(ctx, "user", None)
-    username = getattr(user, "username", user) or "inconnu"
-    role = getattr(user, "role", None) or getattr(ctx, "role", None) or "community_manager"
-    now = getattr(ctx, "now", None)
-    moment = now() if callable(now) else (now or now_utc())
-    return conn, settings, str(username), role, moment
+def _entries(conn, settings, filters: inbox.Filters, minute: datetime, limit: int):
+    return inbox.list_entries(conn, settings, filters, now=minute, limit=limit)
 
 
-# ---------------------------------------------------------------- formatting
+def _counters(conn, settings, minute: datetime):
+    return inbox.counters(conn, settings, minute)
 
 
-def ago(moment: datetime, now: datetime) -> str:
-    seconds = int((now - moment).total_seconds())
-    if seconds < 60:
-        return "à l'instant"
-    if seconds < 3600:
-        return f"il y a {seconds // 60} min"
-    if seconds < 86400:
-        return f"il y a {seconds // 3600} h"
-    return f"il y a {seconds // 86400} j"
+def _entry(conn, settings, queue_id: int):
+    return inbox.get_entry(conn, settings, queue_id)
+
+
+def _thread(conn, entry: dict):
+    return inbox.thread(conn, entry)
+
+
+def _citizen(conn, member_id, item_id: int):
+    return inbox.citizen_history(conn, member_id, exclude_item=item_id)
+
+
+def _history(conn, queue_id: int):
+    return inbox.history(conn, queue_id)
+
+
+def _templates(conn, theme: str | None, all_themes: bool = False):
+    return inbox.list_saved_replies(conn, theme, all_themes=all_themes)
+
+
+def _staff(conn):
+    return [m.username for m in list_staff(conn)]
+
+
+# ---------------------------------------------------------------- helpers
 
 
 def duration(seconds: float | None) -> str:
+    """ "47 min", "3 h 05", "2 j 4 h"."""
     if seconds is None:
         return "—"
     minutes = int(round(seconds / 60))
@@ -67,15 +91,6 @@ def duration(seconds: float | None) -> str:
     return f"{hours // 24} j {hours % 24} h"
 
 
-def local(settings, moment: datetime | None, fmt: str = "%d/%m %H:%M") -> str:
-    return moment.astimezone(settings.tz).strftime(fmt) if moment else "—"
-
-
-def _short(text: str, size: int = 90) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= size else text[: size - 1] + "…"
-
-
 def _flash(message: str, kind: str = "success") -> None:
     st.session_state["inbox_flash"] = (kind, message)
 
@@ -84,239 +99,11 @@ def _show_flash() -> None:
     flash = st.session_state.pop("inbox_flash", None)
     if flash:
         kind, message = flash
-        # Our own sentences, but they may quote a network error: shown as plain text.
-        (st.success if kind == "success" else st.error)(
-            "Action effectuée." if kind == "success" else "Action impossible."
-        )
-        st.text(message)
-
-
-# ---------------------------------------------------------------- page
-
-
-def render(ctx) -> None:
-    conn, settings, username, role, now = _parts(ctx)
-    can_edit = role in EDITORS
-    st.header("Messages des citoyens")
-    _show_flash()
-    _counters(conn, settings, now)
-    filters = _filters(conn, settings, username)
-    entries = inbox.list_entries(conn, settings, filters, now=now, limit=300)
-    if can_edit and st.button("Répartir les nouveaux messages entre les community managers"):
-        try:
-            given = inbox.distribute(conn, actor=username, now=now)
-            _flash(f"{len(given)} message(s) attribué(s).")
-        except inbox.QueueError as exc:
-            _flash(str(exc), "error")
-        st.rerun()
-    if not entries:
-        st.info("Aucun message à traiter avec ces filtres. Boîte vide !")
-        return
-    _table(settings, entries, now)
-    labels = {
-        e["queue_id"]: f"n°{e['queue_id']} · {e['shown_network']} · {_short(e['text'], 50)}"
-        for e in entries
-    }
-    if can_edit:
-        _bulk(conn, labels, username, now)
-    chosen = st.selectbox(
-        "Message à traiter",
-        list(labels),
-        format_func=lambda qid: labels.get(qid, str(qid)),
-        key="inbox_selected",
-    )
-    if chosen is not None:
-        entry = inbox.get_entry(conn, settings, chosen)
-        if entry is not None:
-            _detail(conn, settings, entry, username, can_edit, now)
-    if can_edit:
-        _saved_replies_editor(conn, settings, username)
-
-
-def _bulk(conn, labels: dict[int, str], username: str, now) -> None:
-    """Several items at once: close them (duplicates, a thread of emoji...) or give them out."""
-    with st.expander("Actions groupées"):
-        picked = st.multiselect(
-            "Messages", list(labels), format_func=lambda q: labels[q], key="inbox_bulk_ids"
-        )
-        cols = st.columns(2)
-        reason = cols[0].selectbox(
-            "Motif",
-            list(inbox.CLOSE_REASONS),
-            format_func=lambda r: inbox.CLOSE_REASON_LABELS[r],
-            key="inbox_bulk_reason",
-        )
-        if cols[0].button("Clore la sélection", key="inbox_bulk_close", disabled=not picked):
-            _do(
-                lambda: inbox.close_many(conn, picked, reason, actor=username, now=now),
-                f"{len(picked)} message(s) clos.",
-            )
-        staff = [m.username for m in list_staff(conn)]
-        if staff:
-            who = cols[1].selectbox("Attribuer à", staff, key="inbox_bulk_assignee")
-            if cols[1].button(
-                "Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked
-            ):
-
-                def give() -> None:
-                    for queue_id in picked:
-                        inbox.assign(conn, queue_id, who, actor=username, now=now)
-
-                _do(give, f"{len(picked)} message(s) attribué(s) à {who}.")
-
-
-def _counters(conn, settings, now) -> None:
-    c = inbox.counters(conn, settings, now)
-    cols = st.columns(4)
-    cols[0].metric("Ouverts", c.open)
-    cols[1].metric("En retard", c.overdue)
-    cols[2].metric("Répondus aujourd'hui", c.answered_today)
-    cols[3].metric(
-        "Délai médian de 1re réponse (semaine)", duration(c.median_response_seconds_week)
-    )
-
-
-def _filters(conn, settings, username) -> inbox.Filters:
-    networks = sorted({a.shown_network for a in settings.accounts})
-    themes = [t.name for t in settings.themes]
-    staff = [m.username for m in list_staff(conn)]
-    cols = st.columns([1, 1, 2, 1])
-    network = cols[0].selectbox("Réseau", [ALL, *networks], key="inbox_f_network")
-    theme = cols[1].selectbox("Thème", [ALL, *themes, "(sans thème)"], key="inbox_f_theme")
-    statuses = cols[2].multiselect(
-        "Statut",
-        list(inbox.STATUS_LABELS.values()),
-        default=list(OPEN_LABELS),
-        key="inbox_f_status",
-    )
-    assignee = cols[3].selectbox("Attribué à", [ALL, "Moi", NOBODY, *staff], key="inbox_f_assignee")
-    cols = st.columns([3, 1])
-    search = cols[0].text_input("Recherche dans les messages", key="inbox_f_search")
-    overdue = cols[1].checkbox("En retard seulement", key="inbox_f_overdue")
-    by_label = {v: k for k, v in inbox.STATUS_LABELS.items()}
-    who = {ALL: None, "Moi": username, NOBODY: ""}.get(assignee, assignee)
-    return inbox.Filters(
-        network=None if network == ALL else network,
-        theme=None if theme == ALL else ("" if theme == "(sans thème)" else theme),
-        statuses=[by_label[s] for s in statuses] or ["new", "assigned"],
-        assignee=who,
-        overdue_only=overdue,
-        search=search or None,
-    )
-
-
-def _table(settings, entries, now) -> None:
-    services = {s.key: s.name for s in settings.services}
-    rows = []
-    for e in entries:
-        late = e["due_at"] is not None and e["due_at"] <= now and e["status"] in ("new", "assigned")
-        rows.append(
-            {
-                "n°": e["queue_id"],
-                "Priorité": inbox.PRIORITY_LABELS.get(e["priority"], e["priority"]),
-                "Réseau": e["shown_network"],
-                "Auteur": e["author_label"] or "inconnu",
-                "Reçu": ago(e["created_at"], now),
-                "Thème": e["theme"] or "—",
-                "Statut": inbox.STATUS_LABELS[e["status"]],
-                "Attribué à": e["assignee"] or services.get(e["service"], e["service"]) or "—",
-                "Échéance": local(settings, e["due_at"]),
-                "Message": _short(e["text"]),
-                "_late": late,
-            }
-        )
-    frame = pd.DataFrame(rows)
-    late = frame.pop("_late")
-
-    def red(column):
-        return ["color: #c62828; font-weight: bold" if flag else "" for flag in late]
-
-    st.dataframe(frame.style.apply(red, subset=["Échéance"]), hide_index=True)
-
-
-def _detail(conn, settings, entry, username, can_edit, now) -> None:
-    qid = entry["queue_id"]
-    st.subheader(f"Message n°{qid}")
-    status = inbox.STATUS_LABELS[entry["status"]]
-    if entry["closed_reason"]:
-        status += (
-            f" ({inbox.CLOSE_REASON_LABELS.get(entry['closed_reason'], entry['closed_reason'])})"
-        )
-    facts = [
-        f"Réseau : {entry['shown_network']} ({entry['kind']})",
-        f"Auteur : {entry['author_label'] or 'inconnu'}",
-        f"Reçu : {local(settings, entry['created_at'], '%d/%m/%Y %H:%M')} ({ago(entry['created_at'], now)})",
-        f"Statut : {status}",
-        f"Priorité : {inbox.PRIORITY_LABELS.get(entry['priority'])} · Thème : {entry['theme'] or '—'}",
-        f"Échéance : {local(settings, entry['due_at'], '%d/%m/%Y %H:%M')}",
-        f"Tri : {inbox.triage_rule_label(entry['triage_rule'])}",
-    ]
-    if entry["assignee"]:
-        facts.append(f"Attribué à : {entry['assignee']}")
-    if entry["service"]:
-        name = next((s.name for s in settings.services if s.key == entry["service"]), None)
-        facts.append(f"Transmis au service : {name or entry['service']}")
-    if entry["replied_by"]:
-        facts.append(
-            f"Répondu par {entry['replied_by']} en {duration(entry['response_seconds'])} "
-            f"({duration(entry['business_response_seconds'])} ouvrées)"
-        )
-    if entry["permalink"]:
-        facts.append(f"Lien : {entry['permalink']}")
-    st.text("\n".join(facts))
-    st.text_area("Message du citoyen", entry["text"], disabled=True, key=f"inbox_text_{qid}")
-
-    with st.expander("Fil de la conversation", expanded=True):
-        for item in inbox.thread(conn, entry):
-            who = (
-                "Ville"
-                if item["direction"] == "out"
-                else (item["author_name"] or item["author_handle"] or "citoyen")
-            )
-            marker = "▶ " if item["id"] == entry["item_id"] else ""
-            st.text(f"{marker}{local(settings, item['created_at'])} · {who} : {item['text']}")
-    history = inbox.citizen_history(conn, entry["member_id"], exclude_item=entry["item_id"])
-    if history:
-        with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "Date": local(settings, h["created_at"], "%d/%m/%Y"),
-                            "Type": h["kind"],
-                            "Message": _short(h["text"]),
-                            "Statut": inbox.STATUS_LABELS.get(h["status"], "—"),
-                            "Thème": h["theme"] or "—",
-                        }
-                        for h in history
-                    ]
-                ),
-                hide_index=True,
-            )
-
-    if entry["status"] in ("new", "assigned") and can_edit:
-        _reply_box(conn, settings, entry, username, now)
-        _actions(conn, settings, entry, username, now)
-    elif can_edit and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
-        _do(lambda: inbox.reopen(conn, qid, actor=username, now=now), "Message rouvert.")
-
-    events = inbox.history(conn, qid)
-    if events:
-        with st.expander("Historique des actions"):
-            st.dataframe(
-                pd.DataFrame(
-                    [
-                        {
-                            "Quand": local(settings, ev["at"], "%d/%m/%Y %H:%M"),
-                            "Qui": ev["actor"],
-                            "Action": ev["action"],
-                            "Détail": ", ".join(f"{k}={v}" for k, v in ev["detail"].items()),
-                        }
-                        for ev in events
-                    ]
-                ),
-                hide_index=True,
-            )
+        if kind == "success":
+            st.success("C'est fait.")
+        else:
+            st.error("L'action n'a pas abouti :")
+        st.text(message)  # may quote a network's error: plain text
 
 
 def _do(action, success: str) -> None:
@@ -328,7 +115,258 @@ def _do(action, success: str) -> None:
     st.rerun()
 
 
-def _reply_box(conn, settings, entry, username, now) -> None:
+# ---------------------------------------------------------------- page
+
+
+def render(ctx: PageContext) -> None:
+    settings, now = ctx.settings, ctx.now()
+    minute = now.replace(second=0, microsecond=0)
+    username, can_edit = ctx.user.username, ctx.user.role in ROLES
+    st.title(TITLE)
+    _show_flash()
+    counts = ctx.cached(_counters, settings, minute)
+    cols = st.columns(4)
+    cols[0].metric("Ouverts", counts.open)
+    cols[1].metric("En retard", counts.overdue)
+    cols[2].metric("Répondus aujourd'hui", counts.answered_today)
+    cols[3].metric(
+        "Délai médian de 1re réponse (semaine)", duration(counts.median_response_seconds_week)
+    )
+
+    staff = ctx.cached(_staff)
+    filters = _filters(ctx, username, staff)
+    entries = ctx.cached(_entries, settings, filters, minute, LIMIT)
+    if can_edit and st.button("Répartir les nouveaux messages entre les community managers"):
+        _do(
+            lambda: inbox.distribute(ctx.db, actor=username, now=now),
+            "Les nouveaux messages ont été répartis.",
+        )
+    if not entries:
+        if counts.open == 0:
+            st.success("Boîte vide : aucun message n'attend de réponse.")
+        st.info("Aucun message ne correspond à ces filtres.")
+        return
+    _table(ctx, entries, now)
+    if len(entries) == LIMIT:
+        st.caption(f"Les {LIMIT} messages les plus urgents sont affichés ; affinez les filtres.")
+    labels = {
+        e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
+        f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
+        for e in entries
+    }
+    if can_edit:
+        _bulk(ctx, labels, staff, username, now)
+    chosen = st.selectbox(
+        "Message à traiter",
+        list(labels),
+        format_func=lambda q: labels.get(q, str(q)),
+        key="inbox_selected",
+    )
+    entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
+    if entry is not None:
+        _detail(ctx, entry, staff, username, can_edit, now)
+    if can_edit:
+        _templates_editor(ctx, username)
+
+
+def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters:
+    settings = ctx.settings
+    networks = sorted({a.shown_network for a in settings.accounts}, key=network_label)
+    themes = [t.name for t in settings.themes] + [""]
+    left, middle, right = st.columns(3)
+    chosen_networks = left.multiselect(
+        "Réseau",
+        networks,
+        format_func=network_label,
+        placeholder="Tous les réseaux",
+        key="inbox_networks",
+    )
+    statuses = middle.multiselect(
+        "Statut",
+        list(STATUS_LABELS),
+        default=list(OPEN),
+        format_func=STATUS_LABELS.__getitem__,
+        placeholder="Tous les statuts",
+        key="inbox_statuses",
+    )
+    chosen_themes = right.multiselect(
+        "Thème",
+        themes,
+        format_func=lambda t: t or "(sans thème)",
+        placeholder="Tous les thèmes",
+        key="inbox_themes",
+    )
+    left, middle, right = st.columns([1, 2, 1])
+    who = left.selectbox("Attribué à", [ANYONE, ME, NOBODY, *staff], key="inbox_assignee")
+    search = middle.text_input("Rechercher dans les messages", key="inbox_search")
+    overdue = right.checkbox("En retard seulement", key="inbox_overdue")
+    return inbox.Filters(
+        networks=tuple(chosen_networks),
+        themes=tuple(chosen_themes),
+        statuses=tuple(statuses) or tuple(STATUS_LABELS),
+        assignee={ANYONE: None, ME: username, NOBODY: ""}.get(who, who),
+        overdue_only=overdue,
+        search=search.strip() or None,
+    )
+
+
+def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
+    services = {s.key: s.name for s in ctx.settings.services}
+    late = [e["due_at"] is not None and e["due_at"] <= now and e["status"] in OPEN for e in entries]
+    frame = pd.DataFrame(
+        {
+            "n°": [e["queue_id"] for e in entries],
+            "Priorité": [PRIORITY_LABELS.get(e["priority"], e["priority"]) for e in entries],
+            "Réseau": [network_label(e["shown_network"]) for e in entries],
+            "Auteur": [e["author_label"] for e in entries],
+            "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
+            "Message": [e["text"] for e in entries],
+            "Thème": [e["theme"] or "" for e in entries],
+            "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
+            "Attribué à": [
+                e["assignee"] or services.get(e["service"], e["service"] or "") for e in entries
+            ],
+            "Échéance": [
+                e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
+                for e in entries
+            ],
+        }
+    )
+
+    def red(column):
+        return ["color: #c62828; font-weight: bold" if flag else "" for flag in late]
+
+    st.dataframe(
+        frame.style.apply(red, subset=["Échéance"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "n°": st.column_config.NumberColumn(width=60),
+            "Message": st.column_config.TextColumn(width=380),
+        },
+    )
+
+
+def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -> None:
+    """Several messages at once: close them (duplicates, a run of emoji...) or give them out."""
+    with st.expander("Actions groupées"):
+        picked = st.multiselect(
+            "Messages", list(labels), format_func=lambda q: labels[q], key="inbox_bulk_ids"
+        )
+        left, right = st.columns(2)
+        reason = left.selectbox(
+            "Motif",
+            list(inbox.CLOSE_REASONS),
+            format_func=inbox.CLOSE_REASON_LABELS.__getitem__,
+            key="inbox_bulk_reason",
+        )
+        if left.button("Clore la sélection", key="inbox_bulk_close", disabled=not picked):
+            _do(
+                lambda: inbox.close_many(ctx.db, picked, reason, actor=username, now=now),
+                f"{len(picked)} message(s) clos.",
+            )
+        if staff:
+            who = right.selectbox("Attribuer à", staff, key="inbox_bulk_assignee")
+            if right.button("Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked):
+
+                def give() -> None:
+                    for queue_id in picked:
+                        inbox.assign(ctx.db, queue_id, who, actor=username, now=now)
+
+                _do(give, f"{len(picked)} message(s) attribué(s) à {who}.")
+
+
+def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool, now) -> None:
+    settings = ctx.settings
+    qid = entry["queue_id"]
+    with st.container(border=True):
+        st.subheader(f"Message n°{qid}")
+        status = STATUS_LABELS[entry["status"]]
+        if entry["closed_reason"]:
+            status += f" ({inbox.CLOSE_REASON_LABELS.get(entry['closed_reason'], entry['closed_reason'])})"
+        facts = [
+            f"{network_label(entry['shown_network'])} · {KIND_LABELS.get(entry['kind'], entry['kind'])}"
+            f" · {entry['author_label']}",
+            f"Reçu {full_time(entry['created_at'], ctx.tz)} ({relative_time(entry['created_at'], now, ctx.tz)})",
+            f"Statut : {status} · Priorité : {PRIORITY_LABELS.get(entry['priority'])}"
+            f" · Thème : {entry['theme'] or '—'}",
+            f"Échéance : {full_time(entry['due_at'], ctx.tz) or '—'}"
+            + (
+                " — EN RETARD"
+                if entry["due_at"] and entry["due_at"] <= now and entry["status"] in OPEN
+                else ""
+            ),
+            f"Tri : {inbox.triage_rule_label(entry['triage_rule'])}",
+        ]
+        if entry["assignee"]:
+            facts.append(f"Attribué à : {entry['assignee']}")
+        if entry["service"]:
+            name = next((s.name for s in settings.services if s.key == entry["service"]), None)
+            facts.append(f"Transmis à : {name or entry['service']}")
+        if entry["replied_by"]:
+            facts.append(
+                f"Répondu par {entry['replied_by']} en {duration(entry['response_seconds'])}"
+                f" ({duration(entry['business_response_seconds'])} en heures ouvrées)"
+            )
+        if entry["previous_queue_id"]:
+            facts.append(f"Suite du message n°{entry['previous_queue_id']}")
+        st.text("\n".join(facts))
+        st.text(entry["text"])
+        if entry["permalink"] and entry["permalink"].startswith("https://"):
+            st.link_button("Voir sur le réseau", entry["permalink"])
+
+    with st.expander("Fil de la conversation", expanded=True):
+        for item in ctx.cached(_thread, entry):
+            if item["direction"] == "out":
+                who = "Ville"
+            else:
+                who = inbox.author_label(item["author_handle"], item["author_name"])
+            marker = "▶ " if item["id"] == entry["item_id"] else "  "
+            when = item["created_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M")
+            st.text(f"{marker}{when} · {who} : {item['text']}")
+    history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
+    if history:
+        with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Date": [relative_time(h["created_at"], now, ctx.tz) for h in history],
+                        "Type": [KIND_LABELS.get(h["kind"], h["kind"]) for h in history],
+                        "Message": [h["text"] for h in history],
+                        "Statut": [STATUS_LABELS.get(h["status"], "—") for h in history],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+    if can_edit and entry["status"] in OPEN:
+        _reply_box(ctx, entry, username, now)
+        _actions(ctx, entry, staff, username, now)
+    elif can_edit and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
+        _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
+
+    events = ctx.cached(_history, qid)
+    if events:
+        with st.expander("Historique des actions"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Quand": [full_time(ev["at"], ctx.tz) for ev in events],
+                        "Qui": [ev["actor"] for ev in events],
+                        "Action": [ev["action"] for ev in events],
+                        "Détail": [
+                            ", ".join(f"{k} = {v}" for k, v in ev["detail"].items())
+                            for ev in events
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+
+def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
     qid = entry["queue_id"]
     key = f"inbox_reply_{qid}"
     if key not in st.session_state:
@@ -338,17 +376,17 @@ def _reply_box(conn, settings, entry, username, now) -> None:
         st.text(entry["last_error"])
     if entry["sending_since"]:
         st.warning(
-            "Un envoi est en cours (ou a été interrompu). Vérifiez sur le réseau avant de débloquer."
+            "Un envoi est en cours ou a été interrompu. Vérifiez sur le réseau avant de débloquer."
         )
         if st.button("Débloquer l'envoi", key=f"inbox_release_{qid}"):
-            _do(lambda: inbox.release_send(conn, qid, actor=username, now=now), "Envoi débloqué.")
-    templates = inbox.list_saved_replies(conn, entry["theme"])
+            _do(lambda: inbox.release_send(ctx.db, qid, actor=username, now=now), "Envoi débloqué.")
+    templates = ctx.cached(_templates, entry["theme"])
     if templates:
         names = {t.id: f"{t.title} ({t.theme or 'général'})" for t in templates}
         picked = st.selectbox(
             "Réponse enregistrée",
             list(names),
-            format_func=lambda i: names[i],
+            format_func=names.__getitem__,
             key=f"inbox_tpl_{qid}",
         )
 
@@ -357,95 +395,89 @@ def _reply_box(conn, settings, entry, username, now) -> None:
             st.session_state[key] = inbox.render(
                 template.body,
                 prenom=inbox.first_name(entry["author_name"]),
-                service=inbox.service_name(settings, entry["theme"], entry["service"]),
+                service=inbox.service_name(ctx.settings, entry["theme"], entry["service"]),
             )
 
         st.button("Insérer la réponse enregistrée", key=f"inbox_insert_{qid}", on_click=insert)
     st.text_area("Votre réponse", key=key, height=140)
-    cols = st.columns(2)
-    if cols[0].button("Envoyer la réponse", type="primary", key=f"inbox_send_{qid}"):
+    left, right = st.columns(2)
+    if left.button("Envoyer la réponse", type="primary", key=f"inbox_send_{qid}"):
         text = st.session_state.get(key, "")
         try:
-            sent = inbox.send_reply(conn, settings, qid, text, actor=username, now=now)
+            sent = inbox.send_reply(ctx.db, ctx.settings, qid, text, actor=username, now=now)
             st.session_state.pop(key, None)
-            _flash(f"Réponse envoyée (délai : {duration(sent.response_seconds)}).")
+            _flash(f"Réponse envoyée ({duration(sent.response_seconds)} après le message).")
         except inbox.QueueError as exc:
             _flash(str(exc), "error")
         st.rerun()
-    if cols[1].button("Enregistrer le brouillon", key=f"inbox_draft_{qid}"):
+    if right.button("Enregistrer le brouillon", key=f"inbox_draft_{qid}"):
         text = st.session_state.get(key, "")
         _do(
-            lambda: inbox.save_draft(conn, qid, text, actor=username, now=now),
+            lambda: inbox.save_draft(ctx.db, qid, text, actor=username, now=now),
             "Brouillon enregistré.",
         )
 
 
-def _actions(conn, settings, entry, username, now) -> None:
-    qid = entry["queue_id"]
-    st.markdown("**Actions**")
-    cols = st.columns(3)
-    with cols[0]:
-        staff = [m.username for m in list_staff(conn)]
+def _actions(ctx: PageContext, entry: dict, staff, username: str, now) -> None:
+    settings, qid = ctx.settings, entry["queue_id"]
+    st.subheader("Actions")
+    left, middle, right = st.columns(3)
+    with left:
         if staff:
             who = st.selectbox("Attribuer à", staff, key=f"inbox_assignee_{qid}")
             if st.button("Attribuer", key=f"inbox_assign_{qid}"):
                 _do(
-                    lambda: inbox.assign(conn, qid, who, actor=username, now=now),
+                    lambda: inbox.assign(ctx.db, qid, who, actor=username, now=now),
                     f"Message attribué à {who}.",
                 )
         if st.button("Me l'attribuer", key=f"inbox_assign_me_{qid}"):
             _do(
-                lambda: inbox.assign(conn, qid, username, actor=username, now=now),
+                lambda: inbox.assign(ctx.db, qid, username, actor=username, now=now),
                 "Message attribué à vous.",
             )
-    with cols[1]:
+    with middle:
         reason = st.selectbox(
             "Motif de clôture",
             list(inbox.CLOSE_REASONS),
-            format_func=lambda r: inbox.CLOSE_REASON_LABELS[r],
+            format_func=inbox.CLOSE_REASON_LABELS.__getitem__,
             key=f"inbox_reason_{qid}",
         )
         if st.button("Clore", key=f"inbox_close_{qid}"):
-            _do(
-                lambda: inbox.close(conn, qid, reason, actor=username, now=now),
-                "Message clos.",
-            )
-    with cols[2]:
+            _do(lambda: inbox.close(ctx.db, qid, reason, actor=username, now=now), "Message clos.")
+    with right:
         if settings.services:
             services = {s.key: s.name for s in settings.services}
-            default = next((t.service for t in settings.themes if t.name == entry["theme"]), None)
             keys = list(services)
+            default = next((t.service for t in settings.themes if t.name == entry["theme"]), None)
             service = st.selectbox(
                 "Transmettre au service",
                 keys,
                 index=keys.index(default) if default in keys else 0,
-                format_func=lambda k: services[k],
+                format_func=services.__getitem__,
                 key=f"inbox_service_{qid}",
             )
             note = st.text_input("Note pour le service", key=f"inbox_note_{qid}")
             if st.button("Transmettre", key=f"inbox_escalate_{qid}"):
                 _do(
                     lambda: inbox.escalate(
-                        conn, settings, qid, service, actor=username, note=note, now=now
+                        ctx.db, settings, qid, service, actor=username, note=note, now=now
                     ),
-                    f"Message transmis à {services[service]}.",
+                    f"Message transmis : {services[service]}.",
                 )
 
 
-def _saved_replies_editor(conn, settings, username) -> None:
+def _templates_editor(ctx: PageContext, username: str) -> None:
     with st.expander("Gérer les réponses enregistrées"):
-        st.caption(
-            "Variables disponibles : {prenom} (prénom de la personne), {service} (service concerné)."
-        )
-        themes = ["(général)", *[t.name for t in settings.themes]]
-        existing = inbox.list_saved_replies(conn, all_themes=True)
+        st.caption("Variables : {prenom} (prénom de la personne), {service} (service concerné).")
+        themes = ["", *[t.name for t in ctx.settings.themes]]
+        existing = ctx.cached(_templates, None, True)
         choices = {0: "Nouvelle réponse"} | {
             t.id: f"{t.title} ({t.theme or 'général'})" for t in existing
         }
         picked = st.selectbox(
             "Réponse à modifier",
             list(choices),
-            format_func=lambda i: choices[i],
+            format_func=choices.__getitem__,
             key="inbox_tpl_edit",
         )
         current = next((t for t in existing if t.id == picked), None)
@@ -454,28 +486,27 @@ def _saved_replies_editor(conn, settings, username) -> None:
                 "Thème",
                 themes,
                 index=themes.index(current.theme) if current and current.theme in themes else 0,
+                format_func=lambda t: t or "(général)",
             )
             title = st.text_input("Titre", current.title if current else "")
             body = st.text_area("Texte", current.body if current else "", height=120)
-            cols = st.columns(2)
-            save = cols[0].form_submit_button("Enregistrer")
-            retire = cols[1].form_submit_button("Retirer", disabled=current is None)
-        theme_value = None if theme == "(général)" else theme
-        if save:
-            if current is None:
-                _do(
-                    lambda: inbox.add_saved_reply(conn, theme_value, title, body, actor=username),
-                    "Réponse enregistrée ajoutée.",
-                )
-            else:
-                _do(
-                    lambda: inbox.update_saved_reply(
-                        conn, current.id, theme=theme_value, title=title, body=body, actor=username
-                    ),
-                    "Réponse enregistrée modifiée.",
-                )
+            left, right = st.columns(2)
+            save = left.form_submit_button("Enregistrer")
+            retire = right.form_submit_button("Retirer", disabled=current is None)
+        if save and current is None:
+            _do(
+                lambda: inbox.add_saved_reply(ctx.db, theme or None, title, body, actor=username),
+                "Réponse enregistrée ajoutée.",
+            )
+        elif save:
+            _do(
+                lambda: inbox.update_saved_reply(
+                    ctx.db, current.id, theme=theme or None, title=title, body=body, actor=username
+                ),
+                "Réponse enregistrée modifiée.",
+            )
         if retire and current is not None:
             _do(
-                lambda: inbox.retire_saved_reply(conn, current.id, actor=username),
+                lambda: inbox.retire_saved_reply(ctx.db, current.id, actor=username),
                 "Réponse enregistrée retirée.",
             )
