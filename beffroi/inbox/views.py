@@ -147,21 +147,24 @@ def entries_by_ids(conn, settings: Settings, queue_ids: Sequence[int]) -> list[d
 
 
 def thread(conn: sqlite3.Connection, entry: dict, limit: int = 60) -> list[dict]:
-    """The conversation around an item: the city's post, earlier messages, replies.
+    """The conversation around an item, oldest first: the city's post, the item's parent,
+    this citizen's messages in the thread and the city's answers to them.
 
-    Three indexed lookups (the item and its roots, the thread, the replies), the latest
-    ``limit`` of them plus the roots, oldest first: a post with thousands of comments stays
-    one quick query.
+    Other people's comments under the same post are left out: on a busy post they would
+    drown the exchange the manager is answering. Three indexed lookups (the roots, the
+    thread, the replies), the latest ``limit`` kept: a post with thousands of comments
+    stays one quick query.
     """
     keys = sorted({k for k in (entry["thread_external_id"], entry["parent_external_id"]) if k})
     keys = [entry["external_id"], *[k for k in keys if k != entry["external_id"]]]
     marks = ", ".join("?" for _ in keys)
     select = (
-        "SELECT i.id, i.kind, i.direction, i.text, i.created_at, i.permalink, "
+        "SELECT i.id, i.kind, i.direction, i.text, i.created_at, i.permalink, i.external_id, "
+        "i.parent_external_id, i.member_id, "
         "m.handle AS author_handle, m.display_name AS author_name "
         "FROM items i LEFT JOIN members m ON m.id = i.member_id "
     )
-    network = entry["network"]
+    network, member = entry["network"], entry["member_id"]
     roots = conn.execute(
         select + f"WHERE i.network = ? AND i.external_id IN ({marks})",  # noqa: S608
         (network, *keys),
@@ -169,9 +172,15 @@ def thread(conn: sqlite3.Connection, entry: dict, limit: int = 60) -> list[dict]
     around_sql = f"""{select} WHERE i.id IN (
             SELECT id FROM items WHERE network = ? AND thread_external_id IN ({marks})
             UNION SELECT id FROM items WHERE network = ? AND parent_external_id IN ({marks}))
+          AND (i.direction = 'out' OR i.member_id IS ?)
         ORDER BY i.created_at DESC, i.id DESC LIMIT ?"""  # noqa: S608 (placeholders only)
-    around = conn.execute(around_sql, (network, *keys, network, *keys, limit)).fetchall()
-    found = {r["id"]: r for r in [*roots, *around]}
+    around = conn.execute(around_sql, (network, *keys, network, *keys, member, limit)).fetchall()
+    theirs = {r["external_id"] for r in around if r["direction"] == "in"} | set(keys)
+    found = {r["id"]: r for r in roots}
+    for r in around:
+        private = entry["kind"] == "dm"
+        if r["direction"] == "in" or private or r["parent_external_id"] in theirs:
+            found[r["id"]] = r
     ordered = sorted(found.values(), key=lambda r: (r["created_at"], r["id"]))
     return [{**dict(r), "created_at": from_db(r["created_at"])} for r in ordered]
 

@@ -282,3 +282,31 @@ def test_messages_from_members_marked_spam_start_closed(db, example_settings):
         "closed",
         "spam",
     )
+
+
+def test_the_thread_leaves_out_other_peoples_comments(db, example_settings):
+    post = city_reply(
+        "p1", None, at=MONDAY_9 - timedelta(hours=2), thread="p1", text="Marché de Noël"
+    )
+    post = post.__class__(**{**post.__dict__, "kind": "post"})
+    ingest(db, example_settings, post, stream="posts")
+    ingest(
+        db,
+        example_settings,
+        message("c1", "Il ouvre quand ?", parent="p1", thread="p1", kind="comment"),
+        message(
+            "c2",
+            "Et le parking ?",
+            parent="p1",
+            thread="p1",
+            kind="comment",
+            author=citizen(2),
+            at=later(1),
+        ),  # fmt: skip
+    )
+    ingest(
+        db, example_settings, city_reply("r2", "c2", at=later(5), thread="p1", text="Parking Foch")
+    )
+    ingest(db, example_settings, city_reply("r1", "c1", at=later(6), thread="p1", text="À 10 h"))
+    shown = thread(db, get_entry(db, example_settings, queue_row(db, "c1")["id"]))
+    assert [t["text"] for t in shown] == ["Marché de Noël", "Il ouvre quand ?", "À 10 h"]

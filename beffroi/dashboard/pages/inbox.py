@@ -217,19 +217,19 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
         {
             "n°": [e["queue_id"] for e in entries],
             "Priorité": [PRIORITY_LABELS.get(e["priority"], e["priority"]) for e in entries],
+            "Échéance": [
+                e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
+                for e in entries
+            ],
             "Réseau": [network_label(e["shown_network"]) for e in entries],
-            "Auteur": [e["author_label"] for e in entries],
             "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
-            "Message": [e["text"] for e in entries],
+            "Auteur": [e["author_label"] for e in entries],
             "Thème": [e["theme"] or "" for e in entries],
             "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
             "Attribué à": [
                 e["assignee"] or services.get(e["service"], e["service"] or "") for e in entries
             ],
-            "Échéance": [
-                e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
-                for e in entries
-            ],
+            "Message": [e["text"] for e in entries],
         }
     )
 
@@ -241,8 +241,16 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "n°": st.column_config.NumberColumn(width=60),
-            "Message": st.column_config.TextColumn(width=380),
+            "n°": st.column_config.NumberColumn(width=55),
+            "Priorité": st.column_config.TextColumn(width=70),
+            "Échéance": st.column_config.TextColumn(width=90),
+            "Réseau": st.column_config.TextColumn(width=80),
+            "Reçu": st.column_config.TextColumn(width=135),
+            "Auteur": st.column_config.TextColumn(width=170),
+            "Thème": st.column_config.TextColumn(width=90),
+            "Statut": st.column_config.TextColumn(width=75),
+            "Attribué à": st.column_config.TextColumn(width=100),
+            "Message": st.column_config.TextColumn(width=420),
         },
     )
 
