@@ -197,3 +197,83 @@ def test_escalation_and_overdue_digest_on_the_simulated_city(city, smtp_server):
     assert f"n°{qid}" in received[-1].get_content()
     again = sweep_overdue(conn, settings, later + timedelta(minutes=5))
     assert (again.marked, again.alerted) == (0, 0) and len(received) == before + 1
+
+
+SANDBOX_ACCOUNTS_TOML = """[[accounts]]
+key = "x_ville"
+network = "sandbox"
+simulates = "x"
+handle = "marcqenbaroeul"
+
+[[accounts]]
+key = "facebook_ville"
+network = "sandbox"
+simulates = "facebook"
+handle = "VilledeMarcqenBaroeul"
+
+[[accounts]]
+key = "instagram_ville"
+network = "sandbox"
+simulates = "instagram"
+handle = "marcqenbaroeul"
+
+"""
+
+
+def test_the_whole_dashboard_answers_a_mention_once(tmp_path, monkeypatch):
+    """Through the shell itself: log in, the inbox opens, answer, the network gets one reply."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from beffroi.config import load_settings
+    from beffroi.dashboard.auth import hash_password
+    from beffroi.store import upsert_staff
+    from tests.dashboard.conftest import APP
+
+    text = example_config_path().read_text(encoding="utf-8")
+    start = text.index("[[accounts]]")
+    end = text.index("# ----", start)
+    text = text[:start] + SANDBOX_ACCOUNTS_TOML + text[end:]
+    text = text.replace("citizens = 650", "citizens = 40").replace(
+        "history_days = 90", "history_days = 5"
+    )
+    config = tmp_path / "beffroi.toml"
+    config.write_text(text, encoding="utf-8")
+    settings = load_settings(config)
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    upsert_staff(conn, "claire", display_name="Claire", role="community_manager",
+                 password_hash=hash_password("mot-de-passe-sûr"))  # fmt: skip
+    collect(conn, settings)
+    network = SandboxNetwork(state_path(settings.database_path))
+    try:
+        ext = new_mention(settings, conn, network, minutes_ago=12)
+        qid = queue_row(conn, ext)["id"]
+        monkeypatch.setenv("BEFFROI_CONFIG", str(config))
+        at = AppTest.from_file(APP, default_timeout=30).run()
+        at.text_input(key="login_username").input("claire")
+        at.text_input(key="login_password").input("mot-de-passe-sûr")
+        at.button[0].click().run()
+        assert at.title[0].value == "Boîte de réception"
+        at.text_input(key="inbox_search").input("marché de Noël").run()
+        before = list(at.selectbox(key="inbox_selected").options)
+        at.selectbox(key="inbox_selected").set_value(qid).run()
+        at.text_area(key=f"inbox_reply_{qid}").input("Bonjour, dès 10 h samedi !")
+        next(b for b in at.button if b.label == "Envoyer la réponse").click().run()
+        assert not at.exception
+        assert len(city_replies(network, ext)) == 1
+        row = queue_row(conn, ext)
+        assert (row["status"], row["replied_by"]) == ("replied", "claire")
+        assert 12 * 60 <= row["response_seconds"] < 14 * 60
+        # the answered message left the open list
+        assert any(o.startswith(f"n°{qid} ") for o in before)
+        try:
+            left = at.selectbox(key="inbox_selected").options
+        except KeyError:  # nothing open matches the search any more
+            left = []
+        assert not any(o.startswith(f"n°{qid} ") for o in left)
+    finally:
+        network.close()
+        conn.close()
+        st.cache_data.clear()
+        st.cache_resource.clear()
