@@ -320,6 +320,9 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
         spam = pitch.group(0)
     if spam:
         return Decision(False, "spam", spam)
+    if not folded and kind == "dm":
+        # A private message with only a photo or a file: someone sent the city something.
+        return Decision(True, "dm")
     if not _HAS_WORD.search(re.sub(r"[@#]\w+|https?://\S+", "", folded)):
         return Decision(False, "empty")
     urgent = find_keyword(_NOT_URGENT.sub(" ", folded), rules.urgent_keywords)

@@ -51,6 +51,8 @@ def test_needs_reply_precision_and_recall_on_the_labelled_set(example_settings, 
         ("Merci beaucoup !", "comment", "thanks"),
         ("Merci beaucoup !", "dm", "thanks"),
         ("Bonjour, c'est au sujet de mon dossier", "dm", "dm"),
+        ("", "dm", "dm"),  # a photo alone
+        ("", "comment", "empty"),
         ("J'y étais hier", "comment", "no_signal"),
     ],
 )
