@@ -90,6 +90,10 @@ def list_entries(
     """Items matching the filters, most urgent first (earliest deadline, then priority)."""
     where, params = [], []
     statuses = list(filters.statuses) or list(OPEN)
+    only_open = set(statuses) <= set(OPEN)
+    if only_open:
+        # Spelled as constants so SQLite can use the partial index on open rows.
+        where.append("q.status IN ('new', 'assigned')")
     where.append(f"q.status IN ({', '.join('?' for _ in statuses)})")
     params += statuses
     if filters.networks:
@@ -117,13 +121,16 @@ def list_entries(
     if filters.search and fts_query(filters.search):
         where.append("q.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
         params.append(fts_query(filters.search))
-    sql = (
-        _ENTRY_SQL
-        + " WHERE "
-        + " AND ".join(where)
-        + " ORDER BY q.due_at IS NULL, q.due_at, CASE q.priority WHEN 'urgent' THEN 0 "
-        "WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, i.created_at DESC LIMIT ?"
-    )
+    if only_open:
+        # The work list: most urgent first (the deadline already weighs the priority).
+        order = (
+            " ORDER BY q.due_at IS NULL, q.due_at, CASE q.priority WHEN 'urgent' THEN 0 "
+            "WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, i.created_at DESC LIMIT ?"
+        )
+    else:
+        # Browsing answered or closed messages: newest first, walking items_created.
+        order = " ORDER BY i.created_at DESC, i.id DESC LIMIT ?"
+    sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
     rows = conn.execute(sql, (*params, limit)).fetchall()
     shown = _shown_networks(settings)
     return [_entry(r, shown) for r in rows]
