@@ -25,6 +25,7 @@ COMMANDS = [
     "cmd_doctor",
     "cmd_dashboard",
     "cmd_privacy",
+    "cmd_inbox",
 ]
 
 

@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from beffroi.inbox.states import PRIORITY_LABELS, STATUS_LABELS
+from beffroi.inbox.views import author_label
 from beffroi.store import from_db
+
+__all__ = [
+    "KIND_LABELS",
+    "NETWORK_LABELS",
+    "PRIORITY_LABELS",
+    "STATUS_LABELS",
+    "STREAM_LABELS",
+    "author_label",
+    "full_time",
+    "local_time",
+    "network_label",
+    "relative_time",
+]
 
 MONTHS = (
     "janvier",
@@ -35,12 +50,6 @@ NETWORK_LABELS = {
     "mastodon": "Mastodon",
     "bluesky": "Bluesky",
 }
-STATUS_LABELS = {
-    "new": "Nouveau",
-    "assigned": "Attribué",
-    "replied": "Répondu",
-    "closed": "Clos",
-}
 KIND_LABELS = {
     "comment": "Commentaire",
     "reply": "Réponse",
@@ -61,7 +70,6 @@ STREAM_LABELS = {
     "hashtags": "hashtags",
     "*": "tous les flux",
 }
-PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
 
 
 def local_time(moment: datetime | str | None, tz: tzinfo) -> datetime | None:
@@ -112,14 +120,3 @@ def full_time(moment: datetime | str | None, tz: tzinfo) -> str:
 
 def network_label(network: str) -> str:
     return NETWORK_LABELS.get(network, network)
-
-
-def author_label(handle: str | None, display_name: str | None, erased: bool) -> str:
-    """Who wrote a message, as staff recognise them; never empty."""
-    if erased:
-        return "(personne effacée)"
-    if handle and display_name and display_name != handle:
-        return f"{display_name} (@{handle})"
-    if handle:
-        return f"@{handle}"
-    return display_name or "(auteur inconnu)"

@@ -137,8 +137,9 @@ def test_login_and_see_the_inbox(chromium, served, tmp_path):
             canvas = page.locator("[data-testid=data-grid-canvas]").bounding_box()
             hostile_row = int(hostile.get_attribute("data-testid").rsplit("-", 1)[1])
             page.mouse.click(canvas["x"] + 16, canvas["y"] + 52 + 35 * hostile_row)
-            expect(page.get_by_text("Message sélectionné")).to_be_visible(timeout=20_000)
-            detail = page.get_by_test_id("stText").filter(has_text="alert(1)")
+            expect(page.get_by_role("heading", name="Message n°")).to_be_visible(timeout=20_000)
+            # Once in the message box, once in the thread below it.
+            detail = page.get_by_test_id("stText").filter(has_text="alert(1)").first
             expect(detail).to_be_visible()
             assert detail.inner_text() == HOSTILE
             assert page.locator("strong", has_text="bold").count() == 0

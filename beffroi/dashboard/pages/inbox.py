@@ -1,50 +1,201 @@
-"""Boîte de réception: the citizens' messages waiting in the response queue (read-only).
+"""Boîte de réception: work the response queue down to zero.
 
-Citizen text is untrusted: it is shown through ``st.dataframe`` and ``st.text`` only, so
-``**gras**`` or ``<script>`` in a message appear as typed and are never interpreted.
+Open messages most urgent first (earliest deadline, then priority), filters, counters, and
+for the selected message its thread, the citizen's history, saved replies, a reply box and
+the actions (assign, close, reopen, forward to a service). Items that need no reply start
+closed by triage, so the default view (new and assigned) only holds work.
+
+Citizen text (messages, names, handles) and network errors are shown with ``st.text``,
+``st.dataframe`` or as widget values, never as Markdown or HTML. Reads go through
+``ctx.cached`` (refreshed when the database changes); writes only through ``beffroi.inbox``
+with ``ctx.db``, each naming the logged-in person for the audit.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
+from beffroi import inbox
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
     PRIORITY_LABELS,
     STATUS_LABELS,
-    author_label,
     full_time,
     network_label,
     relative_time,
 )
-from beffroi.store.reads import NO_THEME, InboxFilters, InboxRow, account_networks, inbox_rows
+from beffroi.store import list_staff
 
 TITLE = "Boîte de réception"
 ICON = ":material/inbox:"
 ROLES = {"community_manager", "admin"}
 ORDER = 10
 
-PAGE_SIZE = 50
-_PAGE_KEY = "inbox_page"
+PAGE = 50  # rows listed at once; the buttons below the list page through the rest
+OPEN = ("new", "assigned")
+ANYONE, ME, NOBODY = "Tout le monde", "Moi", "(personne)"
 
 
-def _reset_page() -> None:
-    st.session_state[_PAGE_KEY] = 0
+# ---------------------------------------------------------------- cached reads
 
 
-def _networks_of_accounts(ctx: PageContext) -> dict[str, str]:
-    """account key -> network shown to staff (a simulated account shows what it simulates)."""
-    shown = dict(ctx.cached(account_networks))
-    for account in ctx.settings.accounts:
-        shown[account.key] = account.shown_network
-    return shown
+def _entries(conn, settings, filters: inbox.Filters, minute: datetime, limit: int, offset: int):
+    return inbox.list_entries(conn, settings, filters, now=minute, limit=limit, offset=offset)
 
 
-def _filters(ctx: PageContext, shown: dict[str, str]) -> InboxFilters:
-    networks = sorted(set(shown.values()), key=network_label)
-    themes = [t.name for t in ctx.settings.themes] + [NO_THEME]
+def _counters(conn, settings, minute: datetime):
+    return inbox.counters(conn, settings, minute)
+
+
+def _entry(conn, settings, queue_id: int):
+    return inbox.get_entry(conn, settings, queue_id)
+
+
+def _thread(conn, entry: dict):
+    return inbox.thread(conn, entry)
+
+
+def _citizen(conn, member_id, item_id: int):
+    return inbox.citizen_history(conn, member_id, exclude_item=item_id)
+
+
+def _history(conn, queue_id: int):
+    return inbox.history(conn, queue_id)
+
+
+def _templates(conn, theme: str | None, all_themes: bool = False):
+    return inbox.list_saved_replies(conn, theme, all_themes=all_themes)
+
+
+def _staff(conn):
+    return [m.username for m in list_staff(conn)]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def duration(seconds: float | None) -> str:
+    """ "47 min", "3 h 05", "2 j 4 h"."""
+    if seconds is None:
+        return "—"
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d}"
+    return f"{hours // 24} j {hours % 24} h"
+
+
+def _flash(message: str, kind: str = "success") -> None:
+    st.session_state["inbox_flash"] = (kind, message)
+
+
+def _show_flash() -> None:
+    flash = st.session_state.pop("inbox_flash", None)
+    if flash:
+        kind, message = flash
+        if kind == "success":
+            st.success("C'est fait.")
+        else:
+            st.error("L'action n'a pas abouti :")
+        st.text(message)  # may quote a network's error: plain text
+
+
+def _do(action, success: str) -> None:
+    try:
+        action()
+        _flash(success)
+    except inbox.QueueError as exc:
+        _flash(str(exc), "error")
+    st.rerun()
+
+
+# ---------------------------------------------------------------- page
+
+
+def render(ctx: PageContext) -> None:
+    settings, now = ctx.settings, ctx.now()
+    minute = now.replace(second=0, microsecond=0)
+    username, can_edit = ctx.user.username, ctx.user.role in ROLES
+    st.title(TITLE)
+    _show_flash()
+    counts = ctx.cached(_counters, settings, minute)
+    cols = st.columns(4)
+    cols[0].metric("Ouverts", counts.open)
+    cols[1].metric("En retard", counts.overdue)
+    cols[2].metric("Répondus aujourd'hui", counts.answered_today)
+    cols[3].metric(
+        "Délai médian de 1re réponse (semaine)", duration(counts.median_response_seconds_week)
+    )
+
+    staff = ctx.cached(_staff)
+    filters = _filters(ctx, username, staff)
+    page = _page(filters)
+    # One row more than shown tells whether a next page exists, without counting them all.
+    entries = ctx.cached(_entries, settings, filters, minute, PAGE + 1, page * PAGE)
+    has_next, entries = len(entries) > PAGE, entries[:PAGE]
+    if can_edit and st.button("Répartir les nouveaux messages entre les community managers"):
+        _do(
+            lambda: inbox.distribute(ctx.db, actor=username, now=now),
+            "Les nouveaux messages ont été répartis.",
+        )
+    if not entries:
+        if counts.open == 0:
+            st.success("Boîte vide : aucun message n'attend de réponse.")
+        st.info("Aucun message ne correspond à ces filtres.")
+        return
+    _table(ctx, entries, now)
+    _pager(page, has_next)
+    labels = {
+        e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
+        f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
+        for e in entries
+    }
+    if can_edit:
+        _bulk(ctx, labels, staff, username, now)
+    chosen = st.selectbox(
+        "Message à traiter",
+        list(labels),
+        format_func=lambda q: labels.get(q, str(q)),
+        key="inbox_selected",
+    )
+    entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
+    if entry is not None:
+        _detail(ctx, entry, staff, username, can_edit, now)
+    if can_edit:
+        _templates_editor(ctx, username)
+
+
+def _page(filters: inbox.Filters) -> int:
+    """The page shown; back to the first whenever the filters change."""
+    if st.session_state.get("inbox_page_filters") != filters:
+        st.session_state["inbox_page_filters"] = filters
+        st.session_state["inbox_page"] = 0
+    return st.session_state.get("inbox_page", 0)
+
+
+def _pager(page: int, has_next: bool) -> None:
+    if page == 0 and not has_next:
+        return
+    left, middle, right = st.columns([1, 2, 1])
+    if left.button("← Plus urgents", key="inbox_prev", disabled=page == 0):
+        st.session_state["inbox_page"] = page - 1
+        st.rerun()
+    middle.caption(f"Page {page + 1} (messages {page * PAGE + 1} et suivants)")
+    if right.button("Suivants →", key="inbox_next", disabled=not has_next):
+        st.session_state["inbox_page"] = page + 1
+        st.rerun()
+
+
+def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters:
+    settings = ctx.settings
+    networks = sorted({a.shown_network for a in settings.accounts}, key=network_label)
+    themes = [t.name for t in settings.themes] + [""]
     left, middle, right = st.columns(3)
     chosen_networks = left.multiselect(
         "Réseau",
@@ -52,15 +203,14 @@ def _filters(ctx: PageContext, shown: dict[str, str]) -> InboxFilters:
         format_func=network_label,
         placeholder="Tous les réseaux",
         key="inbox_networks",
-        on_change=_reset_page,
     )
-    chosen_statuses = middle.multiselect(
+    statuses = middle.multiselect(
         "Statut",
         list(STATUS_LABELS),
+        default=list(OPEN),
         format_func=STATUS_LABELS.__getitem__,
         placeholder="Tous les statuts",
         key="inbox_statuses",
-        on_change=_reset_page,
     )
     chosen_themes = right.multiselect(
         "Thème",
@@ -68,80 +218,337 @@ def _filters(ctx: PageContext, shown: dict[str, str]) -> InboxFilters:
         format_func=lambda t: t or "(sans thème)",
         placeholder="Tous les thèmes",
         key="inbox_themes",
-        on_change=_reset_page,
     )
-    accounts = tuple(sorted(k for k, n in shown.items() if n in chosen_networks))
-    if chosen_networks and not accounts:
-        accounts = ("",)  # a network with no account: nothing matches
-    return InboxFilters(accounts, tuple(chosen_statuses), tuple(chosen_themes))
+    left, middle, right = st.columns([1, 2, 1])
+    who = left.selectbox("Attribué à", [ANYONE, ME, NOBODY, *staff], key="inbox_assignee")
+    search = middle.text_input("Rechercher dans les messages", key="inbox_search")
+    overdue = right.checkbox("En retard seulement", key="inbox_overdue")
+    return inbox.Filters(
+        networks=tuple(chosen_networks),
+        themes=tuple(chosen_themes),
+        statuses=tuple(statuses) or tuple(STATUS_LABELS),
+        assignee={ANYONE: None, ME: username, NOBODY: ""}.get(who, who),
+        overdue_only=overdue,
+        search=search.strip() or None,
+    )
 
 
-def _table(ctx: PageContext, rows: list[InboxRow], shown: dict[str, str]) -> pd.DataFrame:
-    now = ctx.now()
-    return pd.DataFrame(
+def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
+    """The work list. Clicking a row opens that message below (same as the selector)."""
+    services = {s.key: s.name for s in ctx.settings.services}
+    late = [e["due_at"] is not None and e["due_at"] <= now and e["status"] in OPEN for e in entries]
+    frame = pd.DataFrame(
         {
-            "Reçu": [relative_time(r.created_at, now, ctx.tz) for r in rows],
-            "Réseau": [network_label(shown.get(r.account, r.network)) for r in rows],
-            "Auteur": [author_label(r.handle, r.display_name, r.author_erased) for r in rows],
-            "Message": [r.text for r in rows],
-            "Thème": [r.theme or "" for r in rows],
-            "Statut": [STATUS_LABELS.get(r.status, r.status) for r in rows],
-            "Priorité": [PRIORITY_LABELS.get(r.priority, r.priority) for r in rows],
-            "Type": [KIND_LABELS.get(r.kind, r.kind) for r in rows],
+            "n°": [e["queue_id"] for e in entries],
+            "Priorité": [PRIORITY_LABELS.get(e["priority"], e["priority"]) for e in entries],
+            "Échéance": [
+                e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
+                for e in entries
+            ],
+            "Réseau": [network_label(e["shown_network"]) for e in entries],
+            "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
+            "Auteur": [e["author_label"] for e in entries],
+            "Thème": [e["theme"] or "" for e in entries],
+            "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
+            "Attribué à": [
+                e["assignee"] or services.get(e["service"], e["service"] or "") for e in entries
+            ],
+            "Message": [e["text"] for e in entries],
         }
     )
 
+    def red(column):
+        return ["color: #c62828; font-weight: bold" if flag else "" for flag in late]
 
-def _detail(ctx: PageContext, row: InboxRow, shown: dict[str, str]) -> None:
+    event = st.dataframe(
+        frame.style.apply(red, subset=["Échéance"]),
+        key="inbox_grid",
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "n°": st.column_config.NumberColumn(width=55),
+            "Priorité": st.column_config.TextColumn(width=70),
+            "Échéance": st.column_config.TextColumn(width=90),
+            "Réseau": st.column_config.TextColumn(width=80),
+            "Reçu": st.column_config.TextColumn(width=135),
+            "Auteur": st.column_config.TextColumn(width=170),
+            "Thème": st.column_config.TextColumn(width=90),
+            "Statut": st.column_config.TextColumn(width=75),
+            "Attribué à": st.column_config.TextColumn(width=100),
+            "Message": st.column_config.TextColumn(width=420),
+        },
+    )
+    rows = event.selection.rows if event is not None else []
+    if rows and rows[0] < len(entries):
+        picked = entries[rows[0]]["queue_id"]
+        # Only a new click moves the selector; choosing in the selector afterwards still works.
+        if st.session_state.get("inbox_grid_last") != picked:
+            st.session_state["inbox_grid_last"] = picked
+            st.session_state["inbox_selected"] = picked
+
+
+def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -> None:
+    """Several messages at once: close them (duplicates, a run of emoji...) or give them out."""
+    with st.expander("Actions groupées"):
+        picked = st.multiselect(
+            "Messages", list(labels), format_func=lambda q: labels[q], key="inbox_bulk_ids"
+        )
+        left, right = st.columns(2)
+        reason = left.selectbox(
+            "Motif",
+            list(inbox.CLOSE_REASONS),
+            format_func=inbox.CLOSE_REASON_LABELS.__getitem__,
+            key="inbox_bulk_reason",
+        )
+        if left.button("Clore la sélection", key="inbox_bulk_close", disabled=not picked):
+            _do(
+                lambda: inbox.close_many(ctx.db, picked, reason, actor=username, now=now),
+                f"{len(picked)} message(s) clos.",
+            )
+        if staff:
+            who = right.selectbox("Attribuer à", staff, key="inbox_bulk_assignee")
+            if right.button("Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked):
+
+                def give() -> None:
+                    for queue_id in picked:
+                        inbox.assign(ctx.db, queue_id, who, actor=username, now=now)
+
+                _do(give, f"{len(picked)} message(s) attribué(s) à {who}.")
+
+
+def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool, now) -> None:
+    settings = ctx.settings
+    qid = entry["queue_id"]
     with st.container(border=True):
-        st.subheader("Message sélectionné")
-        st.text(
-            f"{network_label(shown.get(row.account, row.network))} · "
-            f"{author_label(row.handle, row.display_name, row.author_erased)} · "
-            f"{full_time(row.created_at, ctx.tz)}"
-        )
-        st.text(row.text)
-        if row.permalink and row.permalink.startswith("https://"):
-            st.link_button("Voir sur le réseau", row.permalink)
+        st.subheader(f"Message n°{qid}")
+        status = STATUS_LABELS[entry["status"]]
+        if entry["closed_reason"]:
+            status += f" ({inbox.CLOSE_REASON_LABELS.get(entry['closed_reason'], entry['closed_reason'])})"
+        facts = [
+            f"{network_label(entry['shown_network'])} · {KIND_LABELS.get(entry['kind'], entry['kind'])}"
+            f" · {entry['author_label']}",
+            f"Reçu {full_time(entry['created_at'], ctx.tz)} ({relative_time(entry['created_at'], now, ctx.tz)})",
+            f"Statut : {status} · Priorité : {PRIORITY_LABELS.get(entry['priority'])}"
+            f" · Thème : {entry['theme'] or '—'}",
+            f"Échéance : {full_time(entry['due_at'], ctx.tz) or '—'}"
+            + (
+                " — EN RETARD"
+                if entry["due_at"] and entry["due_at"] <= now and entry["status"] in OPEN
+                else ""
+            ),
+            f"Tri : {inbox.triage_rule_label(entry['triage_rule'])}",
+        ]
+        if entry["assignee"]:
+            facts.append(f"Attribué à : {entry['assignee']}")
+        if entry["service"]:
+            name = next((s.name for s in settings.services if s.key == entry["service"]), None)
+            facts.append(f"Transmis à : {name or entry['service']}")
+        if entry["replied_by"]:
+            facts.append(
+                f"Répondu par {entry['replied_by']} en {duration(entry['response_seconds'])}"
+                f" ({duration(entry['business_response_seconds'])} en heures ouvrées)"
+            )
+        if entry["previous_queue_id"]:
+            facts.append(f"Suite du message n°{entry['previous_queue_id']}")
+        st.text("\n".join(facts))
+        st.text(entry["text"])
+        if entry["permalink"] and entry["permalink"].startswith("https://"):
+            st.link_button("Voir sur le réseau", entry["permalink"])
+
+    with st.expander("Fil de la conversation", expanded=True):
+        for item in ctx.cached(_thread, entry):
+            if item["direction"] == "out":
+                who = "Ville"
+            else:
+                who = inbox.author_label(item["author_handle"], item["author_name"])
+            marker = "▶ " if item["id"] == entry["item_id"] else "  "
+            when = item["created_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M")
+            st.text(f"{marker}{when} · {who} : {item['text']}")
+    history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
+    if history:
+        with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Date": [relative_time(h["created_at"], now, ctx.tz) for h in history],
+                        "Type": [KIND_LABELS.get(h["kind"], h["kind"]) for h in history],
+                        "Message": [h["text"] for h in history],
+                        "Statut": [STATUS_LABELS.get(h["status"], "—") for h in history],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
+
+    if can_edit and entry["status"] in OPEN:
+        _reply_box(ctx, entry, username, now)
+        _actions(ctx, entry, staff, username, now)
+    elif can_edit and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
+        _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
+
+    events = ctx.cached(_history, qid)
+    if events:
+        with st.expander("Historique des actions"):
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Quand": [full_time(ev["at"], ctx.tz) for ev in events],
+                        "Qui": [ev["actor"] for ev in events],
+                        "Action": [ev["action"] for ev in events],
+                        "Détail": [
+                            ", ".join(f"{k} = {v}" for k, v in ev["detail"].items())
+                            for ev in events
+                        ],
+                    }
+                ),
+                hide_index=True,
+                width="stretch",
+            )
 
 
-def render(ctx: PageContext) -> None:
-    st.title(TITLE)
-    shown = _networks_of_accounts(ctx)
-    filters = _filters(ctx, shown)
-    page = st.session_state.setdefault(_PAGE_KEY, 0)
-    # One row more than shown tells whether a next page exists, without counting them all.
-    rows = ctx.cached(inbox_rows, filters, PAGE_SIZE + 1, page * PAGE_SIZE)
-    has_next, rows = len(rows) > PAGE_SIZE, rows[:PAGE_SIZE]
-    if not rows:
-        st.info("Aucun message ne correspond à ces filtres.")
-    else:
-        event = st.dataframe(
-            _table(ctx, rows, shown),
-            hide_index=True,
-            width="stretch",
-            on_select="rerun",
-            selection_mode="single-row",
-            column_config={
-                "Reçu": st.column_config.TextColumn(width=135),
-                "Réseau": st.column_config.TextColumn(width=85),
-                "Auteur": st.column_config.TextColumn(width=160),
-                "Message": st.column_config.TextColumn(width=380),
-                "Thème": st.column_config.TextColumn(width=95),
-                "Statut": st.column_config.TextColumn(width=80),
-                "Priorité": st.column_config.TextColumn(width=75),
-                "Type": st.column_config.TextColumn(width=105),
-            },
-            key="inbox_table",
+def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
+    qid = entry["queue_id"]
+    key = f"inbox_reply_{qid}"
+    if key not in st.session_state:
+        st.session_state[key] = entry["reply_draft"] or ""
+    if entry["last_error"]:
+        st.error("Le dernier envoi a échoué ; votre brouillon est conservé. Erreur du réseau :")
+        st.text(entry["last_error"])
+    if entry["sending_since"]:
+        st.warning(
+            "Un envoi est en cours ou a été interrompu. Vérifiez sur le réseau avant de débloquer."
         )
-        selected = event.selection.rows if event else []
-        if selected and selected[0] < len(rows):
-            _detail(ctx, rows[selected[0]], shown)
-    first, label, last = st.columns([1, 2, 1])
-    if first.button("← Plus récents", disabled=page == 0, key="inbox_prev"):
-        st.session_state[_PAGE_KEY] = page - 1
+        if st.button("Débloquer l'envoi", key=f"inbox_release_{qid}"):
+            _do(lambda: inbox.release_send(ctx.db, qid, actor=username, now=now), "Envoi débloqué.")
+    templates = ctx.cached(_templates, entry["theme"])
+    if templates:
+        names = {t.id: f"{t.title} ({t.theme or 'général'})" for t in templates}
+        picked = st.selectbox(
+            "Réponse enregistrée",
+            list(names),
+            format_func=names.__getitem__,
+            key=f"inbox_tpl_{qid}",
+        )
+
+        def insert() -> None:
+            template = next(t for t in templates if t.id == picked)
+            st.session_state[key] = inbox.render(
+                template.body,
+                prenom=inbox.first_name(entry["author_name"]),
+                service=inbox.service_name(ctx.settings, entry["theme"], entry["service"]),
+            )
+
+        st.button("Insérer la réponse enregistrée", key=f"inbox_insert_{qid}", on_click=insert)
+    st.text_area("Votre réponse", key=key, height=140)
+    left, right = st.columns(2)
+    if left.button("Envoyer la réponse", type="primary", key=f"inbox_send_{qid}"):
+        text = st.session_state.get(key, "")
+        try:
+            sent = inbox.send_reply(ctx.db, ctx.settings, qid, text, actor=username, now=now)
+            st.session_state.pop(key, None)
+            _flash(f"Réponse envoyée ({duration(sent.response_seconds)} après le message).")
+        except inbox.QueueError as exc:
+            _flash(str(exc), "error")
         st.rerun()
-    label.text(f"Page {page + 1}")
-    if last.button("Plus anciens →", disabled=not has_next, key="inbox_next"):
-        st.session_state[_PAGE_KEY] = page + 1
-        st.rerun()
+    if right.button("Enregistrer le brouillon", key=f"inbox_draft_{qid}"):
+        text = st.session_state.get(key, "")
+        _do(
+            lambda: inbox.save_draft(ctx.db, qid, text, actor=username, now=now),
+            "Brouillon enregistré.",
+        )
+
+
+def _actions(ctx: PageContext, entry: dict, staff, username: str, now) -> None:
+    settings, qid = ctx.settings, entry["queue_id"]
+    st.subheader("Actions")
+    left, middle, right = st.columns(3)
+    with left:
+        if staff:
+            who = st.selectbox("Attribuer à", staff, key=f"inbox_assignee_{qid}")
+            if st.button("Attribuer", key=f"inbox_assign_{qid}"):
+                _do(
+                    lambda: inbox.assign(ctx.db, qid, who, actor=username, now=now),
+                    f"Message attribué à {who}.",
+                )
+        if st.button("Me l'attribuer", key=f"inbox_assign_me_{qid}"):
+            _do(
+                lambda: inbox.assign(ctx.db, qid, username, actor=username, now=now),
+                "Message attribué à vous.",
+            )
+    with middle:
+        reason = st.selectbox(
+            "Motif de clôture",
+            list(inbox.CLOSE_REASONS),
+            format_func=inbox.CLOSE_REASON_LABELS.__getitem__,
+            key=f"inbox_reason_{qid}",
+        )
+        if st.button("Clore", key=f"inbox_close_{qid}"):
+            _do(lambda: inbox.close(ctx.db, qid, reason, actor=username, now=now), "Message clos.")
+    with right:
+        if settings.services:
+            services = {s.key: s.name for s in settings.services}
+            keys = list(services)
+            default = next((t.service for t in settings.themes if t.name == entry["theme"]), None)
+            service = st.selectbox(
+                "Transmettre au service",
+                keys,
+                index=keys.index(default) if default in keys else 0,
+                format_func=services.__getitem__,
+                key=f"inbox_service_{qid}",
+            )
+            note = st.text_input("Note pour le service", key=f"inbox_note_{qid}")
+            if st.button("Transmettre", key=f"inbox_escalate_{qid}"):
+                _do(
+                    lambda: inbox.escalate(
+                        ctx.db, settings, qid, service, actor=username, note=note, now=now
+                    ),
+                    f"Message transmis : {services[service]}.",
+                )
+
+
+def _templates_editor(ctx: PageContext, username: str) -> None:
+    with st.expander("Gérer les réponses enregistrées"):
+        st.caption("Variables : {prenom} (prénom de la personne), {service} (service concerné).")
+        themes = ["", *[t.name for t in ctx.settings.themes]]
+        existing = ctx.cached(_templates, None, True)
+        choices = {0: "Nouvelle réponse"} | {
+            t.id: f"{t.title} ({t.theme or 'général'})" for t in existing
+        }
+        picked = st.selectbox(
+            "Réponse à modifier",
+            list(choices),
+            format_func=choices.__getitem__,
+            key="inbox_tpl_edit",
+        )
+        current = next((t for t in existing if t.id == picked), None)
+        with st.form(f"inbox_tpl_form_{picked}"):
+            theme = st.selectbox(
+                "Thème",
+                themes,
+                index=themes.index(current.theme) if current and current.theme in themes else 0,
+                format_func=lambda t: t or "(général)",
+            )
+            title = st.text_input("Titre", current.title if current else "")
+            body = st.text_area("Texte", current.body if current else "", height=120)
+            left, right = st.columns(2)
+            save = left.form_submit_button("Enregistrer")
+            retire = right.form_submit_button("Retirer", disabled=current is None)
+        if save and current is None:
+            _do(
+                lambda: inbox.add_saved_reply(ctx.db, theme or None, title, body, actor=username),
+                "Réponse enregistrée ajoutée.",
+            )
+        elif save:
+            _do(
+                lambda: inbox.update_saved_reply(
+                    ctx.db, current.id, theme=theme or None, title=title, body=body, actor=username
+                ),
+                "Réponse enregistrée modifiée.",
+            )
+        if retire and current is not None:
+            _do(
+                lambda: inbox.retire_saved_reply(ctx.db, current.id, actor=username),
+                "Réponse enregistrée retirée.",
+            )

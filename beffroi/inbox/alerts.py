@@ -1,0 +1,78 @@
+"""The overdue sweep: mark late items and send the on-duty manager ONE digest.
+
+Called by the scheduler every ``alerts.sweep_minutes``. Each item is alerted once: it is
+claimed (``overdue_alerted_at``) before the mail goes, so a second sweep, even a
+concurrent one, finds nothing new; if the mail fails the claim is released and the next
+sweep tries again. Reopening an item resets its alert.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from beffroi.config import Settings
+from beffroi.inbox.states import PRIORITY_LABELS
+from beffroi.inbox.views import entries_by_ids
+from beffroi.mailer import MailError, send_mail
+from beffroi.store.queue import (
+    claim_overdue_alerts,
+    mark_overdue,
+    record_overdue_alerts,
+    release_overdue_alerts,
+)
+
+MAX_LISTED = 50  # a digest lists at most this many items, then says how many more
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    marked: int
+    alerted: int
+    error: str | None = None
+
+
+def digest(settings: Settings, entries: list[dict], now: datetime) -> tuple[str, str]:
+    subject = f"[Beffroi] {len(entries)} message(s) en retard de réponse"
+    lines = [
+        "Bonjour,",
+        "",
+        f"{len(entries)} message(s) de citoyens ont dépassé leur délai de réponse :",
+        "",
+    ]
+    for entry in entries[:MAX_LISTED]:
+        due = entry["due_at"].astimezone(settings.tz)
+        text = " ".join(entry["text"].split())
+        lines.append(
+            f"- n°{entry['queue_id']} [{PRIORITY_LABELS.get(entry['priority'], entry['priority'])}] "
+            f"{entry['shown_network']} · {entry['author_label'] or 'auteur inconnu'} · "
+            f"échéance {due:%d/%m %H:%M} · {entry['assignee'] or entry['service'] or 'non attribué'}"
+        )
+        lines.append(f"  « {text[:160]}{'…' if len(text) > 160 else ''} »")
+    if len(entries) > MAX_LISTED:
+        lines.append(
+            f"... et {len(entries) - MAX_LISTED} autre(s), à voir dans le tableau de bord."
+        )
+    lines += ["", f"Envoyé par Beffroi le {now.astimezone(settings.tz):%d/%m/%Y à %H:%M}."]
+    return subject, "\n".join(lines)
+
+
+def sweep_overdue(conn: sqlite3.Connection, settings: Settings, now: datetime) -> SweepResult:
+    """Mark open items past ``due_at`` and mail one digest of those not alerted yet."""
+    marked = mark_overdue(conn, now)
+    recipient = settings.alerts.on_duty_email
+    if not recipient:
+        return SweepResult(marked, 0, "no alerts.on_duty_email configured")
+    claimed = claim_overdue_alerts(conn, now)
+    if not claimed:
+        return SweepResult(marked, 0)
+    entries = entries_by_ids(conn, settings, claimed)
+    subject, body = digest(settings, entries, now)
+    try:
+        send_mail(settings, [recipient], subject, body)
+    except MailError as exc:
+        release_overdue_alerts(conn, claimed)
+        return SweepResult(marked, 0, str(exc))
+    record_overdue_alerts(conn, claimed, recipient, now)
+    return SweepResult(marked, len(claimed))

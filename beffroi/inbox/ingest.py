@@ -1,0 +1,139 @@
+"""What the inbox does to each new item inside its collection page's transaction.
+
+- A citizen's message triaged as needing no reply starts ``closed`` (reason
+  ``no_reply_needed``, or ``spam``) by ``triage``: the open list only holds work, so a
+  manager can reach inbox zero, and a wrong guess is one click away from being reopened.
+- Messages from a member marked spam or blocked start closed (``spam`` / ``hidden``).
+- A citizen's follow-up in a thread the city already answered gets its own queue row,
+  linked to the previous one (``previous_queue_id``), so the conversation reads in order.
+- An ``out`` item collected from the network (the city's account answered in the app)
+  closes the item it answers as ``replied`` by "réseau", with its real response time. The
+  city's reply may be collected before the message it answers (another stream ran first):
+  the message then finds its reply when it arrives.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+
+from beffroi.collectors import Item
+from beffroi.config import Settings
+from beffroi.inbox.sla import SlaClock
+from beffroi.inbox.triage import Triage
+from beffroi.store import IngestHooks, from_db, now_utc, to_db
+from beffroi.store.queue import NETWORK_ACTOR, ingest_close, ingest_link_previous, mark_replied
+
+
+class AfterInsert:
+    def __init__(self, settings: Settings, clock: SlaClock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SlaClock.from_settings(settings)
+
+    def __call__(self, conn: sqlite3.Connection, item_id: int, item: Item) -> None:
+        now = now_utc()
+        if item.direction == "in":
+            self._inbound(conn, item_id, item, now)
+        else:
+            self._outbound(conn, item_id, item, now)
+
+    def _inbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
+        row = conn.execute(
+            "SELECT q.id, q.needs_reply, q.triage_rule, i.member_id, m.is_spam, m.is_blocked "
+            "FROM queue q JOIN items i ON i.id = q.item_id "
+            "LEFT JOIN members m ON m.id = i.member_id WHERE q.item_id = ?",
+            (item_id,),
+        ).fetchone()
+        if row is None:
+            return
+        queue_id = row["id"]
+        previous = _previous_in_thread(conn, item, row["member_id"], item_id)
+        if previous is not None:
+            ingest_link_previous(conn, queue_id, previous)
+        if row["is_spam"] or row["is_blocked"]:
+            # A person the team marked as spam or blocked never reaches the open list.
+            ingest_close(conn, queue_id, "spam" if row["is_spam"] else "hidden", now)
+            return
+        if row["needs_reply"] == 0:
+            reason = "spam" if (row["triage_rule"] or "").startswith("spam") else "no_reply_needed"
+            ingest_close(conn, queue_id, reason, now)
+            return
+        early = conn.execute(
+            "SELECT id, created_at FROM items WHERE network = ? AND parent_external_id = ? "
+            "AND direction = 'out' ORDER BY created_at LIMIT 1",
+            (item.network, item.external_id),
+        ).fetchone()
+        if early is not None:
+            self._replied(
+                conn, queue_id, item.created_at, early["id"], from_db(early["created_at"]), now
+            )
+
+    def _outbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
+        target = None
+        if item.parent_external_id:
+            target = conn.execute(
+                "SELECT q.id, i.created_at FROM items i JOIN queue q ON q.item_id = i.id "
+                "WHERE i.network = ? AND i.external_id = ?",
+                (item.network, item.parent_external_id),
+            ).fetchone()
+        if target is None and item.kind == "dm" and item.thread_external_id:
+            # Private conversations have no parent: the reply answers the latest open message.
+            target = conn.execute(
+                "SELECT q.id, i.created_at FROM items i JOIN queue q ON q.item_id = i.id "
+                "WHERE i.network = ? AND i.thread_external_id = ? AND i.direction = 'in' "
+                "AND i.created_at <= ? AND q.status IN ('new', 'assigned') "
+                "ORDER BY i.created_at DESC LIMIT 1",
+                (item.network, item.thread_external_id, to_db(item.created_at)),
+            ).fetchone()
+        if target is None:
+            return
+        self._replied(
+            conn, target["id"], from_db(target["created_at"]), item_id, item.created_at, now
+        )
+
+    def _replied(self, conn, queue_id, received: datetime, reply_id, replied: datetime, now):
+        mark_replied(
+            conn,
+            queue_id,
+            reply_item_id=reply_id,
+            replied_at=replied,
+            by=NETWORK_ACTOR,
+            response_seconds=max(0, int((replied - received).total_seconds())),
+            business_seconds=self.clock.business_seconds_between(received, replied),
+            now=now,
+        )
+
+
+def _previous_in_thread(conn, item: Item, member_id, item_id: int) -> int | None:
+    """The citizen's latest earlier queued message in the same thread, if any."""
+    if member_id is None:
+        return None
+    roots = [r for r in (item.thread_external_id, item.parent_external_id) if r]
+    if not roots:
+        return None
+    # The parent may be the city's reply: its own parent is the earlier message.
+    if item.parent_external_id:
+        parent = conn.execute(
+            "SELECT parent_external_id, thread_external_id FROM items "
+            "WHERE network = ? AND external_id = ? AND direction = 'out'",
+            (item.network, item.parent_external_id),
+        ).fetchone()
+        if parent is not None:
+            roots += [r for r in (parent[0], parent[1]) if r]
+    marks = ", ".join("?" for _ in roots)
+    row = conn.execute(
+        f"""
+        SELECT q.id FROM items i JOIN queue q ON q.item_id = i.id
+        WHERE i.network = ? AND i.member_id = ? AND i.id <> ? AND i.created_at <= ?
+          AND (i.thread_external_id IN ({marks}) OR i.external_id IN ({marks}))
+        ORDER BY i.created_at DESC, i.id DESC LIMIT 1
+        """,  # noqa: S608 (placeholders only)
+        (item.network, member_id, item_id, to_db(item.created_at), *roots, *roots),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def ingest_hooks(settings: Settings) -> IngestHooks:
+    """The inbox's hooks for ``save_page``: triage each new message, then queue bookkeeping."""
+    clock = SlaClock.from_settings(settings)
+    return IngestHooks(triage=Triage(settings, clock), after_insert=AfterInsert(settings, clock))

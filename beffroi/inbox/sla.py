@@ -1,0 +1,117 @@
+"""The SLA clock: deadlines and durations counted in the city's business hours.
+
+A message sent on Friday at 19:00 with a four-hour target is due on Monday at 12:30, not on
+Friday at 23:00: the clock only runs on business days (configured weekdays that are neither
+a public holiday of the city's country nor a configured closure), between the opening and
+closing times, in the city's own time zone. Opening times are wall-clock local times, so a
+daylight-saving change moves them in UTC, as it does for the staff.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as Time
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+from beffroi.config import Settings
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Ten years without a single business day means the configuration is broken.
+_MAX_DAYS = 3660
+
+
+class SlaClock:
+    def __init__(
+        self,
+        tz: ZoneInfo,
+        *,
+        days: list[str],
+        start: Time,
+        end: Time,
+        country: str | None = "FR",
+        closures: list[date] | tuple[date, ...] = (),
+    ) -> None:
+        self.tz = tz
+        self.weekdays = frozenset(_WEEKDAYS.index(d) for d in days)
+        self.start, self.end = start, end
+        self.country = country
+        self.closures = frozenset(closures)
+        if not self.weekdays:
+            raise ValueError("business hours need at least one day")
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> SlaClock:
+        hours = settings.business_hours
+        return cls(
+            settings.tz,
+            days=list(hours.days),
+            start=hours.start,
+            end=hours.end,
+            country=settings.city.country if hours.public_holidays else None,
+            closures=hours.closures,
+        )
+
+    def is_business_day(self, day: date) -> bool:
+        if day.weekday() not in self.weekdays or day in self.closures:
+            return False
+        return not (self.country and day in _public_holidays(self.country, day.year))
+
+    def _window(self, day: date) -> tuple[datetime, datetime]:
+        """The day's opening hours as aware UTC times (wall-clock local, DST applied)."""
+        opens = datetime.combine(day, self.start, tzinfo=self.tz).astimezone(UTC)
+        closes = datetime.combine(day, self.end, tzinfo=self.tz).astimezone(UTC)
+        return opens, closes
+
+    def _windows_from(self, moment: datetime):
+        day = moment.astimezone(self.tz).date()
+        for offset in range(_MAX_DAYS):
+            current = day + timedelta(days=offset)
+            if self.is_business_day(current):
+                yield self._window(current)
+        raise ValueError("no business day in ten years: check business_hours")
+
+    def due_at(self, received_at: datetime, minutes: int) -> datetime:
+        """The moment ``minutes`` business minutes after ``received_at`` (UTC, aware)."""
+        remaining = timedelta(minutes=minutes)
+        received = received_at.astimezone(UTC)
+        for opens, closes in self._windows_from(received):
+            begin = max(opens, received)
+            if begin >= closes:
+                continue
+            available = closes - begin
+            if remaining <= available:
+                return begin + remaining
+            remaining -= available
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def business_seconds_between(self, a: datetime, b: datetime) -> int:
+        """Business seconds from ``a`` to ``b`` (0 when ``b`` is not after ``a``)."""
+        a, b = a.astimezone(UTC), b.astimezone(UTC)
+        if b <= a:
+            return 0
+        total = timedelta()
+        for opens, closes in self._windows_from(a):
+            if opens >= b:
+                break
+            begin, finish = max(opens, a), min(closes, b)
+            if finish > begin:
+                total += finish - begin
+        return int(total.total_seconds())
+
+    def business_minutes_between(self, a: datetime, b: datetime) -> float:
+        return self.business_seconds_between(a, b) / 60
+
+    def is_open(self, moment: datetime) -> bool:
+        local = moment.astimezone(self.tz)
+        if not self.is_business_day(local.date()):
+            return False
+        opens, closes = self._window(local.date())
+        return opens <= moment.astimezone(UTC) < closes
+
+
+@lru_cache(maxsize=64)
+def _public_holidays(country: str, year: int):
+    return holidays.country_holidays(country, years=year)

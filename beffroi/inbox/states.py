@@ -1,0 +1,58 @@
+"""The queue's states and closing reasons, with the French words the dashboard shows."""
+
+from __future__ import annotations
+
+from beffroi.store.queue import CLOSE_REASONS, NETWORK_ACTOR, OPEN, STATUSES, QueueError
+
+STATUS_LABELS = {
+    "new": "Nouveau",
+    "assigned": "Attribué",
+    "replied": "Répondu",
+    "closed": "Clos",
+}
+CLOSE_REASON_LABELS = {
+    "no_reply_needed": "Pas de réponse nécessaire",
+    "spam": "Indésirable (spam)",
+    "hidden": "Masqué",
+    "handled_elsewhere": "Traité ailleurs",
+    "duplicate": "Doublon",
+}
+PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
+PRIORITY_ORDER = ("urgent", "high", "normal", "low")
+TRIAGE_RULE_LABELS = {
+    "spam": "mot indésirable",
+    "empty": "emoji ou message vide",
+    "urgent": "mot d'urgence",
+    "question": "question",
+    "complaint": "réclamation",
+    "problem": "signalement d'un problème",
+    "request": "demande",
+    "thanks": "remerciement ou compliment",
+    "dm": "message privé",
+    "no_signal": "commentaire sans demande",
+}
+
+assert set(CLOSE_REASON_LABELS) == set(CLOSE_REASONS)
+
+
+def triage_rule_label(rule: str | None) -> str:
+    """'question:?' -> 'question (« ? »)': why triage decided, in French."""
+    if not rule:
+        return "non trié"
+    name, _, keyword = rule.partition(":")
+    label = TRIAGE_RULE_LABELS.get(name, name)
+    return f"{label} (« {keyword} »)" if keyword else label
+
+
+__all__ = [
+    "CLOSE_REASONS",
+    "CLOSE_REASON_LABELS",
+    "NETWORK_ACTOR",
+    "OPEN",
+    "PRIORITY_LABELS",
+    "PRIORITY_ORDER",
+    "STATUSES",
+    "STATUS_LABELS",
+    "QueueError",
+    "triage_rule_label",
+]

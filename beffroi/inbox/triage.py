@@ -1,0 +1,404 @@
+"""Triage: does a citizen's message need a reply, what is it about, how urgent is it?
+
+Rules, not a model: a community manager must be able to read why an item was (or was not)
+put in front of them, so every decision keeps the name of the rule that made it
+(``triage_rule``). The rules run in order and the first that fires decides ``needs_reply``:
+
+==================  ============  ====================================================
+rule                needs_reply   fires on
+==================  ============  ====================================================
+``spam``            no            a configured spam keyword (crypto, "cliquez ici"...)
+``empty``           no            no letters or digits at all (emoji, "!!!", a tag)
+``urgent``          yes           a configured urgent keyword (danger, fuite, accident)
+``question``        yes           a question mark or an interrogative turn of phrase
+``complaint``       yes           a configured complaint keyword (scandale, marre...)
+``problem``         yes           a report of a problem (cassé, en panne, signaler...)
+``request``         yes           a request (svp, pourriez-vous, je voudrais...)
+``thanks``          no            thanks, congratulations, compliments
+``dm``              yes           any other private message: someone wrote to the city
+``no_signal``       no            a public comment with none of the above
+==================  ============  ====================================================
+
+Priority: ``urgent`` when an urgent keyword appears (whatever rule decided), ``high`` for
+complaints, ``normal`` for other messages that need a reply (DMs are never below normal),
+``low`` for messages that need none. ``due_at`` comes from the SLA clock for messages that
+need a reply; the others have no deadline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from beffroi.config import Settings
+from beffroi.inbox.sla import SlaClock
+from beffroi.inbox.text import find_keyword, fold
+from beffroi.store import QueueFields
+
+# Phrases that contain an urgent word but are not an emergency; removed before matching.
+_NOT_URGENT = re.compile(r"\bfeux? d'artifice\b|\bfeu vert\b|\bfeu de camp\b")
+
+_QUESTION_WORDS = (
+    "est-ce que",
+    "est ce que",
+    "est-ce qu'",
+    "comment",
+    "pourquoi",
+    "quand",
+    "combien",
+    "quel est",
+    "quelle est",
+    "quels sont",
+    "quelles sont",
+    "a quelle heure",
+    "quelle heure",
+    "quel jour",
+    "quelle date",
+    "ou se",
+    "ou est",
+    "ou sont",
+    "ou peut-on",
+    "ou puis-je",
+    "peut-on",
+    "puis-je",
+    "pouvez-vous",
+    "pourriez-vous",
+    "savez-vous",
+    "sait-on",
+    "y a-t-il",
+    "y aura-t-il",
+    "a-t-on",
+    "qui peut",
+    "qui contacter",
+    "c'est ouvert",
+    "c'est possible",
+    "je me demandais",
+    "une idee",
+    "des infos",
+    "infos svp",
+    "renseignement",
+    "renseignements",
+)
+_PROBLEM_WORDS = (
+    "casse",
+    "cassee",
+    "casses",
+    "cassees",
+    "en panne",
+    "panne",
+    "bouche",
+    "bouchee",
+    "ne fonctionne pas",
+    "ne fonctionne plus",
+    "ne marche pas",
+    "ne marche plus",
+    "fonctionne pas",
+    "marche plus",
+    "signaler",
+    "signale",
+    "signalement",
+    "abime",
+    "abimee",
+    "degrade",
+    "degradee",
+    "degradation",
+    "tags",
+    "trou",
+    "eteint",
+    "eteints",
+    "n'a pas ete",
+    "n'ont pas ete",
+    "pas ete ramasse",
+    "pas ete ramassees",
+    "deborde",
+    "debordent",
+    "depuis des semaines",
+    "depuis des jours",
+    "depuis plusieurs jours",
+    "depuis une semaine",
+    "depuis un mois",
+    "probleme",
+    "problemes",
+    "bruit",
+    "nuisances",
+    "impossible de",
+    "bloque",
+    "bloquee",
+    "gare sur",
+    "garee sur",
+    "garees sur",
+    "stationnee sur",
+    "envahi",
+    "envahie",
+    "retard",
+    "n'est pas passe",
+    "ne passe plus",
+    "jamais passe",
+    "personne ne",
+    "toujours rien",
+    "aucune reponse",
+    "pas de reponse",
+    "rats",
+    "odeur",
+    "attention",
+    "tombe",
+    "tombee",
+    "tombes",
+    "defonce",
+    "defoncee",
+    "bouchent",
+    "a failli",
+    "plus d'eau",
+    "plus de lumiere",
+    "plus rien",
+    "n'importe quoi",
+    "personne n'est",
+    "arrache",
+    "arrachee",
+    "arraches",
+    "hs",
+    "disparu",
+    "disparue",
+    "disparus",
+    "n'arrive pas",
+    "n'arrivons pas",
+    "errant",
+    "sans aucune",
+    "sans aucun",
+    "on attend",
+    "attend toujours",
+    "attendons toujours",
+    "il n'y a plus",
+    "depot sauvage",
+    "renverse",
+    "renversee",
+    "renverses",
+    "renversees",
+    "restees",
+    "reste sur",
+    "mauvaise date",
+    "mauvaise adresse",
+    "affiche une erreur",
+    "une erreur",
+    "cambriolage",
+    "cambriole",
+    "vole",
+    "volee",
+    "depots sauvages",
+    "y a plus",
+)
+# "ne s'allume plus", "n'entretient plus", "ne passe plus": something stopped working.
+# Inverted questions without a question mark: "organise-t-il", "avez-vous", "peut-on".
+_INVERTED = re.compile(r"\b\w+-(?:t-)?(?:il|elle|on|vous|ils|elles)\b")
+_STOPPED = re.compile(r"\b(?:ne|n')\s?(?:s')?\w+ plus\b")
+_REQUEST_WORDS = (
+    "svp",
+    "stp",
+    "s'il vous plait",
+    "s'il vous plaît",
+    "merci de",
+    "merci d'",
+    "pourriez",
+    "pouvez",
+    "pourrait-on",
+    "serait-il possible",
+    "il faudrait",
+    "il faut",
+    "faudrait",
+    "j'aimerais",
+    "j'aimerai",
+    "je voudrais",
+    "je souhaite",
+    "je souhaiterais",
+    "nous souhaitons",
+    "nous voudrions",
+    "besoin",
+    "demande",
+    "besoin d'aide",
+    "de l'aide",
+    "aidez",
+    "aidez-moi",
+    "serait bien",
+    "serait le bienvenu",
+    "serait la bienvenue",
+    "serait utile",
+    "contactez-moi",
+    "recontacter",
+    "rappeler",
+    "inscrire",
+    "m'inscrire",
+    "reserver",
+    "envoyez",
+    "transmettre",
+    "faites quelque chose",
+    "que fait la mairie",
+    "que fait la ville",
+    "merci d'intervenir",
+    "intervenir",
+)
+_THANKS_WORDS = (
+    "merci",
+    "mercii",
+    "merciii",
+    "thanks",
+    "bravo",
+    "felicitations",
+    "super",
+    "genial",
+    "magnifique",
+    "superbe",
+    "top",
+    "trop bien",
+    "j'adore",
+    "adore",
+    "belle",
+    "beau",
+    "beaux",
+    "belles",
+    "chouette",
+    "excellent",
+    "excellente",
+    "parfait",
+    "joli",
+    "jolie",
+    "sympa",
+    "merveilleux",
+    "hate",
+    "vivement",
+    "fier",
+    "fiere",
+    "coeur",
+    "quelle belle",
+    "a bientot",
+    "bonne journee",
+    "bonne soiree",
+    "bon week-end",
+)
+# Complaint vocabulary that any French city hears, on top of the configured keywords.
+_COMPLAINT_WORDS = (
+    "pas serieux",
+    "incapables",
+    "lamentable",
+    "deplorable",
+    "abandonne",
+    "abandonnee",
+    "arretez",
+    "reparez",
+    "sans prevenir",
+    "on aurait aime",
+    "aurait pu prevenir",
+    "c'est honteux",
+    "honteux",
+    "n'importe quoi",
+    "ridicule",
+    "degoute",
+    "degoutee",
+    "insupportable",
+    "argent public",
+    "nos impots",
+)
+# Money-making pitches that the configured spam keywords may not list.
+_SPAM_PATTERN = re.compile(
+    r"\d[\d\s.]*\s?(?:€|euros?)\s+par\s+(?:jour|semaine|mois)|lien en bio|whatsapp|telegram"
+)
+_HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Decision:
+    needs_reply: bool
+    rule: str
+    keyword: str | None = None
+
+
+def decide(settings: Settings, text: str, kind: str) -> Decision:
+    """Whether a message needs a reply, and the rule that decided it."""
+    folded = fold(text)
+    rules = settings.triage
+    spam = find_keyword(folded, rules.spam_keywords)
+    if not spam and (pitch := _SPAM_PATTERN.search(folded)):
+        spam = pitch.group(0)
+    if spam:
+        return Decision(False, "spam", spam)
+    if not folded and kind == "dm":
+        # A private message with only a photo or a file: someone sent the city something.
+        return Decision(True, "dm")
+    if not _HAS_WORD.search(re.sub(r"[@#]\w+|https?://\S+", "", folded)):
+        return Decision(False, "empty")
+    urgent = find_keyword(_NOT_URGENT.sub(" ", folded), rules.urgent_keywords)
+    if urgent:
+        return Decision(True, "urgent", urgent)
+    if "?" in folded:
+        return Decision(True, "question", "?")
+    question = find_keyword(folded, _QUESTION_WORDS)
+    if question:
+        return Decision(True, "question", question)
+    inverted = _INVERTED.search(folded.replace("rendez-vous", "rdv"))
+    if inverted:
+        return Decision(True, "question", inverted.group(0))
+    complaint = find_keyword(folded, rules.complaint_keywords) or find_keyword(
+        folded, _COMPLAINT_WORDS
+    )
+    if complaint:
+        return Decision(True, "complaint", complaint)
+    problem = find_keyword(folded, _PROBLEM_WORDS)
+    if problem:
+        return Decision(True, "problem", problem)
+    stopped = _STOPPED.search(folded)
+    if stopped:
+        return Decision(True, "problem", stopped.group(0))
+    request = find_keyword(folded, _REQUEST_WORDS)
+    if request:
+        return Decision(True, "request", request)
+    thanks = find_keyword(folded, _THANKS_WORDS)
+    if thanks:
+        return Decision(False, "thanks", thanks)
+    if kind == "dm":
+        return Decision(True, "dm")
+    return Decision(False, "no_signal")
+
+
+def theme_of(settings: Settings, text: str) -> str | None:
+    """The first configured theme one of whose keywords appears in the message."""
+    folded = fold(text)
+    for theme in settings.themes:
+        if find_keyword(folded, theme.keywords):
+            return theme.name
+    return None
+
+
+def priority_of(settings: Settings, text: str, kind: str, decision: Decision) -> str:
+    folded = _NOT_URGENT.sub(" ", fold(text))
+    if decision.rule != "spam" and find_keyword(folded, settings.triage.urgent_keywords):
+        return "urgent"
+    if not decision.needs_reply:
+        return "low"
+    if decision.rule == "complaint" or find_keyword(folded, settings.triage.complaint_keywords):
+        return "high"
+    return "normal"
+
+
+class Triage:
+    """The ``triage`` ingest hook: one decision per new inbound item."""
+
+    def __init__(self, settings: Settings, clock: SlaClock | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SlaClock.from_settings(settings)
+
+    def __call__(self, item) -> QueueFields:
+        return self.fields(item.text, item.kind, item.created_at)
+
+    def fields(self, text: str, kind: str, received_at) -> QueueFields:
+        decision = decide(self.settings, text, kind)
+        priority = priority_of(self.settings, text, kind, decision)
+        due = None
+        if decision.needs_reply:
+            due = self.clock.due_at(received_at, self.settings.sla.minutes_for(priority))
+        rule = decision.rule if decision.keyword is None else f"{decision.rule}:{decision.keyword}"
+        return QueueFields(
+            needs_reply=decision.needs_reply,
+            triage_rule=rule,
+            theme=theme_of(self.settings, text),
+            priority=priority,
+            due_at=due,
+        )

@@ -1,0 +1,572 @@
+"""All writes to the response queue, each with its audit line in the same transaction.
+
+Every state change is a conditional ``UPDATE ... WHERE status IN (...)``: two community
+managers acting on the same item at once cannot both win, and the loser gets a clear
+sentence instead of silently overwriting. The audit trail (``audit``, target ``queue``) is
+the item's history: reopening never erases what happened before.
+
+Functions whose name starts with ``ingest_`` run inside the caller's transaction (the
+collection page's); the others open their own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from beffroi.store.connection import transaction
+from beffroi.store.ingest import save_items
+from beffroi.store.meta import write_audit
+from beffroi.store.times import now_utc, to_db
+
+if TYPE_CHECKING:
+    from beffroi.collectors import Item
+
+STATUSES = ("new", "assigned", "replied", "closed")
+OPEN = ("new", "assigned")
+CLOSE_REASONS = ("no_reply_needed", "spam", "hidden", "handled_elsewhere", "duplicate")
+NETWORK_ACTOR = "réseau"
+TRIAGE_ACTOR = "triage"
+
+
+class QueueError(Exception):
+    """An action that cannot be done on this item now; the message is French, for people."""
+
+
+def _audit(conn, actor, action, queue_id, detail, now) -> None:
+    write_audit(conn, actor, action, "queue", queue_id, detail, now=now)
+
+
+def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
+    row = conn.execute(
+        "SELECT id, status, assignee, service, theme, sending_since FROM queue WHERE id = ?",
+        (queue_id,),
+    ).fetchone()
+    if row is None:
+        raise QueueError("Ce message n'existe plus dans la file.")
+    return row
+
+
+def _update(
+    conn: sqlite3.Connection, queue_id: int, values: dict[str, Any], allowed: Sequence[str]
+):
+    columns = ", ".join(f"{name} = ?" for name in values)
+    marks = ", ".join("?" for _ in allowed)
+    cur = conn.execute(
+        f"UPDATE queue SET {columns} WHERE id = ? AND status IN ({marks})",  # noqa: S608 (column names are ours)
+        (*values.values(), queue_id, *allowed),
+    )
+    return cur.rowcount == 1
+
+
+_REFUSED = {
+    "replied": "Ce message a déjà reçu une réponse.",
+    "closed": "Ce message est clos ; rouvrez-le d'abord.",
+    "new": "Ce message est encore ouvert.",
+    "assigned": "Ce message est encore ouvert.",
+}
+
+
+def _change(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    values: dict[str, Any],
+    allowed: Sequence[str],
+    *,
+    actor: str,
+    action: str,
+    detail: dict[str, Any] | None,
+    now: datetime,
+) -> None:
+    """Apply a state change in its own transaction, or raise a French QueueError."""
+    stamp = to_db(now)
+    with transaction(conn):
+        before = _status(conn, queue_id)
+        if before["status"] not in allowed:
+            raise QueueError(_REFUSED[before["status"]])
+        _update(conn, queue_id, {**values, "updated_at": stamp}, allowed)
+        full = {"from": before["status"], **(detail or {})}
+        _audit(conn, actor, action, queue_id, full, now)
+
+
+# ---------------------------------------------------------------- during ingestion
+
+
+def ingest_close(conn: sqlite3.Connection, queue_id: int, reason: str, now: datetime) -> None:
+    """Triage decided no reply is needed: the item starts closed, reopenable."""
+    stamp = to_db(now)
+    conn.execute(
+        "UPDATE queue SET status = 'closed', closed_reason = ?, closed_by = ?, closed_at = ?, "
+        "updated_at = ? WHERE id = ? AND status = 'new'",
+        (reason, TRIAGE_ACTOR, stamp, stamp, queue_id),
+    )
+
+
+def ingest_link_previous(conn: sqlite3.Connection, queue_id: int, previous_id: int) -> None:
+    conn.execute(
+        "UPDATE queue SET previous_queue_id = ? WHERE id = ? AND previous_queue_id IS NULL",
+        (previous_id, queue_id),
+    )
+
+
+def mark_replied(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    *,
+    reply_item_id: int,
+    replied_at: datetime,
+    by: str,
+    response_seconds: int,
+    business_seconds: int,
+    now: datetime,
+    force_author: bool = False,
+) -> bool:
+    """Record a reply inside the caller's transaction; the first reply's times are kept.
+
+    An item already replied keeps its first reply unless ``force_author`` (the dashboard
+    recording its own send, which the collector may have seen first as a native reply).
+    """
+    stamp = to_db(now)
+    cur = conn.execute(
+        """
+        UPDATE queue SET status = 'replied',
+            reply_item_id = CASE WHEN ? OR reply_item_id IS NULL THEN ? ELSE reply_item_id END,
+            replied_by = CASE WHEN ? OR replied_by IS NULL THEN ? ELSE replied_by END,
+            replied_at = coalesce(replied_at, ?),
+            response_seconds = coalesce(response_seconds, ?),
+            business_response_seconds = coalesce(business_response_seconds, ?),
+            closed_reason = NULL, closed_by = NULL, closed_at = NULL,
+            sending_since = NULL, sending_by = NULL,
+            reply_draft = NULL, last_error = NULL, last_error_at = NULL, updated_at = ?
+        WHERE id = ? AND (status <> 'replied' OR ?)
+        """,
+        (
+            force_author,
+            reply_item_id,
+            force_author,
+            by,
+            to_db(replied_at),
+            response_seconds,
+            business_seconds,
+            stamp,
+            queue_id,
+            force_author,
+        ),
+    )
+    if cur.rowcount:
+        _audit(
+            conn,
+            by,
+            "reply" if by != NETWORK_ACTOR else "reply_native",
+            queue_id,
+            {"reply_item_id": reply_item_id, "response_seconds": response_seconds},
+            now,
+        )
+    return bool(cur.rowcount)
+
+
+# ---------------------------------------------------------------- people's actions
+
+
+def assign(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    assignee: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    now = now or now_utc()
+    _change(
+        conn,
+        queue_id,
+        {"status": "assigned", "assignee": assignee, "assigned_at": to_db(now)},
+        OPEN,
+        actor=actor,
+        action="assign",
+        detail={"assignee": assignee},
+        now=now,
+    )
+
+
+def assign_round_robin(
+    conn: sqlite3.Connection,
+    queue_ids: Sequence[int],
+    candidates: Sequence[str],
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> dict[int, str]:
+    """Give each open item to the next candidate after the last one given its theme.
+
+    The position is kept per theme in ``queue_rotation``, so "propreté" and "culture" each
+    rotate fairly across the team whatever the mix of arrivals. One transaction for all.
+    """
+    if not candidates:
+        raise QueueError("Aucun community manager actif à qui attribuer les messages.")
+    now = now or now_utc()
+    stamp = to_db(now)
+    ordered = sorted(set(candidates))
+    given: dict[int, str] = {}
+    with transaction(conn):
+        for queue_id in queue_ids:
+            row = _status(conn, queue_id)
+            if row["status"] not in OPEN:
+                continue
+            theme = row["theme"] or ""
+            last = conn.execute(
+                "SELECT last_assignee FROM queue_rotation WHERE theme = ?", (theme,)
+            ).fetchone()
+            after = [name for name in ordered if last and name > last[0]]
+            chosen = (after or ordered)[0]
+            _update(
+                conn,
+                queue_id,
+                {
+                    "status": "assigned",
+                    "assignee": chosen,
+                    "assigned_at": stamp,
+                    "updated_at": stamp,
+                },
+                OPEN,
+            )
+            conn.execute(
+                "INSERT INTO queue_rotation (theme, last_assignee, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (theme) DO UPDATE SET last_assignee = excluded.last_assignee, "
+                "updated_at = excluded.updated_at",
+                (theme, chosen, stamp),
+            )
+            _audit(
+                conn,
+                actor,
+                "assign",
+                queue_id,
+                {"from": row["status"], "assignee": chosen, "round_robin": True},
+                now,
+            )
+            given[queue_id] = chosen
+    return given
+
+
+def close(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    reason: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    if reason not in CLOSE_REASONS:
+        raise QueueError(f"Motif de clôture inconnu : {reason}.")
+    now = now or now_utc()
+    _change(
+        conn,
+        queue_id,
+        {
+            "status": "closed",
+            "closed_reason": reason,
+            "closed_by": actor,
+            "closed_at": to_db(now),
+            "sending_since": None,
+        },
+        OPEN,
+        actor=actor,
+        action="close",
+        detail={"reason": reason},
+        now=now,
+    )
+
+
+def close_many(
+    conn: sqlite3.Connection,
+    queue_ids: Sequence[int],
+    reason: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> int:
+    """Close several open items at once (one transaction); items no longer open are skipped."""
+    if reason not in CLOSE_REASONS:
+        raise QueueError(f"Motif de clôture inconnu : {reason}.")
+    now = now or now_utc()
+    stamp = to_db(now)
+    done = 0
+    with transaction(conn):
+        for queue_id in queue_ids:
+            values = {
+                "status": "closed",
+                "closed_reason": reason,
+                "closed_by": actor,
+                "closed_at": stamp,
+                "sending_since": None,
+                "updated_at": stamp,
+            }
+            if _update(conn, queue_id, values, OPEN):
+                _audit(conn, actor, "close", queue_id, {"reason": reason, "bulk": True}, now)
+                done += 1
+    return done
+
+
+def reopen(conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None):
+    """Back to ``assigned`` (if someone had it) or ``new``; the first reply's times stay."""
+    now = now or now_utc()
+    stamp = to_db(now)
+    with transaction(conn):
+        before = _status(conn, queue_id)
+        if before["status"] in OPEN:
+            raise QueueError("Ce message est déjà ouvert.")
+        status = "assigned" if before["assignee"] or before["service"] else "new"
+        _update(
+            conn,
+            queue_id,
+            {
+                "status": status,
+                "closed_reason": None,
+                "closed_by": None,
+                "closed_at": None,
+                "overdue_at": None,
+                "overdue_alerted_at": None,
+                "updated_at": stamp,
+            },
+            ("replied", "closed"),
+        )
+        _audit(conn, actor, "reopen", queue_id, {"from": before["status"], "to": status}, now)
+
+
+def escalate(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    service: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """The item waits in ``assigned`` to a city service (the e-mail is sent by the inbox)."""
+    now = now or now_utc()
+    _change(
+        conn,
+        queue_id,
+        {
+            "status": "assigned",
+            "service": service,
+            "escalated_at": to_db(now),
+            "escalated_by": actor,
+        },
+        OPEN,
+        actor=actor,
+        action="escalate",
+        detail={"service": service},
+        now=now,
+    )
+
+
+def save_draft(
+    conn: sqlite3.Connection, queue_id: int, text: str, *, actor: str, now: datetime | None = None
+) -> None:
+    now = now or now_utc()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE queue SET reply_draft = ?, updated_at = ? WHERE id = ?",
+            (text, to_db(now), queue_id),
+        )
+
+
+def claim_send(
+    conn: sqlite3.Connection, queue_id: int, text: str, *, actor: str, now: datetime | None = None
+) -> None:
+    """Take the send-in-progress marker, keeping the text as a draft; refuse a second send.
+
+    This is what makes a double click harmless: only one caller changes the row, the other
+    gets a QueueError and never reaches the network.
+    """
+    now = now or now_utc()
+    stamp = to_db(now)
+    with transaction(conn):
+        before = _status(conn, queue_id)
+        if before["status"] not in OPEN:
+            raise QueueError(_REFUSED[before["status"]])
+        cur = conn.execute(
+            "UPDATE queue SET sending_since = ?, sending_by = ?, reply_draft = ?, updated_at = ? "
+            "WHERE id = ? AND status IN ('new', 'assigned') AND sending_since IS NULL",
+            (stamp, actor, text, stamp, queue_id),
+        )
+        if cur.rowcount != 1:
+            raise QueueError("Une réponse à ce message est déjà en cours d'envoi.")
+
+
+def record_send_failure(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    error: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """The network refused: free the marker, keep the draft, store the network's error."""
+    now = now or now_utc()
+    stamp = to_db(now)
+    with transaction(conn):
+        conn.execute(
+            "UPDATE queue SET sending_since = NULL, sending_by = NULL, last_error = ?, "
+            "last_error_at = ?, updated_at = ? WHERE id = ?",
+            (error, stamp, stamp, queue_id),
+        )
+        _audit(conn, actor, "reply_failed", queue_id, {"error": error}, now)
+
+
+def release_send(
+    conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None
+) -> None:
+    """A person checked the network after a crash mid-send and frees the item by hand."""
+    now = now or now_utc()
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE queue SET sending_since = NULL, sending_by = NULL, updated_at = ? "
+            "WHERE id = ? AND sending_since IS NOT NULL",
+            (to_db(now), queue_id),
+        )
+        if cur.rowcount:
+            _audit(conn, actor, "release_send", queue_id, None, now)
+
+
+def record_sent_reply(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    account: str,
+    reply: Item,
+    *,
+    actor: str,
+    response_seconds: int,
+    business_seconds: int,
+    now: datetime | None = None,
+) -> int:
+    """Save the city's reply as an ``out`` item and mark the queue row replied; its id."""
+    now = now or now_utc()
+    with transaction(conn):
+        save_items(conn, account, [reply], now=now)
+        reply_id = conn.execute(
+            "SELECT id FROM items WHERE network = ? AND external_id = ?",
+            (reply.network, reply.external_id),
+        ).fetchone()[0]
+        mark_replied(
+            conn,
+            queue_id,
+            reply_item_id=reply_id,
+            replied_at=reply.created_at,
+            by=actor,
+            response_seconds=response_seconds,
+            business_seconds=business_seconds,
+            now=now,
+            force_author=True,
+        )
+    return reply_id
+
+
+# ---------------------------------------------------------------- overdue sweep
+
+
+def mark_overdue(conn: sqlite3.Connection, now: datetime) -> int:
+    """Mark open items past their deadline; the count of newly overdue items."""
+    stamp = to_db(now)
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE queue SET overdue_at = ?, updated_at = ? WHERE status IN ('new', 'assigned') "
+            "AND due_at IS NOT NULL AND due_at <= ? AND overdue_at IS NULL",
+            (stamp, stamp, stamp),
+        )
+        return cur.rowcount
+
+
+def claim_overdue_alerts(conn: sqlite3.Connection, now: datetime) -> list[int]:
+    """Take the open overdue items not alerted yet (marking them), so no two sweeps share one."""
+    stamp = to_db(now)
+    with transaction(conn):
+        rows = conn.execute(
+            "UPDATE queue SET overdue_alerted_at = ? WHERE overdue_at IS NOT NULL "
+            "AND overdue_alerted_at IS NULL AND status IN ('new', 'assigned') RETURNING id",
+            (stamp,),
+        ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def release_overdue_alerts(conn: sqlite3.Connection, queue_ids: Sequence[int]) -> None:
+    """The digest could not be sent: let the next sweep try these items again."""
+    with transaction(conn):
+        conn.executemany(
+            "UPDATE queue SET overdue_alerted_at = NULL WHERE id = ?", [(i,) for i in queue_ids]
+        )
+
+
+def record_overdue_alerts(conn, queue_ids: Sequence[int], recipient: str, now: datetime) -> None:
+    with transaction(conn):
+        write_audit(
+            conn,
+            "beffroi",
+            "overdue_digest",
+            "queue",
+            None,
+            {"to": recipient, "items": list(queue_ids)},
+            now=now,
+        )
+
+
+# ---------------------------------------------------------------- saved replies
+
+
+def add_saved_reply(
+    conn: sqlite3.Connection,
+    theme: str | None,
+    title: str,
+    body: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> int:
+    now = now or now_utc()
+    stamp = to_db(now)
+    if not title.strip() or not body.strip():
+        raise QueueError("Une réponse enregistrée a besoin d'un titre et d'un texte.")
+    with transaction(conn):
+        new_id = conn.execute(
+            "INSERT INTO saved_replies (theme, title, body, updated_by, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (theme or None, title.strip(), body, actor, stamp, stamp),
+        ).fetchone()[0]
+        write_audit(conn, actor, "saved_reply_add", "saved_reply", new_id, {"title": title}, now)
+    return new_id
+
+
+def update_saved_reply(
+    conn: sqlite3.Connection,
+    reply_id: int,
+    *,
+    theme: str | None,
+    title: str,
+    body: str,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    now = now or now_utc()
+    if not title.strip() or not body.strip():
+        raise QueueError("Une réponse enregistrée a besoin d'un titre et d'un texte.")
+    with transaction(conn):
+        conn.execute(
+            "UPDATE saved_replies SET theme = ?, title = ?, body = ?, updated_by = ?, "
+            "updated_at = ? WHERE id = ?",
+            (theme or None, title.strip(), body, actor, to_db(now), reply_id),
+        )
+        write_audit(conn, actor, "saved_reply_edit", "saved_reply", reply_id, {"title": title}, now)
+
+
+def retire_saved_reply(
+    conn: sqlite3.Connection, reply_id: int, *, actor: str, now: datetime | None = None
+) -> None:
+    now = now or now_utc()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE saved_replies SET active = 0, updated_by = ?, updated_at = ? WHERE id = ?",
+            (actor, to_db(now), reply_id),
+        )
+        write_audit(conn, actor, "saved_reply_retire", "saved_reply", reply_id, None, now)
