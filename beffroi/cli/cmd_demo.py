@@ -215,9 +215,10 @@ class FallbackCollectLoop(threading.Thread):
     def run(self) -> None:
         settings = load_settings(self.config)
         conn = open_database(settings)
+        collectors, hooks = collectors_for(settings), ingest_hooks(settings)
         try:
             while not self.stopping.wait(self.every):
-                collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
+                collect_all(conn, collectors, hooks=hooks)
         finally:
             conn.close()
 

@@ -32,7 +32,7 @@ NETWORK_WEIGHTS = {"facebook": 0.45, "instagram": 0.35, "x": 0.20}
 INTENT_WEIGHTS: dict[str, dict[str, float]] = {
     "dm": {
         "question": 35, "request": 20, "complaint": 10, "report": 12, "thanks": 8,
-        "hostile": 2, "spam": 5, "emoji": 1, "compliment": 4, "remark": 3,
+        "hostile": 2, "spam": 3, "emoji": 1, "compliment": 4, "remark": 3,
     },
     "mention": {
         "question": 20, "request": 10, "complaint": 18, "report": 18, "thanks": 6,
@@ -167,6 +167,7 @@ class Slots:
             "rue": rng.choice(T.STREETS),
             "rue2": rng.choice(T.STREETS),
             "lieu": rng.choice(T.PLACES),
+            "salle": rng.choice(T.VENUES),
             "quartier": rng.choice(T.QUARTERS),
             "moment": rng.choice(T.MOMENTS),
             "jour": rng.choice(T.DAYS),
@@ -237,9 +238,9 @@ def citizen_text(
         body = rng.choice(T.FOLLOW_UPS_HAPPY)
     else:
         body = _capital(slots.fill(rng.choice(T.TEMPLATES[theme][intent])))
-        opener = rng.choice(T.OPENERS) if kind != "reply" else ""
-        if opener:
-            joiner = rng.choice((", ", ", ", ". ", " ! ", "\n"))
+        if kind != "reply" and rng.random() < 0.7:
+            opener, joiners = rng.choice(T.OPENERS)
+            joiner = rng.choice(joiners)
             if joiner == ", ":
                 body = body[:1].lower() + body[1:]
             body = opener + joiner + body

@@ -299,7 +299,9 @@ def city_answers(
     """The city's reply to ``msg`` (if it answers before ``until``) and what follows it."""
     intent = msg.intent or "question"
     if intent in NEEDS_REPLY:
-        answer = rng.random() < (0.8 if intent == "hostile" else 0.97)
+        answer = rng.random() < (0.9 if intent == "hostile" else 0.985)
+    elif msg.kind == "dm":  # someone wrote to the city privately: it answers, not to spam
+        answer = intent in ("remark", "compliment", "emoji") and rng.random() < 0.85
     else:
         answer = intent == "compliment" and rng.random() < 0.3
     if not answer:

@@ -41,9 +41,16 @@ STREETS = (
     "rue Doumer", "rue Kléber", "place du Général de Gaulle", "rue de Menin",
 )  # fmt: skip
 
+# Quarter names that read well after "au", "du" and "le".
 QUARTERS = (
-    "Croisé-Laroche", "Buisson", "Plouich", "Pont", "Lazaro", "Quesne", "Hippodrome",
-    "Bourg", "Marquette", "Mairie", "Haut-Vinage", "Briqueterie",
+    "Croisé-Laroche", "Buisson", "Plouich", "Pont", "Lazaro", "Quesne", "Bourg",
+    "Haut-Vinage",
+)  # fmt: skip
+
+# Where culture happens (expositions, shows).
+VENUES = (
+    "la médiathèque La Corderie", "l'hippodrome", "le théâtre de la Rianderie",
+    "la salle Doumer", "la maison des associations", "l'église Saint-Vincent",
 )  # fmt: skip
 
 PLACES = (
@@ -76,10 +83,18 @@ SHOWS = (
     "la séance de cinéma en plein air", "le concert de l'harmonie",
 )  # fmt: skip
 
+# Greetings, each with the punctuation that may follow it.
 OPENERS = (
-    "Bonjour", "Bonjour", "Bonjour la mairie", "Bonsoir", "Hello", "Salut", "", "", "",
-    "Bonjour à vous", "Madame, Monsieur", "Coucou", "Bonjour à l'équipe",
-)  # fmt: skip
+    ("Bonjour", (", ", ", ", ". ", "\n")),
+    ("Bonjour la mairie", (", ", " ! ", "\n")),
+    ("Bonsoir", (", ", ". ")),
+    ("Hello", (", ", " ! ")),
+    ("Salut", (", ", " ! ")),
+    ("Bonjour à vous", (", ", ". ")),
+    ("Madame, Monsieur", (", ", "\n")),
+    ("Coucou", (" ! ", ", ")),
+    ("Bonjour à l'équipe", (", ", "\n")),
+)
 
 CLOSERS = (
     "Merci d'avance.", "Merci de votre retour.", "Cordialement.", "", "", "",
@@ -200,7 +215,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         "question": (
             "Quels sont les horaires de la médiathèque le {jour} ?",
             "Il reste des places pour {spectacle} ?",
-            "L'exposition à {lieu} est gratuite ?",
+            "L'exposition à {salle} est gratuite ?",
             "Où acheter les billets pour le concert du {jour} ?",
             "C'est quand la prochaine minute culturelle ?",
         ),
@@ -219,7 +234,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "compliment": (
             "Superbe {spectacle}, bravo aux organisateurs !",
-            "Quelle belle exposition à {lieu}, on a adoré.",
+            "Quelle belle exposition à {salle}, on a adoré.",
             "Merci pour la minute culturelle, toujours un plaisir.",
         ),
     },
@@ -327,9 +342,9 @@ THANKS = (
 EMOJIS = ("❤️", "👏", "😍", "👍", "🔥", "👏👏👏", "😂", "🙏", "❤️❤️", "💙", "😮", "🥰", "👌")
 
 HOSTILE = (
-    "Bande d'incapables, {rue} est dans un état lamentable.",
+    "Bande d'incapables, la chaussée {rue} est dans un état lamentable.",
     "Vous ne servez à rien, honte à cette mairie.",
-    "Arrêtez de dépenser notre argent pour des fêtes, réparez plutôt {rue} !",
+    "Arrêtez de dépenser notre argent pour des fêtes, réparez plutôt les trottoirs {rue} !",
     "Toujours pas de réponse, c'est scandaleux, vous vous moquez des habitants.",
     "Nul, nul, nul. Ras le bol de cette ville.",
     "Encore de la com' inutile pendant que le {quartier} est abandonné.",
@@ -341,6 +356,9 @@ SPAM = (
     "Investissement bitcoin garanti x10, écrivez-moi",
     "PROMO -70% sur les lunettes de soleil, cliquez ici : shop-{code}.example",
     "Je gagne 3000€ par semaine depuis chez moi, demandez-moi comment 💰",
+    "Gagnez un iPhone 17 ! Cliquez ici pour participer 🎁 {code}.example",
+    "Crypto trading : +300% en un mois, investissement minimum 250€ 📈",
+    "Promo exceptionnelle sur nos followers gratuits, cliquez ici",
 )
 
 REMARKS = (
@@ -450,7 +468,7 @@ CITY_POSTS: dict[str, tuple[str, ...]] = {
     "culture": (
         "🎭 Ce week-end, {spectacle} au théâtre de la Rianderie. Réservations ouvertes !",
         "📚 La médiathèque La Corderie vous accueille {jour} pour une lecture contée.",
-        "🖼️ Nouvelle exposition à {lieu} jusqu'à la fin du mois, entrée libre.",
+        "🖼️ Nouvelle exposition à {salle} jusqu'à la fin du mois, entrée libre.",
     ),
     "jeunesse": (
         "☀️ Inscriptions au centre aéré des vacances ouvertes dès {jour} !",
@@ -483,6 +501,6 @@ RENDEZVOUS_POSTS: dict[str, tuple[str, ...]] = {
     "minute_culturelle": (
         "🎬 #minuteculturelle : ce week-end, {spectacle} à ne pas manquer.",
         "🎬 #minuteculturelle : le coup de cœur de la médiathèque cette semaine.",
-        "🎬 #minuteculturelle : l'histoire de {lieu} en une minute.",
+        "🎬 #minuteculturelle : l'histoire de {salle} en une minute.",
     ),
 }
