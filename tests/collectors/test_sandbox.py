@@ -412,3 +412,14 @@ def test_a_process_killed_during_a_slow_publish_has_published_once(tmp_path):
     network.set_delay("facebook_ville", "publish", 0)
     collector.publish(OutgoingPost("facebook_ville", "Autre", "m-other"))
     assert [p.marker for p in network.published()] == ["m-kill", "m-other"]
+
+
+def test_a_collector_works_from_the_scheduler_threads(small):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, clock, by_key = small
+    x = by_key["x_ville"]
+    drain(x, "dms")  # first used in this thread
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda s: drain(x, s)[0], x.streams()))
+    assert all(results)
