@@ -223,6 +223,34 @@ class FallbackCollectLoop(threading.Thread):
             conn.close()
 
 
+def _start_services(config: Path, port: int) -> tuple[list[subprocess.Popen], object]:
+    """Start the scheduler service and the dashboard; return the live children and the
+    fallback collection loop if ``beffroi run`` could not run."""
+    scheduler = dashboard = None
+    if _has_command("cmd_run"):
+        scheduler = _child(config, "run", "--collect-every", str(FALLBACK_COLLECT_SECONDS))
+    if _has_command("cmd_dashboard"):
+        dashboard = _child(config, "dashboard", "--port", str(port))
+    children, loop = [], None
+    if scheduler is not None and not _exited_early(scheduler):
+        children.append(scheduler)
+    else:
+        why = "is not available here" if scheduler is None else "stopped at once"
+        print(f"beffroi run {why}: collecting every {FALLBACK_COLLECT_SECONDS:.0f} s "
+              "in this process instead (no publishing, no sweeps)")  # fmt: skip
+        loop = FallbackCollectLoop(config)
+        loop.start()
+    if dashboard is None:
+        print("beffroi dashboard is not available in this version")
+    elif _exited_early(dashboard, 1.0):
+        print(f"the dashboard stopped at once (exit code {dashboard.returncode}); "
+              f"is port {port} free? Try --port")  # fmt: skip
+    else:
+        children.append(dashboard)
+        print(f"\ndashboard: http://localhost:{port}")
+    return children, loop
+
+
 def serve(config: Path, port: int) -> int:
     """Run the scheduler and the dashboard until Ctrl-C or SIGTERM, then stop both."""
     stop = threading.Event()
@@ -230,27 +258,10 @@ def serve(config: Path, port: int) -> int:
     children: list[subprocess.Popen] = []
     loop = None
     try:
-        scheduler = None
-        if _has_command("cmd_run"):
-            scheduler = _child(config, "run", "--collect-every", str(FALLBACK_COLLECT_SECONDS))
-        if scheduler is None or _exited_early(scheduler):
-            print("beffroi run is not available here: collecting every "
-                  f"{FALLBACK_COLLECT_SECONDS:.0f} s in this process instead")  # fmt: skip
-            loop = FallbackCollectLoop(config)
-            loop.start()
-        else:
-            children.append(scheduler)
-        dashboard = None
-        if _has_command("cmd_dashboard"):
-            dashboard = _child(config, "dashboard", "--port", str(port))
-        if dashboard is None or _exited_early(dashboard):
-            print("beffroi dashboard is not available in this version")
-        else:
-            children.append(dashboard)
-            print(f"\ndashboard: http://localhost:{port}")
+        children, loop = _start_services(config, port)
         print("Ctrl-C stops the demo.", flush=True)
         while not stop.is_set():
-            if children and all(c.poll() is not None for c in children) and loop is None:
+            if loop is None and all(c.poll() is not None for c in children):
                 print("beffroi demo: the services stopped", file=sys.stderr)
                 return 1
             stop.wait(0.5)
