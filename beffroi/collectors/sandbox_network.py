@@ -152,6 +152,9 @@ class Published:
     parent_external_id: str | None
     image_path: str | None = None
     link: str | None = None
+    # How many times the city sent this same thing (same marker; for a reply, same parent
+    # and text): more than 1 means it was published twice.
+    count: int = 1
 
 
 class SandboxNetwork:
@@ -382,8 +385,13 @@ class SandboxNetwork:
     def published(self, account: str | None = None) -> list[Published]:
         """Every post and reply the city sent through the API, oldest first."""
         rows = self.conn.execute(
-            "SELECT * FROM messages WHERE origin = 'api' AND (? IS NULL OR account = ?) "
-            "ORDER BY seq",
+            """
+            SELECT *, count(*) OVER (
+                PARTITION BY account, coalesce(marker, parent || char(0) || text)
+            ) AS same
+            FROM messages WHERE origin = 'api' AND (? IS NULL OR account = ?)
+            ORDER BY seq
+            """,
             (account, account),
         ).fetchall()
         return [
@@ -398,6 +406,7 @@ class SandboxNetwork:
                 r["parent"],
                 r["image_path"],
                 r["link"],
+                r["same"],
             )
             for r in rows
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from beffroi.collectors import (
     TransientError,
     build_collector,
 )
-from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
+from beffroi.collectors.sandbox import SandboxCollector, sandbox_config, sandbox_settings
 from beffroi.collectors.sandbox_history import CityProfile
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import example_config_path, settings_from_dict
@@ -31,8 +32,7 @@ THEMES = {"mobilité", "propreté", "travaux", "sécurité", "culture", "jeuness
 
 
 def make_settings(folder, **sandbox):
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    return settings_from_dict(sandbox_config(data, folder / "beffroi.db", **sandbox))
+    return sandbox_settings(folder / "beffroi.db", **sandbox)
 
 
 class Clock:
@@ -284,6 +284,7 @@ def test_publish_and_find_published(small):
     post_id = ig.publish(OutgoingPost("instagram_ville", "📸 #instamoment du jour", "m-42"))
     assert post_id.startswith("sim-instagram-")
     assert ig.find_published("m-42", before) == post_id
+    assert [p.count for p in ig.state.published()] == [1]
     assert ig.find_published("m-42", before + timedelta(minutes=1)) is None
     assert ig.find_published("m-43", before) is None
     assert by_key["facebook_ville"].find_published("m-42", before) is None
@@ -423,3 +424,67 @@ def test_a_collector_works_from_the_scheduler_threads(small):
     with ThreadPoolExecutor(max_workers=3) as pool:
         results = list(pool.map(lambda s: drain(x, s)[0], x.streams()))
     assert all(results)
+
+
+def test_publishing_twice_shows_in_the_count(small):
+    _, clock, by_key = small
+    fb = by_key["facebook_ville"]
+    fb.publish(OutgoingPost("facebook_ville", "Braderie dimanche", "m-9"))
+    fb.publish(OutgoingPost("facebook_ville", "Braderie dimanche", "m-9"))
+    fb.publish(OutgoingPost("facebook_ville", "Autre chose", "m-10"))
+    assert [(p.marker, p.count) for p in fb.state.published()] == [
+        ("m-9", 2),
+        ("m-9", 2),
+        ("m-10", 1),
+    ]
+
+
+HISTORY_DIGEST = """
+import hashlib, sys
+from datetime import datetime, UTC, timedelta
+from pathlib import Path
+from beffroi.collectors.sandbox import sandbox_settings
+from beffroi.collectors.sandbox_history import CityProfile
+from beffroi.collectors.sandbox_network import SandboxNetwork
+folder = Path(sys.argv[1])
+settings = sandbox_settings(folder / "b.db", citizens=60, history_days=10)
+network = SandboxNetwork(folder / "s.sqlite")
+built = datetime(2026, 11, 25, 21, tzinfo=UTC)
+network.build(CityProfile.from_settings(settings), built)
+network.advance(built + timedelta(minutes=10))
+digest = hashlib.sha256()
+for row in network.conn.execute("SELECT external_id, text, created_at, author_id, parent, thread FROM messages ORDER BY seq"):
+    digest.update(repr(tuple(row)).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_two_processes_build_the_same_city(tmp_path):
+    """Processes hash strings differently: the city must not depend on it."""
+    digests = []
+    for n, hash_seed in enumerate(("1", "4242")):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-c", HISTORY_DIGEST, str(folder)], env=env,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        digests.append(out.stdout.strip())
+    assert digests[0] == digests[1] and len(digests[0]) == 64
+
+
+def test_check_reports_the_state_and_a_seed_mismatch(tmp_path):
+    settings = make_settings(tmp_path, citizens=20, history_days=2)
+    collector = SandboxCollector.for_account(
+        settings, settings.account("x_ville"), now=Clock(BUILT)
+    )
+    [(ok, text)] = collector.check()
+    assert ok and "not built yet" in text
+    drain(collector, "mentions")
+    assert all(ok for ok, _ in collector.check())
+    other = make_settings(tmp_path, citizens=20, history_days=2, seed=9)
+    problems = [
+        t
+        for ok, t in SandboxCollector.for_account(other, other.account("x_ville")).check()
+        if not ok
+    ]
+    assert len(problems) == 1 and "seed 42" in problems[0]
