@@ -176,6 +176,9 @@ class Slots:
             "spectacle": rng.choice(T.SHOWS),
             "parc": rng.choice(T.PARKS),
             "numero": str(rng.randint(1, 180)),
+            "emoji": rng.choice(T.EMOJIS),
+            "instant": rng.choice(T.INSTANTS),
+            "prenom_ville": rng.choice(("la mairie", "à la Ville", "à l'équipe", "Marcq")),
             "code": "".join(rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(6)),
         }
 
@@ -221,7 +224,7 @@ def citizen_text(
     elif intent == "emoji":
         body = rng.choice(T.EMOJIS)
     elif intent == "thanks":
-        body = rng.choice(T.THANKS)
+        body = slots.fill(rng.choice(T.THANKS))
     elif intent == "spam":
         body = slots.fill(rng.choice(T.SPAM))
     elif intent == "hostile":
@@ -235,7 +238,7 @@ def citizen_text(
     elif intent == "follow_up":
         body = slots.fill(rng.choice(T.FOLLOW_UPS_OPEN))
     elif intent == "happy_follow_up":
-        body = rng.choice(T.FOLLOW_UPS_HAPPY)
+        body = slots.fill(rng.choice(T.FOLLOW_UPS_HAPPY))
     else:
         body = _capital(slots.fill(rng.choice(T.TEMPLATES[theme][intent])))
         if kind != "reply" and rng.random() < 0.7:
@@ -256,13 +259,28 @@ def citizen_text(
     return body
 
 
-def city_reply_text(rng: random.Random, intent: str, theme: str | None, first_name: str) -> str:
+def city_reply_text(
+    rng: random.Random, intent: str, theme: str | None, first_name: str, local_hour: int = 12
+) -> str:
+    """Greeting, body, closing and signature, the way a city's community manager writes."""
     pool = T.CITY_REPLIES.get(intent) or T.CITY_REPLIES["question"]
-    return rng.choice(pool).format(
-        prenom=first_name,
+    evening = local_hour >= 18
+    greetings = T.CITY_GREETINGS if first_name else T.CITY_GREETINGS_ANONYMOUS
+    greetings = tuple(g for g in greetings if g.startswith("Bonsoir") == evening or not g)
+    greeting = rng.choice(greetings).format(prenom=first_name)
+    closings = tuple(
+        c
+        for c in T.CITY_CLOSINGS
+        if ("soirée" in c) == (local_hour >= 16) or "journée" not in c and "soirée" not in c
+    )
+    body = rng.choice(pool).format(
         service=T.THEME_SERVICES.get(theme or "", "service concerné"),
         theme=theme or "actualités",
     )
+    if not greeting or greeting.endswith("!"):
+        body = _capital(body)
+    parts = [greeting, body, rng.choice(closings), rng.choice(T.CITY_SIGNATURES)]
+    return " ".join(p for p in parts if p)
 
 
 def city_post_text(rng: random.Random, theme: str) -> str:

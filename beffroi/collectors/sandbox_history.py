@@ -206,6 +206,7 @@ def city_reply_msg(
     at: datetime,
     intent: str,
     origin: str = "history",
+    local_hour: int = 12,
 ) -> Msg:
     first = to.citizen.first_name if to.citizen else ""
     return Msg(
@@ -215,7 +216,7 @@ def city_reply_msg(
         to.stream,
         "dm" if to.kind == "dm" else "reply",
         "out",
-        city_reply_text(rng, intent, to.theme, first),
+        city_reply_text(rng, intent, to.theme, first, local_hour),
         at,
         parent=to.external_id,
         thread=to.thread,
@@ -309,9 +310,8 @@ def city_answers(
     at = city_response_time(rng, msg.created_at, hours)
     if at > until:
         return []
-    reply = city_reply_msg(
-        rng, new_id, msg, at, "follow_up" if intent == "follow_up" else intent, origin
-    )
+    hour = at.astimezone(hours.tz).hour
+    reply = city_reply_msg(rng, new_id, msg, at, intent, origin, hour)
     out = [reply]
     if msg.intent != "follow_up" and rng.random() < FOLLOW_UP_RATE:
         later = at + timedelta(minutes=rng.lognormvariate(3.6, 1.0))

@@ -69,6 +69,8 @@ MOMENTS = (
     "depuis quinze jours", "encore aujourd'hui",
 )  # fmt: skip
 
+INSTANTS = ("ce matin", "ce soir", "cet après-midi", "au petit matin", "à la tombée de la nuit")
+
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 EVENTS = (
@@ -334,7 +336,7 @@ COMPLIMENTS = (
 )
 
 THANKS = (
-    "merci !", "Merci !", "Merci beaucoup 🙏", "Merci pour l'info", "merci 👍", "Top merci",
+    "merci !", "Merci {prenom_ville} !", "merci beaucoup !!", "Merci 😊", "Merci pour le partage", "Merci !", "Merci beaucoup 🙏", "Merci pour l'info", "merci 👍", "Top merci",
     "Merci pour votre réponse", "Merci, c'est noté", "Super, merci !", "Merci à vous",
     "Merci pour la réactivité !", "Parfait merci 😊",
 )  # fmt: skip
@@ -373,6 +375,10 @@ REMARKS = (
 FOLLOW_UPS_HAPPY = (
     "Merci pour la réponse rapide !", "D'accord, merci 👍", "Parfait, merci beaucoup.",
     "Super, c'est réglé, merci !", "Merci, je vais faire comme ça.", "Top merci 🙏",
+    "Merci, c'est bien réparé {rue} 👍", "Merci, j'ai pu avoir un rendez-vous pour {jour}.",
+    "Merci, l'équipe est passée {moment}, c'est propre !", "Ok merci, je passerai {jour}.",
+    "Génial, merci pour votre retour rapide {emoji}", "Merci beaucoup, bonne journée à vous !",
+    "Très bien, merci pour l'info {emoji}",
 )  # fmt: skip
 
 FOLLOW_UPS_OPEN = (
@@ -385,54 +391,79 @@ FOLLOW_UPS_OPEN = (
 
 UGC = (
     "Coucher de soleil sur {lieu} 🌅 #marcqenbaroeul",
-    "Balade au parc {parc} ce matin #instamoment #marcqenbaroeul",
+    "Balade au parc {parc} {instant} #instamoment #marcqenbaroeul",
     "Le marché du {jour}, toujours un plaisir 🧺 @marcqenbaroeul",
     "Premier café en terrasse au {quartier} ☕ #marcqenbaroeul",
-    "Les couleurs de l'automne {rue} 🍂 #instamoment",
-    "Quelle ambiance à {evenement} ! @marcqenbaroeul",
-    "Jogging du dimanche le long de la Marque 🏃 #marcqenbaroeul",
-    "Vue sur l'hippodrome ce soir #marcqenbaroeul #instamoment",
+    "Les couleurs de la saison {rue} 🍂 #instamoment",
+    "Quelle ambiance à {evenement} ! @marcqenbaroeul {emoji}",
+    "Jogging du {jour} le long de la Marque 🏃 #marcqenbaroeul",
+    "Vue sur l'hippodrome {instant} #marcqenbaroeul #instamoment",
     "Nos enfants au skatepark tout l'après-midi 🛹 @marcqenbaroeul",
+    "{lieu} sous la pluie, ça a aussi son charme ☔ #marcqenbaroeul",
+    "Petit tour au {quartier} {instant} {emoji} #instamoment",
+    "Souvenir de {evenement} avec les copains @marcqenbaroeul",
+    "Lumière du {jour} matin sur {salle} #marcqenbaroeul",
 )
 
-# --- the city's words -----------------------------------------------------------------
-
+# The city's replies: greeting + body (per intent) + closing + signature, so that four
+# thousand answers do not read like one.
+CITY_GREETINGS = (
+    "Bonjour {prenom},", "Bonjour {prenom} !", "Bonjour,", "Bonsoir {prenom},", "Bonsoir,", "",
+)  # fmt: skip
+CITY_GREETINGS_ANONYMOUS = ("Bonjour,", "Bonjour !", "Bonsoir,", "Bonsoir !", "")
 CITY_REPLIES: dict[str, tuple[str, ...]] = {
     "question": (
-        "Bonjour {prenom}, merci pour votre question. Vous trouverez toutes les informations sur marcq-en-baroeul.org ou à l'accueil de la mairie.",
-        "Bonjour {prenom}, oui tout à fait. N'hésitez pas à nous écrire en message privé si besoin.",
-        "Bonjour, nous nous renseignons auprès du {service} et revenons vers vous rapidement.",
-        "Bonjour {prenom}, l'information est disponible sur notre site, rubrique {theme}. Belle journée !",
+        "merci pour votre question. Vous trouverez toutes les informations sur marcq-en-baroeul.org ou à l'accueil de la mairie.",
+        "oui tout à fait. N'hésitez pas à nous écrire en message privé si besoin.",
+        "nous nous renseignons auprès du {service} et revenons vers vous rapidement.",
+        "l'information est disponible sur notre site, rubrique {theme}.",
+        "bonne question ! Le {service} nous confirme que oui, aux horaires habituels.",
+        "vous pouvez joindre le {service} au 03 20 45 45 45, du lundi au vendredi.",
+        "c'est bien ça. Le programme complet est sur notre site et à l'accueil de la mairie.",
+        "nous vous avons répondu en message privé.",
     ),
     "request": (
-        "Bonjour {prenom}, merci pour votre suggestion, nous la transmettons au {service}.",
-        "Bonjour, votre demande a bien été transmise au {service}, qui l'étudiera.",
-        "Merci {prenom} ! Nous faisons suivre au {service}.",
+        "merci pour votre suggestion, nous la transmettons au {service}.",
+        "votre demande a bien été transmise au {service}, qui l'étudiera.",
+        "nous faisons suivre au {service}, merci pour l'idée.",
+        "c'est noté, le {service} regarde ce qu'il est possible de faire.",
+        "merci pour votre proposition ! Elle sera étudiée par le {service}.",
     ),
     "complaint": (
-        "Bonjour {prenom}, nous comprenons votre agacement. Le {service} est informé et reviendra vers vous.",
-        "Bonjour, merci de votre message. Nous avons relayé la situation au {service}.",
-        "Bonjour {prenom}, nous sommes désolés de ce désagrément, le {service} s'en occupe.",
+        "nous comprenons votre agacement. Le {service} est informé et reviendra vers vous.",
+        "merci de votre message. Nous avons relayé la situation au {service}.",
+        "nous sommes désolés de ce désagrément, le {service} s'en occupe.",
+        "vous avez raison de nous le signaler : le {service} fait le point cette semaine.",
+        "nous entendons votre mécontentement. Pouvez-vous nous écrire en message privé pour que le {service} vous recontacte ?",
     ),
     "report": (
-        "Bonjour {prenom}, merci pour votre signalement, le {service} est prévenu.",
-        "Merci pour le signalement ! Une équipe du {service} va passer.",
-        "Bonjour, c'est transmis au {service}. Pouvez-vous nous indiquer l'adresse exacte en message privé ?",
+        "merci pour votre signalement, le {service} est prévenu.",
+        "merci pour le signalement ! Une équipe du {service} va passer.",
+        "c'est transmis au {service}. Pouvez-vous nous indiquer l'adresse exacte en message privé ?",
+        "bien reçu, une intervention est programmée par le {service}.",
+        "merci de votre vigilance, le {service} intervient dès que possible.",
     ),
     "hostile": (
-        "Bonjour, nous entendons votre mécontentement. Pour que nous puissions vous aider, écrivez-nous en message privé.",
-        "Bonjour, nous restons à votre écoute dans le respect de chacun. Le {service} est informé.",
+        "nous entendons votre mécontentement. Pour que nous puissions vous aider, écrivez-nous en message privé.",
+        "nous restons à votre écoute dans le respect de chacun. Le {service} est informé.",
+        "nous comprenons votre colère. Dites-nous en message privé ce qui ne va pas, nous transmettrons.",
     ),
     "compliment": (
-        "Merci {prenom} ! 😊",
-        "Merci beaucoup pour votre message 💙",
-        "Merci à vous {prenom} !",
+        "merci ! 😊", "merci beaucoup pour votre message 💙", "merci à vous !",
+        "ça nous fait plaisir, merci 🙏", "merci pour ce gentil message !",
+    ),
+    "remark": (
+        "merci pour votre message !", "merci de nous suivre 💙", "bien noté, merci !",
     ),
     "follow_up": (
-        "Bonjour {prenom}, nous relançons le {service} et revenons vers vous.",
-        "Merci {prenom}, nous transmettons à nouveau.",
+        "nous relançons le {service} et revenons vers vous.",
+        "merci, nous transmettons à nouveau.",
+        "désolés, nous relançons le {service} dès aujourd'hui.",
+        "merci pour votre patience, le dossier est toujours suivi par le {service}.",
     ),
-}
+}  # fmt: skip
+CITY_CLOSINGS = ("", "", "Belle journée !", "Bonne soirée.", "N'hésitez pas à revenir vers nous.")  # fmt: skip
+CITY_SIGNATURES = ("", "", "", "^CL", "^SM", "— L'équipe communication", "Camille, pour la Ville")  # fmt: skip
 
 THEME_SERVICES = {
     "mobilité": "service voirie",
