@@ -19,7 +19,6 @@ from beffroi.collectors.sandbox_compose import (
     KIND_WEIGHTS,
     NEEDS_REPLY,
     NETWORK_WEIGHTS,
-    STREAMS,
     WEEKDAY_KEYS,
     WEEKDAY_WEIGHTS,
     Citizen,
@@ -184,8 +183,9 @@ def stream_for(network: str, kind: str) -> str:
             "ugc": "ugc",
         },
     }
-    stream = table[network][kind]
-    assert stream in STREAMS[network]
+    stream = table[network].get(kind)
+    if stream is None:
+        raise ValueError(f"simulated {network} has no {kind!r} messages")
     return stream
 
 
