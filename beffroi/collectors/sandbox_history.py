@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as Time
 from zoneinfo import ZoneInfo
@@ -32,6 +32,7 @@ from beffroi.collectors.sandbox_compose import (
     pick_theme,
     rendezvous_text,
 )
+from beffroi.collectors.sandbox_text import THEMES
 
 CITIZEN_MESSAGES_PER_DAY = 68
 CITY_POSTS_PER_DAY = {"x": 1.2, "facebook": 1.6, "instagram": 0.8}
@@ -165,7 +166,6 @@ class Msg:
     origin: str = "history"
     intent: str | None = None
     theme: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def stream_for(network: str, kind: str) -> str:
@@ -343,7 +343,7 @@ def _city_posts(
             count = int(rate) + (1 if rng.random() < rate - int(rate) else 0)
             for _ in range(count):
                 at = local_moment(rng, day, tz, post_hours)
-                theme = rng.choice(list(CITY_POSTS_THEMES))
+                theme = rng.choice(THEMES)
                 text = city_post_text(rng, theme)
                 posts.append(_post(new_id, account, text, at, rng.randint(3, 220), theme))
         for rdv in profile.rendezvous:
@@ -360,12 +360,6 @@ def _city_posts(
                 posts.append(_post(new_id, account, text, at, rng.randint(20, 400), theme))
         day += timedelta(days=1)
     return [p for p in posts if start <= p.created_at <= end]
-
-
-CITY_POSTS_THEMES = (
-    "mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", "événements",
-    "démarches",
-)  # fmt: skip
 
 
 def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) -> list[Msg]:
