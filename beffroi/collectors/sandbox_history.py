@@ -189,6 +189,15 @@ def stream_for(network: str, kind: str) -> str:
     return stream
 
 
+def reply_stream(network: str, parent_stream: str, kind: str) -> str:
+    """Where the city's own reply is read back: on X, every public reply of the city is
+    found by the ``replies`` stream (``from:<city>``), as the real X collector does; on the
+    other networks, beside the message it answers."""
+    if network == "x" and kind != "dm":
+        return "replies"
+    return parent_stream
+
+
 class IdMaker:
     def __init__(self, prefix: str = "") -> None:
         self.prefix = prefix
@@ -209,12 +218,13 @@ def city_reply_msg(
     local_hour: int = 12,
 ) -> Msg:
     first = to.citizen.first_name if to.citizen else ""
+    kind = "dm" if to.kind == "dm" else "reply"
     return Msg(
         new_id(to.network),
         to.account,
         to.network,
-        to.stream,
-        "dm" if to.kind == "dm" else "reply",
+        reply_stream(to.network, to.stream, kind),
+        kind,
         "out",
         city_reply_text(rng, intent, to.theme, first, local_hour),
         at,

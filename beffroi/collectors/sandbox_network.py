@@ -41,6 +41,7 @@ from beffroi.collectors.sandbox_history import (
     citizen_msg,
     city_answers,
     follow_up_msg,
+    reply_stream,
     stream_for,
 )
 
@@ -431,12 +432,13 @@ class SandboxNetwork:
                 raise PermanentError(f"no message {to_external_id} on account {account}")
             seq = self._next_api_id()
             a = self.profile.account(account)
+            kind = "dm" if parent["kind"] == "dm" else "reply"
             row = {
                 "external_id": f"sim-{parent['network']}-R{seq}",
                 "account": account,
                 "network": parent["network"],
-                "stream": parent["stream"],
-                "kind": "dm" if parent["kind"] == "dm" else "reply",
+                "stream": reply_stream(parent["network"], parent["stream"], kind),
+                "kind": kind,
                 "direction": "out",
                 "author_id": f"sim-{parent['network']}-city-{account}",
                 "author_handle": a.handle if a else account,

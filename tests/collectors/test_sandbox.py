@@ -236,7 +236,8 @@ def test_live_activity_arrives_as_the_clock_moves(small):
 def test_a_reply_is_recorded_once_and_comes_back_with_its_id(small):
     settings, clock, by_key = small
     x = by_key["x_ville"]
-    mentions, cursor, _, _ = drain(x, "mentions")
+    mentions, _, _, _ = drain(x, "mentions")
+    _, cursor, _, _ = drain(x, "replies")
     question = next(i for i in mentions if i.direction == "in")
     clock.now += timedelta(seconds=1)
     sent = x.reply(question, "Bonjour, c'est transmis au service voirie.")
@@ -251,7 +252,8 @@ def test_a_reply_is_recorded_once_and_comes_back_with_its_id(small):
     assert [(p.external_id, p.text, p.kind) for p in published] == [
         (sent.external_id, "Bonjour, c'est transmis au service voirie.", "reply")
     ]
-    back, _, _, _ = drain(x, "mentions", cursor)
+    # Read back by the replies stream (the city's own tweets), as on the real X.
+    back, _, _, _ = drain(x, "replies", cursor)
     assert [i for i in back if i.external_id == sent.external_id] == [sent]
     assert network.published() == published  # every account: still one
 
