@@ -8,11 +8,13 @@ Then the scheduler service and the dashboard run as child processes until Ctrl-C
 from __future__ import annotations
 
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from beffroi.cli.errors import UsageError
@@ -23,7 +25,7 @@ from beffroi.collectors.sandbox_history import CityProfile
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import example_config_path, load_settings
 from beffroi.scheduler import collect_all
-from beffroi.store import get_staff, now_utc, upsert_staff
+from beffroi.store import now_utc, upsert_staff
 
 DEFAULT_DB = Path("demo-data") / "beffroi-demo.db"
 CONFIG_NAME = "beffroi-demo.toml"
@@ -111,33 +113,50 @@ def seed(db: Path, config: Path, *, fresh: bool = False, out=print) -> dict:
         network.close()
     out(f"collecting into {settings.database_path} ...")
     conn = open_database(settings)
-    try:
-        collect_all(
-            conn,
-            collectors_for(settings),
-            hooks=ingest_hooks(settings),
-            on_report=lambda r: out("  " + r.line()),
-        )
-        _create_logins(conn)
-        counts = demo_counts(conn)
-    finally:
-        conn.close()
+    # argon2 is slow on purpose: hash the demo passwords while the collection runs.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = pool.submit(_missing_login_hashes, settings.database_path)
+        try:
+            collect_all(
+                conn,
+                collectors_for(settings),
+                hooks=ingest_hooks(settings),
+                on_report=lambda r: out("  " + r.line()),
+            )
+            _create_logins(conn, hashes.result())
+            counts = demo_counts(conn)
+        finally:
+            conn.close()
     counts["seconds"] = round(time.monotonic() - started, 1)
     return counts
 
 
-def _create_logins(conn) -> None:
+def _missing_login_hashes(db: Path) -> dict[str, str]:
+    """Password hashes of the demo logins the database does not have yet."""
     from beffroi.dashboard.auth import hash_password
 
-    for username, role, name, password in DEMO_LOGINS:
-        existing = get_staff(conn, username)
-        if existing is None or existing.role != role or not existing.active:
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT username, role FROM staff WHERE active = 1").fetchall()
+    finally:
+        conn.close()
+    present = {(r[0], r[1]) for r in rows}
+    return {
+        username: hash_password(password)
+        for username, role, _, password in DEMO_LOGINS
+        if (username, role) not in present
+    }
+
+
+def _create_logins(conn, hashes: dict[str, str]) -> None:
+    for username, role, name, _ in DEMO_LOGINS:
+        if username in hashes:
             upsert_staff(
                 conn,
                 username,
                 display_name=name,
                 role=role,
-                password_hash=hash_password(password),
+                password_hash=hashes[username],
                 actor="demo",
             )
 

@@ -168,7 +168,13 @@ class SandboxNetwork:
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self.conn.executescript(SCHEMA)
+        try:
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise PermanentError(
+                f"{self.path} is not a usable simulated network file ({exc})"
+            ) from None
         self._citizens: list[Citizen] | None = None
         self._profile: CityProfile | None = None
 

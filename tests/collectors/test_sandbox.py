@@ -490,3 +490,10 @@ def test_check_reports_the_state_and_a_seed_mismatch(tmp_path):
         if not ok
     ]
     assert len(problems) == 1 and "seed 42" in problems[0]
+
+
+def test_a_broken_state_file_is_one_clear_error(tmp_path):
+    settings = make_settings(tmp_path)
+    state_path(settings.database_path).write_text("not a database, sorry" * 100)
+    with pytest.raises(PermanentError, match="not a usable simulated network file"):
+        build_collector(settings, settings.account("x_ville"))
