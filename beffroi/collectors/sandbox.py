@@ -61,10 +61,15 @@ class SandboxCollector:
     def for_account(
         cls, settings, account, now: Callable[[], datetime] = utcnow
     ) -> SandboxCollector:
+        if account.simulates is None:
+            raise PermanentError(
+                f"account {account.key}: a sandbox account needs simulates = "
+                '"x", "facebook" or "instagram"'
+            )
         return cls(
             SandboxNetwork(state_path(settings.database_path)),
             account.key,
-            account.simulates or "x",
+            account.simulates,
             handle=account.handle,
             streams=account.streams,
             profile=CityProfile.from_settings(settings),

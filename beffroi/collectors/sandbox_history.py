@@ -75,9 +75,9 @@ class CityProfile:
     @classmethod
     def from_settings(cls, settings) -> CityProfile:
         accounts = tuple(
-            SimAccount(a.key, a.simulates or "x", a.handle)
+            SimAccount(a.key, a.simulates, a.handle)
             for a in settings.accounts
-            if a.network == "sandbox"
+            if a.network == "sandbox" and a.simulates
         )
         keys = {a.key for a in accounts}
         rendezvous = tuple(

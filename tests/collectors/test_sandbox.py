@@ -497,3 +497,12 @@ def test_a_broken_state_file_is_one_clear_error(tmp_path):
     state_path(settings.database_path).write_text("not a database, sorry" * 100)
     with pytest.raises(PermanentError, match="not a usable simulated network file"):
         build_collector(settings, settings.account("x_ville"))
+
+
+def test_a_sandbox_account_must_say_what_it_simulates(tmp_path):
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    config = sandbox_config(data, tmp_path / "b.db")
+    del config["accounts"][1]["simulates"]
+    settings = settings_from_dict(config)
+    with pytest.raises(PermanentError, match="simulates"):
+        build_collector(settings, settings.account("facebook_ville"))
