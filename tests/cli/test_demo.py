@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -131,20 +132,6 @@ def test_running_the_demo_again_reuses_its_database(demo, capsys):
     assert after["staff_audit"] == before["staff_audit"] == 5
 
 
-def test_fresh_starts_over(tmp_path):
-    db = tmp_path / "demo.db"
-    assert main(["demo", "--seed-only", "--db", str(db)]) == 0
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT INTO meta (key, value) VALUES ('marker', 'old')")
-    conn.commit()
-    conn.close()
-    assert main(["demo", "--seed-only", "--fresh", "--db", str(db)]) == 0
-    conn = sqlite3.connect(db)
-    assert conn.execute("SELECT count(*) FROM meta WHERE key = 'marker'").fetchone()[0] == 0
-    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] > 10_000
-    conn.close()
-
-
 def test_the_demo_runs_and_stops_cleanly_on_sigterm(tmp_path):
     db = tmp_path / "demo.db"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -173,3 +160,20 @@ def test_the_demo_runs_and_stops_cleanly_on_sigterm(tmp_path):
     assert process.returncode == 0, "".join(lines) + rest
     assert "stopped" in rest
     assert "demo-admin-2026" in "".join(lines)
+    with socket.socket() as probe:  # the dashboard child is gone with it
+        assert probe.connect_ex(("127.0.0.1", 18599)) != 0
+
+
+def test_fresh_starts_over(demo):
+    """Last of the file: it rebuilds the shared demo database."""
+    db, _, _ = demo
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('marker', 'old')")
+    conn.commit()
+    conn.close()
+    assert main(["demo", "--seed-only", "--fresh", "--db", str(db)]) == 0
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM meta WHERE key = 'marker'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] > 10_000
+    assert conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 5
+    conn.close()
