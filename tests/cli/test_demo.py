@@ -122,6 +122,15 @@ def test_collect_after_the_demo_adds_only_live_activity(demo, capsys):
     assert counts(db)["items"] - after["items"] <= 3  # at most the seconds of live activity
 
 
+def test_doctor_checks_the_simulated_accounts(demo, capsys):
+    _, config, _ = demo
+    capsys.readouterr()
+    assert main(["--config", str(config), "doctor"]) == 0
+    out = capsys.readouterr().out
+    for network in ("x", "facebook", "instagram"):
+        assert f"simulated {network}," in out
+
+
 def test_running_the_demo_again_reuses_its_database(demo, capsys):
     db, config, _ = demo
     before = counts(db)
@@ -132,6 +141,7 @@ def test_running_the_demo_again_reuses_its_database(demo, capsys):
     assert after["staff_audit"] == before["staff_audit"] == 5
 
 
+@pytest.mark.slow
 def test_the_demo_runs_and_stops_cleanly_on_sigterm(tmp_path):
     db = tmp_path / "demo.db"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
