@@ -215,7 +215,13 @@ def pick_theme(rng: random.Random) -> str:
 
 
 def citizen_text(
-    rng: random.Random, intent: str, theme: str, kind: str, city_handle: str | None = None
+    rng: random.Random,
+    intent: str,
+    theme: str,
+    kind: str,
+    city_handle: str | None = None,
+    neighbour: str = "",
+    answering: str | None = None,
 ) -> str:
     """A citizen's message in natural French for an intent ("question", "thanks"...)."""
     slots = Slots(rng)
@@ -237,6 +243,11 @@ def citizen_text(
         body = slots.fill(rng.choice(pool))
     elif intent == "follow_up":
         body = slots.fill(rng.choice(T.FOLLOW_UPS_OPEN))
+    elif intent == "chat":  # one citizen answering another under the city's post
+        group = T.BETWEEN_CITIZENS_GROUP.get(answering or "", "other")
+        body = slots.fill(rng.choice(T.BETWEEN_CITIZENS[group]))
+        if neighbour and rng.random() < 0.6:
+            body = f"@{neighbour} {body}"
     elif intent == "happy_follow_up":
         body = slots.fill(rng.choice(T.FOLLOW_UPS_HAPPY))
     else:
@@ -309,9 +320,12 @@ class Hours:
     start: Time = Time(8, 30)
     end: Time = Time(17, 30)
     closed: frozenset[date] = frozenset()
+    holidays: object = field(default=None, compare=False)  # a ``holidays`` calendar
 
     def is_open_day(self, day: date) -> bool:
-        return day.weekday() in self.days and day not in self.closed
+        if day.weekday() not in self.days or day in self.closed:
+            return False
+        return self.holidays is None or day not in self.holidays
 
 
 def add_business_minutes(moment: datetime, minutes: float, hours: Hours) -> datetime:

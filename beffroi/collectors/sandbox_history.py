@@ -37,6 +37,7 @@ from beffroi.collectors.sandbox_text import THEMES
 CITIZEN_MESSAGES_PER_DAY = 68
 CITY_POSTS_PER_DAY = {"x": 1.2, "facebook": 1.6, "instagram": 0.8}
 FOLLOW_UP_RATE = 0.18
+CITIZEN_TO_CITIZEN_RATE = 0.08
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class CityProfile:
     business_start: str = "08:30"
     business_end: str = "17:30"
     closures: tuple[str, ...] = ()
+    country: str = "FR"
+    public_holidays: bool = True
 
     @classmethod
     def from_settings(cls, settings) -> CityProfile:
@@ -105,6 +108,8 @@ class CityProfile:
             business_start=hours.start.strftime("%H:%M"),
             business_end=hours.end.strftime("%H:%M"),
             closures=tuple(d.isoformat() for d in hours.closures),
+            country=settings.city.country,
+            public_holidays=hours.public_holidays,
         )
 
     def to_json(self) -> str:
@@ -140,10 +145,21 @@ class CityProfile:
             start=Time.fromisoformat(self.business_start),
             end=Time.fromisoformat(self.business_end),
             closed=frozenset(date.fromisoformat(d) for d in self.closures),
+            holidays=_holidays(self.country) if self.public_holidays else None,
         )
 
     def account(self, key: str) -> SimAccount | None:
         return next((a for a in self.accounts if a.key == key), None)
+
+
+def _holidays(country: str):
+    """The country's public holidays (the town hall is closed), or None if unknown."""
+    import holidays
+
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        return None
 
 
 @dataclass
@@ -372,6 +388,19 @@ def _city_posts(
     return [p for p in posts if start <= p.created_at <= end]
 
 
+def _answer_a_neighbour(rng: random.Random, msg: Msg, under: list[Msg]) -> None:
+    """Turn ``msg`` into a citizen's answer to another citizen's earlier comment."""
+    earlier = [c for c in under if c.created_at < msg.created_at and c.citizen != msg.citizen]
+    if not earlier:
+        return
+    other = rng.choice(earlier[-8:])
+    handle = other.citizen.handles.get(msg.network, "") if other.citizen else ""
+    msg.kind, msg.parent, msg.intent = "reply", other.external_id, "chat"
+    msg.text = citizen_text(
+        rng, "chat", other.theme or "événements", "reply", neighbour=handle, answering=other.intent
+    )
+
+
 def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) -> list[Msg]:
     """Every message of the past ``history_days`` days, sorted by time."""
     rng = random.Random(f"{profile.seed}:history")
@@ -395,6 +424,7 @@ def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) 
     total = max(len(citizens), profile.history_days * CITIZEN_MESSAGES_PER_DAY)
     weights = [c.weight for c in citizens]
     messages: list[Msg] = [p for p in posts if p.created_at >= start]
+    comments_under: dict[str, list[Msg]] = {}
     for index in range(total):
         # Everyone speaks at least once; after that, activity follows the Zipf weights.
         citizen = citizens[index] if index < len(citizens) else rng.choices(citizens, weights)[0]
@@ -414,6 +444,12 @@ def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) 
                     max(0, i - 1 - min(i - 1, int(rng.expovariate(1.2))))
                 ]
         msg = citizen_msg(rng, new_id, account, citizen, kind, at, parent_post, "history")
+        if msg.kind == "comment" and parent_post is not None:
+            under = comments_under.setdefault(parent_post.external_id, [])
+            if rng.random() < CITIZEN_TO_CITIZEN_RATE:
+                _answer_a_neighbour(rng, msg, under)
+            if msg.kind == "comment":
+                under.append(msg)
         messages.append(msg)
         messages.extend(city_answers(rng, new_id, msg, hours, end, "history"))
     messages.sort(key=lambda m: (m.created_at, m.external_id))

@@ -381,6 +381,28 @@ FOLLOW_UPS_HAPPY = (
     "Très bien, merci pour l'info {emoji}",
 )  # fmt: skip
 
+# One citizen answering another under the city's post, by what the first one wrote.
+BETWEEN_CITIZENS: dict[str, tuple[str, ...]] = {
+    "question": (
+        "C'est le {jour} je crois.", "Non, c'est gratuit il me semble.",
+        "C'est indiqué sur le site de la ville.", "Il faut appeler la mairie directement, ils répondent vite.",
+        "Je me pose la même question.", "Il me semble que oui, j'y suis allé {jour}.",
+    ),
+    "problem": (
+        "Pareil {rue} {moment} !", "+1", "Moi aussi j'ai remarqué ça.", "Je confirme 👍",
+        "Chez nous au {quartier} aussi.", "Ah bon ? Je n'étais pas au courant.",
+        "Il faut faire un signalement sur le site de la ville.",
+    ),
+    "other": (
+        "J'y étais, c'était super {emoji}", "Tout à fait d'accord !", "On se retrouve là-bas ?",
+        "+1", "Merci pour l'info !", "Trop bien {emoji}",
+    ),
+}  # fmt: skip
+BETWEEN_CITIZENS_GROUP = {
+    "question": "question", "request": "question", "complaint": "problem",
+    "report": "problem", "hostile": "problem",
+}  # fmt: skip
+
 FOLLOW_UPS_OPEN = (
     "Toujours pas réglé {moment}...",
     "Et pour {rue}, c'est prévu aussi ?",

@@ -178,6 +178,11 @@ def test_city_replies_mostly_in_business_hours_and_follow_ups_happen(city):
         "direction = 'in' AND parent IN (SELECT external_id FROM messages WHERE direction = 'out' AND kind != 'post')",
     )
     assert len(follow_ups) > 100
+    between_citizens = rows(
+        network,
+        "direction = 'in' AND parent IN (SELECT external_id FROM messages WHERE direction = 'in')",
+    )
+    assert len(between_citizens) > 50
     citizen_hours = Counter(
         datetime.fromisoformat(r["created_at"] + "+00:00").astimezone(tz).hour
         for r in rows(network, "direction = 'in'")
@@ -506,3 +511,15 @@ def test_a_sandbox_account_must_say_what_it_simulates(tmp_path):
     settings = settings_from_dict(config)
     with pytest.raises(PermanentError, match="simulates"):
         build_collector(settings, settings.account("facebook_ville"))
+
+
+def test_the_city_does_not_answer_on_public_holidays(city):
+    """11 November 2026 (a Wednesday) is a holiday: only the evening-duty answers happen."""
+    settings, network = city
+    local = [
+        datetime.fromisoformat(r["created_at"] + "+00:00").astimezone(settings.tz)
+        for r in rows(network, "direction = 'out' AND kind != 'post'")
+    ]
+    holiday = [t for t in local if t.date().isoformat() == "2026-11-11"]
+    normal_wednesday = [t for t in local if t.date().isoformat() == "2026-11-18"]
+    assert len(holiday) < 0.2 * len(normal_wednesday)
