@@ -17,6 +17,7 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.errors import UsageError
 from beffroi.cli.toml_write import dumps
 from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
@@ -275,8 +276,9 @@ def serve(config: Path, port: int) -> int:
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     children: list[subprocess.Popen] = []
-    loop = None
+    loop = mailbox = None
     try:
+        mailbox = start_mailbox(config.parent / "mail", SMTP_PORT, lambda t: print(t, flush=True))
         children, loop = _start_services(config, port)
         print("Ctrl-C stops the demo.", flush=True)
         while not stop.is_set():
@@ -292,6 +294,8 @@ def serve(config: Path, port: int) -> int:
         if loop is not None:
             loop.stopping.set()
             loop.join(timeout=30)
+        if mailbox is not None:
+            mailbox.stop()
     print("beffroi demo: stopped")
     return 0
 

@@ -187,3 +187,28 @@ def test_fresh_starts_over(demo):
     assert conn.execute("SELECT count(*) FROM items").fetchone()[0] > 10_000
     assert conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 5
     conn.close()
+
+
+def test_the_demo_mailbox_keeps_what_beffroi_sends(tmp_path):
+    from beffroi.cli.demo_mail import start_mailbox
+    from beffroi.collectors.sandbox import sandbox_settings
+    from beffroi.config.settings import SMTP
+    from beffroi.mailer import send_mail
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    said = []
+    mailbox = start_mailbox(tmp_path / "mail", port, said.append)
+    assert start_mailbox(tmp_path / "other", port, said.append) is None  # port taken
+    assert said[-1].startswith(f"port {port} is in use")
+    try:
+        settings = sandbox_settings(tmp_path / "b.db").model_copy(
+            update={"smtp": SMTP(host="localhost", port=port, sender="demo@localhost")}
+        )
+        send_mail(settings, ["voirie@example.org"], "Signalement transmis", "Nid de poule")
+    finally:
+        mailbox.stop()
+    [saved] = list((tmp_path / "mail").glob("*.eml"))
+    assert b"Signalement transmis" in saved.read_bytes()
+    assert said[-1] == "mail to voirie@example.org: Signalement transmis"
