@@ -77,8 +77,8 @@ def write_demo_config(db: Path, config: Path) -> None:
     }
     header = (
         "Beffroi demo configuration, written by `beffroi demo` (rewritten at each run).\n"
-        "Three simulated accounts; mail goes to a local SMTP server on port "
-        f"{SMTP_PORT} (e.g. `python -m aiosmtpd -n -l localhost:{SMTP_PORT}`)."
+        "Three simulated accounts; mail goes to localhost:"
+        f"{SMTP_PORT}, where the running demo keeps it in {config.parent / 'mail'}."
     )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(dumps(data, header), encoding="utf-8")
