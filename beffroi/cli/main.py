@@ -22,6 +22,7 @@ COMMANDS = [
     "cmd_init",
     "cmd_collect",
     "cmd_staff",
+    "cmd_demo",
     "cmd_doctor",
     "cmd_dashboard",
     "cmd_privacy",

@@ -61,10 +61,15 @@ class SandboxCollector:
     def for_account(
         cls, settings, account, now: Callable[[], datetime] = utcnow
     ) -> SandboxCollector:
+        if account.simulates is None:
+            raise PermanentError(
+                f"account {account.key}: a sandbox account needs simulates = "
+                '"x", "facebook" or "instagram"'
+            )
         return cls(
             SandboxNetwork(state_path(settings.database_path)),
             account.key,
-            account.simulates or "x",
+            account.simulates,
             handle=account.handle,
             streams=account.streams,
             profile=CityProfile.from_settings(settings),
@@ -226,6 +231,20 @@ SANDBOX_ACCOUNTS: tuple[dict, ...] = (
         "handle": "marcqenbaroeul",
     },
 )
+
+
+def sandbox_settings(database: str | Path, **sandbox):
+    """Settings of the example city on the simulated accounts, with ``database``.
+
+    For tests of every room: ``sandbox_settings(tmp_path / "beffroi.db", citizens=40,
+    history_days=5)`` builds a small city in a fraction of a second.
+    """
+    import tomllib
+
+    from beffroi.config import example_config_path, settings_from_dict
+
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    return settings_from_dict(sandbox_config(data, database, **sandbox))
 
 
 def sandbox_config(data: dict, database: str | Path, **sandbox) -> dict:

@@ -32,7 +32,7 @@ NETWORK_WEIGHTS = {"facebook": 0.45, "instagram": 0.35, "x": 0.20}
 INTENT_WEIGHTS: dict[str, dict[str, float]] = {
     "dm": {
         "question": 35, "request": 20, "complaint": 10, "report": 12, "thanks": 8,
-        "hostile": 2, "spam": 5, "emoji": 1, "compliment": 4, "remark": 3,
+        "hostile": 2, "spam": 3, "emoji": 1, "compliment": 4, "remark": 3,
     },
     "mention": {
         "question": 20, "request": 10, "complaint": 18, "report": 18, "thanks": 6,
@@ -167,6 +167,7 @@ class Slots:
             "rue": rng.choice(T.STREETS),
             "rue2": rng.choice(T.STREETS),
             "lieu": rng.choice(T.PLACES),
+            "salle": rng.choice(T.VENUES),
             "quartier": rng.choice(T.QUARTERS),
             "moment": rng.choice(T.MOMENTS),
             "jour": rng.choice(T.DAYS),
@@ -175,6 +176,9 @@ class Slots:
             "spectacle": rng.choice(T.SHOWS),
             "parc": rng.choice(T.PARKS),
             "numero": str(rng.randint(1, 180)),
+            "emoji": rng.choice(T.EMOJIS),
+            "instant": rng.choice(T.INSTANTS),
+            "prenom_ville": rng.choice(("la mairie", "à la Ville", "à l'équipe", "Marcq")),
             "code": "".join(rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(6)),
         }
 
@@ -211,7 +215,13 @@ def pick_theme(rng: random.Random) -> str:
 
 
 def citizen_text(
-    rng: random.Random, intent: str, theme: str, kind: str, city_handle: str | None = None
+    rng: random.Random,
+    intent: str,
+    theme: str,
+    kind: str,
+    city_handle: str | None = None,
+    neighbour: str = "",
+    answering: str | None = None,
 ) -> str:
     """A citizen's message in natural French for an intent ("question", "thanks"...)."""
     slots = Slots(rng)
@@ -220,7 +230,7 @@ def citizen_text(
     elif intent == "emoji":
         body = rng.choice(T.EMOJIS)
     elif intent == "thanks":
-        body = rng.choice(T.THANKS)
+        body = slots.fill(rng.choice(T.THANKS))
     elif intent == "spam":
         body = slots.fill(rng.choice(T.SPAM))
     elif intent == "hostile":
@@ -233,13 +243,18 @@ def citizen_text(
         body = slots.fill(rng.choice(pool))
     elif intent == "follow_up":
         body = slots.fill(rng.choice(T.FOLLOW_UPS_OPEN))
+    elif intent == "chat":  # one citizen answering another under the city's post
+        group = T.BETWEEN_CITIZENS_GROUP.get(answering or "", "other")
+        body = slots.fill(rng.choice(T.BETWEEN_CITIZENS[group]))
+        if neighbour and rng.random() < 0.6:
+            body = f"@{neighbour} {body}"
     elif intent == "happy_follow_up":
-        body = rng.choice(T.FOLLOW_UPS_HAPPY)
+        body = slots.fill(rng.choice(T.FOLLOW_UPS_HAPPY))
     else:
         body = _capital(slots.fill(rng.choice(T.TEMPLATES[theme][intent])))
-        opener = rng.choice(T.OPENERS) if kind != "reply" else ""
-        if opener:
-            joiner = rng.choice((", ", ", ", ". ", " ! ", "\n"))
+        if kind != "reply" and rng.random() < 0.7:
+            opener, joiners = rng.choice(T.OPENERS)
+            joiner = rng.choice(joiners)
             if joiner == ", ":
                 body = body[:1].lower() + body[1:]
             body = opener + joiner + body
@@ -255,13 +270,28 @@ def citizen_text(
     return body
 
 
-def city_reply_text(rng: random.Random, intent: str, theme: str | None, first_name: str) -> str:
+def city_reply_text(
+    rng: random.Random, intent: str, theme: str | None, first_name: str, local_hour: int = 12
+) -> str:
+    """Greeting, body, closing and signature, the way a city's community manager writes."""
     pool = T.CITY_REPLIES.get(intent) or T.CITY_REPLIES["question"]
-    return rng.choice(pool).format(
-        prenom=first_name,
+    evening = local_hour >= 18
+    greetings = T.CITY_GREETINGS if first_name else T.CITY_GREETINGS_ANONYMOUS
+    greetings = tuple(g for g in greetings if g.startswith("Bonsoir") == evening or not g)
+    greeting = rng.choice(greetings).format(prenom=first_name)
+    closings = tuple(
+        c
+        for c in T.CITY_CLOSINGS
+        if ("soirée" in c) == (local_hour >= 16) or "journée" not in c and "soirée" not in c
+    )
+    body = rng.choice(pool).format(
         service=T.THEME_SERVICES.get(theme or "", "service concerné"),
         theme=theme or "actualités",
     )
+    if not greeting or greeting.endswith("!"):
+        body = _capital(body)
+    parts = [greeting, body, rng.choice(closings), rng.choice(T.CITY_SIGNATURES)]
+    return " ".join(p for p in parts if p)
 
 
 def city_post_text(rng: random.Random, theme: str) -> str:
@@ -290,9 +320,12 @@ class Hours:
     start: Time = Time(8, 30)
     end: Time = Time(17, 30)
     closed: frozenset[date] = frozenset()
+    holidays: object = field(default=None, compare=False)  # a ``holidays`` calendar
 
     def is_open_day(self, day: date) -> bool:
-        return day.weekday() in self.days and day not in self.closed
+        if day.weekday() not in self.days or day in self.closed:
+            return False
+        return self.holidays is None or day not in self.holidays
 
 
 def add_business_minutes(moment: datetime, minutes: float, hours: Hours) -> datetime:

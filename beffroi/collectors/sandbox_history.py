@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import json
 import random
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as Time
 from zoneinfo import ZoneInfo
@@ -19,7 +19,6 @@ from beffroi.collectors.sandbox_compose import (
     KIND_WEIGHTS,
     NEEDS_REPLY,
     NETWORK_WEIGHTS,
-    STREAMS,
     WEEKDAY_KEYS,
     WEEKDAY_WEIGHTS,
     Citizen,
@@ -33,10 +32,12 @@ from beffroi.collectors.sandbox_compose import (
     pick_theme,
     rendezvous_text,
 )
+from beffroi.collectors.sandbox_text import THEMES
 
 CITIZEN_MESSAGES_PER_DAY = 68
 CITY_POSTS_PER_DAY = {"x": 1.2, "facebook": 1.6, "instagram": 0.8}
 FOLLOW_UP_RATE = 0.18
+CITIZEN_TO_CITIZEN_RATE = 0.08
 
 
 @dataclass(frozen=True)
@@ -71,13 +72,15 @@ class CityProfile:
     business_start: str = "08:30"
     business_end: str = "17:30"
     closures: tuple[str, ...] = ()
+    country: str = "FR"
+    public_holidays: bool = True
 
     @classmethod
     def from_settings(cls, settings) -> CityProfile:
         accounts = tuple(
-            SimAccount(a.key, a.simulates or "x", a.handle)
+            SimAccount(a.key, a.simulates, a.handle)
             for a in settings.accounts
-            if a.network == "sandbox"
+            if a.network == "sandbox" and a.simulates
         )
         keys = {a.key for a in accounts}
         rendezvous = tuple(
@@ -105,6 +108,8 @@ class CityProfile:
             business_start=hours.start.strftime("%H:%M"),
             business_end=hours.end.strftime("%H:%M"),
             closures=tuple(d.isoformat() for d in hours.closures),
+            country=settings.city.country,
+            public_holidays=hours.public_holidays,
         )
 
     def to_json(self) -> str:
@@ -140,10 +145,21 @@ class CityProfile:
             start=Time.fromisoformat(self.business_start),
             end=Time.fromisoformat(self.business_end),
             closed=frozenset(date.fromisoformat(d) for d in self.closures),
+            holidays=_holidays(self.country) if self.public_holidays else None,
         )
 
     def account(self, key: str) -> SimAccount | None:
         return next((a for a in self.accounts if a.key == key), None)
+
+
+def _holidays(country: str):
+    """The country's public holidays (the town hall is closed), or None if unknown."""
+    import holidays
+
+    try:
+        return holidays.country_holidays(country)
+    except NotImplementedError:
+        return None
 
 
 @dataclass
@@ -166,7 +182,6 @@ class Msg:
     origin: str = "history"
     intent: str | None = None
     theme: str | None = None
-    extra: dict = field(default_factory=dict)
 
 
 def stream_for(network: str, kind: str) -> str:
@@ -184,9 +199,19 @@ def stream_for(network: str, kind: str) -> str:
             "ugc": "ugc",
         },
     }
-    stream = table[network][kind]
-    assert stream in STREAMS[network]
+    stream = table[network].get(kind)
+    if stream is None:
+        raise ValueError(f"simulated {network} has no {kind!r} messages")
     return stream
+
+
+def reply_stream(network: str, parent_stream: str, kind: str) -> str:
+    """Where the city's own reply is read back: on X, every public reply of the city is
+    found by the ``replies`` stream (``from:<city>``), as the real X collector does; on the
+    other networks, beside the message it answers."""
+    if network == "x" and kind != "dm":
+        return "replies"
+    return parent_stream
 
 
 class IdMaker:
@@ -206,16 +231,18 @@ def city_reply_msg(
     at: datetime,
     intent: str,
     origin: str = "history",
+    local_hour: int = 12,
 ) -> Msg:
     first = to.citizen.first_name if to.citizen else ""
+    kind = "dm" if to.kind == "dm" else "reply"
     return Msg(
         new_id(to.network),
         to.account,
         to.network,
-        to.stream,
-        "dm" if to.kind == "dm" else "reply",
+        reply_stream(to.network, to.stream, kind),
+        kind,
         "out",
-        city_reply_text(rng, intent, to.theme, first),
+        city_reply_text(rng, intent, to.theme, first, local_hour),
         at,
         parent=to.external_id,
         thread=to.thread,
@@ -299,7 +326,9 @@ def city_answers(
     """The city's reply to ``msg`` (if it answers before ``until``) and what follows it."""
     intent = msg.intent or "question"
     if intent in NEEDS_REPLY:
-        answer = rng.random() < (0.8 if intent == "hostile" else 0.97)
+        answer = rng.random() < (0.9 if intent == "hostile" else 0.985)
+    elif msg.kind == "dm":  # someone wrote to the city privately: it answers, not to spam
+        answer = intent in ("remark", "compliment", "emoji") and rng.random() < 0.85
     else:
         answer = intent == "compliment" and rng.random() < 0.3
     if not answer:
@@ -307,9 +336,8 @@ def city_answers(
     at = city_response_time(rng, msg.created_at, hours)
     if at > until:
         return []
-    reply = city_reply_msg(
-        rng, new_id, msg, at, "follow_up" if intent == "follow_up" else intent, origin
-    )
+    hour = at.astimezone(hours.tz).hour
+    reply = city_reply_msg(rng, new_id, msg, at, intent, origin, hour)
     out = [reply]
     if msg.intent != "follow_up" and rng.random() < FOLLOW_UP_RATE:
         later = at + timedelta(minutes=rng.lognormvariate(3.6, 1.0))
@@ -341,7 +369,7 @@ def _city_posts(
             count = int(rate) + (1 if rng.random() < rate - int(rate) else 0)
             for _ in range(count):
                 at = local_moment(rng, day, tz, post_hours)
-                theme = rng.choice(list(CITY_POSTS_THEMES))
+                theme = rng.choice(THEMES)
                 text = city_post_text(rng, theme)
                 posts.append(_post(new_id, account, text, at, rng.randint(3, 220), theme))
         for rdv in profile.rendezvous:
@@ -360,10 +388,17 @@ def _city_posts(
     return [p for p in posts if start <= p.created_at <= end]
 
 
-CITY_POSTS_THEMES = (
-    "mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", "événements",
-    "démarches",
-)  # fmt: skip
+def _answer_a_neighbour(rng: random.Random, msg: Msg, under: list[Msg]) -> None:
+    """Turn ``msg`` into a citizen's answer to another citizen's earlier comment."""
+    earlier = [c for c in under if c.created_at < msg.created_at and c.citizen != msg.citizen]
+    if not earlier:
+        return
+    other = rng.choice(earlier[-8:])
+    handle = other.citizen.handles.get(msg.network, "") if other.citizen else ""
+    msg.kind, msg.parent, msg.intent = "reply", other.external_id, "chat"
+    msg.text = citizen_text(
+        rng, "chat", other.theme or "événements", "reply", neighbour=handle, answering=other.intent
+    )
 
 
 def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) -> list[Msg]:
@@ -389,6 +424,7 @@ def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) 
     total = max(len(citizens), profile.history_days * CITIZEN_MESSAGES_PER_DAY)
     weights = [c.weight for c in citizens]
     messages: list[Msg] = [p for p in posts if p.created_at >= start]
+    comments_under: dict[str, list[Msg]] = {}
     for index in range(total):
         # Everyone speaks at least once; after that, activity follows the Zipf weights.
         citizen = citizens[index] if index < len(citizens) else rng.choices(citizens, weights)[0]
@@ -408,6 +444,12 @@ def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) 
                     max(0, i - 1 - min(i - 1, int(rng.expovariate(1.2))))
                 ]
         msg = citizen_msg(rng, new_id, account, citizen, kind, at, parent_post, "history")
+        if msg.kind == "comment" and parent_post is not None:
+            under = comments_under.setdefault(parent_post.external_id, [])
+            if rng.random() < CITIZEN_TO_CITIZEN_RATE:
+                _answer_a_neighbour(rng, msg, under)
+            if msg.kind == "comment":
+                under.append(msg)
         messages.append(msg)
         messages.extend(city_answers(rng, new_id, msg, hours, end, "history"))
     messages.sort(key=lambda m: (m.created_at, m.external_id))

@@ -16,6 +16,7 @@ import json
 import math
 import random
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,6 +41,7 @@ from beffroi.collectors.sandbox_history import (
     citizen_msg,
     city_answers,
     follow_up_msg,
+    reply_stream,
     stream_for,
 )
 
@@ -151,6 +153,9 @@ class Published:
     parent_external_id: str | None
     image_path: str | None = None
     link: str | None = None
+    # How many times the city sent this same thing (same marker; for a reply, same parent
+    # and text): more than 1 means it was published twice.
+    count: int = 1
 
 
 class SandboxNetwork:
@@ -159,17 +164,42 @@ class SandboxNetwork:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
-        self.conn.executescript(SCHEMA)
+        # One connection per thread: the scheduler runs collectors in a thread pool.
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        try:
+            self.conn.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            self.close()
+            raise PermanentError(
+                f"{self.path} is not a usable simulated network file ({exc})"
+            ) from None
         self._citizens: list[Citizen] | None = None
         self._profile: CityProfile | None = None
 
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn = conn
+            with self._lock:
+                self._opened.append(conn)
+        return conn
+
     def close(self) -> None:
-        self.conn.close()
+        """Close this thread's connection (other threads' close when they end)."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+            with self._lock:
+                self._opened.remove(conn)
 
     def __enter__(self) -> SandboxNetwork:
         return self
@@ -362,8 +392,13 @@ class SandboxNetwork:
     def published(self, account: str | None = None) -> list[Published]:
         """Every post and reply the city sent through the API, oldest first."""
         rows = self.conn.execute(
-            "SELECT * FROM messages WHERE origin = 'api' AND (? IS NULL OR account = ?) "
-            "ORDER BY seq",
+            """
+            SELECT *, count(*) OVER (
+                PARTITION BY account, coalesce(marker, parent || char(0) || text)
+            ) AS same
+            FROM messages WHERE origin = 'api' AND (? IS NULL OR account = ?)
+            ORDER BY seq
+            """,
             (account, account),
         ).fetchall()
         return [
@@ -378,6 +413,7 @@ class SandboxNetwork:
                 r["parent"],
                 r["image_path"],
                 r["link"],
+                r["same"],
             )
             for r in rows
         ]
@@ -402,12 +438,13 @@ class SandboxNetwork:
                 raise PermanentError(f"no message {to_external_id} on account {account}")
             seq = self._next_api_id()
             a = self.profile.account(account)
+            kind = "dm" if parent["kind"] == "dm" else "reply"
             row = {
                 "external_id": f"sim-{parent['network']}-R{seq}",
                 "account": account,
                 "network": parent["network"],
-                "stream": parent["stream"],
-                "kind": "dm" if parent["kind"] == "dm" else "reply",
+                "stream": reply_stream(parent["network"], parent["stream"], kind),
+                "kind": kind,
                 "direction": "out",
                 "author_id": f"sim-{parent['network']}-city-{account}",
                 "author_handle": a.handle if a else account,

@@ -41,9 +41,16 @@ STREETS = (
     "rue Doumer", "rue Kléber", "place du Général de Gaulle", "rue de Menin",
 )  # fmt: skip
 
+# Quarter names that read well after "au", "du" and "le".
 QUARTERS = (
-    "Croisé-Laroche", "Buisson", "Plouich", "Pont", "Lazaro", "Quesne", "Hippodrome",
-    "Bourg", "Marquette", "Mairie", "Haut-Vinage", "Briqueterie",
+    "Croisé-Laroche", "Buisson", "Plouich", "Pont", "Lazaro", "Quesne", "Bourg",
+    "Haut-Vinage",
+)  # fmt: skip
+
+# Where culture happens (expositions, shows).
+VENUES = (
+    "la médiathèque La Corderie", "l'hippodrome", "le théâtre de la Rianderie",
+    "la salle Doumer", "la maison des associations", "l'église Saint-Vincent",
 )  # fmt: skip
 
 PLACES = (
@@ -62,6 +69,8 @@ MOMENTS = (
     "depuis quinze jours", "encore aujourd'hui",
 )  # fmt: skip
 
+INSTANTS = ("ce matin", "ce soir", "cet après-midi", "au petit matin", "à la tombée de la nuit")
+
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 EVENTS = (
@@ -76,10 +85,18 @@ SHOWS = (
     "la séance de cinéma en plein air", "le concert de l'harmonie",
 )  # fmt: skip
 
+# Greetings, each with the punctuation that may follow it.
 OPENERS = (
-    "Bonjour", "Bonjour", "Bonjour la mairie", "Bonsoir", "Hello", "Salut", "", "", "",
-    "Bonjour à vous", "Madame, Monsieur", "Coucou", "Bonjour à l'équipe",
-)  # fmt: skip
+    ("Bonjour", (", ", ", ", ". ", "\n")),
+    ("Bonjour la mairie", (", ", " ! ", "\n")),
+    ("Bonsoir", (", ", ". ")),
+    ("Hello", (", ", " ! ")),
+    ("Salut", (", ", " ! ")),
+    ("Bonjour à vous", (", ", ". ")),
+    ("Madame, Monsieur", (", ", "\n")),
+    ("Coucou", (" ! ", ", ")),
+    ("Bonjour à l'équipe", (", ", "\n")),
+)
 
 CLOSERS = (
     "Merci d'avance.", "Merci de votre retour.", "Cordialement.", "", "", "",
@@ -200,7 +217,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         "question": (
             "Quels sont les horaires de la médiathèque le {jour} ?",
             "Il reste des places pour {spectacle} ?",
-            "L'exposition à {lieu} est gratuite ?",
+            "L'exposition à {salle} est gratuite ?",
             "Où acheter les billets pour le concert du {jour} ?",
             "C'est quand la prochaine minute culturelle ?",
         ),
@@ -219,7 +236,7 @@ TEMPLATES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "compliment": (
             "Superbe {spectacle}, bravo aux organisateurs !",
-            "Quelle belle exposition à {lieu}, on a adoré.",
+            "Quelle belle exposition à {salle}, on a adoré.",
             "Merci pour la minute culturelle, toujours un plaisir.",
         ),
     },
@@ -319,7 +336,7 @@ COMPLIMENTS = (
 )
 
 THANKS = (
-    "merci !", "Merci !", "Merci beaucoup 🙏", "Merci pour l'info", "merci 👍", "Top merci",
+    "merci !", "Merci {prenom_ville} !", "merci beaucoup !!", "Merci 😊", "Merci pour le partage", "Merci !", "Merci beaucoup 🙏", "Merci pour l'info", "merci 👍", "Top merci",
     "Merci pour votre réponse", "Merci, c'est noté", "Super, merci !", "Merci à vous",
     "Merci pour la réactivité !", "Parfait merci 😊",
 )  # fmt: skip
@@ -327,9 +344,9 @@ THANKS = (
 EMOJIS = ("❤️", "👏", "😍", "👍", "🔥", "👏👏👏", "😂", "🙏", "❤️❤️", "💙", "😮", "🥰", "👌")
 
 HOSTILE = (
-    "Bande d'incapables, {rue} est dans un état lamentable.",
+    "Bande d'incapables, la chaussée {rue} est dans un état lamentable.",
     "Vous ne servez à rien, honte à cette mairie.",
-    "Arrêtez de dépenser notre argent pour des fêtes, réparez plutôt {rue} !",
+    "Arrêtez de dépenser notre argent pour des fêtes, réparez plutôt les trottoirs {rue} !",
     "Toujours pas de réponse, c'est scandaleux, vous vous moquez des habitants.",
     "Nul, nul, nul. Ras le bol de cette ville.",
     "Encore de la com' inutile pendant que le {quartier} est abandonné.",
@@ -341,6 +358,9 @@ SPAM = (
     "Investissement bitcoin garanti x10, écrivez-moi",
     "PROMO -70% sur les lunettes de soleil, cliquez ici : shop-{code}.example",
     "Je gagne 3000€ par semaine depuis chez moi, demandez-moi comment 💰",
+    "Gagnez un iPhone 17 ! Cliquez ici pour participer 🎁 {code}.example",
+    "Crypto trading : +300% en un mois, investissement minimum 250€ 📈",
+    "Promo exceptionnelle sur nos followers gratuits, cliquez ici",
 )
 
 REMARKS = (
@@ -355,7 +375,33 @@ REMARKS = (
 FOLLOW_UPS_HAPPY = (
     "Merci pour la réponse rapide !", "D'accord, merci 👍", "Parfait, merci beaucoup.",
     "Super, c'est réglé, merci !", "Merci, je vais faire comme ça.", "Top merci 🙏",
+    "Merci, c'est bien réparé {rue} 👍", "Merci, j'ai pu avoir un rendez-vous pour {jour}.",
+    "Merci, l'équipe est passée {moment}, c'est propre !", "Ok merci, je passerai {jour}.",
+    "Génial, merci pour votre retour rapide {emoji}", "Merci beaucoup, bonne journée à vous !",
+    "Très bien, merci pour l'info {emoji}",
 )  # fmt: skip
+
+# One citizen answering another under the city's post, by what the first one wrote.
+BETWEEN_CITIZENS: dict[str, tuple[str, ...]] = {
+    "question": (
+        "C'est le {jour} je crois.", "Non, c'est gratuit il me semble.",
+        "C'est indiqué sur le site de la ville.", "Il faut appeler la mairie directement, ils répondent vite.",
+        "Je me pose la même question.", "Il me semble que oui, j'y suis allé {jour}.",
+    ),
+    "problem": (
+        "Pareil {rue} {moment} !", "+1", "Moi aussi j'ai remarqué ça.", "Je confirme 👍",
+        "Chez nous au {quartier} aussi.", "Ah bon ? Je n'étais pas au courant.",
+        "Il faut faire un signalement sur le site de la ville.",
+    ),
+    "other": (
+        "J'y étais, c'était super {emoji}", "Tout à fait d'accord !", "On se retrouve là-bas ?",
+        "+1", "Merci pour l'info !", "Trop bien {emoji}",
+    ),
+}  # fmt: skip
+BETWEEN_CITIZENS_GROUP = {
+    "question": "question", "request": "question", "complaint": "problem",
+    "report": "problem", "hostile": "problem",
+}  # fmt: skip
 
 FOLLOW_UPS_OPEN = (
     "Toujours pas réglé {moment}...",
@@ -367,54 +413,79 @@ FOLLOW_UPS_OPEN = (
 
 UGC = (
     "Coucher de soleil sur {lieu} 🌅 #marcqenbaroeul",
-    "Balade au parc {parc} ce matin #instamoment #marcqenbaroeul",
+    "Balade au parc {parc} {instant} #instamoment #marcqenbaroeul",
     "Le marché du {jour}, toujours un plaisir 🧺 @marcqenbaroeul",
     "Premier café en terrasse au {quartier} ☕ #marcqenbaroeul",
-    "Les couleurs de l'automne {rue} 🍂 #instamoment",
-    "Quelle ambiance à {evenement} ! @marcqenbaroeul",
-    "Jogging du dimanche le long de la Marque 🏃 #marcqenbaroeul",
-    "Vue sur l'hippodrome ce soir #marcqenbaroeul #instamoment",
+    "Les couleurs de la saison {rue} 🍂 #instamoment",
+    "Quelle ambiance à {evenement} ! @marcqenbaroeul {emoji}",
+    "Jogging du {jour} le long de la Marque 🏃 #marcqenbaroeul",
+    "Vue sur l'hippodrome {instant} #marcqenbaroeul #instamoment",
     "Nos enfants au skatepark tout l'après-midi 🛹 @marcqenbaroeul",
+    "{lieu} sous la pluie, ça a aussi son charme ☔ #marcqenbaroeul",
+    "Petit tour au {quartier} {instant} {emoji} #instamoment",
+    "Souvenir de {evenement} avec les copains @marcqenbaroeul",
+    "Lumière du {jour} matin sur {salle} #marcqenbaroeul",
 )
 
-# --- the city's words -----------------------------------------------------------------
-
+# The city's replies: greeting + body (per intent) + closing + signature, so that four
+# thousand answers do not read like one.
+CITY_GREETINGS = (
+    "Bonjour {prenom},", "Bonjour {prenom} !", "Bonjour,", "Bonsoir {prenom},", "Bonsoir,", "",
+)  # fmt: skip
+CITY_GREETINGS_ANONYMOUS = ("Bonjour,", "Bonjour !", "Bonsoir,", "Bonsoir !", "")
 CITY_REPLIES: dict[str, tuple[str, ...]] = {
     "question": (
-        "Bonjour {prenom}, merci pour votre question. Vous trouverez toutes les informations sur marcq-en-baroeul.org ou à l'accueil de la mairie.",
-        "Bonjour {prenom}, oui tout à fait. N'hésitez pas à nous écrire en message privé si besoin.",
-        "Bonjour, nous nous renseignons auprès du {service} et revenons vers vous rapidement.",
-        "Bonjour {prenom}, l'information est disponible sur notre site, rubrique {theme}. Belle journée !",
+        "merci pour votre question. Vous trouverez toutes les informations sur marcq-en-baroeul.org ou à l'accueil de la mairie.",
+        "oui tout à fait. N'hésitez pas à nous écrire en message privé si besoin.",
+        "nous nous renseignons auprès du {service} et revenons vers vous rapidement.",
+        "l'information est disponible sur notre site, rubrique {theme}.",
+        "bonne question ! Le {service} nous confirme que oui, aux horaires habituels.",
+        "vous pouvez joindre le {service} au 03 20 45 45 45, du lundi au vendredi.",
+        "c'est bien ça. Le programme complet est sur notre site et à l'accueil de la mairie.",
+        "nous vous avons répondu en message privé.",
     ),
     "request": (
-        "Bonjour {prenom}, merci pour votre suggestion, nous la transmettons au {service}.",
-        "Bonjour, votre demande a bien été transmise au {service}, qui l'étudiera.",
-        "Merci {prenom} ! Nous faisons suivre au {service}.",
+        "merci pour votre suggestion, nous la transmettons au {service}.",
+        "votre demande a bien été transmise au {service}, qui l'étudiera.",
+        "nous faisons suivre au {service}, merci pour l'idée.",
+        "c'est noté, le {service} regarde ce qu'il est possible de faire.",
+        "merci pour votre proposition ! Elle sera étudiée par le {service}.",
     ),
     "complaint": (
-        "Bonjour {prenom}, nous comprenons votre agacement. Le {service} est informé et reviendra vers vous.",
-        "Bonjour, merci de votre message. Nous avons relayé la situation au {service}.",
-        "Bonjour {prenom}, nous sommes désolés de ce désagrément, le {service} s'en occupe.",
+        "nous comprenons votre agacement. Le {service} est informé et reviendra vers vous.",
+        "merci de votre message. Nous avons relayé la situation au {service}.",
+        "nous sommes désolés de ce désagrément, le {service} s'en occupe.",
+        "vous avez raison de nous le signaler : le {service} fait le point cette semaine.",
+        "nous entendons votre mécontentement. Pouvez-vous nous écrire en message privé pour que le {service} vous recontacte ?",
     ),
     "report": (
-        "Bonjour {prenom}, merci pour votre signalement, le {service} est prévenu.",
-        "Merci pour le signalement ! Une équipe du {service} va passer.",
-        "Bonjour, c'est transmis au {service}. Pouvez-vous nous indiquer l'adresse exacte en message privé ?",
+        "merci pour votre signalement, le {service} est prévenu.",
+        "merci pour le signalement ! Une équipe du {service} va passer.",
+        "c'est transmis au {service}. Pouvez-vous nous indiquer l'adresse exacte en message privé ?",
+        "bien reçu, une intervention est programmée par le {service}.",
+        "merci de votre vigilance, le {service} intervient dès que possible.",
     ),
     "hostile": (
-        "Bonjour, nous entendons votre mécontentement. Pour que nous puissions vous aider, écrivez-nous en message privé.",
-        "Bonjour, nous restons à votre écoute dans le respect de chacun. Le {service} est informé.",
+        "nous entendons votre mécontentement. Pour que nous puissions vous aider, écrivez-nous en message privé.",
+        "nous restons à votre écoute dans le respect de chacun. Le {service} est informé.",
+        "nous comprenons votre colère. Dites-nous en message privé ce qui ne va pas, nous transmettrons.",
     ),
     "compliment": (
-        "Merci {prenom} ! 😊",
-        "Merci beaucoup pour votre message 💙",
-        "Merci à vous {prenom} !",
+        "merci ! 😊", "merci beaucoup pour votre message 💙", "merci à vous !",
+        "ça nous fait plaisir, merci 🙏", "merci pour ce gentil message !",
+    ),
+    "remark": (
+        "merci pour votre message !", "merci de nous suivre 💙", "bien noté, merci !",
     ),
     "follow_up": (
-        "Bonjour {prenom}, nous relançons le {service} et revenons vers vous.",
-        "Merci {prenom}, nous transmettons à nouveau.",
+        "nous relançons le {service} et revenons vers vous.",
+        "merci, nous transmettons à nouveau.",
+        "désolés, nous relançons le {service} dès aujourd'hui.",
+        "merci pour votre patience, le dossier est toujours suivi par le {service}.",
     ),
-}
+}  # fmt: skip
+CITY_CLOSINGS = ("", "", "Belle journée !", "Bonne soirée.", "N'hésitez pas à revenir vers nous.")  # fmt: skip
+CITY_SIGNATURES = ("", "", "", "^CL", "^SM", "— L'équipe communication", "Camille, pour la Ville")  # fmt: skip
 
 THEME_SERVICES = {
     "mobilité": "service voirie",
@@ -450,7 +521,7 @@ CITY_POSTS: dict[str, tuple[str, ...]] = {
     "culture": (
         "🎭 Ce week-end, {spectacle} au théâtre de la Rianderie. Réservations ouvertes !",
         "📚 La médiathèque La Corderie vous accueille {jour} pour une lecture contée.",
-        "🖼️ Nouvelle exposition à {lieu} jusqu'à la fin du mois, entrée libre.",
+        "🖼️ Nouvelle exposition à {salle} jusqu'à la fin du mois, entrée libre.",
     ),
     "jeunesse": (
         "☀️ Inscriptions au centre aéré des vacances ouvertes dès {jour} !",
@@ -483,6 +554,6 @@ RENDEZVOUS_POSTS: dict[str, tuple[str, ...]] = {
     "minute_culturelle": (
         "🎬 #minuteculturelle : ce week-end, {spectacle} à ne pas manquer.",
         "🎬 #minuteculturelle : le coup de cœur de la médiathèque cette semaine.",
-        "🎬 #minuteculturelle : l'histoire de {lieu} en une minute.",
+        "🎬 #minuteculturelle : l'histoire de {salle} en une minute.",
     ),
 }

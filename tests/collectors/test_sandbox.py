@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 import tomllib
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -17,7 +22,7 @@ from beffroi.collectors import (
     TransientError,
     build_collector,
 )
-from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
+from beffroi.collectors.sandbox import SandboxCollector, sandbox_config, sandbox_settings
 from beffroi.collectors.sandbox_history import CityProfile
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import example_config_path, settings_from_dict
@@ -27,8 +32,7 @@ THEMES = {"mobilité", "propreté", "travaux", "sécurité", "culture", "jeuness
 
 
 def make_settings(folder, **sandbox):
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    return settings_from_dict(sandbox_config(data, folder / "beffroi.db", **sandbox))
+    return sandbox_settings(folder / "beffroi.db", **sandbox)
 
 
 class Clock:
@@ -174,6 +178,11 @@ def test_city_replies_mostly_in_business_hours_and_follow_ups_happen(city):
         "direction = 'in' AND parent IN (SELECT external_id FROM messages WHERE direction = 'out' AND kind != 'post')",
     )
     assert len(follow_ups) > 100
+    between_citizens = rows(
+        network,
+        "direction = 'in' AND parent IN (SELECT external_id FROM messages WHERE direction = 'in')",
+    )
+    assert len(between_citizens) > 50
     citizen_hours = Counter(
         datetime.fromisoformat(r["created_at"] + "+00:00").astimezone(tz).hour
         for r in rows(network, "direction = 'in'")
@@ -221,19 +230,19 @@ def test_live_activity_arrives_as_the_clock_moves(small):
     # The same slots give the same messages in another copy of the city.
     twin = SandboxNetwork(settings.database_path.with_name("twin.sqlite"))
     twin.build(CityProfile.from_settings(settings), BUILT)
+    twin.advance(BUILT + timedelta(minutes=3))  # advancing in two steps changes nothing
     twin.advance(BUILT + timedelta(minutes=8))
-    twin_ids = {
-        r[0] for r in twin.conn.execute("SELECT external_id FROM messages WHERE origin = 'live'")
-    }
-    assert {i.external_id for i in new} <= twin_ids | {
-        i.external_id for i in new if "-L" not in i.external_id
-    }
+    query = "SELECT external_id, text, created_at FROM messages WHERE origin = 'live'"
+    theirs = {(r[0], r[1], r[2]) for r in twin.conn.execute(query)}
+    ours = {(r[0], r[1], r[2]) for r in by_key["x_ville"].state.conn.execute(query)}
+    assert theirs == ours and {i.external_id for i in new} == {t[0] for t in ours}
 
 
 def test_a_reply_is_recorded_once_and_comes_back_with_its_id(small):
     settings, clock, by_key = small
     x = by_key["x_ville"]
-    mentions, cursor, _, _ = drain(x, "mentions")
+    mentions, _, _, _ = drain(x, "mentions")
+    _, cursor, _, _ = drain(x, "replies")
     question = next(i for i in mentions if i.direction == "in")
     clock.now += timedelta(seconds=1)
     sent = x.reply(question, "Bonjour, c'est transmis au service voirie.")
@@ -248,7 +257,8 @@ def test_a_reply_is_recorded_once_and_comes_back_with_its_id(small):
     assert [(p.external_id, p.text, p.kind) for p in published] == [
         (sent.external_id, "Bonjour, c'est transmis au service voirie.", "reply")
     ]
-    back, _, _, _ = drain(x, "mentions", cursor)
+    # Read back by the replies stream (the city's own tweets), as on the real X.
+    back, _, _, _ = drain(x, "replies", cursor)
     assert [i for i in back if i.external_id == sent.external_id] == [sent]
     assert network.published() == published  # every account: still one
 
@@ -281,6 +291,7 @@ def test_publish_and_find_published(small):
     post_id = ig.publish(OutgoingPost("instagram_ville", "📸 #instamoment du jour", "m-42"))
     assert post_id.startswith("sim-instagram-")
     assert ig.find_published("m-42", before) == post_id
+    assert [p.count for p in ig.state.published()] == [1]
     assert ig.find_published("m-42", before + timedelta(minutes=1)) is None
     assert ig.find_published("m-43", before) is None
     assert by_key["facebook_ville"].find_published("m-42", before) is None
@@ -362,3 +373,153 @@ def test_a_configured_unknown_stream_is_a_clear_error(tmp_path):
     settings = settings_from_dict(config)
     with pytest.raises(PermanentError, match="timeline"):
         build_collector(settings, settings.account("x_ville")).streams()
+
+
+PUBLISHER = """
+import sys
+from beffroi.collectors import OutgoingPost
+from beffroi.collectors.sandbox import SandboxCollector
+from beffroi.config import load_settings
+settings = load_settings(sys.argv[1])
+collector = SandboxCollector.for_account(settings, settings.account("facebook_ville"))
+print(collector.publish(OutgoingPost("facebook_ville", "Jeudi de l'économie", "m-kill")))
+"""
+
+
+def test_a_process_killed_during_a_slow_publish_has_published_once(tmp_path):
+    """What the scheduler's crash tests rely on: the post is on the network, the id is lost."""
+    from beffroi.cli.toml_write import dumps
+
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    config = tmp_path / "beffroi.toml"
+    config.write_text(
+        dumps(sandbox_config(data, tmp_path / "beffroi.db", citizens=20, history_days=2))
+    )
+    settings = make_settings(tmp_path, citizens=20, history_days=2)
+    network = SandboxNetwork(state_path(settings.database_path))
+    network.build(CityProfile.from_settings(settings), datetime.now(UTC))
+    network.set_delay("facebook_ville", "publish", 30)  # after the network recorded it
+    started = datetime.now(UTC).replace(microsecond=0)
+    process = subprocess.Popen(
+        [sys.executable, "-c", PUBLISHER, str(config)], stdout=subprocess.PIPE
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while not network.published() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None  # still "waiting for the network's answer"
+        process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=10) == -signal.SIGKILL
+    finally:
+        if process.poll() is None:
+            process.kill()
+    [post] = network.published("facebook_ville")
+    assert post.marker == "m-kill"
+    collector = SandboxCollector.for_account(settings, settings.account("facebook_ville"))
+    assert collector.find_published("m-kill", started) == post.external_id
+    network.set_delay("facebook_ville", "publish", 0)
+    collector.publish(OutgoingPost("facebook_ville", "Autre", "m-other"))
+    assert [p.marker for p in network.published()] == ["m-kill", "m-other"]
+
+
+def test_a_collector_works_from_the_scheduler_threads(small):
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, clock, by_key = small
+    x = by_key["x_ville"]
+    drain(x, "dms")  # first used in this thread
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda s: drain(x, s)[0], x.streams()))
+    assert all(results)
+
+
+def test_publishing_twice_shows_in_the_count(small):
+    _, clock, by_key = small
+    fb = by_key["facebook_ville"]
+    fb.publish(OutgoingPost("facebook_ville", "Braderie dimanche", "m-9"))
+    fb.publish(OutgoingPost("facebook_ville", "Braderie dimanche", "m-9"))
+    fb.publish(OutgoingPost("facebook_ville", "Autre chose", "m-10"))
+    assert [(p.marker, p.count) for p in fb.state.published()] == [
+        ("m-9", 2),
+        ("m-9", 2),
+        ("m-10", 1),
+    ]
+
+
+HISTORY_DIGEST = """
+import hashlib, sys
+from datetime import datetime, UTC, timedelta
+from pathlib import Path
+from beffroi.collectors.sandbox import sandbox_settings
+from beffroi.collectors.sandbox_history import CityProfile
+from beffroi.collectors.sandbox_network import SandboxNetwork
+folder = Path(sys.argv[1])
+settings = sandbox_settings(folder / "b.db", citizens=60, history_days=10)
+network = SandboxNetwork(folder / "s.sqlite")
+built = datetime(2026, 11, 25, 21, tzinfo=UTC)
+network.build(CityProfile.from_settings(settings), built)
+network.advance(built + timedelta(minutes=10))
+digest = hashlib.sha256()
+for row in network.conn.execute("SELECT external_id, text, created_at, author_id, parent, thread FROM messages ORDER BY seq"):
+    digest.update(repr(tuple(row)).encode())
+print(digest.hexdigest())
+"""
+
+
+def test_two_processes_build_the_same_city(tmp_path):
+    """Processes hash strings differently: the city must not depend on it."""
+    digests = []
+    for n, hash_seed in enumerate(("1", "4242")):
+        folder = tmp_path / str(n)
+        folder.mkdir()
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-c", HISTORY_DIGEST, str(folder)], env=env,
+                             capture_output=True, text=True, check=True)  # fmt: skip
+        digests.append(out.stdout.strip())
+    assert digests[0] == digests[1] and len(digests[0]) == 64
+
+
+def test_check_reports_the_state_and_a_seed_mismatch(tmp_path):
+    settings = make_settings(tmp_path, citizens=20, history_days=2)
+    collector = SandboxCollector.for_account(
+        settings, settings.account("x_ville"), now=Clock(BUILT)
+    )
+    [(ok, text)] = collector.check()
+    assert ok and "not built yet" in text
+    drain(collector, "mentions")
+    assert all(ok for ok, _ in collector.check())
+    other = make_settings(tmp_path, citizens=20, history_days=2, seed=9)
+    problems = [
+        t
+        for ok, t in SandboxCollector.for_account(other, other.account("x_ville")).check()
+        if not ok
+    ]
+    assert len(problems) == 1 and "seed 42" in problems[0]
+
+
+def test_a_broken_state_file_is_one_clear_error(tmp_path):
+    settings = make_settings(tmp_path)
+    state_path(settings.database_path).write_text("not a database, sorry" * 100)
+    with pytest.raises(PermanentError, match="not a usable simulated network file"):
+        build_collector(settings, settings.account("x_ville"))
+
+
+def test_a_sandbox_account_must_say_what_it_simulates(tmp_path):
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    config = sandbox_config(data, tmp_path / "b.db")
+    del config["accounts"][1]["simulates"]
+    settings = settings_from_dict(config)
+    with pytest.raises(PermanentError, match="simulates"):
+        build_collector(settings, settings.account("facebook_ville"))
+
+
+def test_the_city_does_not_answer_on_public_holidays(city):
+    """11 November 2026 (a Wednesday) is a holiday: only the evening-duty answers happen."""
+    settings, network = city
+    local = [
+        datetime.fromisoformat(r["created_at"] + "+00:00").astimezone(settings.tz)
+        for r in rows(network, "direction = 'out' AND kind != 'post'")
+    ]
+    holiday = [t for t in local if t.date().isoformat() == "2026-11-11"]
+    normal_wednesday = [t for t in local if t.date().isoformat() == "2026-11-18"]
+    assert len(holiday) < 0.2 * len(normal_wednesday)

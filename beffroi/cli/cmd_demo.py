@@ -1,0 +1,313 @@
+"""``beffroi demo``: the whole product on the simulated city, no account or internet needed.
+
+The demo database is filled by the normal pipeline (``collect_all`` with the inbox's
+hooks) reading the simulated networks, so it is built exactly the way production data is.
+Then the scheduler service and the dashboard run as child processes until Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from beffroi.cli.demo_mail import start_mailbox
+from beffroi.cli.errors import UsageError
+from beffroi.cli.toml_write import dumps
+from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
+from beffroi.collectors.sandbox import sandbox_config
+from beffroi.collectors.sandbox_history import CityProfile
+from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.config import example_config_path, load_settings
+from beffroi.scheduler import collect_all
+from beffroi.store import now_utc, upsert_staff
+
+DEFAULT_DB = Path("demo-data") / "beffroi-demo.db"
+CONFIG_NAME = "beffroi-demo.toml"
+SMTP_PORT = 8025
+# Demo-only logins, printed on the terminal: never use these passwords anywhere else.
+DEMO_LOGINS = (
+    ("cm", "community_manager", "Camille (community manager)", "demo-cm-2026"),
+    ("comms", "comms", "Hugo (communication)", "demo-comms-2026"),
+    ("lead", "comms_lead", "Sophie (responsable communication)", "demo-lead-2026"),
+    ("direction", "director", "Direction générale", "demo-direction-2026"),
+    ("admin", "admin", "Administrateur", "demo-admin-2026"),
+)
+FALLBACK_COLLECT_SECONDS = 10.0
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "demo",
+        help="run Beffroi on a simulated city (no accounts, no internet)",
+        description="Write a demo configuration with three simulated accounts (X, Facebook, "
+        "Instagram), build 90 days of the simulated city's history, fill the demo database "
+        "through the normal collection pipeline, create one login per role (printed), then "
+        "run the scheduler service and the dashboard until Ctrl-C. Running it again reuses "
+        "the demo database (only new live activity is added) unless --fresh.",
+    )
+    p.add_argument("--db", help=f"demo database file (default: {DEFAULT_DB})")
+    p.add_argument("--seed-only", action="store_true", help="build the data and stop")
+    p.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
+    p.add_argument("--fresh", action="store_true", help="delete the demo data and start over")
+    p.set_defaults(handler=run)
+
+
+def demo_paths(args) -> tuple[Path, Path]:
+    db = Path(args.db or DEFAULT_DB).expanduser().resolve()
+    config = Path(args.config).expanduser().resolve() if args.config else db.parent / CONFIG_NAME
+    return db, config
+
+
+def write_demo_config(db: Path, config: Path) -> None:
+    """The example configuration's themes, services, series and SLA, on simulated accounts."""
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    data = sandbox_config(data, db)
+    data["smtp"] = {
+        "host": "localhost",
+        "port": SMTP_PORT,
+        "sender": "beffroi-demo@localhost",
+        "starttls": False,
+    }
+    header = (
+        "Beffroi demo configuration, written by `beffroi demo` (rewritten at each run).\n"
+        "Three simulated accounts; mail goes to localhost:"
+        f"{SMTP_PORT}, where the running demo keeps it in {config.parent / 'mail'}."
+    )
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(dumps(data, header), encoding="utf-8")
+
+
+def remove_demo_data(db: Path) -> None:
+    for path in (db, state_path(db)):
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def seed(db: Path, config: Path, *, fresh: bool = False, out=print) -> dict:
+    """Write the configuration, build the simulated city, collect it; return the counts."""
+    if db.exists() and db.is_dir():
+        raise UsageError(f"{db} is a folder, not a database file")
+    if fresh:
+        remove_demo_data(db)
+    write_demo_config(db, config)
+    settings = load_settings(config)
+    started = time.monotonic()
+    network = SandboxNetwork(state_path(settings.database_path))
+    try:
+        if network.built:
+            out(f"simulated city: reusing {network.path}")
+        else:
+            out(
+                f"simulated city: building {settings.sandbox.citizens} citizens and "
+                f"{settings.sandbox.history_days} days of history (seed {settings.sandbox.seed})..."
+            )
+            count = network.build(CityProfile.from_settings(settings), now_utc())
+            out(f"  {count} messages on the simulated networks")
+    finally:
+        network.close()
+    out(f"collecting into {settings.database_path} ...")
+    conn = open_database(settings)
+    # argon2 is slow on purpose: hash the demo passwords while the collection runs.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        hashes = pool.submit(_missing_login_hashes, settings.database_path)
+        try:
+            collect_all(
+                conn,
+                collectors_for(settings),
+                hooks=ingest_hooks(settings),
+                on_report=lambda r: out("  " + r.line()),
+            )
+            _create_logins(conn, hashes.result())
+            counts = demo_counts(conn)
+        finally:
+            conn.close()
+    counts["seconds"] = round(time.monotonic() - started, 1)
+    return counts
+
+
+def _missing_login_hashes(db: Path) -> dict[str, str]:
+    """Password hashes of the demo logins the database does not have yet."""
+    from beffroi.dashboard.auth import hash_password
+
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute("SELECT username, role FROM staff WHERE active = 1").fetchall()
+    finally:
+        conn.close()
+    present = {(r[0], r[1]) for r in rows}
+    return {
+        username: hash_password(password)
+        for username, role, _, password in DEMO_LOGINS
+        if (username, role) not in present
+    }
+
+
+def _create_logins(conn, hashes: dict[str, str]) -> None:
+    for username, role, name, _ in DEMO_LOGINS:
+        if username in hashes:
+            upsert_staff(
+                conn,
+                username,
+                display_name=name,
+                role=role,
+                password_hash=hashes[username],
+                actor="demo",
+            )
+
+
+def demo_counts(conn) -> dict:
+    """What the demo database holds: members, items per network and kind, open queue."""
+    by_kind = conn.execute(
+        "SELECT network, kind, direction, count(*) FROM items GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"
+    ).fetchall()
+    return {
+        "members": conn.execute("SELECT count(*) FROM members").fetchone()[0],
+        "items": conn.execute("SELECT count(*) FROM items").fetchone()[0],
+        "by_kind": {(r[0], r[1], r[2]): r[3] for r in by_kind},
+        "open_queue": conn.execute(
+            "SELECT count(*) FROM queue WHERE status IN ('new', 'assigned')"
+        ).fetchone()[0],
+        "needs_reply_open": conn.execute(
+            "SELECT count(*) FROM queue WHERE status IN ('new', 'assigned') "
+            "AND coalesce(needs_reply, 1) = 1"
+        ).fetchone()[0],
+    }
+
+
+def print_summary(counts: dict, config: Path) -> None:
+    print(f"\ndemo database ready in {counts['seconds']} s: {counts['items']} items, "
+          f"{counts['members']} members, {counts['open_queue']} open queue items "
+          f"({counts['needs_reply_open']} needing a reply or not triaged)")  # fmt: skip
+    for (network, kind, direction), n in counts["by_kind"].items():
+        print(f"  {network:<10} {kind:<8} {direction:<3} {n:>6}")
+    print(f"\nconfiguration: {config}")
+    print("demo logins (demo only, never reuse these passwords):")
+    for username, role, _, password in DEMO_LOGINS:
+        print(f"  {username:<10} {password:<22} {role}")
+
+
+def run(args) -> int:
+    db, config = demo_paths(args)
+    counts = seed(db, config, fresh=args.fresh)
+    print_summary(counts, config)
+    if args.seed_only:
+        return 0
+    return serve(config, args.port)
+
+
+# ---------------------------------------------------------------------- the running demo
+
+
+def _child(config: Path, *command: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "beffroi", "--config", str(config), *command])
+
+
+def _has_command(module: str) -> bool:
+    from beffroi.cli.main import COMMANDS
+
+    return module in COMMANDS
+
+
+def _exited_early(process: subprocess.Popen, seconds: float = 3.0) -> bool:
+    """True if the child stopped at once (an unknown command exits 2 immediately)."""
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
+class FallbackCollectLoop(threading.Thread):
+    """Stands in for ``beffroi run`` where that command is not available: collection only."""
+
+    def __init__(self, config: Path, every: float = FALLBACK_COLLECT_SECONDS) -> None:
+        super().__init__(name="demo-collect-loop", daemon=True)
+        self.config, self.every = config, every
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        settings = load_settings(self.config)
+        conn = open_database(settings)
+        collectors, hooks = collectors_for(settings), ingest_hooks(settings)
+        try:
+            while not self.stopping.wait(self.every):
+                collect_all(conn, collectors, hooks=hooks)
+        finally:
+            conn.close()
+
+
+def _start_services(config: Path, port: int) -> tuple[list[subprocess.Popen], object]:
+    """Start the scheduler service and the dashboard; return the live children and the
+    fallback collection loop if ``beffroi run`` could not run."""
+    scheduler = dashboard = None
+    if _has_command("cmd_run"):
+        scheduler = _child(config, "run", "--collect-every", str(FALLBACK_COLLECT_SECONDS))
+    if _has_command("cmd_dashboard"):
+        dashboard = _child(config, "dashboard", "--port", str(port))
+    children, loop = [], None
+    if scheduler is not None and not _exited_early(scheduler):
+        children.append(scheduler)
+    else:
+        why = "is not available here" if scheduler is None else "stopped at once"
+        print(f"beffroi run {why}: collecting every {FALLBACK_COLLECT_SECONDS:.0f} s "
+              "in this process instead (no publishing, no sweeps)")  # fmt: skip
+        loop = FallbackCollectLoop(config)
+        loop.start()
+    if dashboard is None:
+        print("beffroi dashboard is not available in this version")
+    elif _exited_early(dashboard, 1.0):
+        print(f"the dashboard stopped at once (exit code {dashboard.returncode}); "
+              f"is port {port} free? Try --port")  # fmt: skip
+    else:
+        children.append(dashboard)
+        print(f"\ndashboard: http://localhost:{port}")
+    return children, loop
+
+
+def serve(config: Path, port: int) -> int:
+    """Run the scheduler and the dashboard until Ctrl-C or SIGTERM, then stop both."""
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    children: list[subprocess.Popen] = []
+    loop = mailbox = None
+    try:
+        mailbox = start_mailbox(config.parent / "mail", SMTP_PORT, lambda t: print(t, flush=True))
+        children, loop = _start_services(config, port)
+        print("Ctrl-C stops the demo.", flush=True)
+        while not stop.is_set():
+            if loop is None and all(c.poll() is not None for c in children):
+                print("beffroi demo: the services stopped", file=sys.stderr)
+                return 1
+            stop.wait(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        _stop_children(children)
+        if loop is not None:
+            loop.stopping.set()
+            loop.join(timeout=30)
+        if mailbox is not None:
+            mailbox.stop()
+    print("beffroi demo: stopped")
+    return 0
+
+
+def _stop_children(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    deadline = time.monotonic() + 15
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()

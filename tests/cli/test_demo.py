@@ -1,0 +1,214 @@
+"""``beffroi demo``: the demo database is built by the normal pipeline, once, and runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from beffroi.cli.main import main
+from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.config import load_settings
+from beffroi.dashboard.auth import authenticate
+
+
+def counts(db: Path) -> dict:
+    conn = sqlite3.connect(db)
+    try:
+        return {
+            "members": conn.execute("SELECT count(*) FROM members").fetchone()[0],
+            "items": conn.execute("SELECT count(*) FROM items").fetchone()[0],
+            "distinct": conn.execute(
+                "SELECT count(*) FROM (SELECT DISTINCT network, external_id FROM items)"
+            ).fetchone()[0],
+            "by_kind": dict(
+                ((r[0], r[1], r[2]), r[3])
+                for r in conn.execute(
+                    "SELECT network, kind, direction, count(*) FROM items GROUP BY 1, 2, 3"
+                )
+            ),
+            "queue": conn.execute("SELECT count(*) FROM queue").fetchone()[0],
+            "open": conn.execute(
+                "SELECT count(*) FROM queue WHERE status IN ('new', 'assigned')"
+            ).fetchone()[0],
+            "ids": {r[0] for r in conn.execute("SELECT external_id FROM items")},
+            "staff_audit": conn.execute(
+                "SELECT count(*) FROM audit WHERE action = 'staff_upsert'"
+            ).fetchone()[0],
+        }
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """One seeded demo database (about two seconds), shared by the read-only tests."""
+    folder = tmp_path_factory.mktemp("demo")
+    db = folder / "demo.db"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["demo", "--seed-only", "--db", str(db)]) == 0
+    return db, folder / "beffroi-demo.toml", printed.getvalue()
+
+
+def test_seed_only_builds_a_demo_database_through_the_pipeline(demo, capsys):
+    db, config, _ = demo
+    found = counts(db)
+    assert found["members"] >= 600
+    assert found["items"] == found["distinct"] > 10_000
+    for network, kind, direction in [
+        ("x", "mention", "in"), ("x", "reply", "in"), ("x", "dm", "in"), ("x", "post", "out"),
+        ("facebook", "comment", "in"), ("facebook", "dm", "in"), ("facebook", "post", "out"),
+        ("facebook", "reply", "out"), ("instagram", "comment", "in"),
+        ("instagram", "mention", "in"), ("instagram", "ugc", "in"), ("instagram", "dm", "out"),
+    ]:  # fmt: skip
+        assert found["by_kind"].get((network, kind, direction), 0) > 0, (network, kind)
+    inbound = sum(n for (_, k, d), n in found["by_kind"].items() if d == "in" and k != "ugc")
+    assert found["queue"] == inbound >= 5000  # every citizen message entered the queue
+    assert 0 < found["open"] <= found["queue"]
+    settings = load_settings(config)
+    assert settings.database_path == db
+    assert [a.simulates for a in settings.accounts] == ["x", "facebook", "instagram"]
+    assert (settings.smtp.host, settings.smtp.port) == ("localhost", 8025)
+    assert [r.key for r in settings.rendezvous] == [
+        "instamoment",
+        "jeudi_economie",
+        "minute_culturelle",
+    ]
+
+
+def test_demo_logins_work_and_are_printed(demo):
+    db, _, out = demo
+    assert "demo-cm-2026" in out and "demo-direction-2026" in out and "members" in out
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    member = authenticate(conn, "cm", "demo-cm-2026")
+    assert member is not None and member.role == "community_manager"
+    roles = {r[0] for r in conn.execute("SELECT role FROM staff")}
+    assert roles == {"community_manager", "comms", "comms_lead", "director", "admin"}
+    assert authenticate(conn, "admin", "wrong-password") is None
+    conn.close()
+
+
+def test_collect_after_the_demo_adds_only_live_activity(demo, capsys):
+    db, config, _ = demo
+    before = counts(db)
+    settings = load_settings(config)
+    with SandboxNetwork(state_path(settings.database_path)) as network:
+        new_id = network.post_citizen_message(
+            "x_ville", "mention", "@marcqenbaroeul nid de poule énorme rue Pasteur, danger !"
+        )
+    assert main(["--config", str(config), "collect"]) == 0
+    after = counts(db)
+    added = after["ids"] - before["ids"]
+    assert new_id in added
+    assert all("-L" in i or "-I" in i for i in added)  # live or injected, never history again
+    assert after["items"] == after["distinct"] == before["items"] + len(added)
+    assert after["members"] - before["members"] <= len(added)
+    # And a second pass right away costs one call per stream and adds nothing.
+    capsys.readouterr()
+    assert main(["--config", str(config), "collect"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 10 and all("API calls   1" in line for line in lines)
+    assert counts(db)["items"] - after["items"] <= 3  # at most the seconds of live activity
+
+
+def test_doctor_checks_the_simulated_accounts(demo, capsys):
+    _, config, _ = demo
+    capsys.readouterr()
+    assert main(["--config", str(config), "doctor"]) == 0
+    out = capsys.readouterr().out
+    for network in ("x", "facebook", "instagram"):
+        assert f"simulated {network}," in out
+
+
+def test_running_the_demo_again_reuses_its_database(demo, capsys):
+    db, config, _ = demo
+    before = counts(db)
+    assert main(["demo", "--seed-only", "--db", str(db)]) == 0
+    assert "reusing" in capsys.readouterr().out
+    after = counts(db)
+    assert after["items"] - before["items"] < 10
+    assert after["staff_audit"] == before["staff_audit"] == 5
+
+
+@pytest.mark.slow
+def test_the_demo_runs_and_stops_cleanly_on_sigterm(tmp_path):
+    db = tmp_path / "demo.db"
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "beffroi", "demo", "--db", str(db), "--port", "18599"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    lines = []
+    deadline = time.monotonic() + 60
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if "Ctrl-C stops the demo" in line or time.monotonic() > deadline:
+                break
+        assert any("Ctrl-C" in line for line in lines), "".join(lines)
+        process.send_signal(signal.SIGTERM)
+        rest, _ = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    assert process.returncode == 0, "".join(lines) + rest
+    assert "stopped" in rest
+    assert "demo-admin-2026" in "".join(lines)
+    with socket.socket() as probe:  # the dashboard child is gone with it
+        assert probe.connect_ex(("127.0.0.1", 18599)) != 0
+
+
+def test_fresh_starts_over(demo):
+    """Last of the file: it rebuilds the shared demo database."""
+    db, _, _ = demo
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT INTO meta (key, value) VALUES ('marker', 'old')")
+    conn.commit()
+    conn.close()
+    assert main(["demo", "--seed-only", "--fresh", "--db", str(db)]) == 0
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM meta WHERE key = 'marker'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] > 10_000
+    assert conn.execute("SELECT count(*) FROM staff").fetchone()[0] == 5
+    conn.close()
+
+
+def test_the_demo_mailbox_keeps_what_beffroi_sends(tmp_path):
+    from beffroi.cli.demo_mail import start_mailbox
+    from beffroi.collectors.sandbox import sandbox_settings
+    from beffroi.config.settings import SMTP
+    from beffroi.mailer import send_mail
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    said = []
+    mailbox = start_mailbox(tmp_path / "mail", port, said.append)
+    assert start_mailbox(tmp_path / "other", port, said.append) is None  # port taken
+    assert said[-1].startswith(f"port {port} is in use")
+    try:
+        settings = sandbox_settings(tmp_path / "b.db").model_copy(
+            update={"smtp": SMTP(host="localhost", port=port, sender="demo@localhost")}
+        )
+        send_mail(settings, ["voirie@example.org"], "Signalement transmis", "Nid de poule")
+    finally:
+        mailbox.stop()
+    [saved] = list((tmp_path / "mail").glob("*.eml"))
+    assert b"Signalement transmis" in saved.read_bytes()
+    assert said[-1] == "mail to voirie@example.org: Signalement transmis"
