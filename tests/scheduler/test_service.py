@@ -1,0 +1,123 @@
+"""The service as a real process: one per database, jobs recorded, clean stop on SIGTERM."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from apscheduler.triggers.interval import IntervalTrigger
+
+from beffroi.config import load_settings
+from beffroi.scheduler.service import JobSpec, SchedulerService
+from beffroi.store import connect, get_meta
+
+CONFIG = """
+[city]
+name = "Ville"
+[database]
+path = "b.db"
+[scheduler]
+publish_every_seconds = 1
+heartbeat_seconds = 1
+"""
+
+
+def write_config(tmp_path, extra: str = ""):
+    cfg = tmp_path / "b.toml"
+    cfg.write_text(CONFIG + extra)
+    return cfg
+
+
+def start_run(cfg, *extra):
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    return subprocess.Popen(
+        [sys.executable, "-m", "beffroi", "--config", str(cfg), "run", *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+def wait_started(proc) -> str:
+    line = proc.stdout.readline()
+    assert "holds" in line, line + proc.stderr.read()
+    return line
+
+
+def test_second_service_on_same_database_refuses_and_names_the_holder(tmp_path):
+    cfg = write_config(tmp_path)
+    first = start_run(cfg)
+    try:
+        wait_started(first)
+        second = subprocess.run(
+            [sys.executable, "-m", "beffroi", "--config", str(cfg), "run"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert second.returncode == 2
+        assert f"pid {first.pid}" in second.stderr
+        assert "already running" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        first.send_signal(signal.SIGTERM)
+        out, err = first.communicate(timeout=30)
+    assert first.returncode == 0, err
+    assert "stopped" in err
+    # The lock is free again: a new service starts.
+    third = start_run(cfg)
+    try:
+        wait_started(third)
+    finally:
+        third.send_signal(signal.SIGTERM)
+        third.communicate(timeout=30)
+    assert third.returncode == 0
+
+
+def test_lock_of_a_killed_service_is_taken_over(tmp_path):
+    cfg = write_config(tmp_path)
+    first = start_run(cfg)
+    wait_started(first)
+    first.send_signal(signal.SIGKILL)
+    first.communicate(timeout=30)
+    second = start_run(cfg)
+    try:
+        line = wait_started(second)
+        assert str(second.pid) in line
+    finally:
+        second.send_signal(signal.SIGTERM)
+        second.communicate(timeout=30)
+    assert second.returncode == 0
+
+
+def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service(tmp_path):
+    settings = load_settings(write_config(tmp_path))
+    calls = []
+
+    def broken(conn, now):
+        calls.append(now)
+        raise RuntimeError("boom access_token=SECRET123")
+
+    service = SchedulerService(
+        settings, extra_jobs=[JobSpec("broken", broken, IntervalTrigger(seconds=1))]
+    )
+    service.start()
+    try:
+        deadline = time.monotonic() + 10
+        while len(calls) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        assert service.stop() == []
+    assert len(calls) >= 2
+    conn = connect(settings.database_path)
+    rows = conn.execute("SELECT job, status, error FROM job_runs").fetchall()
+    errors = [r for r in rows if r["job"] == "broken"]
+    assert errors and all(r["status"] == "error" for r in errors)
+    assert "SECRET123" not in errors[0]["error"] and "boom" in errors[0]["error"]
+    assert {"publish", "heartbeat"} <= {r["job"] for r in rows if r["status"] == "ok"}
+    assert f'"pid": {os.getpid()}' in get_meta(conn, "scheduler.heartbeat")
+    assert not conn.execute("SELECT 1 FROM job_runs WHERE status = 'running'").fetchone()
