@@ -41,7 +41,53 @@ def trigger_for(recurrence: Recurrence, tz: ZoneInfo) -> CronTrigger:
             second=0,
             timezone=tz,
         )
-    return CronTrigger.from_crontab(recurrence.cron, timezone=tz)
+    minute, hour, day, month, day_of_week = recurrence.cron.split()
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=cron_weekdays(day_of_week),
+        second=0,
+        timezone=tz,
+    )
+
+
+CRON_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
+
+
+def cron_weekdays(field: str) -> str:
+    """A standard cron day-of-week field (0 or 7 = Sunday) as APScheduler day names.
+
+    APScheduler 3 numbers days from Monday = 0, so ``1-5`` would silently mean Tuesday to
+    Saturday if passed through; names mean the same thing to both.
+    """
+    if field == "*":
+        return "*"
+    days: set[int] = set()
+    for part in field.lower().split(","):
+        body, _, step_text = part.partition("/")
+        step = int(step_text) if step_text else 1
+        if body == "*":
+            first, last = 0, 6
+        elif "-" in body:
+            a, b = body.split("-", 1)
+            first, last = _cron_day(a), _cron_day(b, upper=True)
+        else:
+            first = _cron_day(body)
+            last = 6 if step_text else first
+        span = range(first, last + 1) if first <= last else [*range(first, 7), *range(0, last + 1)]
+        days.update(d % 7 for d in list(span)[::step])
+    return ",".join(CRON_DAYS[d] for d in sorted(days))
+
+
+def _cron_day(text: str, upper: bool = False) -> int:
+    if text in CRON_DAYS:
+        return CRON_DAYS.index(text)
+    value = int(text)
+    if not 0 <= value <= 7:
+        raise ValueError(f"day of week out of range in cron expression: {text}")
+    return 7 if (value == 7 and upper) else value % 7
 
 
 def occurrences(
