@@ -59,6 +59,10 @@ DRAFT_STATES = {
     "cancelled": "annulé",
 }
 ONE_OFF = "__ponctuel__"
+LEGEND = (
+    "🟢 publié · 🔵 programmé · 🟠 brouillon manquant · 🟣 à vérifier · 🔴 manqué ou échec"
+    " · ⏸️ en pause · ⚪ annulé"
+)
 
 
 # ---------------------------------------------------------------- helpers
@@ -129,7 +133,7 @@ def _calendar(ctx: PageContext) -> None:
     by_day: dict[date, list[Entry]] = {}
     for entry in entries:
         by_day.setdefault(_local(ctx, entry.when).date(), []).append(entry)
-    st.caption(" · ".join(f"{icon} {label}" for icon, label in dict(STATES.values()).items()))
+    st.caption(LEGEND)
     current = first
     while current < last:
         columns = st.columns(7)
@@ -342,12 +346,12 @@ def _approvals(ctx: PageContext) -> None:
         st.info("Aucun brouillon en attente d'approbation.")
     for draft in waiting:
         texts = json.loads(draft["texts"])
-        target = (
-            draft["series_key"]
-            or f"ponctuel, {_local(ctx, from_db(draft['fixed_at'])):%d/%m %H:%M}"
-            if draft["fixed_at"]
-            else draft["series_key"] or "sans cible"
-        )
+        if draft["series_key"]:
+            target = draft["series_key"]
+        elif draft["fixed_at"]:
+            target = f"ponctuel, {_local(ctx, from_db(draft['fixed_at'])):%d/%m %H:%M}"
+        else:
+            target = "sans cible"
         with st.expander(
             f"n° {draft['id']} · {target} · {draft['title'] or '(sans titre)'} · par {draft['created_by']}"
         ):
