@@ -139,7 +139,9 @@ def reconcile(
             continue
         if found:
             facts["network"] = f"publication retrouvée : {found}"
-            if pub.record_published(conn, row["id"], found, now, facts=json.dumps(facts)):
+            if pub.record_published(
+                conn, row["id"], found, now, facts=json.dumps(facts), audit="reconcile_found"
+            ):
                 report.reconciled += 1
         elif _exhaustive(collector):
             facts["network"] = "le réseau confirme ne rien avoir reçu : nouvelle tentative"
@@ -194,6 +196,7 @@ def plan_series(
                 {a: marker_for(rdv.key, occurrence, a) for a in rdv.accounts},
                 now,
             )
+        pub.drop_stale_occurrences(conn, rdv.key, [o for o in when if o > now], now)
         # Occurrences still waiting for a draft, oldest first.
         waiting = [
             from_db(r[0])
@@ -334,7 +337,7 @@ def publish_due(
             except CollectorError:
                 found = None
             if found:
-                pub.record_published(conn, row["id"], found, now)
+                pub.record_published(conn, row["id"], found, now, audit="reconcile_found")
                 report.reconciled += 1
                 continue
         post = OutgoingPost(

@@ -184,6 +184,23 @@ def ensure_occurrence(
     return created
 
 
+def drop_stale_occurrences(
+    conn: sqlite3.Connection, series_key: str, keep: Iterable[datetime], after: datetime
+) -> int:
+    """Forget coming occurrences the recurrence no longer has (the configuration changed).
+
+    Only rows nothing happened to yet (``scheduled``, no draft) are removed.
+    """
+    kept = [to_db(k) for k in keep]
+    marks = ",".join("?" * len(kept)) or "NULL"
+    with transaction(conn):
+        return conn.execute(
+            f"DELETE FROM publications WHERE series_key = ? AND status = 'scheduled' "  # noqa: S608
+            f"AND draft_id IS NULL AND occurrence > ? AND occurrence NOT IN ({marks})",
+            (series_key, to_db(after), *kept),
+        ).rowcount
+
+
 def attach_next_draft(
     conn: sqlite3.Connection, series_key: str, occurrence: datetime, now: datetime
 ) -> int | None:
@@ -319,8 +336,10 @@ def _move(
     pub_id: int,
     from_status: str,
     now: datetime,
+    audit: str | None = None,
     **fields,
 ) -> bool:
+    """Move one row out of ``from_status``; ``audit`` names the action to record with it."""
     fields["updated_at"] = to_db(now)
     assignments = ", ".join(f"{name} = ?" for name in fields)
     with transaction(conn):
@@ -333,6 +352,9 @@ def _move(
                 "SELECT draft_id FROM publications WHERE id = ?", (pub_id,)
             ).fetchone()
             _sync_draft(conn, draft[0], now)
+            if audit:
+                detail = {"from": from_status, "to": fields.get("status")}
+                write_audit(conn, "scheduler", audit, "publication", pub_id, detail, now=now)
     return changed == 1
 
 
@@ -346,12 +368,14 @@ def record_published(
     permalink: str | None = None,
     facts: str | None = None,
     resolved_by: str | None = None,
+    audit: str | None = None,
 ) -> bool:
     return _move(
         conn,
         pub_id,
         from_status,
         now,
+        audit,
         status="published",
         external_id=external_id,
         published_at=to_db(now),
@@ -386,12 +410,23 @@ def record_failed(conn: sqlite3.Connection, pub_id: int, error: str, now: dateti
 def record_needs_person(
     conn: sqlite3.Connection, pub_id: int, facts: str, now: datetime, error: str | None = None
 ) -> bool:
-    return _move(conn, pub_id, "publishing", now, status="needs_person", facts=facts, error=error)
+    return _move(
+        conn,
+        pub_id,
+        "publishing",
+        now,
+        "needs_person",
+        status="needs_person",
+        facts=facts,
+        error=error,
+    )
 
 
 def release_unconfirmed(conn: sqlite3.Connection, pub_id: int, facts: str, now: datetime) -> bool:
     """The network says it never received the post: back to ``approved`` for a new attempt."""
-    return _move(conn, pub_id, "publishing", now, status="approved", facts=facts)
+    return _move(
+        conn, pub_id, "publishing", now, "reconcile_absent", status="approved", facts=facts
+    )
 
 
 def resolve_needs_person(

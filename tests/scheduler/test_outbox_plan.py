@@ -149,3 +149,19 @@ def test_paused_series_records_cancelled_occurrences_and_no_alert(db, mailed_set
         "AND series_key = 'jeudi_economie'"
     ).fetchall()
     assert {(r["status"], r["error"]) for r in rows} == {("cancelled", "série en pause")}
+
+
+def test_changed_recurrence_forgets_coming_occurrences_of_the_old_time(db, example_settings):
+    from beffroi.config.settings import Recurrence
+
+    sync_accounts(db, example_settings)
+    cycle(db, example_settings, OCCURRENCE - timedelta(hours=30))
+    assert {o for o, _, _ in statuses(db)} == {"2026-11-26 10:00:00"}
+    moved = [
+        r.model_copy(update={"recurrence": Recurrence(kind="weekly", days=["thu"], time="15:00")})
+        if r.key == "jeudi_economie"
+        else r
+        for r in example_settings.rendezvous
+    ]
+    cycle(db, settings_with(example_settings, rendezvous=moved), OCCURRENCE - timedelta(hours=29))
+    assert {o for o, _, _ in statuses(db)} == {"2026-11-26 14:00:00"}
