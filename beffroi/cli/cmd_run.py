@@ -9,7 +9,7 @@ from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import ingest_hooks, settings_from
 from beffroi.collectors import CollectorError, build_collector
 from beffroi.scheduler.lock import AlreadyRunning
-from beffroi.scheduler.service import SchedulerService
+from beffroi.scheduler.service import JOB_NAMES, SchedulerService
 
 
 def register(sub) -> None:
@@ -30,6 +30,11 @@ def register(sub) -> None:
         help="collect every account every SECONDS instead of its interval_minutes "
         "(the demo uses a few seconds on the simulated city)",
     )
+    p.add_argument(
+        "--only",
+        metavar="JOBS",
+        help="run only these jobs, comma-separated, among: " + ", ".join(JOB_NAMES),
+    )
     p.set_defaults(handler=run)
 
 
@@ -37,6 +42,12 @@ def run(args) -> int:
     settings = settings_from(args.config)
     if args.collect_every is not None and args.collect_every <= 0:
         raise UsageError("--collect-every needs a positive number of seconds")
+    only = None
+    if args.only:
+        only = [name.strip() for name in args.only.split(",") if name.strip()]
+        unknown = [name for name in only if name not in JOB_NAMES]
+        if unknown:
+            raise UsageError(f"unknown job '{unknown[0]}'; jobs are: {', '.join(JOB_NAMES)}")
     collectors = []
     for account in settings.enabled_accounts():
         try:
@@ -51,6 +62,7 @@ def run(args) -> int:
         collectors=collectors,
         hooks=ingest_hooks(settings),
         collect_every=args.collect_every,
+        only=only,
     )
 
     def started() -> None:

@@ -37,6 +37,14 @@ from beffroi.store.jobs import abandon_job_runs, finish_job_run, prune_job_runs,
 log = logging.getLogger(__name__)
 
 HEARTBEAT_KEY = "scheduler.heartbeat"
+JOB_NAMES = (
+    "collect",
+    "publish",
+    "heartbeat",
+    "sla_sweep",
+    "weekly_report",
+    "retention_purge",
+)
 STOP_TIMEOUT_SECONDS = 20.0
 
 # A job gets an open connection and the service's "now"; it returns a short summary or None.
@@ -111,6 +119,7 @@ class SchedulerService:
         collect_every: float | None = None,
         now: Callable[[], datetime] = now_utc,
         extra_jobs: Iterable[JobSpec] = (),
+        only: Iterable[str] | None = None,
     ) -> None:
         self.settings = settings
         self.db_path = Path(db_path or settings.database_path)
@@ -121,6 +130,7 @@ class SchedulerService:
         self.collect_every = collect_every
         self.now = now
         self.extra_jobs = list(extra_jobs)
+        self.only = set(only) if only is not None else None
         self.lock = ServiceLock(self.db_path)
         self.scheduler: BackgroundScheduler | None = None
         self._stop = threading.Event()
@@ -189,7 +199,10 @@ class SchedulerService:
                     CronTrigger(hour=3, minute=30, timezone=tz),
                 )
             )
-        return specs + self.extra_jobs
+        specs += self.extra_jobs
+        if self.only is not None:
+            specs = [spec for spec in specs if spec.name.split(":")[0] in self.only]
+        return specs
 
     def _collect_job(self, collector: LockedCollector) -> JobFunc:
         def job(conn, now):
