@@ -370,6 +370,15 @@ def record_published(
     resolved_by: str | None = None,
     audit: str | None = None,
 ) -> bool:
+    extra = {
+        name: value
+        for name, value in (
+            ("permalink", permalink),
+            ("facts", facts),
+            ("resolved_by", resolved_by),
+        )
+        if value is not None
+    }
     return _move(
         conn,
         pub_id,
@@ -379,11 +388,9 @@ def record_published(
         status="published",
         external_id=external_id,
         published_at=to_db(now),
-        permalink=permalink,
         error=None,
         next_attempt_at=None,
-        facts=facts,
-        resolved_by=resolved_by,
+        **extra,
     )
 
 

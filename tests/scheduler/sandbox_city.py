@@ -8,7 +8,6 @@ from datetime import datetime
 from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
 from beffroi.collectors.sandbox_history import CityProfile
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-
 from beffroi.config import example_config_path, settings_from_dict
 
 SMALL = {"citizens": 10, "history_days": 1}
@@ -27,6 +26,9 @@ class Clock:
 def city_data(folder, **overrides) -> dict:
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
     data = sandbox_config(data, folder / "beffroi.db", **SMALL)
+    # No mail server outside the tests' own: alerts are recorded without e-mail.
+    data["alerts"] = {}
+    data["smtp"] = {"host": "127.0.0.1", "port": 9}
     for key, value in overrides.items():
         data[key] = value
     return data

@@ -26,6 +26,12 @@ def mailed_settings(example_settings, smtp_server):
     )
 
 
+@pytest.fixture
+def quiet_settings(example_settings):
+    """The example city with no comms address: no mail leaves the test."""
+    return settings_with(example_settings, alerts=Alerts())
+
+
 def statuses(conn, series="jeudi_economie"):
     return [
         (r[0], r[1], r[2])
@@ -95,22 +101,22 @@ def test_an_approved_draft_prevents_the_alert(db, mailed_settings, smtp_server):
     )
 
 
-def test_down_beyond_grace_is_missed_and_the_draft_waits_for_the_next(db, example_settings):
-    sync_accounts(db, example_settings)
+def test_down_beyond_grace_is_missed_and_the_draft_waits_for_the_next(db, quiet_settings):
+    sync_accounts(db, quiet_settings)
     start = OCCURRENCE - timedelta(days=1)
-    cycle(db, example_settings, start)
+    cycle(db, quiet_settings, start)
     draft = create_draft(
         db,
-        example_settings,
+        quiet_settings,
         username="lea",
         role="comms",
         series_key="jeudi_economie",
         texts={"x_ville": "Jeudi !", "facebook_ville": "Jeudi !"},
         now=start,
     )
-    approve_draft(db, example_settings, draft, username="chef", role="comms_lead", now=start)
+    approve_draft(db, quiet_settings, draft, username="chef", role="comms_lead", now=start)
     # The service comes back 3 h after the occurrence (grace 2 h): missed, draft released.
-    report = cycle(db, example_settings, OCCURRENCE + timedelta(hours=3))
+    report = cycle(db, quiet_settings, OCCURRENCE + timedelta(hours=3))
     assert report["missed"] == 2
     rows = db.execute(
         "SELECT status, error FROM publications WHERE occurrence = '2026-11-26 10:00:00' "
@@ -123,10 +129,10 @@ def test_down_beyond_grace_is_missed_and_the_draft_waits_for_the_next(db, exampl
     )
 
 
-def test_down_for_a_week_records_every_occurrence_in_between(db, example_settings):
-    sync_accounts(db, example_settings)
-    cycle(db, example_settings, OCCURRENCE - timedelta(hours=1))
-    cycle(db, example_settings, OCCURRENCE + timedelta(days=15))
+def test_down_for_a_week_records_every_occurrence_in_between(db, quiet_settings):
+    sync_accounts(db, quiet_settings)
+    cycle(db, quiet_settings, OCCURRENCE - timedelta(hours=1))
+    cycle(db, quiet_settings, OCCURRENCE + timedelta(days=15))
     missed = [o for o, _, s in statuses(db) if s == "missed"]
     assert sorted(set(missed)) == [
         "2026-11-26 10:00:00",
@@ -151,17 +157,17 @@ def test_paused_series_records_cancelled_occurrences_and_no_alert(db, mailed_set
     assert {(r["status"], r["error"]) for r in rows} == {("cancelled", "série en pause")}
 
 
-def test_changed_recurrence_forgets_coming_occurrences_of_the_old_time(db, example_settings):
+def test_changed_recurrence_forgets_coming_occurrences_of_the_old_time(db, quiet_settings):
     from beffroi.config.settings import Recurrence
 
-    sync_accounts(db, example_settings)
-    cycle(db, example_settings, OCCURRENCE - timedelta(hours=30))
+    sync_accounts(db, quiet_settings)
+    cycle(db, quiet_settings, OCCURRENCE - timedelta(hours=30))
     assert {o for o, _, _ in statuses(db)} == {"2026-11-26 10:00:00"}
     moved = [
         r.model_copy(update={"recurrence": Recurrence(kind="weekly", days=["thu"], time="15:00")})
         if r.key == "jeudi_economie"
         else r
-        for r in example_settings.rendezvous
+        for r in quiet_settings.rendezvous
     ]
-    cycle(db, settings_with(example_settings, rendezvous=moved), OCCURRENCE - timedelta(hours=29))
+    cycle(db, settings_with(quiet_settings, rendezvous=moved), OCCURRENCE - timedelta(hours=29))
     assert {o for o, _, _ in statuses(db)} == {"2026-11-26 14:00:00"}

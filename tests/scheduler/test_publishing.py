@@ -16,7 +16,7 @@ from beffroi.scheduler.drafts import (
 )
 from beffroi.scheduler.outbox import publish_cycle
 from beffroi.scheduler.series import occurrences
-from beffroi.store import connect, sync_accounts
+from beffroi.store import connect, sync_accounts, to_db
 from beffroi.store import publishing as pub
 from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
 
@@ -81,17 +81,15 @@ def test_weekly_series_publishes_on_thursdays_at_11_paris_across_the_dst_change(
         ]
         assert all(p.text.endswith("#jeudideleconomie") for p in posts)
     statuses = {
-        r[0]
-        for r in conn.execute(
-            "SELECT status FROM drafts WHERE id IN (%s)" % ",".join("?" * 6), drafts
-        )
+        conn.execute("SELECT status FROM drafts WHERE id = ?", (d,)).fetchone()[0] for d in drafts
     }
     assert statuses == {"published"}
     # The week after, no draft is left: the occurrence is recorded missed, never skipped.
     run(conn, settings, collectors, clock, due[-1] + timedelta(weeks=1, minutes=1))
     last = conn.execute(
         "SELECT DISTINCT status FROM publications WHERE series_key = 'jeudi_economie' "
-        "AND occurrence = (SELECT max(occurrence) FROM publications)"
+        "AND occurrence = ?",
+        (to_db(due[-1] + timedelta(weeks=1)),),
     ).fetchall()
     assert [r[0] for r in last] == ["missed"]
 
