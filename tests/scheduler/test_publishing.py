@@ -150,8 +150,12 @@ def test_a_permanent_error_fails_at_once(city):
     assert report["failed"] == 1 and report["published"] == 1
 
 
-def test_a_row_left_publishing_is_reconciled_before_any_retry(city):
+@pytest.mark.parametrize("exhaustive", [True, False], ids=["network-knows", "network-unsure"])
+def test_a_row_left_publishing_is_reconciled_before_any_retry(city, exhaustive):
     settings, clock, network, conn, collectors = city
+    # The simulated network sees every post; a real one may not (X without search access).
+    for collector in collectors.values():
+        collector.find_published_is_exhaustive = exhaustive
     thursday = datetime(2026, 10, 8, 9, 0, tzinfo=UTC)
     approved(conn, settings, 1, START)
     # Materialise and attach without publishing (no collectors), then play a crash:
@@ -176,7 +180,6 @@ def test_a_row_left_publishing_is_reconciled_before_any_retry(city):
     fb = conn.execute(
         "SELECT * FROM publications WHERE id = ?", (rows["facebook_ville"]["id"],)
     ).fetchone()
-    exhaustive = getattr(collectors["facebook_ville"], "find_published_is_exhaustive", False)
     if exhaustive:
         assert fb["status"] == "published" and report["published"] == 1
     else:
