@@ -121,3 +121,73 @@ def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service
     assert {"publish", "heartbeat"} <= {r["job"] for r in rows if r["status"] == "ok"}
     assert f'"pid": {os.getpid()}' in get_meta(conn, "scheduler.heartbeat")
     assert not conn.execute("SELECT 1 FROM job_runs WHERE status = 'running'").fetchone()
+
+
+SANDBOX_CONFIG = """
+[city]
+name = "Marcq-en-Barœul"
+[database]
+path = "b.db"
+[[accounts]]
+key = "x_ville"
+network = "sandbox"
+simulates = "x"
+handle = "marcqenbaroeul"
+[[accounts]]
+key = "instagram_ville"
+network = "sandbox"
+simulates = "instagram"
+handle = "marcqenbaroeul"
+[sandbox]
+citizens = 10
+history_days = 1
+live_every_seconds = 0.5
+"""
+
+
+def test_run_collects_the_simulated_city_every_few_seconds(tmp_path):
+    cfg = tmp_path / "b.toml"
+    cfg.write_text(SANDBOX_CONFIG)
+    proc = start_run(cfg, "--collect-every", "1")
+    try:
+        line = wait_started(proc)
+        assert "collect:x_ville" in line and "collect:instagram_ville" in line
+        conn = connect(tmp_path / "b.db", migrate=False)
+        deadline = time.monotonic() + 30
+        passes = 0
+        while time.monotonic() < deadline:
+            passes = conn.execute(
+                "SELECT count(DISTINCT id) FROM job_runs WHERE job = 'collect:x_ville' "
+                "AND status = 'ok'"
+            ).fetchone()[0]
+            if passes >= 3:
+                break
+            time.sleep(0.2)
+        assert passes >= 3
+        items = conn.execute("SELECT count(*) FROM items WHERE account = 'x_ville'").fetchone()[0]
+        streams = conn.execute(
+            "SELECT DISTINCT stream FROM collection_runs WHERE account = 'x_ville'"
+        ).fetchall()
+        assert items > 0 and len(streams) >= 2
+        assert not conn.execute("SELECT 1 FROM collection_runs WHERE status = 'error'").fetchone()
+        conn.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+
+
+def test_bad_collect_every_and_unknown_job_are_one_sentence(tmp_path):
+    cfg = write_config(tmp_path)
+    for extra, expected in (
+        (["--collect-every", "0"], "positive number of seconds"),
+        (["--only", "publish,dance"], "unknown job 'dance'"),
+    ):
+        done = subprocess.run(
+            [sys.executable, "-m", "beffroi", "--config", str(cfg), "run", *extra],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert done.returncode == 2 and expected in done.stderr
+        assert "Traceback" not in done.stderr
