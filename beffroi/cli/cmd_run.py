@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from beffroi.cli.errors import UsageError
@@ -77,7 +78,12 @@ def run(args) -> int:
     except AlreadyRunning as exc:
         raise UsageError(str(exc)) from None
     if abandoned:
+        # A job stuck on a network call would keep the process alive: leave without it. Its
+        # publication stays 'publishing' and is reconciled with the network at next start.
         print(f"beffroi run: stopped; abandoned: {', '.join(abandoned)}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(0)
     else:
         print("beffroi run: stopped", file=sys.stderr)
     return 0

@@ -45,7 +45,6 @@ JOB_NAMES = (
     "weekly_report",
     "retention_purge",
 )
-STOP_TIMEOUT_SECONDS = 20.0
 
 # A job gets an open connection and the service's "now"; it returns a short summary or None.
 JobFunc = Callable[["sqlite3.Connection", datetime], "str | None"]  # noqa: F821
@@ -298,7 +297,7 @@ class SchedulerService:
             self.lock.release()
             raise
 
-    def stop(self, timeout: float = STOP_TIMEOUT_SECONDS) -> list[str]:
+    def stop(self, timeout: float | None = None) -> list[str]:
         """Stop the clock, let the running jobs finish for ``timeout`` seconds, release.
 
         Returns the names of the jobs abandoned (still running after the timeout). An
@@ -306,6 +305,8 @@ class SchedulerService:
         reconciles it with the network before anything is retried.
         """
         self._stop.set()
+        if timeout is None:
+            timeout = self.settings.scheduler.stop_timeout_seconds
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
         deadline = time.monotonic() + timeout

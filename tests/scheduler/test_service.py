@@ -7,7 +7,9 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import timedelta
 
+import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 
 from beffroi.config import load_settings
@@ -191,3 +193,78 @@ def test_bad_collect_every_and_unknown_job_are_one_sentence(tmp_path):
         )
         assert done.returncode == 2 and expected in done.stderr
         assert "Traceback" not in done.stderr
+
+
+PUBLISHING_CONFIG = """
+[city]
+name = "Marcq-en-Barœul"
+[database]
+path = "b.db"
+[[accounts]]
+key = "x_ville"
+network = "sandbox"
+simulates = "x"
+handle = "marcqenbaroeul"
+[scheduler]
+publish_every_seconds = 1
+stop_timeout_seconds = {timeout}
+[sandbox]
+citizens = 10
+history_days = 1
+"""
+
+
+@pytest.mark.parametrize("timeout, outcome", [(10, "finished"), (0.2, "abandoned")])
+def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, timeout, outcome):
+    from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+    from beffroi.scheduler.drafts import approve_draft, create_draft
+    from beffroi.store import now_utc, sync_accounts
+    from tests.scheduler.sandbox_city import network_for
+
+    cfg = tmp_path / "b.toml"
+    cfg.write_text(PUBLISHING_CONFIG.format(timeout=timeout))
+    settings = load_settings(cfg)
+    now = now_utc()
+    network = network_for(settings, now)
+    network.set_delay("x_ville", "publish", 1.5, moment="before")
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    draft = create_draft(
+        conn,
+        settings,
+        username="lea",
+        role="comms",
+        now=now,
+        fixed_at=now + timedelta(seconds=1),
+        texts={"x_ville": "Annonce"},
+    )
+    approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+    proc = start_run(cfg, "--only", "publish")
+    try:
+        wait_started(proc)
+        deadline = time.monotonic() + 20
+        while (
+            time.monotonic() < deadline
+            and not conn.execute(
+                "SELECT 1 FROM publications WHERE status = 'publishing'"
+            ).fetchone()
+        ):
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    row = conn.execute("SELECT status FROM publications").fetchone()
+    runs = {r[0] for r in conn.execute("SELECT status FROM job_runs")}
+    with SandboxNetwork(state_path(settings.database_path)) as seen:
+        received = seen.published()
+    if outcome == "finished":
+        assert row["status"] == "published" and len(received) == 1
+        assert "running" not in runs and "abandoned" not in runs
+    else:
+        # Left mid-call: the row says so, and the next start asks the network first.
+        assert "abandoned: publish" in err
+        assert row["status"] == "publishing" and "abandoned" in runs and "running" not in runs
+        assert received == []
+    conn.close()
+    network.close()
