@@ -179,14 +179,8 @@ class SchedulerService:
             specs.append(
                 JobSpec(
                     "weekly_report",
-                    lambda conn, now: _summary(report(conn, s, now)),
-                    CronTrigger(
-                        day_of_week=s.reports.weekly_day,
-                        hour=s.reports.weekly_time.hour,
-                        minute=s.reports.weekly_time.minute,
-                        timezone=tz,
-                    ),
-                    run_at_start=False,
+                    lambda conn, now: weekly_report_if_due(conn, s, now, report),
+                    IntervalTrigger(minutes=15, timezone=tz),
                 )
             )
         purge = optional("beffroi.store.privacy", "purge_expired")
@@ -344,6 +338,30 @@ class SchedulerService:
         finally:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
+
+
+WEEKLY_REPORT_KEY = "reports.weekly_last"
+
+
+def weekly_report_if_due(conn, settings: Settings, now: datetime, send) -> str | None:
+    """Send this week's report once, at or after its day and time, even after a restart.
+
+    The week already reported is a durable fact (``meta``), so a service that was down on
+    Monday at 08:00 sends the report when it comes back, and never twice.
+    """
+    from beffroi.store import get_meta
+
+    local = now.astimezone(settings.tz)
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    monday = local.date() - timedelta(days=local.weekday())
+    due_day = monday + timedelta(days=days.index(settings.reports.weekly_day))
+    due = datetime.combine(due_day, settings.reports.weekly_time, tzinfo=settings.tz)
+    week = monday.isoformat()
+    if local < due or get_meta(conn, WEEKLY_REPORT_KEY) == week:
+        return None
+    result = send(settings, conn, now)
+    set_meta(conn, WEEKLY_REPORT_KEY, week)
+    return f"week of {week} sent: {result}"
 
 
 def _summary(result) -> str | None:
