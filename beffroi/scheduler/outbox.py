@@ -78,6 +78,20 @@ def marker_for(series_key: str, occurrence: datetime, account: str) -> str:
     return f"bf{digest[:10]}"
 
 
+def targets_for(
+    settings: Settings, key: str, occurrence: datetime, accounts
+) -> dict[str, tuple[str, str]]:
+    """account -> (marker, network as items record it) for an occurrence's rows."""
+    found = {}
+    for account in accounts:
+        try:
+            network = settings.account(account).shown_network
+        except KeyError:
+            network = None
+        found[account] = (marker_for(key, occurrence, account), network)
+    return found
+
+
 def post_text(text: str, hashtags: list[str]) -> str:
     """The draft's text, followed by the series' default hashtags it does not already have."""
     lowered = text.lower()
@@ -193,7 +207,7 @@ def plan_series(
                 conn,
                 rdv.key,
                 occurrence,
-                {a: marker_for(rdv.key, occurrence, a) for a in rdv.accounts},
+                targets_for(settings, rdv.key, occurrence, rdv.accounts),
                 now,
             )
         pub.drop_stale_occurrences(conn, rdv.key, [o for o in when if o > now], now)
@@ -273,9 +287,9 @@ def plan_fixed_drafts(
         at = from_db(row["fixed_at"])
         key = f"draft:{row['id']}"
         accounts = list(json.loads(row["texts"]))
-        markers = {a: marker_for(key, at, a) for a in accounts}
+        targets = targets_for(settings, key, at, accounts)
         if (
-            pub.materialise_fixed_draft(conn, row["id"], markers, at, now)
+            pub.materialise_fixed_draft(conn, row["id"], targets, at, now)
             and at < now - FIXED_GRACE
         ):
             report.missed += pub.mark_occurrence_missed(

@@ -22,19 +22,20 @@ def publications_between(conn: sqlite3.Connection, start: str, end: str) -> list
             SELECT p.id, p.series_key, p.occurrence, p.account, p.draft_id, p.status, p.marker,
                    p.external_id, p.attempts, p.next_attempt_at, p.claimed_at, p.published_at,
                    p.error, p.alerted_at, p.facts, p.permalink, p.resolved_by,
-                   d.title AS draft_title, d.texts AS draft_texts,
-                   a.network AS network,
+                   d.title AS draft_title, d.texts AS draft_texts, p.network,
                    coalesce(p.permalink, post.permalink) AS link,
                    (SELECT count(*) FROM items c
-                     WHERE p.external_id IS NOT NULL AND c.network = a.network
-                       AND (c.parent_external_id = p.external_id
-                            OR c.thread_external_id = p.external_id)
+                     WHERE p.external_id IS NOT NULL AND c.network = p.network
+                       AND c.parent_external_id = p.external_id) +
+                   (SELECT count(*) FROM items c
+                     WHERE p.external_id IS NOT NULL AND c.network = p.network
+                       AND c.thread_external_id = p.external_id
+                       AND coalesce(c.parent_external_id, '') != p.external_id
                        AND c.external_id != p.external_id) AS reactions,
                    post.like_count AS like_count
             FROM publications p
             LEFT JOIN drafts d ON d.id = p.draft_id
-            LEFT JOIN accounts a ON a.key = p.account
-            LEFT JOIN items post ON post.network = a.network AND post.external_id = p.external_id
+            LEFT JOIN items post ON post.network = p.network AND post.external_id = p.external_id
             WHERE p.occurrence >= ? AND p.occurrence < ?
             ORDER BY p.occurrence, p.series_key, p.account
             """,

@@ -165,21 +165,24 @@ def ensure_occurrence(
     conn: sqlite3.Connection,
     series_key: str,
     occurrence: datetime,
-    markers: Mapping[str, str],
+    targets: Mapping[str, tuple[str, str]],
     now: datetime,
 ) -> int:
-    """Create the occurrence's rows (one per account) if they do not exist; count created."""
+    """Create the occurrence's rows if they do not exist; count created.
+
+    ``targets``: account key -> (marker, network as items record it).
+    """
     created = 0
     with transaction(conn):
-        for account, marker in markers.items():
+        for account, (marker, network) in targets.items():
             created += conn.execute(
                 """
-                INSERT INTO publications (series_key, occurrence, account, status, marker,
-                                          created_at, updated_at)
-                VALUES (?, ?, ?, 'scheduled', ?, ?, ?)
+                INSERT INTO publications (series_key, occurrence, account, network, status,
+                                          marker, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?)
                 ON CONFLICT (series_key, occurrence, account) DO NOTHING
                 """,
-                (series_key, to_db(occurrence), account, marker, to_db(now), to_db(now)),
+                (series_key, to_db(occurrence), account, network, marker, to_db(now), to_db(now)),
             ).rowcount
     return created
 
@@ -235,7 +238,11 @@ def attach_next_draft(
 
 
 def materialise_fixed_draft(
-    conn: sqlite3.Connection, draft_id: int, markers: Mapping[str, str], at: datetime, now: datetime
+    conn: sqlite3.Connection,
+    draft_id: int,
+    targets: Mapping[str, tuple[str, str]],
+    at: datetime,
+    now: datetime,
 ) -> bool:
     """Hand a due one-off draft to the outbox (series key ``draft:<id>``)."""
     with transaction(conn):
@@ -245,15 +252,24 @@ def materialise_fixed_draft(
         ).rowcount
         if not taken:
             return False
-        for account, marker in markers.items():
+        for account, (marker, network) in targets.items():
             conn.execute(
                 """
-                INSERT INTO publications (series_key, occurrence, account, draft_id, status,
-                                          marker, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'approved', ?, ?, ?)
+                INSERT INTO publications (series_key, occurrence, account, network, draft_id,
+                                          status, marker, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, 'approved', ?, ?, ?)
                 ON CONFLICT (series_key, occurrence, account) DO NOTHING
                 """,
-                (f"draft:{draft_id}", to_db(at), account, draft_id, marker, to_db(now), to_db(now)),
+                (
+                    f"draft:{draft_id}",
+                    to_db(at),
+                    account,
+                    network,
+                    draft_id,
+                    marker,
+                    to_db(now),
+                    to_db(now),
+                ),
             )
     return True
 

@@ -19,6 +19,9 @@ CREATE INDEX job_runs_started ON job_runs(started_at);
 ALTER TABLE publications ADD COLUMN facts TEXT;
 ALTER TABLE publications ADD COLUMN permalink TEXT;
 ALTER TABLE publications ADD COLUMN resolved_by TEXT;
+-- The network the post goes to as items record it (a sandbox account: the one it simulates),
+-- so the post and its comments are found through the items' (network, ...) indexes.
+ALTER TABLE publications ADD COLUMN network TEXT;
 CREATE INDEX publications_draft ON publications(draft_id) WHERE draft_id IS NOT NULL;
 CREATE INDEX publications_occurrence ON publications(occurrence);
 
