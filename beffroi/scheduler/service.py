@@ -10,6 +10,7 @@ by :class:`~beffroi.scheduler.lock.ServiceLock`.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
 import os
 import signal
@@ -217,11 +218,8 @@ class SchedulerService:
         )
 
     def _heartbeat_job(self, conn, now):
-        set_meta(
-            conn,
-            HEARTBEAT_KEY,
-            f'{{"at": "{to_db(now)}", "pid": {os.getpid()}, "host": "{socket.gethostname()}"}}',
-        )
+        beat = {"at": to_db(now), "pid": os.getpid(), "host": socket.gethostname()}
+        set_meta(conn, HEARTBEAT_KEY, json.dumps(beat))
         prune_job_runs(conn, now)
         return None
 

@@ -144,7 +144,7 @@ def _sync_draft(conn: sqlite3.Connection, draft_id: int | None, now: datetime) -
     counts = {r[0]: r[1] for r in rows}
     if not counts:
         return
-    if set(counts) == {"published"}:
+    if "published" in counts and set(counts) <= {"published", "cancelled"}:
         status = "published"
     elif set(counts) <= {"published", "failed", "cancelled"} and "failed" in counts:
         status = "failed"
