@@ -8,11 +8,12 @@ One cycle (``publish_cycle``, run by the service every ``publish_every_seconds``
    and the network cannot be sure: ``needs_person``, never a blind second post;
 2. **materialise** the occurrences of every series (from the last cycle, or the grace window,
    to the alert horizon) and the due one-off drafts as rows;
-3. **alert** comms staff once per occurrence that has no approved draft within
-   ``alert_hours_before``;
-4. **attach** the series' next approved draft to each due occurrence, or record it
+3. **attach** the series' next approved draft to each due occurrence, or record it
    ``missed`` (no draft, series paused, or past the grace after the service was down);
-5. **publish**: claim each due row atomically, call the network, record the external id.
+4. **publish**: claim each due row atomically, call the network, record the external id.
+
+``alert_cycle`` (its own job) e-mails comms staff once per coming occurrence that no
+approved draft covers ``alert_hours_before`` ahead.
 
 Only the holder of the database's service lock runs cycles, and one cycle at a time, so a
 row in ``publishing`` at the start of a cycle is always a leftover of a dead process.
@@ -237,9 +238,6 @@ def plan_series(
                 report.missed += pub.mark_occurrence_missed(
                     conn, rdv.key, occurrence, "aucun brouillon approuvé à l'heure prévue", now
                 )
-        if rdv.key in paused:
-            continue
-        _alert_missing_drafts(conn, settings, rdv, now, report)
 
 
 def _alert_missing_drafts(
@@ -395,6 +393,20 @@ def publish_due(
             continue
         pub.record_published(conn, row["id"], str(external_id), now)
         report.published += 1
+
+
+def alert_cycle(conn: sqlite3.Connection, settings: Settings, *, now: datetime) -> dict:
+    """E-mail comms staff about coming occurrences without an approved draft.
+
+    A job of its own, so that a slow or unreachable mail server never delays publishing.
+    It reads the rows ``publish_cycle`` materialised up to each series' alert horizon.
+    """
+    report = CycleReport()
+    paused = {r[0] for r in conn.execute("SELECT key FROM series WHERE paused = 1")}
+    for rdv in settings.rendezvous:
+        if rdv.key not in paused:
+            _alert_missing_drafts(conn, settings, rdv, now, report)
+    return report.as_dict()
 
 
 def publish_cycle(

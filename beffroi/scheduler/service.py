@@ -41,6 +41,7 @@ HEARTBEAT_KEY = "scheduler.heartbeat"
 JOB_NAMES = (
     "collect",
     "publish",
+    "draft_alerts",
     "heartbeat",
     "sla_sweep",
     "weekly_report",
@@ -161,6 +162,13 @@ class SchedulerService:
         )
         specs.append(
             JobSpec(
+                "draft_alerts",
+                self._alerts_job,
+                IntervalTrigger(minutes=s.alerts.sweep_minutes, timezone=tz),
+            )
+        )
+        specs.append(
+            JobSpec(
                 "heartbeat",
                 self._heartbeat_job,
                 IntervalTrigger(seconds=s.scheduler.heartbeat_seconds, timezone=tz),
@@ -216,6 +224,11 @@ class SchedulerService:
         return _summary(
             publish_cycle(conn, self.settings, self.collectors, now=now, worker=self.identity)
         )
+
+    def _alerts_job(self, conn, now):
+        from beffroi.scheduler.outbox import alert_cycle
+
+        return _summary(alert_cycle(conn, self.settings, now=now))
 
     def _heartbeat_job(self, conn, now):
         beat = {"at": to_db(now), "pid": os.getpid(), "host": socket.gethostname()}

@@ -8,7 +8,7 @@ import pytest
 
 from beffroi.config.settings import SMTP, Alerts
 from beffroi.scheduler.drafts import approve_draft, create_draft, pause_series
-from beffroi.scheduler.outbox import publish_cycle
+from beffroi.scheduler.outbox import alert_cycle, publish_cycle
 from beffroi.store import sync_accounts
 from tests.conftest import settings_with
 
@@ -44,7 +44,10 @@ def statuses(conn, series="jeudi_economie"):
 
 
 def cycle(conn, settings, now):
-    return publish_cycle(conn, settings, {}, now=now, worker="test")
+    """What the service's publish and draft_alerts jobs do at ``now``."""
+    report = publish_cycle(conn, settings, {}, now=now, worker="test")
+    alerts = alert_cycle(conn, settings, now=now)
+    return {**report, **alerts}
 
 
 def test_no_approved_draft_sends_one_alert_then_records_missed(db, mailed_settings, smtp_server):
