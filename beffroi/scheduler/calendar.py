@@ -17,20 +17,22 @@ from beffroi.config import Settings
 from beffroi.scheduler.series import occurrences
 from beffroi.store import from_db, to_db
 
-# What a person sees: the state of an occurrence, its colour and French label.
+# What a person sees: the state of an occurrence, its colour, icon and French label. The
+# label always says it in words: the colour only helps the eye.
 STATES = {
-    "published": ("🟢", "publié"),
-    "publishing": ("🔵", "en cours de publication"),
-    "approved": ("🔵", "programmé"),
-    "scheduled": ("🔵", "programmé"),
-    "missing": ("🟠", "brouillon manquant"),
-    "needs_person": ("🟣", "à vérifier par une personne"),
-    "missed": ("🔴", "manqué"),
-    "failed": ("🔴", "échec"),
-    "cancelled": ("⚪", "annulé"),
-    "paused": ("⏸️", "série en pause"),
-    "draft": ("🟠", "brouillon non approuvé"),
+    "published": ("green", ":material/check_circle:", "publié"),
+    "publishing": ("blue", ":material/send:", "en cours de publication"),
+    "approved": ("blue", ":material/schedule:", "programmé"),
+    "scheduled": ("blue", ":material/schedule:", "programmé"),
+    "missing": ("orange", ":material/edit_note:", "brouillon manquant"),
+    "needs_person": ("violet", ":material/help:", "à vérifier par une personne"),
+    "missed": ("red", ":material/event_busy:", "manqué"),
+    "failed": ("red", ":material/error:", "échec"),
+    "cancelled": ("gray", ":material/block:", "annulé"),
+    "paused": ("gray", ":material/pause_circle:", "série en pause"),
+    "draft": ("orange", ":material/edit_note:", "brouillon non approuvé"),
 }
+UNKNOWN_STATE = ("gray", ":material/help:", "inconnu")
 # When accounts disagree, the occurrence shows the most worrying state.
 SEVERITY = [
     "failed",
@@ -59,9 +61,16 @@ class Entry:
     rows: list[dict] = field(default_factory=list)  # outbox rows, one per account
 
     @property
-    def badge(self) -> str:
-        icon, label = STATES.get(self.state, ("", self.state))
-        return f"{icon} {label}"
+    def label(self) -> str:
+        return STATES.get(self.state, UNKNOWN_STATE)[2]
+
+    @property
+    def color(self) -> str:
+        return STATES.get(self.state, UNKNOWN_STATE)[0]
+
+    @property
+    def icon(self) -> str:
+        return STATES.get(self.state, UNKNOWN_STATE)[1]
 
 
 def _worst(states: list[str]) -> str:

@@ -74,7 +74,8 @@ def test_every_occurrence_of_the_month_has_a_state(tmp_path):
     assert jeudi[2].draft_title == "n°2" and jeudi[3].draft_title == "n°3"
     published = [r for r in jeudi[2].rows if r["status"] == "published"]
     assert len(published) == 2 and all(r["external_id"] for r in published)
-    assert jeudi[1].badge == "🔴 échec" and jeudi[4].badge == "🟠 brouillon manquant"
+    assert (jeudi[1].label, jeudi[1].color) == ("échec", "red")
+    assert (jeudi[4].label, jeudi[4].color) == ("brouillon manquant", "orange")
     # Once collected, the city's post gives the calendar its link.
     collect_all(conn, list(collectors.values()), now=clock)
     rows = publications_between(conn, to_db(start), to_db(end))

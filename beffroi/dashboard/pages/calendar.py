@@ -10,13 +10,14 @@ collected for a published post are citizen text: shown with ``st.dataframe``.
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
-from beffroi.scheduler.calendar import STATES, Entry, build_entries
+from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
 from beffroi.scheduler.drafts import (
     APPROVER_ROLES,
     LIMITS,
@@ -59,10 +60,7 @@ DRAFT_STATES = {
     "cancelled": "annulé",
 }
 ONE_OFF = "__ponctuel__"
-LEGEND = (
-    "🟢 publié · 🔵 programmé · 🟠 brouillon manquant · 🟣 à vérifier · 🔴 manqué ou échec"
-    " · ⏸️ en pause · ⚪ annulé"
-)
+LEGEND = ("published", "approved", "missing", "needs_person", "missed", "failed", "paused")
 
 
 # ---------------------------------------------------------------- helpers
@@ -115,8 +113,21 @@ def _is_approver(ctx: PageContext) -> bool:
 # ---------------------------------------------------------------- calendar
 
 
-def _cell(ctx: PageContext, entry: Entry) -> str:
-    return f"{_local(ctx, entry.when):%H:%M} {STATES.get(entry.state, ('', ''))[0]} {entry.name}"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def _md(text: str) -> str:
+    """Staff text made inert for the few widgets whose labels are Markdown."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _cell(ctx: PageContext, entry: Entry, with_title: bool) -> None:
+    st.badge(
+        _md(f"{_local(ctx, entry.when):%H:%M} {entry.label}"), icon=entry.icon, color=entry.color
+    )
+    st.text(entry.name)
+    if with_title and entry.draft_title:
+        st.text(f"« {entry.draft_title} »")
 
 
 def _calendar(ctx: PageContext) -> None:
@@ -133,7 +144,10 @@ def _calendar(ctx: PageContext) -> None:
     by_day: dict[date, list[Entry]] = {}
     for entry in entries:
         by_day.setdefault(_local(ctx, entry.when).date(), []).append(entry)
-    st.caption(LEGEND)
+    with st.container(horizontal=True):
+        for state in LEGEND:
+            color, icon, label = STATES[state]
+            st.badge(label, icon=icon, color=color)
     current = first
     while current < last:
         columns = st.columns(7)
@@ -143,9 +157,7 @@ def _calendar(ctx: PageContext) -> None:
                 muted = view == "Mois" and shown.month != day.month
                 st.caption(f"{WEEKDAYS[shown.weekday()]} {shown:%d/%m}" + (" ·" if muted else ""))
                 for entry in by_day.get(shown, []):
-                    st.text(_cell(ctx, entry))
-                    if view == "Semaine" and entry.draft_title:
-                        st.caption(entry.draft_title)
+                    _cell(ctx, entry, with_title=view == "Semaine")
         current += timedelta(days=7)
     st.subheader("Détail")
     if not entries:
@@ -153,7 +165,8 @@ def _calendar(ctx: PageContext) -> None:
     for entry in entries:
         local = _local(ctx, entry.when)
         with st.expander(
-            f"{WEEKDAYS[local.weekday()]} {local:%d/%m %H:%M} — {entry.name} — {entry.badge}"
+            _md(f"{WEEKDAYS[local.weekday()]} {local:%d/%m %H:%M} — {entry.name} — {entry.label}"),
+            icon=entry.icon,
         ):
             _entry_detail(ctx, entry)
 
@@ -167,10 +180,10 @@ def _entry_detail(ctx: PageContext, entry: Entry) -> None:
             st.caption(account)
             st.text(text)
     for row in entry.rows:
-        icon, label = STATES.get(row["status"], ("", row["status"]))
-        st.text(f"{row['account']} : {icon} {label}")
+        color, icon, label = STATES.get(row["status"], UNKNOWN_STATE)
+        st.badge(_md(f"{row['account']} : {label}"), icon=icon, color=color)
         if row.get("error"):
-            st.error(row["error"])
+            st.error(_md(row["error"]))
         if row["status"] == "published":
             if row.get("link"):
                 st.link_button("Voir la publication", row["link"])
@@ -353,7 +366,10 @@ def _approvals(ctx: PageContext) -> None:
         else:
             target = "sans cible"
         with st.expander(
-            f"n° {draft['id']} · {target} · {draft['title'] or '(sans titre)'} · par {draft['created_by']}"
+            _md(
+                f"n° {draft['id']} · {target} · {draft['title'] or '(sans titre)'}"
+                f" · par {draft['created_by']}"
+            )
         ):
             _text_checks(ctx, draft["series_key"], texts)
             found = problems(
@@ -427,7 +443,7 @@ def _needs_person(ctx: PageContext) -> None:
             st.caption("Faits enregistrés")
             st.json(json.loads(row["facts"] or "{}"))
             if row.get("error"):
-                st.error(row["error"])
+                st.error(_md(row["error"]))
             if not _is_approver(ctx):
                 continue
             link = st.text_input("Lien de la publication trouvée", key=f"np_link_{row['id']}")
