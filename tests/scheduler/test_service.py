@@ -268,3 +268,39 @@ def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, 
         assert received == []
     conn.close()
     network.close()
+
+
+def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_path):
+    from datetime import UTC, datetime
+
+    from beffroi.collectors import Author, Item
+    from beffroi.store import save_page
+
+    settings = load_settings(write_config(tmp_path))
+    conn = connect(settings.database_path)
+    old = datetime.now(UTC) - timedelta(days=settings.retention.items_days + 10)
+    fresh = datetime.now(UTC) - timedelta(days=1)
+    items = [
+        Item("x", "x_ville", f"m{n}", "mention", "in", "Bonjour", when, Author("x", "u1", "u"))
+        for n, when in enumerate([old, fresh])
+    ]
+    save_page(conn, "x_ville", "mentions", items, None)
+    service = SchedulerService(settings, only=["retention_purge"])
+    service.start()
+    try:
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline
+            and not conn.execute(
+                "SELECT 1 FROM job_runs WHERE job = 'retention_purge' AND status != 'running'"
+            ).fetchone()
+        ):
+            time.sleep(0.1)
+    finally:
+        service.stop()
+    run = conn.execute(
+        "SELECT status, detail FROM job_runs WHERE job = 'retention_purge'"
+    ).fetchone()
+    assert run["status"] == "ok", run["detail"]
+    assert [r[0] for r in conn.execute("SELECT external_id FROM items")] == ["m1"]
+    conn.close()
