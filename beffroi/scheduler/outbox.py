@@ -126,6 +126,7 @@ def reconcile(
     collectors: Mapping[str, Collector],
     now: datetime,
     report: CycleReport,
+    trust_absence: bool = True,
 ) -> None:
     rows = conn.execute(
         "SELECT id, account, marker, claimed_at, claimed_by, attempts FROM publications "
@@ -158,7 +159,7 @@ def reconcile(
                 conn, row["id"], found, now, facts=json.dumps(facts), audit="reconcile_found"
             ):
                 report.reconciled += 1
-        elif _exhaustive(collector):
+        elif trust_absence and _exhaustive(collector):
             facts["network"] = "le réseau confirme ne rien avoir reçu : nouvelle tentative"
             if pub.release_unconfirmed(conn, row["id"], json.dumps(facts), now):
                 report.reconciled += 1
@@ -418,7 +419,7 @@ def publish_cycle(
     worker: str,
 ) -> dict:
     report = CycleReport()
-    reconcile(conn, collectors, now, report)
+    reconcile(conn, collectors, now, report, settings.scheduler.trust_network_absence)
     plan_series(conn, settings, now, report)
     plan_fixed_drafts(conn, settings, now, report)
     publish_due(conn, settings, collectors, now, worker, report)

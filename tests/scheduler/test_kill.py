@@ -25,7 +25,7 @@ import pytest
 
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import load_settings
-from beffroi.scheduler.drafts import approve_draft, create_draft
+from beffroi.scheduler.drafts import approve_draft, create_draft, resolve_publication
 from beffroi.store import connect, now_utc, sync_accounts
 from tests.scheduler.sandbox_city import network_for
 
@@ -67,11 +67,36 @@ grace_minutes = 120
 publish_every_seconds = 1
 heartbeat_seconds = 5
 max_publish_attempts = 5
+trust_network_absence = {trust}
 
 [sandbox]
 citizens = 10
 history_days = 1
 """
+
+
+PERSON = {"username": "chef", "role": "comms_lead"}
+
+
+def settle(cfg, conn):
+    """Run the service undisturbed until nothing due is left, then stop it with SIGTERM."""
+    proc = spawn(cfg)
+    assert "holds" in proc.stdout.readline()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        busy = conn.execute(
+            "SELECT count(*) FROM publications WHERE status IN ('approved', 'publishing') "
+            "AND occurrence <= datetime('now')"
+        ).fetchone()[0]
+        waiting = conn.execute(
+            "SELECT count(*) FROM drafts WHERE status = 'approved' AND fixed_at IS NOT NULL"
+        ).fetchone()[0]
+        if not busy and not waiting:
+            break
+        time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
 
 
 def spawn(cfg):
@@ -86,9 +111,12 @@ def spawn(cfg):
 
 @pytest.mark.slow
 @pytest.mark.timeout(180)
-def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_path):
+@pytest.mark.parametrize(
+    "trust", ["true", "false"], ids=["network-proves-absence", "always-ask-a-person"]
+)
+def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_path, trust):
     cfg = tmp_path / "beffroi.toml"
-    cfg.write_text(CONFIG, encoding="utf-8")
+    cfg.write_text(CONFIG.replace("{trust}", trust), encoding="utf-8")
     settings = load_settings(cfg)
     now = now_utc()
     network = network_for(settings, now)
@@ -141,23 +169,7 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
     # A last, undisturbed run settles everything, then stops cleanly on SIGTERM.
     network.set_delay("x_ville", "publish", 0)
     network.set_delay("facebook_ville", "publish", 0)
-    proc = spawn(cfg)
-    assert "holds" in proc.stdout.readline()
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        busy = conn.execute(
-            "SELECT count(*) FROM publications WHERE status IN ('approved', 'publishing') "
-            "AND occurrence <= datetime('now')"
-        ).fetchone()[0]
-        waiting = conn.execute(
-            "SELECT count(*) FROM drafts WHERE status = 'approved' AND fixed_at IS NOT NULL"
-        ).fetchone()[0]
-        if not busy and not waiting:
-            break
-        time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=30)
-    assert proc.returncode == 0, err
+    settle(cfg, conn)
     elapsed = time.monotonic() - started
 
     rows = [dict(r) for r in conn.execute("SELECT * FROM publications WHERE draft_id IS NOT NULL")]
@@ -176,6 +188,7 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
     )
     expected = SERIES_DRAFTS * 2 + ONE_OFF_DRAFTS
     figures = {
+        "trust_network_absence": trust,
         "seed": seed,
         "kills": kills,
         "posts_planned": expected,
@@ -204,6 +217,25 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
     for row in for_person:
         assert per_marker[row["marker"]] <= 1
         assert json.loads(row["facts"])["marker"] == row["marker"]
+    if for_person:
+        # What a person does on the Calendar page: look on the network, then decide.
+        for row in for_person:
+            if per_marker[row["marker"]]:
+                post = next(p for p in posts if p.marker == row["marker"])
+                link = f"sandbox://{post.network}/{post.account}/{post.external_id}"
+                resolve_publication(
+                    conn, row["id"], "published", link=link, **PERSON, now=now_utc()
+                )
+            else:
+                resolve_publication(conn, row["id"], "retry", **PERSON, now=now_utc())
+        settle(cfg, conn)
+        with SandboxNetwork(state_path(settings.database_path)) as seen:
+            after = Counter(p.marker for p in seen.published())
+        statuses = Counter(
+            r[0] for r in conn.execute("SELECT status FROM publications WHERE draft_id IS NOT NULL")
+        )
+        assert statuses == {"published": expected}, statuses
+        assert set(after.values()) == {1} and len(after) == expected, after
     # The kills interrupted real work: rows in flight, and most posts went out meanwhile.
     assert found_publishing > 0, figures
     assert published_during_kills >= 5, figures
