@@ -336,7 +336,15 @@ def publish_due(
             continue  # account disabled or its collector could not be built: stays approved
         texts = json.loads(row["texts"])
         rdv = rdvs.get(row["series_key"])
-        text = post_text(texts.get(row["account"], ""), rdv.hashtags if rdv else [])
+        if not texts.get(row["account"], "").strip():
+            # The series gained this account after the draft was approved: never post blank.
+            if pub.claim_publication(conn, row["id"], worker, now):
+                pub.record_failed(
+                    conn, row["id"], "le brouillon n'a pas de texte pour ce compte", now
+                )
+                report.failed += 1
+            continue
+        text = post_text(texts[row["account"]], rdv.hashtags if rdv else [])
         image = str(folder / row["image_path"]) if row["image_path"] else None
         previous_claim = from_db(row["claimed_at"])
         if not pub.claim_publication(conn, row["id"], worker, now):

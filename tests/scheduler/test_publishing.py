@@ -286,3 +286,25 @@ def test_one_off_draft_goes_out_at_its_time_once(city):
         conn.execute("SELECT status FROM drafts WHERE id = ?", (draft,)).fetchone()[0]
         == "published"
     )
+
+
+def test_an_account_added_to_the_series_after_approval_never_gets_a_blank_post(city, tmp_path):
+    settings, clock, network, conn, collectors = city
+    approved(conn, settings, 1, START)
+    grown = [
+        r.model_copy(update={"accounts": [*r.accounts, "instagram_ville"]})
+        if r.key == "jeudi_economie"
+        else r
+        for r in settings.rendezvous
+    ]
+    from tests.conftest import settings_with
+
+    bigger = settings_with(settings, rendezvous=grown)
+    run(conn, bigger, collectors, clock, datetime(2026, 10, 8, 9, 0, tzinfo=UTC))
+    row = conn.execute(
+        "SELECT status, error FROM publications WHERE account = 'instagram_ville' "
+        "AND series_key = 'jeudi_economie'"
+    ).fetchone()
+    assert tuple(row) == ("failed", "le brouillon n'a pas de texte pour ce compte")
+    assert network.published("instagram_ville") == []
+    assert len(network.published("x_ville")) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -306,7 +307,9 @@ def _draft_editor(ctx: PageContext) -> None:
         key=f"draft_image_{chosen}",
     )
     if image_path:
-        st.caption(f"Image actuelle : {image_path}")
+        stored = Path(ctx.settings.database_path).parent / image_path
+        if stored.exists():
+            st.image(str(stored), caption="Image actuelle", width=240)
     _text_checks(ctx, series_key, texts)
     for problem in problems(
         ctx.settings, series_key, texts, image_path or (upload and "nouvelle"), fixed_at, ctx.now()
