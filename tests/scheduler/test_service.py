@@ -304,3 +304,27 @@ def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_
     assert run["status"] == "ok", run["detail"]
     assert [r[0] for r in conn.execute("SELECT external_id FROM items")] == ["m1"]
     conn.close()
+
+
+def test_sla_sweep_runs_as_a_job_once_the_inbox_offers_it(tmp_path):
+    # Runs once the inbox room (sweep_overdue) is on main.
+    pytest.importorskip("beffroi.inbox.alerts")
+    settings = load_settings(write_config(tmp_path, "[alerts]\nsweep_minutes = 1\n"))
+    service = SchedulerService(settings, only=["sla_sweep"])
+    assert [spec.name for spec in service.job_specs()] == ["sla_sweep"]
+    service.start()
+    conn = connect(settings.database_path)
+    try:
+        deadline = time.monotonic() + 10
+        while (
+            time.monotonic() < deadline
+            and not conn.execute(
+                "SELECT 1 FROM job_runs WHERE job = 'sla_sweep' AND status != 'running'"
+            ).fetchone()
+        ):
+            time.sleep(0.1)
+    finally:
+        service.stop()
+    run = conn.execute("SELECT status, error FROM job_runs WHERE job = 'sla_sweep'").fetchone()
+    assert tuple(run) == ("ok", None)
+    conn.close()
