@@ -69,7 +69,7 @@ def run(args) -> int:
     def started() -> None:
         names = ", ".join(spec.name for spec in service.job_specs())
         print(
-            f"beffroi run: pid {service.identity} holds {service.db_path}; jobs: {names}",
+            f"beffroi run: pid {os.getpid()} holds {service.db_path}; jobs: {names}",
             flush=True,
         )
 

@@ -211,6 +211,8 @@ class SchedulerService:
             reports = collect_all(conn, [collector], hooks=self.hooks, now=self.now)
             new = sum(r.new for r in reports)
             errors = [f"{r.stream}: {r.error}" for r in reports if r.status == "error"]
+            if not new and not errors:
+                return None  # an idle pass: nothing worth a log line
             text = f"{len(reports)} streams, {new} new"
             if errors:
                 text += "; errors: " + "; ".join(errors)
@@ -250,6 +252,8 @@ class SchedulerService:
             run_id = start_job_run(conn, name, now)
             detail = func(conn, now)
             finish_job_run(conn, run_id, status="ok", detail=detail, now=self.now())
+            if detail:
+                log.info("%s: %s", name, detail)
         except Exception as exc:
             message = mask_secrets(f"{type(exc).__name__}: {exc}")
             log.exception("job %s failed", name)
