@@ -204,25 +204,23 @@ def plan_series(
         start = _series_window_start(conn, now, grace)
         end = now + timedelta(hours=rdv.alert_hours_before)
         when = occurrences(rdv, settings, start, end)
-        for occurrence in when:
-            pub.ensure_occurrence(
-                conn,
-                rdv.key,
-                occurrence,
-                targets_for(settings, rdv.key, occurrence, rdv.accounts),
-                now,
-            )
+        pub.ensure_occurrences(
+            conn,
+            rdv.key,
+            {o: targets_for(settings, rdv.key, o, rdv.accounts) for o in when},
+            now,
+        )
         pub.drop_stale_occurrences(conn, rdv.key, [o for o in when if o > now], now)
-        # Occurrences still waiting for a draft, oldest first.
-        waiting = [
+        # Due occurrences still waiting for a draft, oldest first.
+        due = [
             from_db(r[0])
             for r in conn.execute(
                 "SELECT DISTINCT occurrence FROM publications WHERE series_key = ? "
-                "AND status = 'scheduled' ORDER BY occurrence",
-                (rdv.key,),
+                "AND status = 'scheduled' AND occurrence <= ? ORDER BY occurrence",
+                (rdv.key, to_db(now)),
             )
         ]
-        for occurrence in [o for o in waiting if o <= now]:
+        for occurrence in due:
             if rdv.key in paused:
                 report.missed += pub.mark_occurrence_missed(
                     conn, rdv.key, occurrence, "série en pause", now, status="cancelled"

@@ -161,30 +161,45 @@ def _sync_draft(conn: sqlite3.Connection, draft_id: int | None, now: datetime) -
 # ---------------------------------------------------------------- the outbox
 
 
-def ensure_occurrence(
+def ensure_occurrences(
     conn: sqlite3.Connection,
     series_key: str,
-    occurrence: datetime,
-    targets: Mapping[str, tuple[str, str]],
+    wanted: Mapping[datetime, Mapping[str, tuple[str, str]]],
     now: datetime,
 ) -> int:
-    """Create the occurrence's rows if they do not exist; count created.
+    """Create the rows of the occurrences that do not have them yet; count created.
 
-    ``targets``: account key -> (marker, network as items record it).
+    ``wanted``: occurrence -> {account key: (marker, network as items record it)}. One
+    transaction for the whole series, and only the missing rows are written.
     """
-    created = 0
+    if not wanted:
+        return 0
+    first, last = to_db(min(wanted)), to_db(max(wanted))
+    stamp = to_db(now)
     with transaction(conn):
-        for account, (marker, network) in targets.items():
-            created += conn.execute(
-                """
-                INSERT INTO publications (series_key, occurrence, account, network, status,
-                                          marker, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?)
-                ON CONFLICT (series_key, occurrence, account) DO NOTHING
-                """,
-                (series_key, to_db(occurrence), account, network, marker, to_db(now), to_db(now)),
-            ).rowcount
-    return created
+        known = set(
+            conn.execute(
+                "SELECT occurrence, account FROM publications WHERE series_key = ? "
+                "AND occurrence BETWEEN ? AND ?",
+                (series_key, first, last),
+            ).fetchall()
+        )
+        rows = [
+            (series_key, to_db(occurrence), account, network, marker, stamp, stamp)
+            for occurrence, targets in wanted.items()
+            for account, (marker, network) in targets.items()
+            if (to_db(occurrence), account) not in known
+        ]
+        conn.executemany(
+            """
+            INSERT INTO publications (series_key, occurrence, account, network, status,
+                                      marker, created_at, updated_at)
+            VALUES (?, ?, ?, ?, 'scheduled', ?, ?, ?)
+            ON CONFLICT (series_key, occurrence, account) DO NOTHING
+            """,
+            rows,
+        )
+    return len(rows)
 
 
 def drop_stale_occurrences(

@@ -30,9 +30,9 @@ from beffroi.store import connect, now_utc, sync_accounts
 from tests.scheduler.sandbox_city import network_for
 
 KILLS = int(os.environ.get("BEFFROI_KILL_TEST_KILLS", "40"))
-SERIES_DRAFTS = 20  # x 2 accounts
-ONE_OFF_DRAFTS = 15  # x 1 account
-NETWORK_DELAY = 0.25
+SERIES_DRAFTS = 25  # x 2 accounts
+ONE_OFF_DRAFTS = 20  # x 1 account
+NETWORK_DELAY = 0.3
 
 CONFIG = """
 [city]
