@@ -25,7 +25,7 @@ import hashlib
 import json
 import logging
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -304,6 +304,7 @@ def publish_due(
     now: datetime,
     worker: str,
     report: CycleReport,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> None:
     rows = conn.execute(
         """
@@ -319,6 +320,8 @@ def publish_due(
     rdvs = _rdv_by_key(settings)
     folder = database_folder(conn)
     for row in rows:
+        if should_stop():
+            return  # the service is stopping: the rest stays approved for the next start
         occurrence = from_db(row["occurrence"])
         if row["attempts"] == 0 and occurrence < now - _grace(settings, row["series_key"]):
             report.missed += pub.mark_occurrence_missed(
@@ -423,11 +426,12 @@ def publish_cycle(
     *,
     now: datetime,
     worker: str,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> dict:
     report = CycleReport()
     reconcile(conn, collectors, now, report, settings.scheduler.trust_network_absence)
     plan_series(conn, settings, now, report)
     plan_fixed_drafts(conn, settings, now, report)
-    publish_due(conn, settings, collectors, now, worker, report)
+    publish_due(conn, settings, collectors, now, worker, report, should_stop)
     set_meta(conn, HORIZON_KEY, to_db(now))
     return report.as_dict()

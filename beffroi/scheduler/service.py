@@ -224,7 +224,14 @@ class SchedulerService:
         from beffroi.scheduler.outbox import publish_cycle
 
         return _summary(
-            publish_cycle(conn, self.settings, self.collectors, now=now, worker=self.identity)
+            publish_cycle(
+                conn,
+                self.settings,
+                self.collectors,
+                now=now,
+                worker=self.identity,
+                should_stop=self._stop.is_set,
+            )
         )
 
     def _alerts_job(self, conn, now):
