@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -11,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from beffroi.config import load_settings
 from beffroi.scheduler.drafts import approve_draft, create_draft
 from beffroi.scheduler.outbox import publish_cycle
-from beffroi.store import connect, now_utc, sync_accounts, upsert_staff
+from beffroi.store import connect, now_utc, set_meta, sync_accounts, to_db, upsert_staff
 from beffroi.store import publishing as pub
 from tests.dashboard.conftest import APP, PASSWORD, PASSWORD_HASH
 from tests.dashboard.test_app import all_text, login, open_page
@@ -126,6 +127,7 @@ def test_calendar_shows_published_scheduled_and_missing_occurrences(city):
     assert "Jeudi de l'économie — brouillon manquant" in labels.replace("\\", "")
     assert "Marché de Noël — à vérifier par une personne" in labels.replace("\\", "")
     assert "Fermeture de la mairie à 16 h" in all_text(at)
+    assert any("n'a jamais tourné" in w.value for w in at.warning)
     # Community managers have no calendar.
     cm = calendar_as("claire")
     assert cm.title[0].value != "Calendrier des rendez-vous"
@@ -167,7 +169,11 @@ def test_only_an_approver_approves_and_settles_uncertain_posts(city):
 
 def test_pause_and_resume_a_series(city):
     settings, conn, _ = city
+    # The service is alive: no warning about it.
+    beat = {"at": to_db(now_utc()), "pid": 1, "host": "mairie"}
+    set_meta(conn, "scheduler.heartbeat", json.dumps(beat))
     at = calendar_as("lea")
+    assert not any("service de publication" in w.value.lower() for w in at.warning)
     at.button(key="pause_jeudi_economie").click().run()
     assert conn.execute(
         "SELECT paused, paused_by FROM series WHERE key = 'jeudi_economie'"
