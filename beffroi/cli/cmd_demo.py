@@ -39,7 +39,7 @@ DEMO_LOGINS = (
     ("direction", "director", "Direction générale", "demo-direction-2026"),
     ("admin", "admin", "Administrateur", "demo-admin-2026"),
 )
-FALLBACK_COLLECT_SECONDS = 10.0
+DEMO_COLLECT_SECONDS = 10.0  # the simulated networks post every few seconds
 
 
 def register(sub) -> None:
@@ -209,14 +209,8 @@ def _child(config: Path, *command: str) -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "beffroi", "--config", str(config), *command])
 
 
-def _has_command(module: str) -> bool:
-    from beffroi.cli.main import COMMANDS
-
-    return module in COMMANDS
-
-
 def _exited_early(process: subprocess.Popen, seconds: float = 3.0) -> bool:
-    """True if the child stopped at once (an unknown command exits 2 immediately)."""
+    """True if the child stopped at once (a held lock or a busy port exits immediately)."""
     try:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
@@ -224,51 +218,26 @@ def _exited_early(process: subprocess.Popen, seconds: float = 3.0) -> bool:
     return True
 
 
-class FallbackCollectLoop(threading.Thread):
-    """Stands in for ``beffroi run`` where that command is not available: collection only."""
+def _start_services(config: Path, port: int) -> list[subprocess.Popen]:
+    """Start the scheduler service (``beffroi run``) and the dashboard as children.
 
-    def __init__(self, config: Path, every: float = FALLBACK_COLLECT_SECONDS) -> None:
-        super().__init__(name="demo-collect-loop", daemon=True)
-        self.config, self.every = config, every
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        settings = load_settings(self.config)
-        conn = open_database(settings)
-        collectors, hooks = collectors_for(settings), ingest_hooks(settings)
-        try:
-            while not self.stopping.wait(self.every):
-                collect_all(conn, collectors, hooks=hooks)
-        finally:
-            conn.close()
-
-
-def _start_services(config: Path, port: int) -> tuple[list[subprocess.Popen], object]:
-    """Start the scheduler service and the dashboard; return the live children and the
-    fallback collection loop if ``beffroi run`` could not run."""
-    scheduler = dashboard = None
-    if _has_command("cmd_run"):
-        scheduler = _child(config, "run", "--collect-every", str(FALLBACK_COLLECT_SECONDS))
-    if _has_command("cmd_dashboard"):
-        dashboard = _child(config, "dashboard", "--port", str(port))
-    children, loop = [], None
-    if scheduler is not None and not _exited_early(scheduler):
-        children.append(scheduler)
-    else:
-        why = "is not available here" if scheduler is None else "stopped at once"
-        print(f"beffroi run {why}: collecting every {FALLBACK_COLLECT_SECONDS:.0f} s "
-              "in this process instead (no publishing, no sweeps)")  # fmt: skip
-        loop = FallbackCollectLoop(config)
-        loop.start()
-    if dashboard is None:
-        print("beffroi dashboard is not available in this version")
-    elif _exited_early(dashboard, 1.0):
-        print(f"the dashboard stopped at once (exit code {dashboard.returncode}); "
-              f"is port {port} free? Try --port")  # fmt: skip
-    else:
-        children.append(dashboard)
-        print(f"\ndashboard: http://localhost:{port}")
-    return children, loop
+    Raises UsageError, after stopping whatever did start, when either stops at once: a demo
+    without its collector or its dashboard would only look as if it worked.
+    """
+    scheduler = _child(config, "run", "--collect-every", str(DEMO_COLLECT_SECONDS))
+    if _exited_early(scheduler):
+        raise UsageError(
+            f"beffroi run stopped at once (exit code {scheduler.returncode}); see its message above"
+        )
+    dashboard = _child(config, "dashboard", "--port", str(port))
+    if _exited_early(dashboard, 1.0):
+        _stop_children([scheduler])
+        raise UsageError(
+            f"the dashboard stopped at once (exit code {dashboard.returncode}); "
+            f"is port {port} free? Try: beffroi demo --port {port + 1}"
+        )
+    print(f"\ndashboard: http://localhost:{port}")
+    return [scheduler, dashboard]
 
 
 def serve(config: Path, port: int) -> int:
@@ -276,13 +245,13 @@ def serve(config: Path, port: int) -> int:
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     children: list[subprocess.Popen] = []
-    loop = mailbox = None
+    mailbox = None
     try:
         mailbox = start_mailbox(config.parent / "mail", SMTP_PORT, lambda t: print(t, flush=True))
-        children, loop = _start_services(config, port)
+        children = _start_services(config, port)
         print("Ctrl-C stops the demo.", flush=True)
         while not stop.is_set():
-            if loop is None and all(c.poll() is not None for c in children):
+            if all(c.poll() is not None for c in children):
                 print("beffroi demo: the services stopped", file=sys.stderr)
                 return 1
             stop.wait(0.5)
@@ -291,9 +260,6 @@ def serve(config: Path, port: int) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
         _stop_children(children)
-        if loop is not None:
-            loop.stopping.set()
-            loop.join(timeout=30)
         if mailbox is not None:
             mailbox.stop()
     print("beffroi demo: stopped")

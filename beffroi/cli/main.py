@@ -23,6 +23,7 @@ COMMANDS = [
     "cmd_collect",
     "cmd_staff",
     "cmd_demo",
+    "cmd_run",
     "cmd_doctor",
     "cmd_dashboard",
     "cmd_privacy",

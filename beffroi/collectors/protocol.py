@@ -11,6 +11,13 @@ from beffroi.collectors.item import Item, OutgoingPost, Page
 
 @runtime_checkable
 class Collector(Protocol):
+    """A network account. Optional attribute read by the publishing outbox:
+
+    ``find_published_is_exhaustive`` (default False): True when ``find_published`` sees every
+    post of the account, so that ``None`` proves the post was never received. Only then may a
+    post interrupted by a crash be sent again without asking a person.
+    """
+
     network: str
     account: str
 

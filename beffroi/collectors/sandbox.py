@@ -34,6 +34,9 @@ PAGE_SIZE = 100
 class SandboxCollector:
     """One of the city's accounts on the simulated network."""
 
+    # The simulated network's state holds every post: "not found" means "never received".
+    find_published_is_exhaustive = True
+
     def __init__(
         self,
         state: SandboxNetwork,

@@ -213,6 +213,11 @@ class Scheduler(Section):
     publish_every_seconds: int = Field(default=60, ge=1)
     heartbeat_seconds: int = Field(default=60, ge=1)
     max_publish_attempts: int = Field(default=5, ge=1)
+    # After a crash mid-publication, a network that sees every post (the simulated city) can
+    # prove a post never arrived, and it is sent again; false: always ask a person.
+    trust_network_absence: bool = True
+    # On SIGTERM, how long running jobs may take to finish before they are abandoned.
+    stop_timeout_seconds: float = Field(default=20, ge=0)
 
 
 class Sandbox(Section):

@@ -4,6 +4,23 @@ APScheduler is only the clock; every durable fact is in SQLite.
 """
 
 from beffroi.scheduler.collection import StreamReport, collect_all, collect_stream
+from beffroi.scheduler.lock import AlreadyRunning, ServiceLock
+from beffroi.scheduler.outbox import alert_cycle, marker_for, post_text, publish_cycle
+from beffroi.scheduler.series import describe, next_occurrences, occurrences
 from beffroi.store import IngestHooks
 
-__all__ = ["IngestHooks", "StreamReport", "collect_all", "collect_stream"]
+__all__ = [
+    "AlreadyRunning",
+    "alert_cycle",
+    "IngestHooks",
+    "ServiceLock",
+    "StreamReport",
+    "collect_all",
+    "collect_stream",
+    "describe",
+    "marker_for",
+    "next_occurrences",
+    "occurrences",
+    "post_text",
+    "publish_cycle",
+]

@@ -20,12 +20,14 @@ from __future__ import annotations
 from types import ModuleType
 
 from beffroi.dashboard.pages import (
+    calendar,
     health,
     inbox,
 )
 
 PAGES: list[ModuleType] = [
     inbox,
+    calendar,
     health,
 ]
 

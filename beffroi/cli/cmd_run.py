@@ -1,0 +1,89 @@
+"""``beffroi run``: the scheduler service (collection, publishing, sweeps, reports)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from beffroi.cli.errors import UsageError
+from beffroi.cli.wiring import ingest_hooks, settings_from
+from beffroi.collectors import CollectorError, build_collector
+from beffroi.scheduler.lock import AlreadyRunning
+from beffroi.scheduler.service import JOB_NAMES, SchedulerService
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run the scheduler service: collect, publish rendez-vous posts, sweep, report",
+        description="Run the one scheduler service of the database until SIGTERM or Ctrl-C: "
+        "collection of every enabled account at its interval_minutes, publishing of due "
+        "rendez-vous posts, the SLA sweep, the weekly report, the retention purge and a "
+        "heartbeat. A second service on the same database is refused and told which "
+        "process holds it.",
+    )
+    p.add_argument("--db", help="database file (default: the configuration's)")
+    p.add_argument(
+        "--collect-every",
+        type=float,
+        metavar="SECONDS",
+        help="collect every account every SECONDS instead of its interval_minutes "
+        "(the demo uses a few seconds on the simulated city)",
+    )
+    p.add_argument(
+        "--only",
+        metavar="JOBS",
+        help="run only these jobs, comma-separated, among: " + ", ".join(JOB_NAMES),
+    )
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    settings = settings_from(args.config)
+    if args.collect_every is not None and args.collect_every <= 0:
+        raise UsageError("--collect-every needs a positive number of seconds")
+    only = None
+    if args.only:
+        only = [name.strip() for name in args.only.split(",") if name.strip()]
+        unknown = [name for name in only if name not in JOB_NAMES]
+        if unknown:
+            raise UsageError(f"unknown job '{unknown[0]}'; jobs are: {', '.join(JOB_NAMES)}")
+    collectors = []
+    for account in settings.enabled_accounts():
+        try:
+            collectors.append(build_collector(settings, account))
+        except (CollectorError, ImportError, ValueError) as exc:
+            print(f"beffroi: account {account.key} left out: {exc}", file=sys.stderr)
+    if not logging.getLogger().isEnabledFor(logging.INFO):
+        logging.getLogger("beffroi").setLevel(logging.INFO)
+    service = SchedulerService(
+        settings,
+        db_path=args.db,
+        collectors=collectors,
+        hooks=ingest_hooks(settings),
+        collect_every=args.collect_every,
+        only=only,
+    )
+
+    def started() -> None:
+        names = ", ".join(spec.name for spec in service.job_specs())
+        print(
+            f"beffroi run: pid {os.getpid()} holds {service.db_path}; jobs: {names}",
+            flush=True,
+        )
+
+    try:
+        abandoned = service.run_forever(on_start=started)
+    except AlreadyRunning as exc:
+        raise UsageError(str(exc)) from None
+    if abandoned:
+        # A job stuck on a network call would keep the process alive: leave without it. Its
+        # publication stays 'publishing' and is reconciled with the network at next start.
+        print(f"beffroi run: stopped; abandoned: {', '.join(abandoned)}", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(0)
+    else:
+        print("beffroi run: stopped", file=sys.stderr)
+    return 0

@@ -1,0 +1,519 @@
+"""Calendrier des rendez-vous: every occurrence, its draft, and what became of it.
+
+Comms staff see the week or the month (published with a link, scheduled with its draft,
+missing a draft in orange, missed or failed in red), write drafts with a per-network
+preview and counters, and approvers approve them, pause series and settle the posts the
+network could not confirm. Writes go through ``beffroi.scheduler.drafts`` only. Comments
+collected for a published post are citizen text: shown with ``st.dataframe``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from beffroi.dashboard.context import PageContext
+from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
+from beffroi.scheduler.drafts import (
+    APPROVER_ROLES,
+    LIMITS,
+    DraftError,
+    approve_draft,
+    cancel_draft,
+    check_texts,
+    create_draft,
+    pause_series,
+    problems,
+    resolve_publication,
+    save_image,
+    update_draft,
+)
+from beffroi.scheduler.series import describe, next_occurrences
+from beffroi.scheduler.service import HEARTBEAT_KEY
+from beffroi.store import from_db, get_meta, to_db
+from beffroi.store.calendar import (
+    approved_series_drafts,
+    drafts_by_status,
+    fixed_drafts_between,
+    publications_between,
+    publications_waiting_for_a_person,
+    replies_to_post,
+    series_states,
+)
+
+TITLE = "Calendrier des rendez-vous"
+ICON = ":material/calendar_month:"
+ROLES = {"comms", "comms_lead", "admin"}
+ORDER = 30
+
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+NETWORK_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}
+DRAFT_STATES = {
+    "draft": "brouillon",
+    "approved": "approuvé",
+    "publishing": "en publication",
+    "published": "publié",
+    "failed": "échec",
+    "cancelled": "annulé",
+}
+ONE_OFF = "__ponctuel__"
+LEGEND = ("published", "approved", "missing", "needs_person", "missed", "failed", "paused")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _local(ctx: PageContext, moment: datetime) -> datetime:
+    return moment.astimezone(ctx.tz)
+
+
+def _utc_midnight(ctx: PageContext, day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=ctx.tz).astimezone(UTC)
+
+
+def _period(ctx: PageContext, view: str, day: date) -> tuple[date, date]:
+    if view == "Semaine":
+        first = day - timedelta(days=day.weekday())
+        return first, first + timedelta(days=7)
+    first = day.replace(day=1)
+    first = first - timedelta(days=first.weekday())
+    last_of_month = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    last = last_of_month + timedelta(days=(7 - last_of_month.weekday()) % 7)
+    return first, last
+
+
+def _entries(ctx: PageContext, first: date, last: date) -> list[Entry]:
+    start, end = _utc_midnight(ctx, first), _utc_midnight(ctx, last)
+    rows = ctx.cached(publications_between, to_db(start), to_db(end))
+    queue = ctx.cached(approved_series_drafts)
+    fixed = ctx.cached(fixed_drafts_between, to_db(start), to_db(end))
+    series = ctx.cached(series_states)
+    return build_entries(
+        ctx.settings, rows, queue, fixed, series, start, end - timedelta(seconds=1), ctx.now()
+    )
+
+
+def _act(action, *args, success: str, **kwargs) -> None:
+    try:
+        action(*args, **kwargs)
+    except DraftError as exc:
+        st.error(str(exc))
+        return
+    st.success(success)
+    st.rerun()
+
+
+def _is_approver(ctx: PageContext) -> bool:
+    return ctx.user.role in APPROVER_ROLES
+
+
+# ---------------------------------------------------------------- calendar
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
+
+
+def _md(text: str) -> str:
+    """Staff text made inert for the few widgets whose labels are Markdown."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def _cell(ctx: PageContext, entry: Entry, with_title: bool) -> None:
+    st.badge(
+        _md(f"{_local(ctx, entry.when):%H:%M} {entry.label}"), icon=entry.icon, color=entry.color
+    )
+    st.text(entry.name)
+    if with_title and entry.draft_title:
+        st.text(f"« {entry.draft_title} »")
+
+
+def _calendar(ctx: PageContext) -> None:
+    left, right = st.columns([1, 2])
+    view = left.radio("Vue", ["Semaine", "Mois"], horizontal=True, key="cal_view")
+    day = right.date_input(
+        "Période contenant le",
+        value=_local(ctx, ctx.now()).date(),
+        key="cal_day",
+        format="DD/MM/YYYY",
+    )
+    first, last = _period(ctx, view, day)
+    entries = _entries(ctx, first, last)
+    by_day: dict[date, list[Entry]] = {}
+    for entry in entries:
+        by_day.setdefault(_local(ctx, entry.when).date(), []).append(entry)
+    with st.container(horizontal=True):
+        for state in LEGEND:
+            color, icon, label = STATES[state]
+            st.badge(label, icon=icon, color=color)
+    current = first
+    while current < last:
+        columns = st.columns(7)
+        for offset, column in enumerate(columns):
+            shown = current + timedelta(days=offset)
+            with column:
+                muted = view == "Mois" and shown.month != day.month
+                st.caption(f"{WEEKDAYS[shown.weekday()]} {shown:%d/%m}" + (" ·" if muted else ""))
+                for entry in by_day.get(shown, []):
+                    _cell(ctx, entry, with_title=view == "Semaine")
+        current += timedelta(days=7)
+    st.subheader("Détail")
+    if not entries:
+        st.info("Aucun rendez-vous sur cette période.")
+    for entry in entries:
+        local = _local(ctx, entry.when)
+        with st.expander(
+            _md(f"{WEEKDAYS[local.weekday()]} {local:%d/%m %H:%M} — {entry.name} — {entry.label}"),
+            icon=entry.icon,
+        ):
+            _entry_detail(ctx, entry)
+
+
+def _entry_detail(ctx: PageContext, entry: Entry) -> None:
+    if entry.state == "missing":
+        st.warning("Aucun brouillon approuvé pour ce rendez-vous : préparez-en un.")
+    if entry.draft_id:
+        st.text(f"Brouillon n° {entry.draft_id} : {entry.draft_title or '(sans titre)'}")
+        for account, text in entry.texts.items():
+            st.caption(account)
+            st.text(text)
+    for row in entry.rows:
+        color, icon, label = STATES.get(row["status"], UNKNOWN_STATE)
+        st.badge(_md(f"{row['account']} : {label}"), icon=icon, color=color)
+        if row.get("error"):
+            st.error(_md(row["error"]))
+        if row["status"] == "published":
+            if row.get("link"):
+                st.link_button("Voir la publication", row["link"])
+            st.text(
+                f"Publié le {_local(ctx, from_db(row['published_at'])):%d/%m à %H:%M}"
+                f" · identifiant {row['external_id']}"
+                f" · {row.get('reactions') or 0} commentaire(s) ou réponse(s)"
+                + (f" · {row['like_count']} j'aime" if row.get("like_count") is not None else "")
+            )
+            if row.get("reactions") and row.get("network"):
+                replies = ctx.cached(replies_to_post, row["network"], row["external_id"])
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "Date": [
+                                f"{_local(ctx, from_db(r['created_at'])):%d/%m %H:%M}"
+                                for r in replies
+                            ],
+                            "Auteur": [r["handle"] or "inconnu" for r in replies],
+                            "Message": [r["text"] for r in replies],
+                        }
+                    ),
+                    hide_index=True,
+                )
+
+
+# ---------------------------------------------------------------- drafts
+
+
+def _text_checks(ctx: PageContext, series_key: str | None, texts: dict) -> bool:
+    """Per-network preview and counters; True when every text fits."""
+    fits = True
+    try:
+        checks = check_texts(ctx.settings, series_key, texts)
+    except DraftError as exc:
+        st.error(str(exc))
+        return False
+    for check in checks:
+        network = NETWORK_NAMES.get(check.network, check.network)
+        counter = f"{check.length} / {check.limit}" if check.limit else f"{check.length}"
+        with st.container(border=True):
+            st.caption(f"Aperçu {network} ({check.account}) — {counter} caractères")
+            if not check.ok:
+                fits = False
+                st.error(f"Trop long pour {network} : {check.length - check.limit} en trop.")
+            st.text(check.text)
+    return fits
+
+
+def _draft_editor(ctx: PageContext) -> None:
+    editable = ctx.cached(drafts_by_status, ("draft", "approved"))
+    labels = {None: "Nouveau brouillon"}
+    for d in editable:
+        target = d["series_key"] or "ponctuel"
+        labels[d["id"]] = (
+            f"n° {d['id']} · {target} · {d['title'] or '(sans titre)'} · {DRAFT_STATES[d['status']]}"
+        )
+    chosen = st.selectbox("Brouillon", list(labels), format_func=labels.get, key="draft_pick")
+    current = next((d for d in editable if d["id"] == chosen), None)
+    if current and current["status"] == "approved":
+        st.info(
+            "Ce brouillon est approuvé : le modifier le renvoie en brouillon, à approuver de nouveau."
+        )
+    series_options = [r.key for r in ctx.settings.rendezvous] + [ONE_OFF]
+    names = {r.key: r.name for r in ctx.settings.rendezvous} | {
+        ONE_OFF: "Publication ponctuelle (date fixe)"
+    }
+    default_target = (current["series_key"] or ONE_OFF) if current else series_options[0]
+    target = st.selectbox(
+        "Rendez-vous",
+        series_options,
+        index=series_options.index(default_target) if default_target in series_options else 0,
+        format_func=names.get,
+        key=f"draft_target_{chosen}",
+    )
+    series_key = None if target == ONE_OFF else target
+    fixed_at = None
+    stored_texts = json.loads(current["texts"]) if current else {}
+    if series_key is None:
+        when = (
+            from_db(current["fixed_at"])
+            if current and current["fixed_at"]
+            else ctx.now() + timedelta(days=1)
+        )
+        local = _local(ctx, when)
+        c1, c2 = st.columns(2)
+        day = c1.date_input(
+            "Date", value=local.date(), key=f"draft_day_{chosen}", format="DD/MM/YYYY"
+        )
+        hour = c2.time_input(
+            "Heure", value=local.time().replace(second=0), key=f"draft_time_{chosen}"
+        )
+        fixed_at = datetime.combine(day, hour, tzinfo=ctx.tz).astimezone(UTC)
+        accounts = st.multiselect(
+            "Comptes",
+            [a.key for a in ctx.settings.enabled_accounts() if a.shown_network in LIMITS],
+            default=[a for a in stored_texts if a in {x.key for x in ctx.settings.accounts}],
+            key=f"draft_accounts_{chosen}",
+        )
+    else:
+        rdv = next(r for r in ctx.settings.rendezvous if r.key == series_key)
+        accounts = list(rdv.accounts)
+        if rdv.hashtags:
+            st.caption("Mots-dièse ajoutés automatiquement : " + " ".join(rdv.hashtags))
+    title = st.text_input(
+        "Titre (interne)", value=current["title"] if current else "", key=f"draft_title_{chosen}"
+    )
+    texts = {}
+    for account in accounts:
+        network = ctx.settings.account(account).shown_network
+        texts[account] = st.text_area(
+            f"Texte pour {account} ({NETWORK_NAMES.get(network, network)})",
+            value=stored_texts.get(account, ""),
+            key=f"draft_text_{chosen}_{account}",
+        )
+    image_path = current["image_path"] if current else None
+    upload = st.file_uploader(
+        "Image (JPEG ou PNG ; obligatoire pour Instagram)",
+        type=["jpg", "jpeg", "png"],
+        key=f"draft_image_{chosen}",
+    )
+    if image_path:
+        stored = Path(ctx.settings.database_path).parent / image_path
+        if stored.exists():
+            st.image(str(stored), caption="Image actuelle", width=240)
+    _text_checks(ctx, series_key, texts)
+    for problem in problems(
+        ctx.settings, series_key, texts, image_path or (upload and "nouvelle"), fixed_at, ctx.now()
+    ):
+        st.warning(f"Avant approbation : {problem}")
+    save, cancel = st.columns(2)
+    if save.button("Enregistrer", type="primary", key=f"draft_save_{chosen}"):
+        try:
+            if upload is not None:
+                image_path = save_image(ctx.db, upload.getvalue(), upload.name)
+            fields = dict(
+                username=ctx.user.username,
+                role=ctx.user.role,
+                texts=texts,
+                now=ctx.now(),
+                series_key=series_key,
+                fixed_at=fixed_at,
+                title=title,
+                image_path=image_path,
+            )
+            if current:
+                update_draft(ctx.db, ctx.settings, current["id"], **fields)
+            else:
+                create_draft(ctx.db, ctx.settings, **fields)
+        except DraftError as exc:
+            st.error(str(exc))
+        else:
+            st.success("Brouillon enregistré.")
+            st.rerun()
+    if current and cancel.button("Annuler ce brouillon", key=f"draft_cancel_{chosen}"):
+        _act(
+            cancel_draft,
+            ctx.db,
+            current["id"],
+            username=ctx.user.username,
+            role=ctx.user.role,
+            now=ctx.now(),
+            success="Brouillon annulé.",
+        )
+
+
+def _approvals(ctx: PageContext) -> None:
+    if not _is_approver(ctx):
+        st.info(
+            "Seuls la responsable communication et les administrateurs approuvent les brouillons."
+        )
+        return
+    waiting = ctx.cached(drafts_by_status, ("draft",))
+    if not waiting:
+        st.info("Aucun brouillon en attente d'approbation.")
+    for draft in waiting:
+        texts = json.loads(draft["texts"])
+        if draft["series_key"]:
+            target = draft["series_key"]
+        elif draft["fixed_at"]:
+            target = f"ponctuel, {_local(ctx, from_db(draft['fixed_at'])):%d/%m %H:%M}"
+        else:
+            target = "sans cible"
+        with st.expander(
+            _md(
+                f"n° {draft['id']} · {target} · {draft['title'] or '(sans titre)'}"
+                f" · par {draft['created_by']}"
+            )
+        ):
+            _text_checks(ctx, draft["series_key"], texts)
+            found = problems(
+                ctx.settings,
+                draft["series_key"],
+                texts,
+                draft["image_path"],
+                from_db(draft["fixed_at"]),
+                ctx.now(),
+            )
+            for problem in found:
+                st.warning(problem)
+            if st.button(
+                "Approuver", key=f"approve_{draft['id']}", disabled=bool(found), type="primary"
+            ):
+                _act(
+                    approve_draft,
+                    ctx.db,
+                    ctx.settings,
+                    draft["id"],
+                    username=ctx.user.username,
+                    role=ctx.user.role,
+                    now=ctx.now(),
+                    success="Brouillon approuvé.",
+                )
+
+
+def _series(ctx: PageContext) -> None:
+    states = ctx.cached(series_states)
+    for rdv in ctx.settings.rendezvous:
+        paused = bool(states.get(rdv.key, {}).get("paused"))
+        with st.container(border=True):
+            st.text(f"{rdv.name} — {describe(rdv)} — comptes : {', '.join(rdv.accounts)}")
+            coming = next_occurrences(rdv, ctx.settings, ctx.now(), 3)
+            st.caption("Prochains : " + ", ".join(f"{_local(ctx, o):%d/%m %H:%M}" for o in coming))
+            if paused:
+                st.warning(
+                    f"En pause (par {states[rdv.key].get('paused_by') or '?'}) : les rendez-vous ne sont pas publiés."
+                )
+            label = "Reprendre" if paused else "Mettre en pause"
+            if st.button(label, key=f"pause_{rdv.key}"):
+                _act(
+                    pause_series,
+                    ctx.db,
+                    rdv.key,
+                    not paused,
+                    username=ctx.user.username,
+                    role=ctx.user.role,
+                    now=ctx.now(),
+                    success="Série mise à jour.",
+                )
+
+
+def _needs_person(ctx: PageContext) -> None:
+    rows = ctx.cached(publications_waiting_for_a_person)
+    if not rows:
+        st.info("Aucune publication n'attend de vérification.")
+        return
+    st.warning(
+        "Le service s'est arrêté pendant l'envoi de ces publications et le réseau ne permet "
+        "pas de savoir si elles sont parues. Vérifiez sur le réseau, puis choisissez."
+    )
+    for row in rows:
+        local = _local(ctx, from_db(row["occurrence"]))
+        with st.container(border=True):
+            st.text(
+                f"{row['series_key']} · {local:%d/%m %H:%M} · {row['account']} · tentative {row['attempts']}"
+            )
+            texts = json.loads(row["draft_texts"] or "{}")
+            st.text(texts.get(row["account"], ""))
+            st.caption("Faits enregistrés")
+            st.json(json.loads(row["facts"] or "{}"))
+            if row.get("error"):
+                st.error(_md(row["error"]))
+            if not _is_approver(ctx):
+                continue
+            link = st.text_input("Lien de la publication trouvée", key=f"np_link_{row['id']}")
+            a, b, c = st.columns(3)
+            common = dict(username=ctx.user.username, role=ctx.user.role, now=ctx.now())
+            if a.button("Marquer publiée", key=f"np_pub_{row['id']}"):
+                _act(
+                    resolve_publication,
+                    ctx.db,
+                    row["id"],
+                    "published",
+                    link=link,
+                    success="Marquée publiée.",
+                    **common,
+                )
+            if b.button("Publier de nouveau", key=f"np_retry_{row['id']}"):
+                _act(
+                    resolve_publication,
+                    ctx.db,
+                    row["id"],
+                    "retry",
+                    success="Nouvelle tentative programmée.",
+                    **common,
+                )
+            if c.button("Abandonner", key=f"np_cancel_{row['id']}"):
+                _act(
+                    resolve_publication,
+                    ctx.db,
+                    row["id"],
+                    "cancel",
+                    success="Publication abandonnée.",
+                    **common,
+                )
+
+
+def _service_status(ctx: PageContext) -> None:
+    """Posts go out only while ``beffroi run`` runs: say so when its heartbeat is old."""
+    beat = ctx.cached(get_meta, HEARTBEAT_KEY)
+    at = from_db(json.loads(beat)["at"]) if beat else None
+    late = timedelta(seconds=3 * ctx.settings.scheduler.heartbeat_seconds + 60)
+    if at is None:
+        st.warning(
+            "Le service de publication (beffroi run) n'a jamais tourné sur cette base : "
+            "aucun rendez-vous ne sera publié tant qu'il n'est pas lancé."
+        )
+    elif ctx.now() - at > late:
+        st.warning(
+            f"Le service de publication ne donne plus signe de vie depuis le "
+            f"{_local(ctx, at):%d/%m à %H:%M} : les rendez-vous ne partent pas. "
+            "Prévenez l'administrateur."
+        )
+
+
+def render(ctx: PageContext) -> None:
+    st.title(TITLE)
+    _service_status(ctx)
+    waiting = len(ctx.cached(publications_waiting_for_a_person))
+    check_label = f"À vérifier ({waiting})" if waiting else "À vérifier"
+    tabs = st.tabs(["Calendrier", "Brouillons", "À approuver", "Séries", check_label])
+    with tabs[0]:
+        _calendar(ctx)
+    with tabs[1]:
+        _draft_editor(ctx)
+    with tabs[2]:
+        _approvals(ctx)
+    with tabs[3]:
+        _series(ctx)
+    with tabs[4]:
+        _needs_person(ctx)

@@ -1,0 +1,85 @@
+"""The calendar's view of every occurrence: published, scheduled, missing, missed, failed."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from beffroi.scheduler import collect_all
+from beffroi.scheduler.calendar import build_entries
+from beffroi.scheduler.drafts import approve_draft, create_draft
+from beffroi.scheduler.outbox import publish_cycle
+from beffroi.store import connect, sync_accounts, to_db
+from beffroi.store.calendar import (
+    approved_series_drafts,
+    fixed_drafts_between,
+    publications_between,
+    series_states,
+)
+from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
+
+START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
+
+
+def test_every_occurrence_of_the_month_has_a_state(tmp_path):
+    settings = city_settings(tmp_path)
+    clock = Clock(START)
+    network = network_for(settings, START)
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    collectors = collectors_for(settings, clock)
+
+    def draft(n):
+        d = create_draft(
+            conn,
+            settings,
+            username="lea",
+            role="comms",
+            series_key="jeudi_economie",
+            texts={"x_ville": f"J{n}", "facebook_ville": f"J{n}"},
+            now=START,
+            title=f"n°{n}",
+        )
+        approve_draft(conn, settings, d, username="chef", role="comms_lead", now=START)
+
+    draft(1)
+    draft(2)
+    network.inject_failure("x_ville", "publish", "permanent")
+    for at in (datetime(2026, 10, 8, 9, 0, tzinfo=UTC), datetime(2026, 10, 15, 9, 0, tzinfo=UTC)):
+        clock.now = at
+        publish_cycle(conn, settings, collectors, now=at, worker="t")
+    draft(3)
+    now = datetime(2026, 10, 16, 12, 0, tzinfo=UTC)
+    start, end = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
+    entries = build_entries(
+        settings,
+        publications_between(conn, to_db(start), to_db(end)),
+        approved_series_drafts(conn),
+        fixed_drafts_between(conn, to_db(start), to_db(end)),
+        series_states(conn),
+        start,
+        end,
+        now,
+    )
+    jeudi = [e for e in entries if e.key == "jeudi_economie"]
+    local = [(e.when.astimezone(settings.tz).day, e.state) for e in jeudi]
+    # 1st Oct: before the service ran (nothing went out); 8th: X refused (failed, red);
+    # 15th: published; 22nd: draft n°3 waiting; 29th: no draft (orange).
+    assert local == [
+        (1, "missed"),
+        (8, "failed"),
+        (15, "published"),
+        (22, "approved"),
+        (29, "missing"),
+    ]
+    assert jeudi[2].draft_title == "n°2" and jeudi[3].draft_title == "n°3"
+    published = [r for r in jeudi[2].rows if r["status"] == "published"]
+    assert len(published) == 2 and all(r["external_id"] for r in published)
+    assert (jeudi[1].label, jeudi[1].color) == ("échec", "red")
+    assert (jeudi[4].label, jeudi[4].color) == ("brouillon manquant", "orange")
+    # Once collected, the city's post gives the calendar its link.
+    collect_all(conn, list(collectors.values()), now=clock)
+    rows = publications_between(conn, to_db(start), to_db(end))
+    links = [r["link"] for r in rows if r["status"] == "published"]
+    assert links and all(link and link.startswith("sandbox://") for link in links)
+    conn.close()
+    network.close()

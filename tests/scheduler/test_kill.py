@@ -1,0 +1,243 @@
+"""Kill the publishing service with SIGKILL, many times, at random points; restart each time.
+
+The simulated city's network is slowed on purpose (``set_delay``): on one account the post is
+recorded *after* the delay (a kill during it means nothing was received), on the other
+*before* it (a kill during it means the network has the post but the service never learnt its
+id). Kills also land before any call, between calls and after a call's answer.
+
+At the end, every post the city meant to publish is on the network exactly once, or its row
+waits for a person; none twice, none lost without a trace.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+
+from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.config import load_settings
+from beffroi.scheduler.drafts import approve_draft, create_draft, resolve_publication
+from beffroi.store import connect, now_utc, sync_accounts
+from tests.scheduler.sandbox_city import network_for
+
+KILLS = int(os.environ.get("BEFFROI_KILL_TEST_KILLS", "40"))
+SERIES_DRAFTS = 25  # x 2 accounts
+ONE_OFF_DRAFTS = 20  # x 1 account
+NETWORK_DELAY = 0.3
+
+CONFIG = """
+[city]
+name = "Marcq-en-Barœul"
+timezone = "Europe/Paris"
+
+[database]
+path = "beffroi.db"
+
+[[accounts]]
+key = "x_ville"
+network = "sandbox"
+simulates = "x"
+handle = "marcqenbaroeul"
+
+[[accounts]]
+key = "facebook_ville"
+network = "sandbox"
+simulates = "facebook"
+handle = "VilledeMarcqenBaroeul"
+
+# Every minute: the first start finds two hours of due occurrences, within the grace.
+[[rendezvous]]
+key = "minute"
+name = "Chaque minute"
+accounts = ["x_ville", "facebook_ville"]
+recurrence = { kind = "cron", cron = "* * * * *" }
+hashtags = ["#marcq"]
+grace_minutes = 120
+
+[scheduler]
+publish_every_seconds = 1
+heartbeat_seconds = 5
+max_publish_attempts = 5
+trust_network_absence = {trust}
+
+[sandbox]
+citizens = 10
+history_days = 1
+"""
+
+
+PERSON = {"username": "chef", "role": "comms_lead"}
+
+
+def settle(cfg, conn):
+    """Run the service undisturbed until nothing due is left, then stop it with SIGTERM."""
+    proc = spawn(cfg)
+    assert "holds" in proc.stdout.readline()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        busy = conn.execute(
+            "SELECT count(*) FROM publications WHERE status IN ('approved', 'publishing') "
+            "AND occurrence <= datetime('now')"
+        ).fetchone()[0]
+        waiting = conn.execute(
+            "SELECT count(*) FROM drafts WHERE status = 'approved' AND fixed_at IS NOT NULL"
+        ).fetchone()[0]
+        if not busy and not waiting:
+            break
+        time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+
+
+def spawn(cfg):
+    return subprocess.Popen(
+        [sys.executable, "-m", "beffroi", "--config", str(cfg), "run", "--only", "publish"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONUNBUFFERED="1"),
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(180)
+@pytest.mark.parametrize(
+    "trust", ["true", "false"], ids=["network-proves-absence", "always-ask-a-person"]
+)
+def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_path, trust):
+    cfg = tmp_path / "beffroi.toml"
+    cfg.write_text(CONFIG.replace("{trust}", trust), encoding="utf-8")
+    settings = load_settings(cfg)
+    now = now_utc()
+    network = network_for(settings, now)
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    for n in range(SERIES_DRAFTS):
+        draft = create_draft(
+            conn,
+            settings,
+            username="lea",
+            role="comms",
+            series_key="minute",
+            now=now,
+            texts={"x_ville": f"Rendez-vous {n}", "facebook_ville": f"Rendez-vous {n} !"},
+        )
+        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+    for n in range(ONE_OFF_DRAFTS):
+        draft = create_draft(
+            conn,
+            settings,
+            username="lea",
+            role="comms",
+            now=now,
+            fixed_at=now + timedelta(seconds=2 + n),
+            texts={"x_ville": f"Annonce {n}"},
+        )
+        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+    network.set_delay("x_ville", "publish", NETWORK_DELAY, moment="before")
+    network.set_delay("facebook_ville", "publish", NETWORK_DELAY, moment="after")
+
+    seed = int(os.environ.get("BEFFROI_KILL_TEST_SEED", random.randrange(10**6)))
+    rng = random.Random(seed)
+    kills, found_publishing = 0, 0
+    started = time.monotonic()
+    while kills < KILLS:
+        proc = spawn(cfg)
+        line = proc.stdout.readline()
+        assert "holds" in line, line + proc.stderr.read()
+        time.sleep(rng.uniform(0.0, 1.0))
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+        kills += 1
+        found_publishing += conn.execute(
+            "SELECT count(*) FROM publications WHERE status = 'publishing'"
+        ).fetchone()[0]
+
+    published_during_kills = conn.execute(
+        "SELECT count(*) FROM publications WHERE status = 'published'"
+    ).fetchone()[0]
+    # A last, undisturbed run settles everything, then stops cleanly on SIGTERM.
+    network.set_delay("x_ville", "publish", 0)
+    network.set_delay("facebook_ville", "publish", 0)
+    settle(cfg, conn)
+    elapsed = time.monotonic() - started
+
+    rows = [dict(r) for r in conn.execute("SELECT * FROM publications WHERE draft_id IS NOT NULL")]
+    with SandboxNetwork(state_path(settings.database_path)) as seen:
+        posts = seen.published()
+    per_marker = Counter(p.marker for p in posts)
+    duplicates = sum(count - 1 for count in per_marker.values() if count > 1)
+    by_marker = {r["marker"]: r for r in rows}
+    published = [r for r in rows if r["status"] == "published"]
+    for_person = [r for r in rows if r["status"] == "needs_person"]
+    unsettled = [r for r in rows if r["status"] not in ("published", "needs_person")]
+    orphans = [p for p in posts if p.marker not in by_marker]
+    lost = [r for r in published if per_marker[r["marker"]] != 1] + unsettled
+    audit = Counter(
+        r[0] for r in conn.execute("SELECT action FROM audit WHERE target_kind = 'publication'")
+    )
+    expected = SERIES_DRAFTS * 2 + ONE_OFF_DRAFTS
+    figures = {
+        "trust_network_absence": trust,
+        "seed": seed,
+        "kills": kills,
+        "posts_planned": expected,
+        "rows_with_a_draft": len(rows),
+        "posts_received_by_network": len(posts),
+        "published": len(published),
+        "published_while_being_killed": published_during_kills,
+        "duplicates": duplicates,
+        "lost": len(lost) + len(orphans),
+        "left_for_a_person": len(for_person),
+        "rows_found_publishing_after_a_kill": found_publishing,
+        "reconciled_found_on_network": audit["reconcile_found"],
+        "reconciled_never_received": audit["reconcile_absent"],
+        "seconds": round(elapsed, 1),
+    }
+    print("KILL TEST", json.dumps(figures))
+    (tmp_path / "figures.json").write_text(json.dumps(figures))
+    assert duplicates == 0, figures
+    assert not orphans, figures
+    assert not lost, (figures, lost[:3])
+    assert len(rows) == expected, figures
+    assert len(published) + len(for_person) == expected, figures
+    for row in published:
+        post = next(p for p in posts if p.marker == row["marker"])
+        assert post.external_id == row["external_id"] and post.account == row["account"]
+    for row in for_person:
+        assert per_marker[row["marker"]] <= 1
+        assert json.loads(row["facts"])["marker"] == row["marker"]
+    if for_person:
+        # What a person does on the Calendar page: look on the network, then decide.
+        for row in for_person:
+            if per_marker[row["marker"]]:
+                post = next(p for p in posts if p.marker == row["marker"])
+                link = f"sandbox://{post.network}/{post.account}/{post.external_id}"
+                resolve_publication(
+                    conn, row["id"], "published", link=link, **PERSON, now=now_utc()
+                )
+            else:
+                resolve_publication(conn, row["id"], "retry", **PERSON, now=now_utc())
+        settle(cfg, conn)
+        with SandboxNetwork(state_path(settings.database_path)) as seen:
+            after = Counter(p.marker for p in seen.published())
+        statuses = Counter(
+            r[0] for r in conn.execute("SELECT status FROM publications WHERE draft_id IS NOT NULL")
+        )
+        assert statuses == {"published": expected}, statuses
+        assert set(after.values()) == {1} and len(after) == expected, after
+    # The kills interrupted real work: rows in flight, and most posts went out meanwhile.
+    assert found_publishing > 0, figures
+    assert published_during_kills >= 5, figures
+    conn.close()
+    network.close()
