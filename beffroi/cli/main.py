@@ -22,6 +22,7 @@ COMMANDS = [
     "cmd_init",
     "cmd_collect",
     "cmd_staff",
+    "cmd_report",
 ]
 
 
