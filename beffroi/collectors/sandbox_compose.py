@@ -1,0 +1,332 @@
+"""Composing the simulated city: its citizens, their messages, the city's answers and timing.
+
+Everything takes a ``random.Random`` so that the same seed gives the same city, and both the
+90-day history and the live activity speak with the same voice.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as Time
+from zoneinfo import ZoneInfo
+
+from beffroi.collectors import sandbox_text as T
+
+SIM_NETWORKS = ("x", "facebook", "instagram")
+STREAMS: dict[str, tuple[str, ...]] = {
+    "x": ("mentions", "replies", "dms"),
+    "facebook": ("comments", "messages", "posts"),
+    "instagram": ("comments", "mentions", "messages", "ugc"),
+}
+# Which kinds of citizen message each simulated network produces, and how often.
+KIND_WEIGHTS: dict[str, dict[str, float]] = {
+    "x": {"mention": 45, "reply": 40, "dm": 15},
+    "facebook": {"comment": 74, "dm": 26},
+    "instagram": {"comment": 55, "mention": 11, "dm": 14, "ugc": 20},
+}
+NETWORK_WEIGHTS = {"facebook": 0.45, "instagram": 0.35, "x": 0.20}
+INTENT_WEIGHTS: dict[str, dict[str, float]] = {
+    "dm": {
+        "question": 35, "request": 20, "complaint": 10, "report": 12, "thanks": 8,
+        "hostile": 2, "spam": 5, "emoji": 1, "compliment": 4, "remark": 3,
+    },
+    "mention": {
+        "question": 20, "request": 10, "complaint": 18, "report": 18, "thanks": 6,
+        "emoji": 2, "compliment": 14, "hostile": 5, "spam": 4, "remark": 3,
+    },
+    "comment": {
+        "question": 20, "request": 8, "complaint": 12, "report": 8, "thanks": 14,
+        "emoji": 12, "compliment": 14, "hostile": 3, "spam": 3, "remark": 6,
+    },
+}  # fmt: skip
+INTENT_WEIGHTS["reply"] = INTENT_WEIGHTS["comment"]
+THEME_WEIGHTS = {
+    "mobilité": 16, "propreté": 14, "travaux": 14, "sécurité": 10, "culture": 14,
+    "jeunesse": 10, "événements": 14, "démarches": 12,
+}  # fmt: skip
+# Local hour of day → relative activity (quiet nights, lunch and evening peaks).
+HOUR_WEIGHTS = (
+    0.3, 0.15, 0.1, 0.1, 0.1, 0.2, 0.5, 1.2, 2.0, 2.4, 2.4, 2.5,
+    3.0, 3.0, 2.4, 2.2, 2.3, 2.6, 3.0, 3.4, 3.6, 3.2, 2.2, 1.0,
+)  # fmt: skip
+WEEKDAY_WEIGHTS = (1.1, 1.05, 1.0, 1.0, 0.95, 0.85, 0.8)
+NEEDS_REPLY = T.NEEDS_REPLY | {"follow_up"}
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def ascii_slug(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower() if c.isalnum())
+
+
+@dataclass(frozen=True)
+class Citizen:
+    id: int
+    first_name: str
+    last_name: str
+    handles: dict[str, str]  # network -> handle, only the networks the person uses
+    weight: float  # how active: Zipf-like over the population
+
+    @property
+    def networks(self) -> tuple[str, ...]:
+        return tuple(n for n in SIM_NETWORKS if n in self.handles)
+
+    def author_id(self, network: str) -> str:
+        return f"sim-{network}-u{self.id}"
+
+    def display_name(self, network: str) -> str:
+        if network == "facebook" or self.id % 3:
+            return f"{self.first_name} {self.last_name}"
+        return f"{self.first_name} {self.last_name[0]}."
+
+
+def _handle(rng: random.Random, first: str, last: str) -> str:
+    f, la = ascii_slug(first), ascii_slug(last)
+    pattern = rng.randrange(7)
+    if pattern == 0:
+        return f"{f}{la}"
+    if pattern == 1:
+        return f"{f}_{la}"
+    if pattern == 2:
+        return f"{f[0]}{la}"
+    if pattern == 3:
+        return f"{f}{la}{rng.randint(1, 99)}"
+    if pattern == 4:
+        return f"{f}.{la[:3]}"
+    if pattern == 5:
+        return f"{f}_{rng.choice(['59', '5970', 'marcq', 'mqb', 'lille'])}"
+    return f"{la}.{f}"
+
+
+def _similar(rng: random.Random, handle: str, network: str) -> str:
+    """A handle a person would pick on a second network: the same one, lightly changed."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        return handle
+    if choice == 1:
+        return handle.replace("_", ".") if network == "instagram" else handle.replace(".", "_")
+    if choice == 2:
+        return f"{handle}_"
+    return f"{handle}{rng.randint(2, 9)}"
+
+
+def make_citizens(seed: int, count: int) -> list[Citizen]:
+    """The population: plausible French names, 1-3 networks each, Zipf-like activity."""
+    rng = random.Random(f"{seed}:citizens")
+    used_names: set[tuple[str, str]] = set()
+    used_handles: dict[str, set[str]] = {n: set() for n in SIM_NETWORKS}
+    citizens = []
+    for _ in range(count):
+        while True:
+            name = (rng.choice(T.FIRST_NAMES), rng.choice(T.LAST_NAMES))
+            if name not in used_names or len(used_names) > 0.8 * len(T.FIRST_NAMES) * len(
+                T.LAST_NAMES
+            ):
+                used_names.add(name)
+                break
+        r = rng.random()
+        if r < 0.55:
+            networks = [rng.choices(SIM_NETWORKS, weights=(15, 50, 35))[0]]
+        elif r < 0.85:
+            networks = rng.sample(["facebook", "instagram", "x", "facebook"], 2)
+            networks = list(dict.fromkeys(networks)) or ["facebook"]
+        else:
+            networks = list(SIM_NETWORKS)
+        base = _handle(rng, *name)
+        handles = {}
+        for position, network in enumerate(sorted(set(networks), key=SIM_NETWORKS.index)):
+            handle = base if position == 0 else _similar(rng, base, network)
+            while handle in used_handles[network]:
+                handle = f"{handle}{rng.randint(0, 9)}"
+            used_handles[network].add(handle)
+            handles[network] = handle
+        # Rank-based Zipf weights, shuffled so that ids do not reveal activity.
+        citizens.append((name, handles))
+    ranks = list(range(1, count + 1))
+    rng.shuffle(ranks)
+    return [
+        Citizen(i + 1, first, last, handles, 1.0 / (ranks[i] + 20) ** 1.6)
+        for i, ((first, last), handles) in enumerate(citizens)
+    ]
+
+
+@dataclass
+class Slots:
+    """Random slot values for one message."""
+
+    rng: random.Random
+    values: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        rng = self.rng
+        self.values = {
+            "rue": rng.choice(T.STREETS),
+            "rue2": rng.choice(T.STREETS),
+            "lieu": rng.choice(T.PLACES),
+            "quartier": rng.choice(T.QUARTERS),
+            "moment": rng.choice(T.MOMENTS),
+            "jour": rng.choice(T.DAYS),
+            "jour2": rng.choice(T.DAYS),
+            "evenement": rng.choice(T.EVENTS),
+            "spectacle": rng.choice(T.SHOWS),
+            "parc": rng.choice(T.PARKS),
+            "numero": str(rng.randint(1, 180)),
+            "code": "".join(rng.choice("abcdefghjkmnpqrstuvwxyz23456789") for _ in range(6)),
+        }
+
+    def fill(self, template: str) -> str:
+        return french_contractions(template.format(**self.values))
+
+
+_CONTRACTIONS = (
+    (" de le ", " du "),
+    (" à le ", " au "),
+    (" de les ", " des "),
+    (" à les ", " aux "),
+)
+
+
+def french_contractions(text: str) -> str:
+    """ "près de le parc" → "près du parc": slots carry their article, French contracts it."""
+    for wrong, right in _CONTRACTIONS:
+        text = text.replace(wrong, right)
+    return text
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def pick_intent(rng: random.Random, kind: str) -> str:
+    weights = INTENT_WEIGHTS[kind]
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def pick_theme(rng: random.Random) -> str:
+    return rng.choices(list(THEME_WEIGHTS), weights=list(THEME_WEIGHTS.values()))[0]
+
+
+def citizen_text(
+    rng: random.Random, intent: str, theme: str, kind: str, city_handle: str | None = None
+) -> str:
+    """A citizen's message in natural French for an intent ("question", "thanks"...)."""
+    slots = Slots(rng)
+    if intent == "ugc":
+        body = slots.fill(rng.choice(T.UGC))
+    elif intent == "emoji":
+        body = rng.choice(T.EMOJIS)
+    elif intent == "thanks":
+        body = rng.choice(T.THANKS)
+    elif intent == "spam":
+        body = slots.fill(rng.choice(T.SPAM))
+    elif intent == "hostile":
+        body = slots.fill(rng.choice(T.HOSTILE))
+    elif intent == "remark":
+        body = slots.fill(rng.choice(T.REMARKS))
+    elif intent == "compliment":
+        own = T.TEMPLATES[theme].get("compliment", ())
+        pool = own if own and rng.random() < 0.6 else T.COMPLIMENTS
+        body = slots.fill(rng.choice(pool))
+    elif intent == "follow_up":
+        body = slots.fill(rng.choice(T.FOLLOW_UPS_OPEN))
+    elif intent == "happy_follow_up":
+        body = rng.choice(T.FOLLOW_UPS_HAPPY)
+    else:
+        body = _capital(slots.fill(rng.choice(T.TEMPLATES[theme][intent])))
+        opener = rng.choice(T.OPENERS) if kind != "reply" else ""
+        if opener:
+            joiner = rng.choice((", ", ", ", ". ", " ! ", "\n"))
+            if joiner == ", ":
+                body = body[:1].lower() + body[1:]
+            body = opener + joiner + body
+        if rng.random() < 0.5:
+            body = f"{body} {rng.choice(T.CLOSERS)}".strip()
+        elif rng.random() < 0.12:
+            body += " " + rng.choice(("😡", "🙏", "😕", "🤔", "😤", "🙂"))
+        if rng.random() < 0.08:
+            body = body.lower()
+    body = _capital(body) if intent not in ("emoji", "thanks") else body
+    if kind == "mention" and city_handle and f"@{city_handle}" not in body:
+        body = f"@{city_handle} {body}" if rng.random() < 0.7 else f"{body} @{city_handle}"
+    return body
+
+
+def city_reply_text(rng: random.Random, intent: str, theme: str | None, first_name: str) -> str:
+    pool = T.CITY_REPLIES.get(intent) or T.CITY_REPLIES["question"]
+    return rng.choice(pool).format(
+        prenom=first_name,
+        service=T.THEME_SERVICES.get(theme or "", "service concerné"),
+        theme=theme or "actualités",
+    )
+
+
+def city_post_text(rng: random.Random, theme: str) -> str:
+    return Slots(rng).fill(rng.choice(T.CITY_POSTS[theme]))
+
+
+def rendezvous_text(rng: random.Random, key: str, name: str, hashtags: list[str]) -> str:
+    pool = T.RENDEZVOUS_POSTS.get(key)
+    if pool:
+        text = Slots(rng).fill(rng.choice(pool))
+    else:
+        text = f"{name} : {city_post_text(rng, pick_theme(rng))}"
+    missing = [h for h in hashtags if h.lower() not in text.lower()]
+    return " ".join([text, *missing])
+
+
+# --- timing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hours:
+    """The town hall's opening hours, as the simulated community manager keeps them."""
+
+    tz: ZoneInfo
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    start: Time = Time(8, 30)
+    end: Time = Time(17, 30)
+    closed: frozenset[date] = frozenset()
+
+    def is_open_day(self, day: date) -> bool:
+        return day.weekday() in self.days and day not in self.closed
+
+
+def add_business_minutes(moment: datetime, minutes: float, hours: Hours) -> datetime:
+    """``moment`` plus ``minutes`` of opening time (jumping nights, weekends, closures)."""
+    local = moment.astimezone(hours.tz)
+    remaining = timedelta(minutes=minutes)
+    for _ in range(60):
+        day = local.date()
+        opens = datetime.combine(day, hours.start, hours.tz)
+        closes = datetime.combine(day, hours.end, hours.tz)
+        if hours.is_open_day(day) and local < closes:
+            local = max(local, opens)
+            if local + remaining <= closes:
+                return (local + remaining).astimezone(moment.tzinfo)
+            remaining -= closes - local
+        local = datetime.combine(day + timedelta(days=1), Time(0, 0), hours.tz)
+    return (local + remaining).astimezone(moment.tzinfo)
+
+
+def city_response_time(rng: random.Random, asked: datetime, hours: Hours) -> datetime:
+    """When the city's community manager answers: mostly within opening hours, some slow."""
+    r = rng.random()
+    if r < 0.06:  # evening or weekend duty: answered quickly whatever the hour
+        return asked + timedelta(minutes=rng.uniform(4, 50))
+    if r < 0.18:  # slow: one to three working days
+        return add_business_minutes(asked, rng.uniform(540, 1600), hours)
+    minutes = min(480.0, max(3.0, rng.lognormvariate(math.log(45), 0.8)))
+    return add_business_minutes(asked, minutes, hours)
+
+
+def local_moment(
+    rng: random.Random, day: date, tz: ZoneInfo, hour_weights=HOUR_WEIGHTS
+) -> datetime:
+    hour = rng.choices(range(24), weights=hour_weights)[0]
+    return datetime.combine(day, Time(hour, rng.randrange(60), rng.randrange(60)), tz).astimezone(
+        ZoneInfo("UTC")
+    )

@@ -1,0 +1,364 @@
+"""The simulated city: history, streams and cursors, live activity, what the city sends."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from beffroi.collectors import (
+    AuthExpired,
+    Collector,
+    OutgoingPost,
+    PermanentError,
+    RateLimited,
+    TransientError,
+    build_collector,
+)
+from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
+from beffroi.collectors.sandbox_history import CityProfile
+from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.config import example_config_path, settings_from_dict
+
+BUILT = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # a Wednesday evening
+THEMES = {"mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", "événements", "démarches"}  # fmt: skip
+
+
+def make_settings(folder, **sandbox):
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    return settings_from_dict(sandbox_config(data, folder / "beffroi.db", **sandbox))
+
+
+class Clock:
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def collectors(settings, clock):
+    return {a.key: SandboxCollector.for_account(settings, a, now=clock) for a in settings.accounts}
+
+
+def drain(collector, stream, cursor=None):
+    """All pages of one pass: (items, last cursor, calls, page sizes)."""
+    items, calls, sizes = [], 0, []
+    for page in collector.fetch(stream, cursor):
+        items += page.items
+        calls += page.api_calls
+        sizes.append(len(page.items))
+        cursor = page.cursor or cursor
+    return items, cursor, calls, sizes
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """A full-size city built once for the read-only tests."""
+    settings = make_settings(tmp_path_factory.mktemp("city"))
+    network = SandboxNetwork(state_path(settings.database_path))
+    network.build(CityProfile.from_settings(settings), BUILT)
+    yield settings, network
+    network.close()
+
+
+@pytest.fixture
+def small(tmp_path):
+    """A small city (fast to build) that tests may change."""
+    settings = make_settings(tmp_path, citizens=40, history_days=5)
+    clock = Clock(BUILT)
+    return settings, clock, collectors(settings, clock)
+
+
+def rows(network, where="1", params=()):
+    return network.conn.execute(f"SELECT * FROM messages WHERE {where}", params).fetchall()
+
+
+def test_it_is_a_collector_built_from_the_configuration(tmp_path):
+    settings = make_settings(tmp_path)
+    built = build_collector(settings, settings.account("facebook_ville"))
+    assert isinstance(built, SandboxCollector) and isinstance(built, Collector)
+    assert (built.network, built.account) == ("facebook", "facebook_ville")
+    assert built.streams() == ["comments", "messages", "posts"]
+    assert build_collector(settings, settings.account("instagram_ville")).streams() == [
+        "comments",
+        "mentions",
+        "messages",
+        "ugc",
+    ]
+
+
+def test_same_seed_same_history_other_seed_other_history(tmp_path, city):
+    settings, network = city
+    again = SandboxNetwork(tmp_path / "again.sqlite")
+    again.build(CityProfile.from_settings(settings), BUILT)
+    query = "SELECT external_id, text, created_at, author_id FROM messages ORDER BY seq"
+    assert again.conn.execute(query).fetchall() == network.conn.execute(query).fetchall()
+    other = SandboxNetwork(tmp_path / "other.sqlite")
+    other.build(CityProfile.from_settings(make_settings(tmp_path, seed=7)), BUILT)
+    assert other.conn.execute(query).fetchall()[:50] != network.conn.execute(query).fetchall()[:50]
+
+
+def test_history_has_the_size_and_variety_of_a_real_city(city):
+    _, network = city
+    inbound = rows(network, "direction = 'in' AND kind != 'ugc'")
+    assert len(inbound) >= 5000
+    first = min(r["created_at"] for r in rows(network))
+    assert first >= (BUILT - timedelta(days=93)).strftime("%Y-%m-%d")
+    per_citizen = Counter(
+        r["author_id"].rsplit("-u", 1)[1] for r in rows(network, "direction = 'in'")
+    )
+    assert len(per_citizen) >= 600
+    # Long tail: a few very active people, many who spoke once or twice.
+    counts = sorted(per_citizen.values(), reverse=True)
+    assert sum(counts[:10]) > 0.1 * sum(counts)
+    assert sum(1 for c in counts if c <= 2) > 0.2 * len(counts)
+    kinds = Counter((r["network"], r["kind"], r["direction"]) for r in rows(network))
+    for key in [("x", "mention", "in"), ("x", "reply", "in"), ("x", "dm", "in"),
+                ("facebook", "comment", "in"), ("facebook", "dm", "in"),
+                ("instagram", "comment", "in"), ("instagram", "mention", "in"),
+                ("instagram", "ugc", "in"), ("instagram", "dm", "in"),
+                ("x", "post", "out"), ("facebook", "post", "out"), ("instagram", "post", "out"),
+                ("facebook", "reply", "out"), ("x", "dm", "out")]:  # fmt: skip
+        assert kinds[key] > 0, key
+    assert {r["theme"] for r in inbound if r["theme"]} == THEMES
+    intents = Counter(r["intent"] for r in inbound)
+    for intent in ("question", "request", "complaint", "report", "thanks", "emoji",
+                   "compliment", "hostile", "spam", "follow_up"):  # fmt: skip
+        assert intents[intent] > 10, intent
+    texts = [r["text"] for r in inbound if r["intent"] in ("question", "complaint", "report")]
+    assert len(set(texts)) > 0.8 * len(texts)  # composed, not a few sentences repeated
+
+
+def test_people_on_several_networks_have_similar_handles(city):
+    _, network = city
+    handles: dict[str, set[str]] = {}
+    for r in rows(network, "direction = 'in'"):
+        handles.setdefault(r["author_id"].rsplit("-u", 1)[1], set()).add(
+            (r["network"], r["author_handle"])
+        )
+    multi = [h for h in handles.values() if len({n for n, _ in h}) >= 2]
+    assert len(multi) > 100
+    similar = sum(1 for h in multi if len({handle[:4] for _, handle in h}) == 1)
+    assert similar > 0.6 * len(multi)
+
+
+def test_city_posts_include_the_rendezvous(city):
+    _, network = city
+    posts = [r["text"] for r in rows(network, "kind = 'post'")]
+    for tag in ("#instamoment", "#jeudideleconomie", "#minuteculturelle"):
+        assert sum(tag in text for text in posts) >= 10, tag
+
+
+def test_city_replies_mostly_in_business_hours_and_follow_ups_happen(city):
+    settings, network = city
+    tz = settings.tz
+    replies = rows(network, "direction = 'out' AND kind != 'post'")
+    local = [datetime.fromisoformat(r["created_at"] + "+00:00").astimezone(tz) for r in replies]
+    in_hours = [t for t in local if t.weekday() < 5 and "08:30" <= t.strftime("%H:%M") <= "17:30"]
+    assert 0.75 < len(in_hours) / len(replies) < 1
+    by_id = {r["external_id"]: r for r in rows(network)}
+    answered = [by_id[r["parent"]] for r in replies]
+    assert all(p["direction"] == "in" for p in answered)
+    delays = sorted(
+        (
+            datetime.fromisoformat(r["created_at"]) - datetime.fromisoformat(p["created_at"])
+        ).total_seconds()
+        for r, p in zip(replies, answered, strict=True)
+    )
+    assert delays[0] > 0 and delays[len(delays) // 2] < 24 * 3600 and delays[-1] > 24 * 3600
+    follow_ups = rows(
+        network,
+        "direction = 'in' AND parent IN (SELECT external_id FROM messages WHERE direction = 'out' AND kind != 'post')",
+    )
+    assert len(follow_ups) > 100
+    citizen_hours = Counter(
+        datetime.fromisoformat(r["created_at"] + "+00:00").astimezone(tz).hour
+        for r in rows(network, "direction = 'in'")
+    )
+    assert citizen_hours[20] > 5 * citizen_hours[3]
+
+
+def test_pages_cursors_and_an_idle_pass(small):
+    settings, clock, by_key = small
+    fb = by_key["facebook_ville"]
+    items, cursor, calls, sizes = drain(fb, "comments")
+    assert items and max(sizes) <= 100 and calls == len(sizes)
+    assert all(i.network == "facebook" and i.external_id.startswith("sim-") for i in items)
+    assert len({i.external_id for i in items}) == len(items)
+    posts, _, _, _ = drain(fb, "posts")
+    assert posts and all(p.kind == "post" and p.direction == "out" for p in posts)
+    # Nothing new: one call per stream, no item.
+    for stream in fb.streams():
+        _, stream_cursor, _, _ = drain(fb, stream)
+        again, _, calls, _ = drain(fb, stream, stream_cursor)
+        assert (again, calls) == ([], 1)
+
+
+def test_a_big_stream_is_paged_by_100(city):
+    settings, _ = city
+    collector = SandboxCollector.for_account(
+        settings, settings.account("facebook_ville"), now=Clock(BUILT)
+    )
+    items, cursor, calls, sizes = drain(collector, "comments")
+    assert len(items) > 1000 and sizes[:-1] == [100] * (len(sizes) - 1)
+    assert drain(collector, "comments", cursor)[2] == 1
+
+
+def test_live_activity_arrives_as_the_clock_moves(small):
+    settings, clock, by_key = small
+    cursors = {(k, s): drain(c, s)[1] for k, c in by_key.items() for s in c.streams()}
+    clock.now = BUILT + timedelta(minutes=8)
+    new = []
+    for (key, stream), cursor in cursors.items():
+        new += drain(by_key[key], stream, cursor)[0]
+    live = [i for i in new if i.direction == "in"]
+    assert 40 <= len(live) <= 80  # about one every 8 seconds
+    assert {i.network for i in live} == {"x", "facebook", "instagram"}
+    assert all(BUILT < i.created_at <= clock.now for i in new)
+    # The same slots give the same messages in another copy of the city.
+    twin = SandboxNetwork(settings.database_path.with_name("twin.sqlite"))
+    twin.build(CityProfile.from_settings(settings), BUILT)
+    twin.advance(BUILT + timedelta(minutes=8))
+    twin_ids = {
+        r[0] for r in twin.conn.execute("SELECT external_id FROM messages WHERE origin = 'live'")
+    }
+    assert {i.external_id for i in new} <= twin_ids | {
+        i.external_id for i in new if "-L" not in i.external_id
+    }
+
+
+def test_a_reply_is_recorded_once_and_comes_back_with_its_id(small):
+    settings, clock, by_key = small
+    x = by_key["x_ville"]
+    mentions, cursor, _, _ = drain(x, "mentions")
+    question = next(i for i in mentions if i.direction == "in")
+    clock.now += timedelta(seconds=1)
+    sent = x.reply(question, "Bonjour, c'est transmis au service voirie.")
+    assert (sent.direction, sent.parent_external_id, sent.account) == (
+        "out",
+        question.external_id,
+        "x_ville",
+    )
+    assert sent.kind == "reply" and sent.thread_external_id == question.thread_external_id
+    network = x.state
+    published = network.published("x_ville")
+    assert [(p.external_id, p.text, p.kind) for p in published] == [
+        (sent.external_id, "Bonjour, c'est transmis au service voirie.", "reply")
+    ]
+    back, _, _, _ = drain(x, "mentions", cursor)
+    assert [i for i in back if i.external_id == sent.external_id] == [sent]
+    assert network.published() == published  # every account: still one
+
+
+def test_a_dm_answer_is_a_dm_in_the_same_conversation(small):
+    _, clock, by_key = small
+    ig = by_key["instagram_ville"]
+    dms, _, _, _ = drain(ig, "messages")
+    asked = next(i for i in dms if i.direction == "in")
+    sent = ig.reply(asked, "Bonjour, voici le lien du formulaire.")
+    assert sent.kind == "dm" and sent.thread_external_id == asked.thread_external_id
+
+
+def test_follow_ups_come_after_some_replies(small):
+    _, clock, by_key = small
+    fb = by_key["facebook_ville"]
+    comments, cursor, _, _ = drain(fb, "comments")
+    asked = [i for i in comments if i.direction == "in"][:20]
+    sent = {fb.reply(item, f"Réponse {n}").external_id for n, item in enumerate(asked)}
+    clock.now += timedelta(minutes=11)
+    later, _, _, _ = drain(fb, "comments", cursor)
+    follow_ups = [i for i in later if i.direction == "in" and i.parent_external_id in sent]
+    assert 1 <= len(follow_ups) <= 15
+
+
+def test_publish_and_find_published(small):
+    _, clock, by_key = small
+    ig = by_key["instagram_ville"]
+    before = clock.now
+    post_id = ig.publish(OutgoingPost("instagram_ville", "📸 #instamoment du jour", "m-42"))
+    assert post_id.startswith("sim-instagram-")
+    assert ig.find_published("m-42", before) == post_id
+    assert ig.find_published("m-42", before + timedelta(minutes=1)) is None
+    assert ig.find_published("m-43", before) is None
+    assert by_key["facebook_ville"].find_published("m-42", before) is None
+    [published] = ig.state.published()
+    assert (published.text, published.marker, published.kind) == (
+        "📸 #instamoment du jour",
+        "m-42",
+        "post",
+    )
+    posts, _, _, _ = drain(ig, "comments")
+    [seen] = [i for i in posts if i.external_id == post_id]
+    assert "m-42" not in seen.text  # the marker is invisible to readers
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [("rate_limited", RateLimited), ("auth_expired", AuthExpired), ("transient", TransientError), ("permanent", PermanentError)],
+)  # fmt: skip
+def test_injected_failures_raise_typed_errors_then_stop(small, kind, error):
+    settings, clock, by_key = small
+    x = by_key["x_ville"]
+    x.state.inject_failure("x_ville", "fetch", kind, count=2, reset_seconds=90)
+    for _ in range(2):
+        with pytest.raises(error) as caught:
+            drain(x, "dms")
+    if kind == "rate_limited":
+        assert caught.value.reset_at == clock.now + timedelta(seconds=90)
+    assert drain(x, "dms")[0]
+
+
+def test_failures_on_reply_and_publish_record_nothing(small):
+    _, clock, by_key = small
+    fb = by_key["facebook_ville"]
+    item = next(i for i in drain(fb, "messages")[0] if i.direction == "in")
+    other = SandboxNetwork(fb.state.path)  # another process's view of the same network
+    other.inject_failure("facebook_ville", "reply", "transient")
+    other.inject_failure("facebook_ville", "publish", "auth_expired")
+    with pytest.raises(TransientError):
+        fb.reply(item, "Bonjour")
+    with pytest.raises(AuthExpired):
+        fb.publish(OutgoingPost("facebook_ville", "Texte", "m-1"))
+    assert other.published() == []
+    fb.reply(item, "Bonjour")
+    assert len(other.published()) == 1
+
+
+def test_state_survives_reopening(small, tmp_path):
+    settings, clock, by_key = small
+    fb = by_key["facebook_ville"]
+    fb.publish(OutgoingPost("facebook_ville", "Le marché est maintenu", "m-7"))
+    count = fb.state.conn.execute("SELECT count(*) FROM messages").fetchone()[0]
+    fb.state.close()
+    reopened = SandboxCollector.for_account(settings, settings.account("facebook_ville"), now=clock)
+    assert reopened.state.conn.execute("SELECT count(*) FROM messages").fetchone()[0] == count
+    assert reopened.find_published("m-7", BUILT) is not None
+    assert reopened.check()[0][0] is True
+
+
+def test_an_injected_citizen_message_arrives_in_its_stream(small):
+    _, clock, by_key = small
+    x = by_key["x_ville"]
+    _, cursor, _, _ = drain(x, "mentions")
+    new_id = x.state.post_citizen_message(
+        "x_ville",
+        "mention",
+        "@marcqenbaroeul fuite d'eau rue Pasteur",
+        handle="camille_t",
+        at=clock.now,
+    )
+    [item] = [i for i in drain(x, "mentions", cursor)[0] if i.external_id == new_id]
+    assert (item.kind, item.direction, item.author.handle) == ("mention", "in", "camille_t")
+
+
+def test_a_configured_unknown_stream_is_a_clear_error(tmp_path):
+    settings = make_settings(tmp_path)
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    config = sandbox_config(data, tmp_path / "b.db")
+    config["accounts"][0]["streams"] = ["mentions", "timeline"]
+    settings = settings_from_dict(config)
+    with pytest.raises(PermanentError, match="timeline"):
+        build_collector(settings, settings.account("x_ville")).streams()
