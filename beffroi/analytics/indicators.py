@@ -176,6 +176,9 @@ def responses(
 ) -> pd.DataFrame:
     """One row per message of the period that needed a reply, with its business-hour delay.
 
+    The first reply is the queue's, or else the city's first item answering the message on
+    the network (a reply written in the app), so the figure holds whichever tool was used.
+
     Columns: created_at (UTC), network, theme, manager, priority, replied (bool),
     minutes (business minutes to the first reply, NaN if unanswered), within_sla (bool).
     """
@@ -194,7 +197,11 @@ def responses(
     rows = conn.execute(
         f"""
         SELECT i.created_at, i.account, q.theme, coalesce(q.replied_by, q.assignee) AS manager,
-               q.priority, q.replied_at
+               q.priority,
+               coalesce(q.replied_at,
+                        (SELECT min(r.created_at) FROM items r
+                         WHERE r.network = i.network AND r.parent_external_id = i.external_id
+                           AND r.direction = 'out')) AS replied_at
         FROM queue q JOIN items i ON i.id = q.item_id
         WHERE {" AND ".join(clauses)}
         """,  # noqa: S608 - fixed fragments only

@@ -25,13 +25,13 @@ from beffroi.store import to_db
 # the ``interactions`` table (where a network says who shared or reacted), the rest are items.
 KINDS = ("comment", "reply", "mention", "share", "ugc", "reaction", "dm")
 KIND_LABELS = {
-    "comment": "commentaires",
-    "reply": "réponses",
-    "mention": "mentions",
-    "share": "partages",
-    "ugc": "publications identifiées",
-    "reaction": "réactions",
-    "dm": "messages privés",
+    "comment": ("commentaire", "commentaires"),
+    "reply": ("réponse", "réponses"),
+    "mention": ("mention", "mentions"),
+    "share": ("partage", "partages"),
+    "ugc": ("publication identifiée", "publications identifiées"),
+    "reaction": ("réaction", "réactions"),
+    "dm": ("message privé", "messages privés"),
 }
 RANKED_NETWORKS = ("instagram", "facebook", "x", "snapchat")
 # Networks whose members are entered by hand: they rank through their linked accounts.
@@ -328,9 +328,11 @@ def explain(
 def describe(explanation: Explanation) -> str:
     """The explanation in one French sentence, e.g. for the demo's note or a tooltip."""
     parts = [
-        f"{explanation.counts[k]} {KIND_LABELS[k]} ({explanation.contributions[k]:.1f} pts)"
+        f"{explanation.counts[k]} {KIND_LABELS[k][explanation.counts[k] > 1]}"
+        f" ({explanation.contributions[k]:.1f} pts)"
         for k in KINDS
         if explanation.counts[k]
     ]
-    weeks = f"{explanation.active_weeks} semaines actives (+{explanation.bonus:.1f})"
+    plural = "s" if explanation.active_weeks > 1 else ""
+    weeks = f"{explanation.active_weeks} semaine{plural} active{plural} (+{explanation.bonus:.1f})"
     return f"{explanation.score:.1f} pts = " + ", ".join([*parts, weeks])

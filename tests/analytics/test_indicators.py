@@ -154,3 +154,13 @@ def test_periods():
     assert month.label == "octobre 2026" and month.previous.label == "septembre 2026"
     monday = last_complete_period("week", paris(2026, 11, 30, 8), PARIS)
     assert monday.start == paris(2026, 11, 23, 0)
+
+
+def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_settings):
+    (asked,) = save(
+        db, [item("gil", at=paris(2026, 11, 23, 10), external_id="q1")], needs_reply=True
+    )
+    save(db, [item(None, "reply", direction="out", parent="q1", at=paris(2026, 11, 23, 10, 45))])
+    period = period_containing("week", date(2026, 11, 25), PARIS)
+    frame = responses(db, example_settings, period.start, period.end)
+    assert frame["replied"].tolist() == [True] and frame["minutes"].tolist() == [45]

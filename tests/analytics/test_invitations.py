@@ -151,3 +151,51 @@ def test_outcome_attendance_and_engagement_after(db, example_settings):
     assert per.loc[member_id(db, "ana"), "n_after"] == 3
     assert per.loc[member_id(db, "ben"), "n_after"] == 0
     assert outcome.engaged_more == 1
+
+
+def test_invitation_sent_as_dm_through_the_simulated_city(tmp_path):
+    import tomllib
+
+    from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
+    from beffroi.config import example_config_path, settings_from_dict
+    from beffroi.scheduler.collection import collect_all
+    from beffroi.store import connect, sync_accounts
+
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    settings = settings_from_dict(
+        sandbox_config(data, tmp_path / "beffroi.db", citizens=10, history_days=7)
+    )
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    collectors = {
+        a.key: SandboxCollector.for_account(settings, a, now=lambda: NOW) for a in settings.accounts
+    }
+    collect_all(conn, collectors.values(), now=lambda: NOW)
+    row = conn.execute(
+        "SELECT member_id, account FROM items WHERE kind = 'dm' AND direction = 'in' "
+        "ORDER BY created_at DESC LIMIT 1"
+    ).fetchone()
+    assert row is not None, "the simulated city should have DMs"
+    event = create_event(conn, name="Instameet", kind="instameet", starts_at=NOW, now=NOW)
+    (inv,) = propose_invitations(
+        conn, event, draft_messages(conn, settings, event, [row["member_id"]]), now=NOW
+    )
+    delivery = deliver_invitation(conn, inv, collectors.get, actor="cm", now=NOW)
+    assert delivery.via == "dm" and delivery.error is None
+    sent = conn.execute(
+        "SELECT i.kind, i.direction, i.text, i.account FROM invitations v "
+        "JOIN items i ON i.id = v.dm_item_id WHERE v.id = ?",
+        (inv,),
+    ).fetchone()
+    assert (sent["kind"], sent["direction"], sent["account"]) == ("dm", "out", row["account"])
+    assert sent["text"].startswith("Bonjour") and "Instameet" in sent["text"]
+    assert list_invitations(conn, event).iloc[0]["status"] == "invited"
+    # The simulated network now holds the city's message in the member's conversation.
+    on_network = collectors[row["account"]].state.message(
+        conn.execute(
+            "SELECT external_id FROM items WHERE id = (SELECT dm_item_id FROM invitations WHERE id = ?)",
+            (inv,),
+        ).fetchone()[0]
+    )
+    assert on_network is not None and on_network["direction"] == "out"
+    conn.close()

@@ -129,7 +129,7 @@ def test_explanation_adds_up(db, example_settings):
     assert why.score == pytest.approx(ranking.iloc[0]["score"])
     assert [r["kind"] for r in why.last_interactions] == ["comment", "mention", "dm"]
     assert why.last_interactions[0]["permalink"].startswith("https://example.org/")
-    assert "1 commentaires" in describe(why) and "semaines actives" in describe(why)
+    assert "1 commentaire (" in describe(why) and "semaines actives" in describe(why)
 
 
 def test_snapchat_members_are_listed_with_their_linked_score(db, example_settings):
