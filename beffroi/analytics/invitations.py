@@ -66,7 +66,8 @@ def list_events(conn: sqlite3.Connection) -> pd.DataFrame:
 def list_invitations(conn: sqlite3.Connection, event_id: int) -> pd.DataFrame:
     rows = conn.execute(
         """
-        SELECT i.id, i.member_id, m.network, m.handle, m.display_name, i.status, i.sent_via,
+        SELECT i.id, i.member_id, m.network, m.external_id, m.handle, m.display_name, i.status,
+               i.sent_via,
                i.is_minor, i.consent_recorded_at, i.consent_recorded_by, i.invited_at,
                i.responded_at, i.send_error, i.message
         FROM invitations i JOIN members m ON m.id = i.member_id
@@ -78,6 +79,7 @@ def list_invitations(conn: sqlite3.Connection, event_id: int) -> pd.DataFrame:
         "id",
         "member_id",
         "network",
+        "external_id",
         "handle",
         "display_name",
         "status",

@@ -189,20 +189,28 @@ def _scores(grouped: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return out.reset_index()[columns]
 
 
+ACCOUNT_COLUMNS = [
+    "person",
+    "member_id",
+    "network",
+    "external_id",
+    "handle",
+    "display_name",
+    "notes",
+]
+
+
 def _accounts_of(conn: sqlite3.Connection, persons: list[int], combine: bool) -> pd.DataFrame:
     if not persons:
-        return pd.DataFrame(columns=["person", "member_id", "network", "handle", "display_name"])
+        return pd.DataFrame(columns=ACCOUNT_COLUMNS)
     marks = ",".join("?" * len(persons))
     key = "coalesce(person_id, id)" if combine else "id"
     rows = conn.execute(
-        f"SELECT {key} AS person, id, network, handle, display_name, notes FROM members "  # noqa: S608
-        f"WHERE {key} IN ({marks}) ORDER BY id",
+        f"SELECT {key} AS person, id, network, external_id, handle, display_name, notes "  # noqa: S608
+        f"FROM members WHERE {key} IN ({marks}) ORDER BY id",
         persons,
     ).fetchall()
-    return pd.DataFrame(
-        [tuple(r) for r in rows],
-        columns=["person", "member_id", "network", "handle", "display_name", "notes"],
-    )
+    return pd.DataFrame([tuple(r) for r in rows], columns=ACCOUNT_COLUMNS)
 
 
 def rank_members(
@@ -215,7 +223,7 @@ def rank_members(
 
     Columns: rank, person, score, interactions, active_weeks, bonus, last_at, n_<kind> and
     pts_<kind> (the decayed, weighted points of each kind), member_ids, handles, networks,
-    display_name.
+    display_name, and first_network/first_external_id (what a pseudonym is computed from).
     """
     filters = filters or RankingFilter()
     scores = _scores(_grouped(conn, settings, now, filters), settings)
@@ -237,6 +245,8 @@ def rank_members(
         handles=("handle", lambda s: [h for h in s if h]),
         networks=("network", lambda s: sorted(set(s))),
         display_name=("display_name", lambda s: next((d for d in s if d), None)),
+        first_network=("network", "first"),
+        first_external_id=("external_id", "first"),
     )
     return scores.join(grouped, on="person")
 
