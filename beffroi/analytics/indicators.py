@@ -21,6 +21,7 @@ import pandas as pd
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
 from beffroi.store import from_db, to_db
+from beffroi.store.community import MONTHS_FR
 
 WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 KIND_LABELS_FR = {
@@ -52,22 +53,6 @@ class Period:
         return period_containing(self.kind, self.previous_start.astimezone(self.tz).date(), self.tz)
 
 
-_MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
-
 def _local_midnight(day: date, tz) -> datetime:
     return datetime(day.year, day.month, day.day, tzinfo=tz).astimezone(UTC)
 
@@ -84,7 +69,7 @@ def period_containing(kind: str, day: date, tz) -> Period:
         first = day.replace(day=1)
         after = (first + timedelta(days=32)).replace(day=1)
         before = (first - timedelta(days=1)).replace(day=1)
-        label = f"{_MONTHS_FR[first.month - 1]} {first.year}"
+        label = f"{MONTHS_FR[first.month - 1]} {first.year}"
     else:
         raise ValueError(f"unknown period {kind!r}: week or month")
     return Period(
@@ -167,6 +152,22 @@ def _accounts_for(conn: sqlite3.Connection, settings: Settings, network: str | N
     return [k for k, v in account_networks(conn, settings).items() if v == network] or ["\x00"]
 
 
+def _scope_clauses(
+    conn: sqlite3.Connection, settings: Settings, start: datetime, end: datetime, scope: Scope
+) -> tuple[list[str], list]:
+    """WHERE clauses on items ``i`` and queue ``q`` for a period, a network and a theme."""
+    clauses = ["i.created_at >= ?", "i.created_at < ?"]
+    params: list = [to_db(start), to_db(end)]
+    accounts = _accounts_for(conn, settings, scope.network)
+    if accounts:
+        clauses.append(f"i.account IN ({','.join('?' * len(accounts))})")
+        params += accounts
+    if scope.theme:
+        clauses.append("coalesce(q.theme, ?) = ?")
+        params += [NO_THEME, scope.theme]
+    return clauses, params
+
+
 def responses(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -182,15 +183,8 @@ def responses(
     Columns: created_at (UTC), network, theme, manager, priority, replied (bool),
     minutes (business minutes to the first reply, NaN if unanswered), within_sla (bool).
     """
-    clauses = ["i.created_at >= ?", "i.created_at < ?", "q.needs_reply = 1"]
-    params: list = [to_db(start), to_db(end)]
-    accounts = _accounts_for(conn, settings, scope.network)
-    if accounts:
-        clauses.append(f"i.account IN ({','.join('?' * len(accounts))})")
-        params += accounts
-    if scope.theme:
-        clauses.append("coalesce(q.theme, ?) = ?")
-        params += [NO_THEME, scope.theme]
+    clauses, params = _scope_clauses(conn, settings, start, end, scope)
+    clauses.append("q.needs_reply = 1")
     if scope.manager:
         clauses.append("coalesce(q.replied_by, q.assignee) = ?")
         params.append(scope.manager)
@@ -294,15 +288,8 @@ def inbound_buckets(
 ) -> pd.DataFrame:
     """Inbound messages counted per account, kind, theme and UTC hour in SQL, then put in
     local time: columns network, kind, theme, local (hour start), hour, weekday, day, n."""
-    clauses = ["i.direction = 'in'", "i.created_at >= ?", "i.created_at < ?", "i.kind != 'post'"]
-    params: list = [to_db(start), to_db(end)]
-    accounts = _accounts_for(conn, settings, scope.network)
-    if accounts:
-        clauses.append(f"i.account IN ({','.join('?' * len(accounts))})")
-        params += accounts
-    if scope.theme:
-        clauses.append("coalesce(q.theme, ?) = ?")
-        params += [NO_THEME, scope.theme]
+    clauses, params = _scope_clauses(conn, settings, start, end, scope)
+    clauses += ["i.direction = 'in'", "i.kind != 'post'"]
     rows = conn.execute(
         f"""
         SELECT i.account, i.kind, q.theme, substr(i.created_at, 1, 13) AS hour, count(*) AS n

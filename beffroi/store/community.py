@@ -50,7 +50,7 @@ MINORS_NOTE = (
     "Cette rencontre est réservée aux {age_min}-{age_max} ans : pour les moins de 18 ans, "
     "une autorisation parentale vous sera demandée avant de confirmer.\n\n"
 )
-_MONTHS = (
+MONTHS_FR = (
     "janvier",
     "février",
     "mars",
@@ -83,16 +83,20 @@ class Event:
 
     @property
     def for_minors(self) -> bool:
-        """An event whose age range goes below 18 (a Snapmeet for 12–18 year olds)."""
-        return (self.min_age is not None and self.min_age < ADULT_AGE) or (
-            self.max_age is not None and self.max_age < ADULT_AGE
-        )
+        return under_18(self.min_age, self.max_age)
+
+
+def under_18(min_age: int | None, max_age: int | None) -> bool:
+    """An event whose age range goes below 18 (a Snapmeet for 12–18 year olds)."""
+    return (min_age is not None and min_age < ADULT_AGE) or (
+        max_age is not None and max_age < ADULT_AGE
+    )
 
 
 def french_date(moment: datetime) -> str:
     """'jeudi 3 décembre 2026' without relying on the machine's locale."""
     days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-    return f"{days[moment.weekday()]} {moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    return f"{days[moment.weekday()]} {moment.day} {MONTHS_FR[moment.month - 1]} {moment.year}"
 
 
 # ---------------------------------------------------------------- members
@@ -463,12 +467,6 @@ def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
     return row
 
 
-def _for_minors(row: sqlite3.Row) -> bool:
-    return (row["min_age"] is not None and row["min_age"] < ADULT_AGE) or (
-        row["max_age"] is not None and row["max_age"] < ADULT_AGE
-    )
-
-
 def set_message(
     conn: sqlite3.Connection,
     invitation_id: int,
@@ -562,7 +560,7 @@ def set_status(
         current = row["status"]
         if status not in TRANSITIONS[current]:
             raise CommunityError(f"passage impossible de « {current} » à « {status} »")
-        if status == "accepted" and _for_minors(row):
+        if status == "accepted" and under_18(row["min_age"], row["max_age"]):
             if row["is_minor"] is None:
                 raise CommunityError(
                     "événement pour mineurs : indiquez d'abord si la personne est mineure"
