@@ -430,6 +430,15 @@ def render_pdf(report: Report) -> bytes:
             pdf.image(io.BytesIO(charts.to_png(chart)), w=width * 0.92)
             pdf.ln(2)
 
+    if not report.networks.empty:
+        pdf.set_font("DejaVu", "", 9)
+        parts = [
+            f"{NETWORK_NAMES.get(r.network, r.network)} : {format_value(r.n, 'count')} "
+            f"(avant : {format_value(r.previous, 'count')})"
+            for r in report.networks.itertuples()
+        ]
+        pdf.multi_cell(width, 5, "Messages reçus par réseau — " + " · ".join(parts), align="L")
+
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, "Ce dont les citoyens ont parlé", new_x="LMARGIN", new_y="NEXT")
