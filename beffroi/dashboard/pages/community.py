@@ -193,7 +193,7 @@ def _ranking_section(ctx: PageContext) -> None:
     event = st.dataframe(
         table,
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         on_select="rerun",
         selection_mode="multi-row",
         key="community_table",
@@ -228,7 +228,7 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     cols[0].metric("Score", f"{why.score:.1f}")
     cols[1].metric("Semaines actives", why.active_weeks)
     cols[2].metric("Bonus d'assiduité", f"+{why.bonus:.1f}")
-    st.dataframe(parts, hide_index=True, use_container_width=True)
+    st.dataframe(parts, hide_index=True, width="stretch")
     st.caption(
         f"Chaque interaction compte son poids × 0,5^(âge / {ctx.settings.engagement.half_life_days:g} "
         "jours) ; plus un bonus par semaine active."
@@ -249,7 +249,7 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
         st.dataframe(
             recent,
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"Lien": st.column_config.LinkColumn("Lien")},
         )
 
@@ -336,7 +336,7 @@ def _events_section(ctx: PageContext) -> None:
             "Présents": events["attended"],
         }
     )
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    st.dataframe(shown, hide_index=True, width="stretch")
     names = {int(r.id): f"{r.name} ({r.starts_at[:10]})" for r in events.itertuples()}
     event_id = st.selectbox(
         "Suivre une rencontre", list(names), format_func=names.get, key="community_event"
@@ -401,7 +401,7 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
             }
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     outcome = ctx.cached(_outcome, ctx.settings, event_id, ctx.now().replace(second=0))
     cols = st.columns(3)

@@ -33,7 +33,7 @@ from beffroi.dashboard.context import PageContext
 TITLE = "Rapports"
 ICON = ":material/monitoring:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
-ORDER = 60
+ORDER = 30
 
 NETWORKS = {"Tous les réseaux": None, "Instagram": "instagram", "Facebook": "facebook", "X": "x"}
 PERIODS = {"Semaine": "week", "Mois": "month"}
@@ -132,7 +132,7 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
     )
     trend = weekly_trend(trend_frame, ctx.tz).dropna(subset=["median_minutes"])
     if not trend.empty:
-        st.altair_chart(charts.response_trend(trend), use_container_width=True)
+        st.altair_chart(charts.response_trend(trend), width="stretch")
     for label, column in (
         ("réseau", "network"),
         ("thème", "theme"),
@@ -152,7 +152,7 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )
 
 
@@ -174,17 +174,17 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
     cols[1].metric("Nouveaux membres", members["new"])
     cols[2].metric("Membres fidèles", members["returning"])
     daily = buckets.groupby(["day", "network"], as_index=False)["n"].sum()
-    st.altair_chart(charts.volume_by_day(daily), use_container_width=True)
-    st.altair_chart(charts.hour_weekday_heatmap(buckets), use_container_width=True)
+    st.altair_chart(charts.volume_by_day(daily), width="stretch")
+    st.altair_chart(charts.hour_weekday_heatmap(buckets), width="stretch")
     themes = volume_by(buckets, "theme")
     themes = themes[(themes["theme"] != NO_THEME) & (themes["n"] >= 1)]
     if not themes.empty:
-        st.altair_chart(charts.themes_bar(themes), use_container_width=True)
+        st.altair_chart(charts.themes_bar(themes), width="stretch")
     kinds = volume_by(buckets, "kind")
     st.dataframe(
         kinds.rename(columns={"kind": "Type", "n": "Messages"}),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     posts = ctx.cached(_posts, ctx.settings, period.start, period.end)
     if not posts.empty:
@@ -201,12 +201,12 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
                 }
             ),
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
             column_config={"Lien": st.column_config.LinkColumn("Lien")},
         )
     series = ctx.cached(_series, period.start - pd.Timedelta(weeks=12), period.end)
     if not series.empty:
-        st.altair_chart(charts.series_over_time(series), use_container_width=True)
+        st.altair_chart(charts.series_over_time(series), width="stretch")
 
 
 def _downloads(ctx: PageContext, period: Period, now: datetime) -> None:
