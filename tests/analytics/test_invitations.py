@@ -180,8 +180,14 @@ def test_invitation_sent_as_dm_through_the_simulated_city(tmp_path):
     (inv,) = propose_invitations(
         conn, event, draft_messages(conn, settings, event, [row["member_id"]]), now=NOW
     )
+    # A network failure is recorded on the invitation, which stays proposed for a retry.
+    collectors[row["account"]].state.inject_failure(row["account"], "reply", "transient")
+    failed = deliver_invitation(conn, inv, collectors.get, actor="cm", now=NOW)
+    assert failed.error and "simulated transient" in failed.error
+    assert list_invitations(conn, event).iloc[0]["status"] == "proposed"
     delivery = deliver_invitation(conn, inv, collectors.get, actor="cm", now=NOW)
     assert delivery.via == "dm" and delivery.error is None
+    assert list_invitations(conn, event).iloc[0]["send_error"] is None
     sent = conn.execute(
         "SELECT i.kind, i.direction, i.text, i.account FROM invitations v "
         "JOIN items i ON i.id = v.dm_item_id WHERE v.id = ?",
