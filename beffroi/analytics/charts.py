@@ -28,6 +28,10 @@ WIDTH = 480
 HEIGHT = 200
 
 
+def network_name(network: str) -> str:
+    return NETWORK_NAMES.get(network, network)
+
+
 def _network_scale(networks) -> alt.Scale:
     names = sorted(set(networks))
     return alt.Scale(domain=names, range=[NETWORK_COLOURS.get(n, "#888888") for n in names])
@@ -106,7 +110,12 @@ def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
         .mark_rect()
         .encode(
             x=alt.X("hour:O", title="heure"),
-            y=alt.Y("weekday:N", title=None, sort=list(WEEKDAYS_FR)),
+            y=alt.Y(
+                "weekday:N",
+                title=None,
+                sort=list(WEEKDAYS_FR),
+                axis=alt.Axis(labelOverlap=False),
+            ),
             color=alt.Color("n:Q", title="messages", scale=alt.Scale(scheme="blues")),
             tooltip=[
                 alt.Tooltip("weekday:N", title="jour"),
@@ -114,7 +123,7 @@ def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n:Q", title="messages"),
             ],
         )
-        .properties(width=WIDTH, height=170)
+        .properties(width=WIDTH, height=24 * max(1, frame["weekday"].nunique()))
     )
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
+from beffroi.analytics.charts import network_name
 from beffroi.analytics.invitations import (
     draft_messages,
     event_outcome,
@@ -23,6 +24,7 @@ from beffroi.analytics.invitations import (
 from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
 from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
 from beffroi.dashboard.context import PageContext
+from beffroi.store import from_db
 from beffroi.store.community import (
     EVENT_KINDS,
     CommunityError,
@@ -184,7 +186,7 @@ def _ranking_section(ctx: PageContext) -> None:
         {
             "Rang": ranking["rank"],
             "Membre": [_who(r, ctx, key) for _, r in ranking.iterrows()],
-            "Réseaux": [", ".join(n) for n in ranking["networks"]],
+            "Réseaux": [", ".join(map(network_name, n)) for n in ranking["networks"]],
             "Score": ranking["score"].round(1),
             "Interactions": ranking["interactions"].astype(int),
             "Semaines actives": ranking["active_weeks"].astype(int),
@@ -239,9 +241,11 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     if not recent.empty:
         recent = pd.DataFrame(
             {
-                "Date": recent["created_at"],
-                "Type": recent["kind"],
-                "Réseau": recent["network"],
+                "Date": recent["created_at"].map(
+                    lambda t: from_db(t).astimezone(ctx.tz).strftime("%d/%m/%Y %H:%M")
+                ),
+                "Type": recent["kind"].map(lambda k: KIND_LABELS[k][0] if k in KIND_LABELS else k),
+                "Réseau": recent["network"].map(network_name),
                 "Texte": recent["text"],
                 "Lien": recent["permalink"],
             }
@@ -328,7 +332,9 @@ def _events_section(ctx: PageContext) -> None:
         {
             "Rencontre": events["name"],
             "Type": events["kind"].map(EVENT_KIND_LABELS),
-            "Date (UTC)": events["starts_at"],
+            "Date": events["starts_at"].map(
+                lambda t: from_db(t).astimezone(ctx.tz).strftime("%d/%m/%Y %H:%M")
+            ),
             "Lieu": events["place"],
             "Capacité": events["capacity"],
             "Invitations": events["invitations"],
@@ -384,7 +390,9 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
         st.info("Aucune invitation : proposez-en depuis le classement.")
         return
     who = [
-        pseudonym(key, r.network, r.external_id) if director else f"@{r.handle} ({r.network})"
+        pseudonym(key, r.network, r.external_id)
+        if director
+        else f"@{r.handle} ({network_name(r.network)})"
         for r in invitations.itertuples()
     ]
     st.dataframe(

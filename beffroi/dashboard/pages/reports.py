@@ -14,6 +14,7 @@ import streamlit as st
 
 from beffroi.analytics import charts
 from beffroi.analytics.indicators import (
+    KIND_LABELS_FR,
     NO_THEME,
     Period,
     Scope,
@@ -29,6 +30,7 @@ from beffroi.analytics.indicators import (
 )
 from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
 from beffroi.dashboard.context import PageContext
+from beffroi.store import from_db
 
 TITLE = "Rapports"
 ICON = ":material/monitoring:"
@@ -80,6 +82,10 @@ def _report_files(conn, settings, kind: str, day: date, now: datetime) -> dict[s
 
 
 # ---------------------------------------------------------------- page
+
+
+def _local(db_text: str, tz) -> str:
+    return from_db(db_text).astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
 
 def _pct(value) -> str:
@@ -139,6 +145,8 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
         ("community manager", "manager"),
     ):
         table = summarise_responses(frame, column)
+        if column == "network":
+            table[column] = table[column].map(charts.network_name)
         st.text(f"Par {label}")
         st.dataframe(
             pd.DataFrame(
@@ -181,6 +189,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
     if not themes.empty:
         st.altair_chart(charts.themes_bar(themes), width="stretch")
     kinds = volume_by(buckets, "kind")
+    kinds["kind"] = kinds["kind"].map(lambda k: KIND_LABELS_FR.get(k, k))
     st.dataframe(
         kinds.rename(columns={"kind": "Type", "n": "Messages"}),
         hide_index=True,
@@ -192,8 +201,8 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Réseau": posts["network"],
-                    "Date (UTC)": posts["created_at"],
+                    "Réseau": posts["network"].map(charts.network_name),
+                    "Date": posts["created_at"].map(lambda t: _local(t, ctx.tz)),
                     "Publication": posts["text"].str.slice(0, 120),
                     "J'aime": posts["likes"],
                     "Commentaires": posts["comments"],
