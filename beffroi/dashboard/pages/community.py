@@ -192,15 +192,19 @@ def _ranking_section(ctx: PageContext) -> None:
             "Semaines actives": ranking["active_weeks"].astype(int),
         }
     )
-    event = st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        on_select="rerun",
-        selection_mode="multi-row",
-        key="community_table",
-    )
-    selected = list(event.selection.rows) if event and event.selection else []
+    if _is_director(ctx):
+        st.dataframe(table, hide_index=True, width="stretch")
+        selected = []
+    else:
+        event = st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="multi-row",
+            key="community_table",
+        )
+        selected = list(event.selection.rows) if event and event.selection else []
     labels = {int(r["person"]): f"{r['rank']}. {_who(r, ctx, key)}" for _, r in ranking.iterrows()}
     person = st.selectbox(
         "Pourquoi ce score ?",
