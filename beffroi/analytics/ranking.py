@@ -2,8 +2,8 @@
 
 A member's score over a window is the sum, for each interaction, of its kind's weight
 decayed by age (``0.5 ** (age_days / half_life_days)``), plus a bonus per distinct active
-week (weeks start on Monday, UTC). Staff, blocked, spam-flagged and erased accounts never
-rank. Accounts linked by hand to one person (``members.person_id``) can be counted together.
+week (weeks start on Monday 00:00 UTC: Julian day numbers count weeks from a Monday).
+Staff, blocked, spam-flagged and erased accounts never rank. Accounts linked by hand to one person (``members.person_id``) can be counted together.
 
 SQLite does the heavy part (one pass over a covering index, grouped by person, kind and
 week); pandas only sums a few rows per person. Ties are broken by the most recent
@@ -95,8 +95,11 @@ def _events_sql(
         theme_join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
         params.append(filters.theme)
     params += [start, end, *(accounts or [])]
+    # INDEXED BY: the covering partial index reads a window without touching the rows;
+    # left alone, SQLite's planner may prefer items_member and read every row (30× slower).
     items_sql = (
-        "SELECT i.member_id, i.kind, i.created_at, i.account FROM items i"  # noqa: S608
+        "SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
+        " FROM items i INDEXED BY items_ranking"
         + theme_join
         + " WHERE i.direction = 'in' AND i.member_id IS NOT NULL"
         + " AND i.created_at >= ? AND i.created_at <= ? AND i.kind != 'post'"
@@ -152,7 +155,7 @@ def _grouped(
     sql = f"""
         WITH ev AS ({events})
         SELECT {person} AS person, ev.kind AS kind,
-               date(ev.created_at, '-6 days', 'weekday 1') AS week,
+               CAST((julianday(ev.created_at) + 0.5) / 7 AS INTEGER) AS week,
                count(*) AS n,
                sum(pow(0.5, (julianday(?) - julianday(ev.created_at)) / ?)) AS decayed,
                max(ev.created_at) AS last_at
