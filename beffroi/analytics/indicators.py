@@ -184,7 +184,7 @@ def responses(
     minutes (business minutes to the first reply, NaN if unanswered), within_sla (bool).
     """
     clauses, params = _scope_clauses(conn, settings, start, end, scope)
-    clauses.append("q.needs_reply = 1")
+    clauses += ["i.direction = 'in'", "q.needs_reply = 1"]
     if scope.manager:
         clauses.append("coalesce(q.replied_by, q.assignee) = ?")
         params.append(scope.manager)
@@ -196,7 +196,7 @@ def responses(
                         (SELECT min(r.created_at) FROM items r
                          WHERE r.network = i.network AND r.parent_external_id = i.external_id
                            AND r.direction = 'out')) AS replied_at
-        FROM queue q JOIN items i ON i.id = q.item_id
+        FROM items i INDEXED BY items_inbound JOIN queue q ON q.item_id = i.id
         WHERE {" AND ".join(clauses)}
         """,  # noqa: S608 - fixed fragments only
         params,
@@ -293,7 +293,7 @@ def inbound_buckets(
     rows = conn.execute(
         f"""
         SELECT i.account, i.kind, q.theme, substr(i.created_at, 1, 13) AS hour, count(*) AS n
-        FROM items i LEFT JOIN queue q ON q.item_id = i.id
+        FROM items i INDEXED BY items_inbound LEFT JOIN queue q ON q.item_id = i.id
         WHERE {" AND ".join(clauses)}
         GROUP BY 1, 2, 3, 4
         """,  # noqa: S608 - fixed fragments only
@@ -344,7 +344,7 @@ def members_new_returning(
         """
         SELECT sum(m.first_seen_at >= ?), sum(m.first_seen_at < ?)
         FROM members m
-        WHERE m.id IN (SELECT DISTINCT member_id FROM items
+        WHERE m.id IN (SELECT DISTINCT member_id FROM items INDEXED BY items_inbound
                        WHERE direction = 'in' AND member_id IS NOT NULL
                          AND created_at >= ? AND created_at < ?)
         """,

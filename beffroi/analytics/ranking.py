@@ -99,7 +99,7 @@ def _events_sql(
     # left alone, SQLite's planner may prefer items_member and read every row (30× slower).
     items_sql = (
         "SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
-        " FROM items i INDEXED BY items_ranking"
+        " FROM items i INDEXED BY items_inbound"
         + theme_join
         + " WHERE i.direction = 'in' AND i.member_id IS NOT NULL"
         + " AND i.created_at >= ? AND i.created_at <= ? AND i.kind != 'post'"

@@ -129,7 +129,7 @@ def _headlines(conn, settings, period: Period, now: datetime) -> list[Headline]:
         answers = responses(conn, settings, p.start, min(p.end, now))
         summary = summarise_responses(answers).iloc[0]
         inbound = conn.execute(
-            "SELECT count(*), count(DISTINCT member_id) FROM items "
+            "SELECT count(*), count(DISTINCT member_id) FROM items INDEXED BY items_inbound "
             "WHERE direction = 'in' AND kind != 'post' AND created_at >= ? AND created_at < ?",
             (to_db(p.start), to_db(p.end)),
         ).fetchone()
@@ -165,10 +165,12 @@ def _headlines(conn, settings, period: Period, now: datetime) -> list[Headline]:
 def _theme_examples(
     conn: sqlite3.Connection, settings: Settings, period: Period, per_theme: int = 2
 ) -> pd.DataFrame:
+    """Messages per theme, and for themes of 5 or more the latest public messages that
+    needed a reply (questions, complaints: what directors should read), masked."""
     rows = conn.execute(
         """
         SELECT coalesce(q.theme, ?) AS theme, count(*) AS n
-        FROM queue q JOIN items i ON i.id = q.item_id
+        FROM items i INDEXED BY items_inbound JOIN queue q ON q.item_id = i.id
         WHERE i.created_at >= ? AND i.created_at < ? AND i.direction = 'in'
         GROUP BY 1 ORDER BY n DESC, theme
         """,
@@ -184,11 +186,12 @@ def _theme_examples(
             picked = conn.execute(
                 """
                 SELECT i.text, i.account, m.network, m.external_id, m.handle, m.display_name
-                FROM queue q JOIN items i ON i.id = q.item_id
+                FROM items i INDEXED BY items_created JOIN queue q ON q.item_id = i.id
                 LEFT JOIN members m ON m.id = i.member_id
                 WHERE q.theme = ? AND i.created_at >= ? AND i.created_at < ?
-                  AND length(i.text) BETWEEN 25 AND 400 AND i.kind != 'dm'
-                ORDER BY coalesce(q.needs_reply, 0) DESC, i.created_at DESC LIMIT ?
+                  AND i.direction = 'in' AND q.needs_reply = 1 AND i.kind != 'dm'
+                  AND length(i.text) BETWEEN 25 AND 400
+                ORDER BY i.created_at DESC LIMIT ?
                 """,
                 (theme, to_db(period.start), to_db(period.end), per_theme),
             ).fetchall()

@@ -156,5 +156,5 @@ def test_ranking_reads_through_a_readonly_connection(tmp_path, example_settings)
             "WHERE direction = 'in' AND member_id IS NOT NULL AND created_at >= '2026-01-01'"
         )
     )
-    assert "items_ranking" in plan
+    assert "items_inbound" in plan
     ro.close()

@@ -25,7 +25,7 @@ CREATE TABLE interactions (
 );
 CREATE INDEX interactions_created ON interactions(created_at, member_id, kind, account);
 
--- The ranking reads only these columns of inbound items with a known author: a covering
--- partial index lets it aggregate a window without touching the table's rows.
-CREATE INDEX items_ranking ON items(created_at, member_id, kind, account)
-    WHERE direction = 'in' AND member_id IS NOT NULL;
+-- The ranking and the activity indicators read only these columns of inbound items: a
+-- covering partial index lets them aggregate a period without touching the table's rows.
+CREATE INDEX items_inbound ON items(created_at, kind, member_id, account)
+    WHERE direction = 'in';
