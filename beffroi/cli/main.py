@@ -23,6 +23,9 @@ COMMANDS = [
     "cmd_collect",
     "cmd_staff",
     "cmd_report",
+    "cmd_doctor",
+    "cmd_dashboard",
+    "cmd_privacy",
 ]
 
 

@@ -1,0 +1,68 @@
+"""``beffroi doctor``: is every enabled account ready to collect? One line per fact.
+
+Each collector checks itself with one cheap request (token present, valid, not expired,
+the permissions its streams need). The answers are plain words a city's IT staff can act
+on, and the exit code says whether anything is missing (1) or all is well (0).
+"""
+
+from __future__ import annotations
+
+from beffroi.cli.errors import UsageError
+from beffroi.cli.wiring import collectors_for, settings_from
+from beffroi.collectors import build_collector, mask_secrets
+
+OK, MISSING, NEUTRAL = "✓", "✗", "·"
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "doctor",
+        help="check that every enabled account can be collected (tokens, permissions)",
+        description="For each enabled account, build its collector and ask it to check "
+        "itself with one cheap request: token set, valid, not expired, permissions for its "
+        "streams. Prints ✓/✗ lines and exits with 1 when something is missing.",
+    )
+    p.add_argument("--network", "-n", help="only this network (x, facebook, instagram, ...)")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    settings = settings_from(args.config)
+    try:
+        collectors = [(c.account, c, None) for c in collectors_for(settings, args.network)]
+    except UsageError:
+        raise
+    except Exception:
+        # One account's collector cannot be built: build them one by one to say which.
+        collectors = []
+        for account in settings.enabled_accounts(args.network):
+            try:
+                collectors.append((account.key, build_collector(settings, account), None))
+            except Exception as exc:  # an uninstalled library, a bad setting...
+                collectors.append((account.key, None, exc))
+    if not collectors:
+        print(f"{MISSING} no enabled account in the configuration")
+        return 1
+    failed = False
+    for key, collector, error in collectors:
+        for ok, text in _lines(key, collector, error):
+            mark = NEUTRAL if ok is None else (OK if ok else MISSING)
+            print(f"{mark} {text}", flush=True)
+            failed = failed or ok is False
+    return 1 if failed else 0
+
+
+def _lines(key, collector, error) -> list[tuple[bool | None, str]]:
+    if collector is None:
+        reason = mask_secrets(f"{type(error).__name__}: {error}")
+        return [(False, f"{key}: cannot build its collector ({reason})")]
+    check = getattr(collector, "check", None)
+    if check is None:
+        return [(None, f"{key}: this collector ({collector.network}) cannot check itself")]
+    try:
+        lines = list(check())
+    except Exception as exc:  # a check must never hide the other accounts' answers
+        return [
+            (False, f"{key}: the check failed ({mask_secrets(f'{type(exc).__name__}: {exc}')})")
+        ]
+    return lines or [(None, f"{key}: nothing to check")]

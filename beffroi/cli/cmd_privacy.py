@@ -1,0 +1,82 @@
+"""``beffroi privacy``: erase a citizen on request, apply the retention limits now."""
+
+from __future__ import annotations
+
+import getpass
+
+from beffroi.cli.errors import UsageError
+from beffroi.cli.wiring import open_database, settings_from
+from beffroi.store.privacy import MemberNotFound, erase_member, find_member, purge_expired
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "privacy",
+        help="erase a citizen's data on request, or purge data past retention",
+        description="Personal data: `erase` forgets one citizen (names, messages, raw "
+        "payloads, invitations); `purge` deletes what is older than the [retention] "
+        "settings (the scheduler also does it every day).",
+    )
+    actions = p.add_subparsers(dest="privacy_action", metavar="ACTION")
+    erase = actions.add_parser(
+        "erase",
+        help="forget one citizen (right to erasure)",
+        description="Forget one citizen: handle and name removed, their messages replaced "
+        "by a neutral marker, raw payloads and invitations deleted, the city's replies "
+        "that named them masked. An audit row records who did it, not whom.",
+    )
+    who = erase.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", type=int, metavar="ID", help="the member's id")
+    who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
+    erase.add_argument("--actor", help="who asks for it (default: your login name)")
+    erase.set_defaults(handler=run_erase)
+    purge = actions.add_parser("purge", help="delete data older than the retention settings")
+    purge.set_defaults(handler=run_purge)
+    p.set_defaults(handler=lambda args: p.print_help() or 2)
+
+
+def _member_id(conn, args) -> int:
+    if args.member is not None:
+        return args.member
+    network, sep, handle = args.handle.partition(":")
+    if not sep or not network or not handle.strip().lstrip("@"):
+        raise UsageError("--handle takes NETWORK:HANDLE, for example x:jeanne_marcq")
+    found = find_member(conn, network.strip().lower(), handle)
+    if not found:
+        raise UsageError(f"no member {handle.strip()!r} on {network}; nothing was erased")
+    if len(found) > 1:
+        ids = ", ".join(str(i) for i in found)
+        raise UsageError(f"several members match ({ids}); erase them one by one with --member")
+    return found[0]
+
+
+def run_erase(args) -> int:
+    conn = open_database(settings_from(args.config))
+    try:
+        member_id = _member_id(conn, args)
+        try:
+            result = erase_member(conn, member_id, actor=args.actor or f"cli:{getpass.getuser()}")
+        except MemberNotFound as exc:
+            raise UsageError(f"{exc}; nothing was erased") from None
+    finally:
+        conn.close()
+    print(
+        f"member {result.member_id} erased: {result.items} message(s) blanked, "
+        f"{result.invitations} invitation(s) deleted, {result.mentions} mention(s) masked"
+    )
+    return 0
+
+
+def run_purge(args) -> int:
+    settings = settings_from(args.config)
+    conn = open_database(settings)
+    try:
+        result = purge_expired(conn, settings.retention, actor="cli")
+    finally:
+        conn.close()
+    print(
+        f"purged: {result.items} message(s), {result.queue} queue row(s), "
+        f"{result.raw_cleared} raw payload(s), {result.rejected} rejected payload(s), "
+        f"{result.members} member(s)"
+    )
+    return 0

@@ -1,0 +1,435 @@
+"""The city's Facebook Page, through the Graph API (python-facebook-api, Graph API v24).
+
+Streams and what one pass costs:
+
+- ``comments``: ONE request reads the Page's ``feed`` for the last ``WINDOW_DAYS`` with
+  each post's newest comments nested (``comments.filter(stream)`` — replies included,
+  flattened — ``.order(reverse_chronological).limit(COMMENTS_PER_POST)``). An idle pass is
+  that one request. Only when every nested comment of a post is new does the collector
+  follow that post's ``paging.next``, so N new comments cost about N / page size requests.
+  The feed is read instead of asking each post for its comments: one request per pass,
+  not one per post.
+- ``messages``: ONE request reads Messenger conversations (newest first, each with its
+  newest messages nested); conversations not updated since the cursor end the pass.
+- ``posts``: ONE request reads the Page's own ``posts`` ``since`` the newest one seen.
+
+Cursors are JSON (``HighWater``): the newest creation time and the ids seen at that
+second. Pages inside a pass carry no cursor (the stored one stays); the pass's last page
+carries the new position, so a run that dies re-reads its pass and saves nothing twice.
+
+A comment written by the Page itself (``from.id`` is the Page) is the city's native reply:
+``direction='out'``, linked to the comment it answers, so the inbox can close it.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from beffroi.collectors.conversations import conversation_pages
+from beffroi.collectors.errors import PermanentError
+from beffroi.collectors.graph import (
+    GraphCollector,
+    HighWater,
+    author_from,
+    checked,
+    dm_item,
+    graph_time,
+    message_text,
+    parse_time,
+    split_new,
+)
+from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
+
+NETWORK = "facebook"
+COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},permalink_url,like_count,comment_count,attachment"
+MESSAGE_FIELDS = "id,created_time,from,to,message,attachments{mime_type,name}"
+POST_FIELDS = (
+    "id,message,created_time,permalink_url,from{id,name},"
+    "comments.summary(true).limit(0),reactions.summary(true).limit(0)"
+)
+
+
+# ------------------------------------------------------------------ parsing (pure)
+def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
+    """(comment id, parent comment id, post id) rebuilt from a comment's ``permalink_url``.
+
+    Meta may leave ``id`` and ``parent`` out of a comment (the recorded responses do), but
+    its permalink names the post and the comment (``?comment_id=``) and, for a reply, the
+    reply (``&reply_comment_id=``). Graph ids of comments are ``{post}_{comment}``, as
+    ``GET /{comment-id}`` shows for the same permalink. Ids are never guessed from anything
+    else: such a comment is rejected, with the reason, rather than stored under a wrong id.
+    """
+    if not isinstance(url, str):
+        return None, None, None
+    parsed = urlparse(url)
+    query = parse_qs(parsed.query)
+    parts = [p for p in parsed.path.split("/") if p]
+    post = owner = None
+    if "posts" in parts and parts.index("posts") + 1 < len(parts):
+        post = parts[parts.index("posts") + 1]
+        owner = parts[parts.index("posts") - 1] if parts.index("posts") > 0 else None
+    comment = (query.get("comment_id") or [None])[0]
+    reply = (query.get("reply_comment_id") or [None])[0]
+    # Newer permalinks name posts with an opaque ``pfbid...``: no Graph id can be rebuilt.
+    if not (post and post.isdigit() and comment and comment.isdigit()):
+        return None, None, None
+    if reply and not reply.isdigit():
+        return None, None, None
+    post_id = f"{owner}_{post}" if owner and owner.isdigit() else post
+    if reply:
+        return f"{post}_{reply}", f"{post}_{comment}", post_id
+    return f"{post}_{comment}", None, post_id
+
+
+def parse_comment(
+    raw: Any, *, account: str, page_id: str | None, post_id: str | None = None
+) -> Item | Rejected:
+    """One comment or reply (``filter=stream``) as an Item; a Rejected says why not."""
+    created = checked(raw, "comment", ("created_time",), need_id=False)
+    if isinstance(created, Rejected):
+        return created
+    link_id, link_parent, link_post = _ids_from_permalink(raw.get("permalink_url"))
+    external_id = raw.get("id") or link_id
+    if not external_id:
+        return Rejected(raw, "comment has neither an id nor a permalink_url naming it")
+    thread = post_id or link_post
+    parent_block = raw.get("parent")
+    parent = (parent_block or {}).get("id") if isinstance(parent_block, dict) else None
+    parent = parent or link_parent
+    author = author_from(NETWORK, raw.get("from"), handle_key="username")
+    own = bool(page_id and author and author.external_id == page_id)
+    return Item(
+        network=NETWORK,
+        account=account,
+        external_id=str(external_id),
+        kind="reply" if parent else "comment",
+        direction="out" if own else "in",
+        text=message_text(raw),
+        created_at=created,
+        author=author,
+        permalink=raw.get("permalink_url"),
+        parent_external_id=str(parent or thread) if (parent or thread) else None,
+        thread_external_id=thread,
+        like_count=_int(raw.get("like_count")),
+        reply_count=_int(raw.get("comment_count")),
+        raw=raw,
+    )
+
+
+def parse_message(
+    raw: Any, *, account: str, page_id: str | None, conversation_id: str | None = None
+) -> Item | Rejected:
+    """One Messenger message; the Page's own messages are ``direction='out'``."""
+    created = checked(raw, "message", ("created_time",))
+    if isinstance(created, Rejected):
+        return created
+    author = author_from(NETWORK, raw.get("from"), handle_key="username")
+    own = bool(page_id and author and author.external_id == page_id)
+    return dm_item(
+        NETWORK,
+        raw,
+        account=account,
+        created=created,
+        author=author,
+        own=own,
+        conversation_id=conversation_id,
+    )
+
+
+def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejected:
+    """One of the Page's posts. A post by someone else on the Page is an inbound mention."""
+    created = checked(raw, "post", ("created_time",))
+    if isinstance(created, Rejected):
+        return created
+    author = author_from(NETWORK, raw.get("from"), handle_key="username")
+    owner = str(raw["id"]).split("_", 1)[0] if "_" in str(raw["id"]) else None
+    by_page = (author.external_id == page_id) if (author and page_id) else owner == page_id
+    if author is None and page_id is None:
+        by_page = True  # ``/{page}/posts`` only lists the Page's own posts
+    return Item(
+        network=NETWORK,
+        account=account,
+        external_id=str(raw["id"]),
+        kind="post" if by_page else "mention",
+        direction="out" if by_page else "in",
+        text=raw.get("message") if isinstance(raw.get("message"), str) else "",
+        created_at=created,
+        author=author,
+        permalink=raw.get("permalink_url"),
+        thread_external_id=str(raw["id"]),
+        like_count=_summary_count(raw.get("reactions")),
+        reply_count=_summary_count(raw.get("comments")),
+        raw=raw,
+    )
+
+
+def _summary_count(block: Any) -> int | None:
+    if isinstance(block, dict) and isinstance(block.get("summary"), dict):
+        return _int(block["summary"].get("total_count"))
+    return None
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# ------------------------------------------------------------------ the collector
+class FacebookCollector(GraphCollector):
+    network = NETWORK
+    STREAMS = ("comments", "messages", "posts")
+    WINDOW_DAYS = 30
+    POSTS_PER_REQUEST = 50
+    COMMENTS_PER_POST = 25
+    CONVERSATIONS_PER_REQUEST = 25
+    MESSAGES_PER_CONVERSATION = 25
+
+    # -------------------------------------------------------------- comments
+    def _fetch_comments(self, hw: HighWater) -> Iterator[Page]:
+        stamps: list[tuple[datetime, str]] = []
+        pages = self._comment_pages(hw, stamps)
+        return self.with_final_cursor(pages, lambda: hw.advanced(stamps).dump())
+
+    def _comment_pages(self, hw: HighWater, stamps: list) -> Iterator[Page]:
+        page_id = self._require_id()
+        start = self.now() - timedelta(days=self.WINDOW_DAYS)
+        nested = (
+            f"comments.filter(stream).order(reverse_chronological)"
+            f".limit({self.COMMENTS_PER_POST}){{{COMMENT_FIELDS}}}"
+        )
+        calls = self.session.calls
+        data = self.session.get(
+            f"{page_id}/feed",
+            fields=f"id,created_time,{nested}",
+            since=graph_time(start),
+            limit=self.POSTS_PER_REQUEST,
+        )
+        while True:
+            items, rejected = [], []
+            follow_ups: list[tuple[str, str]] = []
+            for post in data.get("data", []):
+                post_id = str(post.get("id")) if isinstance(post, dict) else None
+                block = post.get("comments") if isinstance(post, dict) else None
+                more = self._comments_in(block, hw, page_id, post_id, items, rejected)
+                if more:
+                    follow_ups.append((more, post_id or ""))
+            stamps += [(i.created_at, i.external_id) for i in items]
+            yield self._page(items, None, calls, rejected)
+            for next_url, post_id in follow_ups:
+                yield from self._follow_comments(next_url, hw, page_id, post_id, stamps)
+            next_url = (data.get("paging") or {}).get("next")
+            if not next_url:
+                break
+            calls = self.session.calls
+            data = self.session.get_next(next_url)
+
+    def _comments_in(
+        self,
+        block: Any,
+        hw: HighWater,
+        page_id: str,
+        post_id: str | None,
+        items: list[Item],
+        rejected: list[Rejected],
+    ) -> str | None:
+        """Parse a block of comments (newest first); return its next URL if all were new."""
+        if not isinstance(block, dict):
+            return None
+        parsed = (
+            parse_comment(raw, account=self.account, page_id=page_id, post_id=post_id)
+            for raw in block.get("data", [])
+        )
+        new, bad, all_new = split_new(parsed, hw)
+        items += new
+        rejected += bad
+        next_url = (block.get("paging") or {}).get("next")
+        return next_url if (all_new and next_url and block.get("data")) else None
+
+    def _follow_comments(
+        self,
+        next_url: str,
+        hw: HighWater,
+        page_id: str,
+        post_id: str,
+        stamps: list[tuple[datetime, str]],
+    ) -> Iterator[Page]:
+        while next_url:
+            calls = self.session.calls
+            block = self.session.get_next(next_url)
+            items: list[Item] = []
+            rejected: list[Rejected] = []
+            next_url = self._comments_in(block, hw, page_id, post_id or None, items, rejected)
+            stamps += [(i.created_at, i.external_id) for i in items]
+            yield self._page(items, None, calls, rejected)
+
+    # -------------------------------------------------------------- messages
+    def _fetch_messages(self, hw: HighWater) -> Iterator[Page]:
+        page_id = self._require_id()
+        nested = f"messages.limit({self.MESSAGES_PER_CONVERSATION}){{{MESSAGE_FIELDS}}}"
+        calls = self.session.calls
+        data = self.session.get(
+            f"{page_id}/conversations",
+            platform="messenger",
+            fields=f"id,updated_time,{nested}",
+            limit=self.CONVERSATIONS_PER_REQUEST,
+        )
+        yield from conversation_pages(self, data, hw, page_id, calls, parse_message)
+
+    # -------------------------------------------------------------- posts
+    def _fetch_posts(self, hw: HighWater) -> Iterator[Page]:
+        page_id = self._require_id()
+        since = hw.since or (self.now() - timedelta(days=self.HISTORY_DAYS))
+        calls = self.session.calls
+        data = self.session.get(
+            f"{page_id}/posts",
+            fields=POST_FIELDS,
+            since=graph_time(since),
+            limit=self.POSTS_PER_REQUEST,
+        )
+        stamps: list[tuple[datetime, str]] = []
+        while True:
+            items, rejected, all_new = split_new(
+                (
+                    parse_post(raw, account=self.account, page_id=page_id)
+                    for raw in data.get("data", [])
+                ),
+                hw,
+            )
+            stamps += [(i.created_at, i.external_id) for i in items]
+            next_url = (data.get("paging") or {}).get("next")
+            if not all_new or not next_url or not data.get("data"):
+                yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
+                return
+            yield self._page(items, None, calls, rejected)
+            calls = self.session.calls
+            data = self.session.get_next(next_url)
+
+    # -------------------------------------------------------------- writing
+    def reply(self, to: Item, text: str) -> Item:
+        if to.network != NETWORK:
+            raise PermanentError(f"{self.account}: cannot answer a {to.network} item")
+        page_id = self._require_id()
+        me = Author(NETWORK, page_id, self.handle, None)
+        if to.kind == "dm":
+            if to.author is None:
+                raise PermanentError(f"{self.account}: this message has no known sender")
+            data = self.session.post(
+                f"{page_id}/messages",
+                {
+                    "recipient": json.dumps({"id": to.author.external_id}),
+                    "message": json.dumps({"text": text}, ensure_ascii=False),
+                    "messaging_type": "RESPONSE",
+                },
+            )
+            message_id = data.get("message_id")
+            if not message_id:
+                raise PermanentError(f"{self.account}: Messenger did not return a message id")
+            return Item(
+                network=NETWORK,
+                account=self.account,
+                external_id=str(message_id),
+                kind="dm",
+                direction="out",
+                text=text,
+                created_at=self.now(),
+                author=me,
+                parent_external_id=to.external_id,
+                thread_external_id=to.thread_external_id,
+                raw=data,
+            )
+        if to.kind not in ("comment", "reply", "mention", "post"):
+            raise PermanentError(f"{self.account}: cannot reply to a {to.kind}")
+        # Facebook nests one level: a reply to a reply goes under the top-level comment.
+        target = to.external_id
+        if to.kind == "reply" and to.parent_external_id:
+            target = to.parent_external_id
+        data = self.session.post(
+            f"{target}/comments",
+            {"message": text},
+            params={"fields": "id,created_time,permalink_url"},
+        )
+        if not data.get("id"):
+            raise PermanentError(f"{self.account}: Facebook did not return the reply's id")
+        return Item(
+            network=NETWORK,
+            account=self.account,
+            external_id=str(data["id"]),
+            kind="reply",
+            direction="out",
+            text=text,
+            created_at=parse_time(data.get("created_time")) or self.now(),
+            author=me,
+            permalink=data.get("permalink_url"),
+            parent_external_id=to.external_id,
+            thread_external_id=to.thread_external_id,
+            raw=data,
+        )
+
+    def publish(self, post: OutgoingPost) -> str:
+        """A text post on the feed, or a photo with its text through ``/photos``."""
+        page_id = self._require_id()
+        image = post.image_path
+        if image and image.startswith(("http://", "https://")):
+            data = self.session.post(f"{page_id}/photos", {"caption": post.text, "url": image})
+        elif image:
+            path = Path(image)
+            if not path.is_file():
+                raise PermanentError(f"{self.account}: image not found: {image}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            with path.open("rb") as handle:
+                data = self.session.post(
+                    f"{page_id}/photos",
+                    {"caption": post.text},
+                    files={"source": (path.name, handle, mime)},
+                )
+        else:
+            fields = {"message": post.text}
+            if post.link:
+                fields["link"] = post.link
+            data = self.session.post(f"{page_id}/feed", fields)
+        new_id = data.get("post_id") or data.get("id")
+        if not new_id:
+            raise PermanentError(f"{self.account}: Facebook did not return the new post's id")
+        return str(new_id)
+
+    def find_published(self, marker: str, since: datetime) -> str | None:
+        """The Page's post since ``since`` whose text contains ``marker``, if any."""
+        return self.find_marker(f"{self._require_id()}/posts", "message", marker, since)
+
+    # -------------------------------------------------------------- doctor
+    def check(self) -> list[tuple[bool, str]]:
+        """One request: the token's Page, and (if collected) whether Messenger is readable."""
+
+        def probe() -> list[tuple[bool, str]]:
+            fields = "id,name"
+            if "messages" in self._streams:
+                fields += ",conversations.limit(1){id}"
+            data = self.session.get(self.account_id or "me", fields=fields)
+            lines = [
+                (
+                    True,
+                    f"{self.account}: Page token works for « {data.get('name', '?')} » "
+                    f"(id {data.get('id', '?')})",
+                )
+            ]
+            if not self.account_id:
+                lines.append(
+                    (
+                        False,
+                        f"{self.account}: external_id is empty in the configuration; "
+                        f"set it to the Page id {data.get('id', '?')}",
+                    )
+                )
+            if "messages" in self._streams:
+                lines.append((True, f"{self.account}: Messenger conversations are readable"))
+            return lines
+
+        return self.check_with(probe)

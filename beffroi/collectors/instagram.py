@@ -1,0 +1,574 @@
+"""The city's Instagram professional account, through the Graph API (python-facebook-api).
+
+It uses the token of the Facebook Page linked to the account. Streams, and what a pass
+costs:
+
+- ``comments``: ONE request reads the account's media of the last ``WINDOW_DAYS`` with
+  their newest comments and each comment's replies nested (field expansion). An idle pass
+  is that request. A post whose nested comments are all new is paged further; and since a
+  reply to an *old* comment does not appear among the newest comments, the cursor keeps
+  each media's ``comments_count`` (which counts replies): when it grew by more than the new
+  items found, that media's comments are read through once.
+- ``mentions``: ONE request to ``/{ig-user-id}/tags`` (media where people tagged the city).
+  Caption and comment @mentions are announced by Meta only through webhooks; given the id
+  a webhook delivers, ``mention_from_webhook`` reads it (``mentioned_media`` /
+  ``mentioned_comment`` fields) and returns the Item.
+- ``messages``: ONE request to the Page's conversations with ``platform=instagram``.
+
+Instagram comments carry ``timestamp`` (not ``created_time``) and ``username``. Authors are
+keyed by their username (lowercased): it is what comments, tags, Direct messages and
+public posts all share, whereas Meta's ids differ between comments and messaging. A Direct
+reply goes to the messaging id (IGSID) kept in the message's ``raw["from"]["id"]``.
+
+Publishing needs an image that Instagram fetches itself from a public URL (https preferred)
+(``OutgoingPost.image_path`` given as a URL, or ``link``): a local file cannot be sent.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+from beffroi.collectors.conversations import conversation_pages
+from beffroi.collectors.errors import PermanentError, RateLimited
+from beffroi.collectors.graph import (
+    GraphCollector,
+    HighWater,
+    checked,
+    dm_item,
+    graph_time,
+    split_new,
+)
+from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
+
+NETWORK = "instagram"
+COMMENT_FIELDS = "id,text,timestamp,username,from{id,username},like_count,parent_id"
+MEDIA_FIELDS = "id,caption,timestamp,permalink,username,media_type,like_count,comments_count"
+MESSAGE_FIELDS = "id,created_time,from,to,message,attachments{mime_type,name}"
+
+
+# ------------------------------------------------------------------ parsing (pure)
+def ig_author(raw: dict[str, Any]) -> Author | None:
+    """The author by username (see the module docstring); None when Meta gives neither."""
+    block = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+    username = raw.get("username") or block.get("username")
+    if not username:
+        return None
+    return Author(NETWORK, str(username).lower(), str(username), None)
+
+
+def _is_own(author: Author | None, raw: dict[str, Any], own_id: str | None, handle: str | None):
+    if author is None:
+        return False
+    block = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+    if own_id and str(block.get("id", "")) == own_id:
+        return True
+    return bool(handle and author.external_id == handle.lower())
+
+
+def parse_comment(
+    raw: Any,
+    *,
+    account: str,
+    own_id: str | None,
+    handle: str | None,
+    media_id: str | None = None,
+    parent_id: str | None = None,
+) -> Item | Rejected:
+    """A comment or reply; the account's own are ``direction='out'`` (native replies)."""
+    created = checked(raw, "comment", ("timestamp", "created_time"))
+    if isinstance(created, Rejected):
+        return created
+    parent = raw.get("parent_id") or parent_id
+    author = ig_author(raw)
+    return Item(
+        network=NETWORK,
+        account=account,
+        external_id=str(raw["id"]),
+        kind="reply" if parent else "comment",
+        direction="out" if _is_own(author, raw, own_id, handle) else "in",
+        text=raw.get("text") if isinstance(raw.get("text"), str) else "",
+        created_at=created,
+        author=author,
+        parent_external_id=str(parent or media_id) if (parent or media_id) else None,
+        thread_external_id=media_id,
+        like_count=_int(raw.get("like_count")),
+        raw=raw,
+    )
+
+
+def parse_media(
+    raw: Any,
+    *,
+    account: str,
+    own_id: str | None,
+    handle: str | None,
+    kind: str = "mention",
+    owned: bool = False,
+) -> Item | Rejected:
+    """A media: the account's own is a ``post``; someone else's that tags the city a mention.
+
+    ``owned`` says the media came from the account's own ``/media`` edge, whose entries
+    carry no author.
+    """
+    created = checked(raw, "media", ("timestamp",))
+    if isinstance(created, Rejected):
+        return created
+    author = ig_author(raw)
+    own = owned or _is_own(author, raw, own_id, handle)
+    return Item(
+        network=NETWORK,
+        account=account,
+        external_id=str(raw["id"]),
+        kind="post" if own else kind,  # type: ignore[arg-type]
+        direction="out" if own else "in",
+        text=raw.get("caption") if isinstance(raw.get("caption"), str) else "",
+        created_at=created,
+        author=author,
+        permalink=raw.get("permalink"),
+        thread_external_id=str(raw["id"]),
+        like_count=_int(raw.get("like_count")),
+        reply_count=_int(raw.get("comments_count")),
+        raw=raw,
+    )
+
+
+def parse_mentioned_comment(raw: Any, *, account: str, handle: str | None) -> Item | Rejected:
+    """``GET /{ig-user-id}?fields=mentioned_comment.comment_id(...)``: a comment naming us."""
+    block = raw.get("mentioned_comment") if isinstance(raw, dict) else None
+    if not isinstance(block, dict):
+        return Rejected(raw, "no mentioned_comment in the response")
+    media = block.get("media") if isinstance(block.get("media"), dict) else {}
+    item = parse_comment(block, account=account, own_id=None, handle=None, media_id=media.get("id"))
+    if isinstance(item, Rejected):
+        return Rejected(raw, item.reason)
+    from dataclasses import replace
+
+    return replace(item, kind="mention", raw=raw)
+
+
+def parse_mentioned_media(raw: Any, *, account: str, handle: str | None) -> Item | Rejected:
+    """``GET /{ig-user-id}?fields=mentioned_media.media_id(...)``: a caption naming us."""
+    block = raw.get("mentioned_media") if isinstance(raw, dict) else None
+    if not isinstance(block, dict):
+        return Rejected(raw, "no mentioned_media in the response")
+    item = parse_media(block, account=account, own_id=None, handle=None)
+    if isinstance(item, Rejected):
+        return Rejected(raw, item.reason)
+    from dataclasses import replace
+
+    return replace(item, raw=raw)
+
+
+def parse_message(
+    raw: Any,
+    *,
+    account: str,
+    page_id: str | None,
+    conversation_id: str | None = None,
+    handle: str | None = None,
+) -> Item | Rejected:
+    """An Instagram Direct message.
+
+    The sender is keyed by username like everywhere else on Instagram (one member whether
+    they comment, tag or write); the messaging id (IGSID) a reply must go to stays in
+    ``raw["from"]["id"]``, and is the key only when Meta gives no username.
+    """
+    created = checked(raw, "message", ("created_time",))
+    if isinstance(created, Rejected):
+        return created
+    sender = raw.get("from") if isinstance(raw.get("from"), dict) else {}
+    author = ig_author(raw)
+    if author is None and sender.get("id"):
+        author = Author(NETWORK, str(sender["id"]), None, sender.get("name"))
+    own = bool(author) and (
+        str(sender.get("id", "")) == (page_id or "")
+        or bool(handle and str(sender.get("username", "")).lower() == handle.lower())
+    )
+    return dm_item(
+        NETWORK,
+        raw,
+        account=account,
+        created=created,
+        author=author,
+        own=own,
+        conversation_id=conversation_id,
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def flatten_comments(
+    block: Any, *, account: str, own_id: str | None, handle: str | None, media_id: str | None
+) -> tuple[list[Item], list[Rejected]]:
+    """A ``comments`` block (with nested ``replies``) as items, comments before replies."""
+    items: list[Item] = []
+    rejected: list[Rejected] = []
+    if not isinstance(block, dict):
+        return items, rejected
+    for raw in block.get("data", []):
+        parsed = parse_comment(
+            raw, account=account, own_id=own_id, handle=handle, media_id=media_id
+        )
+        if isinstance(parsed, Rejected):
+            rejected.append(parsed)
+            continue
+        items.append(parsed)
+        replies = raw.get("replies") if isinstance(raw, dict) else None
+        for reply in (replies or {}).get("data", []) if isinstance(replies, dict) else []:
+            child = parse_comment(
+                reply,
+                account=account,
+                own_id=own_id,
+                handle=handle,
+                media_id=media_id,
+                parent_id=parsed.external_id,
+            )
+            (rejected if isinstance(child, Rejected) else items).append(child)
+    return items, rejected
+
+
+# ------------------------------------------------------------------ the collector
+class InstagramCollector(GraphCollector):
+    network = NETWORK
+    STREAMS = ("comments", "mentions", "messages")
+    WINDOW_DAYS = 30
+    MEDIA_PER_REQUEST = 25
+    COMMENTS_PER_MEDIA = 25
+    TAGS_PER_REQUEST = 50
+    CONVERSATIONS_PER_REQUEST = 25
+    MESSAGES_PER_CONVERSATION = 25
+    CONTAINER_CHECKS = 5
+    CONTAINER_WAIT = 3.0
+
+    def _require_id(self) -> str:
+        """The professional account's id; asked of the linked Page when not configured."""
+        if not self.account_id:
+            data = self.session.get("me", fields="instagram_business_account")
+            linked = data.get("instagram_business_account") or {}
+            if not linked.get("id"):
+                raise PermanentError(
+                    f"{self.account}: no Instagram professional account is linked to the "
+                    "Page of this token; set external_id in the configuration"
+                )
+            self.account_id = str(linked["id"])
+        return self.account_id
+
+    def _flatten(self, block: Any, media_id: str | None):
+        return flatten_comments(
+            block,
+            account=self.account,
+            own_id=self.account_id,
+            handle=self.handle,
+            media_id=media_id,
+        )
+
+    # -------------------------------------------------------------- comments
+    def _fetch_comments(self, hw: HighWater) -> Iterator[Page]:
+        stamps: list[tuple[datetime, str]] = []
+        counts: dict[str, int] = {}
+        pages = self._comment_pages(hw, stamps, counts)
+
+        def final() -> str:
+            moved = hw.advanced(stamps)
+            moved.extra = {"counts": counts}
+            return moved.dump()
+
+        return self.with_final_cursor(pages, final)
+
+    def _comment_pages(self, hw: HighWater, stamps: list, counts: dict) -> Iterator[Page]:
+        ig = self._require_id()
+        known: dict[str, int] = dict(hw.extra.get("counts", {}))
+        replies = f"replies{{{COMMENT_FIELDS}}}"
+        nested = f"comments.limit({self.COMMENTS_PER_MEDIA}){{{COMMENT_FIELDS},{replies}}}"
+        calls = self.session.calls
+        data = self.session.get(
+            f"{ig}/media",
+            fields=f"id,timestamp,comments_count,{nested}",
+            since=graph_time(self.now() - timedelta(days=self.WINDOW_DAYS)),
+            limit=self.MEDIA_PER_REQUEST,
+        )
+        while True:
+            new_items: list[Item] = []
+            rejected: list[Rejected] = []
+            reread: list[tuple[str, bool]] = []
+            for media in data.get("data", []):
+                if not isinstance(media, dict) or not media.get("id"):
+                    rejected.append(Rejected(media, "media has no id"))
+                    continue
+                media_id = str(media["id"])
+                block = media.get("comments")
+                items, bad = self._flatten(block, media_id)
+                rejected += bad
+                fresh = [i for i in items if hw.is_new(i.created_at, i.external_id)]
+                new_items += fresh
+                count = _int(media.get("comments_count"))
+                if count is not None:
+                    counts[media_id] = count
+                more = (block or {}).get("paging", {}).get("next") if block else None
+                all_new = bool(items) and len(fresh) == len(items)
+                grew = count is not None and media_id in known and count - known[media_id]
+                if more and grew and grew > len(fresh):
+                    reread.append((more, True))  # a reply on an older comment: read it all
+                elif more and all_new:
+                    reread.append((more, False))
+            stamps += [(i.created_at, i.external_id) for i in new_items]
+            yield self._page(new_items, None, calls, rejected)
+            for next_url, exhaustive in reread:
+                yield from self._follow(next_url, hw, stamps, exhaustive)
+            next_url = (data.get("paging") or {}).get("next")
+            if not next_url:
+                return
+            calls = self.session.calls
+            data = self.session.get_next(next_url)
+
+    MAX_REREAD_PAGES = 20
+
+    def _follow(
+        self, next_url: str, hw: HighWater, stamps: list, exhaustive: bool
+    ) -> Iterator[Page]:
+        """Read a media's further comments: until a page holds nothing new, or (when the
+        count says a reply landed on an older comment) to the end, within a bound."""
+        for _ in range(self.MAX_REREAD_PAGES):
+            if not next_url:
+                return
+            calls = self.session.calls
+            block = self.session.get_next(next_url)
+            media_id = _media_of(next_url)
+            items, rejected = self._flatten(block, media_id)
+            fresh = [i for i in items if hw.is_new(i.created_at, i.external_id)]
+            stamps += [(i.created_at, i.external_id) for i in fresh]
+            yield self._page(fresh, None, calls, rejected)
+            next_url = (block.get("paging") or {}).get("next") if (fresh or exhaustive) else None
+
+    # -------------------------------------------------------------- mentions
+    def _fetch_mentions(self, hw: HighWater) -> Iterator[Page]:
+        """Media that tag the city; the edge is roughly newest first, so a page with
+        nothing new ends the pass."""
+        ig = self._require_id()
+        calls = self.session.calls
+        data = self.session.get(f"{ig}/tags", fields=MEDIA_FIELDS, limit=self.TAGS_PER_REQUEST)
+        stamps: list[tuple[datetime, str]] = []
+        while True:
+            items, rejected, _ = split_new(
+                (
+                    parse_media(raw, account=self.account, own_id=ig, handle=self.handle)
+                    for raw in data.get("data", [])
+                ),
+                hw,
+            )
+            stamps += [(i.created_at, i.external_id) for i in items]
+            next_url = (data.get("paging") or {}).get("next")
+            if not items or not next_url:
+                yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
+                return
+            yield self._page(items, None, calls, rejected)
+            calls = self.session.calls
+            data = self.session.get_next(next_url)
+
+    def mention_from_webhook(
+        self, *, media_id: str | None = None, comment_id: str | None = None
+    ) -> Item | Rejected:
+        """The caption or comment that @mentions the city, from the id a webhook gave."""
+        ig = self._require_id()
+        if comment_id:
+            fields = (
+                f"mentioned_comment.comment_id({comment_id})"
+                "{id,text,timestamp,username,like_count,media{id}}"
+            )
+            data = self.session.get(ig, fields=fields)
+            return parse_mentioned_comment(data, account=self.account, handle=self.handle)
+        if media_id:
+            fields = f"mentioned_media.media_id({media_id}){{{MEDIA_FIELDS}}}"
+            data = self.session.get(ig, fields=fields)
+            return parse_mentioned_media(data, account=self.account, handle=self.handle)
+        raise PermanentError(f"{self.account}: a mention needs a media id or a comment id")
+
+    # -------------------------------------------------------------- messages
+    def _fetch_messages(self, hw: HighWater) -> Iterator[Page]:
+        ig = self._require_id()
+        nested = f"messages.limit({self.MESSAGES_PER_CONVERSATION}){{{MESSAGE_FIELDS}}}"
+        calls = self.session.calls
+        data = self.session.get(
+            "me/conversations",
+            platform="instagram",
+            fields=f"id,updated_time,{nested}",
+            limit=self.CONVERSATIONS_PER_REQUEST,
+        )
+
+        def parse(raw, **kwargs):
+            return parse_message(raw, handle=self.handle, **kwargs)
+
+        yield from conversation_pages(self, data, hw, ig, calls, parse)
+
+    # -------------------------------------------------------------- writing
+    def reply(self, to: Item, text: str) -> Item:
+        if to.network != NETWORK:
+            raise PermanentError(f"{self.account}: cannot answer a {to.network} item")
+        ig = self._require_id()
+        me = Author(NETWORK, (self.handle or ig).lower(), self.handle, None)
+        if to.kind == "dm":
+            recipient = _messaging_id(to)
+            if recipient is None:
+                raise PermanentError(f"{self.account}: this message has no known sender")
+            data = self.session.post(
+                "me/messages",
+                {
+                    "recipient": json.dumps({"id": recipient}),
+                    "message": json.dumps({"text": text}, ensure_ascii=False),
+                },
+            )
+            new_id = data.get("message_id")
+            kind = "dm"
+        elif to.kind == "mention":
+            fields = {"message": text}
+            if isinstance(to.raw, dict) and "mentioned_comment" in to.raw:
+                fields.update(media_id=to.parent_external_id or "", comment_id=to.external_id)
+            else:
+                fields["media_id"] = to.external_id
+            new_id = self.session.post(f"{ig}/mentions", fields).get("id")
+            kind = "reply"
+        elif to.kind in ("comment", "reply"):
+            # Instagram nests one level: answering a reply answers its top-level comment.
+            target = to.parent_external_id if to.kind == "reply" else to.external_id
+            new_id = self.session.post(f"{target}/replies", {"message": text}).get("id")
+            kind = "reply"
+        else:
+            raise PermanentError(f"{self.account}: cannot reply to a {to.kind}")
+        if not new_id:
+            raise PermanentError(f"{self.account}: Instagram did not return the reply's id")
+        return Item(
+            network=NETWORK,
+            account=self.account,
+            external_id=str(new_id),
+            kind=kind,  # type: ignore[arg-type]
+            direction="out",
+            text=text,
+            created_at=self.now(),
+            author=me,
+            parent_external_id=to.external_id,
+            thread_external_id=to.thread_external_id,
+        )
+
+    def image_url(self, post: OutgoingPost) -> str:
+        """The public URL Instagram will fetch the image from."""
+        for candidate in (post.image_path, post.link):
+            if candidate and candidate.startswith(("https://", "http://")):
+                return candidate
+        if post.image_path:
+            raise PermanentError(
+                f"{self.account}: Instagram fetches the image itself from a public URL; "
+                f"the local file {post.image_path} cannot be sent. Put it online (for instance "
+                "on the city's website) and give its https address."
+            )
+        raise PermanentError(f"{self.account}: an Instagram post needs an image (a public URL)")
+
+    def publish(self, post: OutgoingPost) -> str:
+        """Quota first, then the two steps: a container, then ``media_publish``."""
+        ig = self._require_id()
+        image_url = self.image_url(post)
+        limit = self.session.get(f"{ig}/content_publishing_limit", fields="quota_usage,config").get(
+            "data", [{}]
+        )
+        entry = limit[0] if limit and isinstance(limit[0], dict) else {}
+        used = _int(entry.get("quota_usage"))
+        total = _int((entry.get("config") or {}).get("quota_total"))
+        if used is not None and total is not None and used >= total:
+            hours = (_int((entry.get("config") or {}).get("quota_duration")) or 86400) // 3600
+            raise RateLimited(
+                f"{self.account}: Instagram's publishing quota is used up ({used} of {total} "
+                f"posts in {hours} h); the post will wait",
+                self.now() + timedelta(hours=1),
+            )
+        container = self.session.post(f"{ig}/media", {"image_url": image_url, "caption": post.text})
+        creation_id = container.get("id")
+        if not creation_id:
+            raise PermanentError(f"{self.account}: Instagram did not create the media container")
+        for attempt in range(self.CONTAINER_CHECKS):
+            status = self.session.get(str(creation_id), fields="status_code").get("status_code")
+            if status in (None, "FINISHED", "PUBLISHED"):
+                break
+            if status in ("ERROR", "EXPIRED"):
+                raise PermanentError(
+                    f"{self.account}: Instagram could not prepare the image ({status}); "
+                    "check that the URL is public and is a JPEG"
+                )
+            if attempt < self.CONTAINER_CHECKS - 1:
+                self.sleep(self.CONTAINER_WAIT)
+        published = self.session.post(f"{ig}/media_publish", {"creation_id": str(creation_id)})
+        if not published.get("id"):
+            raise PermanentError(f"{self.account}: Instagram did not publish the container")
+        return str(published["id"])
+
+    def find_published(self, marker: str, since: datetime) -> str | None:
+        """The account's media since ``since`` whose caption contains ``marker``, if any."""
+        return self.find_marker(f"{self._require_id()}/media", "caption", marker, since)
+
+    # -------------------------------------------------------------- doctor
+    def check(self) -> list[tuple[bool, str]]:
+        """One request to the linked Page: the account, and Direct if collected."""
+
+        def probe() -> list[tuple[bool, str]]:
+            fields = "id,name,instagram_business_account{id,username}"
+            if "messages" in self._streams:
+                fields += ",conversations.platform(instagram).limit(1){id}"
+            data = self.session.get("me", fields=fields)
+            linked = data.get("instagram_business_account") or {}
+            if not linked.get("id"):
+                return [
+                    (
+                        False,
+                        f"{self.account}: the token's Page « {data.get('name', '?')} » has no "
+                        "Instagram professional account linked",
+                    )
+                ]
+            lines = [
+                (
+                    True,
+                    f"{self.account}: token works for @{linked.get('username', '?')} "
+                    f"(id {linked['id']}) through the Page « {data.get('name', '?')} »",
+                )
+            ]
+            if self.account_id and self.account_id != str(linked["id"]):
+                lines.append(
+                    (
+                        False,
+                        f"{self.account}: external_id is {self.account_id} but the token's "
+                        f"account is {linked['id']}",
+                    )
+                )
+            elif not self.account_id:
+                lines.append(
+                    (
+                        False,
+                        f"{self.account}: external_id is empty; set it to {linked['id']}",
+                    )
+                )
+            if "messages" in self._streams:
+                lines.append((True, f"{self.account}: Instagram Direct messages are readable"))
+            return lines
+
+        return self.check_with(probe)
+
+
+def _messaging_id(item: Item) -> str | None:
+    """The IGSID a Direct reply goes to: the message's ``from.id``, else the author's key."""
+    sender = item.raw.get("from") if isinstance(item.raw, dict) else None
+    if isinstance(sender, dict) and sender.get("id"):
+        return str(sender["id"])
+    return item.author.external_id if item.author else None
+
+
+def _media_of(next_url: str) -> str | None:
+    """``.../v24.0/{media-id}/comments?...`` → the media id."""
+    from urllib.parse import urlparse
+
+    parts = [p for p in urlparse(next_url).path.split("/") if p]
+    return parts[-2] if len(parts) >= 2 and parts[-1] == "comments" else None

@@ -1,0 +1,147 @@
+"""The dashboard app: configuration, login, role-based navigation, logout.
+
+``beffroi dashboard`` runs ``streamlit run beffroi/dashboard/entry/run.py``, which calls
+``main()`` (see that file for why the script is not this module).
+
+Each rerun: load the (cached) settings, find the logged-in staff member in this session,
+build the navigation from the pages their role sees (``beffroi.dashboard.pages``), and
+run the chosen page with a ``PageContext``. Anything that goes wrong in a way a person can
+fix becomes one French sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import partial
+from types import ModuleType
+
+import streamlit as st
+
+from beffroi.config import ConfigError, Settings, load_settings
+from beffroi.config.loading import CONFIG_ENV_VAR
+from beffroi.dashboard.auth import ROLE_LABELS, authenticate
+from beffroi.dashboard.cache import cached_reader
+from beffroi.dashboard.context import PageContext, read_only
+from beffroi.dashboard.pages import page_name, pages_for
+from beffroi.store import StaffMember, StoreError, connect, get_staff, now_utc, sync_accounts
+
+WRONG_LOGIN = "Identifiant ou mot de passe incorrect."
+_USER_KEY = "beffroi_username"
+_DB_KEY = "beffroi_db"
+_LOGIN_FAILED_KEY = "beffroi_login_failed"
+
+
+@st.cache_resource(show_spinner=False)
+def _settings(config_path: str | None) -> Settings:
+    settings = load_settings(config_path)
+    # Migrate and mirror the accounts once per process, before any read-only connection.
+    conn = connect(settings.database_path)
+    try:
+        sync_accounts(conn, settings)
+    finally:
+        conn.close()
+    return settings
+
+
+def _session_db(settings: Settings) -> sqlite3.Connection:
+    """This session's read-write connection (actions), opened once per browser session."""
+    path = str(settings.database_path)
+    held = st.session_state.get(_DB_KEY)
+    if held is None or held[0] != path:
+        held = (path, connect(path, migrate=False))
+        st.session_state[_DB_KEY] = held
+    return held[1]
+
+
+def _check_login(settings: Settings) -> None:
+    """Form callback: runs before the script, so the next render already knows the user."""
+    username = st.session_state.get("login_username", "")
+    password = st.session_state.get("login_password", "")
+    with read_only(settings.database_path) as conn:
+        member = authenticate(conn, username, password)
+    st.session_state["login_password"] = ""
+    if member is None:
+        st.session_state[_LOGIN_FAILED_KEY] = True
+        return
+    st.session_state.pop(_LOGIN_FAILED_KEY, None)
+    st.session_state[_USER_KEY] = member.username
+
+
+def _login(settings: Settings) -> None:
+    st.title("Beffroi")
+    st.text(settings.city.name)
+    with st.form("login"):
+        st.text_input("Identifiant", key="login_username")
+        st.text_input("Mot de passe", type="password", key="login_password")
+        st.form_submit_button("Se connecter", on_click=_check_login, args=(settings,))
+    if st.session_state.pop(_LOGIN_FAILED_KEY, False):
+        st.error(WRONG_LOGIN)
+
+
+def _logout() -> None:
+    st.session_state.pop(_USER_KEY, None)
+
+
+def _current_user(db: sqlite3.Connection) -> StaffMember | None:
+    """The session's staff member, re-read each rerun: a deactivated account is out at once."""
+    username = st.session_state.get(_USER_KEY)
+    if not username:
+        return None
+    member = get_staff(db, username)
+    if member is None or not member.active:
+        _logout()
+        return None
+    return member
+
+
+def _render(page: ModuleType, ctx: PageContext) -> None:
+    try:
+        page.render(ctx)
+    except StoreError as exc:
+        st.error(f"La base de données ne répond pas comme prévu : {exc}")
+
+
+def _no_page() -> None:
+    st.title("Beffroi")
+    st.info("Aucune page n'est encore ouverte à votre rôle. Contactez l'administrateur.")
+
+
+def main() -> None:
+    st.set_page_config(page_title="Beffroi", page_icon=":material/notifications:", layout="wide")
+    try:
+        settings = _settings(None)
+        db = _session_db(settings)
+        user = _current_user(db)
+    except ConfigError as exc:
+        st.error(f"La configuration ne peut pas être lue ({CONFIG_ENV_VAR}) : {exc}")
+        st.stop()
+    except StoreError as exc:
+        st.error(f"La base de données ne peut pas être ouverte : {exc}")
+        st.stop()
+
+    if user is None:
+        st.navigation(
+            [st.Page(partial(_login, settings), title="Connexion", url_path="login")],
+            position="hidden",
+        ).run()
+        return
+
+    ctx = PageContext(
+        settings=settings,
+        user=user,
+        read=partial(read_only, settings.database_path),
+        cached=cached_reader(str(settings.database_path)),
+        db=db,
+        now=now_utc,
+    )
+    pages = [
+        st.Page(
+            partial(_render, page, ctx), title=page.TITLE, icon=page.ICON, url_path=page_name(page)
+        )
+        for page in pages_for(user.role)
+    ] or [st.Page(_no_page, title="Accueil", url_path="accueil")]
+    nav = st.navigation(pages)
+    with st.sidebar:
+        st.text(f"{user.display_name}\n{ROLE_LABELS.get(user.role, user.role)}")
+        st.button("Se déconnecter", on_click=_logout, key="logout")
+    nav.run()

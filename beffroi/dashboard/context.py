@@ -1,0 +1,56 @@
+"""What a dashboard page is given: ``PageContext``.
+
+A page is a function of this context and nothing else, so it can be rendered by the app,
+by ``AppTest`` or by a future command that exports a page, without global state.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from beffroi.config import Settings
+from beffroi.store import StaffMember, connect
+
+T = TypeVar("T")
+
+
+@contextmanager
+def read_only(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """A read-only connection, closed on exit: pages cannot write through it by mistake."""
+    conn = connect(path, readonly=True)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """Everything a page needs.
+
+    - ``settings``: the validated configuration (city, time zone, accounts, themes...);
+    - ``user``: the logged-in ``StaffMember`` (``user.role`` decides what is shown);
+    - ``read()``: a context manager yielding a fresh read-only connection;
+    - ``cached(fn, *args)``: ``fn(read_only_conn, *args)``, cached until the database
+      changes (args and result must be picklable; use it for every list a page shows);
+    - ``db``: this session's read-write connection, for actions only, and only passed to
+      functions of ``beffroi.store``, ``beffroi.inbox`` or ``beffroi.scheduler``;
+    - ``now()``: the current UTC time (aware), so a page can be rendered at a fixed time.
+    """
+
+    settings: Settings
+    user: StaffMember
+    read: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    cached: Callable[..., Any]
+    db: sqlite3.Connection
+    now: Callable[[], datetime]
+
+    @property
+    def tz(self):
+        return self.settings.tz

@@ -1,0 +1,1 @@
+"""The folder Streamlit runs the dashboard from (see ``run.py``)."""

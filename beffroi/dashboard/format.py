@@ -1,0 +1,114 @@
+"""How the dashboard writes times, networks and statuses for French city staff.
+
+Times are stored in UTC and always shown in the city's time zone; a community manager
+thinks "hier à 14:02", not "2026-11-24 13:02:00 UTC".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+
+from beffroi.store import from_db
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+NETWORK_LABELS = {
+    "x": "X",
+    "facebook": "Facebook",
+    "instagram": "Instagram",
+    "instagram_public": "Instagram (public)",
+    "sandbox": "Simulation",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "snapchat": "Snapchat",
+}
+STATUS_LABELS = {
+    "new": "Nouveau",
+    "assigned": "Attribué",
+    "replied": "Répondu",
+    "closed": "Clos",
+}
+KIND_LABELS = {
+    "comment": "Commentaire",
+    "reply": "Réponse",
+    "mention": "Mention",
+    "dm": "Message privé",
+    "post": "Publication",
+    "ugc": "Publication citoyenne",
+}
+PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
+
+
+def local_time(moment: datetime | str | None, tz: tzinfo) -> datetime | None:
+    """An aware time (or database text) in the city's zone."""
+    if isinstance(moment, str):
+        moment = from_db(moment)
+    return None if moment is None else moment.astimezone(tz)
+
+
+def relative_time(moment: datetime | str | None, now: datetime, tz: tzinfo) -> str:
+    """French relative time: "à l'instant", "il y a 5 min", "hier à 14:02", "3 mars 2025".
+
+    Calendar words (aujourd'hui, hier, weekday) are decided in the city's zone, so a
+    message at 23:30 UTC is "aujourd'hui à 00:30" in Paris the next morning, not "hier".
+    """
+    local = local_time(moment, tz)
+    if local is None:
+        return ""
+    here = now.astimezone(tz)
+    seconds = (here - local).total_seconds()
+    if seconds < 60:  # also a time slightly ahead of our clock
+        return "à l'instant"
+    if seconds < 3600:
+        return f"il y a {int(seconds // 60)} min"
+    clock = f"{local:%H:%M}"
+    days = (here.date() - local.date()).days
+    if days == 0:
+        return f"aujourd'hui à {clock}"
+    if days == 1:
+        return f"hier à {clock}"
+    if days < 7:
+        return f"{WEEKDAYS[local.weekday()]} à {clock}"
+    if local.year == here.year:
+        return f"{local.day} {MONTHS[local.month - 1]} à {clock}"
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
+
+
+def full_time(moment: datetime | str | None, tz: tzinfo) -> str:
+    """An unambiguous local time: "mardi 24 novembre 2026 à 14:02"."""
+    local = local_time(moment, tz)
+    if local is None:
+        return ""
+    return (
+        f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year}"
+        f" à {local:%H:%M}"
+    )
+
+
+def network_label(network: str) -> str:
+    return NETWORK_LABELS.get(network, network)
+
+
+def author_label(handle: str | None, display_name: str | None, erased: bool) -> str:
+    """Who wrote a message, as staff recognise them; never empty."""
+    if erased:
+        return "(personne effacée)"
+    if handle and display_name and display_name != handle:
+        return f"{display_name} (@{handle})"
+    if handle:
+        return f"@{handle}"
+    return display_name or "(auteur inconnu)"

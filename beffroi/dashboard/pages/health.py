@@ -1,0 +1,148 @@
+"""État de la collecte: what each stream's last collection run did, and what to do about it.
+
+An expired token is the one failure a person must fix: the panel names the account, the
+environment variable to renew and how, in French, instead of an API error code.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from beffroi.config import Account
+from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.format import network_label, relative_time
+from beffroi.store import ROLES as ALL_ROLES
+from beffroi.store import from_db
+from beffroi.store.reads import stream_health
+
+TITLE = "État de la collecte"
+ICON = ":material/monitor_heart:"
+ROLES = set(ALL_ROLES)
+ORDER = 90
+
+RUN_STATUS = {"ok": "OK", "error": "Erreur", "skipped": "Reportée", "running": "En cours"}
+ERROR_KINDS = {
+    "auth_expired": "Autorisation expirée",
+    "rate_limited": "Limite de l'API atteinte",
+    "transient": "Erreur passagère",
+    "permanent": "Requête refusée",
+    "bug": "Erreur interne",
+    "error": "Erreur",
+}
+# How late a stream may be, in multiples of its interval, before the panel worries.
+LATE_FACTOR = 3
+
+
+def renewal_advice(account: Account | None, key: str) -> str:
+    """One French paragraph: which account lost its authorisation and how to renew it."""
+    if account is None:
+        return (
+            f"Le compte « {key} » n'est plus autorisé et ne figure plus dans la configuration : "
+            "retirez ses flux ou ajoutez-le de nouveau à beffroi.toml."
+        )
+    name = f"« {account.handle} » ({network_label(account.shown_network)}, clé {account.key})"
+    envs = [e for e in [account.token_env, *account.secret_envs.values()] if e]
+    where = (
+        "dans la variable d'environnement " + ", ".join(envs)
+        if envs
+        else "dans les variables d'environnement indiquées par beffroi.toml"
+    )
+    how = {
+        "x": "Régénérez les jetons de l'application sur le portail développeur de X "
+        "(developer.x.com, « Keys and tokens »)",
+        "facebook": "Générez un nouveau jeton de Page longue durée (Meta Business Suite, "
+        "ou l'explorateur de l'API Graph) avec un compte administrateur de la Page",
+        "instagram": "Générez un nouveau jeton de la Page Facebook liée au compte Instagram "
+        "(Meta Business Suite) avec un compte administrateur",
+        "instagram_public": "Reconnectez la session Instagram d'instaloader "
+        "(instaloader --login NOM_DU_COMPTE) et indiquez le fichier de session",
+    }.get(account.network, "Renouvelez l'accès du compte auprès du réseau")
+    return (
+        f"Le compte {name} n'est plus autorisé : son jeton a expiré, a été révoqué ou a "
+        f"perdu une permission. {how}, mettez-le {where}, puis redémarrez le service "
+        "Beffroi. La collecte reprendra là où elle s'était arrêtée."
+    )
+
+
+def _advice(run: dict, ctx: PageContext) -> str | None:
+    kind = run.get("error_kind")
+    if run["status"] == "ok" or not kind:
+        return None
+    if kind == "rate_limited":
+        retry = from_db(run.get("retry_after"))
+        when = ""
+        if retry:
+            local = retry.astimezone(ctx.tz)
+            when = f" ; reprise prévue le {local:%d/%m} à {local:%H:%M}"
+        return f"Le réseau limite le nombre d'appels{when}. Rien à faire."
+    if kind == "transient":
+        return "Le réseau n'a pas répondu : nouvel essai au prochain passage. Rien à faire."
+    return "La collecte de ce flux échoue : transmettez le message d'erreur à l'administrateur."
+
+
+def render(ctx: PageContext) -> None:
+    st.title(TITLE)
+    runs = ctx.cached(stream_health)
+    accounts = {a.key: a for a in ctx.settings.accounts}
+    now = ctx.now()
+    seen = {run["account"] for run in runs}
+
+    for run in runs:
+        if run.get("error_kind") == "auth_expired":
+            st.error(renewal_advice(accounts.get(run["account"]), run["account"]))
+
+    table = pd.DataFrame(
+        {
+            "Compte": [r["account"] for r in runs],
+            "Réseau": [
+                network_label(accounts[r["account"]].shown_network)
+                if r["account"] in accounts
+                else r["account"]
+                for r in runs
+            ],
+            "Flux": [r["stream"] for r in runs],
+            "Dernier passage": [
+                relative_time(r["finished_at"] or r["started_at"], now, ctx.tz) for r in runs
+            ],
+            "État": [RUN_STATUS.get(r["status"], r["status"]) for r in runs],
+            "Récupérés": [r["fetched"] for r in runs],
+            "Nouveaux": [r["new"] for r in runs],
+            "Rejetés": [r["rejected"] for r in runs],
+            "Appels API": [r["api_calls"] for r in runs],
+            "Erreur": [
+                ERROR_KINDS.get(r["error_kind"], r["error_kind"]) if r["error_kind"] else ""
+                for r in runs
+            ],
+        }
+    )
+    if runs:
+        st.dataframe(table, hide_index=True, width="stretch")
+    else:
+        st.info("Aucune collecte n'a encore eu lieu.")
+
+    for run in runs:
+        advice = _advice(run, ctx)
+        if advice and run.get("error_kind") != "auth_expired":
+            st.warning(f"{run['account']} / {run['stream']} : {advice}")
+        if run.get("error"):
+            with st.expander(f"Message d'erreur de {run['account']} / {run['stream']}"):
+                st.text(run["error"])
+
+    for key, account in accounts.items():
+        if not account.enabled:
+            continue
+        if key not in seen:
+            st.warning(f"Le compte {key} n'a encore jamais été collecté.")
+            continue
+        last = max(
+            (from_db(r["finished_at"]) for r in runs if r["account"] == key and r["finished_at"]),
+            default=None,
+        )
+        if last and now - last > timedelta(minutes=LATE_FACTOR * account.interval_minutes):
+            st.warning(
+                f"Dernière collecte du compte {key} : {relative_time(last, now, ctx.tz)}. "
+                "Le service Beffroi tourne-t-il ?"
+            )

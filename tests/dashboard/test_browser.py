@@ -1,0 +1,139 @@
+"""The dashboard in a real Chromium: `beffroi dashboard` served, logged into, inbox seen.
+
+Uses Debian's /usr/bin/chromium through Playwright (never a downloaded browser). Skipped
+when no Chromium is installed, unless BEFFROI_REQUIRE_BROWSER=1 makes that a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.request import urlopen
+
+import pytest
+
+from tests.dashboard.conftest import HOSTILE, PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", shutil.which("chromium")):
+        if candidate and Path(candidate).exists():
+            return candidate
+    if os.environ.get("BEFFROI_REQUIRE_BROWSER") == "1":
+        pytest.fail("BEFFROI_REQUIRE_BROWSER=1 but no Chromium found at /usr/bin/chromium")
+    pytest.skip("no Chromium installed (set BEFFROI_REQUIRE_BROWSER=1 to make this fail)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"beffroi dashboard exited with {process.returncode}")
+        try:
+            with urlopen(url + "_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"the dashboard did not answer on {url} within {timeout} s")
+
+
+@pytest.fixture
+def served(city, tmp_path):
+    settings, config, conn = city
+    port = free_port()
+    log = (tmp_path / "dashboard.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "beffroi.cli.main",
+            "-c",
+            str(config),
+            "dashboard",
+            "--port",
+            str(port),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, process)
+        yield url
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        log.close()
+
+
+def test_login_and_see_the_inbox(served, tmp_path):
+    executable = chromium_path()
+    from playwright.sync_api import expect, sync_playwright
+
+    dialogs = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+            page.goto(served)
+            page.get_by_label("Identifiant").fill("claire")
+            page.get_by_label("Mot de passe").fill("pas le bon")
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_text("Identifiant ou mot de passe incorrect.")).to_be_visible(
+                timeout=20_000
+            )
+            page.get_by_label("Identifiant").fill("claire")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", name="Boîte de réception")).to_be_visible(
+                timeout=20_000
+            )
+            # The grid draws on a canvas; its cells are mirrored in an accessible table.
+            cells = page.locator("[data-testid=data-grid-canvas] td[role=gridcell]")
+            expect(cells.filter(has_text="Le bus 18 est encore en retard ce matin")).to_have_count(
+                1, timeout=20_000
+            )
+            expect(cells.filter(has_text="il y a 5 min")).to_have_count(1)
+            # Shown as typed: the cell's text is the raw string, not rendered Markdown/HTML.
+            hostile = cells.filter(has_text="alert(1)")
+            expect(hostile).to_have_count(1)
+            assert hostile.inner_text() == HOSTILE
+            page.wait_for_timeout(500)
+            shot = tmp_path / "inbox.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+            print(f"screenshot: {shot}")
+            assert page.locator("script", has_text="alert(1)").count() == 0
+            assert dialogs == []
+        finally:
+            browser.close()
