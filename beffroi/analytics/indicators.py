@@ -12,6 +12,7 @@ loaded row by row (their business-hour durations cannot be computed in SQL).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -125,13 +126,22 @@ def _fallback_business_minutes(settings: Settings, start: datetime, end: datetim
     return total
 
 
-def business_minutes(settings: Settings, start: datetime, end: datetime) -> float:
-    """The inbox's SLA clock when it is installed, so reports and the queue agree."""
+def business_clock(settings: Settings) -> Callable[[datetime, datetime], float]:
+    """Business minutes between two instants, on the inbox's SLA clock when it is installed
+    (so the queue's deadlines and the reports' delays agree), else on the same rules here.
+
+    The inbox is imported lazily: analytics only reads, and works without the inbox room.
+    """
     try:
-        from beffroi.inbox.sla import business_minutes_between
+        from beffroi.inbox.sla import SlaClock
     except ImportError:
-        return _fallback_business_minutes(settings, start, end)
-    return float(business_minutes_between(settings, start, end))
+        return lambda start, end: _fallback_business_minutes(settings, start, end)
+    clock = SlaClock.from_settings(settings)
+    return lambda start, end: float(clock.business_minutes_between(start, end))
+
+
+def business_minutes(settings: Settings, start: datetime, end: datetime) -> float:
+    return business_clock(settings)(start, end)
 
 
 # ---------------------------------------------------------------- responsiveness
@@ -202,11 +212,12 @@ def responses(
         params,
     ).fetchall()
     networks = account_networks(conn, settings)
+    minutes_between = business_clock(settings)
     records = []
     for created, account, theme, manager, priority, replied_at in rows:
         created_at = from_db(created)
         replied = from_db(replied_at)
-        minutes = business_minutes(settings, created_at, replied) if replied else None
+        minutes = minutes_between(created_at, replied) if replied else None
         records.append(
             {
                 "created_at": created_at,

@@ -164,3 +164,17 @@ def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_sett
     period = period_containing("week", date(2026, 11, 25), PARIS)
     frame = responses(db, example_settings, period.start, period.end)
     assert frame["replied"].tolist() == [True] and frame["minutes"].tolist() == [45]
+
+
+def test_reports_and_the_inbox_share_one_clock(example_settings):
+    """Once the inbox's SLA clock is installed, the reports use it: both must agree."""
+    pytest.importorskip("beffroi.inbox.sla")
+    from beffroi.analytics.indicators import business_clock
+
+    clock = business_clock(example_settings)
+    for start, end in [
+        (paris(2026, 11, 23, 17), paris(2026, 11, 24, 9, 30)),
+        (paris(2026, 12, 23, 17), paris(2026, 12, 28, 9)),
+        (paris(2026, 3, 27, 16), paris(2026, 3, 30, 10)),  # across the spring DST change
+    ]:
+        assert clock(start, end) == _fallback_business_minutes(example_settings, start, end)
