@@ -533,14 +533,18 @@ def write_report(
 
 def send_weekly_report(
     settings: Settings, conn_or_path: sqlite3.Connection | str | Path, now: datetime
-) -> Path:
+) -> Path | None:
     """Build last week's PDF and mail it to ``settings.reports.recipients``.
 
-    Called by the scheduler's Monday job. Raises ``beffroi.mailer.MailError`` when no
-    recipient is configured or the SMTP server refuses; returns the PDF's path (in a fresh
-    temporary folder, kept so the caller may archive it).
+    Called by the scheduler's Monday job. With no recipient configured, nothing is built
+    and None is returned (a city may not want the mail). Raises
+    ``beffroi.mailer.MailError`` when the SMTP server refuses; returns the PDF's path (in a
+    fresh temporary folder, kept so the caller may archive it).
     """
     from beffroi.mailer import send_mail
+
+    if not [r for r in settings.reports.recipients if r]:
+        return None
 
     period = last_complete_period("week", now, settings.tz)
     folder = Path(tempfile.mkdtemp(prefix="beffroi-report-"))

@@ -204,6 +204,9 @@ def test_weekly_mail_reaches_the_smtp_server(tmp_path, example_settings, smtp_se
     body = message.get_body(preferencelist=("plain",)).get_content()
     assert "Messages reçus : 10 (nouveau)" in body  # 7 about mobility + 3 culture
     attachments = list(message.iter_attachments())
+    nobody = settings_with(settings, reports=settings.reports.model_copy(update={"recipients": []}))
+    assert send_weekly_report(nobody, tmp_path / "w.db", monday) is None
+    assert len(received) == 1
     assert attachments[0].get_filename() == "beffroi-rapport-semaine-2026-11-16.pdf"
     assert attachments[0].get_content().startswith(b"%PDF")
 
