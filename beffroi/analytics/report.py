@@ -40,7 +40,7 @@ from beffroi.analytics.invitations import events_between
 from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
-from beffroi.store import connect, to_db
+from beffroi.store import connect, from_db, to_db
 
 MIN_COUNT = 5  # smaller counts are hidden: a handful of messages can point to a person
 FORMATS = ("pdf", "html", "csv")
@@ -330,8 +330,6 @@ Les personnes sont pseudonymisées ; les effectifs inférieurs à {MIN_COUNT} so
 
 
 def _local_day(db_text: str, tz) -> str:
-    from beffroi.store import from_db
-
     return from_db(db_text).astimezone(tz).strftime("%d/%m/%Y")
 
 
