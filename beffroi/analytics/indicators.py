@@ -245,6 +245,14 @@ def responses(
     return frame
 
 
+def managers(conn: sqlite3.Connection) -> list[str]:
+    """Staff who answered at least one message (the filter of the responsiveness view)."""
+    rows = conn.execute(
+        "SELECT DISTINCT replied_by FROM queue WHERE replied_by IS NOT NULL ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
 def summarise_responses(frame: pd.DataFrame, by: str | list[str] | None = None) -> pd.DataFrame:
     """Response rate, median and 90th-percentile delay, share within SLA (per group)."""
 

@@ -222,6 +222,18 @@ def events_between(conn: sqlite3.Connection, start: datetime, end: datetime) -> 
     return frame
 
 
+def find_members(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[dict]:
+    """Members whose handle or display name contains ``query`` (for linking accounts)."""
+    pattern = f"%{query.strip().lstrip('@')}%"
+    rows = conn.execute(
+        "SELECT id, network, handle, display_name FROM members "
+        "WHERE erased_at IS NULL AND (handle LIKE ? OR display_name LIKE ?) "
+        "ORDER BY handle LIMIT ?",
+        (pattern, pattern, limit),
+    ).fetchall()
+    return [dict(r) for r in rows]
+
+
 def last_invited(conn: sqlite3.Connection, member_ids: Iterable[int]) -> dict[int, str]:
     """When each member was last invited (any state but proposed), for the ranking page."""
     ids = list(member_ids)
@@ -242,6 +254,7 @@ __all__ = [
     "EventOutcome",
     "draft_messages",
     "event_outcome",
+    "find_members",
     "events_between",
     "last_invited",
     "list_events",

@@ -98,3 +98,21 @@ def test_creating_an_event_through_the_form(city):
     assert not at.exception
     row = conn.execute("SELECT name, kind, min_age, max_age, capacity FROM events").fetchone()
     assert tuple(row) == ("Snapmeet skatepark", "snapmeet", 12, 18, 30)
+
+
+def test_linking_two_accounts_of_one_person(city):
+    settings, _config, conn = city
+    at = _community("claire")
+    at.text_input(key="community_link_a").input("jeanne").run()
+    at.text_input(key="community_link_b").input("leo5").run()
+    assert at.selectbox(key="link_a_id").options == ["@jeanne_m (Jeanne_M, X)"]
+    at.button(key="community_link").click().run()
+    assert not at.exception
+    assert "Comptes liés" in at.success[0].value
+    persons = dict(
+        conn.execute("SELECT handle, person_id FROM members WHERE person_id IS NOT NULL")
+    )
+    assert persons["jeanne_m"] == persons["leo59"]
+    # Counted together, the person now leads with two mentions.
+    at = _community("claire")
+    assert at.dataframe[0].value["Membre"][0].count("@") == 2

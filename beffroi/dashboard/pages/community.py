@@ -18,6 +18,7 @@ from beffroi.analytics.charts import network_name
 from beffroi.analytics.invitations import (
     draft_messages,
     event_outcome,
+    find_members,
     list_events,
     list_invitations,
 )
@@ -81,13 +82,10 @@ def _explanation(conn, settings, person: int, filters: RankingFilter, now: datet
 
 
 def _find_members(conn, query: str) -> list[tuple[int, str]]:
-    rows = conn.execute(
-        "SELECT id, network, handle, display_name FROM members "
-        "WHERE erased_at IS NULL AND (handle LIKE ? OR display_name LIKE ?) "
-        "ORDER BY handle LIMIT 50",
-        (f"%{query}%", f"%{query}%"),
-    ).fetchall()
-    return [(r[0], f"@{r[2]} ({r[3] or '—'}, {r[1]})") for r in rows]
+    return [
+        (m["id"], f"@{m['handle']} ({m['display_name'] or '—'}, {network_name(m['network'])})")
+        for m in find_members(conn, query)
+    ]
 
 
 def _events(conn) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from beffroi.analytics.indicators import (
     Period,
     Scope,
     inbound_buckets,
+    managers,
     members_new_returning,
     period_containing,
     responses,
@@ -65,10 +66,7 @@ def _series(conn, start, end) -> pd.DataFrame:
 
 
 def _managers(conn) -> list[str]:
-    rows = conn.execute(
-        "SELECT DISTINCT replied_by FROM queue WHERE replied_by IS NOT NULL ORDER BY 1"
-    ).fetchall()
-    return [r[0] for r in rows]
+    return managers(conn)
 
 
 def _report_files(conn, settings, kind: str, day: date, now: datetime) -> dict[str, bytes]:
