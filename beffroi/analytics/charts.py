@@ -79,9 +79,12 @@ def themes_bar(themes: pd.DataFrame) -> alt.Chart:
 def response_trend(trend: pd.DataFrame) -> alt.Chart:
     """Median first-response time per week (business hours). Columns: week, median_minutes,
     within_sla."""
+    minutes = trend["median_minutes"].astype(float)
+    # Minutes read better than "0.8 h"; hours once delays run into half-days.
+    unit, divisor = ("minutes", 1) if minutes.max() < 180 else ("heures", 60)
     frame = trend.assign(
         week=pd.to_datetime(trend["week"]).dt.strftime("%Y-%m-%d"),
-        hours=trend["median_minutes"].astype(float) / 60,
+        delay=(minutes / divisor).round(1),
         sla=(trend["within_sla"].astype(float) * 100).round(0),
     )
     return (
@@ -89,10 +92,10 @@ def response_trend(trend: pd.DataFrame) -> alt.Chart:
         .mark_line(point=True, color="#2f855a")
         .encode(
             x=alt.X("week:T", title="semaine du", axis=alt.Axis(format="%d/%m", labelAngle=0)),
-            y=alt.Y("hours:Q", title="heures"),
+            y=alt.Y("delay:Q", title=unit, scale=alt.Scale(zero=True)),
             tooltip=[
                 alt.Tooltip("week:T", title="semaine du", format="%d/%m/%Y"),
-                alt.Tooltip("hours:Q", title="heures", format=".1f"),
+                alt.Tooltip("delay:Q", title=unit),
                 alt.Tooltip("sla:Q", title="% dans les délais"),
             ],
         )

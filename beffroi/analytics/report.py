@@ -198,7 +198,9 @@ def _theme_examples(
             for text, account, network, external_id, handle, display in picked:
                 who = pseudonym(key, network, external_id) if external_id else "membre inconnu"
                 where = NETWORK_NAMES.get(networks.get(account, ""), networks.get(account, ""))
-                masked = mask_text(text, [handle, display])
+                masked = " ".join(mask_text(text, [handle, display]).split())
+                while masked.startswith("@… "):  # the city's own handle, masked: noise
+                    masked = masked[3:]
                 if len(masked) > 220:
                     masked = masked[:217].rstrip() + "…"
                 examples.append(f"« {masked} » — {who} ({where})")
@@ -210,6 +212,8 @@ def _theme_examples(
                 "examples": examples,
             }
         )
+    # Unclassified messages last: directors read the themes first.
+    records.sort(key=lambda r: r["theme"] == NO_THEME)
     return pd.DataFrame(records, columns=["theme", "n", "shown", "examples"])
 
 
