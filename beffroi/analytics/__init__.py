@@ -1,1 +1,48 @@
-"""The analytics room (see DESIGN.md)."""
+"""The analytics room (see DESIGN.md): pandas on a read-only connection.
+
+Engagement ranking and its explanations, invitations' follow-up, responsiveness and
+activity indicators, the directors' report (HTML, PDF, CSV) and the weekly report mail.
+"""
+
+from beffroi.analytics.indicators import Period, Scope, last_complete_period, period_containing
+from beffroi.analytics.invitations import (
+    EventOutcome,
+    draft_messages,
+    event_outcome,
+    list_events,
+    list_invitations,
+)
+from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
+from beffroi.analytics.ranking import Explanation, RankingFilter, describe, explain, rank_members
+from beffroi.analytics.report import (
+    ReportError,
+    build_report,
+    choose_period,
+    send_weekly_report,
+    write_report,
+)
+
+__all__ = [
+    "EventOutcome",
+    "Explanation",
+    "Period",
+    "RankingFilter",
+    "ReportError",
+    "Scope",
+    "build_report",
+    "choose_period",
+    "describe",
+    "draft_messages",
+    "event_outcome",
+    "explain",
+    "last_complete_period",
+    "list_events",
+    "list_invitations",
+    "mask_text",
+    "period_containing",
+    "pseudonym",
+    "pseudonym_key",
+    "rank_members",
+    "send_weekly_report",
+    "write_report",
+]

@@ -24,6 +24,7 @@ COMMANDS = [
     "cmd_staff",
     "cmd_demo",
     "cmd_run",
+    "cmd_report",
     "cmd_doctor",
     "cmd_dashboard",
     "cmd_privacy",

@@ -49,6 +49,7 @@ NETWORK_LABELS = {
     "sandbox": "Simulation",
     "mastodon": "Mastodon",
     "bluesky": "Bluesky",
+    "snapchat": "Snapchat",
 }
 KIND_LABELS = {
     "comment": "Commentaire",

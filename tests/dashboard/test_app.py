@@ -83,7 +83,7 @@ def test_filters_by_network_theme_and_status(city):
 
 def test_roles_see_only_their_pages(city):
     director = login(start(), "diane", PASSWORD)
-    assert director.title[0].value == "État de la collecte"  # no inbox for directors
+    assert director.title[0].value == "Rapports"  # no inbox for directors: reports first
     assert "Boîte de réception" not in all_text(director)
     open_page(director, "inbox")
     assert director.title[0].value != "Boîte de réception"

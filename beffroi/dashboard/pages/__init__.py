@@ -21,13 +21,17 @@ from types import ModuleType
 
 from beffroi.dashboard.pages import (
     calendar,
+    community,
     health,
     inbox,
+    reports,
 )
 
 PAGES: list[ModuleType] = [
     inbox,
     calendar,
+    community,
+    reports,
     health,
 ]
 

@@ -49,7 +49,7 @@ from beffroi.store.calendar import (
 TITLE = "Calendrier des rendez-vous"
 ICON = ":material/calendar_month:"
 ROLES = {"comms", "comms_lead", "admin"}
-ORDER = 30
+ORDER = 20
 
 WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 NETWORK_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}

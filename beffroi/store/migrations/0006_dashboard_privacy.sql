@@ -16,6 +16,6 @@ CREATE INDEX members_handle ON members(network, handle COLLATE NOCASE) WHERE han
 
 -- Foreign keys that point at rows the purge deletes: without an index on the child column,
 -- SQLite scans the whole child table once per deleted row (hours for a million items).
+-- (invitations.member_id is covered by 0004's invitations_member.)
 CREATE INDEX queue_reply_item ON queue(reply_item_id) WHERE reply_item_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS queue_previous ON queue(previous_queue_id) WHERE previous_queue_id IS NOT NULL;
-CREATE INDEX invitations_member ON invitations(member_id);

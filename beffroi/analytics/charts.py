@@ -1,0 +1,157 @@
+"""Chart definitions (Altair), shared by the dashboard and the report files.
+
+The dashboard shows these charts with ``st.altair_chart``; the report renders the very same
+objects to PNG with vl-convert. One definition, so what a director sees on screen is what
+they get in the PDF. Labels are French; data never carries citizen text.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+NETWORK_NAMES = {
+    "instagram": "Instagram",
+    "facebook": "Facebook",
+    "x": "X",
+    "snapchat": "Snapchat",
+    "sandbox": "Démo",
+}
+NETWORK_COLOURS = {
+    "Instagram": "#c13584",
+    "Facebook": "#1877f2",
+    "X": "#333333",
+    "Snapchat": "#e6c700",
+    "Démo": "#7a7a7a",
+}
+WIDTH = 480
+HEIGHT = 200
+
+
+def network_name(network: str) -> str:
+    return NETWORK_NAMES.get(network, network)
+
+
+def _network_scale(networks) -> alt.Scale:
+    names = sorted(set(networks))
+    return alt.Scale(domain=names, range=[NETWORK_COLOURS.get(n, "#888888") for n in names])
+
+
+def volume_by_day(daily: pd.DataFrame) -> alt.Chart:
+    """Inbound messages per day, stacked by network. Columns: day, network, n."""
+    frame = daily.assign(
+        day=pd.to_datetime(daily["day"]).dt.strftime("%Y-%m-%d"),
+        network=daily["network"].map(lambda n: NETWORK_NAMES.get(n, n)),
+    )
+    return (
+        alt.Chart(frame, title="Messages reçus par jour")
+        .mark_bar(width=alt.RelativeBandSize(0.8))
+        .encode(
+            x=alt.X(
+                "yearmonthdate(day):T", title=None, axis=alt.Axis(format="%d/%m", labelAngle=0)
+            ),
+            y=alt.Y("sum(n):Q", title="messages"),
+            color=alt.Color("network:N", title="réseau", scale=_network_scale(frame["network"])),
+            tooltip=[
+                alt.Tooltip("yearmonthdate(day):T", title="jour", format="%d/%m/%Y"),
+                alt.Tooltip("network:N", title="réseau"),
+                alt.Tooltip("sum(n):Q", title="messages"),
+            ],
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def themes_bar(themes: pd.DataFrame) -> alt.Chart:
+    """Messages per theme, counts under 5 already removed. Columns: theme, n."""
+    return (
+        alt.Chart(themes, title="Thèmes les plus abordés")
+        .mark_bar(color="#2b6cb0")
+        .encode(
+            x=alt.X("n:Q", title="messages"),
+            y=alt.Y("theme:N", title=None, sort="-x"),
+            tooltip=[alt.Tooltip("theme:N", title="thème"), alt.Tooltip("n:Q", title="messages")],
+        )
+        .properties(width=WIDTH, height=max(60, 22 * len(themes)))
+    )
+
+
+def response_trend(trend: pd.DataFrame) -> alt.Chart:
+    """Median first-response time per week (business hours). Columns: week, median_minutes,
+    within_sla."""
+    minutes = trend["median_minutes"].astype(float)
+    # Minutes read better than "0.8 h"; hours once delays run into half-days.
+    unit, divisor = ("minutes", 1) if minutes.max() < 180 else ("heures", 60)
+    frame = trend.assign(
+        week=pd.to_datetime(trend["week"]).dt.strftime("%Y-%m-%d"),
+        delay=(minutes / divisor).round(1),
+        sla=(trend["within_sla"].astype(float) * 100).round(0),
+    )
+    return (
+        alt.Chart(frame, title="Délai médian de première réponse (heures ouvrées)")
+        .mark_line(point=True, color="#2f855a")
+        .encode(
+            x=alt.X("week:T", title="semaine du", axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            y=alt.Y("delay:Q", title=unit, scale=alt.Scale(zero=True)),
+            tooltip=[
+                alt.Tooltip("week:T", title="semaine du", format="%d/%m/%Y"),
+                alt.Tooltip("delay:Q", title=unit),
+                alt.Tooltip("sla:Q", title="% dans les délais"),
+            ],
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
+    """When citizens write: local hour × weekday. Columns: hour, weekday, n."""
+    from beffroi.analytics.indicators import WEEKDAYS_FR
+
+    frame = buckets.groupby(["weekday", "hour"], as_index=False)["n"].sum()
+    return (
+        alt.Chart(frame, title="Quand les citoyens écrivent (heure locale)")
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title="heure"),
+            y=alt.Y(
+                "weekday:N",
+                title=None,
+                sort=list(WEEKDAYS_FR),
+                axis=alt.Axis(labelOverlap=False),
+            ),
+            color=alt.Color("n:Q", title="messages", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("weekday:N", title="jour"),
+                alt.Tooltip("hour:O", title="heure"),
+                alt.Tooltip("n:Q", title="messages"),
+            ],
+        )
+        .properties(width=WIDTH, height=24 * max(1, frame["weekday"].nunique()))
+    )
+
+
+def series_over_time(series: pd.DataFrame) -> alt.Chart:
+    """Engagement of each rendez-vous occurrence. Columns: series, occurrence, engagement."""
+    frame = series.assign(occurrence=pd.to_datetime(series["occurrence"]).dt.strftime("%Y-%m-%d"))
+    return (
+        alt.Chart(frame, title="Rendez-vous : engagement par publication")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("occurrence:T", title=None, axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            y=alt.Y("sum(engagement):Q", title="j'aime + commentaires"),
+            color=alt.Color("series:N", title="rendez-vous"),
+            tooltip=[
+                alt.Tooltip("series:N", title="rendez-vous"),
+                alt.Tooltip("occurrence:T", title="date", format="%d/%m/%Y"),
+                alt.Tooltip("sum(engagement):Q", title="engagement"),
+            ],
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def to_png(chart: alt.Chart, scale: float = 2.0) -> bytes:
+    """The chart as PNG, rendered without a browser (vl-convert)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_dict(), scale=scale)

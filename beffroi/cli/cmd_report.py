@@ -1,0 +1,54 @@
+"""``beffroi report``: the directors' report for a week or a month, as PDF, HTML or CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from beffroi.cli.errors import UsageError
+from beffroi.cli.wiring import open_database, settings_from
+from beffroi.store import now_utc
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "report",
+        help="write the directors' report (week or month) as PDF, HTML or CSV",
+        description="Write the directors' report: headline figures and their change, charts, "
+        "themes raised by citizens (pseudonymised examples), events and attendance. Without "
+        "--date, the last complete week (Monday to Sunday) or calendar month.",
+    )
+    p.add_argument("--period", choices=("week", "month"), default="week")
+    p.add_argument("--format", dest="fmt", choices=("pdf", "html", "csv"), default="pdf")
+    p.add_argument("--out", required=True, metavar="PATH", help="file to write")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="any day of the period to report")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from beffroi.analytics.report import ReportError, choose_period, write_report
+
+    settings = settings_from(args.config)
+    day = None
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date)
+        except ValueError:
+            raise UsageError(f"--date must look like 2026-11-23, not '{args.date}'") from None
+    now = now_utc()
+    # Open read-write once so a new database is migrated, then read through read-only.
+    open_database(settings).close()
+    try:
+        period = choose_period(args.period, settings, now, day)
+        out = write_report(
+            settings,
+            settings.database_path,
+            period=period,
+            fmt=args.fmt,
+            out=Path(args.out),
+            now=now,
+        )
+    except ReportError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"{out} ({period.label})")
+    return 0

@@ -1,0 +1,510 @@
+"""Communauté: who engages most with the city, why, and who to invite to the next meet-up.
+
+Community managers and comms staff see the ranking with names, link one person's accounts,
+flag staff or spam accounts, create events, propose invitations from the ranking, send them
+(DM where the network allows it, otherwise a message to copy) and follow the answers,
+including parental consent for minors. Directors see the same ranking pseudonymised and
+nothing they could act on.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from beffroi.analytics.charts import network_name
+from beffroi.analytics.invitations import (
+    draft_messages,
+    event_outcome,
+    find_members,
+    list_events,
+    list_invitations,
+)
+from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
+from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
+from beffroi.dashboard.context import PageContext
+from beffroi.store import from_db
+from beffroi.store.community import (
+    EVENT_KINDS,
+    CommunityError,
+    create_event,
+    declare_minor,
+    deliver_invitation,
+    import_members_csv,
+    link_members,
+    propose_invitations,
+    record_parental_consent,
+    set_member_flags,
+    set_status,
+    unlink_member,
+)
+
+TITLE = "Communauté"
+ICON = ":material/groups:"
+ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
+ORDER = 40
+
+NETWORK_CHOICES = {
+    "Tous les réseaux": None,
+    "Instagram": "instagram",
+    "Facebook": "facebook",
+    "X": "x",
+    "Snapchat": "snapchat",
+}
+EVENT_KIND_LABELS = {
+    "instameet": "Instameet",
+    "snapmeet": "Snapmeet",
+    "afterwork": "Afterwork",
+    "other": "Autre",
+}
+STATUS_LABELS = {
+    "proposed": "Proposée",
+    "invited": "Invitée",
+    "accepted": "Acceptée",
+    "declined": "Déclinée",
+    "attended": "Présente",
+    "no_show": "Absente",
+}
+DM_NETWORKS = ("x", "facebook", "instagram", "sandbox")
+
+
+# ---------------------------------------------------------------- cached reads
+
+
+def _ranking(conn, settings, filters: RankingFilter, now: datetime) -> pd.DataFrame:
+    return rank_members(conn, settings, now, filters)
+
+
+def _explanation(conn, settings, person: int, filters: RankingFilter, now: datetime):
+    return explain(conn, settings, now, person, filters)
+
+
+def _find_members(conn, query: str) -> list[tuple[int, str]]:
+    return [
+        (m["id"], f"@{m['handle']} ({m['display_name'] or '—'}, {network_name(m['network'])})")
+        for m in find_members(conn, query)
+    ]
+
+
+def _events(conn) -> pd.DataFrame:
+    return list_events(conn)
+
+
+def _invitations(conn, event_id: int) -> pd.DataFrame:
+    return list_invitations(conn, event_id)
+
+
+def _drafts(conn, settings, event_id: int, member_ids: tuple[int, ...]) -> dict[int, str]:
+    return draft_messages(conn, settings, event_id, member_ids)
+
+
+def _outcome(conn, settings, event_id: int, now: datetime):
+    return event_outcome(conn, settings, event_id, now)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _is_director(ctx: PageContext) -> bool:
+    return ctx.user.role == "director"
+
+
+def _who(row, ctx: PageContext, key) -> str:
+    if _is_director(ctx):
+        return pseudonym(key, row["first_network"], row["first_external_id"])
+    handles = ", ".join(f"@{h}" for h in row["handles"]) or "—"
+    return f"{row['display_name'] or ''} ({handles})".strip()
+
+
+def _act(action, success: str) -> bool:
+    """Run a write; French error on refusal, success message otherwise."""
+    try:
+        action()
+    except CommunityError as exc:
+        st.error(str(exc))
+        return False
+    st.success(success)
+    return True
+
+
+def _collector_for(ctx: PageContext):
+    from beffroi.collectors import build_collector
+
+    def collector_for(key: str):
+        try:
+            account = ctx.settings.account(key)
+        except KeyError:
+            return None
+        if account.network not in DM_NETWORKS:
+            return None
+        return build_collector(ctx.settings, account)
+
+    return collector_for
+
+
+# ---------------------------------------------------------------- sections
+
+
+def _filters(ctx: PageContext) -> RankingFilter:
+    cols = st.columns(3)
+    network = cols[0].selectbox("Réseau", list(NETWORK_CHOICES), key="community_network")
+    window = cols[1].slider(
+        "Fenêtre (jours)", 7, 365, ctx.settings.engagement.window_days, key="community_window"
+    )
+    themes = ["Tous les thèmes"] + [t.name for t in ctx.settings.themes]
+    theme = cols[2].selectbox("Thème", themes, key="community_theme")
+    cols = st.columns(3)
+    weeks = cols[0].number_input("Semaines actives minimum", 0, 52, 0, key="community_min_weeks")
+    months = cols[1].number_input(
+        "Pas invité depuis (mois, 0 = tous)", 0, 36, 0, key="community_not_invited"
+    )
+    combine = cols[2].checkbox("Compter ensemble les comptes liés", True, key="community_combine")
+    return RankingFilter(
+        network=NETWORK_CHOICES[network],
+        window_days=int(window),
+        theme=None if theme == "Tous les thèmes" else theme,
+        min_active_weeks=int(weeks),
+        not_invited_months=int(months) or None,
+        combine_persons=combine,
+        limit=200,
+    )
+
+
+def _ranking_section(ctx: PageContext) -> None:
+    filters = _filters(ctx)
+    now = ctx.now().replace(second=0, microsecond=0)
+    ranking = ctx.cached(_ranking, ctx.settings, filters, now)
+    if ranking.empty:
+        st.info("Personne ne correspond à ces filtres sur la période.")
+        return
+    key = pseudonym_key(ctx.settings)
+    table = pd.DataFrame(
+        {
+            "Rang": ranking["rank"],
+            "Membre": [_who(r, ctx, key) for _, r in ranking.iterrows()],
+            "Réseaux": [", ".join(map(network_name, n)) for n in ranking["networks"]],
+            "Score": ranking["score"].round(1),
+            "Interactions": ranking["interactions"].astype(int),
+            "Semaines actives": ranking["active_weeks"].astype(int),
+        }
+    )
+    if _is_director(ctx):
+        st.dataframe(table, hide_index=True, width="stretch")
+        selected = []
+    else:
+        event = st.dataframe(
+            table,
+            hide_index=True,
+            width="stretch",
+            on_select="rerun",
+            selection_mode="multi-row",
+            key="community_table",
+        )
+        selected = list(event.selection.rows) if event and event.selection else []
+    labels = {int(r["person"]): f"{r['rank']}. {_who(r, ctx, key)}" for _, r in ranking.iterrows()}
+    person = st.selectbox(
+        "Pourquoi ce score ?",
+        list(labels),
+        format_func=labels.get,
+        key="community_explain",
+    )
+    if person is not None:
+        _explain_section(ctx, int(person), filters, now)
+    if not _is_director(ctx):
+        chosen = [int(ranking.iloc[i]["person"]) for i in selected]
+        _invite_from_ranking(ctx, ranking, chosen, now)
+
+
+def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now) -> None:
+    why = ctx.cached(_explanation, ctx.settings, person, filters, now)
+    parts = pd.DataFrame(
+        {
+            "Interaction": [KIND_LABELS[k][1] for k in KINDS],
+            "Nombre": [why.counts[k] for k in KINDS],
+            "Poids": [ctx.settings.engagement.weights.get(k, 0.0) for k in KINDS],
+            "Points (après décroissance)": [round(why.contributions[k], 2) for k in KINDS],
+        }
+    )
+    parts = parts[parts["Nombre"] > 0]
+    cols = st.columns(3)
+    cols[0].metric("Score", f"{why.score:.1f}")
+    cols[1].metric("Semaines actives", why.active_weeks)
+    cols[2].metric("Bonus d'assiduité", f"+{why.bonus:.1f}")
+    st.dataframe(parts, hide_index=True, width="stretch")
+    st.caption(
+        f"Chaque interaction compte son poids × 0,5^(âge / {ctx.settings.engagement.half_life_days:g} "
+        "jours) ; plus un bonus par semaine active."
+    )
+    if _is_director(ctx):
+        return
+    recent = pd.DataFrame(why.last_interactions)
+    if not recent.empty:
+        recent = pd.DataFrame(
+            {
+                "Date": recent["created_at"].map(
+                    lambda t: from_db(t).astimezone(ctx.tz).strftime("%d/%m/%Y %H:%M")
+                ),
+                "Type": recent["kind"].map(lambda k: KIND_LABELS[k][0] if k in KIND_LABELS else k),
+                "Réseau": recent["network"].map(network_name),
+                "Texte": recent["text"],
+                "Lien": recent["permalink"],
+            }
+        )
+        st.dataframe(
+            recent,
+            hide_index=True,
+            width="stretch",
+            column_config={"Lien": st.column_config.LinkColumn("Lien")},
+        )
+
+
+def _invite_from_ranking(ctx: PageContext, ranking, chosen: list[int], now) -> None:
+    events = ctx.cached(_events)
+    upcoming = events[events["starts_at"] >= now.strftime("%Y-%m-%d %H:%M:%S")]
+    st.subheader("Inviter la sélection")
+    if upcoming.empty:
+        st.info("Créez d'abord une rencontre (onglet « Rencontres »).")
+        return
+    names = {int(r.id): f"{r.name} ({r.starts_at[:10]})" for r in upcoming.itertuples()}
+    event_id = st.selectbox(
+        "Rencontre", list(names), format_func=names.get, key="community_invite_event"
+    )
+    st.caption(f"{len(chosen)} personne(s) sélectionnée(s) dans le tableau.")
+    if st.button("Proposer les invitations", disabled=not chosen, key="community_propose"):
+        # Invite the account seen on the ranking's network, else the person's first account.
+        member_ids = []
+        for person in chosen:
+            row = ranking[ranking["person"] == person].iloc[0]
+            member_ids.append(int(row["member_ids"][0]))
+        with ctx.read() as conn:
+            messages = draft_messages(conn, ctx.settings, int(event_id), member_ids)
+        _act(
+            lambda: propose_invitations(
+                ctx.db, int(event_id), messages, actor=ctx.user.username, now=ctx.now()
+            ),
+            f"{len(messages)} invitation(s) proposée(s) : relisez-les dans « Rencontres ».",
+        )
+
+
+def _linking_section(ctx: PageContext) -> None:
+    st.subheader("Lier les comptes d'une même personne")
+    cols = st.columns(2)
+    first_q = cols[0].text_input("Premier compte (pseudo ou nom)", key="community_link_a")
+    second_q = cols[1].text_input("Second compte (pseudo ou nom)", key="community_link_b")
+    first = second = None
+    if first_q:
+        found = dict(ctx.cached(_find_members, first_q))
+        first = cols[0].selectbox("Compte", list(found), format_func=found.get, key="link_a_id")
+    if second_q:
+        found = dict(ctx.cached(_find_members, second_q))
+        second = cols[1].selectbox("Compte", list(found), format_func=found.get, key="link_b_id")
+    actions = st.columns(4)
+    if actions[0].button("Lier", disabled=not (first and second), key="community_link"):
+        _act(
+            lambda: link_members(ctx.db, int(first), int(second), actor=ctx.user.username),
+            "Comptes liés : ils comptent désormais comme une seule personne.",
+        )
+    if actions[1].button("Délier le premier", disabled=not first, key="community_unlink"):
+        _act(
+            lambda: unlink_member(ctx.db, int(first), actor=ctx.user.username),
+            "Compte détaché.",
+        )
+    if actions[2].button("Marquer agent (exclu)", disabled=not first, key="community_staff"):
+        _act(
+            lambda: set_member_flags(ctx.db, int(first), is_staff=True, actor=ctx.user.username),
+            "Compte exclu du classement (agent de la ville).",
+        )
+    if actions[3].button("Marquer spam (exclu)", disabled=not first, key="community_spam"):
+        _act(
+            lambda: set_member_flags(ctx.db, int(first), is_spam=True, actor=ctx.user.username),
+            "Compte exclu du classement (spam).",
+        )
+
+
+def _events_section(ctx: PageContext) -> None:
+    if not _is_director(ctx):
+        _new_event_form(ctx)
+    events = ctx.cached(_events)
+    if events.empty:
+        st.info("Aucune rencontre pour l'instant.")
+        return
+    shown = pd.DataFrame(
+        {
+            "Rencontre": events["name"],
+            "Type": events["kind"].map(EVENT_KIND_LABELS),
+            "Date": events["starts_at"].map(
+                lambda t: from_db(t).astimezone(ctx.tz).strftime("%d/%m/%Y %H:%M")
+            ),
+            "Lieu": events["place"],
+            "Capacité": events["capacity"],
+            "Invitations": events["invitations"],
+            "Acceptées": events["accepted"] + events["attended"] + events["no_show"],
+            "Présents": events["attended"],
+        }
+    )
+    st.dataframe(shown, hide_index=True, width="stretch")
+    names = {int(r.id): f"{r.name} ({r.starts_at[:10]})" for r in events.itertuples()}
+    event_id = st.selectbox(
+        "Suivre une rencontre", list(names), format_func=names.get, key="community_event"
+    )
+    _invitations_section(ctx, int(event_id))
+
+
+def _new_event_form(ctx: PageContext) -> None:
+    with st.expander("Nouvelle rencontre"):
+        with st.form("community_new_event"):
+            name = st.text_input("Nom")
+            kind = st.selectbox("Type", EVENT_KINDS, format_func=EVENT_KIND_LABELS.get)
+            cols = st.columns(2)
+            day = cols[0].date_input("Date", ctx.now().astimezone(ctx.tz).date() + timedelta(14))
+            hour = cols[1].time_input("Heure", time(18, 0))
+            place = st.text_input("Lieu")
+            cols = st.columns(3)
+            capacity = cols[0].number_input("Capacité", 1, 1000, 30)
+            min_age = cols[1].number_input("Âge minimum (0 = aucun)", 0, 99, 0)
+            max_age = cols[2].number_input("Âge maximum (0 = aucun)", 0, 99, 0)
+            if st.form_submit_button("Créer"):
+                starts = datetime.combine(day, hour, tzinfo=ctx.tz)
+                _act(
+                    lambda: create_event(
+                        ctx.db,
+                        name=name,
+                        kind=kind,
+                        starts_at=starts,
+                        place=place or None,
+                        capacity=int(capacity),
+                        min_age=int(min_age) or None,
+                        max_age=int(max_age) or None,
+                        actor=ctx.user.username,
+                        now=ctx.now(),
+                    ),
+                    "Rencontre créée.",
+                )
+
+
+def _invitations_section(ctx: PageContext, event_id: int) -> None:
+    invitations = ctx.cached(_invitations, event_id)
+    director = _is_director(ctx)
+    key = pseudonym_key(ctx.settings)
+    if invitations.empty:
+        st.info("Aucune invitation : proposez-en depuis le classement.")
+        return
+    who = [
+        pseudonym(key, r.network, r.external_id)
+        if director
+        else f"@{r.handle} ({network_name(r.network)})"
+        for r in invitations.itertuples()
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Membre": who,
+                "État": invitations["status"].map(STATUS_LABELS),
+                "Envoi": invitations["sent_via"].map(
+                    {"dm": "Message privé", "manual": "À la main"}
+                ),
+                "Mineur déclaré": invitations["is_minor"].map({1: "oui", 0: "non"}).fillna("?"),
+                "Autorisation parentale": invitations["consent_recorded_at"].fillna(""),
+                "Erreur d'envoi": invitations["send_error"].fillna(""),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    outcome = ctx.cached(_outcome, ctx.settings, event_id, ctx.now().replace(second=0))
+    cols = st.columns(3)
+    rate = outcome.attendance_rate
+    cols[0].metric("Taux de présence", "—" if rate is None else f"{rate * 100:.0f} %")
+    cols[1].metric("Présents", outcome.attended)
+    cols[2].metric(
+        f"Plus engagés ensuite ({outcome.days} j)",
+        f"{outcome.engaged_more} / {outcome.attended}",
+    )
+    if director:
+        return
+    labels = dict(zip(invitations["id"].astype(int), who, strict=True))
+    inv = st.selectbox(
+        "Invitation", list(labels), format_func=labels.get, key="community_invitation"
+    )
+    row = invitations[invitations["id"] == inv].iloc[0]
+    st.text("Message :")
+    st.code(row["message"] or "", language=None)
+    actor, now = ctx.user.username, ctx.now()
+    cols = st.columns(3)
+    if cols[0].button("Envoyer", disabled=row["status"] != "proposed", key="inv_send"):
+        try:
+            delivery = deliver_invitation(
+                ctx.db, int(inv), _collector_for(ctx), actor=actor, now=now
+            )
+        except CommunityError as exc:
+            st.error(str(exc))
+        else:
+            if delivery.error:
+                st.error(f"L'envoi a échoué : {delivery.error}")
+            elif delivery.via == "manual":
+                st.info("Ce réseau ne permet pas l'envoi direct : copiez le message ci-dessus.")
+            else:
+                st.success("Invitation envoyée en message privé.")
+    moves = {
+        "accepted": "A accepté",
+        "declined": "A décliné",
+        "attended": "Était présent·e",
+        "no_show": "Était absent·e",
+    }
+    target = cols[1].selectbox("Réponse", list(moves), format_func=moves.get, key="inv_move")
+    if cols[2].button("Enregistrer la réponse", key="inv_move_go"):
+        _act(
+            lambda: set_status(ctx.db, int(inv), target, actor=actor, now=now),
+            "Réponse enregistrée.",
+        )
+    cols = st.columns(3)
+    if cols[0].button("Déclarée mineure", key="inv_minor"):
+        _act(lambda: declare_minor(ctx.db, int(inv), True, actor=actor, now=now), "Noté.")
+    if cols[1].button("Déclarée majeure", key="inv_adult"):
+        _act(lambda: declare_minor(ctx.db, int(inv), False, actor=actor, now=now), "Noté.")
+    if cols[2].button("Autorisation parentale reçue", key="inv_consent"):
+        _act(
+            lambda: record_parental_consent(ctx.db, int(inv), actor=actor, now=now),
+            "Autorisation parentale enregistrée.",
+        )
+
+
+def _import_section(ctx: PageContext) -> None:
+    st.write(
+        "Snapchat n'a pas d'API : importez vos abonnés depuis un fichier CSV "
+        "(colonnes : pseudo, nom affiché, notes)."
+    )
+    upload = st.file_uploader("Fichier CSV", type=["csv"], key="community_csv")
+    if upload is not None and st.button("Importer", key="community_import"):
+        try:
+            text = upload.getvalue().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            st.error("Le fichier doit être encodé en UTF-8.")
+            return
+        try:
+            count = import_members_csv(ctx.db, text, "snapchat", actor=ctx.user.username)
+        except CommunityError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"{count} membre(s) Snapchat importé(s).")
+
+
+def render(ctx: PageContext) -> None:
+    st.title(TITLE)
+    if _is_director(ctx):
+        st.caption("Vue direction : les membres sont pseudonymisés.")
+        _ranking_section(ctx)
+        st.subheader("Rencontres")
+        _events_section(ctx)
+        return
+    tabs = st.tabs(["Classement", "Rencontres", "Comptes liés", "Import Snapchat"])
+    with tabs[0]:
+        _ranking_section(ctx)
+    with tabs[1]:
+        _events_section(ctx)
+    with tabs[2]:
+        _linking_section(ctx)
+    with tabs[3]:
+        _import_section(ctx)

@@ -1,0 +1,249 @@
+"""Rapports: is the city answering well, is its community alive? And the directors' report.
+
+The charts are the report's own Altair definitions (``beffroi.analytics.charts``), so what
+is on screen is what goes into the PDF. No member is named here: themes are counted, and
+the downloadable report carries only pseudonymised, masked examples.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import streamlit as st
+
+from beffroi.analytics import charts
+from beffroi.analytics.indicators import (
+    KIND_LABELS_FR,
+    NO_THEME,
+    Period,
+    Scope,
+    inbound_buckets,
+    managers,
+    members_new_returning,
+    period_containing,
+    responses,
+    series_engagement,
+    summarise_responses,
+    top_posts,
+    volume_by,
+    weekly_trend,
+)
+from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
+from beffroi.dashboard.context import PageContext
+from beffroi.store import from_db
+
+TITLE = "Rapports"
+ICON = ":material/monitoring:"
+ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
+ORDER = 30
+
+NETWORKS = {"Tous les réseaux": None, "Instagram": "instagram", "Facebook": "facebook", "X": "x"}
+PERIODS = {"Semaine": "week", "Mois": "month"}
+
+
+# ---------------------------------------------------------------- cached reads
+
+
+def _responses(conn, settings, start, end, scope: Scope) -> pd.DataFrame:
+    return responses(conn, settings, start, end, scope)
+
+
+def _buckets(conn, settings, start, end, scope: Scope) -> pd.DataFrame:
+    return inbound_buckets(conn, settings, start, end, scope)
+
+
+def _members(conn, start, end) -> dict:
+    return members_new_returning(conn, start, end)
+
+
+def _posts(conn, settings, start, end) -> pd.DataFrame:
+    return top_posts(conn, settings, start, end, limit=5)
+
+
+def _series(conn, start, end) -> pd.DataFrame:
+    return series_engagement(conn, start, end)
+
+
+def _managers(conn) -> list[str]:
+    return managers(conn)
+
+
+def _report_files(conn, settings, kind: str, day: date, now: datetime) -> dict[str, bytes]:
+    period = period_containing(kind, day, settings.tz)
+    report = build_report(conn, settings, period, now)
+    return {
+        "pdf": render_pdf(report),
+        "html": render_html(report).encode("utf-8"),
+        "csv": render_csv(report).encode("utf-8"),
+    }
+
+
+# ---------------------------------------------------------------- page
+
+
+def _local(db_text: str, tz) -> str:
+    return from_db(db_text).astimezone(tz).strftime("%d/%m/%Y %H:%M")
+
+
+def _pct(value) -> str:
+    return format_value(value, "percent")
+
+
+def _minutes(value) -> str:
+    return format_value(value, "minutes")
+
+
+def _scope(ctx: PageContext) -> tuple[Period, Scope]:
+    cols = st.columns(4)
+    kind = PERIODS[cols[0].selectbox("Période", list(PERIODS), key="reports_period")]
+    today = ctx.now().astimezone(ctx.tz).date()
+    day = cols[1].date_input("Contenant le", today, key="reports_day", format="DD/MM/YYYY")
+    network = NETWORKS[cols[2].selectbox("Réseau", list(NETWORKS), key="reports_network")]
+    themes = ["Tous les thèmes"] + [t.name for t in ctx.settings.themes] + [NO_THEME]
+    theme = cols[3].selectbox("Thème", themes, key="reports_theme")
+    managers = ["Toute l'équipe"] + ctx.cached(_managers)
+    manager = st.selectbox("Community manager", managers, key="reports_manager")
+    period = period_containing(kind, day, ctx.tz)
+    return period, Scope(
+        network=network,
+        theme=None if theme == "Tous les thèmes" else theme,
+        manager=None if manager == "Toute l'équipe" else manager,
+    )
+
+
+def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetime) -> None:
+    st.subheader("Réactivité")
+    end = min(period.end, now)
+    frame = ctx.cached(_responses, ctx.settings, period.start, end, scope)
+    before = ctx.cached(_responses, ctx.settings, period.previous.start, period.previous.end, scope)
+    if frame.empty:
+        st.info("Aucun message à traiter sur la période avec ces filtres.")
+        return
+    now_s, prev_s = summarise_responses(frame).iloc[0], summarise_responses(before).iloc[0]
+    cols = st.columns(4)
+    cols[0].metric("Messages à traiter", int(now_s["needing_reply"]))
+    cols[1].metric(
+        "Taux de réponse", _pct(now_s["response_rate"]), _delta_pts(now_s, prev_s, "response_rate")
+    )
+    cols[2].metric("Délai médian (heures ouvrées)", _minutes(now_s["median_minutes"]))
+    cols[3].metric(
+        "Dans les délais", _pct(now_s["within_sla"]), _delta_pts(now_s, prev_s, "within_sla")
+    )
+    st.caption(f"90e centile du délai : {_minutes(now_s['p90_minutes'])} (heures ouvrées).")
+    trend_frame = ctx.cached(
+        _responses, ctx.settings, period.start - pd.Timedelta(weeks=8), end, scope
+    )
+    trend = weekly_trend(trend_frame, ctx.tz).dropna(subset=["median_minutes"])
+    if not trend.empty:
+        st.altair_chart(charts.response_trend(trend), width="stretch")
+    for label, column in (
+        ("réseau", "network"),
+        ("thème", "theme"),
+        ("community manager", "manager"),
+    ):
+        table = summarise_responses(frame, column)
+        if column == "network":
+            table[column] = table[column].map(charts.network_name)
+        st.text(f"Par {label}")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    label.capitalize(): table[column],
+                    "À traiter": table["needing_reply"].astype(int),
+                    "Taux de réponse": table["response_rate"].map(_pct),
+                    "Délai médian": table["median_minutes"].map(_minutes),
+                    "90e centile": table["p90_minutes"].map(_minutes),
+                    "Dans les délais": table["within_sla"].map(_pct),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+
+
+def _delta_pts(now_s, prev_s, column) -> str | None:
+    if pd.isna(now_s[column]) or pd.isna(prev_s[column]):
+        return None
+    return f"{(now_s[column] - prev_s[column]) * 100:+.0f} pts"
+
+
+def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
+    st.subheader("Activité")
+    buckets = ctx.cached(_buckets, ctx.settings, period.start, period.end, scope)
+    if buckets.empty:
+        st.info("Aucun message reçu sur la période avec ces filtres.")
+        return
+    members = ctx.cached(_members, period.start, period.end)
+    cols = st.columns(3)
+    cols[0].metric("Messages reçus", int(buckets["n"].sum()))
+    cols[1].metric("Nouveaux membres", members["new"])
+    cols[2].metric("Membres fidèles", members["returning"])
+    daily = buckets.groupby(["day", "network"], as_index=False)["n"].sum()
+    st.altair_chart(charts.volume_by_day(daily), width="stretch")
+    st.altair_chart(charts.hour_weekday_heatmap(buckets), width="stretch")
+    themes = volume_by(buckets, "theme")
+    themes = themes[(themes["theme"] != NO_THEME) & (themes["n"] >= 1)]
+    if not themes.empty:
+        st.altair_chart(charts.themes_bar(themes), width="stretch")
+    kinds = volume_by(buckets, "kind")
+    kinds["kind"] = kinds["kind"].map(lambda k: KIND_LABELS_FR.get(k, k))
+    st.dataframe(
+        kinds.rename(columns={"kind": "Type", "n": "Messages"}),
+        hide_index=True,
+        width="stretch",
+    )
+    posts = ctx.cached(_posts, ctx.settings, period.start, period.end)
+    if not posts.empty:
+        st.text("Publications de la ville les plus engageantes")
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Réseau": posts["network"].map(charts.network_name),
+                    "Date": posts["created_at"].map(lambda t: _local(t, ctx.tz)),
+                    "Publication": posts["text"].str.slice(0, 120),
+                    "J'aime": posts["likes"],
+                    "Commentaires": posts["comments"],
+                    "Lien": posts["permalink"],
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+            column_config={"Lien": st.column_config.LinkColumn("Lien")},
+        )
+    series = ctx.cached(_series, period.start - pd.Timedelta(weeks=12), period.end)
+    if not series.empty:
+        st.altair_chart(charts.series_over_time(series), width="stretch")
+
+
+def _downloads(ctx: PageContext, period: Period, now: datetime) -> None:
+    st.subheader("Rapport de direction")
+    st.caption(
+        f"{period.label} : chiffres clés, graphiques, thèmes (exemples pseudonymisés, "
+        "effectifs inférieurs à 5 masqués), rencontres."
+    )
+    day = period.start.astimezone(ctx.tz).date()
+    if st.button("Préparer le rapport", key="reports_build"):
+        st.session_state["reports_files"] = (
+            period.kind,
+            day,
+            ctx.cached(_report_files, ctx.settings, period.kind, day, now),
+        )
+    prepared = st.session_state.get("reports_files")
+    if prepared and prepared[:2] == (period.kind, day):
+        files = prepared[2]
+        stem = f"beffroi-rapport-{'semaine' if period.kind == 'week' else 'mois'}-{day}"
+        cols = st.columns(3)
+        cols[0].download_button("PDF", files["pdf"], f"{stem}.pdf", "application/pdf")
+        cols[1].download_button("HTML", files["html"], f"{stem}.html", "text/html")
+        cols[2].download_button("CSV", files["csv"], f"{stem}.csv", "text/csv")
+
+
+def render(ctx: PageContext) -> None:
+    st.title(TITLE)
+    period, scope = _scope(ctx)
+    now = ctx.now().replace(second=0, microsecond=0)
+    st.caption(f"{period.label}, comparée à {period.previous.label}. Délais en heures ouvrées.")
+    _responsiveness(ctx, period, scope, now)
+    _activity(ctx, period, scope)
+    _downloads(ctx, period, now)

@@ -1,0 +1,681 @@
+"""Community writes: members entered by hand, links between accounts, flags, events,
+invitations and the interactions (reactions, shares) that are not items.
+
+Every rule that protects people lives here, next to the SQL, so that no screen or command
+can skip it: an invitation moves only along its life cycle, and a minor invited to an event
+for under-18s cannot be marked ``accepted`` before a parental consent is recorded. Nothing
+about age is guessed: whether the person is a minor is declared on the invitation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from beffroi.store.connection import transaction
+from beffroi.store.meta import write_audit
+from beffroi.store.times import from_db, now_utc, to_db
+
+EVENT_KINDS = ("instameet", "snapmeet", "afterwork", "other")
+INVITATION_STATES = ("proposed", "invited", "accepted", "declined", "attended", "no_show")
+# Where an invitation may go from each state. ``accepted → declined`` lets a person change
+# their mind; ``declined → accepted`` lets them change it back before the event.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "proposed": ("invited",),
+    "invited": ("accepted", "declined"),
+    "accepted": ("attended", "no_show", "declined"),
+    "declined": ("accepted",),
+    "attended": (),
+    "no_show": (),
+}
+# Networks without an API to send a private message: invitations are copied by hand.
+MANUAL_NETWORKS = frozenset({"snapchat", "instagram_public"})
+ADULT_AGE = 18
+
+DEFAULT_TEMPLATE = (
+    "Bonjour {nom},\n\n"
+    "Vous faites partie des personnes qui font vivre la communauté de {ville} sur {reseau} : "
+    "merci ! Nous serions ravis de vous accueillir à « {evenement} » le {date} à {heure}"
+    "{lieu}.\n\n"
+    "{mineurs}"
+    "Pouvez-vous nous dire en réponse à ce message si vous serez des nôtres ?\n\n"
+    "À très bientôt,\nL'équipe communication de {ville}"
+)
+MINORS_NOTE = (
+    "Cette rencontre est réservée aux {age_min}-{age_max} ans : pour les moins de 18 ans, "
+    "une autorisation parentale vous sera demandée avant de confirmer.\n\n"
+)
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+class CommunityError(ValueError):
+    """A community action that the rules refuse; the message is French and safe to show."""
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    name: str
+    kind: str
+    starts_at: datetime
+    place: str | None
+    capacity: int | None
+    min_age: int | None
+    max_age: int | None
+
+    @property
+    def for_minors(self) -> bool:
+        return under_18(self.min_age, self.max_age)
+
+
+def under_18(min_age: int | None, max_age: int | None) -> bool:
+    """An event whose age range goes below 18 (a Snapmeet for 12–18 year olds)."""
+    return (min_age is not None and min_age < ADULT_AGE) or (
+        max_age is not None and max_age < ADULT_AGE
+    )
+
+
+def french_date(moment: datetime) -> str:
+    """'jeudi 3 décembre 2026' without relying on the machine's locale."""
+    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+    return f"{days[moment.weekday()]} {moment.day} {MONTHS_FR[moment.month - 1]} {moment.year}"
+
+
+# ---------------------------------------------------------------- members
+
+
+def _member_row(conn: sqlite3.Connection, member_id: int) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)).fetchone()
+    if row is None:
+        raise CommunityError(f"membre {member_id} introuvable")
+    return row
+
+
+def add_member(
+    conn: sqlite3.Connection,
+    network: str,
+    handle: str,
+    display_name: str | None = None,
+    notes: str | None = None,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> int:
+    """Add (or update) a member entered by hand, e.g. a Snapchat follower: no API sees them."""
+    handle = (handle or "").strip().lstrip("@")
+    if not handle:
+        raise CommunityError("un pseudo est nécessaire")
+    stamp = to_db(now or now_utc())
+    with transaction(conn):
+        member_id = _upsert_manual(conn, network, handle, display_name, notes, stamp)
+        write_audit(conn, actor, "member.add", "member", member_id, {"network": network}, now)
+    return member_id
+
+
+def _upsert_manual(
+    conn: sqlite3.Connection,
+    network: str,
+    handle: str,
+    display_name: str | None,
+    notes: str | None,
+    stamp: str,
+) -> int:
+    row = conn.execute(
+        """
+        INSERT INTO members (network, external_id, handle, display_name, notes,
+                             first_seen_at, last_seen_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (network, external_id) DO UPDATE SET
+            display_name = coalesce(excluded.display_name, members.display_name),
+            notes = coalesce(excluded.notes, members.notes)
+        RETURNING id
+        """,
+        (
+            network,
+            handle.lower(),
+            handle,
+            (display_name or "").strip() or None,
+            (notes or "").strip() or None,
+            stamp,
+            stamp,
+        ),
+    ).fetchone()
+    return int(row[0])
+
+
+def import_members_csv(
+    conn: sqlite3.Connection,
+    text: str,
+    network: str = "snapchat",
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> int:
+    """Import members from CSV with columns handle, display name, notes (header optional).
+
+    All rows or none: a file with an empty handle is refused with its line number.
+    """
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if rows and rows[0] and rows[0][0].strip().lower() in ("handle", "pseudo", "identifiant"):
+        rows = rows[1:]
+    stamp = to_db(now or now_utc())
+    count = 0
+    with transaction(conn):
+        for number, row in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            handle = row[0].strip().lstrip("@")
+            if not handle:
+                raise CommunityError(f"ligne {number} : pseudo manquant")
+            display = row[1] if len(row) > 1 else None
+            notes = row[2] if len(row) > 2 else None
+            _upsert_manual(conn, network, handle, display, notes, stamp)
+            count += 1
+        write_audit(conn, actor, "member.import", "member", None, {"count": count}, now)
+    return count
+
+
+def link_members(
+    conn: sqlite3.Connection,
+    person_member_id: int,
+    other_member_id: int,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> int:
+    """Record that two accounts are the same person; returns the person's id.
+
+    The person is identified by the first account's own person (or itself), and every
+    account already linked to the second joins it too, so links never form chains.
+    """
+    if person_member_id == other_member_id:
+        raise CommunityError("un compte ne peut pas être lié à lui-même")
+    with transaction(conn):
+        first = _member_row(conn, person_member_id)
+        second = _member_row(conn, other_member_id)
+        person = first["person_id"] or first["id"]
+        old = second["person_id"] or second["id"]
+        conn.execute(
+            "UPDATE members SET person_id = ? WHERE id IN (?, ?) OR person_id = ?",
+            (person, person, old, old),
+        )
+        write_audit(conn, actor, "member.link", "member", other_member_id, {"person": person}, now)
+    return int(person)
+
+
+def unlink_member(
+    conn: sqlite3.Connection, member_id: int, *, actor: str = "system", now: datetime | None = None
+) -> None:
+    """Detach one account from its person; if it was the person itself, the others regroup."""
+    with transaction(conn):
+        row = _member_row(conn, member_id)
+        person = row["person_id"]
+        conn.execute("UPDATE members SET person_id = NULL WHERE id = ?", (member_id,))
+        if person == member_id:
+            others = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT id FROM members WHERE person_id = ? ORDER BY id", (member_id,)
+                )
+            ]
+            new_person = others[0] if len(others) > 1 else None
+            conn.execute(
+                "UPDATE members SET person_id = ? WHERE person_id = ?", (new_person, member_id)
+            )
+        elif person is not None:
+            left = conn.execute(
+                "SELECT count(*) FROM members WHERE person_id = ? AND id != ?", (person, person)
+            ).fetchone()[0]
+            if left == 0:
+                conn.execute("UPDATE members SET person_id = NULL WHERE id = ?", (person,))
+        write_audit(conn, actor, "member.unlink", "member", member_id, None, now)
+
+
+def set_member_flags(
+    conn: sqlite3.Connection,
+    member_id: int,
+    *,
+    is_staff: bool | None = None,
+    is_blocked: bool | None = None,
+    is_spam: bool | None = None,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """Flag a member out of the ranking (staff, blocked, spam); ``None`` leaves a flag as is."""
+    flags = {"is_staff": is_staff, "is_blocked": is_blocked, "is_spam": is_spam}
+    with transaction(conn):
+        _member_row(conn, member_id)
+        for column, value in flags.items():
+            if value is not None:
+                # Column names come from the fixed dict above, never from the caller.
+                conn.execute(
+                    f"UPDATE members SET {column} = ? WHERE id = ?",  # noqa: S608
+                    (int(value), member_id),
+                )
+        changed = {k: v for k, v in flags.items() if v is not None}
+        write_audit(conn, actor, "member.flags", "member", member_id, changed, now)
+
+
+def save_interactions(
+    conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]], now: datetime | None = None
+) -> int:
+    """Upsert reactions and shares (member_id, account, kind, target_external_id,
+    created_at, permalink); idempotent on (member, kind, target)."""
+    count = 0
+    with transaction(conn):
+        for row in rows:
+            conn.execute(
+                """
+                INSERT INTO interactions (member_id, account, kind, target_external_id,
+                                          created_at, permalink)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (member_id, kind, target_external_id) DO NOTHING
+                """,
+                (
+                    row["member_id"],
+                    row["account"],
+                    row["kind"],
+                    row["target_external_id"],
+                    to_db(row["created_at"]),
+                    row.get("permalink"),
+                ),
+            )
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- events
+
+
+def create_event(
+    conn: sqlite3.Connection,
+    *,
+    name: str,
+    kind: str,
+    starts_at: datetime,
+    place: str | None = None,
+    capacity: int | None = None,
+    min_age: int | None = None,
+    max_age: int | None = None,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> int:
+    if not name.strip():
+        raise CommunityError("un événement a besoin d'un nom")
+    if kind not in EVENT_KINDS:
+        raise CommunityError(f"type d'événement inconnu : {kind}")
+    if capacity is not None and capacity < 1:
+        raise CommunityError("la capacité doit être d'au moins une personne")
+    if min_age is not None and max_age is not None and min_age > max_age:
+        raise CommunityError("l'âge minimum dépasse l'âge maximum")
+    with transaction(conn):
+        row = conn.execute(
+            """
+            INSERT INTO events (name, kind, starts_at, place, capacity, min_age, max_age, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            """,
+            (
+                name.strip(),
+                kind,
+                to_db(starts_at),
+                place,
+                capacity,
+                min_age,
+                max_age,
+                to_db(now or now_utc()),
+            ),
+        ).fetchone()
+        write_audit(conn, actor, "event.create", "event", row[0], {"name": name}, now)
+    return int(row[0])
+
+
+def get_event(conn: sqlite3.Connection, event_id: int) -> Event:
+    row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+    if row is None:
+        raise CommunityError(f"événement {event_id} introuvable")
+    return Event(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        starts_at=from_db(row["starts_at"]),
+        place=row["place"],
+        capacity=row["capacity"],
+        min_age=row["min_age"],
+        max_age=row["max_age"],
+    )
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def draft_message(
+    event: Event,
+    member: Mapping[str, Any],
+    *,
+    city: str,
+    tz,
+    template: str = DEFAULT_TEMPLATE,
+    network_label: str | None = None,
+) -> str:
+    """The French invitation for one member, from a template with named fields."""
+    local = event.starts_at.astimezone(tz)
+    minors = ""
+    if event.for_minors:
+        minors = MINORS_NOTE.format(age_min=event.min_age or "", age_max=event.max_age or 18)
+    fields = {
+        "nom": member.get("display_name") or member.get("handle") or "",
+        "pseudo": member.get("handle") or "",
+        "ville": city,
+        "reseau": network_label or member.get("network") or "",
+        "evenement": event.name,
+        "date": french_date(local),
+        "heure": local.strftime("%Hh%M"),
+        "lieu": f", {event.place}" if event.place else "",
+        "mineurs": minors,
+        "capacite": event.capacity or "",
+    }
+    try:
+        return template.format(**fields)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise CommunityError(f"modèle d'invitation invalide : champ {exc} inconnu") from None
+
+
+def propose_invitations(
+    conn: sqlite3.Connection,
+    event_id: int,
+    messages: Mapping[int, str],
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> list[int]:
+    """Create ``proposed`` invitations (member id → drafted message); existing ones are kept.
+
+    Refuses to go over the event's capacity, counting invitations not declined.
+    """
+    event = get_event(conn, event_id)
+    stamp = to_db(now or now_utc())
+    ids = []
+    with transaction(conn):
+        if event.capacity is not None:
+            current = conn.execute(
+                "SELECT count(*) FROM invitations WHERE event_id = ? AND status != 'declined'",
+                (event_id,),
+            ).fetchone()[0]
+            fresh = [
+                m
+                for m in messages
+                if conn.execute(
+                    "SELECT 1 FROM invitations WHERE event_id = ? AND member_id = ?",
+                    (event_id, m),
+                ).fetchone()
+                is None
+            ]
+            if current + len(fresh) > event.capacity:
+                raise CommunityError(
+                    f"capacité dépassée : {current} invitation(s) déjà, "
+                    f"{len(fresh)} de plus pour {event.capacity} places"
+                )
+        for member_id, message in messages.items():
+            member = _member_row(conn, member_id)
+            if member["erased_at"] is not None:
+                raise CommunityError(f"le membre {member_id} a été effacé")
+            row = conn.execute(
+                """
+                INSERT INTO invitations (event_id, member_id, status, message, created_at, updated_at,
+                                         updated_by)
+                VALUES (?, ?, 'proposed', ?, ?, ?, ?)
+                ON CONFLICT (event_id, member_id) DO NOTHING
+                RETURNING id
+                """,
+                (event_id, member_id, message, stamp, stamp, actor),
+            ).fetchone()
+            if row is not None:
+                ids.append(int(row[0]))
+        write_audit(conn, actor, "invitation.propose", "event", event_id, {"count": len(ids)}, now)
+    return ids
+
+
+def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
+    row = conn.execute(
+        """
+        SELECT i.*, e.min_age, e.max_age, m.network AS member_network, m.handle
+        FROM invitations i JOIN events e ON e.id = i.event_id JOIN members m ON m.id = i.member_id
+        WHERE i.id = ?
+        """,
+        (invitation_id,),
+    ).fetchone()
+    if row is None:
+        raise CommunityError(f"invitation {invitation_id} introuvable")
+    return row
+
+
+def set_message(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    message: str,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """Edit the drafted message before it is sent."""
+    with transaction(conn):
+        row = _invitation(conn, invitation_id)
+        if row["status"] != "proposed":
+            raise CommunityError("le message ne peut plus être modifié : l'invitation est partie")
+        conn.execute(
+            "UPDATE invitations SET message = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+            (message, to_db(now or now_utc()), actor, invitation_id),
+        )
+
+
+def declare_minor(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    is_minor: bool,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """Record what the person (or their parent) declared: minor or not. Never inferred."""
+    with transaction(conn):
+        _invitation(conn, invitation_id)
+        conn.execute(
+            "UPDATE invitations SET is_minor = ?, updated_at = ?, updated_by = ? WHERE id = ?",
+            (int(is_minor), to_db(now or now_utc()), actor, invitation_id),
+        )
+        write_audit(
+            conn,
+            actor,
+            "invitation.minor",
+            "invitation",
+            invitation_id,
+            {"is_minor": is_minor},
+            now,
+        )
+
+
+def record_parental_consent(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """Record that a parent's consent was received (by whom it was recorded, and when)."""
+    with transaction(conn):
+        row = _invitation(conn, invitation_id)
+        if row["is_minor"] != 1:
+            raise CommunityError(
+                "l'autorisation parentale ne concerne qu'une personne déclarée mineure"
+            )
+        conn.execute(
+            """
+            UPDATE invitations SET consent_recorded_at = ?, consent_recorded_by = ?,
+                                   updated_at = ?, updated_by = ?
+            WHERE id = ?
+            """,
+            (to_db(now or now_utc()), actor, to_db(now or now_utc()), actor, invitation_id),
+        )
+        write_audit(conn, actor, "invitation.consent", "invitation", invitation_id, None, now)
+
+
+def set_status(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    status: str,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+    sent_via: str | None = None,
+    dm_item_id: int | None = None,
+) -> None:
+    """Move an invitation along its life cycle, refusing any other move.
+
+    ``accepted`` for an event under 18 needs the minor status declared and, for a minor,
+    the parental consent recorded first.
+    """
+    if status not in INVITATION_STATES:
+        raise CommunityError(f"état d'invitation inconnu : {status}")
+    stamp = to_db(now or now_utc())
+    with transaction(conn):
+        row = _invitation(conn, invitation_id)
+        current = row["status"]
+        if status not in TRANSITIONS[current]:
+            raise CommunityError(f"passage impossible de « {current} » à « {status} »")
+        if status == "accepted" and under_18(row["min_age"], row["max_age"]):
+            if row["is_minor"] is None:
+                raise CommunityError(
+                    "événement pour mineurs : indiquez d'abord si la personne est mineure"
+                )
+            if row["is_minor"] == 1 and row["consent_recorded_at"] is None:
+                raise CommunityError(
+                    "personne mineure : enregistrez l'autorisation parentale avant d'accepter"
+                )
+        extra = {
+            "invited": "invited_at",
+            "accepted": "responded_at",
+            "declined": "responded_at",
+            "attended": "attended_marked_at",
+            "no_show": "attended_marked_at",
+        }[status]
+        # ``extra`` is one of the fixed column names above.
+        conn.execute(
+            f"""
+            UPDATE invitations SET status = ?, {extra} = ?, updated_at = ?, updated_by = ?,
+                   sent_via = coalesce(?, sent_via), dm_item_id = coalesce(?, dm_item_id),
+                   send_error = CASE WHEN ? = 'invited' THEN NULL ELSE send_error END
+            WHERE id = ?
+            """,  # noqa: S608
+            (status, stamp, stamp, actor, sent_via, dm_item_id, status, invitation_id),
+        )
+        write_audit(
+            conn,
+            actor,
+            f"invitation.{status}",
+            "invitation",
+            invitation_id,
+            {"from": current, "via": sent_via} if sent_via else {"from": current},
+            now,
+        )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """How an invitation left: by DM (with the reply's item id) or to copy by hand."""
+
+    invitation_id: int
+    via: str  # 'dm' or 'manual'
+    message: str
+    error: str | None = None
+
+
+def _last_dm(conn: sqlite3.Connection, member_id: int) -> sqlite3.Row | None:
+    return conn.execute(
+        """
+        SELECT i.*, m.network AS author_network, m.external_id AS author_id, m.handle,
+               m.display_name
+        FROM items i JOIN members m ON m.id = i.member_id
+        WHERE i.member_id = ? AND i.kind = 'dm' AND i.direction = 'in'
+        ORDER BY i.created_at DESC LIMIT 1
+        """,
+        (member_id,),
+    ).fetchone()
+
+
+def deliver_invitation(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    collector_for: Callable[[str], Any | None],
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> Delivery:
+    """Send a proposed invitation as a DM where the network allows it, else mark it manual.
+
+    ``collector_for(account_key)`` gives the collector of one of the city's accounts (or
+    None when it cannot send). A DM goes through ``collector.reply`` on the member's last
+    DM, so it lands in the conversation they opened; the city's reply is stored as an item.
+    A network error is recorded on the invitation, which stays ``proposed``.
+    """
+    from beffroi.collectors.item import Author, Item
+    from beffroi.store.ingest import save_items
+
+    row = _invitation(conn, invitation_id)
+    if row["status"] != "proposed":
+        raise CommunityError("cette invitation est déjà partie")
+    message = row["message"] or ""
+    dm = None if row["member_network"] in MANUAL_NETWORKS else _last_dm(conn, row["member_id"])
+    collector = collector_for(dm["account"]) if dm is not None else None
+    if dm is None or collector is None:
+        set_status(conn, invitation_id, "invited", actor=actor, now=now, sent_via="manual")
+        return Delivery(invitation_id, "manual", message)
+    to = Item(
+        network=dm["network"],
+        account=dm["account"],
+        external_id=dm["external_id"],
+        kind="dm",
+        direction="in",
+        text=dm["text"],
+        created_at=from_db(dm["created_at"]),
+        author=Author(dm["author_network"], dm["author_id"], dm["handle"], dm["display_name"]),
+        permalink=dm["permalink"],
+        parent_external_id=dm["parent_external_id"],
+        thread_external_id=dm["thread_external_id"],
+    )
+    try:
+        sent = collector.reply(to, message)
+    except Exception as exc:  # noqa: BLE001 - any network failure is recorded, not raised
+        from beffroi.collectors.errors import mask_secrets
+
+        error = mask_secrets(f"{type(exc).__name__}: {exc}")
+        with transaction(conn):
+            conn.execute(
+                "UPDATE invitations SET send_error = ?, updated_at = ? WHERE id = ?",
+                (error, to_db(now or now_utc()), invitation_id),
+            )
+        return Delivery(invitation_id, "dm", message, error=error)
+    with transaction(conn):
+        _, new_ids = save_items(conn, dm["account"], [sent], now=now)
+    item_id = new_ids[0] if new_ids else None
+    set_status(
+        conn, invitation_id, "invited", actor=actor, now=now, sent_via="dm", dm_item_id=item_id
+    )
+    return Delivery(invitation_id, "dm", message)

@@ -1,0 +1,180 @@
+"""Indicators against values computed by hand (business hours Mon–Fri 8:30–17:30, Paris)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from beffroi.analytics.indicators import (
+    Scope,
+    _fallback_business_minutes,
+    business_minutes,
+    inbound_buckets,
+    last_complete_period,
+    members_new_returning,
+    period_containing,
+    responses,
+    summarise_responses,
+    top_posts,
+    volume_by,
+    weekly_trend,
+)
+from beffroi.store import to_db, transaction
+from tests.analytics.helpers import item, save
+
+PARIS = ZoneInfo("Europe/Paris")
+
+
+def paris(y, mo, d, h, mi=0):
+    return datetime(y, mo, d, h, mi, tzinfo=PARIS).astimezone(UTC)
+
+
+def _reply(db, item_id, at, by, priority="normal"):
+    with transaction(db):
+        db.execute(
+            "UPDATE queue SET status = 'replied', replied_at = ?, replied_by = ?, priority = ? "
+            "WHERE item_id = ?",
+            (to_db(at), by, priority, item_id),
+        )
+
+
+@pytest.fixture
+def week(db):
+    """Five messages needing a reply in the week of Monday 23 November 2026."""
+    ids = save(
+        db,
+        [
+            item("ana", at=paris(2026, 11, 23, 9), text="Le bus 12 est en retard ?"),
+            item("ben", at=paris(2026, 11, 23, 17), text="Encombrants rue Nationale"),
+            item("chloe", at=paris(2026, 11, 24, 10), text="Horaires de la mairie ?"),
+            item("dan", at=paris(2026, 11, 25, 8), text="Et le marché ?"),
+            item("eve", at=paris(2026, 11, 23, 7), account="x_ville", network="x", text="Fuite !"),
+        ],
+        theme="mobilité",
+        needs_reply=True,
+    )
+    save(db, [item("fred", at=paris(2026, 11, 23, 11), text="merci !")], needs_reply=False)
+    _reply(db, ids[0], paris(2026, 11, 23, 10), "marie")  # 60 business minutes
+    _reply(db, ids[1], paris(2026, 11, 24, 9, 30), "marie")  # 30 + 60 = 90
+    _reply(db, ids[2], paris(2026, 11, 24, 16), "paul")  # 360: over the 240 of 'normal'
+    _reply(db, ids[4], paris(2026, 11, 23, 9), "paul", "urgent")  # 30 (opens 8:30), within 60
+    return ids
+
+
+def test_business_minutes_skip_nights_weekends_holidays_and_closures(example_settings):
+    s = example_settings
+    assert _fallback_business_minutes(s, paris(2026, 11, 23, 17), paris(2026, 11, 24, 9, 30)) == 90
+    assert _fallback_business_minutes(s, paris(2026, 11, 20, 17), paris(2026, 11, 23, 9)) == 60
+    # 24 Dec closure, 25 Dec public holiday, weekend: 30 min on the 23rd + 30 on the 28th.
+    assert _fallback_business_minutes(s, paris(2026, 12, 23, 17), paris(2026, 12, 28, 9)) == 60
+    assert business_minutes(s, paris(2026, 11, 23, 10), paris(2026, 11, 23, 9)) == 0
+
+
+def test_responsiveness_hand_computed(db, example_settings, week):
+    period = period_containing("week", date(2026, 11, 25), PARIS)
+    frame = responses(db, example_settings, period.start, period.end)
+    overall = summarise_responses(frame).iloc[0]
+    assert overall["needing_reply"] == 5 and overall["replied"] == 4
+    assert overall["response_rate"] == pytest.approx(0.8)
+    assert overall["median_minutes"] == pytest.approx(75)  # of 30, 60, 90, 360
+    assert overall["p90_minutes"] == pytest.approx(90 + 0.7 * 270)
+    assert overall["within_sla"] == pytest.approx(3 / 5)
+    by_network = summarise_responses(frame, "network").set_index("network")
+    assert by_network.loc["x", "median_minutes"] == 30
+    assert by_network.loc["instagram", "response_rate"] == pytest.approx(3 / 4)
+    by_manager = summarise_responses(frame, "manager").set_index("manager")
+    assert by_manager.loc["marie", "median_minutes"] == 75
+    assert by_manager.loc["paul", "within_sla"] == pytest.approx(0.5)
+    only_x = responses(db, example_settings, period.start, period.end, Scope(network="x"))
+    assert len(only_x) == 1
+    trend = weekly_trend(frame, PARIS)
+    assert list(trend["week"]) == [date(2026, 11, 23)]
+    assert trend.iloc[0]["replied"] == 4
+
+
+def test_activity_volumes_in_local_time(db, example_settings, week):
+    period = period_containing("week", date(2026, 11, 25), PARIS)
+    buckets = inbound_buckets(db, example_settings, period.start, period.end)
+    assert volume_by(buckets, "network").set_index("network")["n"].to_dict() == {
+        "instagram": 5,
+        "x": 1,
+    }
+    hours = volume_by(buckets, "hour").set_index("hour")["n"].to_dict()
+    assert hours == {7: 1, 8: 1, 9: 1, 10: 1, 11: 1, 17: 1}
+    days = volume_by(buckets, "weekday")
+    assert list(days["weekday"]) == ["lundi", "mardi", "mercredi"]
+    assert list(days["n"]) == [4, 1, 1]
+    themes = volume_by(buckets, "theme").set_index("theme")["n"].to_dict()
+    assert themes == {"mobilité": 5, "sans thème": 1}
+
+
+def test_new_and_returning_members(db, example_settings, week):
+    save(db, [item("ana", at=paris(2026, 10, 1, 10))])  # ana wrote before: returning
+    period = period_containing("week", date(2026, 11, 25), PARIS)
+    assert members_new_returning(db, period.start, period.end) == {"new": 5, "returning": 1}
+
+
+def test_top_posts_by_engagement(db, example_settings):
+    posts = [
+        item(
+            None,
+            "post",
+            direction="out",
+            external_id="p1",
+            at=paris(2026, 11, 23, 12),
+            like_count=10,
+        ),
+        item(
+            None,
+            "post",
+            direction="out",
+            external_id="p2",
+            at=paris(2026, 11, 24, 12),
+            like_count=4,
+        ),
+    ]
+    save(db, posts)
+    comments = [item(f"c{i}", at=paris(2026, 11, 24, 13)) for i in range(8)]
+    comments = [c.__class__(**{**c.__dict__, "thread_external_id": "p2"}) for c in comments]
+    save(db, comments)
+    period = period_containing("week", date(2026, 11, 25), PARIS)
+    top = top_posts(db, example_settings, period.start, period.end)
+    assert list(top["engagement"]) == [12, 10]
+    assert list(top["comments"]) == [8, 0]
+
+
+def test_periods():
+    week = period_containing("week", date(2026, 11, 25), PARIS)
+    assert week.start == paris(2026, 11, 23, 0) and week.end == paris(2026, 11, 30, 0)
+    assert week.previous.start == paris(2026, 11, 16, 0)
+    month = last_complete_period("month", paris(2026, 11, 2, 8), PARIS)
+    assert (month.start, month.end) == (paris(2026, 10, 1, 0), paris(2026, 11, 1, 0))
+    assert month.label == "octobre 2026" and month.previous.label == "septembre 2026"
+    monday = last_complete_period("week", paris(2026, 11, 30, 8), PARIS)
+    assert monday.start == paris(2026, 11, 23, 0)
+
+
+def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_settings):
+    (asked,) = save(
+        db, [item("gil", at=paris(2026, 11, 23, 10), external_id="q1")], needs_reply=True
+    )
+    save(db, [item(None, "reply", direction="out", parent="q1", at=paris(2026, 11, 23, 10, 45))])
+    period = period_containing("week", date(2026, 11, 25), PARIS)
+    frame = responses(db, example_settings, period.start, period.end)
+    assert frame["replied"].tolist() == [True] and frame["minutes"].tolist() == [45]
+
+
+def test_reports_and_the_inbox_share_one_clock(example_settings):
+    """Once the inbox's SLA clock is installed, the reports use it: both must agree."""
+    pytest.importorskip("beffroi.inbox.sla")
+    from beffroi.analytics.indicators import business_clock
+
+    clock = business_clock(example_settings)
+    for start, end in [
+        (paris(2026, 11, 23, 17), paris(2026, 11, 24, 9, 30)),
+        (paris(2026, 12, 23, 17), paris(2026, 12, 28, 9)),
+        (paris(2026, 3, 27, 16), paris(2026, 3, 30, 10)),  # across the spring DST change
+    ]:
+        assert clock(start, end) == _fallback_business_minutes(example_settings, start, end)

@@ -1,0 +1,220 @@
+"""The directors' report: figures, pseudonymised examples, PDF/HTML/CSV files, weekly mail."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from beffroi.analytics.pseudonym import mask_text, pseudonym
+from beffroi.analytics.report import (
+    build_report,
+    choose_period,
+    render_csv,
+    render_html,
+    send_weekly_report,
+)
+from beffroi.cli.main import main
+from beffroi.store import connect, to_db, transaction
+from beffroi.store.community import create_event, propose_invitations, set_status
+from tests.analytics.helpers import item, save
+from tests.conftest import settings_with
+
+HANDLES = [f"citizen_{i:02d}" for i in range(12)]
+
+
+def populate(conn, first_day: datetime):
+    """12 messages about mobility (one with markup), 3 about culture, a few replies."""
+    items = [
+        item(
+            h,
+            at=first_day + timedelta(days=i, hours=9),
+            text=f"Bonjour, ici {h.title()} : le bus 12 est encore en retard, @voisin_jean le confirme",
+        )
+        for i, h in enumerate(HANDLES)
+    ]
+    items[-1] = item(
+        HANDLES[-1],
+        at=first_day + timedelta(days=11, hours=9),
+        text="<script>alert(1)</script> la piste cyclable est bloquée par des travaux",
+    )
+    ids = save(conn, items, theme="mobilité", needs_reply=True)
+    save(
+        conn,
+        [
+            item(
+                f"reader_{i}",
+                at=first_day + timedelta(days=i, hours=10),
+                text="Quand est le concert du 14 ?",
+            )
+            for i in range(3)
+        ],
+        theme="culture",
+        needs_reply=True,
+    )
+    with transaction(conn):
+        for item_id in ids[:9]:
+            created = conn.execute(
+                "SELECT created_at FROM items WHERE id = ?", (item_id,)
+            ).fetchone()[0]
+            replied = datetime.fromisoformat(created).replace(tzinfo=UTC) + timedelta(hours=1)
+            conn.execute(
+                "UPDATE queue SET status='replied', replied_at=?, replied_by='marie' WHERE item_id=?",
+                (to_db(replied), item_id),
+            )
+    event = create_event(
+        conn,
+        name="Instameet d'automne",
+        kind="instameet",
+        starts_at=first_day + timedelta(days=20),
+        now=first_day,
+    )
+    members = [r[0] for r in conn.execute("SELECT id FROM members ORDER BY id LIMIT 4")]
+    invitations = propose_invitations(conn, event, {m: "Bonjour" for m in members}, now=first_day)
+    for n, inv in enumerate(invitations):
+        set_status(conn, inv, "invited", now=first_day, sent_via="manual")
+        set_status(conn, inv, "accepted", now=first_day)
+        set_status(conn, inv, "attended" if n < 3 else "no_show", now=first_day)
+
+
+@pytest.fixture
+def october(tmp_path, example_settings, monkeypatch):
+    monkeypatch.setenv("BEFFROI_PSEUDONYM_KEY", "test-key")
+    conn = connect(tmp_path / "beffroi.db")
+    populate(conn, datetime(2026, 10, 5, tzinfo=UTC))
+    yield conn
+    conn.close()
+
+
+NOW = datetime(2026, 11, 2, 8, tzinfo=UTC)
+
+
+def test_report_figures_and_pseudonymised_themes(october, example_settings):
+    period = choose_period("month", example_settings, NOW)
+    assert period.label == "octobre 2026"
+    report = build_report(october, example_settings, period, NOW)
+    figures = {h.label: h for h in report.headlines}
+    assert figures["Messages reçus"].value == 15
+    assert figures["Messages reçus"].previous == 0
+    assert figures["Messages reçus"].change == "nouveau"
+    assert figures["Taux de réponse"].shown() == "60 %"  # 9 of 15
+    assert figures["Taux de présence aux rencontres"].shown() == "75 %"  # 3 of 4
+    assert figures["Membres actifs"].value == 15
+    themes = report.themes.set_index("theme")
+    assert themes.loc["mobilité", "shown"] == "12"
+    assert (
+        themes.loc["culture", "shown"] == "moins de 5" and themes.loc["culture", "examples"] == []
+    )
+    examples = " ".join(themes.loc["mobilité", "examples"])
+    assert "citizen_" not in examples.lower() and "voisin_jean" not in examples
+    assert "@…" in examples and "[nom]" in examples and "membre-" in examples
+    assert set(report.chart_objects) == {"volume", "themes", "trend"}
+
+
+def test_pseudonyms_are_keyed_and_stable():
+    a = pseudonym(b"k1", "instagram", "42")
+    assert a == pseudonym(b"k1", "instagram", "42") != pseudonym(b"k2", "instagram", "42")
+    assert mask_text(
+        "Écrivez à jean@ex.fr ou 06 12 34 56 78, @Ana et Ana Dupont", ["Ana Dupont"]
+    ) == ("Écrivez à [courriel] ou [téléphone], @… et [nom]")
+
+
+def test_html_escapes_citizen_text_and_csv_has_the_figures(october, example_settings):
+    period = choose_period("month", example_settings, NOW)
+    report = build_report(october, example_settings, period, NOW)
+    page = render_html(report)
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    assert "data:image/png;base64," in page
+    rows = render_csv(report)
+    assert "chiffres clés,Messages reçus,15,0,nouveau" in rows
+    assert "thèmes,culture,moins de 5" in rows
+
+
+def write_config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "b.toml"
+    cfg.write_text('[city]\nname = "Marcq-en-Barœul"\n[database]\npath = "beffroi.db"\n')
+    return cfg
+
+
+def test_cli_pdf_carries_figures_and_no_handle(october, tmp_path, capsys):
+    cfg = write_config(tmp_path)
+    out = tmp_path / "rapport.pdf"
+    code = main(
+        [
+            "-c",
+            str(cfg),
+            "report",
+            "--period",
+            "month",
+            "--format",
+            "pdf",
+            "--out",
+            str(out),
+            "--date",
+            "2026-10-15",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    assert out.read_bytes().startswith(b"%PDF")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Rapport mensuel — Marcq-en-Barœul" in text
+    assert "octobre 2026" in text and "Messages reçus" in text and "60 %" in text and "75 %" in text
+    assert "mobilité : 12 message(s)" in text and "moins de 5" in text
+    lowered = text.lower()
+    assert "citizen_" not in lowered and "voisin_jean" not in lowered and "reader_" not in lowered
+
+
+def test_cli_refuses_a_bad_date(tmp_path, capsys):
+    cfg = write_config(tmp_path)
+    assert main(["-c", str(cfg), "report", "--out", str(tmp_path / "x.csv"), "--date", "hier"]) == 2
+    assert "--date must look like" in capsys.readouterr().err
+
+
+def test_weekly_mail_reaches_the_smtp_server(tmp_path, example_settings, smtp_server, monkeypatch):
+    monkeypatch.setenv("BEFFROI_PSEUDONYM_KEY", "test-key")
+    host, port, received = smtp_server
+    conn = connect(tmp_path / "w.db")
+    populate(conn, datetime(2026, 11, 16, tzinfo=UTC))
+    conn.close()
+    settings = settings_with(
+        example_settings,
+        smtp=example_settings.smtp.model_copy(
+            update={
+                "host": host,
+                "port": port,
+                "starttls": False,
+                "username_env": None,
+                "password_env": None,
+            }
+        ),
+        reports=example_settings.reports.model_copy(
+            update={"recipients": ["direction@example.org"]}
+        ),
+    )
+    monday = datetime(2026, 11, 23, 7, tzinfo=UTC)
+    path = send_weekly_report(settings, tmp_path / "w.db", monday)
+    assert path.exists()
+    (message,) = received
+    assert message["To"] == "direction@example.org"
+    assert "semaine 47" in message["Subject"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Messages reçus : 10 (nouveau)" in body  # 7 about mobility + 3 culture
+    attachments = list(message.iter_attachments())
+    nobody = settings_with(settings, reports=settings.reports.model_copy(update={"recipients": []}))
+    assert send_weekly_report(nobody, tmp_path / "w.db", monday) is None
+    assert len(received) == 1
+    assert attachments[0].get_filename() == "beffroi-rapport-semaine-2026-11-16.pdf"
+    assert attachments[0].get_content().startswith(b"%PDF")
+
+
+def test_week_period_label():
+    from zoneinfo import ZoneInfo
+
+    from beffroi.analytics.indicators import period_containing
+
+    week = period_containing("week", date(2026, 11, 18), ZoneInfo("Europe/Paris"))
+    assert week.label == "semaine 47 (16/11 – 22/11/2026)"

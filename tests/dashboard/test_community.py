@@ -1,0 +1,118 @@
+"""The Communauté page through Streamlit's AppTest: ranking, explanation, invitations, roles."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
+from beffroi.store import now_utc
+from beffroi.store.community import create_event, propose_invitations
+from tests.dashboard.conftest import HOSTILE, PASSWORD
+from tests.dashboard.test_app import all_text, login, open_page, start
+
+
+def _community(user: str):
+    at = login(start(), user, PASSWORD)
+    return open_page(at, "community")
+
+
+def test_manager_sees_the_ranking_with_names_and_an_explanation(city):
+    at = _community("claire")
+    assert not at.exception
+    assert at.title[0].value == "Communauté"
+    table = at.dataframe[0].value
+    assert list(table["Rang"]) == [1, 2, 3, 4]
+    # One interaction each: X mentions weigh 2, Facebook comments 1; then recency (decay).
+    assert list(table["Membre"]) == [
+        "Jeanne_M (@jeanne_m)",
+        "Leo59 (@leo59)",
+        "Paul.D (@paul.d)",
+        "Anne.B (@anne.b)",
+    ]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Semaines actives"] == "1" and metrics["Bonus d'assiduité"] == "+0.5"
+
+
+def test_hostile_text_in_an_explanation_stays_literal(city):
+    settings, _config, conn = city
+    at = _community("claire")
+    anne = conn.execute("SELECT id FROM members WHERE handle = 'anne.b'").fetchone()[0]
+    at.selectbox(key="community_explain").set_value(anne).run()
+    assert not at.exception
+    recent = [df.value for df in at.dataframe if "Texte" in df.value.columns]
+    assert list(recent[0]["Texte"]) == [HOSTILE]
+    for element in at.markdown:
+        assert "alert(1)" not in element.value
+
+
+def test_director_sees_pseudonyms_only(city, monkeypatch):
+    monkeypatch.setenv("BEFFROI_PSEUDONYM_KEY", "clé-de-test")
+    settings, _config, conn = city
+    at = _community("diane")
+    assert not at.exception
+    shown = " ".join(str(df.value.to_dict()) for df in at.dataframe)
+    for handle in ("jeanne_m", "paul.d", "leo59", "anne.b", HOSTILE):
+        assert handle not in shown and handle not in all_text(at)
+    expected = pseudonym(pseudonym_key(settings), "x", "id-jeanne_m")
+    assert expected in list(at.dataframe[0].value["Membre"])
+    assert not [b for b in at.button if b.key == "community_propose"]
+
+
+def test_invitation_sent_by_hand_then_accepted(city):
+    settings, _config, conn = city
+    now = now_utc()
+    event = create_event(
+        conn,
+        name="Afterwork des contributeurs",
+        kind="afterwork",
+        starts_at=now + timedelta(days=7),
+    )
+    paul = conn.execute("SELECT id FROM members WHERE handle = 'paul.d'").fetchone()[0]
+    (inv,) = propose_invitations(conn, event, {paul: "Bonjour Paul, venez !"})
+    at = _community("claire")
+    at.selectbox(key="community_event").set_value(event).run()
+    at.selectbox(key="community_invitation").set_value(inv).run()
+    assert "Bonjour Paul, venez !" in [c.value for c in at.code]
+    at.button(key="inv_send").click().run()
+    assert not at.exception
+    # No DM conversation with Paul: the message is to be copied by hand.
+    assert "copiez le message" in all_text(at)
+    at.selectbox(key="inv_move").set_value("accepted").run()
+    at.button(key="inv_move_go").click().run()
+    assert "Réponse enregistrée." in [s.value for s in at.success]
+    status = conn.execute(
+        "SELECT status, sent_via FROM invitations WHERE id = ?", (inv,)
+    ).fetchone()
+    assert tuple(status) == ("accepted", "manual")
+
+
+def test_creating_an_event_through_the_form(city):
+    settings, _config, conn = city
+    at = _community("claire")
+    form_inputs = [t for t in at.text_input if t.label == "Nom"]
+    form_inputs[0].input("Snapmeet skatepark")
+    [s for s in at.selectbox if s.label == "Type"][0].set_value("snapmeet")
+    [n for n in at.number_input if n.label == "Âge minimum (0 = aucun)"][0].set_value(12)
+    [n for n in at.number_input if n.label == "Âge maximum (0 = aucun)"][0].set_value(18)
+    [b for b in at.button if b.label == "Créer"][0].click().run()
+    assert not at.exception
+    row = conn.execute("SELECT name, kind, min_age, max_age, capacity FROM events").fetchone()
+    assert tuple(row) == ("Snapmeet skatepark", "snapmeet", 12, 18, 30)
+
+
+def test_linking_two_accounts_of_one_person(city):
+    settings, _config, conn = city
+    at = _community("claire")
+    at.text_input(key="community_link_a").input("jeanne").run()
+    at.text_input(key="community_link_b").input("leo5").run()
+    assert at.selectbox(key="link_a_id").options == ["@jeanne_m (Jeanne_M, X)"]
+    at.button(key="community_link").click().run()
+    assert not at.exception
+    assert "Comptes liés" in at.success[0].value
+    persons = dict(
+        conn.execute("SELECT handle, person_id FROM members WHERE person_id IS NOT NULL")
+    )
+    assert persons["jeanne_m"] == persons["leo59"]
+    # Counted together, the person now leads with two mentions.
+    at = _community("claire")
+    assert at.dataframe[0].value["Membre"][0].count("@") == 2
