@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import html
 import io
+import re
 import sqlite3
 import tempfile
 from contextlib import contextmanager
@@ -378,6 +380,21 @@ def find_font() -> Path:
     )
 
 
+@functools.cache
+def _font_characters(font: Path) -> frozenset[int]:
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(str(font)).getBestCmap())
+
+
+def _printable(text: str, font: Path) -> str:
+    """Citizen examples without the characters the font cannot draw (emoji mostly): a PDF
+    otherwise shows empty boxes and fpdf2 logs a warning per missing glyph."""
+    known = _font_characters(font)
+    kept = "".join(c for c in text if ord(c) in known or c in "\n\t")
+    return re.sub(" {2,}", " ", kept).strip() if kept != text else text
+
+
 def render_pdf(report: Report) -> bytes:
     from fpdf import FPDF
 
@@ -455,7 +472,10 @@ def render_pdf(report: Report) -> bytes:
         pdf.set_font("DejaVu", "", 8.5)
         for example in t.examples:
             pdf.set_x(pdf.l_margin + 4)
-            pdf.multi_cell(width - 4, 4.2, example, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                width - 4, 4.2, _printable(example, regular), align="L", new_x="LMARGIN",
+                new_y="NEXT",
+            )  # fmt: skip
     pdf.ln(3)
     pdf.set_font("DejaVu", "B", 13)
     pdf.cell(0, 8, "Rencontres", new_x="LMARGIN", new_y="NEXT")
@@ -540,8 +560,9 @@ def send_weekly_report(
 
     Called by the scheduler's Monday job. With no recipient configured, nothing is built
     and None is returned (a city may not want the mail). Raises
-    ``beffroi.mailer.MailError`` when the SMTP server refuses; returns the PDF's path (in a
-    fresh temporary folder, kept so the caller may archive it).
+    ``beffroi.mailer.MailError`` when the SMTP server refuses; returns the PDF's path. The
+    PDF is kept in a ``reports`` folder beside the database: the directors' archive of what
+    was sent (pseudonymised figures only), one file per week, rewritten if sent again.
     """
     from beffroi.mailer import send_mail
 
@@ -549,11 +570,13 @@ def send_weekly_report(
         return None
 
     period = last_complete_period("week", now, settings.tz)
-    folder = Path(tempfile.mkdtemp(prefix="beffroi-report-"))
     start = period.start.astimezone(settings.tz).date().isoformat()
-    path = folder / f"beffroi-rapport-semaine-{start}.pdf"
     with _reading(conn_or_path) as conn:
         report = build_report(conn, settings, period, now)
+        database_file = conn.execute("PRAGMA database_list").fetchone()[2]
+    folder = Path(database_file).parent / "reports" if database_file else Path(tempfile.mkdtemp())
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"beffroi-rapport-semaine-{start}.pdf"
     path.write_bytes(render_pdf(report))
     lines = [f"{h.label} : {h.shown()} ({h.change})" for h in report.headlines]
     body = (

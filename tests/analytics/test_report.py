@@ -197,7 +197,7 @@ def test_weekly_mail_reaches_the_smtp_server(tmp_path, example_settings, smtp_se
     )
     monday = datetime(2026, 11, 23, 7, tzinfo=UTC)
     path = send_weekly_report(settings, tmp_path / "w.db", monday)
-    assert path.exists()
+    assert path.exists() and path.parent == tmp_path / "reports"  # archived beside the database
     (message,) = received
     assert message["To"] == "direction@example.org"
     assert "semaine 47" in message["Subject"]
@@ -218,3 +218,11 @@ def test_week_period_label():
 
     week = period_containing("week", date(2026, 11, 18), ZoneInfo("Europe/Paris"))
     assert week.label == "semaine 47 (16/11 – 22/11/2026)"
+
+
+def test_pdf_drops_what_its_font_cannot_draw():
+    from beffroi.analytics.report import _printable, find_font
+
+    font = find_font()
+    assert _printable("Merci 🙏 pour le feu d'artifice !", font) == "Merci pour le feu d'artifice !"
+    assert _printable("Rue de l'Abbé-Lemire, à côté", font) == "Rue de l'Abbé-Lemire, à côté"
