@@ -58,16 +58,21 @@ class _Inbox:
         return "250 OK"
 
 
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on localhost (aiosmtpd); yields (host, port, received messages)."""
+def free_port() -> int:
+    """A TCP port nobody listens on now: tests never use fixed ports a developer's demo holds."""
     import socket
-
-    from aiosmtpd.controller import Controller
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on localhost (aiosmtpd); yields (host, port, received messages)."""
+    from aiosmtpd.controller import Controller
+
+    port = free_port()
     handler = _Inbox()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()

@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from beffroi.cli.demo_mail import start_mailbox
+from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
 from beffroi.cli.toml_write import dumps
 from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
@@ -56,6 +57,12 @@ def register(sub) -> None:
     p.add_argument("--seed-only", action="store_true", help="build the data and stop")
     p.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
     p.add_argument("--fresh", action="store_true", help="delete the demo data and start over")
+    p.add_argument(
+        "--mail-port",
+        type=int,
+        default=SMTP_PORT,
+        help=f"port of the demo's local mailbox, where alerts and reports go (default {SMTP_PORT})",
+    )
     p.set_defaults(handler=run)
 
 
@@ -65,20 +72,20 @@ def demo_paths(args) -> tuple[Path, Path]:
     return db, config
 
 
-def write_demo_config(db: Path, config: Path) -> None:
+def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> None:
     """The example configuration's themes, services, series and SLA, on simulated accounts."""
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
     data = sandbox_config(data, db)
     data["smtp"] = {
         "host": "localhost",
-        "port": SMTP_PORT,
+        "port": mail_port,
         "sender": "beffroi-demo@localhost",
         "starttls": False,
     }
     header = (
         "Beffroi demo configuration, written by `beffroi demo` (rewritten at each run).\n"
         "Three simulated accounts; mail goes to localhost:"
-        f"{SMTP_PORT}, where the running demo keeps it in {config.parent / 'mail'}."
+        f"{mail_port}, where the running demo keeps it in {config.parent / 'mail'}."
     )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(dumps(data, header), encoding="utf-8")
@@ -90,13 +97,15 @@ def remove_demo_data(db: Path) -> None:
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def seed(db: Path, config: Path, *, fresh: bool = False, out=print) -> dict:
+def seed(
+    db: Path, config: Path, *, fresh: bool = False, mail_port: int = SMTP_PORT, out=print
+) -> dict:
     """Write the configuration, build the simulated city, collect it; return the counts."""
     if db.exists() and db.is_dir():
         raise UsageError(f"{db} is a folder, not a database file")
     if fresh:
         remove_demo_data(db)
-    write_demo_config(db, config)
+    write_demo_config(db, config, mail_port)
     settings = load_settings(config)
     started = time.monotonic()
     network = SandboxNetwork(state_path(settings.database_path))
@@ -125,6 +134,9 @@ def seed(db: Path, config: Path, *, fresh: bool = False, out=print) -> dict:
                 on_report=lambda r: out("  " + r.line()),
             )
             _create_logins(conn, hashes.result())
+            posts = seed_demo_posts(conn, settings, now_utc())
+            if posts:
+                out(f"  {posts} rendez-vous drafts written by comms and approved by the lead")
             counts = demo_counts(conn)
         finally:
             conn.close()
@@ -195,11 +207,11 @@ def print_summary(counts: dict, config: Path) -> None:
 
 def run(args) -> int:
     db, config = demo_paths(args)
-    counts = seed(db, config, fresh=args.fresh)
+    counts = seed(db, config, fresh=args.fresh, mail_port=args.mail_port)
     print_summary(counts, config)
     if args.seed_only:
         return 0
-    return serve(config, args.port)
+    return serve(config, args.port, args.mail_port)
 
 
 # ---------------------------------------------------------------------- the running demo
@@ -240,14 +252,14 @@ def _start_services(config: Path, port: int) -> list[subprocess.Popen]:
     return [scheduler, dashboard]
 
 
-def serve(config: Path, port: int) -> int:
+def serve(config: Path, port: int, mail_port: int = SMTP_PORT) -> int:
     """Run the scheduler and the dashboard until Ctrl-C or SIGTERM, then stop both."""
     stop = threading.Event()
     previous = signal.signal(signal.SIGTERM, lambda *_: stop.set())
     children: list[subprocess.Popen] = []
     mailbox = None
     try:
-        mailbox = start_mailbox(config.parent / "mail", SMTP_PORT, lambda t: print(t, flush=True))
+        mailbox = start_mailbox(config.parent / "mail", mail_port, lambda t: print(t, flush=True))
         children = _start_services(config, port)
         print("Ctrl-C stops the demo.", flush=True)
         while not stop.is_set():

@@ -19,6 +19,7 @@ from beffroi.cli.main import main
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import load_settings
 from beffroi.dashboard.auth import authenticate
+from tests.conftest import free_port
 
 
 def counts(db: Path) -> dict:
@@ -143,10 +144,22 @@ def test_running_the_demo_again_reuses_its_database(demo, capsys):
 
 @pytest.mark.slow
 def test_the_demo_runs_and_stops_cleanly_on_sigterm(tmp_path):
-    db = tmp_path / "demo.db"
+    db, port = tmp_path / "demo.db", free_port()
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "beffroi", "demo", "--db", str(db), "--port", "18599"],
+        # Its own mail port: mail must never land in a demo a developer is running.
+        [
+            sys.executable,
+            "-m",
+            "beffroi",
+            "demo",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--mail-port",
+            str(free_port()),
+        ],  # fmt: skip
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -171,7 +184,43 @@ def test_the_demo_runs_and_stops_cleanly_on_sigterm(tmp_path):
     assert "stopped" in rest
     assert "demo-admin-2026" in "".join(lines)
     with socket.socket() as probe:  # the dashboard child is gone with it
-        assert probe.connect_ex(("127.0.0.1", 18599)) != 0
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_the_demo_has_rendez_vous_drafts_and_a_post_due_soon(demo):
+    """Approved drafts cover the next occurrences, one waits for approval, and the one-off
+    post goes out once through the real publishing cycle when its time comes."""
+    from datetime import timedelta
+
+    from beffroi.cli.demo_posts import seed_demo_posts
+    from beffroi.cli.wiring import collectors_for
+    from beffroi.scheduler import publish_cycle
+    from beffroi.store import from_db
+
+    db, config, printed = demo
+    settings = load_settings(config)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        drafts = conn.execute("SELECT * FROM drafts ORDER BY id").fetchall()
+        series = len(settings.rendezvous)
+        assert len(drafts) == 3 * series + 1 and "rendez-vous drafts" in printed
+        by_status = {}
+        for d in drafts:
+            by_status.setdefault(d["status"], []).append(d)
+        assert len(by_status["approved"]) == 2 * series + 1 and len(by_status["draft"]) == series
+        (one_off,) = [d for d in drafts if d["fixed_at"]]
+        assert seed_demo_posts(conn, settings, from_db(one_off["created_at"])) == 0  # once only
+        due = from_db(one_off["fixed_at"])
+        collectors = {c.account: c for c in collectors_for(settings)}
+        for _ in range(2):  # the service's next minutes: the second cycle has nothing to do
+            publish_cycle(conn, settings, collectors, now=due + timedelta(seconds=30), worker="t")
+        rows = conn.execute(
+            "SELECT status, external_id FROM publications WHERE draft_id = ?", (one_off["id"],)
+        ).fetchall()
+        assert len(rows) == 2 and all(r["status"] == "published" and r["external_id"] for r in rows)
+    finally:
+        conn.close()
 
 
 def test_fresh_starts_over(demo):
@@ -195,9 +244,7 @@ def test_the_demo_mailbox_keeps_what_beffroi_sends(tmp_path):
     from beffroi.config.settings import SMTP
     from beffroi.mailer import send_mail
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     said = []
     mailbox = start_mailbox(tmp_path / "mail", port, said.append)
     assert start_mailbox(tmp_path / "other", port, said.append) is None  # port taken

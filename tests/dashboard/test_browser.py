@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,6 +17,7 @@ from urllib.request import urlopen
 
 import pytest
 
+from tests.conftest import free_port
 from tests.dashboard.conftest import HOSTILE, PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -39,12 +39,6 @@ def chromium_path() -> str | None:
     if os.environ.get("BEFFROI_REQUIRE_BROWSER") == "1":
         pytest.fail("BEFFROI_REQUIRE_BROWSER=1 but no Chromium found at /usr/bin/chromium")
     pytest.skip("no Chromium installed (set BEFFROI_REQUIRE_BROWSER=1 to make this fail)")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
