@@ -43,6 +43,7 @@ from beffroi.collectors.errors import (
     mask_secrets,
 )
 from beffroi.collectors.item import Author, Item, Page, Rejected, utcnow
+from beffroi.collectors.matching import holds
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -515,7 +516,8 @@ class GraphCollector:
     MAX_SEARCH_PAGES = 10
 
     def find_marker(self, path: str, text_key: str, marker: str, since: datetime) -> str | None:
-        """The id of the first object of ``path`` since ``since`` whose text holds ``marker``.
+        """The id of the first object of ``path`` since ``since`` whose text holds ``marker``
+        (links dropped, spaces and case folded: see ``beffroi.collectors.matching``).
 
         For reconciling a publication after a crash: a few pages at most, newest first.
         """
@@ -529,7 +531,7 @@ class GraphCollector:
         )
         for _ in range(self.MAX_SEARCH_PAGES):
             for raw in data.get("data", []):
-                if isinstance(raw, dict) and marker in str(raw.get(text_key) or ""):
+                if isinstance(raw, dict) and holds(str(raw.get(text_key) or ""), marker):
                     return str(raw["id"])
             next_url = (data.get("paging") or {}).get("next")
             if not next_url:

@@ -11,11 +11,16 @@ from beffroi.collectors.item import Item, OutgoingPost, Page
 
 @runtime_checkable
 class Collector(Protocol):
-    """A network account. Optional attribute read by the publishing outbox:
+    """A network account. Optional attributes read by the publishing outbox:
 
     ``find_published_is_exhaustive`` (default False): True when ``find_published`` sees every
     post of the account, so that ``None`` proves the post was never received. Only then may a
     post interrupted by a crash be sent again without asking a person.
+
+    ``find_published_matches`` (default ``"text"``): what ``find_published`` is given to look
+    for. ``"marker"`` where the network keeps the post's hidden marker (``OutgoingPost.marker``);
+    ``"text"`` where it cannot (X, Facebook, Instagram): the outbox passes the exact text it
+    sent, and the collector matches it among the account's posts since the given time.
     """
 
     network: str

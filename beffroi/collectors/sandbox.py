@@ -36,6 +36,7 @@ class SandboxCollector:
 
     # The simulated network's state holds every post: "not found" means "never received".
     find_published_is_exhaustive = True
+    find_published_matches = "marker"  # kept as hidden metadata of the simulated post
 
     def __init__(
         self,

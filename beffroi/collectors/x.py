@@ -45,9 +45,7 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -66,6 +64,7 @@ from beffroi.collectors.errors import (
     mask_secrets,
 )
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected, utcnow
+from beffroi.collectors.matching import normalise_text
 from beffroi.collectors.x_payloads import (
     DM_EVENT_FIELDS,
     TWEET_FIELDS,
@@ -188,14 +187,6 @@ def _is_permission_problem(exc: tweepy.HTTPException) -> bool:
     return any(name in kind for name in PERMISSION_PROBLEMS) or "reason" in body
 
 
-def normalise_text(text: str) -> str:
-    """Text as compared by ``find_published``: X rewrites every link to t.co, so links are
-    dropped; Unicode forms, case and runs of spaces are folded."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"https?://\S+", " ", text)
-    return " ".join(text.casefold().split())
-
-
 def _load(cursor: str | None) -> dict[str, Any]:
     if not cursor:
         return {}
@@ -244,6 +235,7 @@ class XCollector:
     # Not found by find_published does not prove "not posted" (text matching, search
     # window): the outbox must then ask a person rather than post again.
     find_published_is_exhaustive = False
+    find_published_matches = "text"  # a tweet carries no hidden marker
 
     def __init__(
         self,
@@ -755,8 +747,8 @@ class XCollector:
         X cannot carry an invisible marker, so this matches on text: the city's own tweets
         since ``since`` (minus a minute of clock skew) are compared to ``marker`` after
         normalisation (links dropped since X rewrites them to t.co, case and spaces folded);
-        a tweet whose text contains the marker matches. Callers pass the post's text (or a
-        visible tag that is part of it) as the marker. The oldest match wins. Walks at most
+        a tweet whose text contains the marker matches. The outbox passes the post's text
+        (``find_published_matches = "text"``). The oldest match wins. Walks at most
         three pages (300 tweets).
         """
         needle = normalise_text(marker)

@@ -114,6 +114,21 @@ def _grace(settings: Settings, series_key: str) -> timedelta:
     return timedelta(minutes=rdv.grace_minutes) if rdv else FIXED_GRACE
 
 
+def sought(collector: Collector, marker: str, text: str) -> str:
+    """What ``find_published`` looks for on this collector's network: the hidden marker where
+    the network keeps one, otherwise the exact text that was sent (see the protocol)."""
+    return marker if getattr(collector, "find_published_matches", "text") == "marker" else text
+
+
+def sent_text(settings: Settings, series_key: str, texts_json: str | None, account: str) -> str:
+    """The text a publication row sends: its draft's text for the account and the series'
+    hashtags. Fixed for a row in ``publishing``: only draft or approved drafts can be edited."""
+    texts = json.loads(texts_json or "{}")
+    rdv = _rdv_by_key(settings).get(series_key)
+    text = texts.get(account, "")
+    return post_text(text, rdv.hashtags if rdv else []) if text.strip() else ""
+
+
 def _exhaustive(collector: Collector) -> bool:
     return bool(getattr(collector, "find_published_is_exhaustive", False))
 
@@ -123,14 +138,16 @@ def _exhaustive(collector: Collector) -> bool:
 
 def reconcile(
     conn: sqlite3.Connection,
+    settings: Settings,
     collectors: Mapping[str, Collector],
     now: datetime,
     report: CycleReport,
-    trust_absence: bool = True,
 ) -> None:
+    trust_absence = settings.scheduler.trust_network_absence
     rows = conn.execute(
-        "SELECT id, account, marker, claimed_at, claimed_by, attempts FROM publications "
-        "WHERE status = 'publishing' ORDER BY id"
+        "SELECT p.id, p.series_key, p.account, p.marker, p.claimed_at, p.claimed_by, "
+        "p.attempts, d.texts FROM publications p LEFT JOIN drafts d ON d.id = p.draft_id "
+        "WHERE p.status = 'publishing' ORDER BY p.id"
     ).fetchall()
     for row in rows:
         collector = collectors.get(row["account"])
@@ -148,7 +165,10 @@ def reconcile(
             report.needs_person += 1
             continue
         try:
-            found = collector.find_published(row["marker"], claimed_at - RECONCILE_MARGIN)
+            text = sent_text(settings, row["series_key"], row["texts"], row["account"])
+            found = collector.find_published(
+                sought(collector, row["marker"], text), claimed_at - RECONCILE_MARGIN
+            )
         except CollectorError as exc:
             # Cannot ask now: the row stays in publishing and is checked again next cycle.
             report.errors.append(f"reconcile {row['account']}: {exc}")
@@ -317,7 +337,6 @@ def publish_due(
         """,
         (to_db(now), to_db(now)),
     ).fetchall()
-    rdvs = _rdv_by_key(settings)
     folder = database_folder(conn)
     for row in rows:
         if should_stop():
@@ -335,9 +354,8 @@ def publish_due(
         collector = collectors.get(row["account"])
         if collector is None:
             continue  # account disabled or its collector could not be built: stays approved
-        texts = json.loads(row["texts"])
-        rdv = rdvs.get(row["series_key"])
-        if not texts.get(row["account"], "").strip():
+        text = sent_text(settings, row["series_key"], row["texts"], row["account"])
+        if not text:
             # The series gained this account after the draft was approved: never post blank.
             if pub.claim_publication(conn, row["id"], worker, now):
                 pub.record_failed(
@@ -345,7 +363,6 @@ def publish_due(
                 )
                 report.failed += 1
             continue
-        text = post_text(texts[row["account"]], rdv.hashtags if rdv else [])
         image = str(folder / row["image_path"]) if row["image_path"] else None
         previous_claim = from_db(row["claimed_at"])
         if not pub.claim_publication(conn, row["id"], worker, now):
@@ -354,7 +371,8 @@ def publish_due(
             # An earlier attempt ended in an error: make sure it did not go out anyway.
             try:
                 found = collector.find_published(
-                    row["marker"], (previous_claim or now) - RECONCILE_MARGIN
+                    sought(collector, row["marker"], text),
+                    (previous_claim or now) - RECONCILE_MARGIN,
                 )
             except CollectorError:
                 found = None
@@ -429,7 +447,7 @@ def publish_cycle(
     should_stop: Callable[[], bool] = lambda: False,
 ) -> dict:
     report = CycleReport()
-    reconcile(conn, collectors, now, report, settings.scheduler.trust_network_absence)
+    reconcile(conn, settings, collectors, now, report)
     plan_series(conn, settings, now, report)
     plan_fixed_drafts(conn, settings, now, report)
     publish_due(conn, settings, collectors, now, worker, report, should_stop)

@@ -1,0 +1,96 @@
+"""After a crash mid-publication on a real network (X here, through HTTP intercepted with
+``responses``), the outbox finds the post by the text it sent: X keeps no hidden marker."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import responses
+
+from beffroi.config import example_config_path, load_settings
+from beffroi.scheduler.drafts import approve_draft, create_draft
+from beffroi.scheduler.outbox import publish_cycle
+from beffroi.store import connect, sync_accounts
+from beffroi.store import publishing as pub
+from tests.collectors.x_http import API, CITY_ID, tid, x_collector
+from tests.conftest import settings_with
+
+THURSDAY_11 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
+TEXT = "Jeudi de l'économie : la pépinière d'entreprises https://marcq.fr/eco"
+TWEETS_URL = f"{API}/users/{CITY_ID}/tweets"
+
+
+@pytest.fixture
+def crashed(tmp_path):
+    """A jeudi de l'économie row claimed by a process that died during the network call."""
+    base = load_settings(example_config_path())
+    settings = settings_with(
+        base, database=base.database.model_copy(update={"path": tmp_path / "b.db"})
+    )
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    draft = create_draft(
+        conn,
+        settings,
+        username="lea",
+        role="comms",
+        series_key="jeudi_economie",
+        texts={"x_ville": TEXT, "facebook_ville": TEXT},
+        now=THURSDAY_11 - timedelta(days=2),
+    )
+    approve_draft(
+        conn,
+        settings,
+        draft,
+        username="chef",
+        role="comms_lead",
+        now=THURSDAY_11 - timedelta(days=2),
+    )
+    publish_cycle(conn, settings, {}, now=THURSDAY_11, worker="plan")  # rows, nothing sent
+    row = conn.execute(
+        "SELECT * FROM publications WHERE account = 'x_ville' AND status = 'approved'"
+    ).fetchone()
+    assert pub.claim_publication(conn, row["id"], "dead:1", THURSDAY_11)
+    yield settings, conn, row["id"]
+    conn.close()
+
+
+def test_a_crashed_tweet_is_found_by_its_text_and_never_sent_again(crashed):
+    settings, conn, row_id = crashed
+    sent = TEXT + "\n\n#jeudideleconomie"  # the series' hashtag, as the outbox adds it
+    with responses.RequestsMock() as http:
+        http.get(
+            TWEETS_URL,
+            json={
+                "data": [
+                    {"id": tid(3), "text": "Minute culturelle : la Villa Bagatelle"},
+                    # X rewrote the link; the text is otherwise what was sent.
+                    {"id": tid(2), "text": sent.replace("https://marcq.fr/eco", "https://t.co/x1")},
+                ],
+                "meta": {"result_count": 2},
+            },
+        )
+        report = publish_cycle(
+            conn, settings, {"x_ville": x_collector()}, now=THURSDAY_11 + timedelta(minutes=1),
+            worker="next",
+        )  # fmt: skip
+        assert [c.request.method for c in http.calls] == ["GET"]  # looked, never posted
+    row = conn.execute("SELECT * FROM publications WHERE id = ?", (row_id,)).fetchone()
+    assert (row["status"], row["external_id"]) == ("published", tid(2))
+    assert report["reconciled"] == 1
+    assert "retrouvée" in json.loads(row["facts"])["network"]
+
+
+def test_a_crashed_tweet_not_found_waits_for_a_person(crashed):
+    settings, conn, row_id = crashed
+    with responses.RequestsMock() as http:
+        http.get(TWEETS_URL, json={"data": [{"id": tid(3), "text": "Autre chose"}], "meta": {}})
+        publish_cycle(
+            conn, settings, {"x_ville": x_collector()}, now=THURSDAY_11 + timedelta(minutes=1),
+            worker="next",
+        )  # fmt: skip
+        assert [c.request.method for c in http.calls] == ["GET"]
+    row = conn.execute("SELECT * FROM publications WHERE id = ?", (row_id,)).fetchone()
+    assert row["status"] == "needs_person"  # X cannot prove absence: no blind second tweet
