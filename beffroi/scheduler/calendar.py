@@ -31,6 +31,7 @@ STATES = {
     "cancelled": ("gray", ":material/block:", "annulé"),
     "paused": ("gray", ":material/pause_circle:", "série en pause"),
     "draft": ("orange", ":material/edit_note:", "brouillon non approuvé"),
+    "untracked": ("gray", ":material/history:", "avant Beffroi"),
 }
 UNKNOWN_STATE = ("gray", ":material/help:", "inconnu")
 # When accounts disagree, the occurrence shows the most worrying state.
@@ -45,6 +46,7 @@ SEVERITY = [
     "scheduled",
     "paused",
     "cancelled",
+    "untracked",
     "published",
 ]
 
@@ -86,7 +88,15 @@ def build_entries(
     start: datetime,
     end: datetime,
     now: datetime,
+    tracked_since: datetime | None = None,
 ) -> list[Entry]:
+    """Every occurrence between start and end with its state.
+
+    ``tracked_since`` is when the publishing service first ran on this database
+    (``tracked_since(conn)``): a past occurrence before it with no outbox row happened before
+    Beffroi looked after the series ("avant Beffroi": the city may have posted by hand), not
+    a missed one. Past occurrences after it always have rows, written by the service.
+    """
     by_occurrence: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in rows:
         by_occurrence[(row["series_key"], row["occurrence"])].append(row)
@@ -111,8 +121,8 @@ def build_entries(
             elif paused:
                 entry.state = "paused"
             elif when < now and not found:
-                # Before the service tracked it: nothing went out, say so.
-                entry.state = "missed"
+                tracked = tracked_since is not None and when >= tracked_since
+                entry.state = "missed" if tracked else "untracked"
             elif waiting:
                 draft = waiting.pop(0)
                 entry.state = "approved"

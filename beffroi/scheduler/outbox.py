@@ -49,6 +49,7 @@ from beffroi.store import publishing as pub
 log = logging.getLogger(__name__)
 
 HORIZON_KEY = "outbox.horizon"
+FIRST_CYCLE_KEY = "outbox.first_cycle"  # since when the outbox looks after the series
 FIXED_GRACE = timedelta(minutes=120)
 RETRY_BASE_SECONDS = 30
 # Look this far before a claim for the post when reconciling (clocks differ a little).
@@ -193,6 +194,11 @@ def reconcile(
 
 
 # ---------------------------------------------------------------- 2-4. plan
+
+
+def tracked_since(conn: sqlite3.Connection) -> datetime | None:
+    """When the first publishing cycle ran on this database (None: never)."""
+    return from_db(get_meta(conn, FIRST_CYCLE_KEY))
 
 
 def _series_window_start(conn: sqlite3.Connection, now: datetime, grace: timedelta) -> datetime:
@@ -451,5 +457,7 @@ def publish_cycle(
     plan_series(conn, settings, now, report)
     plan_fixed_drafts(conn, settings, now, report)
     publish_due(conn, settings, collectors, now, worker, report, should_stop)
+    if get_meta(conn, FIRST_CYCLE_KEY) is None:
+        set_meta(conn, FIRST_CYCLE_KEY, to_db(now))
     set_meta(conn, HORIZON_KEY, to_db(now))
     return report.as_dict()

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from beffroi.scheduler import collect_all
 from beffroi.scheduler.calendar import build_entries
 from beffroi.scheduler.drafts import approve_draft, create_draft
-from beffroi.scheduler.outbox import publish_cycle
+from beffroi.scheduler.outbox import publish_cycle, tracked_since
 from beffroi.store import connect, sync_accounts, to_db
 from beffroi.store.calendar import (
     approved_series_drafts,
@@ -59,18 +59,26 @@ def test_every_occurrence_of_the_month_has_a_state(tmp_path):
         start,
         end,
         now,
+        tracked_since(conn),
     )
     jeudi = [e for e in entries if e.key == "jeudi_economie"]
     local = [(e.when.astimezone(settings.tz).day, e.state) for e in jeudi]
-    # 1st Oct: before the service ran (nothing went out); 8th: X refused (failed, red);
+    # 1st Oct: before the service first ran, so not Beffroi's to miss; 8th: X refused (failed, red);
     # 15th: published; 22nd: draft n°3 waiting; 29th: no draft (orange).
     assert local == [
-        (1, "missed"),
+        (1, "untracked"),
         (8, "failed"),
         (15, "published"),
         (22, "approved"),
         (29, "missing"),
     ]
+    assert tracked_since(conn) == datetime(2026, 10, 8, 9, 0, tzinfo=UTC)  # the first cycle
+    # Had the service looked after the series since September, the 1st would be missed.
+    earlier = build_entries(
+        settings, publications_between(conn, to_db(start), to_db(end)), [], [], {}, start, end,
+        now, datetime(2026, 9, 1, tzinfo=UTC),
+    )  # fmt: skip
+    assert [e.state for e in earlier if e.key == "jeudi_economie"][0] == "missed"
     assert jeudi[2].draft_title == "n°2" and jeudi[3].draft_title == "n°3"
     published = [r for r in jeudi[2].rows if r["status"] == "published"]
     assert len(published) == 2 and all(r["external_id"] for r in published)

@@ -33,6 +33,7 @@ from beffroi.scheduler.drafts import (
     save_image,
     update_draft,
 )
+from beffroi.scheduler.outbox import tracked_since
 from beffroi.scheduler.series import describe, next_occurrences
 from beffroi.scheduler.service import HEARTBEAT_KEY
 from beffroi.store import from_db, get_meta, to_db
@@ -93,9 +94,11 @@ def _entries(ctx: PageContext, first: date, last: date) -> list[Entry]:
     queue = ctx.cached(approved_series_drafts)
     fixed = ctx.cached(fixed_drafts_between, to_db(start), to_db(end))
     series = ctx.cached(series_states)
+    since = ctx.cached(tracked_since)
     return build_entries(
-        ctx.settings, rows, queue, fixed, series, start, end - timedelta(seconds=1), ctx.now()
-    )
+        ctx.settings, rows, queue, fixed, series, start, end - timedelta(seconds=1), ctx.now(),
+        since,
+    )  # fmt: skip
 
 
 def _act(action, *args, success: str, **kwargs) -> None:
