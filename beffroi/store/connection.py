@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 
 BUSY_TIMEOUT_MS = 15_000
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class StoreError(Exception):
@@ -35,13 +34,12 @@ def _migration_files() -> list[tuple[int, str, str]]:
 
 
 def _check_file(path: Path) -> None:
-    if path.exists():
-        if path.is_dir():
-            raise StoreError(f"{path} is a folder, not a database file")
-        with path.open("rb") as handle:
-            head = handle.read(16)
-        if head and head != SQLITE_HEADER:
-            raise StoreError(f"{path} is not a SQLite database; refusing to touch it")
+    """Refuse a folder early. The file itself is never opened here: a plain open() and
+    close() of a database file drops every POSIX lock this process's SQLite connections
+    hold on it, so another process could delete the WAL they write to (lost writes; see
+    SQLite's "How To Corrupt An SQLite Database File", 2.2). SQLite reads the header."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a folder, not a database file")
 
 
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
@@ -85,6 +83,9 @@ def connect(
             check_version(conn)
     except sqlite3.DatabaseError as exc:
         conn.close()
+        if "file is not a database" in str(exc):
+            # SQLite stops at the header: nothing was written to the file.
+            raise StoreError(f"{path} is not a SQLite database; refusing to touch it") from None
         raise StoreError(f"{path} cannot be used as a Beffroi database: {exc}") from None
     except StoreError:
         conn.close()

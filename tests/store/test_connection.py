@@ -64,3 +64,37 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
     raw.close()
     with pytest.raises(StoreError, match="another program"):
         connect(path)
+
+
+OTHER_PROCESS_WRITES = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None)
+conn.execute("INSERT INTO meta (key, value) VALUES ('other', 'process')")
+conn.close()  # the last connection it knows of: SQLite checkpoints and may delete the WAL
+"""
+
+
+def test_opening_more_connections_keeps_the_first_ones_locks(tmp_path):
+    """A POSIX lock belongs to the process: reading the file with a plain open() and close()
+    would drop the locks every SQLite connection of this process holds on it. Another
+    process would then believe nobody reads the database, delete its WAL, and writes of
+    this process would go to a deleted file: lost (SQLite's "How to corrupt", 2.2)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "b.db"
+    first = connect(path)
+    first.execute("INSERT INTO meta (key, value) VALUES ('first', '1')")
+    for _ in range(3):
+        connect(path, readonly=True).close()  # what every dashboard read does
+    subprocess.run([sys.executable, "-c", OTHER_PROCESS_WRITES, str(path)], check=True)
+    first.execute("INSERT INTO meta (key, value) VALUES ('after', '2')")
+    assert path.with_name("b.db-wal").exists()  # still the WAL the first connection writes to
+    check = subprocess.run(
+        [sys.executable, "-c",
+         "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+         "print(sorted(r[0] for r in c.execute('SELECT key FROM meta')))", str(path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    first.close()
+    assert "'after'" in check.stdout and "'other'" in check.stdout, check.stdout
