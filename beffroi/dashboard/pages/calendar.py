@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
+from beffroi.french import WEEKDAYS
 from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
 from beffroi.scheduler.drafts import (
     APPROVER_ROLES,
@@ -51,7 +52,6 @@ ICON = ":material/calendar_month:"
 ROLES = {"comms", "comms_lead", "admin"}
 ORDER = 20
 
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 NETWORK_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}
 DRAFT_STATES = {
     "draft": "brouillon",
