@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from beffroi.config import load_settings
 from beffroi.scheduler.service import JobSpec, SchedulerService
 from beffroi.store import connect, get_meta
+from tests.city_config import city_toml, sandbox_accounts_toml
 
 CONFIG = """
 [city]
@@ -125,26 +126,15 @@ def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service
     assert not conn.execute("SELECT 1 FROM job_runs WHERE status = 'running'").fetchone()
 
 
-SANDBOX_CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-[database]
-path = "b.db"
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-[[accounts]]
-key = "instagram_ville"
-network = "sandbox"
-simulates = "instagram"
-handle = "marcqenbaroeul"
-[sandbox]
+SANDBOX_CONFIG = (
+    city_toml("b.db")
+    + sandbox_accounts_toml("x", "instagram")
+    + """[sandbox]
 citizens = 10
 history_days = 1
 live_every_seconds = 0.5
 """
+)
 
 
 def test_run_collects_the_simulated_city_every_few_seconds(tmp_path):
@@ -195,23 +185,17 @@ def test_bad_collect_every_and_unknown_job_are_one_sentence(tmp_path):
         assert "Traceback" not in done.stderr
 
 
-PUBLISHING_CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-[database]
-path = "b.db"
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-[scheduler]
+PUBLISHING_CONFIG = (
+    city_toml("b.db")
+    + sandbox_accounts_toml("x")
+    + """[scheduler]
 publish_every_seconds = 1
 stop_timeout_seconds = {timeout}
 [sandbox]
 citizens = 10
 history_days = 1
 """
+)
 
 
 @pytest.mark.parametrize("timeout, outcome", [(10, "finished"), (0.2, "abandoned")])
