@@ -9,13 +9,14 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from beffroi.scheduler.drafts import approve_draft, create_draft
+from beffroi.scheduler.drafts import create_draft
 from beffroi.scheduler.outbox import publish_cycle
 from beffroi.store import now_utc, set_meta, to_db
 from beffroi.store import publishing as pub
 from tests.city_config import city_toml, open_city, sandbox_accounts_toml
 from tests.dashboard.conftest import APP, PASSWORD, add_staff
 from tests.dashboard.test_app import all_text, login, open_page
+from tests.scheduler.drafting import approved_draft
 from tests.scheduler.sandbox_city import collectors_for, network_for
 
 CONFIG = (
@@ -43,18 +44,13 @@ def city(tmp_path, monkeypatch):
     network = network_for(settings, now)
     # A one-off post published half an hour ago, and one whose fate the network cannot tell.
     for text, minutes in (("Fermeture de la mairie à 16 h", 30), ("Marché de Noël", 20)):
-        draft = create_draft(
+        approved_draft(
             conn,
             settings,
-            username="lea",
-            role="comms",
+            {"x_ville": text},
             now=now - timedelta(hours=2),
             fixed_at=now - timedelta(minutes=minutes),
-            texts={"x_ville": text},
             title=text,
-        )
-        approve_draft(
-            conn, settings, draft, username="chef", role="comms_lead", now=now - timedelta(hours=2)
         )
     collectors = collectors_for(settings, now_utc)
     publish_cycle(

@@ -24,9 +24,10 @@ from datetime import timedelta
 import pytest
 
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-from beffroi.scheduler.drafts import approve_draft, create_draft, resolve_publication
+from beffroi.scheduler.drafts import resolve_publication
 from beffroi.store import now_utc
 from tests.city_config import city_toml, open_city, sandbox_accounts_toml
+from tests.scheduler.drafting import approved_draft
 from tests.scheduler.sandbox_city import network_for
 
 KILLS = int(os.environ.get("BEFFROI_KILL_TEST_KILLS", "40"))
@@ -103,27 +104,11 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
     now = now_utc()
     network = network_for(settings, now)
     for n in range(SERIES_DRAFTS):
-        draft = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            series_key="minute",
-            now=now,
-            texts={"x_ville": f"Rendez-vous {n}", "facebook_ville": f"Rendez-vous {n} !"},
-        )
-        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+        texts = {"x_ville": f"Rendez-vous {n}", "facebook_ville": f"Rendez-vous {n} !"}
+        approved_draft(conn, settings, texts, now=now, series_key="minute")
     for n in range(ONE_OFF_DRAFTS):
-        draft = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            now=now,
-            fixed_at=now + timedelta(seconds=2 + n),
-            texts={"x_ville": f"Annonce {n}"},
-        )
-        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+        texts = {"x_ville": f"Annonce {n}"}
+        approved_draft(conn, settings, texts, now=now, fixed_at=now + timedelta(seconds=2 + n))
     network.set_delay("x_ville", "publish", NETWORK_DELAY, moment="before")
     network.set_delay("facebook_ville", "publish", NETWORK_DELAY, moment="after")
 

@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from beffroi.config import load_settings
 from beffroi.scheduler.service import JobSpec, SchedulerService
 from beffroi.store import connect, get_meta
-from tests.city_config import city_toml, sandbox_accounts_toml
+from tests.city_config import city_toml, open_city, sandbox_accounts_toml
 
 CONFIG = """
 [city]
@@ -201,29 +201,17 @@ history_days = 1
 @pytest.mark.parametrize("timeout, outcome", [(10, "finished"), (0.2, "abandoned")])
 def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, timeout, outcome):
     from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-    from beffroi.scheduler.drafts import approve_draft, create_draft
-    from beffroi.store import now_utc, sync_accounts
+    from beffroi.store import now_utc
+    from tests.scheduler.drafting import approved_draft
     from tests.scheduler.sandbox_city import network_for
 
-    cfg = tmp_path / "b.toml"
-    cfg.write_text(PUBLISHING_CONFIG.format(timeout=timeout))
-    settings = load_settings(cfg)
+    cfg, settings, conn = open_city(tmp_path, PUBLISHING_CONFIG.format(timeout=timeout), "b.toml")
     now = now_utc()
     network = network_for(settings, now)
     network.set_delay("x_ville", "publish", 1.5, moment="before")
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
     for n in range(2):
-        draft = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            now=now,
-            fixed_at=now + timedelta(seconds=1),
-            texts={"x_ville": f"Annonce {n}"},
-        )
-        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+        texts = {"x_ville": f"Annonce {n}"}
+        approved_draft(conn, settings, texts, now=now, fixed_at=now + timedelta(seconds=1))
     proc = start_run(cfg, "--only", "publish")
     try:
         wait_started(proc)
