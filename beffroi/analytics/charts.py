@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from beffroi.french import WEEKDAYS
+
 NETWORK_NAMES = {
     "instagram": "Instagram",
     "facebook": "Facebook",
@@ -105,8 +107,6 @@ def response_trend(trend: pd.DataFrame) -> alt.Chart:
 
 def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
     """When citizens write: local hour × weekday. Columns: hour, weekday, n."""
-    from beffroi.analytics.indicators import WEEKDAYS_FR
-
     frame = buckets.groupby(["weekday", "hour"], as_index=False)["n"].sum()
     return (
         alt.Chart(frame, title="Quand les citoyens écrivent (heure locale)")
@@ -116,7 +116,7 @@ def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
             y=alt.Y(
                 "weekday:N",
                 title=None,
-                sort=list(WEEKDAYS_FR),
+                sort=list(WEEKDAYS),
                 axis=alt.Axis(labelOverlap=False),
             ),
             color=alt.Color("n:Q", title="messages", scale=alt.Scale(scheme="blues")),

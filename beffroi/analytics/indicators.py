@@ -21,10 +21,9 @@ import pandas as pd
 
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
+from beffroi.french import MONTHS, WEEKDAYS
 from beffroi.store import from_db, to_db
-from beffroi.store.community import MONTHS_FR
 
-WEEKDAYS_FR = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 KIND_LABELS_FR = {
     "comment": "commentaire",
     "reply": "réponse",
@@ -70,7 +69,7 @@ def period_containing(kind: str, day: date, tz) -> Period:
         first = day.replace(day=1)
         after = (first + timedelta(days=32)).replace(day=1)
         before = (first - timedelta(days=1)).replace(day=1)
-        label = f"{MONTHS_FR[first.month - 1]} {first.year}"
+        label = f"{MONTHS[first.month - 1]} {first.year}"
     else:
         raise ValueError(f"unknown period {kind!r}: week or month")
     return Period(
@@ -335,7 +334,7 @@ def inbound_buckets(
             "theme": frame["theme"].fillna(NO_THEME),
             "local": local,
             "hour": local.dt.hour,
-            "weekday": local.dt.day_of_week.map(lambda d: WEEKDAYS_FR[d]),
+            "weekday": local.dt.day_of_week.map(lambda d: WEEKDAYS[d]),
             "day": local.dt.date,
             "n": frame["n"].astype(int),
         }
@@ -348,7 +347,7 @@ def volume_by(buckets: pd.DataFrame, column: str) -> pd.DataFrame:
         return pd.DataFrame(columns=[column, "n"])
     out = buckets.groupby(column, as_index=False)["n"].sum()
     if column == "weekday":
-        out["order"] = out["weekday"].map(WEEKDAYS_FR.index)
+        out["order"] = out["weekday"].map(WEEKDAYS.index)
         return out.sort_values("order").drop(columns="order").reset_index(drop=True)
     if column in ("hour", "day"):
         return out.sort_values(column).reset_index(drop=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from beffroi.french import MONTHS, WEEKDAYS, french_date
 from beffroi.inbox.states import PRIORITY_LABELS, STATUS_LABELS
 from beffroi.inbox.views import author_label
 from beffroi.store import from_db
@@ -24,22 +25,6 @@ __all__ = [
     "network_label",
     "relative_time",
 ]
-
-MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 NETWORK_LABELS = {
     "x": "X",
@@ -113,10 +98,7 @@ def full_time(moment: datetime | str | None, tz: tzinfo) -> str:
     local = local_time(moment, tz)
     if local is None:
         return ""
-    return (
-        f"{WEEKDAYS[local.weekday()]} {local.day} {MONTHS[local.month - 1]} {local.year}"
-        f" à {local:%H:%M}"
-    )
+    return f"{french_date(local)} à {local:%H:%M}"
 
 
 def network_label(network: str) -> str:

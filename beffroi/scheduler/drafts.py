@@ -152,7 +152,14 @@ def _require(role: str, allowed: frozenset[str], what: str) -> None:
         raise DraftError(f"votre rôle ne permet pas de {what}")
 
 
-def _clean_texts(texts: dict) -> dict:
+def _editable_texts(
+    settings: Settings, role: str, what: str, series_key: str | None, texts: dict
+) -> dict:
+    """The texts to save, once the role, the series and every account are known to be valid."""
+    _require(role, EDITOR_ROLES, what)
+    series_accounts(settings, series_key, texts)  # unknown series refused
+    for account in texts:
+        _network(settings, account)
     return {k: v for k, v in texts.items() if v is not None and v.strip()}
 
 
@@ -169,16 +176,13 @@ def create_draft(
     title: str = "",
     image_path: str | None = None,
 ) -> int:
-    _require(role, EDITOR_ROLES, "rédiger un brouillon")
-    series_accounts(settings, series_key, texts)  # unknown series refused
-    for account in texts:
-        _network(settings, account)
+    saved = _editable_texts(settings, role, "rédiger un brouillon", series_key, texts)
     return pub.insert_draft(
         conn,
         series_key=series_key,
         fixed_at=fixed_at,
         title=title,
-        texts=_clean_texts(texts),
+        texts=saved,
         image_path=image_path,
         actor=username,
         now=now,
@@ -207,17 +211,14 @@ def update_draft(
     image_path: str | None = None,
 ) -> None:
     """Save an edit; an approved draft goes back to ``draft`` and must be approved again."""
-    _require(role, EDITOR_ROLES, "modifier un brouillon")
-    series_accounts(settings, series_key, texts)
-    for account in texts:
-        _network(settings, account)
+    saved = _editable_texts(settings, role, "modifier un brouillon", series_key, texts)
     if not pub.update_draft_row(
         conn,
         draft_id,
         series_key=series_key,
         fixed_at=fixed_at,
         title=title,
-        texts=_clean_texts(texts),
+        texts=saved,
         image_path=image_path,
         actor=username,
         now=now,

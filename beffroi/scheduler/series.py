@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 from beffroi.config import Settings
+from beffroi.config.settings import WEEKDAYS as DAY_KEYS
 from beffroi.config.settings import Recurrence, Rendezvous
+from beffroi.french import WEEKDAYS
 
 NTH = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 # Never look further back than this for occurrences missed while the service was down.
@@ -116,15 +118,7 @@ def next_occurrences(rdv: Rendezvous, settings: Settings, after: datetime, count
 def describe(rdv: Rendezvous) -> str:
     """The recurrence in French, for the calendar."""
     r = rdv.recurrence
-    days = {
-        "mon": "lundi",
-        "tue": "mardi",
-        "wed": "mercredi",
-        "thu": "jeudi",
-        "fri": "vendredi",
-        "sat": "samedi",
-        "sun": "dimanche",
-    }
+    days = dict(zip(DAY_KEYS, WEEKDAYS, strict=True))  # "mon" → "lundi"
     if r.kind == "weekly":
         return f"chaque {', '.join(days[d] for d in r.days)} à {r.time:%H:%M}"
     if r.kind == "monthly":

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from beffroi.french import french_date
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import from_db, now_utc, to_db
@@ -50,20 +51,6 @@ MINORS_NOTE = (
     "Cette rencontre est réservée aux {age_min}-{age_max} ans : pour les moins de 18 ans, "
     "une autorisation parentale vous sera demandée avant de confirmer.\n\n"
 )
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 
 class CommunityError(ValueError):
@@ -91,12 +78,6 @@ def under_18(min_age: int | None, max_age: int | None) -> bool:
     return (min_age is not None and min_age < ADULT_AGE) or (
         max_age is not None and max_age < ADULT_AGE
     )
-
-
-def french_date(moment: datetime) -> str:
-    """'jeudi 3 décembre 2026' without relying on the machine's locale."""
-    days = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-    return f"{days[moment.weekday()]} {moment.day} {MONTHS_FR[moment.month - 1]} {moment.year}"
 
 
 # ---------------------------------------------------------------- members

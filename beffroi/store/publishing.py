@@ -36,6 +36,23 @@ def set_series_paused(
 # ---------------------------------------------------------------- drafts
 
 
+def _draft_columns(
+    series_key: str | None,
+    fixed_at: datetime | None,
+    title: str,
+    texts: Mapping[str, str],
+    image_path: str | None,
+) -> tuple:
+    """(series_key, fixed_at, title, texts, image_path) as the drafts table stores them."""
+    return (
+        series_key,
+        to_db(fixed_at),
+        title,
+        json.dumps(dict(texts), ensure_ascii=False),
+        image_path,
+    )
+
+
 def insert_draft(
     conn: sqlite3.Connection,
     *,
@@ -55,11 +72,7 @@ def insert_draft(
             VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id
             """,
             (
-                series_key,
-                to_db(fixed_at),
-                title,
-                json.dumps(dict(texts), ensure_ascii=False),
-                image_path,
+                *_draft_columns(series_key, fixed_at, title, texts, image_path),
                 actor,
                 actor,
                 to_db(now),
@@ -92,11 +105,7 @@ def update_draft_row(
             WHERE id = ? AND status IN ('draft', 'approved')
             """,
             (
-                series_key,
-                to_db(fixed_at),
-                title,
-                json.dumps(dict(texts), ensure_ascii=False),
-                image_path,
+                *_draft_columns(series_key, fixed_at, title, texts, image_path),
                 actor,
                 to_db(now),
                 draft_id,

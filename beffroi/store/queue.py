@@ -72,15 +72,18 @@ _REFUSED = {
 def _change(
     conn: sqlite3.Connection,
     queue_id: int,
+    action: str,
     values: dict[str, Any],
-    allowed: Sequence[str],
+    detail: dict[str, Any] | None,
     *,
     actor: str,
-    action: str,
-    detail: dict[str, Any] | None,
     now: datetime,
+    allowed: Sequence[str] = OPEN,
 ) -> None:
-    """Apply a state change in its own transaction, or raise a French QueueError."""
+    """Apply a state change in its own transaction, or raise a French QueueError.
+
+    The audit line gets ``detail`` plus the status the item was in.
+    """
     stamp = to_db(now)
     with transaction(conn):
         before = _status(conn, queue_id)
@@ -89,6 +92,23 @@ def _change(
         _update(conn, queue_id, {**values, "updated_at": stamp}, allowed)
         full = {"from": before["status"], **(detail or {})}
         _audit(conn, actor, action, queue_id, full, now)
+
+
+def _assigning(assignee: str, stamp: str) -> dict[str, Any]:
+    return {"status": "assigned", "assignee": assignee, "assigned_at": stamp}
+
+
+def _closing(reason: str, actor: str, stamp: str) -> dict[str, Any]:
+    """The columns a person's close sets; an unknown reason is refused before any write."""
+    if reason not in CLOSE_REASONS:
+        raise QueueError(f"Motif de clôture inconnu : {reason}.")
+    return {
+        "status": "closed",
+        "closed_reason": reason,
+        "closed_by": actor,
+        "closed_at": stamp,
+        "sending_since": None,
+    }
 
 
 # ---------------------------------------------------------------- during ingestion
@@ -179,16 +199,8 @@ def assign(
     now: datetime | None = None,
 ) -> None:
     now = now or now_utc()
-    _change(
-        conn,
-        queue_id,
-        {"status": "assigned", "assignee": assignee, "assigned_at": to_db(now)},
-        OPEN,
-        actor=actor,
-        action="assign",
-        detail={"assignee": assignee},
-        now=now,
-    )
+    values = _assigning(assignee, to_db(now))
+    _change(conn, queue_id, "assign", values, {"assignee": assignee}, actor=actor, now=now)
 
 
 def assign_round_robin(
@@ -221,17 +233,7 @@ def assign_round_robin(
             ).fetchone()
             after = [name for name in ordered if last and name > last[0]]
             chosen = (after or ordered)[0]
-            _update(
-                conn,
-                queue_id,
-                {
-                    "status": "assigned",
-                    "assignee": chosen,
-                    "assigned_at": stamp,
-                    "updated_at": stamp,
-                },
-                OPEN,
-            )
+            _update(conn, queue_id, {**_assigning(chosen, stamp), "updated_at": stamp}, OPEN)
             conn.execute(
                 "INSERT INTO queue_rotation (theme, last_assignee, updated_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (theme) DO UPDATE SET last_assignee = excluded.last_assignee, "
@@ -258,25 +260,9 @@ def close(
     actor: str,
     now: datetime | None = None,
 ) -> None:
-    if reason not in CLOSE_REASONS:
-        raise QueueError(f"Motif de clôture inconnu : {reason}.")
     now = now or now_utc()
-    _change(
-        conn,
-        queue_id,
-        {
-            "status": "closed",
-            "closed_reason": reason,
-            "closed_by": actor,
-            "closed_at": to_db(now),
-            "sending_since": None,
-        },
-        OPEN,
-        actor=actor,
-        action="close",
-        detail={"reason": reason},
-        now=now,
-    )
+    values = _closing(reason, actor, to_db(now))
+    _change(conn, queue_id, "close", values, {"reason": reason}, actor=actor, now=now)
 
 
 def close_many(
@@ -288,21 +274,12 @@ def close_many(
     now: datetime | None = None,
 ) -> int:
     """Close several open items at once (one transaction); items no longer open are skipped."""
-    if reason not in CLOSE_REASONS:
-        raise QueueError(f"Motif de clôture inconnu : {reason}.")
     now = now or now_utc()
     stamp = to_db(now)
+    values = {**_closing(reason, actor, stamp), "updated_at": stamp}
     done = 0
     with transaction(conn):
         for queue_id in queue_ids:
-            values = {
-                "status": "closed",
-                "closed_reason": reason,
-                "closed_by": actor,
-                "closed_at": stamp,
-                "sending_since": None,
-                "updated_at": stamp,
-            }
             if _update(conn, queue_id, values, OPEN):
                 _audit(conn, actor, "close", queue_id, {"reason": reason, "bulk": True}, now)
                 done += 1
@@ -345,21 +322,13 @@ def escalate(
 ) -> None:
     """The item waits in ``assigned`` to a city service (the e-mail is sent by the inbox)."""
     now = now or now_utc()
-    _change(
-        conn,
-        queue_id,
-        {
-            "status": "assigned",
-            "service": service,
-            "escalated_at": to_db(now),
-            "escalated_by": actor,
-        },
-        OPEN,
-        actor=actor,
-        action="escalate",
-        detail={"service": service},
-        now=now,
-    )
+    values = {
+        "status": "assigned",
+        "service": service,
+        "escalated_at": to_db(now),
+        "escalated_by": actor,
+    }
+    _change(conn, queue_id, "escalate", values, {"service": service}, actor=actor, now=now)
 
 
 def save_draft(
@@ -515,6 +484,11 @@ def record_overdue_alerts(conn, queue_ids: Sequence[int], recipient: str, now: d
 # ---------------------------------------------------------------- saved replies
 
 
+def _check_saved_reply(title: str, body: str) -> None:
+    if not title.strip() or not body.strip():
+        raise QueueError("Une réponse enregistrée a besoin d'un titre et d'un texte.")
+
+
 def add_saved_reply(
     conn: sqlite3.Connection,
     theme: str | None,
@@ -526,8 +500,7 @@ def add_saved_reply(
 ) -> int:
     now = now or now_utc()
     stamp = to_db(now)
-    if not title.strip() or not body.strip():
-        raise QueueError("Une réponse enregistrée a besoin d'un titre et d'un texte.")
+    _check_saved_reply(title, body)
     with transaction(conn):
         new_id = conn.execute(
             "INSERT INTO saved_replies (theme, title, body, updated_by, created_at, updated_at) "
@@ -549,8 +522,7 @@ def update_saved_reply(
     now: datetime | None = None,
 ) -> None:
     now = now or now_utc()
-    if not title.strip() or not body.strip():
-        raise QueueError("Une réponse enregistrée a besoin d'un titre et d'un texte.")
+    _check_saved_reply(title, body)
     with transaction(conn):
         conn.execute(
             "UPDATE saved_replies SET theme = ?, title = ?, body = ?, updated_by = ?, "

@@ -7,6 +7,7 @@ import json
 import responses
 
 from beffroi.scheduler.collection import collect_all
+from tests.city_config import city_toml
 from tests.collectors.x_http import (
     CITY_ID,
     DM_URL,
@@ -115,12 +116,9 @@ def tweet_time(external_id: str) -> str:
     return snowflake_time(external_id).replace(microsecond=0).isoformat()
 
 
-X_CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-[database]
-path = "b.db"
-[[accounts]]
+X_CONFIG = (
+    city_toml("b.db")
+    + """[[accounts]]
 key = "x_ville"
 network = "x"
 handle = "marcqenbaroeul"
@@ -128,6 +126,7 @@ external_id = "1001"
 token_env = "BEFFROI_X_BEARER_TOKEN"
 secret_envs = { user_access_token = "BEFFROI_X_USER_ACCESS_TOKEN", user_access_secret = "BEFFROI_X_USER_ACCESS_SECRET", consumer_key = "BEFFROI_X_CONSUMER_KEY", consumer_secret = "BEFFROI_X_CONSUMER_SECRET" }
 """
+)
 
 
 @responses.activate

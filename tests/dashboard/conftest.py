@@ -11,24 +11,18 @@ import streamlit as st
 
 import beffroi.dashboard
 from beffroi.collectors import Author, Item
-from beffroi.config import load_settings
 from beffroi.dashboard.auth import hash_password
-from beffroi.store import QueueFields, connect, save_page, sync_accounts, upsert_staff
+from beffroi.store import QueueFields, save_page, upsert_staff
+from tests.city_config import city_toml, open_city
 
 APP = str(Path(beffroi.dashboard.__file__).parent / "entry" / "run.py")
 PASSWORD = "mot-de-passe-sûr"
 PASSWORD_HASH = hash_password(PASSWORD)  # once: argon2 is slow on purpose
 HOSTILE = "**bold** <script>alert(1)</script> [lien](http://x)"
 
-CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-timezone = "Europe/Paris"
-
-[database]
-path = "beffroi.db"
-
-[[accounts]]
+CONFIG = (
+    city_toml()
+    + """[[accounts]]
 key = "x_ville"
 network = "x"
 handle = "marcqenbaroeul"
@@ -48,6 +42,7 @@ keywords = ["bus"]
 name = "propreté"
 keywords = ["poubelle"]
 """
+)
 
 # (account, network, external id, minutes ago, handle, text)
 MESSAGES = [
@@ -87,27 +82,20 @@ def fill(conn, now: datetime, messages=MESSAGES) -> None:
         save_page(conn, account, "test", [item], None, triage=theme_of, now=now)
 
 
+def add_staff(conn, **roles: str) -> None:
+    """Staff members (username=role), each named after the username, all with PASSWORD."""
+    for username, role in roles.items():
+        upsert_staff(
+            conn, username, display_name=username.title(), role=role, password_hash=PASSWORD_HASH
+        )
+
+
 @pytest.fixture
 def city(tmp_path, monkeypatch):
     """(settings, config path, connection) of a small city; BEFFROI_CONFIG points at it."""
-    config = tmp_path / "beffroi.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    settings = load_settings(config)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
+    config, settings, conn = open_city(tmp_path, CONFIG)
     fill(conn, datetime.now(UTC).replace(microsecond=0))
-    for username, role in [
-        ("claire", "community_manager"),
-        ("diane", "director"),
-        ("alex", "admin"),
-    ]:
-        upsert_staff(
-            conn,
-            username,
-            display_name=username.title(),
-            role=role,
-            password_hash=PASSWORD_HASH,
-        )
+    add_staff(conn, claire="community_manager", diane="director", alex="admin")
     monkeypatch.setenv("BEFFROI_CONFIG", str(config))
     yield settings, config, conn
     conn.close()

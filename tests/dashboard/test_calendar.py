@@ -9,36 +9,20 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from beffroi.config import load_settings
-from beffroi.scheduler.drafts import approve_draft, create_draft
+from beffroi.scheduler.drafts import create_draft
 from beffroi.scheduler.outbox import publish_cycle
-from beffroi.store import connect, now_utc, set_meta, sync_accounts, to_db, upsert_staff
+from beffroi.store import now_utc, set_meta, to_db
 from beffroi.store import publishing as pub
-from tests.dashboard.conftest import APP, PASSWORD, PASSWORD_HASH
+from tests.city_config import city_toml, open_city, sandbox_accounts_toml
+from tests.dashboard.conftest import APP, PASSWORD, add_staff
 from tests.dashboard.test_app import all_text, login, open_page
+from tests.scheduler.drafting import approved_draft
 from tests.scheduler.sandbox_city import collectors_for, network_for
 
-CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-timezone = "Europe/Paris"
-
-[database]
-path = "beffroi.db"
-
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-
-[[accounts]]
-key = "facebook_ville"
-network = "sandbox"
-simulates = "facebook"
-handle = "VilledeMarcqenBaroeul"
-
-[[rendezvous]]
+CONFIG = (
+    city_toml()
+    + sandbox_accounts_toml("x", "facebook")
+    + """[[rendezvous]]
 key = "jeudi_economie"
 name = "Jeudi de l'économie"
 accounts = ["facebook_ville", "x_ville"]
@@ -49,39 +33,24 @@ hashtags = ["#jeudideleconomie"]
 citizens = 10
 history_days = 1
 """
+)
 
 
 @pytest.fixture
 def city(tmp_path, monkeypatch):
-    config = tmp_path / "beffroi.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    settings = load_settings(config)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    for username, role in [
-        ("lea", "comms"),
-        ("chef", "comms_lead"),
-        ("claire", "community_manager"),
-    ]:
-        upsert_staff(
-            conn, username, display_name=username.title(), role=role, password_hash=PASSWORD_HASH
-        )
+    config, settings, conn = open_city(tmp_path, CONFIG)
+    add_staff(conn, lea="comms", chef="comms_lead", claire="community_manager")
     now = now_utc()
     network = network_for(settings, now)
     # A one-off post published half an hour ago, and one whose fate the network cannot tell.
     for text, minutes in (("Fermeture de la mairie à 16 h", 30), ("Marché de Noël", 20)):
-        draft = create_draft(
+        approved_draft(
             conn,
             settings,
-            username="lea",
-            role="comms",
+            {"x_ville": text},
             now=now - timedelta(hours=2),
             fixed_at=now - timedelta(minutes=minutes),
-            texts={"x_ville": text},
             title=text,
-        )
-        approve_draft(
-            conn, settings, draft, username="chef", role="comms_lead", now=now - timedelta(hours=2)
         )
     collectors = collectors_for(settings, now_utc)
     publish_cycle(

@@ -6,34 +6,19 @@ import streamlit as st
 
 from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
 from beffroi.config import load_settings
-from beffroi.dashboard.auth import hash_password
 from beffroi.scheduler.collection import collect_all
-from beffroi.store import upsert_staff
+from tests.city_config import city_toml, sandbox_accounts_toml
+from tests.dashboard.conftest import add_staff
 from tests.dashboard.test_app import PASSWORD, login, open_page, start
 
-CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-
-[database]
-path = "sim.db"
-
-[sandbox]
+CONFIG = (
+    city_toml("sim.db")
+    + sandbox_accounts_toml("x", "instagram")
+    + """[sandbox]
 citizens = 20
 history_days = 2
-
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-
-[[accounts]]
-key = "instagram_ville"
-network = "sandbox"
-simulates = "instagram"
-handle = "marcqenbaroeul"
 """
+)
 
 
 def test_simulated_city_in_the_inbox_and_health_panel(tmp_path, monkeypatch):
@@ -43,13 +28,7 @@ def test_simulated_city_in_the_inbox_and_health_panel(tmp_path, monkeypatch):
     conn = open_database(settings)
     reports = collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
     assert reports and all(r.status == "ok" for r in reports)
-    upsert_staff(
-        conn,
-        "claire",
-        display_name="Claire",
-        role="community_manager",
-        password_hash=hash_password(PASSWORD),
-    )
+    add_staff(conn, claire="community_manager")
     instagram_queued = conn.execute(
         "SELECT count(*) FROM queue JOIN items ON items.id = queue.item_id"
         " WHERE items.account = 'instagram_ville' AND queue.status IN ('new', 'assigned')"

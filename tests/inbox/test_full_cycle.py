@@ -199,51 +199,23 @@ def test_escalation_and_overdue_digest_on_the_simulated_city(city, smtp_server):
     assert (again.marked, again.alerted) == (0, 0) and len(received) == before + 1
 
 
-SANDBOX_ACCOUNTS_TOML = """[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-
-[[accounts]]
-key = "facebook_ville"
-network = "sandbox"
-simulates = "facebook"
-handle = "VilledeMarcqenBaroeul"
-
-[[accounts]]
-key = "instagram_ville"
-network = "sandbox"
-simulates = "instagram"
-handle = "marcqenbaroeul"
-
-"""
-
-
 def test_the_whole_dashboard_answers_a_mention_once(tmp_path, monkeypatch):
     """Through the shell itself: log in, the inbox opens, answer, the network gets one reply."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from beffroi.config import load_settings
-    from beffroi.dashboard.auth import hash_password
-    from beffroi.store import upsert_staff
-    from tests.dashboard.conftest import APP
+    from tests.city_config import open_city, sandbox_accounts_toml
+    from tests.dashboard.conftest import APP, add_staff
 
     text = example_config_path().read_text(encoding="utf-8")
     start = text.index("[[accounts]]")
     end = text.index("# ----", start)
-    text = text[:start] + SANDBOX_ACCOUNTS_TOML + text[end:]
+    text = text[:start] + sandbox_accounts_toml("x", "facebook", "instagram") + text[end:]
     text = text.replace("citizens = 650", "citizens = 40").replace(
         "history_days = 90", "history_days = 5"
     )
-    config = tmp_path / "beffroi.toml"
-    config.write_text(text, encoding="utf-8")
-    settings = load_settings(config)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    upsert_staff(conn, "claire", display_name="Claire", role="community_manager",
-                 password_hash=hash_password("mot-de-passe-sûr"))  # fmt: skip
+    config, settings, conn = open_city(tmp_path, text)
+    add_staff(conn, claire="community_manager")
     collect(conn, settings)
     network = SandboxNetwork(state_path(settings.database_path))
     try:

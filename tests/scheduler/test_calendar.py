@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from beffroi.scheduler import collect_all
 from beffroi.scheduler.calendar import build_entries
-from beffroi.scheduler.drafts import approve_draft, create_draft
 from beffroi.scheduler.outbox import publish_cycle, tracked_since
 from beffroi.store import connect, sync_accounts, to_db
 from beffroi.store.calendar import (
@@ -15,6 +14,7 @@ from beffroi.store.calendar import (
     publications_between,
     series_states,
 )
+from tests.scheduler.drafting import approved_draft
 from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
@@ -29,17 +29,10 @@ def test_every_occurrence_of_the_month_has_a_state(tmp_path):
     collectors = collectors_for(settings, clock)
 
     def draft(n):
-        d = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            series_key="jeudi_economie",
-            texts={"x_ville": f"J{n}", "facebook_ville": f"J{n}"},
-            now=START,
-            title=f"n°{n}",
+        texts = {"x_ville": f"J{n}", "facebook_ville": f"J{n}"}
+        approved_draft(
+            conn, settings, texts, now=START, series_key="jeudi_economie", title=f"n°{n}"
         )
-        approve_draft(conn, settings, d, username="chef", role="comms_lead", now=START)
 
     draft(1)
     draft(2)

@@ -24,9 +24,10 @@ from datetime import timedelta
 import pytest
 
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-from beffroi.config import load_settings
-from beffroi.scheduler.drafts import approve_draft, create_draft, resolve_publication
-from beffroi.store import connect, now_utc, sync_accounts
+from beffroi.scheduler.drafts import resolve_publication
+from beffroi.store import now_utc
+from tests.city_config import city_toml, open_city, sandbox_accounts_toml
+from tests.scheduler.drafting import approved_draft
 from tests.scheduler.sandbox_city import network_for
 
 KILLS = int(os.environ.get("BEFFROI_KILL_TEST_KILLS", "40"))
@@ -34,27 +35,10 @@ SERIES_DRAFTS = 25  # x 2 accounts
 ONE_OFF_DRAFTS = 20  # x 1 account
 NETWORK_DELAY = 0.3
 
-CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-timezone = "Europe/Paris"
-
-[database]
-path = "beffroi.db"
-
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-
-[[accounts]]
-key = "facebook_ville"
-network = "sandbox"
-simulates = "facebook"
-handle = "VilledeMarcqenBaroeul"
-
-# Every minute: the first start finds two hours of due occurrences, within the grace.
+CONFIG = (
+    city_toml()
+    + sandbox_accounts_toml("x", "facebook")
+    + """# Every minute: the first start finds two hours of due occurrences, within the grace.
 [[rendezvous]]
 key = "minute"
 name = "Chaque minute"
@@ -73,6 +57,7 @@ trust_network_absence = {trust}
 citizens = 10
 history_days = 1
 """
+)
 
 
 PERSON = {"username": "chef", "role": "comms_lead"}
@@ -115,35 +100,15 @@ def spawn(cfg):
     "trust", ["true", "false"], ids=["network-proves-absence", "always-ask-a-person"]
 )
 def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_path, trust):
-    cfg = tmp_path / "beffroi.toml"
-    cfg.write_text(CONFIG.replace("{trust}", trust), encoding="utf-8")
-    settings = load_settings(cfg)
+    cfg, settings, conn = open_city(tmp_path, CONFIG.replace("{trust}", trust))
     now = now_utc()
     network = network_for(settings, now)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
     for n in range(SERIES_DRAFTS):
-        draft = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            series_key="minute",
-            now=now,
-            texts={"x_ville": f"Rendez-vous {n}", "facebook_ville": f"Rendez-vous {n} !"},
-        )
-        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+        texts = {"x_ville": f"Rendez-vous {n}", "facebook_ville": f"Rendez-vous {n} !"}
+        approved_draft(conn, settings, texts, now=now, series_key="minute")
     for n in range(ONE_OFF_DRAFTS):
-        draft = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            now=now,
-            fixed_at=now + timedelta(seconds=2 + n),
-            texts={"x_ville": f"Annonce {n}"},
-        )
-        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+        texts = {"x_ville": f"Annonce {n}"}
+        approved_draft(conn, settings, texts, now=now, fixed_at=now + timedelta(seconds=2 + n))
     network.set_delay("x_ville", "publish", NETWORK_DELAY, moment="before")
     network.set_delay("facebook_ville", "publish", NETWORK_DELAY, moment="after")
 

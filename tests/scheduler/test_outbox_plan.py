@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from beffroi.config.settings import SMTP, Alerts
-from beffroi.scheduler.drafts import approve_draft, create_draft, pause_series
+from beffroi.scheduler.drafts import pause_series
 from beffroi.scheduler.outbox import alert_cycle, publish_cycle
 from beffroi.store import sync_accounts
 from tests.conftest import settings_with
+from tests.scheduler.drafting import approved_draft
 
 # Thursday 26 November 2026, 11:00 Paris = 10:00 UTC.
 OCCURRENCE = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
@@ -77,22 +78,12 @@ def test_no_approved_draft_sends_one_alert_then_records_missed(db, mailed_settin
 def test_an_approved_draft_prevents_the_alert(db, mailed_settings, smtp_server):
     _, _, inbox = smtp_server
     sync_accounts(db, mailed_settings)
-    draft = create_draft(
+    draft = approved_draft(
         db,
         mailed_settings,
-        username="lea",
-        role="comms",
+        {"x_ville": "Jeudi !", "facebook_ville": "Jeudi !"},
+        now=OCCURRENCE - timedelta(days=4),
         series_key="jeudi_economie",
-        texts={"x_ville": "Jeudi !", "facebook_ville": "Jeudi !"},
-        now=OCCURRENCE - timedelta(days=4),
-    )
-    approve_draft(
-        db,
-        mailed_settings,
-        draft,
-        username="chef",
-        role="comms_lead",
-        now=OCCURRENCE - timedelta(days=4),
     )
     cycle(db, mailed_settings, OCCURRENCE - timedelta(hours=47))
     assert not [m for m in inbox if "Jeudi de l'économie" in m["Subject"]]
@@ -108,16 +99,13 @@ def test_down_beyond_grace_is_missed_and_the_draft_waits_for_the_next(db, quiet_
     sync_accounts(db, quiet_settings)
     start = OCCURRENCE - timedelta(days=1)
     cycle(db, quiet_settings, start)
-    draft = create_draft(
+    draft = approved_draft(
         db,
         quiet_settings,
-        username="lea",
-        role="comms",
-        series_key="jeudi_economie",
-        texts={"x_ville": "Jeudi !", "facebook_ville": "Jeudi !"},
+        {"x_ville": "Jeudi !", "facebook_ville": "Jeudi !"},
         now=start,
+        series_key="jeudi_economie",
     )
-    approve_draft(db, quiet_settings, draft, username="chef", role="comms_lead", now=start)
     # The service comes back 3 h after the occurrence (grace 2 h): missed, draft released.
     report = cycle(db, quiet_settings, OCCURRENCE + timedelta(hours=3))
     assert report["missed"] == 2

@@ -18,6 +18,7 @@ from beffroi.scheduler.outbox import publish_cycle
 from beffroi.scheduler.series import occurrences
 from beffroi.store import connect, sync_accounts, to_db
 from beffroi.store import publishing as pub
+from tests.scheduler.drafting import approved_draft
 from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)  # a Monday, three weeks before the change
@@ -38,18 +39,7 @@ def city(tmp_path):
 
 def approved(conn, settings, n, now, series="jeudi_economie"):
     texts = {k: v.format(n=n) for k, v in JEUDI.items()}
-    draft = create_draft(
-        conn,
-        settings,
-        username="lea",
-        role="comms",
-        series_key=series,
-        texts=texts,
-        now=now,
-        title=f"n°{n}",
-    )
-    approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
-    return draft
+    return approved_draft(conn, settings, texts, now=now, series_key=series, title=f"n°{n}")
 
 
 def run(conn, settings, collectors, clock, at):

@@ -10,12 +10,12 @@ import pytest
 import responses
 
 from beffroi.config import example_config_path, load_settings
-from beffroi.scheduler.drafts import approve_draft, create_draft
 from beffroi.scheduler.outbox import publish_cycle
 from beffroi.store import connect, sync_accounts
 from beffroi.store import publishing as pub
 from tests.collectors.x_http import API, CITY_ID, tid, x_collector
 from tests.conftest import settings_with
+from tests.scheduler.drafting import approved_draft
 
 THURSDAY_11 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
 TEXT = "Jeudi de l'économie : la pépinière d'entreprises https://marcq.fr/eco"
@@ -31,22 +31,12 @@ def crashed(tmp_path):
     )
     conn = connect(settings.database_path)
     sync_accounts(conn, settings)
-    draft = create_draft(
+    approved_draft(
         conn,
         settings,
-        username="lea",
-        role="comms",
+        {"x_ville": TEXT, "facebook_ville": TEXT},
+        now=THURSDAY_11 - timedelta(days=2),
         series_key="jeudi_economie",
-        texts={"x_ville": TEXT, "facebook_ville": TEXT},
-        now=THURSDAY_11 - timedelta(days=2),
-    )
-    approve_draft(
-        conn,
-        settings,
-        draft,
-        username="chef",
-        role="comms_lead",
-        now=THURSDAY_11 - timedelta(days=2),
     )
     publish_cycle(conn, settings, {}, now=THURSDAY_11, worker="plan")  # rows, nothing sent
     row = conn.execute(

@@ -15,6 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from beffroi.config import load_settings
 from beffroi.scheduler.service import JobSpec, SchedulerService
 from beffroi.store import connect, get_meta
+from tests.city_config import city_toml, open_city, sandbox_accounts_toml
 
 CONFIG = """
 [city]
@@ -125,26 +126,15 @@ def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service
     assert not conn.execute("SELECT 1 FROM job_runs WHERE status = 'running'").fetchone()
 
 
-SANDBOX_CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-[database]
-path = "b.db"
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-[[accounts]]
-key = "instagram_ville"
-network = "sandbox"
-simulates = "instagram"
-handle = "marcqenbaroeul"
-[sandbox]
+SANDBOX_CONFIG = (
+    city_toml("b.db")
+    + sandbox_accounts_toml("x", "instagram")
+    + """[sandbox]
 citizens = 10
 history_days = 1
 live_every_seconds = 0.5
 """
+)
 
 
 def test_run_collects_the_simulated_city_every_few_seconds(tmp_path):
@@ -195,51 +185,33 @@ def test_bad_collect_every_and_unknown_job_are_one_sentence(tmp_path):
         assert "Traceback" not in done.stderr
 
 
-PUBLISHING_CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-[database]
-path = "b.db"
-[[accounts]]
-key = "x_ville"
-network = "sandbox"
-simulates = "x"
-handle = "marcqenbaroeul"
-[scheduler]
+PUBLISHING_CONFIG = (
+    city_toml("b.db")
+    + sandbox_accounts_toml("x")
+    + """[scheduler]
 publish_every_seconds = 1
 stop_timeout_seconds = {timeout}
 [sandbox]
 citizens = 10
 history_days = 1
 """
+)
 
 
 @pytest.mark.parametrize("timeout, outcome", [(10, "finished"), (0.2, "abandoned")])
 def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, timeout, outcome):
     from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-    from beffroi.scheduler.drafts import approve_draft, create_draft
-    from beffroi.store import now_utc, sync_accounts
+    from beffroi.store import now_utc
+    from tests.scheduler.drafting import approved_draft
     from tests.scheduler.sandbox_city import network_for
 
-    cfg = tmp_path / "b.toml"
-    cfg.write_text(PUBLISHING_CONFIG.format(timeout=timeout))
-    settings = load_settings(cfg)
+    cfg, settings, conn = open_city(tmp_path, PUBLISHING_CONFIG.format(timeout=timeout), "b.toml")
     now = now_utc()
     network = network_for(settings, now)
     network.set_delay("x_ville", "publish", 1.5, moment="before")
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
     for n in range(2):
-        draft = create_draft(
-            conn,
-            settings,
-            username="lea",
-            role="comms",
-            now=now,
-            fixed_at=now + timedelta(seconds=1),
-            texts={"x_ville": f"Annonce {n}"},
-        )
-        approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=now)
+        texts = {"x_ville": f"Annonce {n}"}
+        approved_draft(conn, settings, texts, now=now, fixed_at=now + timedelta(seconds=1))
     proc = start_run(cfg, "--only", "publish")
     try:
         wait_started(proc)

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
+from beffroi.french import WEEKDAYS
 from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
 from beffroi.scheduler.drafts import (
     APPROVER_ROLES,
@@ -52,7 +53,6 @@ ICON = ":material/calendar_month:"
 ROLES = {"comms", "comms_lead", "admin"}
 ORDER = 20
 
-WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 NETWORK_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}
 DRAFT_STATES = {
     "draft": "brouillon",
@@ -101,9 +101,10 @@ def _entries(ctx: PageContext, first: date, last: date) -> list[Entry]:
     )  # fmt: skip
 
 
-def _act(action, *args, success: str, **kwargs) -> None:
+def _act(ctx: PageContext, action, *args, success: str, **kwargs) -> None:
+    """Do a draft or series action as the signed-in person, now; a refusal is shown in French."""
     try:
-        action(*args, **kwargs)
+        action(*args, username=ctx.user.username, role=ctx.user.role, now=ctx.now(), **kwargs)
     except DraftError as exc:
         st.error(str(exc))
         return
@@ -345,12 +346,10 @@ def _draft_editor(ctx: PageContext) -> None:
             st.rerun()
     if current and cancel.button("Annuler ce brouillon", key=f"draft_cancel_{chosen}"):
         _act(
+            ctx,
             cancel_draft,
             ctx.db,
             current["id"],
-            username=ctx.user.username,
-            role=ctx.user.role,
-            now=ctx.now(),
             success="Brouillon annulé.",
         )
 
@@ -393,13 +392,11 @@ def _approvals(ctx: PageContext) -> None:
                 "Approuver", key=f"approve_{draft['id']}", disabled=bool(found), type="primary"
             ):
                 _act(
+                    ctx,
                     approve_draft,
                     ctx.db,
                     ctx.settings,
                     draft["id"],
-                    username=ctx.user.username,
-                    role=ctx.user.role,
-                    now=ctx.now(),
                     success="Brouillon approuvé.",
                 )
 
@@ -419,13 +416,11 @@ def _series(ctx: PageContext) -> None:
             label = "Reprendre" if paused else "Mettre en pause"
             if st.button(label, key=f"pause_{rdv.key}"):
                 _act(
+                    ctx,
                     pause_series,
                     ctx.db,
                     rdv.key,
                     not paused,
-                    username=ctx.user.username,
-                    role=ctx.user.role,
-                    now=ctx.now(),
                     success="Série mise à jour.",
                 )
 
@@ -455,34 +450,33 @@ def _needs_person(ctx: PageContext) -> None:
                 continue
             link = st.text_input("Lien de la publication trouvée", key=f"np_link_{row['id']}")
             a, b, c = st.columns(3)
-            common = dict(username=ctx.user.username, role=ctx.user.role, now=ctx.now())
             if a.button("Marquer publiée", key=f"np_pub_{row['id']}"):
                 _act(
+                    ctx,
                     resolve_publication,
                     ctx.db,
                     row["id"],
                     "published",
                     link=link,
                     success="Marquée publiée.",
-                    **common,
                 )
             if b.button("Publier de nouveau", key=f"np_retry_{row['id']}"):
                 _act(
+                    ctx,
                     resolve_publication,
                     ctx.db,
                     row["id"],
                     "retry",
                     success="Nouvelle tentative programmée.",
-                    **common,
                 )
             if c.button("Abandonner", key=f"np_cancel_{row['id']}"):
                 _act(
+                    ctx,
                     resolve_publication,
                     ctx.db,
                     row["id"],
                     "cancel",
                     success="Publication abandonnée.",
-                    **common,
                 )
 
 

@@ -1,0 +1,49 @@
+"""The test cities' configurations, written from shared pieces: each test keeps only what is
+its own (its rendez-vous, scheduler or sandbox settings) beside the pieces below."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from beffroi.config import Settings, load_settings
+from beffroi.store import connect, sync_accounts
+
+# The city's handles on the networks the simulated city stands in for.
+HANDLES = {
+    "x": "marcqenbaroeul",
+    "facebook": "VilledeMarcqenBaroeul",
+    "instagram": "marcqenbaroeul",
+}
+
+
+def city_toml(database: str = "beffroi.db") -> str:
+    """The ``[city]`` and ``[database]`` tables of Marcq-en-Barœul, the database beside the file."""
+    return (
+        '[city]\nname = "Marcq-en-Barœul"\ntimezone = "Europe/Paris"\n\n'
+        f'[database]\npath = "{database}"\n\n'
+    )
+
+
+def sandbox_accounts_toml(*networks: str) -> str:
+    """One simulated account per network, keyed ``<network>_ville``, with the city's handle."""
+    return "".join(
+        f'[[accounts]]\nkey = "{network}_ville"\nnetwork = "sandbox"\n'
+        f'simulates = "{network}"\nhandle = "{HANDLES[network]}"\n\n'
+        for network in networks
+    )
+
+
+def open_city(
+    tmp_path: Path, toml: str, name: str = "beffroi.toml"
+) -> tuple[Path, Settings, sqlite3.Connection]:
+    """Write the configuration, load it, open its database with the accounts synced.
+
+    Returns (configuration path, settings, connection).
+    """
+    config = tmp_path / name
+    config.write_text(toml, encoding="utf-8")
+    settings = load_settings(config)
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    return config, settings, conn
