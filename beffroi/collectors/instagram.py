@@ -459,14 +459,14 @@ class InstagramCollector(GraphCollector):
 
     def image_url(self, post: OutgoingPost) -> str:
         """The public URL Instagram will fetch the image from."""
-        for candidate in (post.image_path, post.link):
+        for candidate in (post.image_url, post.image_path, post.link):
             if candidate and candidate.startswith(("https://", "http://")):
                 return candidate
         if post.image_path:
             raise PermanentError(
                 f"{self.account}: Instagram fetches the image itself from a public URL; "
                 f"the local file {post.image_path} cannot be sent. Put it online (for instance "
-                "on the city's website) and give its https address."
+                "on the city's website: see [media] public_base_url) and give its https address."
             )
         raise PermanentError(f"{self.account}: an Instagram post needs an image (a public URL)")
 

@@ -80,13 +80,18 @@ class Page:
 
 @dataclass(frozen=True)
 class OutgoingPost:
-    """A post the city publishes. ``marker`` lets ``find_published`` recognise it later."""
+    """A post the city publishes. ``marker`` lets ``find_published`` recognise it later.
+
+    ``image_path`` is the local file (X and Facebook upload it); ``image_url`` the same
+    image at a public https address, for networks that fetch it themselves (Instagram).
+    """
 
     account: str
     text: str
     marker: str
     image_path: str | None = None
     link: str | None = None
+    image_url: str | None = None
 
 
 def utcnow() -> datetime:

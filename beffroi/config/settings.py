@@ -220,6 +220,21 @@ class Scheduler(Section):
     stop_timeout_seconds: float = Field(default=20, ge=0)
 
 
+class Media(Section):
+    # Where the draft images (the `images` folder beside the database) can be fetched from
+    # the internet, e.g. "https://www.ville.fr/beffroi-images/". Instagram's API does not take
+    # uploads: it downloads the image from a public https address. Empty: no Instagram image.
+    public_base_url: str | None = None
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _https(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if value and not value.startswith("https://"):
+            raise ValueError("must start with https:// (Instagram only fetches https images)")
+        return value or None
+
+
 class Sandbox(Section):
     seed: int = 42
     citizens: int = Field(default=650, ge=10)
@@ -243,6 +258,7 @@ class Settings(Section):
     reports: Reports = Reports()
     retention: Retention = Retention()
     scheduler: Scheduler = Scheduler()
+    media: Media = Media()
     sandbox: Sandbox = Sandbox()
     # Where the configuration was read from; relative paths are resolved against it.
     source: Path | None = None

@@ -26,6 +26,8 @@ EDITOR_ROLES = frozenset({"comms", "comms_lead", "admin"})
 # Characters a post may have, per network as the reader sees it.
 LIMITS = {"x": 280, "instagram": 2200, "facebook": 63206}
 NEEDS_IMAGE = frozenset({"instagram"})
+# Real networks that download the image from a public address themselves (no upload).
+FETCHES_IMAGE = frozenset({"instagram"})
 IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
 _URL = re.compile(r"https?://\S+")
@@ -128,6 +130,16 @@ def problems(
             )
         if check.network in NEEDS_IMAGE and not image_path:
             found.append(f"{check.account} : Instagram exige une image")
+        elif (
+            image_path
+            and settings.account(check.account).network in FETCHES_IMAGE
+            and not settings.media.public_base_url
+        ):
+            found.append(
+                f"{check.account} : Instagram télécharge l'image depuis une adresse publique ; "
+                "renseignez [media] public_base_url dans la configuration (dossier images "
+                "publié sur le site de la ville)"
+            )
     return found
 
 

@@ -115,6 +115,15 @@ def _grace(settings: Settings, series_key: str) -> timedelta:
     return timedelta(minutes=rdv.grace_minutes) if rdv else FIXED_GRACE
 
 
+def public_image_url(settings: Settings, image_path: str | None) -> str | None:
+    """The draft image's public https address, where ``[media] public_base_url`` serves the
+    ``images`` folder (Instagram fetches images itself and takes no upload)."""
+    base = settings.media.public_base_url
+    if not base or not image_path:
+        return None
+    return base.rstrip("/") + "/" + image_path.removeprefix("images/")
+
+
 def sought(collector: Collector, marker: str, text: str) -> str:
     """What ``find_published`` looks for on this collector's network: the hidden marker where
     the network keeps one, otherwise the exact text that was sent (see the protocol)."""
@@ -387,7 +396,11 @@ def publish_due(
                 report.reconciled += 1
                 continue
         post = OutgoingPost(
-            account=row["account"], text=text, marker=row["marker"], image_path=image
+            account=row["account"],
+            text=text,
+            marker=row["marker"],
+            image_path=image,
+            image_url=public_image_url(settings, row["image_path"]),
         )
         attempt = row["attempts"] + 1
         try:

@@ -342,6 +342,18 @@ def test_publish_checks_quota_then_container_then_publish(rsps, ig):
     assert form(rsps.calls[4])["creation_id"] == "cont1"
 
 
+def test_publish_sends_the_public_copy_of_a_local_image(rsps, ig, tmp_path):
+    add(rsps, "GET", f"{IG}/content_publishing_limit",
+        {"data": [{"quota_usage": 0, "config": {"quota_total": 25, "quota_duration": 86400}}]})  # fmt: skip
+    add(rsps, "POST", f"{IG}/media", {"id": "cont2"})
+    add(rsps, "GET", "cont2", {"id": "cont2", "status_code": "FINISHED"})
+    add(rsps, "POST", f"{IG}/media_publish", {"id": "media10"})
+    post = OutgoingPost("instagram_ville", "#instamoment", "im-2", image_path=str(tmp_path / "a.png"),
+                        image_url="https://www.marcq.fr/beffroi-images/a.png")  # fmt: skip
+    assert ig.publish(post) == "media10"
+    assert form(rsps.calls[1])["image_url"] == "https://www.marcq.fr/beffroi-images/a.png"
+
+
 def test_publish_refuses_clearly(rsps, ig, tmp_path):
     local = OutgoingPost("instagram_ville", "x", "m", image_path=str(tmp_path / "a.jpg"))
     with pytest.raises(PermanentError, match="from a public URL"):

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from beffroi.config.settings import Media
 from beffroi.scheduler.drafts import (
     DraftError,
     approve_draft,
@@ -20,6 +21,7 @@ from beffroi.scheduler.drafts import (
     x_length,
 )
 from beffroi.store import sync_accounts
+from tests.conftest import settings_with
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -65,11 +67,11 @@ def test_instagram_needs_an_image_and_caption_limit(conn, example_settings):
     assert any("pour 2200 au plus" in p for p in found)
     image = save_image(conn, PNG, "photo.png")
     assert (conn.execute("PRAGMA database_list").fetchone()[2]).endswith("beffroi.db")
+    served = settings_with(
+        example_settings, media=Media(public_base_url="https://www.marcq.fr/beffroi-images/")
+    )  # Instagram fetches the image from there
     assert (
-        problems(
-            example_settings, "instamoment", {"instagram_ville": "Le beffroi"}, image, None, NOW
-        )
-        == []
+        problems(served, "instamoment", {"instagram_ville": "Le beffroi"}, image, None, NOW) == []
     )
     with pytest.raises(DraftError, match="JPEG ou PNG"):
         save_image(conn, b"MZ", "virus.exe")
@@ -143,3 +145,23 @@ def test_one_off_draft_needs_a_future_date(conn, example_settings):
     assert "choisissez une série ou une date de publication" in problems(
         example_settings, None, texts, None, None, NOW
     )
+
+
+def test_an_instagram_image_needs_a_public_address_before_approval(example_settings):
+    """Instagram downloads the image itself: without [media] public_base_url the post could
+    only fail at publication time, so approval says what to configure instead."""
+    from beffroi.scheduler.outbox import public_image_url
+
+    texts = {"instagram_ville": "Instamoment de la semaine"}
+    found = problems(example_settings, "instamoment", texts, "images/abc.png", None, NOW)
+    assert any("public_base_url" in p for p in found)
+    served = settings_with(
+        example_settings, media=Media(public_base_url="https://www.marcq.fr/beffroi-images/")
+    )
+    assert problems(served, "instamoment", texts, "images/abc.png", None, NOW) == []
+    assert (
+        public_image_url(served, "images/abc.png") == "https://www.marcq.fr/beffroi-images/abc.png"
+    )
+    assert public_image_url(example_settings, "images/abc.png") is None
+    with pytest.raises(ValueError, match="https://"):
+        Media(public_base_url="http://www.marcq.fr/images/")
