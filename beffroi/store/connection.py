@@ -15,6 +15,14 @@ from pathlib import Path
 BUSY_TIMEOUT_MS = 15_000
 SQLITE_HEADER = b"SQLite format 3\x00"
 
+# Files whose header this process already checked. Reading the header means open() and
+# close() on the database file, and closing ANY descriptor of a file drops every POSIX lock
+# the process holds on it, including those of its open SQLite connections (SQLite's
+# documented "close() breaks locks" hazard): another process closing its own connection then
+# deletes the WAL and shared memory under ours ("database disk image is malformed"). So each
+# file is checked once, before this process holds a connection to it.
+_verified: set[str] = set()
+
 
 class StoreError(Exception):
     """The database cannot be used; the message says why in one sentence."""
@@ -63,7 +71,9 @@ def connect(
     up front and two writers queue on the busy timeout instead of deadlocking.
     """
     path = Path(path)
-    _check_file(path)
+    key = str(path.resolve())
+    if key not in _verified:
+        _check_file(path)
     if readonly:
         if not path.exists():
             raise StoreError(f"database not found: {path}")
@@ -89,6 +99,7 @@ def connect(
     except StoreError:
         conn.close()
         raise
+    _verified.add(key)
     return conn
 
 

@@ -1,4 +1,6 @@
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -64,3 +66,23 @@ def test_foreign_sqlite_file_is_refused(tmp_path):
     raw.close()
     with pytest.raises(StoreError, match="another program"):
         connect(path)
+
+
+def test_opening_again_keeps_the_locks_of_open_connections(tmp_path):
+    """Reading the header with open()/close() would drop every POSIX lock this process holds
+    on the file (SQLite's documented hazard): another process closing its connection then
+    deletes the WAL and shared memory under our open connections, and the dashboard answers
+    "database disk image is malformed" until restarted."""
+    path = tmp_path / "b.db"
+    held = connect(path)
+    again = connect(path, readonly=True)  # what every cached dashboard read does
+    other = (
+        "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+        "c.execute('PRAGMA journal_mode = WAL'); c.execute('SELECT count(*) FROM migrations');"
+        "c.close()"
+    )
+    subprocess.run([sys.executable, "-c", other, str(path)], check=True, timeout=30)
+    assert (tmp_path / "b.db-wal").exists() and (tmp_path / "b.db-shm").exists()
+    assert again.execute("SELECT count(*) FROM migrations").fetchone()[0] > 0
+    held.close()
+    again.close()
