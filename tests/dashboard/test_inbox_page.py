@@ -105,6 +105,9 @@ def test_bulk_close_reaches_inbox_zero(db, example_settings):
     assert {queue_row(db, e)["closed_reason"] for e in ("m1", "m2")} == {"duplicate"}
     assert any("Boîte vide" in s.value for s in at.success)
     assert {m.label: m.value for m in at.metric}["Ouverts"] == "0"
+    assert not at.info  # not also "no message matches these filters"
+    at.multiselect(key="inbox_statuses").set_value(["closed"]).run()
+    assert not at.success and at.dataframe  # the closed ones are still there to reopen
 
 
 def test_assignment_lists_start_with_me_and_hold_only_inbox_staff(db, example_settings):

@@ -151,9 +151,10 @@ def render(ctx: PageContext) -> None:
             "Les nouveaux messages ont été répartis.",
         )
     if not entries:
-        if counts.open == 0:
+        if counts.open == 0 and set(filters.statuses) <= set(OPEN):
             st.success("Boîte vide : aucun message n'attend de réponse.")
-        st.info("Aucun message ne correspond à ces filtres.")
+        else:
+            st.info("Aucun message ne correspond à ces filtres.")
         return
     _table(ctx, entries, now)
     _pager(page, has_next)
