@@ -10,6 +10,9 @@
   closes the item it answers as ``replied`` by "réseau", with its real response time. The
   city's reply may be collected before the message it answers (another stream ran first):
   the message then finds its reply when it arrives.
+- That reply also answers the same citizen's earlier messages of the conversation still
+  open (the ``previous_queue_id`` chain): a citizen who wrote three DMs before the city
+  answered is answered, not left with two messages open forever at the top of the list.
 """
 
 from __future__ import annotations
@@ -92,16 +95,34 @@ class AfterInsert:
         )
 
     def _replied(self, conn, queue_id, received: datetime, reply_id, replied: datetime, now):
-        mark_replied(
-            conn,
-            queue_id,
-            reply_item_id=reply_id,
-            replied_at=replied,
-            by=NETWORK_ACTOR,
-            response_seconds=max(0, int((replied - received).total_seconds())),
-            business_seconds=self.clock.business_seconds_between(received, replied),
-            now=now,
-        )
+        earlier = conn.execute(_EARLIER_OPEN_SQL, (queue_id, MAX_CHAIN, to_db(replied))).fetchall()
+        targets = [(queue_id, received)] + [(r["id"], from_db(r["created_at"])) for r in earlier]
+        for target, at in targets:
+            mark_replied(
+                conn,
+                target,
+                reply_item_id=reply_id,
+                replied_at=replied,
+                by=NETWORK_ACTOR,
+                response_seconds=max(0, int((replied - at).total_seconds())),
+                business_seconds=self.clock.business_seconds_between(at, replied),
+                now=now,
+            )
+
+
+MAX_CHAIN = 200  # a conversation longer than this is cut, never looped on
+# The citizen's earlier messages of the same conversation (previous_queue_id chain), open.
+_EARLIER_OPEN_SQL = """
+WITH RECURSIVE chain(id, depth) AS (
+    SELECT previous_queue_id, 1 FROM queue WHERE id = ? AND previous_queue_id IS NOT NULL
+    UNION
+    SELECT q.previous_queue_id, c.depth + 1 FROM queue q JOIN chain c ON q.id = c.id
+    WHERE q.previous_queue_id IS NOT NULL AND c.depth < ?
+)
+SELECT q.id, i.created_at FROM chain c JOIN queue q ON q.id = c.id
+JOIN items i ON i.id = q.item_id
+WHERE q.status IN ('new', 'assigned') AND i.created_at <= ?
+"""
 
 
 def _previous_in_thread(conn, item: Item, member_id, item_id: int) -> int | None:

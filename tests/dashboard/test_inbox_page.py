@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from beffroi.store import upsert_staff
 from tests.inbox.helpers import (
     add_managers,
     app,
     button,
+    city_reply,
     ingest,
     later,
     message,
@@ -103,3 +105,49 @@ def test_bulk_close_reaches_inbox_zero(db, example_settings):
     assert {queue_row(db, e)["closed_reason"] for e in ("m1", "m2")} == {"duplicate"}
     assert any("Boîte vide" in s.value for s in at.success)
     assert {m.label: m.value for m in at.metric}["Ouverts"] == "0"
+    assert not at.info  # not also "no message matches these filters"
+    at.multiselect(key="inbox_statuses").set_value(["closed"]).run()
+    assert not at.success and at.dataframe  # the closed ones are still there to reopen
+
+
+def test_assignment_lists_start_with_me_and_hold_only_inbox_staff(db, example_settings):
+    add_managers(db, "alice", "bruno", "zoe")
+    upsert_staff(db, "anne", display_name="Anne", role="director", password_hash="unused")
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    qid = queue_row(db, "m1")["id"]
+    at = app(db, example_settings, later(5), username="zoe")
+    for key in ("inbox_bulk_assignee", f"inbox_assignee_{qid}"):
+        assert at.selectbox(key=key).value == "zoe"
+        assert at.selectbox(key=key).options == ["zoe", "alice", "bruno"]  # no director
+    at.multiselect(key="inbox_bulk_ids").set_value([qid]).run()
+    button(at, "Attribuer la sélection").click().run()
+    assert queue_row(db, "m1")["assignee"] == "zoe"
+
+
+def test_a_message_answered_later_in_its_conversation_says_so(db, example_settings):
+    """A long private conversation: a window around the message, not the whole history, and
+    a hint (with the reason preselected) when the city wrote after it."""
+    dms = [
+        message(f"d{n}", f"Message numéro {n} ?", kind="dm", thread="conv", at=later(n))
+        for n in range(1, 31)
+    ]
+    ingest(db, example_settings, *dms, stream="dms")
+    reply = city_reply("c1", None, at=later(40), thread="conv", text="Bonjour, c'est noté.")
+    # The city's answer is recorded on the network, after message 30 only: d1..d29 stay
+    # open in a database filled before answers closed earlier messages of a conversation.
+    db.execute("UPDATE queue SET previous_queue_id = NULL")
+    ingest(db, example_settings, reply.__class__(**{**reply.__dict__, "kind": "dm"}), stream="dms")
+    target = queue_row(db, "d20")
+    assert target["status"] == "new"
+    at = app(db, example_settings, later(60))
+    at.selectbox(key="inbox_selected").set_value(target["id"]).run()
+    assert not at.exception
+    assert any("La ville a déjà écrit" in i.value for i in at.info)
+    assert at.selectbox(key=f"inbox_reason_{target['id']}").value == "handled_elsewhere"
+    thread = [t.value for t in at.text if " · " in t.value and "numéro" in t.value]
+    assert thread[0].endswith("Message numéro 17 ?") and "▶" in thread[3]
+    assert len(thread) <= 12
+    captions = " ".join(c.value for c in at.caption)
+    assert "16 message(s) plus ancien(s)" in captions
+    button(at, "Clore").click().run()
+    assert queue_row(db, "d20")["closed_reason"] == "handled_elsewhere"

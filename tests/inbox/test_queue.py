@@ -310,3 +310,30 @@ def test_the_thread_leaves_out_other_peoples_comments(db, example_settings):
     ingest(db, example_settings, city_reply("r1", "c1", at=later(6), thread="p1", text="À 10 h"))
     shown = thread(db, get_entry(db, example_settings, queue_row(db, "c1")["id"]))
     assert [t["text"] for t in shown] == ["Marché de Noël", "Il ouvre quand ?", "À 10 h"]
+
+
+def test_a_reply_also_answers_the_citizens_earlier_open_messages_of_the_conversation(
+    db, example_settings
+):
+    """Three DMs, then one answer from the city: nothing of that conversation stays open."""
+    ingest(
+        db,
+        example_settings,
+        message("d1", "Bonjour, au sujet de mon dossier", kind="dm", thread="conv1"),
+        message("d2", "Vous avez reçu mes papiers ?", kind="dm", thread="conv1", at=later(5)),
+        message("d3", "Allô ?", kind="dm", thread="conv1", at=later(10)),
+        message("x1", "Et mon autre demande ?", kind="dm", thread="conv2", at=later(6)),
+        stream="dms",
+    )
+    reply = city_reply("c1", None, at=later(30), thread="conv1")
+    ingest(db, example_settings, reply.__class__(**{**reply.__dict__, "kind": "dm"}), stream="dms")
+    rows = {ext: queue_row(db, ext) for ext in ("d1", "d2", "d3", "x1")}
+    assert {ext: r["status"] for ext, r in rows.items()} == {
+        "d1": "replied",
+        "d2": "replied",
+        "d3": "replied",
+        "x1": "new",  # another conversation
+    }
+    # Each message keeps its own response time; the latest is the one the reply answered.
+    assert [rows[e]["response_seconds"] for e in ("d1", "d2", "d3")] == [1800, 1500, 1200]
+    assert len({rows[e]["reply_item_id"] for e in ("d1", "d2", "d3")}) == 1

@@ -1,4 +1,6 @@
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -79,8 +81,6 @@ def test_opening_more_connections_keeps_the_first_ones_locks(tmp_path):
     would drop the locks every SQLite connection of this process holds on it. Another
     process would then believe nobody reads the database, delete its WAL, and writes of
     this process would go to a deleted file: lost (SQLite's "How to corrupt", 2.2)."""
-    import subprocess
-    import sys
 
     path = tmp_path / "b.db"
     first = connect(path)

@@ -72,7 +72,13 @@ def _templates(conn, theme: str | None, all_themes: bool = False):
 
 
 def _staff(conn):
-    return [m.username for m in list_staff(conn)]
+    """Who can be given a message: active staff who work the inbox (not directors, comms)."""
+    return [m.username for m in list_staff(conn) if m.role in ROLES]
+
+
+def _me_first(staff: list[str], username: str) -> list[str]:
+    """Assignment lists start with the person at the keyboard, the usual choice."""
+    return [username, *(s for s in staff if s != username)] if username in staff else staff
 
 
 # ---------------------------------------------------------------- helpers
@@ -145,9 +151,10 @@ def render(ctx: PageContext) -> None:
             "Les nouveaux messages ont été répartis.",
         )
     if not entries:
-        if counts.open == 0:
+        if counts.open == 0 and set(filters.statuses) <= set(OPEN):
             st.success("Boîte vide : aucun message n'attend de réponse.")
-        st.info("Aucun message ne correspond à ces filtres.")
+        else:
+            st.info("Aucun message ne correspond à ces filtres.")
         return
     _table(ctx, entries, now)
     _pager(page, has_next)
@@ -308,7 +315,9 @@ def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -
                 f"{len(picked)} message(s) clos.",
             )
         if staff:
-            who = right.selectbox("Attribuer à", staff, key="inbox_bulk_assignee")
+            who = right.selectbox(
+                "Attribuer à", _me_first(staff, username), key="inbox_bulk_assignee"
+            )
             if right.button("Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked):
 
                 def give() -> None:
@@ -357,15 +366,20 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
 
+    thread = ctx.cached(_thread, entry)
+    answered_later = [
+        t
+        for t in thread
+        if t["direction"] == "out" and t["kind"] != "post" and t["created_at"] > entry["created_at"]
+    ]
+    if answered_later and entry["status"] in OPEN:
+        when = full_time(answered_later[0]["created_at"], ctx.tz)
+        st.info(
+            f"La ville a déjà écrit dans cette conversation après ce message (le {when}). "
+            "Si cela répond à la personne, clore ce message avec le motif « Traité ailleurs »."
+        )
     with st.expander("Fil de la conversation", expanded=True):
-        for item in ctx.cached(_thread, entry):
-            if item["direction"] == "out":
-                who = "Ville"
-            else:
-                who = inbox.author_label(item["author_handle"], item["author_name"])
-            marker = "▶ " if item["id"] == entry["item_id"] else "  "
-            when = item["created_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M")
-            st.text(f"{marker}{when} · {who} : {item['text']}")
+        _thread_lines(ctx, entry, thread)
     history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
     if history:
         with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
@@ -384,7 +398,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
 
     if can_edit and entry["status"] in OPEN:
         _reply_box(ctx, entry, username, now)
-        _actions(ctx, entry, staff, username, now)
+        _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
     elif can_edit and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
         _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
 
@@ -406,6 +420,29 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 hide_index=True,
                 width="stretch",
             )
+
+
+THREAD_BEFORE, THREAD_AFTER = 3, 8  # lines shown around the message in a long conversation
+
+
+def _thread_lines(ctx: PageContext, entry: dict, thread: list[dict]) -> None:
+    """The conversation around the message; a long DM history would push the reply box
+    several screens down, so only a window around it is shown (the rest is counted)."""
+    mark = next((n for n, t in enumerate(thread) if t["id"] == entry["item_id"]), 0)
+    start = max(0, mark - THREAD_BEFORE)
+    end = min(len(thread), mark + THREAD_AFTER + 1)
+    if start:
+        st.caption(f"… {start} message(s) plus ancien(s) dans cette conversation")
+    for item in thread[start:end]:
+        if item["direction"] == "out":
+            who = "Ville"
+        else:
+            who = inbox.author_label(item["author_handle"], item["author_name"])
+        marker = "▶ " if item["id"] == entry["item_id"] else "  "
+        when = item["created_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M")
+        st.text(f"{marker}{when} · {who} : {item['text']}")
+    if end < len(thread):
+        st.caption(f"… {len(thread) - end} message(s) plus récent(s) dans cette conversation")
 
 
 def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
@@ -460,13 +497,17 @@ def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
         )
 
 
-def _actions(ctx: PageContext, entry: dict, staff, username: str, now) -> None:
+def _actions(
+    ctx: PageContext, entry: dict, staff, username: str, now, *, answered_later: bool = False
+) -> None:
     settings, qid = ctx.settings, entry["queue_id"]
     st.subheader("Actions")
     left, middle, right = st.columns(3)
     with left:
         if staff:
-            who = st.selectbox("Attribuer à", staff, key=f"inbox_assignee_{qid}")
+            who = st.selectbox(
+                "Attribuer à", _me_first(staff, username), key=f"inbox_assignee_{qid}"
+            )
             if st.button("Attribuer", key=f"inbox_assign_{qid}"):
                 _do(
                     lambda: inbox.assign(ctx.db, qid, who, actor=username, now=now),
@@ -478,9 +519,11 @@ def _actions(ctx: PageContext, entry: dict, staff, username: str, now) -> None:
                 "Message attribué à vous.",
             )
     with middle:
+        reasons = list(inbox.CLOSE_REASONS)
         reason = st.selectbox(
             "Motif de clôture",
-            list(inbox.CLOSE_REASONS),
+            reasons,
+            index=reasons.index("handled_elsewhere") if answered_later else 0,
             format_func=inbox.CLOSE_REASON_LABELS.__getitem__,
             key=f"inbox_reason_{qid}",
         )
