@@ -21,10 +21,11 @@ from pathlib import Path
 import pandas as pd
 
 from beffroi.collectors import Author, Item
+from beffroi.config import example_config_path, load_settings
 from beffroi.config.settings import Retention
+from beffroi.inbox import Filters, list_entries
 from beffroi.store import QueueFields, connect, save_page
 from beffroi.store.privacy import purge_expired
-from beffroi.store.reads import InboxFilters, inbox_rows
 
 THEMES = ["mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", None]
 ACCOUNTS = [("x_ville", "x"), ("facebook_ville", "facebook"), ("instagram_ville", "instagram")]
@@ -79,11 +80,12 @@ def timed(fn, repeat: int = 5) -> float:
     return statistics.median(times)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=200_000)
     parser.add_argument("--db", help="reuse or create this database file")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    settings = load_settings(example_config_path())  # x_ville, facebook_ville, instagram_ville
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "bench.db"
     conn = connect(path)
     have = conn.execute("SELECT count(*) FROM items").fetchone()[0]
@@ -104,18 +106,18 @@ def main() -> None:
     baseline = timed(naive, repeat=1)
     print(f"{n} items; baseline (whole queue into pandas, then filter): {baseline * 1000:.0f} ms")
     cases = {
-        "no filter, page 1": (InboxFilters(), 0),
-        "no filter, page 21": (InboxFilters(), 1000),
-        "one network": (InboxFilters(accounts=("facebook_ville",)), 0),
-        "status found nowhere": (InboxFilters(statuses=("closed",)), 0),
-        "rare theme (1 %)": (InboxFilters(themes=("jeunesse",)), 0),
-        "network + open + theme": (
-            InboxFilters(("x_ville",), ("new", "assigned"), ("mobilité",)),
-            0,
-        ),
+        "open, page 1": (Filters(), 0),
+        "open, page 21": (Filters(), 1000),
+        "one network": (Filters(networks=("facebook",)), 0),
+        "status found nowhere": (Filters(statuses=("closed",)), 0),
+        "rare theme (1 %)": (Filters(themes=("jeunesse",)), 0),
+        "network + open + theme": (Filters(networks=("x",), themes=("mobilité",)), 0),
+        "full-text search": (Filters(search="message 12345"), 0),
     }
     for label, (filters, offset) in cases.items():
-        took = timed(lambda f=filters, o=offset: inbox_rows(ro, f, 51, o))
+        took = timed(
+            lambda f=filters, o=offset: list_entries(ro, settings, f, now=NOW, limit=51, offset=o)
+        )
         print(f"  {label:<26} {took * 1000:8.1f} ms   {baseline / took:8.0f}x faster than baseline")
     start = time.perf_counter()
     result = purge_expired(conn, Retention(), now=NOW)
