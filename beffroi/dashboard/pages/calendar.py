@@ -304,6 +304,19 @@ def _draft_editor(ctx: PageContext) -> None:
             f"Texte pour {account} ({NETWORK_NAMES.get(network, network)})",
             value=stored_texts.get(account, ""),
             key=f"draft_text_{chosen}_{account}",
+            # The browser counts as you type where a character is a character; X weighs links
+            # (23) and emoji (2), so its exact count is the preview's, on leaving the field.
+            # (Never below a stored text's length: Streamlit refuses a longer value.)
+            max_chars=None
+            if network == "x" or network not in LIMITS
+            else max(LIMITS[network], len(stored_texts.get(account, ""))),
+            help=(
+                "X compte chaque lien pour 23 caractères et un emoji pour 2 : le compte exact "
+                "s'affiche dans l'aperçu dès que vous quittez le champ (ou Ctrl+Entrée)."
+                if network == "x"
+                else "Le compteur en bas à droite suit la frappe ; les mots-dièse de la série "
+                "sont comptés dans l'aperçu."
+            ),
         )
     image_path = current["image_path"] if current else None
     upload = st.file_uploader(
