@@ -135,9 +135,7 @@ def render(ctx: PageContext) -> None:
     cols[0].metric("Ouverts", counts.open)
     cols[1].metric("En retard", counts.overdue)
     cols[2].metric("Répondus aujourd'hui", counts.answered_today)
-    cols[3].metric(
-        "Délai médian de 1re réponse (semaine)", duration(counts.median_response_seconds_week)
-    )
+    cols[3].metric("1re réponse, médiane (semaine)", duration(counts.median_response_seconds_week))
 
     staff = ctx.cached(_staff)
     filters = _filters(ctx, username, staff)
@@ -255,12 +253,14 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
             "Réseau": [network_label(e["shown_network"]) for e in entries],
             "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
             "Auteur": [e["author_label"] for e in entries],
+            # Beside its author, before the columns one only glances at: the message is
+            # what a manager reads first, and the last column is cut off on a laptop.
+            "Message": [e["text"] for e in entries],
             "Thème": [e["theme"] or "" for e in entries],
             "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
             "Attribué à": [
                 e["assignee"] or services.get(e["service"], e["service"] or "") for e in entries
             ],
-            "Message": [e["text"] for e in entries],
         }
     )
 
@@ -284,7 +284,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
             "Thème": st.column_config.TextColumn(width=90),
             "Statut": st.column_config.TextColumn(width=75),
             "Attribué à": st.column_config.TextColumn(width=100),
-            "Message": st.column_config.TextColumn(width=420),
+            "Message": st.column_config.TextColumn(width=380),
         },
     )
     rows = event.selection.rows if event is not None else []
