@@ -30,6 +30,7 @@ TRIAGE_RULE_LABELS = {
     "thanks": "remerciement ou compliment",
     "dm": "message privé",
     "no_signal": "commentaire sans demande",
+    "between_citizens": "réponse d'un citoyen à un autre",
 }
 
 assert set(CLOSE_REASON_LABELS) == set(CLOSE_REASONS)

@@ -311,6 +311,19 @@ class Decision:
     keyword: str | None = None
 
 
+_LEADING_MENTION = re.compile(r"^@([\w.]+)")
+
+
+def _addressed_to_citizen(settings: Settings, folded: str) -> str | None:
+    """The handle a comment opens with, when it is not one of the city's accounts."""
+    match = _LEADING_MENTION.match(folded)
+    if not match:
+        return None
+    city = {fold(a.handle).lstrip("@") for a in settings.accounts if a.handle}
+    handle = match.group(1).rstrip(".")
+    return None if handle in city else "@" + handle
+
+
 def decide(settings: Settings, text: str, kind: str) -> Decision:
     """Whether a message needs a reply, and the rule that decided it."""
     folded = fold(text)
@@ -328,6 +341,10 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
     urgent = find_keyword(_NOT_URGENT.sub(" ", folded), rules.urgent_keywords)
     if urgent:
         return Decision(True, "urgent", urgent)
+    if kind in ("comment", "reply") and (other := _addressed_to_citizen(settings, folded)):
+        # "@martine.per On se retrouve là-bas ?": one citizen answering another under the
+        # city's post. The question is not the city's; urgent words were checked above.
+        return Decision(False, "between_citizens", other)
     if "?" in folded:
         return Decision(True, "question", "?")
     question = find_keyword(folded, _QUESTION_WORDS)

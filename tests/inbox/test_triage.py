@@ -54,6 +54,11 @@ def test_needs_reply_precision_and_recall_on_the_labelled_set(example_settings, 
         ("", "dm", "dm"),  # a photo alone
         ("", "comment", "empty"),
         ("J'y étais hier", "comment", "no_signal"),
+        # One citizen answering another: not the city's question, unless it is urgent.
+        ("@martine.per On se retrouve là-bas ?", "reply", "between_citizens"),
+        ("@paul59 fuite de gaz rue Nationale, appelez !", "reply", "urgent"),
+        ("@MarcqEnBaroeul le bus 14 ne passe plus ?", "comment", "question"),  # the city
+        ("@paul59 le bus 14 ne passe plus ?", "mention", "question"),  # a mention is ours
     ],
 )
 def test_each_rule_is_kept_with_its_decision(example_settings, text, kind, rule):
