@@ -60,12 +60,18 @@ def prune_job_runs(conn: sqlite3.Connection, now: datetime | None = None) -> int
         ).rowcount
 
 
-def latest_job_runs(conn: sqlite3.Connection) -> list[sqlite3.Row]:
-    """The last run of every job (the health panel)."""
-    return conn.execute(
+def job_health(conn: sqlite3.Connection, since: str) -> list[dict]:
+    """Each job's last run (the health panel), with how many of its runs since ``since``
+    ended in error; plain dicts, so the dashboard can cache them."""
+    rows = conn.execute(
         """
-        SELECT r.* FROM job_runs r
+        SELECT r.job, r.started_at, r.finished_at, r.status, r.detail, r.error,
+               (SELECT count(*) FROM job_runs e
+                WHERE e.job = r.job AND e.status = 'error' AND e.started_at >= ?) AS errors
+        FROM job_runs r
         JOIN (SELECT job, max(id) AS id FROM job_runs GROUP BY job) last ON last.id = r.id
         ORDER BY r.job
-        """
+        """,
+        (since,),
     ).fetchall()
+    return [dict(row) for row in rows]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -171,3 +172,27 @@ def test_health_panel_says_when_nothing_was_collected(city):
     text = all_text(at)
     assert "Aucune collecte n'a encore eu lieu." in text
     assert "Le compte x_ville n'a encore jamais été collecté." in text
+
+
+def test_health_panel_shows_the_service_and_its_failing_job(city):
+    from beffroi.store import set_meta, to_db
+    from beffroi.store.jobs import finish_job_run, start_job_run
+
+    settings, _, conn = city
+    now = datetime.now(UTC).replace(microsecond=0)
+    at = open_page(login(start(), "alex", PASSWORD), "health")
+    assert any("n'a jamais tourné" in w.value for w in at.warning)
+    set_meta(conn, "scheduler.heartbeat", json.dumps({"at": to_db(now), "pid": 1, "host": "h"}))
+    for job, status, error in [
+        ("publish", "ok", None),
+        ("sla_sweep", "error", "SMTPServerDisconnected: Connection unexpectedly closed"),
+        ("sla_sweep", "error", "SMTPServerDisconnected: Connection unexpectedly closed"),
+    ]:
+        run = start_job_run(conn, job, now=now - timedelta(minutes=1))
+        finish_job_run(conn, run, status=status, error=error, now=now)
+    at = open_page(login(start(), "alex", PASSWORD), "health")
+    assert not any("service beffroi" in w.value.lower() for w in at.warning)
+    jobs = at.dataframe[-1].value
+    assert list(jobs["Tâche"]) == ["Publication des rendez-vous", "Relance des messages en retard"]
+    assert list(jobs["État"]) == ["OK", "Erreur"] and list(jobs["Erreurs (24 h)"]) == [0, 2]
+    assert "SMTPServerDisconnected" in all_text(at)

@@ -142,7 +142,7 @@ def test_pause_and_resume_a_series(city):
     beat = {"at": to_db(now_utc()), "pid": 1, "host": "mairie"}
     set_meta(conn, "scheduler.heartbeat", json.dumps(beat))
     at = calendar_as("lea")
-    assert not any("service de publication" in w.value.lower() for w in at.warning)
+    assert not any("service beffroi" in w.value.lower() for w in at.warning)
     at.button(key="pause_jeudi_economie").click().run()
     assert conn.execute(
         "SELECT paused, paused_by FROM series WHERE key = 'jeudi_economie'"

@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.french import WEEKDAYS
 from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
 from beffroi.scheduler.drafts import (
@@ -36,8 +37,7 @@ from beffroi.scheduler.drafts import (
 )
 from beffroi.scheduler.outbox import tracked_since
 from beffroi.scheduler.series import describe, next_occurrences
-from beffroi.scheduler.service import HEARTBEAT_KEY
-from beffroi.store import from_db, get_meta, to_db
+from beffroi.store import from_db, to_db
 from beffroi.store.calendar import (
     approved_series_drafts,
     drafts_by_status,
@@ -493,27 +493,9 @@ def _needs_person(ctx: PageContext) -> None:
                 )
 
 
-def _service_status(ctx: PageContext) -> None:
-    """Posts go out only while ``beffroi run`` runs: say so when its heartbeat is old."""
-    beat = ctx.cached(get_meta, HEARTBEAT_KEY)
-    at = from_db(json.loads(beat)["at"]) if beat else None
-    late = timedelta(seconds=3 * ctx.settings.scheduler.heartbeat_seconds + 60)
-    if at is None:
-        st.warning(
-            "Le service de publication (beffroi run) n'a jamais tourné sur cette base : "
-            "aucun rendez-vous ne sera publié tant qu'il n'est pas lancé."
-        )
-    elif ctx.now() - at > late:
-        st.warning(
-            f"Le service de publication ne donne plus signe de vie depuis le "
-            f"{_local(ctx, at):%d/%m à %H:%M} : les rendez-vous ne partent pas. "
-            "Prévenez l'administrateur."
-        )
-
-
 def render(ctx: PageContext) -> None:
     st.title(TITLE)
-    _service_status(ctx)
+    warn_if_service_down(ctx, "les rendez-vous ne partent pas tant qu'il ne tourne pas")
     waiting = len(ctx.cached(publications_waiting_for_a_person))
     check_label = f"À vérifier ({waiting})" if waiting else "À vérifier"
     tabs = st.tabs(["Calendrier", "Brouillons", "À approuver", "Séries", check_label])

@@ -1,7 +1,9 @@
 """État de la collecte: what each stream's last collection run did, and what to do about it.
 
 An expired token is the one failure a person must fix: the panel names the account, the
-environment variable to renew and how, in French, instead of an API error code.
+environment variable to renew and how, in French, instead of an API error code. Below, the
+scheduler service itself: alive or not, and each job's last run (a job that raised is
+recorded and shown here; the service keeps running).
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ import streamlit as st
 from beffroi.config import Account
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import STREAM_LABELS, network_label, relative_time
+from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.store import ROLES as ALL_ROLES
-from beffroi.store import from_db
+from beffroi.store import from_db, to_db
+from beffroi.store.jobs import job_health
 from beffroi.store.reads import stream_health
 
 TITLE = "État de la collecte"
@@ -23,7 +27,21 @@ ICON = ":material/monitor_heart:"
 ROLES = set(ALL_ROLES)
 ORDER = 90
 
-RUN_STATUS = {"ok": "OK", "error": "Erreur", "skipped": "Reportée", "running": "En cours"}
+RUN_STATUS = {
+    "ok": "OK",
+    "error": "Erreur",
+    "skipped": "Reportée",
+    "running": "En cours",
+    "abandoned": "Abandonnée (arrêt du service)",
+}
+JOB_LABELS = {
+    "publish": "Publication des rendez-vous",
+    "draft_alerts": "Alertes de brouillon manquant",
+    "heartbeat": "Signal de vie",
+    "sla_sweep": "Relance des messages en retard",
+    "weekly_report": "Rapport hebdomadaire",
+    "retention_purge": "Purge (durées de conservation)",
+}
 ERROR_KINDS = {
     "auth_expired": "Autorisation expirée",
     "rate_limited": "Limite de l'API atteinte",
@@ -85,6 +103,40 @@ def _advice(run: dict, ctx: PageContext) -> str | None:
 
 def _stream(run: dict) -> str:
     return STREAM_LABELS.get(run["stream"], run["stream"])
+
+
+def _job_label(job: str) -> str:
+    if job.startswith("collect:"):
+        return f"Collecte {job.removeprefix('collect:')}"
+    return JOB_LABELS.get(job, job)
+
+
+def _service(ctx: PageContext, now) -> None:
+    st.subheader("Service Beffroi")
+    warn_if_service_down(ctx, "ni collecte, ni publication, ni alerte")
+    jobs = ctx.cached(job_health, to_db(now.replace(minute=0, second=0) - timedelta(days=1)))
+    if not jobs:
+        st.info("Le service n'a encore exécuté aucune tâche.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Tâche": [_job_label(j["job"]) for j in jobs],
+                "Dernier passage": [
+                    relative_time(j["finished_at"] or j["started_at"], now, ctx.tz) for j in jobs
+                ],
+                "État": [RUN_STATUS.get(j["status"], j["status"]) for j in jobs],
+                "Erreurs (24 h)": [j["errors"] for j in jobs],
+                "Détail": [j["detail"] or "" for j in jobs],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
+    for job in jobs:
+        if job["status"] == "error" and job["error"]:
+            with st.expander(f"Erreur de la tâche « {_job_label(job['job'])} »"):
+                st.text(job["error"])
 
 
 def render(ctx: PageContext) -> None:
@@ -150,3 +202,5 @@ def render(ctx: PageContext) -> None:
                 f"Dernière collecte du compte {key} : {relative_time(last, now, ctx.tz)}. "
                 "Le service Beffroi tourne-t-il ?"
             )
+
+    _service(ctx, now)
