@@ -34,3 +34,20 @@ def test_filters_by_network(city):
     assert not at.exception
     only_x = {m.label: m.value for m in at.metric}["Messages reçus"]
     assert int(only_x) <= int(total)
+
+
+def test_a_period_in_progress_is_compared_with_the_same_span_before():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from beffroi.analytics import period_containing
+    from beffroi.dashboard.pages.reports import _compared_ends
+
+    paris = ZoneInfo("Europe/Paris")
+    week = period_containing("week", datetime(2026, 11, 26).date(), paris)  # Mon 23 – Sun 29
+    thursday_10 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
+    end, previous_end = _compared_ends(week, thursday_10)
+    assert end == thursday_10
+    assert previous_end == datetime(2026, 11, 19, 9, 0, tzinfo=UTC)  # Thursday before, 10:00
+    # A finished period keeps whole periods on both sides.
+    assert _compared_ends(week, datetime(2026, 12, 2, tzinfo=UTC)) == (week.end, week.previous.end)

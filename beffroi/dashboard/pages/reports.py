@@ -7,7 +7,7 @@ the downloadable report carries only pseudonymised, masked examples.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -112,11 +112,22 @@ def _scope(ctx: PageContext) -> tuple[Period, Scope]:
     )
 
 
+def _compared_ends(period: Period, now: datetime) -> tuple[datetime, datetime]:
+    """Where the period and the one it is compared with stop. A period still running is
+    compared with the same elapsed span of the previous one (Monday to Thursday 10:00 with
+    Monday to Thursday 10:00): against a whole week, every count and rate would seem to
+    fall only because the week is not over."""
+    if period.end <= now:
+        return period.end, period.previous.end
+    elapsed = max(now - period.start, timedelta(0))
+    return now, min(period.previous.start + elapsed, period.previous.end)
+
+
 def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetime) -> None:
     st.subheader("Réactivité")
-    end = min(period.end, now)
+    end, previous_end = _compared_ends(period, now)
     frame = ctx.cached(_responses, ctx.settings, period.start, end, scope)
-    before = ctx.cached(_responses, ctx.settings, period.previous.start, period.previous.end, scope)
+    before = ctx.cached(_responses, ctx.settings, period.previous.start, previous_end, scope)
     if frame.empty:
         st.info("Aucun message à traiter sur la période avec ces filtres.")
         return
@@ -243,7 +254,14 @@ def render(ctx: PageContext) -> None:
     st.title(TITLE)
     period, scope = _scope(ctx)
     now = ctx.now().replace(second=0, microsecond=0)
-    st.caption(f"{period.label}, comparée à {period.previous.label}. Délais en heures ouvrées.")
+    if period.end > now:
+        local = now.astimezone(ctx.tz)
+        st.caption(
+            f"{period.label}, en cours : jusqu'au {local:%d/%m à %H:%M}, comparée à la même durée "
+            f"de {period.previous.label}. Délais en heures ouvrées."
+        )
+    else:
+        st.caption(f"{period.label}, comparée à {period.previous.label}. Délais en heures ouvrées.")
     _responsiveness(ctx, period, scope, now)
     _activity(ctx, period, scope)
     _downloads(ctx, period, now)
