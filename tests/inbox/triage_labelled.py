@@ -255,7 +255,11 @@ HELD_OUT: list[tuple[str, str, bool]] = [
 HELD_OUT_2: list[tuple[str, str, bool]] = [
     ("comment", "Il y a encore des travaux avenue Foch la semaine prochaine", YES),
     ("comment", "Plus d'eau chaude à la piscine depuis lundi, c'est normal", YES),
-    ("dm", "Bonjour, mon fils a perdu son doudou au parc du Château samedi, quelqu'un l'a trouvé", YES),
+    (
+        "dm",
+        "Bonjour, mon fils a perdu son doudou au parc du Château samedi, quelqu'un l'a trouvé",
+        YES,
+    ),
     ("mention", "@marcqenbaroeul les poubelles n'ont pas été ramassées rue Pasteur", YES),
     ("comment", "A quelle heure commence le feu d'artifice", YES),
     ("comment", "Encore une voiture garée sur la piste cyclable devant la boulangerie", YES),
@@ -272,7 +276,11 @@ HELD_OUT_2: list[tuple[str, str, bool]] = [
     ("comment", "Les trottoirs sont verglacés devant l'école, quelqu'un va se faire mal", YES),
     ("comment", "Y aura-t-il une navette pour les personnes âgées", YES),
     ("dm", "Bonjour, je suis nouvel habitant, comment obtenir le badge de la déchetterie", YES),
-    ("comment", "Le parking du Croisé est complet tous les matins, il faudrait des places en plus", YES),
+    (
+        "comment",
+        "Le parking du Croisé est complet tous les matins, il faudrait des places en plus",
+        YES,
+    ),
     ("comment", "Magnifique spectacle hier soir, bravo à tous", NO),
     ("comment", "Trop mignon 😍", NO),
     ("comment", "J'adore ce quartier", NO),
