@@ -147,3 +147,37 @@ def test_login_and_see_the_inbox(chromium, served, tmp_path):
             assert dialogs == []
         finally:
             browser.close()
+
+
+def test_collected_messages_show_up_without_a_click(chromium, served, city):
+    """The counters follow what the collector writes (another process here: this test);
+    the list is refreshed when the manager asks, so no row moves under their cursor."""
+    from datetime import UTC, datetime
+
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.dashboard.conftest import fill
+
+    _, _, conn = city
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+            page.goto(served)
+            page.get_by_label("Identifiant").fill("claire")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            cells = page.locator("[data-testid=data-grid-canvas] td[role=gridcell]")
+            expect(cells.filter(has_text="Le bus 18")).to_have_count(1, timeout=20_000)
+            now = datetime.now(UTC).replace(microsecond=0)
+            fill(
+                conn, now, [("x_ville", "x", "live1", 0, "nina", "Le parc est fermé aujourd'hui ?")]
+            )
+            notice = page.get_by_text("1 nouveau(x) message(s) depuis l'affichage.")
+            expect(notice).to_be_visible(timeout=45_000)  # within one refresh period
+            assert cells.filter(has_text="Le parc est fermé").count() == 0  # list not moved
+            page.get_by_role("button", name="Actualiser la liste").click()
+            expect(cells.filter(has_text="Le parc est fermé")).to_have_count(1, timeout=20_000)
+            expect(notice).to_have_count(0)
+        finally:
+            browser.close()

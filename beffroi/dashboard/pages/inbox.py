@@ -36,6 +36,7 @@ ROLES = {"community_manager", "admin"}
 ORDER = 10
 
 PAGE = 50  # rows listed at once; the buttons below the list page through the rest
+REFRESH_SECONDS = 15  # how often the counters look for newly collected messages
 OPEN = ("new", "assigned")
 ANYONE, ME, NOBODY = "Tout le monde", "Moi", "(personne)"
 
@@ -124,6 +125,25 @@ def _do(action, success: str) -> None:
 # ---------------------------------------------------------------- page
 
 
+@st.fragment(run_every=REFRESH_SECONDS)
+def _live_counters(ctx: PageContext, listed_open: int) -> None:
+    """The counters, re-read every few seconds on their own: messages the service collects
+    show up without a click, and a button offers to refresh the list (refreshing it under
+    a manager's cursor would move the row they were about to open)."""
+    now = ctx.now()
+    counts = ctx.cached(_counters, ctx.settings, now.replace(second=0, microsecond=0))
+    cols = st.columns(4)
+    cols[0].metric("Ouverts", counts.open)
+    cols[1].metric("En retard", counts.overdue)
+    cols[2].metric("Répondus aujourd'hui", counts.answered_today)
+    cols[3].metric("1re réponse, médiane (semaine)", duration(counts.median_response_seconds_week))
+    if counts.open > listed_open:
+        left, right = st.columns([3, 1])
+        left.info(f"{counts.open - listed_open} nouveau(x) message(s) depuis l'affichage.")
+        if right.button("Actualiser la liste", key="inbox_refresh"):
+            st.rerun()
+
+
 def render(ctx: PageContext) -> None:
     settings, now = ctx.settings, ctx.now()
     minute = now.replace(second=0, microsecond=0)
@@ -131,11 +151,7 @@ def render(ctx: PageContext) -> None:
     st.title(TITLE)
     _show_flash()
     counts = ctx.cached(_counters, settings, minute)
-    cols = st.columns(4)
-    cols[0].metric("Ouverts", counts.open)
-    cols[1].metric("En retard", counts.overdue)
-    cols[2].metric("Répondus aujourd'hui", counts.answered_today)
-    cols[3].metric("1re réponse, médiane (semaine)", duration(counts.median_response_seconds_week))
+    _live_counters(ctx, counts.open)
 
     staff = ctx.cached(_staff)
     filters = _filters(ctx, username, staff)
