@@ -15,11 +15,11 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 
 import pandas as pd
 
 from beffroi.analytics.ranking import account_networks
+from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
 from beffroi.french import MONTHS, WEEKDAYS
 from beffroi.store import from_db, to_db
@@ -92,49 +92,9 @@ def last_complete_period(kind: str, now: datetime, tz) -> Period:
 # ---------------------------------------------------------------- business hours
 
 
-@lru_cache(maxsize=8)
-def _holidays(country: str, years: tuple[int, ...]):
-    import holidays
-
-    return holidays.country_holidays(country, years=list(years))
-
-
-def _fallback_business_minutes(settings: Settings, start: datetime, end: datetime) -> float:
-    """Business minutes between two instants: open days, opening hours, no public holidays
-    or closures. Used until the inbox's SLA clock is available."""
-    if end <= start:
-        return 0.0
-    hours = settings.business_hours
-    tz = settings.tz
-    open_days = {("mon", "tue", "wed", "thu", "fri", "sat", "sun").index(d) for d in hours.days}
-    local_start, local_end = start.astimezone(tz), end.astimezone(tz)
-    years = tuple(range(local_start.year, local_end.year + 1))
-    closed = set(hours.closures)
-    if hours.public_holidays:
-        closed |= set(_holidays(settings.city.country, years))
-    total = 0.0
-    day = local_start.date()
-    while day <= local_end.date():
-        if day.weekday() in open_days and day not in closed:
-            opens = datetime.combine(day, hours.start, tzinfo=tz)
-            closes = datetime.combine(day, hours.end, tzinfo=tz)
-            lo, hi = max(opens, local_start), min(closes, local_end)
-            if hi > lo:
-                total += (hi - lo).total_seconds() / 60
-        day += timedelta(days=1)
-    return total
-
-
 def business_clock(settings: Settings) -> Callable[[datetime, datetime], float]:
-    """Business minutes between two instants, on the inbox's SLA clock when it is installed
-    (so the queue's deadlines and the reports' delays agree), else on the same rules here.
-
-    The inbox is imported lazily: analytics only reads, and works without the inbox room.
-    """
-    try:
-        from beffroi.inbox.sla import SlaClock
-    except ImportError:
-        return lambda start, end: _fallback_business_minutes(settings, start, end)
+    """Business minutes between two instants on the same clock as the queue's deadlines
+    (``beffroi.business_hours``), so a report's delays and the inbox's agree."""
     clock = SlaClock.from_settings(settings)
     return lambda start, end: float(clock.business_minutes_between(start, end))
 

@@ -5,6 +5,7 @@ through the item's collector, escalation to a city service, the overdue sweep, a
 the Inbox page needs. Writes go through ``beffroi.store.queue``.
 """
 
+from beffroi.business_hours import SlaClock
 from beffroi.inbox.alerts import SweepResult, sweep_overdue
 from beffroi.inbox.assignment import assign, community_managers, distribute
 from beffroi.inbox.escalation import escalate
@@ -17,7 +18,6 @@ from beffroi.inbox.saved_replies import (
     render,
     service_name,
 )
-from beffroi.inbox.sla import SlaClock
 from beffroi.inbox.states import (
     CLOSE_REASON_LABELS,
     CLOSE_REASONS,

@@ -20,9 +20,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from beffroi.business_hours import SlaClock
 from beffroi.collectors import Item
 from beffroi.config import Settings
-from beffroi.inbox.sla import SlaClock
 from beffroi.inbox.triage import Triage
 from beffroi.store import IngestHooks, from_db, now_utc, to_db
 from beffroi.store.queue import NETWORK_ACTOR, ingest_close, ingest_link_previous, mark_replied

@@ -21,6 +21,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from beffroi.business_hours import SlaClock
 from beffroi.collectors import (
     Author,
     Collector,
@@ -30,7 +31,6 @@ from beffroi.collectors import (
     mask_secrets,
 )
 from beffroi.config import Settings
-from beffroi.inbox.sla import SlaClock
 from beffroi.store import from_db, now_utc
 from beffroi.store.queue import QueueError, claim_send, record_send_failure, record_sent_reply
 

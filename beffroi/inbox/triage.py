@@ -30,8 +30,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
-from beffroi.inbox.sla import SlaClock
 from beffroi.inbox.text import find_keyword, fold
 from beffroi.store import QueueFields
 

@@ -9,7 +9,6 @@ import pytest
 
 from beffroi.analytics.indicators import (
     Scope,
-    _fallback_business_minutes,
     business_minutes,
     inbound_buckets,
     last_complete_period,
@@ -64,11 +63,14 @@ def week(db):
 
 
 def test_business_minutes_skip_nights_weekends_holidays_and_closures(example_settings):
+    """Hand-counted with Marcq's hours (Mon–Fri 8:30–17:30), on the queue's own clock."""
     s = example_settings
-    assert _fallback_business_minutes(s, paris(2026, 11, 23, 17), paris(2026, 11, 24, 9, 30)) == 90
-    assert _fallback_business_minutes(s, paris(2026, 11, 20, 17), paris(2026, 11, 23, 9)) == 60
+    assert business_minutes(s, paris(2026, 11, 23, 17), paris(2026, 11, 24, 9, 30)) == 90
+    assert business_minutes(s, paris(2026, 11, 20, 17), paris(2026, 11, 23, 9)) == 60
     # 24 Dec closure, 25 Dec public holiday, weekend: 30 min on the 23rd + 30 on the 28th.
-    assert _fallback_business_minutes(s, paris(2026, 12, 23, 17), paris(2026, 12, 28, 9)) == 60
+    assert business_minutes(s, paris(2026, 12, 23, 17), paris(2026, 12, 28, 9)) == 60
+    # Across the spring daylight-saving change (Sunday 29 March): 90 + 90.
+    assert business_minutes(s, paris(2026, 3, 27, 16), paris(2026, 3, 30, 10)) == 180
     assert business_minutes(s, paris(2026, 11, 23, 10), paris(2026, 11, 23, 9)) == 0
 
 
@@ -164,17 +166,3 @@ def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_sett
     period = period_containing("week", date(2026, 11, 25), PARIS)
     frame = responses(db, example_settings, period.start, period.end)
     assert frame["replied"].tolist() == [True] and frame["minutes"].tolist() == [45]
-
-
-def test_reports_and_the_inbox_share_one_clock(example_settings):
-    """Once the inbox's SLA clock is installed, the reports use it: both must agree."""
-    pytest.importorskip("beffroi.inbox.sla")
-    from beffroi.analytics.indicators import business_clock
-
-    clock = business_clock(example_settings)
-    for start, end in [
-        (paris(2026, 11, 23, 17), paris(2026, 11, 24, 9, 30)),
-        (paris(2026, 12, 23, 17), paris(2026, 12, 28, 9)),
-        (paris(2026, 3, 27, 16), paris(2026, 3, 30, 10)),  # across the spring DST change
-    ]:
-        assert clock(start, end) == _fallback_business_minutes(example_settings, start, end)

@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from beffroi.inbox.sla import SlaClock
+from beffroi.business_hours import SlaClock
 
 PARIS = ZoneInfo("Europe/Paris")
 

@@ -5,6 +5,10 @@ Friday at 23:00: the clock only runs on business days (configured weekdays that 
 a public holiday of the city's country nor a configured closure), between the opening and
 closing times, in the city's own time zone. Opening times are wall-clock local times, so a
 daylight-saving change moves them in UTC, as it does for the staff.
+
+One clock for the whole product, outside the rooms like ``mailer`` and ``french``: the
+queue's deadlines (inbox) and the reports' delays (analytics) must agree, and analytics may
+not import the inbox.
 """
 
 from __future__ import annotations
