@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from beffroi.config import Settings
 from beffroi.scheduler.drafts import approve_draft, create_draft, save_image
+from beffroi.scheduler.series import next_occurrences
 
 WRITER = ("comms", "comms")
 APPROVER = ("lead", "comms_lead")
@@ -65,8 +66,6 @@ def demo_image(colour: tuple[int, int, int]) -> bytes:
 
 def seed_demo_posts(conn: sqlite3.Connection, settings: Settings, now: datetime) -> int:
     """Create the demo's drafts once; return how many were created (0 when some exist)."""
-    from beffroi.scheduler.series import next_occurrences
-
     if conn.execute("SELECT count(*) FROM drafts").fetchone()[0]:
         return 0
     image = save_image(conn, demo_image((31, 96, 140)), "demo.png")

@@ -6,36 +6,26 @@ a page that shows what it does says so when its heartbeat is old.
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
-from beffroi.scheduler.service import HEARTBEAT_KEY
-from beffroi.store import from_db, get_meta
+from beffroi.scheduler.service import last_heartbeat
 
 
-def last_heartbeat(conn) -> datetime | None:
-    beat = get_meta(conn, HEARTBEAT_KEY)
-    return from_db(json.loads(beat)["at"]) if beat else None
+def warn_if_service_down(ctx: PageContext, what: str) -> None:
+    """Show a warning when the service never ran or went quiet.
 
-
-def warn_if_service_down(ctx: PageContext, what: str) -> bool:
-    """Show a warning when the service never ran or went quiet; True when it looks alive.
-
-    ``what`` says what stops without it, e.g. "aucun rendez-vous ne sera publié".
+    ``what`` says what stops without it, e.g. "ni collecte, ni publication, ni alerte".
     """
     at = ctx.cached(last_heartbeat)
     late = timedelta(seconds=3 * ctx.settings.scheduler.heartbeat_seconds + 60)
     if at is None:
         st.warning(f"Le service Beffroi (beffroi run) n'a jamais tourné sur cette base : {what}.")
-        return False
-    if ctx.now() - at > late:
+    elif ctx.now() - at > late:
         local = at.astimezone(ctx.tz)
         st.warning(
             f"Le service Beffroi ne donne plus signe de vie depuis le {local:%d/%m à %H:%M} : "
             f"{what}. Prévenez l'administrateur."
         )
-        return False
-    return True

@@ -15,6 +15,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -32,7 +33,16 @@ from beffroi.collectors import Collector, mask_secrets
 from beffroi.config import Settings
 from beffroi.scheduler.collection import collect_all
 from beffroi.scheduler.lock import ServiceLock
-from beffroi.store import IngestHooks, connect, now_utc, set_meta, sync_accounts, to_db
+from beffroi.store import (
+    IngestHooks,
+    connect,
+    from_db,
+    get_meta,
+    now_utc,
+    set_meta,
+    sync_accounts,
+    to_db,
+)
 from beffroi.store.jobs import abandon_job_runs, finish_job_run, prune_job_runs, start_job_run
 
 log = logging.getLogger(__name__)
@@ -363,6 +373,12 @@ class SchedulerService:
 
 
 WEEKLY_REPORT_KEY = "reports.weekly_last"
+
+
+def last_heartbeat(conn: sqlite3.Connection) -> datetime | None:
+    """When the service last said it was alive (``_heartbeat_job``); None: it never ran."""
+    beat = get_meta(conn, HEARTBEAT_KEY)
+    return from_db(json.loads(beat)["at"]) if beat else None
 
 
 def weekly_report_if_due(conn, settings: Settings, now: datetime, send) -> str | None:
