@@ -95,19 +95,41 @@ class AfterInsert:
         )
 
     def _replied(self, conn, queue_id, received: datetime, reply_id, replied: datetime, now):
-        earlier = conn.execute(_EARLIER_OPEN_SQL, (queue_id, MAX_CHAIN, to_db(replied))).fetchall()
-        targets = [(queue_id, received)] + [(r["id"], from_db(r["created_at"])) for r in earlier]
-        for target, at in targets:
-            mark_replied(
-                conn,
-                target,
-                reply_item_id=reply_id,
-                replied_at=replied,
-                by=NETWORK_ACTOR,
-                response_seconds=max(0, int((replied - at).total_seconds())),
-                business_seconds=self.clock.business_seconds_between(at, replied),
-                now=now,
-            )
+        answer_conversation(
+            conn, self.clock, queue_id, received, reply_id, replied, NETWORK_ACTOR, now
+        )
+
+
+def answer_conversation(
+    conn: sqlite3.Connection,
+    clock: SlaClock,
+    queue_id: int,
+    received: datetime,
+    reply_id: int,
+    replied: datetime,
+    by: str,
+    now: datetime,
+    *,
+    force_author: bool = False,
+) -> None:
+    """Mark ``queue_id`` answered by the city's reply, and with it the same citizen's earlier
+    open messages of the conversation (the ``previous_queue_id`` chain), each with its own
+    response time. Inside the caller's transaction; a native reply and a reply sent from the
+    dashboard both come here, so neither leaves the earlier messages open."""
+    earlier = conn.execute(_EARLIER_OPEN_SQL, (queue_id, MAX_CHAIN, to_db(replied))).fetchall()
+    targets = [(queue_id, received)] + [(r["id"], from_db(r["created_at"])) for r in earlier]
+    for target, at in targets:
+        mark_replied(
+            conn,
+            target,
+            reply_item_id=reply_id,
+            replied_at=replied,
+            by=by,
+            response_seconds=max(0, int((replied - at).total_seconds())),
+            business_seconds=clock.business_seconds_between(at, replied),
+            now=now,
+            force_author=force_author and target == queue_id,
+        )
 
 
 MAX_CHAIN = 200  # a conversation longer than this is cut, never looped on

@@ -31,8 +31,9 @@ from beffroi.collectors import (
     mask_secrets,
 )
 from beffroi.config import Settings
-from beffroi.store import from_db, now_utc
-from beffroi.store.queue import QueueError, claim_send, record_send_failure, record_sent_reply
+from beffroi.inbox.ingest import answer_conversation
+from beffroi.store import from_db, now_utc, transaction
+from beffroi.store.queue import QueueError, claim_send, record_send_failure, save_sent_reply
 
 
 class ReplyFailed(QueueError):
@@ -118,14 +119,11 @@ def send_reply(
     replied_at = reply.created_at or (now or now_utc())
     response = max(0, int((replied_at - item.created_at).total_seconds()))
     business = clock.business_seconds_between(item.created_at, replied_at)
-    reply_id = record_sent_reply(
-        conn,
-        queue_id,
-        item.account,
-        reply,
-        actor=actor,
-        response_seconds=response,
-        business_seconds=business,
-        now=now,
-    )
+    with transaction(conn):
+        reply_id = save_sent_reply(conn, item.account, reply, now=now)
+        # force_author: the collector may have seen this reply first, as a native one.
+        answer_conversation(
+            conn, clock, queue_id, item.created_at, reply_id, replied_at, actor,
+            now or now_utc(), force_author=True,
+        )  # fmt: skip
     return SentReply(queue_id, reply_id, response, business)

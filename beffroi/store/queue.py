@@ -400,37 +400,16 @@ def release_send(
             _audit(conn, actor, "release_send", queue_id, None, now)
 
 
-def record_sent_reply(
-    conn: sqlite3.Connection,
-    queue_id: int,
-    account: str,
-    reply: Item,
-    *,
-    actor: str,
-    response_seconds: int,
-    business_seconds: int,
-    now: datetime | None = None,
+def save_sent_reply(
+    conn: sqlite3.Connection, account: str, reply: Item, *, now: datetime | None = None
 ) -> int:
-    """Save the city's reply as an ``out`` item and mark the queue row replied; its id."""
-    now = now or now_utc()
-    with transaction(conn):
-        save_items(conn, account, [reply], now=now)
-        reply_id = conn.execute(
-            "SELECT id FROM items WHERE network = ? AND external_id = ?",
-            (reply.network, reply.external_id),
-        ).fetchone()[0]
-        mark_replied(
-            conn,
-            queue_id,
-            reply_item_id=reply_id,
-            replied_at=reply.created_at,
-            by=actor,
-            response_seconds=response_seconds,
-            business_seconds=business_seconds,
-            now=now,
-            force_author=True,
-        )
-    return reply_id
+    """Save the city's reply, sent from the dashboard, as an ``out`` item; its id. Inside the
+    caller's transaction, with the queue rows it answers (``inbox.answer_conversation``)."""
+    save_items(conn, account, [reply], now=now or now_utc())
+    return conn.execute(
+        "SELECT id FROM items WHERE network = ? AND external_id = ?",
+        (reply.network, reply.external_id),
+    ).fetchone()[0]
 
 
 # ---------------------------------------------------------------- overdue sweep

@@ -72,3 +72,23 @@ def test_a_refused_tweet_keeps_the_draft_then_the_retry_is_recorded(db, example_
     out = db.execute("SELECT * FROM items WHERE external_id = ?", (posted,)).fetchone()
     assert (out["direction"], out["parent_external_id"]) == ("out", asked)
     assert len(http.calls) == 2
+
+
+def test_a_reply_sent_from_the_dashboard_answers_the_earlier_messages_too(
+    db, example_settings, http
+):
+    """Jeanne wrote twice in one thread; answering the latest answers both, as a native
+    reply does: nothing of the conversation stays open at the top of the list."""
+    first, second = tid(40), tid(25)
+    again = Item(**{**mention(second).__dict__, "thread_external_id": first})
+    ingest(db, example_settings, mention(first), again)
+    assert queue_row(db, second)["previous_queue_id"] == queue_row(db, first)["id"]
+    posted = tid(0)
+    http.post(f"{API}/tweets", status=201, json={"data": {"id": posted, "text": "Oui."}})
+    send_reply(db, example_settings, queue_row(db, second)["id"], "Oui.", actor="alice",
+               collector=x_collector(), now=NOW)  # fmt: skip
+    rows = [queue_row(db, ext) for ext in (first, second)]
+    assert [(r["status"], r["replied_by"]) for r in rows] == [("replied", "alice")] * 2
+    assert rows[0]["reply_item_id"] == rows[1]["reply_item_id"]
+    assert rows[0]["response_seconds"] > rows[1]["response_seconds"]  # each its own time
+    assert len(http.calls) == 1
