@@ -9,7 +9,6 @@ by :class:`~beffroi.scheduler.lock.ServiceLock`.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -44,6 +43,7 @@ from beffroi.store import (
     to_db,
 )
 from beffroi.store.jobs import abandon_job_runs, finish_job_run, prune_job_runs, start_job_run
+from beffroi.store.privacy import purge_expired
 
 log = logging.getLogger(__name__)
 
@@ -68,15 +68,6 @@ class JobSpec:
     func: JobFunc
     trigger: object
     run_at_start: bool = True
-
-
-def optional(module: str, name: str) -> Callable | None:
-    """A function another room offers, or None while that room has not landed yet."""
-    try:
-        found = importlib.import_module(module)
-    except ImportError:
-        return None
-    return getattr(found, name, None)
 
 
 class LockedCollector:
@@ -184,33 +175,28 @@ class SchedulerService:
                 IntervalTrigger(seconds=s.scheduler.heartbeat_seconds, timezone=tz),
             )
         )
-        sweep = optional("beffroi.inbox", "sweep_overdue")
-        if sweep is not None:
-            specs.append(
-                JobSpec(
-                    "sla_sweep",
-                    lambda conn, now: _summary(sweep(conn, s, now)),
-                    IntervalTrigger(minutes=s.alerts.sweep_minutes, timezone=tz),
-                )
-            )
-        report = optional("beffroi.analytics", "send_weekly_report")
-        if report is not None:
-            specs.append(
-                JobSpec(
-                    "weekly_report",
-                    lambda conn, now: weekly_report_if_due(conn, s, now, report),
-                    IntervalTrigger(minutes=15, timezone=tz),
-                )
-            )
-        purge = optional("beffroi.store.privacy", "purge_expired")
-        if purge is not None:
-            specs.append(
-                JobSpec(
-                    "retention_purge",
-                    lambda conn, now: _summary(purge(conn, s.retention, now)),
-                    CronTrigger(hour=3, minute=30, timezone=tz),
-                )
-            )
+        # Imported here, not at the top: pandas and the PDF stack load once the service
+        # starts, never for `beffroi run --help`.
+        from beffroi.analytics import send_weekly_report
+        from beffroi.inbox import sweep_overdue
+
+        specs += [
+            JobSpec(
+                "sla_sweep",
+                lambda conn, now: _summary(sweep_overdue(conn, s, now)),
+                IntervalTrigger(minutes=s.alerts.sweep_minutes, timezone=tz),
+            ),
+            JobSpec(
+                "weekly_report",
+                lambda conn, now: weekly_report_if_due(conn, s, now, send_weekly_report),
+                IntervalTrigger(minutes=15, timezone=tz),
+            ),
+            JobSpec(
+                "retention_purge",
+                lambda conn, now: _summary(purge_expired(conn, s.retention, now)),
+                CronTrigger(hour=3, minute=30, timezone=tz),
+            ),
+        ]
         specs += self.extra_jobs
         if self.only is not None:
             specs = [spec for spec in specs if spec.name.split(":")[0] in self.only]

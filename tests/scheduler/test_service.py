@@ -281,9 +281,7 @@ def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_
     conn.close()
 
 
-def test_sla_sweep_runs_as_a_job_once_the_inbox_offers_it(tmp_path):
-    # Runs once the inbox room (sweep_overdue) is on main.
-    pytest.importorskip("beffroi.inbox.alerts")
+def test_sla_sweep_runs_as_a_job(tmp_path):
     settings = load_settings(write_config(tmp_path, "[alerts]\nsweep_minutes = 1\n"))
     service = SchedulerService(settings, only=["sla_sweep"])
     assert [spec.name for spec in service.job_specs()] == ["sla_sweep"]

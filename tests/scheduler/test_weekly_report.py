@@ -4,15 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
+from beffroi.analytics.report import send_weekly_report
 from beffroi.config.settings import SMTP, Reports
 from beffroi.scheduler.service import WEEKLY_REPORT_KEY, weekly_report_if_due
 from beffroi.store import get_meta, sync_accounts
 from tests.conftest import settings_with
-
-# Runs once the analytics room (its report module) is on main.
-send_weekly_report = pytest.importorskip("beffroi.analytics.report").send_weekly_report
 
 # Monday 23 November 2026, 08:00 Paris = 07:00 UTC.
 MONDAY_8 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
