@@ -12,6 +12,7 @@ from pathlib import Path
 from beffroi.cli.errors import UsageError
 from beffroi.collectors import Collector, build_collector
 from beffroi.config import NETWORKS, Settings, load_settings
+from beffroi.inbox import ingest_hooks as inbox_hooks
 from beffroi.store import IngestHooks, connect, sync_accounts
 
 
@@ -28,10 +29,6 @@ def open_database(settings: Settings, path: str | Path | None = None) -> sqlite3
 
 def ingest_hooks(settings: Settings) -> IngestHooks:
     """The inbox's triage and queue hooks, run inside each page's transaction."""
-    try:
-        from beffroi.inbox import ingest_hooks as inbox_hooks
-    except ImportError:
-        return IngestHooks()
     return inbox_hooks(settings)
 
 
