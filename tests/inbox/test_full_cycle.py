@@ -6,6 +6,7 @@ reads and writes, the page runs in Streamlit's AppTest, mail goes to a real loca
 
 from __future__ import annotations
 
+import json
 import threading
 import tomllib
 from datetime import timedelta
@@ -16,6 +17,7 @@ from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
 from beffroi.collectors.sandbox_network import SandboxNetwork, from_text, state_path
 from beffroi.config import example_config_path, settings_from_dict
 from beffroi.inbox import QueueError, escalate, ingest_hooks, send_reply, sweep_overdue
+from beffroi.inbox.alerts import MAX_LISTED
 from beffroi.scheduler import collect_all
 from beffroi.store import connect, now_utc, sync_accounts
 from tests.inbox.helpers import add_managers, app, button, queue_row, texts, with_smtp
@@ -194,7 +196,17 @@ def test_escalation_and_overdue_digest_on_the_simulated_city(city, smtp_server):
     later = now_utc() + timedelta(days=30)
     first = sweep_overdue(conn, settings, later)
     assert first.alerted >= 1 and len(received) == before + 1
-    assert f"n°{qid}" in received[-1].get_content()
+    body = received[-1].get_content()
+    assert f"{first.alerted} message(s) de citoyens ont dépassé" in body
+    # How many the 5-day city leaves late depends on the day it is simulated; the digest
+    # lists the first MAX_LISTED and counts the rest, and the escalated message is in it.
+    assert body.count("\n- n°") == min(first.alerted, MAX_LISTED)
+    if first.alerted > MAX_LISTED:
+        assert f"... et {first.alerted - MAX_LISTED} autre(s)" in body
+    alerted = conn.execute(
+        "SELECT detail FROM audit WHERE action = 'overdue_digest' ORDER BY id DESC LIMIT 1"
+    ).fetchone()[0]
+    assert qid in json.loads(alerted)["items"]
     again = sweep_overdue(conn, settings, later + timedelta(minutes=5))
     assert (again.marked, again.alerted) == (0, 0) and len(received) == before + 1
 
