@@ -31,6 +31,7 @@ TRIAGE_RULE_LABELS = {
     "dm": "message privé",
     "no_signal": "commentaire sans demande",
     "between_citizens": "réponse d'un citoyen à un autre",
+    "rhetorical": "question qui n'attend pas de réponse",
 }
 
 assert set(CLOSE_REASON_LABELS) == set(CLOSE_REASONS)

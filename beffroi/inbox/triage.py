@@ -4,20 +4,24 @@ Rules, not a model: a community manager must be able to read why an item was (or
 put in front of them, so every decision keeps the name of the rule that made it
 (``triage_rule``). The rules run in order and the first that fires decides ``needs_reply``:
 
-==================  ============  ====================================================
-rule                needs_reply   fires on
-==================  ============  ====================================================
-``spam``            no            a configured spam keyword (crypto, "cliquez ici"...)
-``empty``           no            no letters or digits at all (emoji, "!!!", a tag)
-``urgent``          yes           a configured urgent keyword (danger, fuite, accident)
-``question``        yes           a question mark or an interrogative turn of phrase
-``complaint``       yes           a configured complaint keyword (scandale, marre...)
-``problem``         yes           a report of a problem (cassé, en panne, signaler...)
-``request``         yes           a request (svp, pourriez-vous, je voudrais...)
-``thanks``          no            thanks, congratulations, compliments
-``dm``              yes           any other private message: someone wrote to the city
-``no_signal``       no            a public comment with none of the above
-==================  ============  ====================================================
+====================  ============  ========================================================
+rule                  needs_reply   fires on
+====================  ============  ========================================================
+``spam``              no            a configured spam keyword (crypto, "cliquez ici"...)
+``empty``             no            no letters or digits at all (emoji, "!!!", a tag)
+``urgent``            yes           a configured urgent keyword (danger, fuite, verglas...)
+``between_citizens``  no            a public comment opening on a citizen's @handle, or a
+                                    question put in "tu" with no "vous" nor the city's name
+``rhetorical``        no            "qui se souvient ?" under a throwback photo
+``question``          yes           a question mark or an interrogative turn of phrase
+``complaint``         yes           a configured complaint keyword (scandale, marre...)
+``problem``           yes           a report of a problem (cassé, en panne, "3 semaines
+                                    sans"...), unless negated ("aucun problème")
+``request``           yes           a request (svp, pourriez-vous, je voudrais...)
+``thanks``            no            thanks, congratulations, compliments
+``dm``                yes           any other private message: someone wrote to the city
+``no_signal``         no            a public comment with none of the above
+====================  ============  ========================================================
 
 Priority: ``urgent`` when an urgent keyword appears (whatever rule decided), ``high`` for
 complaints, ``normal`` for other messages that need a reply (DMs are never below normal),
@@ -37,6 +41,21 @@ from beffroi.store import QueueFields
 
 # Phrases that contain an urgent word but are not an emergency; removed before matching.
 _NOT_URGENT = re.compile(r"\bfeux? d'artifice\b|\bfeu vert\b|\bfeu de camp\b")
+# "Aucun problème, super organisation": a problem word, negated; removed before matching.
+_NO_PROBLEM = re.compile(r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b")
+# Questions nobody expects the city to answer: a throwback photo's "qui se souvient ?".
+_RHETORICAL = (
+    "qui se souvient",
+    "qui se rappelle",
+    "vous vous souvenez",
+    "tu te souviens",
+    "qui d'autre",
+)
+# A question put in "tu" is put to a friend: the city is "vous" (or named).
+_TU = re.compile(r"(?<![\w'])(?:(?:tu|te|toi)(?![\w])|t')")
+_VOUS = re.compile(r"\b(?:vous|votre|vos)\b")
+# "3 semaines sans lumière": something has been missing for a while.
+_WITHOUT_FOR = re.compile(r"\b\d+ (?:jours?|semaines?|mois) sans\b")
 
 _QUESTION_WORDS = (
     "est-ce que",
@@ -73,6 +92,16 @@ _QUESTION_WORDS = (
     "c'est ouvert",
     "c'est possible",
     "je me demandais",
+    "quelqu'un sait",
+    "qqun sait",
+    "qq1 sait",
+    "sait si",
+    "pas sur que",
+    "pas sure que",
+    "vous avez prevu",
+    "c'est prevu",
+    "est-il prevu",
+    "vous comptez",
     "une idee",
     "des infos",
     "infos svp",
@@ -186,6 +215,14 @@ _PROBLEM_WORDS = (
     "volee",
     "depots sauvages",
     "y a plus",
+    "rodeo",
+    "roule sur le trottoir",
+    "roulent sur le trottoir",
+    "sans lumiere",
+    "sans eau",
+    "sans chauffage",
+    "rodeos",
+    "avale",
 )
 # "ne s'allume plus", "n'entretient plus", "ne passe plus": something stopped working.
 # Inverted questions without a question mark: "organise-t-il", "avez-vous", "peut-on".
@@ -346,6 +383,16 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
         # city's post. The question is not the city's; urgent words were checked above.
         return Decision(False, "between_citizens", other)
     if "?" in folded:
+        if rhetorical := find_keyword(folded, _RHETORICAL):
+            return Decision(False, "rhetorical", rhetorical)
+        city = {fold(a.handle) for a in settings.accounts if a.handle}
+        if (
+            kind in ("comment", "reply")
+            and _TU.search(folded)
+            and not _VOUS.search(folded)
+            and not any(handle in folded for handle in city)
+        ):
+            return Decision(False, "between_citizens", "tu")
         return Decision(True, "question", "?")
     question = find_keyword(folded, _QUESTION_WORDS)
     if question:
@@ -358,9 +405,11 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
     )
     if complaint:
         return Decision(True, "complaint", complaint)
-    problem = find_keyword(folded, _PROBLEM_WORDS)
+    problem = find_keyword(_NO_PROBLEM.sub(" ", folded), _PROBLEM_WORDS)
     if problem:
         return Decision(True, "problem", problem)
+    if without := _WITHOUT_FOR.search(folded):
+        return Decision(True, "problem", without.group(0))
     stopped = _STOPPED.search(folded)
     if stopped:
         return Decision(True, "problem", stopped.group(0))

