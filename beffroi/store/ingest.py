@@ -285,9 +285,7 @@ def save_page(
         seen, new_interactions = save_interactions_seen(conn, account, interactions)
         n_rejected = _save_rejected(conn, account, stream, rejected, stamp)
         save_cursor(conn, account, stream, cursor, stamp)
-    return SaveResult(
-        fetched + seen, len(new_ids) + new_interactions, n_rejected, tuple(new_ids)
-    )
+    return SaveResult(fetched + seen, len(new_ids) + new_interactions, n_rejected, tuple(new_ids))
 
 
 def get_cursor(conn: sqlite3.Connection, account: str, stream: str) -> str | None:
