@@ -428,6 +428,7 @@ def test_a_collector_works_from_the_scheduler_threads(small):
     _, clock, by_key = small
     x = by_key["x_ville"]
     drain(x, "dms")  # first used in this thread
+
     def everything(stream):
         pages = list(x.fetch(stream, None))
         return [*(i for p in pages for i in p.items), *(i for p in pages for i in p.interactions)]
