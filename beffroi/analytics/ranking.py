@@ -34,6 +34,7 @@ KIND_LABELS = {
     "dm": ("message privé", "messages privés"),
 }
 RANKED_NETWORKS = ("instagram", "facebook", "x", "snapchat")
+LAST_ENGAGEMENTS = 3  # reactions and shares shown among a member's last interactions
 # Networks whose members are entered by hand: they rank through their linked accounts.
 MANUAL_NETWORKS = ("snapchat",)
 
@@ -316,6 +317,17 @@ def explain(
             """,  # noqa: S608
             [*member_ids, start, end, last],
         ).fetchall()
+        # Likes and shares have no text: a few of them, so that a liker's score is explained
+        # without hiding the words of someone who also writes.
+        rows += conn.execute(
+            f"""
+            SELECT created_at, kind, account, permalink, '' AS text FROM interactions
+            WHERE member_id IN ({marks}) AND created_at >= ? AND created_at <= ?
+            ORDER BY created_at DESC LIMIT ?
+            """,  # noqa: S608
+            [*member_ids, start, end, LAST_ENGAGEMENTS],
+        ).fetchall()
+        rows.sort(key=lambda r: r["created_at"], reverse=True)
         recent = [
             {
                 "created_at": r["created_at"],

@@ -62,7 +62,8 @@ def run_erase(args) -> int:
         conn.close()
     print(
         f"member {result.member_id} erased: {result.items} message(s) blanked, "
-        f"{result.invitations} invitation(s) deleted, {result.mentions} mention(s) masked"
+        f"{result.invitations} invitation(s) deleted, {result.mentions} mention(s) masked, "
+        f"{result.interactions} reaction(s) or share(s) deleted"
     )
     return 0
 
@@ -77,6 +78,6 @@ def run_purge(args) -> int:
     print(
         f"purged: {result.items} message(s), {result.queue} queue row(s), "
         f"{result.raw_cleared} raw payload(s), {result.rejected} rejected payload(s), "
-        f"{result.members} member(s)"
+        f"{result.members} member(s), {result.interactions} reaction(s) or share(s)"
     )
     return 0

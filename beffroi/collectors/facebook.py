@@ -12,6 +12,16 @@ Streams and what one pass costs:
 - ``messages``: ONE request reads Messenger conversations (newest first, each with its
   newest messages nested); conversations not updated since the cursor end the pass.
 - ``posts``: ONE request reads the Page's own ``posts`` ``since`` the newest one seen.
+- ``engagement``: who reacted to the Page's posts of the last ``engagement_days`` (the
+  ranking counts reactions). ONE request reads those posts with their reaction total
+  (``reactions.summary(total_count).limit(0)``); the totals already collected are kept per
+  post in the cursor, so an idle pass is that one request. A post whose total moved has its
+  ``/reactions`` paged through (100 a page; the Page's own reactions skipped), at most
+  ``engagement_posts_per_pass`` posts a pass, the least recently re-read first. Graph does
+  not say when someone reacted: a reaction carries its post's time. Shares are NOT
+  collected: Graph gives a post's share count but not who shared (``/sharedposts`` is
+  restricted to content the token's user can see, so it lists almost no one). Collected
+  only when the account's ``streams`` name it.
 
 Cursors are JSON (``HighWater``): the newest creation time and the ids seen at that
 second. Pages inside a pass carry no cursor (the stored one stays); the pass's last page
@@ -28,7 +38,7 @@ import mimetypes
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 from beffroi.collectors.conversations import conversation_pages
@@ -44,7 +54,10 @@ from beffroi.collectors.graph import (
     parse_time,
     split_new,
 )
-from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
+from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected
+
+if TYPE_CHECKING:
+    from beffroi.config import Account, Settings
 
 NETWORK = "facebook"
 COMMENT_FIELDS = "id,message,created_time,from{id,name},parent{id},permalink_url,like_count,comment_count,attachment"
@@ -52,6 +65,10 @@ MESSAGE_FIELDS = "id,created_time,from,to,message,attachments{mime_type,name}"
 POST_FIELDS = (
     "id,message,created_time,permalink_url,from{id,name},"
     "comments.summary(true).limit(0),reactions.summary(true).limit(0)"
+)
+# ``shares`` is read for completeness only: Graph does not list who shared (see above).
+ENGAGEMENT_POST_FIELDS = (
+    "id,created_time,permalink_url,reactions.summary(total_count).limit(0),shares"
 )
 
 
@@ -183,14 +200,50 @@ def _int(value: Any) -> int | None:
 
 
 # ------------------------------------------------------------------ the collector
+def _load_state(cursor: str | None) -> dict[str, Any]:
+    try:
+        state = json.loads(cursor) if cursor else {}
+    except ValueError:
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _reaction_totals(stored: Any, posts: dict[str, dict[str, Any]]) -> dict[str, dict]:
+    """What the cursor keeps per post still in the window (older ones are forgotten): the
+    reaction total already collected (``seen``) and when it was last re-read."""
+    stored = stored if isinstance(stored, dict) else {}
+    kept: dict[str, dict] = {}
+    for post_id in posts:
+        old = stored.get(post_id) if isinstance(stored.get(post_id), dict) else {}
+        kept[post_id] = {k: old[k] for k in ("seen", "refreshed") if k in old}
+    return kept
+
+
 class FacebookCollector(GraphCollector):
     network = NETWORK
-    STREAMS = ("comments", "messages", "posts")
+    STREAMS = ("comments", "messages", "posts", "engagement")
+    # Collected when the account names no streams; ``engagement`` must be asked for.
+    DEFAULT_STREAMS = ("comments", "messages", "posts")
     WINDOW_DAYS = 30
     POSTS_PER_REQUEST = 50
     COMMENTS_PER_POST = 25
     CONVERSATIONS_PER_REQUEST = 25
     MESSAGES_PER_CONVERSATION = 25
+    REACTIONS_PER_REQUEST = 100
+
+    def __init__(
+        self,
+        account: str,
+        *,
+        engagement_days: int = 14,
+        engagement_posts_per_pass: int = 5,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(account, **kwargs)
+        if not kwargs.get("streams"):
+            self._streams = list(self.DEFAULT_STREAMS)
+        self.engagement_days = engagement_days
+        self.engagement_posts_per_pass = engagement_posts_per_pass
 
     # -------------------------------------------------------------- comments
     def _fetch_comments(self, hw: HighWater) -> Iterator[Page]:
@@ -311,6 +364,122 @@ class FacebookCollector(GraphCollector):
             yield self._page(items, None, calls, rejected)
             calls = self.session.calls
             data = self.session.get_next(next_url)
+
+    # -------------------------------------------------------------- engagement
+    @classmethod
+    def for_account(cls, settings: Settings, account: Account, **kwargs: Any) -> FacebookCollector:
+        kwargs.setdefault("engagement_days", account.engagement_days)
+        kwargs.setdefault("engagement_posts_per_pass", account.engagement_posts_per_pass)
+        return super().for_account(settings, account, **kwargs)
+
+    def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
+        if stream == "engagement":
+            return self._fetch_engagement(_load_state(cursor))
+        return super().fetch(stream, cursor)
+
+    def _fetch_engagement(self, state: dict[str, Any]) -> Iterator[Page]:
+        page_id = self._require_id()
+        now = self.now()
+        calls = self.session.calls
+        posts, rejected = self._recent_posts(page_id, now - timedelta(days=self.engagement_days))
+        tracked = _reaction_totals(state.get("posts"), posts)
+        walk = state.get("walk") if isinstance(state.get("walk"), dict) else {}
+        state["posts"] = tracked
+        due = []
+        for post_id, entry in tracked.items():
+            total = _summary_count(posts[post_id].get("reactions"))
+            if (total is None and "seen" not in entry) or (
+                total is not None and total != entry.get("seen", 0)
+            ):
+                resumed = post_id == walk.get("post")
+                due.append((not resumed, entry.get("refreshed", ""), post_id, total))
+        if not any(not first for first, *_ in due):
+            state.pop("walk", None)
+        pages = 0
+        for _, _, post_id, total in sorted(due)[: self.engagement_posts_per_pass]:
+            tracked[post_id]["refreshed"] = now.isoformat()
+            for interactions, after in self._reactions(page_id, post_id, posts[post_id], walk):
+                if after:
+                    state["walk"] = {"post": post_id, "after": after}
+                else:
+                    state.pop("walk", None)
+                    tracked[post_id]["seen"] = total
+                yield Page(
+                    [],
+                    json.dumps(state, sort_keys=True),
+                    rejected,
+                    api_calls=self.session.calls - calls,
+                    interactions=interactions,
+                )
+                calls, rejected, pages = self.session.calls, [], pages + 1
+        if not pages:
+            yield Page([], json.dumps(state, sort_keys=True), rejected, self.session.calls - calls)
+
+    def _recent_posts(
+        self, page_id: str, since: datetime
+    ) -> tuple[dict[str, dict[str, Any]], list[Rejected]]:
+        """The Page's posts since ``since`` with their reaction totals, by id."""
+        data = self.session.get(
+            f"{page_id}/posts",
+            fields=ENGAGEMENT_POST_FIELDS,
+            since=graph_time(since),
+            limit=self.POSTS_PER_REQUEST,
+        )
+        posts: dict[str, dict[str, Any]] = {}
+        rejected: list[Rejected] = []
+        while True:
+            for raw in data.get("data", []):
+                created = checked(raw, "post", ("created_time",))
+                if isinstance(created, Rejected):
+                    rejected.append(created)
+                elif created >= since:
+                    posts[str(raw["id"])] = {**raw, "created": created}
+            next_url = (data.get("paging") or {}).get("next")
+            if not next_url or not data.get("data"):
+                return posts, rejected
+            data = self.session.get_next(next_url)
+
+    def _reactions(
+        self, page_id: str, post_id: str, post: dict[str, Any], walk: dict[str, Any]
+    ) -> Iterator[tuple[list[Interaction], str | None]]:
+        """Who reacted to one post, a page at a time, with the ``after`` cursor of the next
+        page (None at the end). A walk cut short resumes at its stored ``after``."""
+        resuming = walk.get("post") == post_id and bool(walk.get("after"))
+        after = walk.get("after") if resuming else None
+        while True:
+            paging_after = {"after": after} if after else {}
+            try:
+                data = self.session.get(
+                    f"{post_id}/reactions",
+                    fields="id,name,type",
+                    limit=self.REACTIONS_PER_REQUEST,
+                    **paging_after,
+                )
+            except PermanentError:
+                if not resuming:
+                    raise
+                # Graph no longer knows the stored cursor: read the list again (idempotent).
+                after, resuming = None, False
+                continue
+            resuming = False
+            interactions = [
+                Interaction(
+                    NETWORK,
+                    self.account,
+                    "reaction",
+                    Author(NETWORK, str(raw["id"]), None, raw.get("name")),
+                    post_id,
+                    post["created"],
+                    post.get("permalink_url"),
+                )
+                for raw in data.get("data", [])
+                if isinstance(raw, dict) and raw.get("id") and str(raw["id"]) != page_id
+            ]
+            paging = data.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+            yield interactions, after
+            if not after:
+                return
 
     # -------------------------------------------------------------- writing
     def reply(self, to: Item, text: str) -> Item:

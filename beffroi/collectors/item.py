@@ -64,18 +64,52 @@ class Rejected:
     reason: str
 
 
+InteractionKind = Literal["reaction", "share"]
+
+
+@dataclass(frozen=True)
+class Interaction:
+    """Someone reacted to (like, love...) or shared (retweet, quote) one of the city's posts.
+
+    No text is kept: who, which post, and when is all the ranking needs. Networks do not
+    say when a like or a retweet happened; ``created_at`` is then the post's own time, so a
+    first collection of old posts does not make old likes look recent.
+    """
+
+    network: str
+    account: str
+    kind: InteractionKind
+    author: Author
+    target_external_id: str
+    created_at: datetime
+    permalink: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("reaction", "share"):
+            raise ValueError(f"unknown interaction kind {self.kind!r}")
+        if not self.author.external_id or not self.target_external_id:
+            raise ValueError("an interaction needs who and which post")
+        if self.created_at.tzinfo is None:
+            raise ValueError("created_at must be timezone-aware")
+        if self.created_at.utcoffset() != UTC.utcoffset(None):
+            object.__setattr__(self, "created_at", self.created_at.astimezone(UTC))
+
+
 @dataclass
 class Page:
     """One page of a stream: its items, what was rejected, and the cursor to store with it.
 
     ``cursor`` is the stream's position *after* this page; it is saved in the same
     transaction as the items so that a crash re-fetches at most this page.
+    ``interactions`` are the reactions and shares a network lists by person (an
+    ``engagement`` stream), saved in that same transaction.
     """
 
     items: list[Item]
     cursor: str | None
     rejected: list[Rejected] = field(default_factory=list)
     api_calls: int = 1
+    interactions: list[Interaction] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

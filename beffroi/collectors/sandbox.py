@@ -18,8 +18,9 @@ from datetime import datetime
 from pathlib import Path
 
 from beffroi.collectors.errors import PermanentError
-from beffroi.collectors.item import Author, Item, OutgoingPost, Page, utcnow
+from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, utcnow
 from beffroi.collectors.sandbox_compose import STREAMS
+from beffroi.collectors.sandbox_engagement import SETTLE, engagement_of
 from beffroi.collectors.sandbox_history import CityProfile
 from beffroi.collectors.sandbox_network import (
     Published,
@@ -29,6 +30,7 @@ from beffroi.collectors.sandbox_network import (
 )
 
 PAGE_SIZE = 100
+ENGAGEMENT_POSTS_PER_PAGE = 20
 
 
 class SandboxCollector:
@@ -106,6 +108,9 @@ class SandboxCollector:
             position = int(cursor) if cursor else 0
         except ValueError:
             raise PermanentError(f"invalid sandbox cursor {cursor!r}") from None
+        if stream == "engagement":
+            yield from self._engagement(position, now)
+            return
         while True:
             rows = self.state.page(self.account, stream, position, PAGE_SIZE)
             if not rows:
@@ -114,6 +119,45 @@ class SandboxCollector:
             position = rows[-1]["seq"]
             yield Page([self._item(r) for r in rows], str(position), api_calls=1)
             if len(rows) < PAGE_SIZE:
+                return
+
+    def _engagement(self, position: int, now: datetime) -> Iterator[Page]:
+        """Who reacted to and shared each post once it has settled, a page of posts at a
+        time; the cursor is the last post listed, so each post is listed once."""
+        profile = self.state.profile
+        citizens = self.state.citizens()
+        while True:
+            posts = self.state.settled_posts(
+                self.account, position, now - SETTLE, ENGAGEMENT_POSTS_PER_PAGE
+            )
+            if not posts:
+                yield Page([], None, api_calls=1)
+                return
+            interactions = []
+            for post in posts:
+                for who in engagement_of(
+                    profile.seed, citizens, self.network, post["external_id"], post["like_count"]
+                ):
+                    author = Author(
+                        self.network,
+                        who.citizen.author_id(self.network),
+                        who.citizen.handles[self.network],
+                        who.citizen.display_name(self.network),
+                    )
+                    interactions.append(
+                        Interaction(
+                            self.network,
+                            self.account,
+                            who.kind,
+                            author,
+                            post["external_id"],
+                            from_text(post["created_at"]),
+                            f"sandbox://{self.network}/{self.account}/{post['external_id']}",
+                        )
+                    )
+            position = posts[-1]["seq"]
+            yield Page([], str(position), api_calls=len(posts), interactions=interactions)
+            if len(posts) < ENGAGEMENT_POSTS_PER_PAGE:
                 return
 
     def reply(self, to: Item, text: str) -> Item:

@@ -18,8 +18,8 @@ from beffroi.collectors import sandbox_text as T
 
 SIM_NETWORKS = ("x", "facebook", "instagram")
 STREAMS: dict[str, tuple[str, ...]] = {
-    "x": ("mentions", "replies", "dms"),
-    "facebook": ("comments", "messages", "posts"),
+    "x": ("mentions", "replies", "dms", "engagement"),
+    "facebook": ("comments", "messages", "posts", "engagement"),
     "instagram": ("comments", "mentions", "messages", "ugc"),
 }
 # Which kinds of citizen message each simulated network produces, and how often.

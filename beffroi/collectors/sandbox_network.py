@@ -377,6 +377,27 @@ class SandboxNetwork:
             (account, stream, after, limit),
         ).fetchall()
 
+    def settled_posts(
+        self, account: str, after: int, settled_before: datetime, limit: int
+    ) -> list[sqlite3.Row]:
+        """The account's posts after ``seq`` old enough for their engagement to be listed.
+
+        Stops at the first post still too young, so the cursor never passes a post whose
+        likes have not been listed yet.
+        """
+        rows = self.conn.execute(
+            "SELECT seq, external_id, created_at, like_count FROM messages "
+            "WHERE account = ? AND kind = 'post' AND direction = 'out' AND seq > ? "
+            "ORDER BY seq LIMIT ?",
+            (account, after, limit),
+        ).fetchall()
+        settled = []
+        for row in rows:
+            if from_text(row["created_at"]) > settled_before:
+                break
+            settled.append(row)
+        return settled
+
     def message(self, external_id: str) -> sqlite3.Row | None:
         return self.conn.execute(
             "SELECT * FROM messages WHERE external_id = ?", (external_id,)

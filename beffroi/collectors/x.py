@@ -18,6 +18,21 @@ and an idle pass exactly one request per stream):
 - ``dms``: ``GET /2/dm_events`` (needs the user-context keys and the app's "Direct
   Messages" permission). It has no ``since_id``: pages are walked newest first until an
   event already seen.
+- ``engagement``: who retweeted, quoted or liked the city's own tweets of the last
+  ``engagement_days`` (the ranking counts them as ``share`` and ``reaction``). One request
+  reads the city's timeline (``GET /2/users/:id/tweets``, no retweets or replies) with each
+  tweet's ``public_metrics``; the counts already collected are kept per tweet in the cursor,
+  so an idle pass is that one request. Only a count that moved sends its list:
+  ``retweeted_by`` (share), ``quote_tweets`` (share, the quoting author; no text kept),
+  ``liking_users`` (reaction), 100 people a page. At most ``engagement_posts_per_pass``
+  tweets are re-read per pass, the least recently re-read first; the rest wait. X does not
+  say when a like or retweet happened: an interaction carries its tweet's time. An unlike
+  is not seen (what was collected stays). A list walked over several pages records its
+  ``next_token`` in the cursor, so a rate limit or a crash resumes it where it stopped.
+  Collected only when the account's ``streams`` name it (see ``DEFAULT_STREAMS``).
+  An endpoint refused with a 403 (the app's access level may not include ``liking_users``)
+  does not stop the others: it is skipped for ``REFUSAL_RETRY``, and every pass ends with
+  an error that names it, once the other lists are saved.
 
 Cursors are JSON. X pages newest first with ``next_token``, and ``since_id`` must stay the
 same while paging, so the stream's new high-water mark is only known at the end of a walk.
@@ -63,13 +78,25 @@ from beffroi.collectors.errors import (
     TransientError,
     mask_secrets,
 )
-from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected, utcnow
+from beffroi.collectors.item import (
+    Author,
+    Interaction,
+    Item,
+    OutgoingPost,
+    Page,
+    Rejected,
+    utcnow,
+)
 from beffroi.collectors.matching import normalise_text
 from beffroi.collectors.x_payloads import (
     DM_EVENT_FIELDS,
     TWEET_FIELDS,
     USER_FIELDS,
+    CityTweet,
     Context,
+    api_errors,
+    city_tweets,
+    engaged_users,
     newest_id,
     parse_page,
     permalink,
@@ -81,7 +108,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-STREAMS = ("mentions", "replies", "dms")
+STREAMS = ("mentions", "replies", "dms", "engagement")
+# Collected when the account lists no streams. ``engagement`` must be asked for: it spends
+# the rate limits of endpoints that X's lower access levels do not include.
+DEFAULT_STREAMS = ("mentions", "replies", "dms")
 PAGE_SIZE = 100
 MAX_QUERY_LENGTH = 512
 WATCH_DAYS = 7
@@ -100,6 +130,25 @@ TWEET_REQUEST = {
 PERMISSION_PROBLEMS = ("unsupported-authentication", "client-forbidden", "oauth1-permissions")
 # The config's secret_envs names of the user-context keys, in tweepy's argument order.
 USER_SECRET_NAMES = ("consumer_key", "consumer_secret", "user_access_token", "user_access_secret")
+# The engagement lists: X's name for each (in messages), tweepy's method, what it counts as.
+ENGAGEMENT = {
+    "retweets": ("retweeted_by", "get_retweeters", "share"),
+    "quotes": ("quote_tweets", "get_quote_tweets", "share"),
+    "likes": ("liking_users", "get_liking_users", "reaction"),
+}
+ENGAGEMENT_REQUEST: dict[str, dict[str, Any]] = {
+    "retweets": {"user_fields": USER_FIELDS},
+    "quotes": {
+        "tweet_fields": ["author_id"],
+        "expansions": ["author_id"],
+        "user_fields": USER_FIELDS,
+    },
+    "likes": {"user_fields": USER_FIELDS},
+}
+# An engagement list X refused (403) is not asked for again before this long.
+REFUSAL_RETRY = timedelta(days=1)
+# The city's timeline of the engagement window: at most this many pages of 100 tweets.
+TIMELINE_PAGES = 5
 
 
 class _TimeoutSession(requests.Session):
@@ -228,6 +277,76 @@ def _dump(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True, separators=(",", ":"))
 
 
+class _Refused:
+    """A 403; ``problem`` is X's own words for it (status, title, detail)."""
+
+    problem = ""
+
+
+class PermissionRefused(_Refused, AuthExpired):
+    """A 403 saying the app lacks a permission or its access level lacks the endpoint."""
+
+
+class RequestRefused(_Refused, PermanentError):
+    """A 403 for this request (X gave no sign it is about the app's permissions)."""
+
+
+def _refused(kind: type[_Refused], message: str, problem: str) -> CollectorError:
+    error = kind(message)
+    error.problem = problem
+    return error
+
+
+def _tracked(stored: Any, timeline: dict[str, CityTweet]) -> dict[str, dict[str, Any]]:
+    """What the cursor keeps per tweet still on the timeline (older ones are forgotten):
+    the counts already collected (``seen``) and when it was last re-read (``refreshed``)."""
+    stored = stored if isinstance(stored, dict) else {}
+    tracked: dict[str, dict[str, Any]] = {}
+    for tweet_id in timeline:
+        old = stored.get(tweet_id) if isinstance(stored.get(tweet_id), dict) else {}
+        seen = old.get("seen") if isinstance(old.get("seen"), dict) else {}
+        entry: dict[str, Any] = {
+            "seen": {
+                k: v for k, v in seen.items() if k in ENGAGEMENT and (v is None or type(v) is int)
+            }
+        }
+        if isinstance(old.get("refreshed"), str):
+            entry["refreshed"] = old["refreshed"]
+        tracked[tweet_id] = entry
+    return tracked
+
+
+def _moved(tweet: CityTweet, seen: dict[str, Any], skip: dict[str, Any]) -> list[str]:
+    """The lists of ``tweet`` whose count moved since collected. An unknown count (X left
+    ``public_metrics`` out) is read once; a count never collected counts as 0."""
+    moved = []
+    for endpoint in ENGAGEMENT:
+        current = tweet.counts.get(endpoint)
+        if endpoint in skip:
+            continue
+        if current is None:
+            if endpoint not in seen:
+                moved.append(endpoint)
+        elif current != seen.get(endpoint, 0):
+            moved.append(endpoint)
+    return moved
+
+
+def _standing_refusals(stored: Any, now: datetime) -> dict[str, dict[str, Any]]:
+    """The refusals (403) of the last ``REFUSAL_RETRY``; older ones are tried again."""
+    kept = {}
+    for endpoint, refusal in (stored if isinstance(stored, dict) else {}).items():
+        try:
+            if (
+                endpoint in ENGAGEMENT
+                and datetime.fromisoformat(refusal["at"]) > now - REFUSAL_RETRY
+            ):
+                kept[endpoint] = refusal
+        except (TypeError, KeyError, ValueError):
+            continue
+    return kept
+
+
 class XCollector:
     """One of the city's X accounts (see the module docstring for what each stream does)."""
 
@@ -254,7 +373,9 @@ class XCollector:
         self.account = account.key
         self.handle = account.handle.lstrip("@")
         self.city_id: str | None = account.external_id or None
-        self._streams = list(account.streams) if account.streams else list(STREAMS)
+        self._streams = list(account.streams) if account.streams else list(DEFAULT_STREAMS)
+        self.engagement_days = account.engagement_days
+        self.engagement_posts_per_pass = account.engagement_posts_per_pass
         self._token_env = account.token_env
         self._secret_envs = dict(account.secret_envs)
         self._bearer = bearer_token or None
@@ -357,16 +478,17 @@ class XCollector:
                     )
                 ) from None
             except tweepy.Forbidden as exc:
+                problem = self._scrub(_problem(exc))
                 if _is_permission_problem(exc):
-                    raise AuthExpired(
-                        self._scrub(
-                            f"{self.account}: X says the app lacks a permission for {what} "
-                            f"({_problem(exc)}); check the app's access level and keys in the X "
-                            "developer portal"
-                        )
+                    raise _refused(
+                        PermissionRefused,
+                        f"{self.account}: X says the app lacks a permission for {what} "
+                        f"({problem}); check the app's access level and keys in the X "
+                        "developer portal",
+                        problem,
                     ) from None
-                raise PermanentError(
-                    self._scrub(f"{self.account}: X refused {what} ({_problem(exc)})")
+                raise _refused(
+                    RequestRefused, f"{self.account}: X refused {what} ({problem})", problem
                 ) from None
             except tweepy.TwitterServerError as exc:
                 problem = f"X server error {_problem(exc)}"
@@ -416,6 +538,16 @@ class XCollector:
             log.info("%s: %s failed (%s), retrying", self.account, what, problem)
             self.sleep(self.retry_delays[attempts - 1])
 
+    def _stop_if_used_up(self, answer: Answer, what: str) -> None:
+        """Before a walk's next page: stop when X said no request is left until its reset."""
+        if answer.remaining == 0:
+            reset = answer.reset_at or self.now() + FALLBACK_RATE_WAIT
+            raise RateLimited(
+                f"{self.account}: X rate limit used up while reading {what}; the rest "
+                f"will be read after {reset:%Y-%m-%d %H:%M:%S} UTC",
+                reset,
+            )
+
     def _city_id(self) -> str:
         """The city's numeric user id: configured, or looked up once from the handle."""
         if self.city_id is None:
@@ -453,6 +585,8 @@ class XCollector:
             return self._replies(state)
         if stream == "dms":
             return self._dms(state)
+        if stream == "engagement":
+            return self._engagement(state)
         raise PermanentError(f"{self.account}: unknown X stream {stream!r}")
 
     def _walk(
@@ -504,13 +638,7 @@ class XCollector:
             yield Page(items, _dump(state), rejected, api_calls=calls)
             if not next_token:
                 return
-            if answer.remaining == 0:
-                reset = answer.reset_at or self.now() + FALLBACK_RATE_WAIT
-                raise RateLimited(
-                    f"{self.account}: X rate limit used up while reading {what}; the rest "
-                    f"will be read after {reset:%Y-%m-%d %H:%M:%S} UTC",
-                    reset,
-                )
+            self._stop_if_used_up(answer, what)
             token = next_token
 
     def _mentions(self, state: dict[str, Any]) -> Iterator[Page]:
@@ -627,6 +755,172 @@ class XCollector:
             _advance(state, "newest", known, walk)
 
         yield from self._walk("direct messages", state, call, parse, finish)
+
+    def _timeline(
+        self, what: str, start: datetime, tweet_fields: list[str], exclude: list[str], pages: int
+    ) -> Iterator[Answer]:
+        """The city's own tweets since ``start``, newest first, one answer a page of 100."""
+        city_id = self._city_id()
+        user_auth = self._read_auth(what)
+        token = None
+        for _ in range(pages):
+            answer = self._call(
+                what,
+                self.client.get_users_tweets,
+                id=city_id,
+                start_time=start,
+                max_results=PAGE_SIZE,
+                tweet_fields=tweet_fields,
+                exclude=exclude,
+                pagination_token=token,
+                user_auth=user_auth,
+            )
+            yield answer
+            body = answer.body if isinstance(answer.body, dict) else {}
+            token = (body.get("meta") or {}).get("next_token")
+            if not token:
+                return
+
+    def _engagement(self, state: dict[str, Any]) -> Iterator[Page]:
+        """Who shared or liked the city's recent tweets (see the module docstring)."""
+        now = self.now()
+        horizon = now - timedelta(days=self.engagement_days)
+        timeline: dict[str, CityTweet] = {}
+        rejected: list[Rejected] = []
+        calls = 0
+        for answer in self._timeline(
+            "the city's recent tweets",
+            horizon,
+            ["created_at", "public_metrics"],
+            ["retweets", "replies"],
+            TIMELINE_PAGES,
+        ):
+            calls += answer.calls
+            found, bad = city_tweets(answer.body)
+            timeline.update((t.external_id, t) for t in found if t.created_at >= horizon)
+            rejected += bad
+        tracked = _tracked(state.get("tweets"), timeline)
+        refused = _standing_refusals(state.get("refused"), now)
+        walk = state.get("walk") if isinstance(state.get("walk"), dict) else {}
+        state.update(tweets=tracked, refused=refused)
+        carried = {"calls": calls, "rejected": rejected, "pages": 0}
+
+        def page(interactions: list[Interaction], cost: int, bad: list[Rejected]) -> Page:
+            out = Page(
+                [],
+                _dump(state),
+                carried["rejected"] + bad,
+                api_calls=cost + carried["calls"] + self._pending_calls,
+                interactions=interactions,
+            )
+            carried.update(calls=0, rejected=[], pages=carried["pages"] + 1)
+            self._pending_calls = 0
+            return out
+
+        due = []
+        for tweet_id, entry in tracked.items():
+            moved = _moved(timeline[tweet_id], entry["seen"], refused)
+            if moved:
+                resumed = tweet_id == walk.get("tweet") and walk.get("endpoint") in moved
+                due.append((not resumed, entry.get("refreshed", ""), int(tweet_id), moved))
+        if not any(not first for first, *_ in due):
+            state.pop("walk", None)  # its tweet left the window or its count is collected
+        for _, _, tweet_id, moved in sorted(due)[: self.engagement_posts_per_pass]:
+            tweet = timeline[str(tweet_id)]
+            tracked[tweet.external_id]["refreshed"] = now.isoformat()
+            for endpoint in moved:
+                if endpoint in refused:  # refused for an earlier tweet of this pass
+                    continue
+                try:
+                    yield from self._engaged(tweet, endpoint, state, page)
+                except (PermissionRefused, RequestRefused) as exc:
+                    refused[endpoint] = {
+                        "at": now.isoformat(),
+                        "why": exc.problem,
+                        "auth": isinstance(exc, AuthExpired),
+                    }
+                    if (state.get("walk") or {}).get("endpoint") == endpoint:
+                        state.pop("walk", None)
+                    yield page([], 1, [])
+        if not carried["pages"]:
+            yield page([], 0, [])
+        if refused:
+            raise self._refusal_error(refused)
+
+    def _engaged(
+        self,
+        tweet: CityTweet,
+        endpoint: str,
+        state: dict[str, Any],
+        page: Callable[[list[Interaction], int, list[Rejected]], Page],
+    ) -> Iterator[Page]:
+        """Walk one list of one tweet (who retweeted, quoted or liked it), a page each.
+
+        The last page records the tweet's count as collected; pages before it record the
+        ``next_token`` to resume from (a stale one restarts the list: saving is idempotent).
+        """
+        what, method, kind = ENGAGEMENT[endpoint]
+        walk = state.get("walk") or {}
+        resuming = walk.get("tweet") == tweet.external_id and walk.get("endpoint") == endpoint
+        token = walk.get("next_token") if resuming else None
+        link = permalink(tweet.external_id, self.handle)
+        while True:
+            try:
+                answer = self._call(
+                    f"{what} of tweet {tweet.external_id}",
+                    getattr(self.client, method),
+                    id=tweet.external_id,
+                    max_results=PAGE_SIZE,
+                    pagination_token=token,
+                    user_auth=self._read_auth(what),
+                    **ENGAGEMENT_REQUEST[endpoint],
+                )
+            except RequestRefused:
+                raise
+            except PermanentError:
+                if token is None or not resuming:
+                    raise
+                log.warning("%s: X refused the stored page token for %s", self.account, what)
+                token, resuming = None, False
+                continue
+            resuming = False
+            interactions = [
+                Interaction("x", self.account, kind, who, tweet.external_id, tweet.created_at, link)
+                for who in engaged_users(answer.body, endpoint)
+                if who.external_id != self.city_id
+            ]
+            body = answer.body if isinstance(answer.body, dict) else {}
+            token = (body.get("meta") or {}).get("next_token")
+            if token:
+                state["walk"] = {
+                    "tweet": tweet.external_id,
+                    "endpoint": endpoint,
+                    "next_token": token,
+                }
+            else:
+                state.pop("walk", None)
+                seen = state["tweets"][tweet.external_id]["seen"]
+                seen[endpoint] = tweet.counts.get(endpoint)
+            yield page(interactions, answer.calls, api_errors(body))
+            if not token:
+                return
+            self._stop_if_used_up(answer, what)
+
+    def _refusal_error(self, refused: dict[str, dict[str, Any]]) -> CollectorError:
+        """One error naming every list X refuses, said once the other lists are saved."""
+        names = ", ".join(ENGAGEMENT[e][0] for e in refused)
+        kept = [ENGAGEMENT[e][0] for e in ENGAGEMENT if e not in refused]
+        retry = min(datetime.fromisoformat(r["at"]) for r in refused.values()) + REFUSAL_RETRY
+        reasons = "; ".join(sorted({str(r.get("why", "")) for r in refused.values()}))
+        message = (
+            f"{self.account}: X refuses {names} to this app ({reasons}), so those reactions "
+            "or shares are not collected; the app's access level in the X developer portal "
+            f"may not include this endpoint. {', '.join(kept) or 'Nothing else'} "
+            f"{'is' if len(kept) == 1 else 'are'} still collected; tried again after "
+            f"{retry:%Y-%m-%d %H:%M} UTC"
+        )
+        auth = any(r.get("auth") for r in refused.values())
+        return AuthExpired(message) if auth else PermanentError(message)
 
     # ------------------------------------------------------------------ writing
 
@@ -754,22 +1048,9 @@ class XCollector:
         needle = normalise_text(marker)
         if not needle:
             return None
-        city_id = self._city_id()
-        user_auth = self._read_auth("the city's tweets")
         start = since - timedelta(minutes=1)
-        token, match = None, None
-        for _ in range(3):
-            answer = self._call(
-                "the city's tweets",
-                self.client.get_users_tweets,
-                id=city_id,
-                start_time=start,
-                max_results=PAGE_SIZE,
-                tweet_fields=["created_at"],
-                exclude=["retweets"],
-                pagination_token=token,
-                user_auth=user_auth,
-            )
+        match = None
+        for answer in self._timeline("the city's tweets", start, ["created_at"], ["retweets"], 3):
             body = answer.body if isinstance(answer.body, dict) else {}
             for tweet in body.get("data") or []:
                 if not isinstance(tweet, dict) or not str(tweet.get("id", "")).isdigit():
@@ -777,9 +1058,6 @@ class XCollector:
                 if needle in normalise_text(str(tweet.get("text", ""))):
                     if match is None or int(tweet["id"]) < int(match):
                         match = str(tweet["id"])
-            token = (body.get("meta") or {}).get("next_token")
-            if not token:
-                break
         return match
 
     # ------------------------------------------------------------------ doctor

@@ -259,3 +259,63 @@ def parse_page(body: Any, ctx: Context, inbound_kind: str) -> tuple[list[Item], 
             result = parse_tweet(entry, users, ctx, inbound_kind)
         (rejected if isinstance(result, Rejected) else items).append(result)
     return items, rejected
+
+
+# ------------------------------------------------------------------ engagement
+
+# The three lists of people behind a tweet's counts, by the ``public_metrics`` they explain.
+ENGAGEMENT_METRICS = {"retweets": "retweet_count", "quotes": "quote_count", "likes": "like_count"}
+
+
+@dataclass(frozen=True)
+class CityTweet:
+    """One of the city's own tweets as its timeline shows it: when, and its public counts
+    (``None`` where X left ``public_metrics`` out)."""
+
+    external_id: str
+    created_at: datetime
+    counts: dict[str, int | None]
+
+
+def city_tweets(body: Any) -> tuple[list[CityTweet], list[Rejected]]:
+    """The tweets of a timeline page (``GET /2/users/:id/tweets``) with their counts."""
+    if not isinstance(body, dict):
+        return [], [Rejected(body, "response body is not a JSON object")]
+    data = body.get("data", [])
+    tweets: list[CityTweet] = []
+    rejected: list[Rejected] = api_errors(body)
+    for tweet in data if isinstance(data, list) else []:
+        external_id = _valid_id(tweet)
+        if external_id is None:
+            rejected.append(Rejected(tweet, "tweet without a numeric id"))
+            continue
+        try:
+            created = _parse_time(tweet.get("created_at"), external_id)
+        except ValueError as exc:
+            rejected.append(Rejected(tweet, f"tweet {external_id}: unreadable created_at ({exc})"))
+            continue
+        counts = {key: _metric(tweet, metric) for key, metric in ENGAGEMENT_METRICS.items()}
+        tweets.append(CityTweet(external_id, created.astimezone(UTC), counts))
+    return tweets, rejected
+
+
+def _user(user: Any) -> Author | None:
+    external_id = _valid_id(user)
+    if external_id is None:
+        return None
+    return Author("x", external_id, user.get("username"), user.get("name"))
+
+
+def engaged_users(body: Any, endpoint: str) -> list[Author]:
+    """Who retweeted or liked (the users in ``data`` of ``retweeted_by``/``liking_users``),
+    or who quoted (the authors of the tweets in ``data`` of ``quote_tweets``, named in
+    ``includes.users``). A quote's text is not kept: who shared is all the ranking needs.
+    """
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        return []
+    if endpoint != "quotes":
+        return [author for author in map(_user, data) if author is not None]
+    users = users_by_id(body)
+    authors = (_author(q.get("author_id"), users) for q in data if isinstance(q, dict))
+    return [author for author in authors if author is not None]

@@ -61,6 +61,11 @@ class Account(Section):
     token_env: str | None = None
     secret_envs: dict[str, str] = Field(default_factory=dict)
     hashtags: list[str] = Field(default_factory=list)
+    # The ``engagement`` stream (who liked, reacted to or shared the account's posts):
+    # how far back the account's own posts are watched, and how many changed posts are
+    # re-read per pass (each costs one to three requests, so a rate limit is not burnt).
+    engagement_days: int = Field(default=14, ge=1)
+    engagement_posts_per_pass: int = Field(default=5, ge=1)
     # For the simulated city: which simulated network this account stands for.
     simulates: Literal["x", "facebook", "instagram"] | None = None
 

@@ -80,6 +80,7 @@ def collect_stream(
                 page.items,
                 page.cursor,
                 rejected=page.rejected,
+                interactions=page.interactions,
                 triage=hooks.triage,
                 after_insert=hooks.after_insert,
                 now=now(),

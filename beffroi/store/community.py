@@ -1,5 +1,5 @@
 """Community writes: members entered by hand, links between accounts, flags, events,
-invitations and the interactions (reactions, shares) that are not items.
+invitations. (Reactions and shares come in with collected pages: ``ingest.save_page``.)
 
 Every rule that protects people lives here, next to the SQL, so that no screen or command
 can skip it: an invitation moves only along its life cycle, and a minor invited to an event
@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -253,34 +253,6 @@ def set_member_flags(
                 )
         changed = {k: v for k, v in flags.items() if v is not None}
         write_audit(conn, actor, "member.flags", "member", member_id, changed, now)
-
-
-def save_interactions(
-    conn: sqlite3.Connection, rows: Iterable[Mapping[str, Any]], now: datetime | None = None
-) -> int:
-    """Upsert reactions and shares (member_id, account, kind, target_external_id,
-    created_at, permalink); idempotent on (member, kind, target)."""
-    count = 0
-    with transaction(conn):
-        for row in rows:
-            conn.execute(
-                """
-                INSERT INTO interactions (member_id, account, kind, target_external_id,
-                                          created_at, permalink)
-                VALUES (?, ?, ?, ?, ?, ?)
-                ON CONFLICT (member_id, kind, target_external_id) DO NOTHING
-                """,
-                (
-                    row["member_id"],
-                    row["account"],
-                    row["kind"],
-                    row["target_external_id"],
-                    to_db(row["created_at"]),
-                    row.get("permalink"),
-                ),
-            )
-            count += 1
-    return count
 
 
 # ---------------------------------------------------------------- events

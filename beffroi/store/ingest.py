@@ -20,7 +20,7 @@ from beffroi.store.connection import transaction
 from beffroi.store.times import now_utc, to_db
 
 if TYPE_CHECKING:
-    from beffroi.collectors import Item, Rejected
+    from beffroi.collectors import Author, Interaction, Item, Rejected
 
 QUEUED_KINDS = frozenset({"comment", "reply", "mention", "dm"})
 
@@ -68,6 +68,10 @@ def _upsert_member(conn: sqlite3.Connection, item: Item, seen: str) -> int | Non
     author = item.author
     if author is None or item.direction != "in" or not author.external_id:
         return None
+    return _upsert_author(conn, author, seen)
+
+
+def _upsert_author(conn: sqlite3.Connection, author: Author, seen: str) -> int:
     row = conn.execute(
         """
         INSERT INTO members (network, external_id, handle, display_name, first_seen_at, last_seen_at)
@@ -215,6 +219,45 @@ def save_cursor(
     )
 
 
+def save_interactions_seen(
+    conn: sqlite3.Connection, account: str, interactions: Iterable[Interaction]
+) -> tuple[int, int]:
+    """Upsert reactions and shares inside the caller's transaction; return (seen, new).
+
+    The person is upserted as a member, like the author of a comment. Someone whose data
+    was erased is not recorded again: the network may still list their like, the city
+    no longer keeps it.
+    """
+    seen = new = 0
+    for interaction in interactions:
+        seen += 1
+        _ensure_account(conn, account, interaction.network)
+        created = to_db(interaction.created_at)
+        member_id = _upsert_author(conn, interaction.author, created)
+        erased = conn.execute(
+            "SELECT erased_at IS NOT NULL FROM members WHERE id = ?", (member_id,)
+        ).fetchone()[0]
+        if erased:
+            continue
+        new += conn.execute(
+            """
+            INSERT INTO interactions (member_id, account, kind, target_external_id,
+                                      created_at, permalink)
+            VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (member_id, kind, target_external_id) DO NOTHING
+            """,
+            (
+                member_id,
+                account,
+                interaction.kind,
+                interaction.target_external_id,
+                created,
+                interaction.permalink,
+            ),
+        ).rowcount
+    return seen, new
+
+
 def save_page(
     conn: sqlite3.Connection,
     account: str,
@@ -223,11 +266,13 @@ def save_page(
     cursor: str | None,
     *,
     rejected: Iterable[Rejected] = (),
+    interactions: Iterable[Interaction] = (),
     triage: Triage | None = None,
     after_insert: AfterInsert | None = None,
     now: datetime | None = None,
 ) -> SaveResult:
-    """Save one page of a stream (items, authors, queue rows, rejects, cursor) atomically.
+    """Save one page of a stream (items, authors, queue rows, reactions and shares,
+    rejects, cursor) atomically.
 
     A ``None`` cursor keeps the stored one: a page that did not move the stream (an empty
     idle pass) never rewinds it.
@@ -237,9 +282,10 @@ def save_page(
         fetched, new_ids = save_items(
             conn, account, items, triage=triage, after_insert=after_insert, now=now
         )
+        seen, new_interactions = save_interactions_seen(conn, account, interactions)
         n_rejected = _save_rejected(conn, account, stream, rejected, stamp)
         save_cursor(conn, account, stream, cursor, stamp)
-    return SaveResult(fetched, len(new_ids), n_rejected, tuple(new_ids))
+    return SaveResult(fetched + seen, len(new_ids) + new_interactions, n_rejected, tuple(new_ids))
 
 
 def get_cursor(conn: sqlite3.Connection, account: str, stream: str) -> str | None:

@@ -38,6 +38,7 @@ class ErasureResult:
     items: int
     invitations: int
     mentions: int  # the city's own messages whose @handle was masked
+    interactions: int = 0  # reactions and shares deleted
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class PurgeResult:
     raw_cleared: int = 0
     rejected: int = 0
     members: int = 0
+    interactions: int = 0
 
 
 def find_member(conn: sqlite3.Connection, network: str, handle: str) -> list[int]:
@@ -64,7 +66,8 @@ def find_member(conn: sqlite3.Connection, network: str, handle: str) -> list[int
 def erase_member(
     conn: sqlite3.Connection, member_id: int, actor: str, now: datetime | None = None
 ) -> ErasureResult:
-    """Forget a citizen: names, messages, raw payloads, invitations, in one transaction.
+    """Forget a citizen: names, messages, raw payloads, invitations, reactions and shares,
+    in one transaction.
 
     The city's own messages that named them (``@handle``) are masked too. The audit row
     records who erased which member id and how much, never the handle itself.
@@ -94,6 +97,9 @@ def erase_member(
         invitations = conn.execute(
             "DELETE FROM invitations WHERE member_id = ?", (member_id,)
         ).rowcount
+        interactions = conn.execute(
+            "DELETE FROM interactions WHERE member_id = ?", (member_id,)
+        ).rowcount
         conn.execute("UPDATE members SET person_id = NULL WHERE person_id = ?", (member_id,))
         conn.execute(
             """
@@ -103,7 +109,7 @@ def erase_member(
             """,
             (stamp, member_id),
         )
-        result = ErasureResult(member_id, items, invitations, mentions)
+        result = ErasureResult(member_id, items, invitations, mentions, interactions)
         write_audit(conn, actor, "member_erase", "member", member_id, asdict(result), now=now)
     return result
 
@@ -134,7 +140,8 @@ def purge_expired(
     """Apply the retention limits; return how many rows of each kind went.
 
     - citizens' messages (``direction = 'in'``) older than ``items_days`` are deleted with
-      their queue rows; the city's own posts and replies are its public record and stay;
+      their queue rows, and so are reactions and shares; the city's own posts and replies
+      are its public record and stay;
     - raw payloads older than ``raw_payload_days`` are nulled;
     - rejected payloads older than ``rejected_days`` are deleted;
     - members left with no message, no invitation and not seen since ``items_days`` are
@@ -182,6 +189,9 @@ def purge_expired(
         rejected = conn.execute(
             "DELETE FROM rejected_payloads WHERE created_at < ?", (rejected_cutoff,)
         ).rowcount
+        interactions = conn.execute(
+            "DELETE FROM interactions WHERE created_at < ?", (items_cutoff,)
+        ).rowcount
         members = conn.execute(
             """
             DELETE FROM members
@@ -191,7 +201,7 @@ def purge_expired(
             """,
             (items_cutoff,),
         ).rowcount
-        result = PurgeResult(items, queue, raw, rejected, members)
+        result = PurgeResult(items, queue, raw, rejected, members, interactions)
         if any(asdict(result).values()):
             write_audit(conn, actor, "purge", "retention", None, asdict(result), now=now)
     return result

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
 import pytest
 
 from beffroi.analytics.ranking import RankingFilter, describe, explain, rank_members
-from beffroi.store import connect, transaction
+from beffroi.collectors import Author, Interaction
+from beffroi.store import connect, save_page, transaction
 from beffroi.store.community import (
     add_member,
     create_event,
@@ -158,3 +160,35 @@ def test_ranking_reads_through_a_readonly_connection(tmp_path, example_settings)
     )
     assert "items_inbound" in plan
     ro.close()
+
+
+def test_reactions_and_shares_count_with_their_weights(db, example_settings):
+    """Collected with the page like any item: a retweet (3) outweighs a comment (1), a like
+    weighs 0.2, all decayed from the post's time; per network, and gone with a theme."""
+
+    def engaged(who, kind, days_ago, post="x-post-1"):
+        author = Author("x", f"id-{who}", who, who.title())
+        when = NOW - timedelta(days=days_ago)
+        return Interaction("x", "x_ville", kind, author, post, when)
+
+    save(db, [item("talker", "reply", days_ago=0, account="x_ville", network="x")])
+    save_page(db, "x_ville", "engagement", [], "c", interactions=[
+        engaged("sharer", "share", 30),
+        engaged("liker", "reaction", 0),
+        engaged("liker", "reaction", 0, post="x-post-2"),
+    ])  # fmt: skip
+    ranking = rank_members(db, example_settings, NOW, RankingFilter(network="x"))
+    assert _order(ranking) == ["sharer", "talker", "liker"]
+    sharer, liker = ranking.iloc[0], ranking.iloc[2]
+    assert sharer["n_share"] == 1 and sharer["pts_share"] == pytest.approx(1.5)  # 3 × ½
+    assert liker["n_reaction"] == 2 and liker["pts_reaction"] == pytest.approx(0.4)
+    why = describe(explain(db, example_settings, NOW, int(liker["person"])))
+    assert "2 réactions (0.4 pts)" in why
+    last = explain(db, example_settings, NOW, int(liker["person"])).last_interactions
+    assert [(r["kind"], r["text"]) for r in last] == [("reaction", ""), ("reaction", "")]
+    # Instagram's ranking and a theme's ranking have no reactions nor shares.
+    assert "liker" not in _order(
+        rank_members(db, example_settings, NOW, RankingFilter("instagram"))
+    )
+    themed = rank_members(db, example_settings, NOW, RankingFilter(theme="culture"))
+    assert "sharer" not in _order(themed)

@@ -119,7 +119,7 @@ def test_collect_after_the_demo_adds_only_live_activity(demo, capsys):
     capsys.readouterr()
     assert main(["--config", str(config), "collect"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 10 and all("API calls   1" in line for line in lines)
+    assert len(lines) == 12 and all("API calls   1" in line for line in lines)  # 12 streams
     assert counts(db)["items"] - after["items"] <= 3  # at most the seconds of live activity
 
 

@@ -566,4 +566,4 @@ def test_for_account_with_a_local_graph_server(httpserver, example_settings, mon
     assert (post.external_id, post.kind) == (f"{PAGE}_1", "post")
     [(request, _)] = httpserver.log
     assert request.args["access_token"] == TOKEN and request.args["limit"] == "50"
-    assert fb.streams() == ["comments", "messages", "posts"]
+    assert fb.streams() == ["comments", "messages", "posts", "engagement"]  # as configured

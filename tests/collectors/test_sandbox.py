@@ -85,7 +85,7 @@ def test_it_is_a_collector_built_from_the_configuration(tmp_path):
     built = build_collector(settings, settings.account("facebook_ville"))
     assert isinstance(built, SandboxCollector) and isinstance(built, Collector)
     assert (built.network, built.account) == ("facebook", "facebook_ville")
-    assert built.streams() == ["comments", "messages", "posts"]
+    assert built.streams() == ["comments", "messages", "posts", "engagement"]
     assert build_collector(settings, settings.account("instagram_ville")).streams() == [
         "comments",
         "mentions",
@@ -428,8 +428,13 @@ def test_a_collector_works_from_the_scheduler_threads(small):
     _, clock, by_key = small
     x = by_key["x_ville"]
     drain(x, "dms")  # first used in this thread
+
+    def everything(stream):
+        pages = list(x.fetch(stream, None))
+        return [*(i for p in pages for i in p.items), *(i for p in pages for i in p.interactions)]
+
     with ThreadPoolExecutor(max_workers=3) as pool:
-        results = list(pool.map(lambda s: drain(x, s)[0], x.streams()))
+        results = list(pool.map(everything, x.streams()))
     assert all(results)
 
 

@@ -1,6 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
-from beffroi.collectors import Author, Item, Rejected
+import pytest
+
+from beffroi.collectors import Author, Interaction, Item, Rejected
 from beffroi.store import QueueFields, get_cursor, save_page
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
@@ -143,3 +145,52 @@ def test_full_text_search_folds_accents(db):
     save_page(db, "x_ville", "mentions", [item], None)
     hits = db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'marche'").fetchall()
     assert len(hits) == 1
+
+
+def liked(who: str, target: str = "p1", kind: str = "reaction") -> Interaction:
+    return Interaction(
+        network="x",
+        account="x_ville",
+        kind=kind,
+        author=Author("x", who, f"@{who}", f"Citoyen {who}"),
+        target_external_id=target,
+        created_at=T0,
+        permalink=f"https://x.com/ville/status/{target}",
+    )
+
+
+def test_reactions_and_shares_are_saved_with_their_page_once(db):
+    page = [liked("a1"), liked("a1", kind="share"), liked("a2")]
+    first = save_page(db, "x_ville", "engagement", [], "c1", interactions=page)
+    assert (first.fetched, first.new) == (3, 3)
+    again = save_page(db, "x_ville", "engagement", [], "c1", interactions=page)
+    assert (again.fetched, again.new) == (3, 0)
+    rows = db.execute(
+        "SELECT m.external_id, i.kind, i.target_external_id, i.created_at FROM interactions i"
+        " JOIN members m ON m.id = i.member_id ORDER BY 1, 2"
+    ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("a1", "reaction", "p1", "2026-11-02 09:00:00"),
+        ("a1", "share", "p1", "2026-11-02 09:00:00"),
+        ("a2", "reaction", "p1", "2026-11-02 09:00:00"),
+    ]
+    # The liker who also comments is one member, not two.
+    save_page(db, "x_ville", "mentions", [mention(1, author="a1")], "t1")
+    assert db.execute("SELECT count(*) FROM members").fetchone()[0] == 2
+    assert get_cursor(db, "x_ville", "engagement") == "c1"
+
+
+def test_an_interaction_without_its_page_is_not_saved(db):
+    """One transaction: a page that fails leaves neither its interactions nor its cursor."""
+    broken = [liked("a1"), mention(1)]  # an Item where an Interaction belongs
+    with pytest.raises(AttributeError):
+        save_page(db, "x_ville", "engagement", [], "c9", interactions=broken)
+    assert db.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
+    assert get_cursor(db, "x_ville", "engagement") is None
+
+
+def test_an_interaction_needs_who_and_which_post():
+    with pytest.raises(ValueError, match="kind"):
+        liked("a1", kind="like")
+    with pytest.raises(ValueError, match="who and which post"):
+        liked("a1", target="")

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from beffroi.collectors import Author, Item, Rejected
+from beffroi.collectors import Author, Interaction, Item, Rejected
 from beffroi.config.settings import Retention
 from beffroi.store import save_page, to_db
 from beffroi.store.privacy import (
@@ -187,3 +187,51 @@ def test_purge_works_in_batches(db):
     assert (result.items, result.queue, result.raw_cleared) == (25, 25, 7)
     assert db.execute("SELECT count(*) FROM items").fetchone()[0] == 7
     assert db.execute("SELECT count(*) FROM items WHERE raw IS NOT NULL").fetchone()[0] == 0
+
+
+def like(handle, target, when, kind="reaction"):
+    return Interaction(
+        "x", "x_ville", kind, Author("x", f"id-{handle}", handle, handle), target, when
+    )
+
+
+def test_erasure_deletes_reactions_and_shares_and_a_later_like_is_not_kept(db):
+    save_page(db, "x_ville", "mentions", [item("1", NOW - timedelta(days=1))], "1")
+    save_page(
+        db,
+        "x_ville",
+        "engagement",
+        [],
+        "c1",
+        interactions=[like("jeanne_m", "p1", NOW), like("jeanne_m", "p1", NOW, "share")],
+    )
+    jeanne = member_id(db, "jeanne_m")
+    result = erase_member(db, jeanne, actor="dpo@mairie", now=NOW)
+    assert result.interactions == 2
+    assert db.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
+    # X still lists her like of another post: the city does not record it again.
+    again = save_page(
+        db, "x_ville", "engagement", [], "c2", interactions=[like("jeanne_m", "p2", NOW)]
+    )
+    assert again.new == 0
+    assert db.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
+    assert db.execute("SELECT handle FROM members WHERE id = ?", (jeanne,)).fetchone()[0] is None
+
+
+def test_retention_purges_old_reactions_and_the_people_seen_only_in_them(db):
+    old, recent = NOW - timedelta(days=40), NOW - timedelta(days=2)
+    save_page(
+        db,
+        "x_ville",
+        "engagement",
+        [],
+        "c1",
+        interactions=[like("ancien", "p0", old), like("recent", "p9", recent)],
+    )
+    retention = Retention(items_days=30, raw_payload_days=10, rejected_days=10)
+    result = purge_expired(db, retention, now=NOW)
+    assert (result.interactions, result.members) == (1, 1)
+    left = db.execute(
+        "SELECT m.handle FROM interactions i JOIN members m ON m.id = i.member_id"
+    ).fetchall()
+    assert [r[0] for r in left] == ["recent"]
