@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 from beffroi.collectors.conversations import conversation_pages
+from beffroi.collectors.engagement_plan import due_posts
 from beffroi.collectors.errors import PermanentError
 from beffroi.collectors.graph import (
     GraphCollector,
@@ -66,10 +67,8 @@ POST_FIELDS = (
     "id,message,created_time,permalink_url,from{id,name},"
     "comments.summary(true).limit(0),reactions.summary(true).limit(0)"
 )
-# ``shares`` is read for completeness only: Graph does not list who shared (see above).
-ENGAGEMENT_POST_FIELDS = (
-    "id,created_time,permalink_url,reactions.summary(total_count).limit(0),shares"
-)
+# No ``shares``: Graph gives a count but not who shared (see above), and nothing reads it.
+ENGAGEMENT_POST_FIELDS = "id,created_time,permalink_url,reactions.summary(total_count).limit(0)"
 
 
 # ------------------------------------------------------------------ parsing (pure)
@@ -240,8 +239,6 @@ class FacebookCollector(GraphCollector):
         **kwargs: Any,
     ) -> None:
         super().__init__(account, **kwargs)
-        if not kwargs.get("streams"):
-            self._streams = list(self.DEFAULT_STREAMS)
         self.engagement_days = engagement_days
         self.engagement_posts_per_pass = engagement_posts_per_pass
 
@@ -385,18 +382,20 @@ class FacebookCollector(GraphCollector):
         tracked = _reaction_totals(state.get("posts"), posts)
         walk = state.get("walk") if isinstance(state.get("walk"), dict) else {}
         state["posts"] = tracked
-        due = []
+        changed = {}
         for post_id, entry in tracked.items():
             total = _summary_count(posts[post_id].get("reactions"))
             if (total is None and "seen" not in entry) or (
                 total is not None and total != entry.get("seen", 0)
             ):
-                resumed = post_id == walk.get("post")
-                due.append((not resumed, entry.get("refreshed", ""), post_id, total))
-        if not any(not first for first, *_ in due):
+                changed[post_id] = total
+        due, walk_due = due_posts(
+            changed, tracked, walk.get("post"), self.engagement_posts_per_pass
+        )
+        if not walk_due:
             state.pop("walk", None)
         pages = 0
-        for _, _, post_id, total in sorted(due)[: self.engagement_posts_per_pass]:
+        for post_id, total in due:
             tracked[post_id]["refreshed"] = now.isoformat()
             for interactions, after in self._reactions(page_id, post_id, posts[post_id], walk):
                 if after:

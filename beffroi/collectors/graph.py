@@ -406,6 +406,8 @@ class GraphCollector:
 
     network = "meta"
     STREAMS: tuple[str, ...] = ()
+    # What an account that names no streams collects; None: every stream in STREAMS.
+    DEFAULT_STREAMS: tuple[str, ...] | None = None
     token_kind = "Page access token"
     # A stream's first pass reaches back this far (the engagement window), not to the
     # account's whole history: one-time cost bounded, ranking complete.
@@ -436,7 +438,7 @@ class GraphCollector:
                 f"{account}: unknown stream {sorted(unknown)[0]!r} for {self.network}; "
                 f"choose among {', '.join(self.STREAMS)}"
             )
-        self._streams = list(streams) if streams else list(self.STREAMS)
+        self._streams = list(streams) if streams else list(self.DEFAULT_STREAMS or self.STREAMS)
         self.base_url = base_url
         self.sleep = sleep
         self.retry_delays = retry_delays

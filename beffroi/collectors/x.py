@@ -70,6 +70,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 import tweepy
 
+from beffroi.collectors.engagement_plan import due_posts
 from beffroi.collectors.errors import (
     AuthExpired,
     CollectorError,
@@ -817,16 +818,21 @@ class XCollector:
             self._pending_calls = 0
             return out
 
-        due = []
-        for tweet_id, entry in tracked.items():
-            moved = _moved(timeline[tweet_id], entry["seen"], refused)
-            if moved:
-                resumed = tweet_id == walk.get("tweet") and walk.get("endpoint") in moved
-                due.append((not resumed, entry.get("refreshed", ""), int(tweet_id), moved))
-        if not any(not first for first, *_ in due):
+        changed = {
+            tweet_id: moved
+            for tweet_id, entry in tracked.items()
+            if (moved := _moved(timeline[tweet_id], entry["seen"], refused))
+        }
+        walking = walk.get("tweet")
+        if walk.get("endpoint") not in changed.get(walking, ()):
+            walking = None
+        due, walk_due = due_posts(
+            changed, tracked, walking, self.engagement_posts_per_pass, tiebreak=int
+        )
+        if not walk_due:
             state.pop("walk", None)  # its tweet left the window or its count is collected
-        for _, _, tweet_id, moved in sorted(due)[: self.engagement_posts_per_pass]:
-            tweet = timeline[str(tweet_id)]
+        for tweet_id, moved in due:
+            tweet = timeline[tweet_id]
             tracked[tweet.external_id]["refreshed"] = now.isoformat()
             for endpoint in moved:
                 if endpoint in refused:  # refused for an earlier tweet of this pass

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
@@ -356,9 +357,18 @@ def _addressed_to_citizen(settings: Settings, folded: str) -> str | None:
     match = _LEADING_MENTION.match(folded)
     if not match:
         return None
-    city = {fold(a.handle).lstrip("@") for a in settings.accounts if a.handle}
     handle = match.group(1).rstrip(".")
-    return None if handle in city else "@" + handle
+    return None if handle in _city_handles(settings) else "@" + handle
+
+
+def _city_handles(settings: Settings) -> frozenset[str]:
+    """The city's own handles, folded and without "@" (read for each message)."""
+    return _folded_handles(tuple(a.handle for a in settings.accounts if a.handle))
+
+
+@lru_cache(maxsize=8)
+def _folded_handles(handles: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(fold(h).lstrip("@") for h in handles)
 
 
 def decide(settings: Settings, text: str, kind: str) -> Decision:
@@ -385,12 +395,11 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
     if "?" in folded:
         if rhetorical := find_keyword(folded, _RHETORICAL):
             return Decision(False, "rhetorical", rhetorical)
-        city = {fold(a.handle) for a in settings.accounts if a.handle}
         if (
             kind in ("comment", "reply")
             and _TU.search(folded)
             and not _VOUS.search(folded)
-            and not any(handle in folded for handle in city)
+            and not any(handle in folded for handle in _city_handles(settings))
         ):
             return Decision(False, "between_citizens", "tu")
         return Decision(True, "question", "?")

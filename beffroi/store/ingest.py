@@ -68,10 +68,11 @@ def _upsert_member(conn: sqlite3.Connection, item: Item, seen: str) -> int | Non
     author = item.author
     if author is None or item.direction != "in" or not author.external_id:
         return None
-    return _upsert_author(conn, author, seen)
+    return _upsert_author(conn, author, seen)[0]
 
 
-def _upsert_author(conn: sqlite3.Connection, author: Author, seen: str) -> int:
+def _upsert_author(conn: sqlite3.Connection, author: Author, seen: str) -> tuple[int, bool]:
+    """The member's id, and whether their data was erased (their names stay blank)."""
     row = conn.execute(
         """
         INSERT INTO members (network, external_id, handle, display_name, first_seen_at, last_seen_at)
@@ -83,11 +84,11 @@ def _upsert_author(conn: sqlite3.Connection, author: Author, seen: str) -> int:
                                 THEN coalesce(excluded.display_name, members.display_name) END,
             first_seen_at = min(members.first_seen_at, excluded.first_seen_at),
             last_seen_at = max(members.last_seen_at, excluded.last_seen_at)
-        RETURNING id
+        RETURNING id, erased_at IS NOT NULL
         """,
         (author.network, author.external_id, author.handle, author.display_name, seen, seen),
     ).fetchone()
-    return row[0]
+    return row[0], bool(row[1])
 
 
 def _ensure_account(conn: sqlite3.Connection, account: str, network: str) -> None:
@@ -233,10 +234,7 @@ def save_interactions_seen(
         seen += 1
         _ensure_account(conn, account, interaction.network)
         created = to_db(interaction.created_at)
-        member_id = _upsert_author(conn, interaction.author, created)
-        erased = conn.execute(
-            "SELECT erased_at IS NOT NULL FROM members WHERE id = ?", (member_id,)
-        ).fetchone()[0]
+        member_id, erased = _upsert_author(conn, interaction.author, created)
         if erased:
             continue
         new += conn.execute(
