@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -70,7 +71,6 @@ WITH ev AS (
            count(*) AS n,
            sum(pow(0.5, date_diff('second', CAST(ev.created_at AS TIMESTAMP), CAST($end AS TIMESTAMP))
                         / 86400.0 / $half_life)) AS decayed,
-           count(DISTINCT date_trunc('week', CAST(ev.created_at AS TIMESTAMP))) AS weeks_kind,
            list(DISTINCT date_trunc('week', CAST(ev.created_at AS TIMESTAMP))) AS weeks
     FROM ev JOIN members m ON m.id = ev.member_id
     WHERE m.is_staff = 0 AND m.is_blocked = 0 AND m.is_spam = 0 AND m.erased_at IS NULL
@@ -141,6 +141,7 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=200_000, help="items to generate")
     parser.add_argument("--db", type=Path, help="reuse or create this database file")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", action="store_true", help="keep the generated database")
     args = parser.parse_args()
     settings = load_settings(example_config_path())
     folder = Path(tempfile.mkdtemp(prefix="bench-ranking-"))
@@ -178,6 +179,10 @@ def main() -> int:
     print(f"ratio sqlite / duckdb load+query:  {sqlite_time / (load + query):8.2f}")
     print("top 10 agree:", "yes" if ours == theirs else f"NO\n ours   {ours}\n duckdb {theirs}")
     conn.close()
+    if args.keep or args.db:
+        print(f"database kept: {path}")
+    else:
+        shutil.rmtree(folder)
     return 0 if ours == theirs else 1
 
 

@@ -24,13 +24,6 @@ from beffroi.config import Settings
 from beffroi.french import MONTHS, WEEKDAYS
 from beffroi.store import from_db, to_db
 
-KIND_LABELS_FR = {
-    "comment": "commentaire",
-    "reply": "réponse",
-    "mention": "mention",
-    "dm": "message privé",
-    "ugc": "publication identifiée",
-}
 NO_THEME = "sans thème"
 
 

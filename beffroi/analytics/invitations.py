@@ -234,29 +234,12 @@ def find_members(conn: sqlite3.Connection, query: str, limit: int = 50) -> list[
     return [dict(r) for r in rows]
 
 
-def last_invited(conn: sqlite3.Connection, member_ids: Iterable[int]) -> dict[int, str]:
-    """When each member was last invited (any state but proposed), for the ranking page."""
-    ids = list(member_ids)
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(
-        f"""
-        SELECT member_id, max(coalesce(invited_at, created_at)) FROM invitations
-        WHERE status != 'proposed' AND member_id IN ({marks}) GROUP BY member_id
-        """,  # noqa: S608
-        ids,
-    ).fetchall()
-    return {r[0]: r[1] for r in rows}
-
-
 __all__ = [
     "EventOutcome",
     "draft_messages",
     "event_outcome",
     "find_members",
     "events_between",
-    "last_invited",
     "list_events",
     "list_invitations",
 ]

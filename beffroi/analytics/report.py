@@ -34,7 +34,6 @@ from beffroi.analytics.indicators import (
     period_containing,
     responses,
     summarise_responses,
-    top_posts,
     volume_by,
     weekly_trend,
 )
@@ -51,7 +50,6 @@ FONT_CANDIDATES = (
     "/usr/share/fonts/dejavu/DejaVuSans.ttf",
     "/usr/share/fonts/TTF/DejaVuSans.ttf",
 )
-NETWORK_NAMES = {"instagram": "Instagram", "facebook": "Facebook", "x": "X", "sandbox": "Démo"}
 
 
 class ReportError(Exception):
@@ -111,7 +109,6 @@ class Report:
     themes: pd.DataFrame  # theme, n (None when hidden), shown, examples (list of str)
     networks: pd.DataFrame  # network, n, previous
     events: pd.DataFrame
-    posts: pd.DataFrame  # the city's own best posts
     daily: pd.DataFrame  # day, network, n
     trend: pd.DataFrame  # week, median_minutes, within_sla ...
     stable_pseudonyms: bool
@@ -199,7 +196,7 @@ def _theme_examples(
             ).fetchall()
             for text, account, network, external_id, handle, display in picked:
                 who = pseudonym(key, network, external_id) if external_id else "membre inconnu"
-                where = NETWORK_NAMES.get(networks.get(account, ""), networks.get(account, ""))
+                where = charts.network_name(networks.get(account, ""))
                 masked = " ".join(mask_text(text, [handle, display]).split())
                 while masked.startswith("@… "):  # the city's own handle, masked: noise
                     masked = masked[3:]
@@ -246,7 +243,6 @@ def build_report(
         themes=themes,
         networks=networks,
         events=events_between(conn, period.start, period.end),
-        posts=top_posts(conn, settings, period.start, period.end, limit=3),
         daily=daily,
         trend=trend,
         stable_pseudonyms=pseudonym_key(settings).stable,
@@ -455,7 +451,7 @@ def render_pdf(report: Report) -> bytes:
     if not report.networks.empty:
         pdf.set_font("DejaVu", "", 9)
         parts = [
-            f"{NETWORK_NAMES.get(r.network, r.network)} : {format_value(r.n, 'count')} "
+            f"{charts.network_name(r.network)} : {format_value(r.n, 'count')} "
             f"(avant : {format_value(r.previous, 'count')})"
             for r in report.networks.itertuples()
         ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database, settings_from
+from beffroi.cli.wiring import collectors_for, open_database, settings_from
+from beffroi.inbox import ingest_hooks
 from beffroi.scheduler import collect_all
 
 

@@ -21,11 +21,12 @@ from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
 from beffroi.cli.toml_write import dumps
-from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
+from beffroi.cli.wiring import collectors_for, open_database
 from beffroi.collectors.sandbox import sandbox_config
 from beffroi.collectors.sandbox_history import CityProfile
 from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import example_config_path, load_settings
+from beffroi.inbox import ingest_hooks
 from beffroi.scheduler import collect_all
 from beffroi.store import now_utc, upsert_staff
 

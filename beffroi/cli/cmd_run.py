@@ -7,8 +7,9 @@ import os
 import sys
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import ingest_hooks, settings_from
+from beffroi.cli.wiring import settings_from
 from beffroi.collectors import CollectorError, build_collector
+from beffroi.inbox import ingest_hooks
 from beffroi.scheduler.lock import AlreadyRunning
 from beffroi.scheduler.service import JOB_NAMES, SchedulerService
 

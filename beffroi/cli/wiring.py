@@ -12,8 +12,7 @@ from pathlib import Path
 from beffroi.cli.errors import UsageError
 from beffroi.collectors import Collector, build_collector
 from beffroi.config import NETWORKS, Settings, load_settings
-from beffroi.inbox import ingest_hooks as inbox_hooks
-from beffroi.store import IngestHooks, connect, sync_accounts
+from beffroi.store import connect, sync_accounts
 
 
 def settings_from(config: str | None) -> Settings:
@@ -25,11 +24,6 @@ def open_database(settings: Settings, path: str | Path | None = None) -> sqlite3
     conn = connect(path or settings.database_path)
     sync_accounts(conn, settings)
     return conn
-
-
-def ingest_hooks(settings: Settings) -> IngestHooks:
-    """The inbox's triage and queue hooks, run inside each page's transaction."""
-    return inbox_hooks(settings)
 
 
 def collectors_for(settings: Settings, network: str | None = None) -> list[Collector]:

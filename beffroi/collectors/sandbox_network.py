@@ -166,8 +166,6 @@ class SandboxNetwork:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # One connection per thread: the scheduler runs collectors in a thread pool.
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
-        self._lock = threading.Lock()
         try:
             self.conn.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
@@ -188,8 +186,6 @@ class SandboxNetwork:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             self._local.conn = conn
-            with self._lock:
-                self._opened.append(conn)
         return conn
 
     def close(self) -> None:
@@ -198,8 +194,6 @@ class SandboxNetwork:
         if conn is not None:
             conn.close()
             self._local.conn = None
-            with self._lock:
-                self._opened.remove(conn)
 
     def __enter__(self) -> SandboxNetwork:
         return self

@@ -21,6 +21,7 @@ from beffroi.inbox.saved_replies import (
 from beffroi.inbox.states import (
     CLOSE_REASON_LABELS,
     CLOSE_REASONS,
+    OPEN,
     PRIORITY_LABELS,
     STATUS_LABELS,
     QueueError,
@@ -52,6 +53,7 @@ from beffroi.store.queue import (
 __all__ = [
     "CLOSE_REASONS",
     "CLOSE_REASON_LABELS",
+    "OPEN",
     "PRIORITY_LABELS",
     "STATUS_LABELS",
     "Counters",

@@ -29,9 +29,10 @@ from beffroi.store.queue import NETWORK_ACTOR, ingest_close, ingest_link_previou
 
 
 class AfterInsert:
-    def __init__(self, settings: Settings, clock: SlaClock | None = None) -> None:
-        self.settings = settings
-        self.clock = clock or SlaClock.from_settings(settings)
+    """The ``after_insert`` hook: links, closes and answers queue rows as items arrive."""
+
+    def __init__(self, clock: SlaClock) -> None:
+        self.clock = clock
 
     def __call__(self, conn: sqlite3.Connection, item_id: int, item: Item) -> None:
         now = now_utc()
@@ -179,4 +180,4 @@ def _previous_in_thread(conn, item: Item, member_id, item_id: int) -> int | None
 def ingest_hooks(settings: Settings) -> IngestHooks:
     """The inbox's hooks for ``save_page``: triage each new message, then queue bookkeeping."""
     clock = SlaClock.from_settings(settings)
-    return IngestHooks(triage=Triage(settings, clock), after_insert=AfterInsert(settings, clock))
+    return IngestHooks(triage=Triage(settings, clock), after_insert=AfterInsert(clock))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from beffroi.store.queue import CLOSE_REASONS, NETWORK_ACTOR, OPEN, STATUSES, QueueError
+from beffroi.store.queue import CLOSE_REASONS, OPEN, QueueError
 
 STATUS_LABELS = {
     "new": "Nouveau",
@@ -18,7 +18,6 @@ CLOSE_REASON_LABELS = {
     "duplicate": "Doublon",
 }
 PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
-PRIORITY_ORDER = ("urgent", "high", "normal", "low")
 TRIAGE_RULE_LABELS = {
     "spam": "mot indésirable",
     "empty": "emoji ou message vide",
@@ -49,11 +48,8 @@ def triage_rule_label(rule: str | None) -> str:
 __all__ = [
     "CLOSE_REASONS",
     "CLOSE_REASON_LABELS",
-    "NETWORK_ACTOR",
     "OPEN",
     "PRIORITY_LABELS",
-    "PRIORITY_ORDER",
-    "STATUSES",
     "STATUS_LABELS",
     "QueueError",
     "triage_rule_label",

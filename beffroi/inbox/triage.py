@@ -23,7 +23,8 @@ rule                  needs_reply   fires on
 ``no_signal``         no            a public comment with none of the above
 ====================  ============  ========================================================
 
-Priority: ``urgent`` when an urgent keyword appears (whatever rule decided), ``high`` for
+Priority: ``urgent`` when the ``urgent`` rule decided (an urgent word in a message that is
+neither spam nor bare tags: "#verglas" alone needs no reply, so it is not urgent), ``high`` for
 complaints, ``normal`` for other messages that need a reply (DMs are never below normal),
 ``low`` for messages that need none. ``due_at`` comes from the SLA clock for messages that
 need a reply; the others have no deadline.
@@ -442,13 +443,12 @@ def theme_of(settings: Settings, text: str) -> str | None:
     return None
 
 
-def priority_of(settings: Settings, text: str, kind: str, decision: Decision) -> str:
-    folded = _NOT_URGENT.sub(" ", fold(text))
-    if decision.rule != "spam" and find_keyword(folded, settings.triage.urgent_keywords):
+def priority_of(settings: Settings, text: str, decision: Decision) -> str:
+    if decision.rule == "urgent":
         return "urgent"
     if not decision.needs_reply:
         return "low"
-    if decision.rule == "complaint" or find_keyword(folded, settings.triage.complaint_keywords):
+    if decision.rule == "complaint" or find_keyword(fold(text), settings.triage.complaint_keywords):
         return "high"
     return "normal"
 
@@ -465,7 +465,7 @@ class Triage:
 
     def fields(self, text: str, kind: str, received_at) -> QueueFields:
         decision = decide(self.settings, text, kind)
-        priority = priority_of(self.settings, text, kind, decision)
+        priority = priority_of(self.settings, text, decision)
         due = None
         if decision.needs_reply:
             due = self.clock.due_at(received_at, self.settings.sla.minutes_for(priority))

@@ -101,10 +101,10 @@ def list_entries(
         where.append("q.status IN ('new', 'assigned')")
     where.append(f"q.status IN ({', '.join('?' for _ in statuses)})")
     params += statuses
+    shown = _shown_networks(settings)
     if filters.networks:
-        shown = _shown_networks(settings)
         accounts = [k for k, net in shown.items() if net in filters.networks]
-        unknown = [n for n in filters.networks]  # items of accounts no longer configured
+        unknown = list(filters.networks)  # items of accounts no longer configured
         where.append(
             f"(i.account IN ({', '.join('?' for _ in accounts) or 'NULL'}) "
             f"OR (i.account NOT IN ({', '.join('?' for _ in shown) or 'NULL'}) "
@@ -123,9 +123,9 @@ def list_entries(
     if filters.overdue_only:
         where.append("q.due_at IS NOT NULL AND q.due_at <= ?")
         params.append(to_db(now))
-    if filters.search and fts_query(filters.search):
+    if filters.search and (match := fts_query(filters.search)):
         where.append("q.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(fts_query(filters.search))
+        params.append(match)
     if only_open:
         # The work list: most urgent first (the deadline already weighs the priority).
         order = (
@@ -138,7 +138,6 @@ def list_entries(
         order = " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
     sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
     rows = conn.execute(sql, (*params, limit, offset)).fetchall()
-    shown = _shown_networks(settings)
     return [_entry(r, shown) for r in rows]
 
 
@@ -269,7 +268,3 @@ def counters(conn: sqlite3.Connection, settings: Settings, now: datetime) -> Cou
     ]
     median = statistics.median(times) if times else None
     return Counters(open_count, overdue, answered, median)
-
-
-def themes_in_use(conn: sqlite3.Connection) -> list[str]:
-    return [r[0] for r in conn.execute("SELECT DISTINCT theme FROM queue WHERE theme IS NOT NULL")]

@@ -82,9 +82,7 @@ class LockedCollector:
         self._lock = threading.RLock()
         self.network = collector.network
         self.account = collector.account
-        for attribute in ("find_published_is_exhaustive", "find_published_matches"):
-            if hasattr(collector, attribute):
-                setattr(self, attribute, getattr(collector, attribute))
+        # Other attributes (find_published_is_exhaustive...) are read through __getattr__.
 
     def streams(self):
         with self._lock:

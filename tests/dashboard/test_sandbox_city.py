@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from beffroi.cli.wiring import collectors_for, ingest_hooks, open_database
+from beffroi.cli.wiring import collectors_for, open_database
 from beffroi.config import load_settings
+from beffroi.inbox import ingest_hooks
 from beffroi.scheduler.collection import collect_all
 from tests.city_config import city_toml, sandbox_accounts_toml
 from tests.dashboard.conftest import add_staff

@@ -110,6 +110,9 @@ def test_priority_and_due_at(example_settings):
     assert (thanks.priority, thanks.due_at, thanks.needs_reply) == ("low", None, False)
     fireworks = triage.fields("Superbe feu d'artifice", "comment", monday_9)
     assert fireworks.priority == "low"
+    # Bare tags need no reply, so they are not urgent either: priority and decision agree.
+    tags = triage.fields("#verglas @marcqenbaroeul", "comment", monday_9)
+    assert (tags.triage_rule, tags.priority, tags.due_at) == ("empty", "low", None)
 
 
 def test_agreement_with_the_simulated_citys_own_labels(tmp_path, capsys):

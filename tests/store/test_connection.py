@@ -39,6 +39,19 @@ def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
     conn.close()
 
 
+def test_a_database_that_ran_migration_6_before_the_purge_indexes_gets_them(tmp_path):
+    """0006 once ended without queue_reply_item; a database that ran that 0006 gets the
+    index from 0007 (an index added to an applied file would never reach it)."""
+    conn = connect(tmp_path / "b.db")
+    conn.execute("DROP INDEX queue_reply_item")
+    conn.execute("DELETE FROM migrations WHERE id = 7")
+    conn.close()
+    conn = connect(tmp_path / "b.db")
+    indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert {"queue_reply_item", "queue_previous"} <= indexes
+    conn.close()
+
+
 def test_file_that_is_not_sqlite_is_refused_and_untouched(tmp_path):
     path = tmp_path / "notes.db"
     path.write_bytes(b"hello, this is not a database\n" * 10)

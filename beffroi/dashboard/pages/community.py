@@ -73,35 +73,11 @@ DM_NETWORKS = ("x", "facebook", "instagram", "sandbox")
 # ---------------------------------------------------------------- cached reads
 
 
-def _ranking(conn, settings, filters: RankingFilter, now: datetime) -> pd.DataFrame:
-    return rank_members(conn, settings, now, filters)
-
-
-def _explanation(conn, settings, person: int, filters: RankingFilter, now: datetime):
-    return explain(conn, settings, now, person, filters)
-
-
 def _find_members(conn, query: str) -> list[tuple[int, str]]:
     return [
         (m["id"], f"@{m['handle']} ({m['display_name'] or '—'}, {network_name(m['network'])})")
         for m in find_members(conn, query)
     ]
-
-
-def _events(conn) -> pd.DataFrame:
-    return list_events(conn)
-
-
-def _invitations(conn, event_id: int) -> pd.DataFrame:
-    return list_invitations(conn, event_id)
-
-
-def _drafts(conn, settings, event_id: int, member_ids: tuple[int, ...]) -> dict[int, str]:
-    return draft_messages(conn, settings, event_id, member_ids)
-
-
-def _outcome(conn, settings, event_id: int, now: datetime):
-    return event_outcome(conn, settings, event_id, now)
 
 
 # ---------------------------------------------------------------- helpers
@@ -175,7 +151,7 @@ def _filters(ctx: PageContext) -> RankingFilter:
 def _ranking_section(ctx: PageContext) -> None:
     filters = _filters(ctx)
     now = ctx.now().replace(second=0, microsecond=0)
-    ranking = ctx.cached(_ranking, ctx.settings, filters, now)
+    ranking = ctx.cached(rank_members, ctx.settings, now, filters)
     if ranking.empty:
         st.info("Personne ne correspond à ces filtres sur la période.")
         return
@@ -218,7 +194,7 @@ def _ranking_section(ctx: PageContext) -> None:
 
 
 def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now) -> None:
-    why = ctx.cached(_explanation, ctx.settings, person, filters, now)
+    why = ctx.cached(explain, ctx.settings, now, person, filters)
     parts = pd.DataFrame(
         {
             "Interaction": [KIND_LABELS[k][1] for k in KINDS],
@@ -261,7 +237,7 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
 
 
 def _invite_from_ranking(ctx: PageContext, ranking, chosen: list[int], now) -> None:
-    events = ctx.cached(_events)
+    events = ctx.cached(list_events)
     upcoming = events[events["starts_at"] >= now.strftime("%Y-%m-%d %H:%M:%S")]
     st.subheader("Inviter la sélection")
     if upcoming.empty:
@@ -326,7 +302,7 @@ def _linking_section(ctx: PageContext) -> None:
 def _events_section(ctx: PageContext) -> None:
     if not _is_director(ctx):
         _new_event_form(ctx)
-    events = ctx.cached(_events)
+    events = ctx.cached(list_events)
     if events.empty:
         st.info("Aucune rencontre pour l'instant.")
         return
@@ -385,7 +361,7 @@ def _new_event_form(ctx: PageContext) -> None:
 
 
 def _invitations_section(ctx: PageContext, event_id: int) -> None:
-    invitations = ctx.cached(_invitations, event_id)
+    invitations = ctx.cached(list_invitations, event_id)
     director = _is_director(ctx)
     key = pseudonym_key(ctx.settings)
     if invitations.empty:
@@ -413,7 +389,7 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
         hide_index=True,
         width="stretch",
     )
-    outcome = ctx.cached(_outcome, ctx.settings, event_id, ctx.now().replace(second=0))
+    outcome = ctx.cached(event_outcome, ctx.settings, event_id, ctx.now().replace(second=0))
     cols = st.columns(3)
     rate = outcome.attendance_rate
     cols[0].metric("Taux de présence", "—" if rate is None else f"{rate * 100:.0f} %")
@@ -442,7 +418,8 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
             st.error(str(exc))
         else:
             if delivery.error:
-                st.error(f"L'envoi a échoué : {delivery.error}")
+                st.error("L'envoi a échoué ; l'erreur du réseau :")
+                st.text(delivery.error)  # a network's words may quote a message: never Markdown
             elif delivery.via == "manual":
                 st.info("Ce réseau ne permet pas l'envoi direct : copiez le message ci-dessus.")
             else:

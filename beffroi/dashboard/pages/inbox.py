@@ -37,7 +37,7 @@ ORDER = 10
 
 PAGE = 50  # rows listed at once; the buttons below the list page through the rest
 REFRESH_SECONDS = 15  # how often the counters look for newly collected messages
-OPEN = ("new", "assigned")
+OPEN = inbox.OPEN  # the statuses a message still waits in
 ANYONE, ME, NOBODY = "Tout le monde", "Moi", "(personne)"
 
 

@@ -14,7 +14,6 @@ import streamlit as st
 
 from beffroi.analytics import charts
 from beffroi.analytics.indicators import (
-    KIND_LABELS_FR,
     NO_THEME,
     Period,
     Scope,
@@ -29,6 +28,7 @@ from beffroi.analytics.indicators import (
     volume_by,
     weekly_trend,
 )
+from beffroi.analytics.ranking import KIND_LABELS
 from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
 from beffroi.dashboard.context import PageContext
 from beffroi.store import from_db
@@ -198,7 +198,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
     if not themes.empty:
         st.altair_chart(charts.themes_bar(themes), width="stretch")
     kinds = volume_by(buckets, "kind")
-    kinds["kind"] = kinds["kind"].map(lambda k: KIND_LABELS_FR.get(k, k))
+    kinds["kind"] = kinds["kind"].map(lambda k: KIND_LABELS[k][0] if k in KIND_LABELS else k)
     st.dataframe(
         kinds.rename(columns={"kind": "Type", "n": "Messages"}),
         hide_index=True,
