@@ -141,6 +141,8 @@ def responses(
 
     The first reply is the queue's, or else the city's first item answering the message on
     the network (a reply written in the app), so the figure holds whichever tool was used.
+    The queue's delay was measured when the reply was recorded (``business_response_seconds``,
+    on the same clock); only the second kind is measured here.
 
     Columns: created_at (UTC), network, theme, manager, priority, replied (bool),
     minutes (business minutes to the first reply, NaN if unanswered), within_sla (bool).
@@ -153,7 +155,7 @@ def responses(
     rows = conn.execute(
         f"""
         SELECT i.created_at, i.account, q.theme, coalesce(q.replied_by, q.assignee) AS manager,
-               q.priority,
+               q.priority, q.business_response_seconds,
                coalesce(q.replied_at,
                         (SELECT min(r.created_at) FROM items r
                          WHERE r.network = i.network AND r.parent_external_id = i.external_id
@@ -166,10 +168,13 @@ def responses(
     networks = account_networks(conn, settings)
     minutes_between = business_clock(settings)
     records = []
-    for created, account, theme, manager, priority, replied_at in rows:
+    for created, account, theme, manager, priority, measured, replied_at in rows:
         created_at = from_db(created)
         replied = from_db(replied_at)
-        minutes = minutes_between(created_at, replied) if replied else None
+        if measured is not None:
+            minutes = measured / 60
+        else:
+            minutes = minutes_between(created_at, replied) if replied else None
         records.append(
             {
                 "created_at": created_at,
@@ -195,6 +200,13 @@ def responses(
     frame = pd.DataFrame(records, columns=columns)
     frame["minutes"] = frame["minutes"].astype(float)
     return frame
+
+
+def received_between(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
+    """The rows of a ``responses`` frame received in [start, end): one wide read can then
+    serve a period, the one before it and a trend."""
+    inside = (frame["created_at"] >= start) & (frame["created_at"] < end)
+    return frame[inside].reset_index(drop=True)
 
 
 def managers(conn: sqlite3.Connection) -> list[str]:

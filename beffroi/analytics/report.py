@@ -32,6 +32,7 @@ from beffroi.analytics.indicators import (
     last_complete_period,
     members_new_returning,
     period_containing,
+    received_between,
     responses,
     summarise_responses,
     volume_by,
@@ -123,17 +124,20 @@ class Report:
 # ---------------------------------------------------------------- building
 
 
-def _headlines(conn, settings, period: Period, now: datetime) -> list[Headline]:
-    def figures(p: Period) -> dict[str, float | None]:
-        answers = responses(conn, settings, p.start, min(p.end, now))
-        summary = summarise_responses(answers).iloc[0]
+def _headlines(
+    conn, period: Period, now: datetime, answers: pd.DataFrame, events: pd.DataFrame
+) -> list[Headline]:
+    """The headline figures of ``period`` and of the one before, from ``answers`` (the
+    ``responses`` of both) and the period's ``events``."""
+
+    def figures(p: Period, events: pd.DataFrame) -> dict[str, float | None]:
+        summary = summarise_responses(received_between(answers, p.start, min(p.end, now))).iloc[0]
         inbound = conn.execute(
             "SELECT count(*), count(DISTINCT member_id) FROM items INDEXED BY items_inbound "
             "WHERE direction = 'in' AND kind != 'post' AND created_at >= ? AND created_at < ?",
             (to_db(p.start), to_db(p.end)),
         ).fetchone()
         members = members_new_returning(conn, p.start, p.end)
-        events = events_between(conn, p.start, p.end)
         attended = int(events["attended"].sum()) if not events.empty else 0
         marked = attended + (int(events["no_show"].sum()) if not events.empty else 0)
         return {
@@ -147,7 +151,10 @@ def _headlines(conn, settings, period: Period, now: datetime) -> list[Headline]:
             "attendance": attended / marked if marked else None,
         }
 
-    now_f, before = figures(period), figures(period.previous)
+    now_f = figures(period, events)
+    before = figures(
+        period.previous, events_between(conn, period.previous.start, period.previous.end)
+    )
     spec = [
         ("Messages reçus", "inbound", "count"),
         ("Taux de réponse", "rate", "percent"),
@@ -233,16 +240,20 @@ def build_report(
         else pd.DataFrame(columns=["day", "network", "n"])
     )
     trend_start = period.start - pd.Timedelta(weeks=7 if period.kind == "week" else 4)
-    trend = weekly_trend(responses(conn, settings, trend_start, min(period.end, now)), settings.tz)
+    end = min(period.end, now)
+    # One read of the responses serves the trend, the period and the previous one.
+    answers = responses(conn, settings, min(trend_start, period.previous.start), end)
+    trend = weekly_trend(received_between(answers, trend_start, end), settings.tz)
     themes = _theme_examples(conn, settings, period)
+    events = events_between(conn, period.start, period.end)
     report = Report(
         city=settings.city.name,
         period=period,
         generated_at=now,
-        headlines=_headlines(conn, settings, period, now),
+        headlines=_headlines(conn, period, now, answers, events),
         themes=themes,
         networks=networks,
-        events=events_between(conn, period.start, period.end),
+        events=events,
         daily=daily,
         trend=trend,
         stable_pseudonyms=pseudonym_key(settings).stable,

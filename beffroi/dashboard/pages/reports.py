@@ -21,6 +21,7 @@ from beffroi.analytics.indicators import (
     managers,
     members_new_returning,
     period_containing,
+    received_between,
     responses,
     series_engagement,
     summarise_responses,
@@ -43,30 +44,6 @@ PERIODS = {"Semaine": "week", "Mois": "month"}
 
 
 # ---------------------------------------------------------------- cached reads
-
-
-def _responses(conn, settings, start, end, scope: Scope) -> pd.DataFrame:
-    return responses(conn, settings, start, end, scope)
-
-
-def _buckets(conn, settings, start, end, scope: Scope) -> pd.DataFrame:
-    return inbound_buckets(conn, settings, start, end, scope)
-
-
-def _members(conn, start, end) -> dict:
-    return members_new_returning(conn, start, end)
-
-
-def _posts(conn, settings, start, end) -> pd.DataFrame:
-    return top_posts(conn, settings, start, end, limit=5)
-
-
-def _series(conn, start, end) -> pd.DataFrame:
-    return series_engagement(conn, start, end)
-
-
-def _managers(conn) -> list[str]:
-    return managers(conn)
 
 
 def _report_files(conn, settings, kind: str, day: date, now: datetime) -> dict[str, bytes]:
@@ -102,8 +79,8 @@ def _scope(ctx: PageContext) -> tuple[Period, Scope]:
     network = NETWORKS[cols[2].selectbox("Réseau", list(NETWORKS), key="reports_network")]
     themes = ["Tous les thèmes"] + [t.name for t in ctx.settings.themes] + [NO_THEME]
     theme = cols[3].selectbox("Thème", themes, key="reports_theme")
-    managers = ["Toute l'équipe"] + ctx.cached(_managers)
-    manager = st.selectbox("Community manager", managers, key="reports_manager")
+    team = ["Toute l'équipe"] + ctx.cached(managers)
+    manager = st.selectbox("Community manager", team, key="reports_manager")
     period = period_containing(kind, day, ctx.tz)
     return period, Scope(
         network=network,
@@ -126,8 +103,12 @@ def _compared_ends(period: Period, now: datetime) -> tuple[datetime, datetime]:
 def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetime) -> None:
     st.subheader("Réactivité")
     end, previous_end = _compared_ends(period, now)
-    frame = ctx.cached(_responses, ctx.settings, period.start, end, scope)
-    before = ctx.cached(_responses, ctx.settings, period.previous.start, previous_end, scope)
+    # One read for the 8-week trend, which holds the period and the previous one too.
+    trend_frame = ctx.cached(
+        responses, ctx.settings, period.start - pd.Timedelta(weeks=8), end, scope
+    )
+    frame = received_between(trend_frame, period.start, end)
+    before = received_between(trend_frame, period.previous.start, previous_end)
     if frame.empty:
         st.info("Aucun message à traiter sur la période avec ces filtres.")
         return
@@ -142,9 +123,6 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
         "Dans les délais", _pct(now_s["within_sla"]), _delta_pts(now_s, prev_s, "within_sla")
     )
     st.caption(f"90e centile du délai : {_minutes(now_s['p90_minutes'])} (heures ouvrées).")
-    trend_frame = ctx.cached(
-        _responses, ctx.settings, period.start - pd.Timedelta(weeks=8), end, scope
-    )
     trend = weekly_trend(trend_frame, ctx.tz).dropna(subset=["median_minutes"])
     if not trend.empty:
         st.altair_chart(charts.response_trend(trend), width="stretch")
@@ -181,11 +159,11 @@ def _delta_pts(now_s, prev_s, column) -> str | None:
 
 def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
     st.subheader("Activité")
-    buckets = ctx.cached(_buckets, ctx.settings, period.start, period.end, scope)
+    buckets = ctx.cached(inbound_buckets, ctx.settings, period.start, period.end, scope)
     if buckets.empty:
         st.info("Aucun message reçu sur la période avec ces filtres.")
         return
-    members = ctx.cached(_members, period.start, period.end)
+    members = ctx.cached(members_new_returning, period.start, period.end)
     cols = st.columns(3)
     cols[0].metric("Messages reçus", int(buckets["n"].sum()))
     cols[1].metric("Nouveaux membres", members["new"])
@@ -204,7 +182,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
         hide_index=True,
         width="stretch",
     )
-    posts = ctx.cached(_posts, ctx.settings, period.start, period.end)
+    posts = ctx.cached(top_posts, ctx.settings, period.start, period.end)
     if not posts.empty:
         st.text("Publications de la ville les plus engageantes")
         st.dataframe(
@@ -222,7 +200,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
             width="stretch",
             column_config={"Lien": st.column_config.LinkColumn("Lien")},
         )
-    series = ctx.cached(_series, period.start - pd.Timedelta(weeks=12), period.end)
+    series = ctx.cached(series_engagement, period.start - pd.Timedelta(weeks=12), period.end)
     if not series.empty:
         st.altair_chart(charts.series_over_time(series), width="stretch")
 
