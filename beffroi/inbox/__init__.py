@@ -10,6 +10,7 @@ from beffroi.inbox.alerts import SweepResult, sweep_overdue
 from beffroi.inbox.assignment import assign, community_managers, distribute
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import ingest_hooks
+from beffroi.inbox.invitations import Delivery, deliver_invitation
 from beffroi.inbox.replying import ReplyFailed, SentReply, send_reply
 from beffroi.inbox.saved_replies import (
     SavedReply,
@@ -51,6 +52,8 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "Delivery",
+    "deliver_invitation",
     "CLOSE_REASONS",
     "CLOSE_REASON_LABELS",
     "OPEN",

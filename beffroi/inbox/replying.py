@@ -48,20 +48,33 @@ class SentReply:
     business_seconds: int
 
 
+_STORED_ITEM_SQL = """
+SELECT i.*, m.external_id AS m_external_id, m.handle AS m_handle,
+       m.display_name AS m_display_name
+FROM items i LEFT JOIN members m ON m.id = i.member_id
+"""
+
+
 def item_for_queue(conn: sqlite3.Connection, queue_id: int) -> Item:
     """Rebuild the citizen's message as the collector's ``Item`` (raw payload included)."""
     row = conn.execute(
-        """
-        SELECT i.*, m.external_id AS m_external_id, m.handle AS m_handle,
-               m.display_name AS m_display_name
-        FROM queue q JOIN items i ON i.id = q.item_id
-        LEFT JOIN members m ON m.id = i.member_id
-        WHERE q.id = ?
-        """,
+        _STORED_ITEM_SQL + "WHERE i.id = (SELECT item_id FROM queue WHERE id = ?)",  # noqa: S608
         (queue_id,),
     ).fetchone()
     if row is None:
         raise QueueError("Ce message n'existe plus dans la file.")
+    return _item(row)
+
+
+def stored_item(conn: sqlite3.Connection, item_id: int) -> Item:
+    """A stored message as the collector's ``Item``, to answer it through the collector."""
+    row = conn.execute(_STORED_ITEM_SQL + "WHERE i.id = ?", (item_id,)).fetchone()
+    if row is None:
+        raise QueueError("Ce message n'existe plus.")
+    return _item(row)
+
+
+def _item(row: sqlite3.Row) -> Item:
     author = None
     if row["m_external_id"]:
         author = Author(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -505,130 +505,111 @@ def set_status(
     ``accepted`` for an event under 18 needs the minor status declared and, for a minor,
     the parental consent recorded first.
     """
+    with transaction(conn):
+        _move(conn, invitation_id, status, actor, now, sent_via, dm_item_id)
+
+
+def _move(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    status: str,
+    actor: str,
+    now: datetime | None,
+    sent_via: str | None = None,
+    dm_item_id: int | None = None,
+) -> None:
+    """``set_status`` inside the caller's transaction."""
     if status not in INVITATION_STATES:
         raise CommunityError(f"état d'invitation inconnu : {status}")
     stamp = to_db(now or now_utc())
-    with transaction(conn):
-        row = _invitation(conn, invitation_id)
-        current = row["status"]
-        if status not in TRANSITIONS[current]:
-            raise CommunityError(f"passage impossible de « {current} » à « {status} »")
-        if status == "accepted" and under_18(row["min_age"], row["max_age"]):
-            if row["is_minor"] is None:
-                raise CommunityError(
-                    "événement pour mineurs : indiquez d'abord si la personne est mineure"
-                )
-            if row["is_minor"] == 1 and row["consent_recorded_at"] is None:
-                raise CommunityError(
-                    "personne mineure : enregistrez l'autorisation parentale avant d'accepter"
-                )
-        extra = {
-            "invited": "invited_at",
-            "accepted": "responded_at",
-            "declined": "responded_at",
-            "attended": "attended_marked_at",
-            "no_show": "attended_marked_at",
-        }[status]
-        # ``extra`` is one of the fixed column names above.
-        conn.execute(
-            f"""
-            UPDATE invitations SET status = ?, {extra} = ?, updated_at = ?, updated_by = ?,
-                   sent_via = coalesce(?, sent_via), dm_item_id = coalesce(?, dm_item_id),
-                   send_error = CASE WHEN ? = 'invited' THEN NULL ELSE send_error END
-            WHERE id = ?
-            """,  # noqa: S608
-            (status, stamp, stamp, actor, sent_via, dm_item_id, status, invitation_id),
-        )
-        write_audit(
-            conn,
-            actor,
-            f"invitation.{status}",
-            "invitation",
-            invitation_id,
-            {"from": current, "via": sent_via} if sent_via else {"from": current},
-            now,
-        )
+    row = _invitation(conn, invitation_id)
+    current = row["status"]
+    if status not in TRANSITIONS[current]:
+        raise CommunityError(f"passage impossible de « {current} » à « {status} »")
+    if status == "accepted" and under_18(row["min_age"], row["max_age"]):
+        if row["is_minor"] is None:
+            raise CommunityError(
+                "événement pour mineurs : indiquez d'abord si la personne est mineure"
+            )
+        if row["is_minor"] == 1 and row["consent_recorded_at"] is None:
+            raise CommunityError(
+                "personne mineure : enregistrez l'autorisation parentale avant d'accepter"
+            )
+    extra = {
+        "invited": "invited_at",
+        "accepted": "responded_at",
+        "declined": "responded_at",
+        "attended": "attended_marked_at",
+        "no_show": "attended_marked_at",
+    }[status]
+    # ``extra`` is one of the fixed column names above.
+    conn.execute(
+        f"""
+        UPDATE invitations SET status = ?, {extra} = ?, updated_at = ?, updated_by = ?,
+               sent_via = coalesce(?, sent_via), dm_item_id = coalesce(?, dm_item_id),
+               send_error = CASE WHEN ? = 'invited' THEN NULL ELSE send_error END
+        WHERE id = ?
+        """,  # noqa: S608
+        (status, stamp, stamp, actor, sent_via, dm_item_id, status, invitation_id),
+    )
+    write_audit(
+        conn,
+        actor,
+        f"invitation.{status}",
+        "invitation",
+        invitation_id,
+        {"from": current, "via": sent_via} if sent_via else {"from": current},
+        now,
+    )
 
 
-@dataclass(frozen=True)
-class Delivery:
-    """How an invitation left: by DM (with the reply's item id) or to copy by hand."""
-
-    invitation_id: int
-    via: str  # 'dm' or 'manual'
-    message: str
-    error: str | None = None
-
-
-def _last_dm(conn: sqlite3.Connection, member_id: int) -> sqlite3.Row | None:
-    return conn.execute(
-        """
-        SELECT i.*, m.network AS author_network, m.external_id AS author_id, m.handle,
-               m.display_name
-        FROM items i JOIN members m ON m.id = i.member_id
-        WHERE i.member_id = ? AND i.kind = 'dm' AND i.direction = 'in'
-        ORDER BY i.created_at DESC LIMIT 1
-        """,
-        (member_id,),
-    ).fetchone()
-
-
-def deliver_invitation(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    collector_for: Callable[[str], Any | None],
-    *,
-    actor: str = "system",
-    now: datetime | None = None,
-) -> Delivery:
-    """Send a proposed invitation as a DM where the network allows it, else mark it manual.
-
-    ``collector_for(account_key)`` gives the collector of one of the city's accounts (or
-    None when it cannot send). A DM goes through ``collector.reply`` on the member's last
-    DM, so it lands in the conversation they opened; the city's reply is stored as an item.
-    A network error is recorded on the invitation, which stays ``proposed``.
-    """
-    from beffroi.collectors.item import Author, Item
-    from beffroi.store.ingest import save_items
-
+def invitation_to_send(conn: sqlite3.Connection, invitation_id: int) -> tuple[str, int | None]:
+    """A proposed invitation's message, and the member's last DM to answer it in (None where
+    the network cannot send one, or the member never wrote to the city)."""
     row = _invitation(conn, invitation_id)
     if row["status"] != "proposed":
         raise CommunityError("cette invitation est déjà partie")
-    message = row["message"] or ""
-    dm = None if row["member_network"] in MANUAL_NETWORKS else _last_dm(conn, row["member_id"])
-    collector = collector_for(dm["account"]) if dm is not None else None
-    if dm is None or collector is None:
-        set_status(conn, invitation_id, "invited", actor=actor, now=now, sent_via="manual")
-        return Delivery(invitation_id, "manual", message)
-    to = Item(
-        network=dm["network"],
-        account=dm["account"],
-        external_id=dm["external_id"],
-        kind="dm",
-        direction="in",
-        text=dm["text"],
-        created_at=from_db(dm["created_at"]),
-        author=Author(dm["author_network"], dm["author_id"], dm["handle"], dm["display_name"]),
-        permalink=dm["permalink"],
-        parent_external_id=dm["parent_external_id"],
-        thread_external_id=dm["thread_external_id"],
-    )
-    try:
-        sent = collector.reply(to, message)
-    except Exception as exc:  # noqa: BLE001 - any network failure is recorded, not raised
-        from beffroi.collectors.errors import mask_secrets
+    if row["member_network"] in MANUAL_NETWORKS:
+        return row["message"] or "", None
+    dm = conn.execute(
+        "SELECT id FROM items WHERE member_id = ? AND kind = 'dm' AND direction = 'in' "
+        "ORDER BY created_at DESC LIMIT 1",
+        (row["member_id"],),
+    ).fetchone()
+    return row["message"] or "", dm[0] if dm else None
 
-        error = mask_secrets(f"{type(exc).__name__}: {exc}")
-        with transaction(conn):
-            conn.execute(
-                "UPDATE invitations SET send_error = ?, updated_at = ? WHERE id = ?",
-                (error, to_db(now or now_utc()), invitation_id),
-            )
-        return Delivery(invitation_id, "dm", message, error=error)
+
+def record_invitation_error(
+    conn: sqlite3.Connection, invitation_id: int, error: str, now: datetime | None = None
+) -> None:
+    """The network refused the DM: the invitation stays ``proposed`` with the error shown."""
     with transaction(conn):
-        _, new_ids = save_items(conn, dm["account"], [sent], now=now)
-    item_id = new_ids[0] if new_ids else None
-    set_status(
-        conn, invitation_id, "invited", actor=actor, now=now, sent_via="dm", dm_item_id=item_id
-    )
-    return Delivery(invitation_id, "dm", message)
+        conn.execute(
+            "UPDATE invitations SET send_error = ?, updated_at = ? WHERE id = ?",
+            (error, to_db(now or now_utc()), invitation_id),
+        )
+
+
+def record_invitation_sent(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    account: str,
+    sent: Any,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """The DM went: store it (``sent``, the collector's Item) and mark the invitation
+    ``invited`` with it, in one transaction. A DM a collection stored first is found."""
+    from beffroi.store.ingest import save_items
+
+    with transaction(conn):
+        _, new_ids = save_items(conn, account, [sent], now=now)
+        if new_ids:
+            item_id = new_ids[0]
+        else:
+            item_id = conn.execute(
+                "SELECT id FROM items WHERE network = ? AND external_id = ?",
+                (sent.network, sent.external_id),
+            ).fetchone()[0]
+        _move(conn, invitation_id, "invited", actor, now, sent_via="dm", dm_item_id=item_id)

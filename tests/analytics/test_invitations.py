@@ -12,12 +12,12 @@ from beffroi.analytics.invitations import (
     list_events,
     list_invitations,
 )
+from beffroi.inbox import deliver_invitation
 from beffroi.store.community import (
     CommunityError,
     add_member,
     create_event,
     declare_minor,
-    deliver_invitation,
     import_members_csv,
     propose_invitations,
     record_parental_consent,
@@ -205,3 +205,23 @@ def test_invitation_sent_as_dm_through_the_simulated_city(tmp_path):
     )
     assert on_network is not None and on_network["direction"] == "out"
     conn.close()
+
+
+def test_a_dm_a_collection_stored_first_is_still_the_invitations_dm(db):
+    """The sent DM may already be in the database (a collection ran between the send and
+    its record): the invitation still points at it, and both change in one transaction."""
+    from beffroi.store.community import record_invitation_sent
+
+    save(db, [item("ana", "dm", days_ago=1)])
+    event = create_event(db, name="Instameet", kind="instameet", starts_at=NOW, now=NOW)
+    (inv,) = propose_invitations(db, event, {member_id(db, "ana"): "Bonjour Ana"}, now=NOW)
+    sent = item(None, "dm", direction="out", account="instagram_ville", external_id="ig-dm-9")
+    save(db, [sent])  # the collection got there first
+    record_invitation_sent(db, inv, "instagram_ville", sent, actor="cm", now=NOW)
+    row = db.execute(
+        "SELECT v.status, i.external_id FROM invitations v JOIN items i ON i.id = v.dm_item_id"
+    ).fetchone()
+    assert tuple(row) == ("invited", "ig-dm-9")
+    with pytest.raises(CommunityError, match="impossible"):
+        record_invitation_sent(db, inv, "instagram_ville", sent, actor="cm", now=NOW)
+    assert db.execute("SELECT count(*) FROM items WHERE external_id = 'ig-dm-9'").fetchone()[0] == 1

@@ -25,13 +25,13 @@ from beffroi.analytics.invitations import (
 from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
 from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
 from beffroi.dashboard.context import PageContext
+from beffroi.inbox import deliver_invitation
 from beffroi.store import from_db
 from beffroi.store.community import (
     EVENT_KINDS,
     CommunityError,
     create_event,
     declare_minor,
-    deliver_invitation,
     import_members_csv,
     link_members,
     propose_invitations,
