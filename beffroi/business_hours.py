@@ -21,8 +21,8 @@ from zoneinfo import ZoneInfo
 import holidays
 
 from beffroi.config import Settings
+from beffroi.config.settings import WEEKDAYS
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # Ten years without a single business day means the configuration is broken.
 _MAX_DAYS = 3660
 
@@ -39,7 +39,7 @@ class SlaClock:
         closures: list[date] | tuple[date, ...] = (),
     ) -> None:
         self.tz = tz
-        self.weekdays = frozenset(_WEEKDAYS.index(d) for d in days)
+        self.weekdays = frozenset(WEEKDAYS.index(d) for d in days)
         self.start, self.end = start, end
         self.country = country
         self.closures = frozenset(closures)

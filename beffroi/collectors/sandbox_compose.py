@@ -14,7 +14,9 @@ from datetime import date, datetime, timedelta
 from datetime import time as Time
 from zoneinfo import ZoneInfo
 
+from beffroi.business_hours import SlaClock
 from beffroi.collectors import sandbox_text as T
+from beffroi.config.settings import WEEKDAYS
 
 SIM_NETWORKS = ("x", "facebook", "instagram")
 STREAMS: dict[str, tuple[str, ...]] = {
@@ -55,7 +57,7 @@ HOUR_WEIGHTS = (
 )  # fmt: skip
 WEEKDAY_WEIGHTS = (1.1, 1.05, 1.0, 1.0, 0.95, 0.85, 0.8)
 NEEDS_REPLY = T.NEEDS_REPLY | {"follow_up"}
-WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_KEYS = WEEKDAYS  # the configuration's day keys
 
 
 def ascii_slug(text: str) -> str:
@@ -311,49 +313,16 @@ def rendezvous_text(rng: random.Random, key: str, name: str, hashtags: list[str]
 # --- timing ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Hours:
-    """The town hall's opening hours, as the simulated community manager keeps them."""
-
-    tz: ZoneInfo
-    days: tuple[int, ...] = (0, 1, 2, 3, 4)
-    start: Time = Time(8, 30)
-    end: Time = Time(17, 30)
-    closed: frozenset[date] = frozenset()
-    holidays: object = field(default=None, compare=False)  # a ``holidays`` calendar
-
-    def is_open_day(self, day: date) -> bool:
-        if day.weekday() not in self.days or day in self.closed:
-            return False
-        return self.holidays is None or day not in self.holidays
-
-
-def add_business_minutes(moment: datetime, minutes: float, hours: Hours) -> datetime:
-    """``moment`` plus ``minutes`` of opening time (jumping nights, weekends, closures)."""
-    local = moment.astimezone(hours.tz)
-    remaining = timedelta(minutes=minutes)
-    for _ in range(60):
-        day = local.date()
-        opens = datetime.combine(day, hours.start, hours.tz)
-        closes = datetime.combine(day, hours.end, hours.tz)
-        if hours.is_open_day(day) and local < closes:
-            local = max(local, opens)
-            if local + remaining <= closes:
-                return (local + remaining).astimezone(moment.tzinfo)
-            remaining -= closes - local
-        local = datetime.combine(day + timedelta(days=1), Time(0, 0), hours.tz)
-    return (local + remaining).astimezone(moment.tzinfo)
-
-
-def city_response_time(rng: random.Random, asked: datetime, hours: Hours) -> datetime:
-    """When the city's community manager answers: mostly within opening hours, some slow."""
+def city_response_time(rng: random.Random, asked: datetime, hours: SlaClock) -> datetime:
+    """When the city's community manager answers: mostly within opening hours, some slow.
+    ``hours`` is the town hall's clock, the one the real queue's deadlines use."""
     r = rng.random()
     if r < 0.06:  # evening or weekend duty: answered quickly whatever the hour
         return asked + timedelta(minutes=rng.uniform(4, 50))
     if r < 0.18:  # slow: one to three working days
-        return add_business_minutes(asked, rng.uniform(540, 1600), hours)
+        return hours.due_at(asked, rng.uniform(540, 1600))
     minutes = min(480.0, max(3.0, rng.lognormvariate(math.log(45), 0.8)))
-    return add_business_minutes(asked, minutes, hours)
+    return hours.due_at(asked, minutes)
 
 
 def local_moment(

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as Time
 from zoneinfo import ZoneInfo
 
+from beffroi.business_hours import SlaClock
 from beffroi.collectors.sandbox_compose import (
     KIND_WEIGHTS,
     NEEDS_REPLY,
@@ -22,7 +23,6 @@ from beffroi.collectors.sandbox_compose import (
     WEEKDAY_KEYS,
     WEEKDAY_WEIGHTS,
     Citizen,
-    Hours,
     citizen_text,
     city_post_text,
     city_reply_text,
@@ -138,28 +138,19 @@ class CityProfile:
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
-    def hours(self) -> Hours:
-        return Hours(
-            tz=self.tz,
-            days=self.business_days,
+    def hours(self) -> SlaClock:
+        """The town hall's opening hours, on the queue's own business clock."""
+        return SlaClock(
+            self.tz,
+            days=[WEEKDAY_KEYS[d] for d in self.business_days],
             start=Time.fromisoformat(self.business_start),
             end=Time.fromisoformat(self.business_end),
-            closed=frozenset(date.fromisoformat(d) for d in self.closures),
-            holidays=_holidays(self.country) if self.public_holidays else None,
+            country=self.country if self.public_holidays else None,
+            closures=[date.fromisoformat(d) for d in self.closures],
         )
 
     def account(self, key: str) -> SimAccount | None:
         return next((a for a in self.accounts if a.key == key), None)
-
-
-def _holidays(country: str):
-    """The country's public holidays (the town hall is closed), or None if unknown."""
-    import holidays
-
-    try:
-        return holidays.country_holidays(country)
-    except NotImplementedError:
-        return None
 
 
 @dataclass
@@ -321,7 +312,7 @@ def citizen_msg(
 
 
 def city_answers(
-    rng: random.Random, new_id, msg: Msg, hours: Hours, until: datetime, origin: str
+    rng: random.Random, new_id, msg: Msg, hours: SlaClock, until: datetime, origin: str
 ) -> list[Msg]:
     """The city's reply to ``msg`` (if it answers before ``until``) and what follows it."""
     intent = msg.intent or "question"
