@@ -7,7 +7,7 @@ the Inbox page needs. Writes go through ``beffroi.store.queue``.
 
 from beffroi.business_hours import SlaClock
 from beffroi.inbox.alerts import SweepResult, sweep_overdue
-from beffroi.inbox.assignment import assign, community_managers, distribute
+from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import ingest_hooks
 from beffroi.inbox.invitations import Delivery, deliver_invitation
@@ -52,6 +52,7 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "assign_many",
     "Delivery",
     "deliver_invitation",
     "CLOSE_REASONS",

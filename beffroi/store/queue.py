@@ -203,6 +203,28 @@ def assign(
     _change(conn, queue_id, "assign", values, {"assignee": assignee}, actor=actor, now=now)
 
 
+def assign_many(
+    conn: sqlite3.Connection,
+    queue_ids: Sequence[int],
+    assignee: str,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> int:
+    """Give several open items to one person at once (one transaction, like ``close_many``);
+    items no longer open are skipped."""
+    now = now or now_utc()
+    stamp = to_db(now)
+    values = {**_assigning(assignee, stamp), "updated_at": stamp}
+    done = 0
+    with transaction(conn):
+        for queue_id in queue_ids:
+            if _update(conn, queue_id, values, OPEN):
+                _audit(conn, actor, "assign", queue_id, {"assignee": assignee, "bulk": True}, now)
+                done += 1
+    return done
+
+
 def assign_round_robin(
     conn: sqlite3.Connection,
     queue_ids: Sequence[int],

@@ -337,3 +337,27 @@ def test_a_reply_also_answers_the_citizens_earlier_open_messages_of_the_conversa
     # Each message keeps its own response time; the latest is the one the reply answered.
     assert [rows[e]["response_seconds"] for e in ("d1", "d2", "d3")] == [1800, 1500, 1200]
     assert len({rows[e]["reply_item_id"] for e in ("d1", "d2", "d3")}) == 1
+
+
+def test_bulk_assign_is_one_transaction_and_skips_what_closed_meanwhile(db, example_settings):
+    from beffroi.inbox import assign_many
+
+    add_managers(db, "alice")
+    ingest(
+        db,
+        example_settings,
+        message("m1", "Le marché est ouvert dimanche ?"),
+        message("m2", "La piscine ouvre quand ?"),
+        message("m3", "Où retirer les sacs ?"),
+    )
+    ids = [queue_row(db, e)["id"] for e in ("m1", "m2", "m3")]
+    close(db, ids[1], "handled_elsewhere", actor="bob", now=later(2))  # someone was quicker
+    assert assign_many(db, ids, "alice", actor="bob", now=later(5)) == 2
+    rows = [queue_row(db, e) for e in ("m1", "m2", "m3")]
+    assert [(r["status"], r["assignee"]) for r in rows] == [
+        ("assigned", "alice"),
+        ("closed", None),
+        ("assigned", "alice"),
+    ]
+    with pytest.raises(QueueError, match="membre actif"):
+        assign_many(db, ids, "nobody", actor="bob", now=later(6))

@@ -335,12 +335,10 @@ def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -
                 "Attribuer à", _me_first(staff, username), key="inbox_bulk_assignee"
             )
             if right.button("Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked):
-
-                def give() -> None:
-                    for queue_id in picked:
-                        inbox.assign(ctx.db, queue_id, who, actor=username, now=now)
-
-                _do(give, f"{len(picked)} message(s) attribué(s) à {who}.")
+                _do(
+                    lambda: inbox.assign_many(ctx.db, picked, who, actor=username, now=now),
+                    f"{len(picked)} message(s) attribué(s) à {who}.",
+                )
 
 
 def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool, now) -> None:
