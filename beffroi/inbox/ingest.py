@@ -1,4 +1,14 @@
-"""What the inbox does to each new item inside its collection page's transaction.
+"""Ingestion: a collected page enters the database, and its new messages the queue.
+
+``ingest_page`` is the only way collected data enters the database. It owns the page's
+transaction (as Datasette's ``execute_write_fn``: the caller owns the transaction, the store
+only persists): the store saves the items, authors, reactions, rejects and cursor; the inbox
+triages each new inbound message, writes its queue row and links or closes conversations;
+one ``now`` for all of it. One page is one transaction, cursor included, so a run that dies
+re-fetches at most one page. An item the store cannot write becomes a ``rejected_payloads``
+row and the rest of the page, cursor included, is saved.
+
+What happens to each new item:
 
 - A citizen's message triaged as needing no reply starts ``closed`` (reason
   ``no_reply_needed``, or ``spam``) by ``triage``: the open list only holds work, so a
@@ -18,24 +28,43 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.business_hours import SlaClock
-from beffroi.collectors import Item
+from beffroi.collectors import QUEUED_KINDS, Item, Page
 from beffroi.config import Settings
-from beffroi.inbox.triage import Triage
-from beffroi.store import IngestHooks, from_db, now_utc, to_db
-from beffroi.store.queue import NETWORK_ACTOR, ingest_close, ingest_link_previous, mark_replied
+from beffroi.inbox.triage import QueueFields, Triage
+from beffroi.store import (
+    from_db,
+    now_utc,
+    save_cursor,
+    save_interactions_seen,
+    save_items,
+    save_rejected,
+    to_db,
+    transaction,
+)
+from beffroi.store.queue import (
+    NETWORK_ACTOR,
+    ingest_close,
+    ingest_link_previous,
+    ingest_open,
+    mark_replied,
+)
+
+# Decides the queue fields of a new inbound message (``Triage``, or a test's own).
+Triaging = Callable[[Item], QueueFields]
 
 
-class AfterInsert:
-    """The ``after_insert`` hook: links, closes and answers queue rows as items arrive."""
+class Conversations:
+    """Queue bookkeeping as items arrive: links, closes and answers queue rows."""
 
     def __init__(self, clock: SlaClock) -> None:
         self.clock = clock
 
-    def __call__(self, conn: sqlite3.Connection, item_id: int, item: Item) -> None:
-        now = now_utc()
+    def __call__(self, conn: sqlite3.Connection, item_id: int, item: Item, now: datetime) -> None:
         if item.direction == "in":
             self._inbound(conn, item_id, item, now)
         else:
@@ -98,6 +127,89 @@ class AfterInsert:
     def _replied(self, conn, queue_id, received: datetime, reply_id, replied: datetime, now):
         answer_conversation(
             conn, self.clock, queue_id, received, reply_id, replied, NETWORK_ACTOR, now
+        )
+
+
+@dataclass(frozen=True)
+class IngestHooks:
+    """The inbox's part of ingestion: triage of new messages, conversation bookkeeping.
+
+    Without ``triage`` a new message gets an untriaged queue row (``needs_reply`` NULL);
+    without ``conversations`` no row is linked, closed or answered (tests, benchmarks)."""
+
+    triage: Triaging | None = None
+    conversations: Conversations | None = None
+
+
+NO_HOOKS = IngestHooks()
+
+
+def ingest_hooks(settings: Settings) -> IngestHooks:
+    """The inbox's hooks from the configuration: triage each new message, then queue
+    bookkeeping, both on the city's business clock."""
+    clock = SlaClock.from_settings(settings)
+    return IngestHooks(triage=Triage(settings, clock), conversations=Conversations(clock))
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    fetched: int
+    new: int
+    rejected: int
+    new_item_ids: tuple[int, ...] = ()
+
+
+def ingest_page(
+    conn: sqlite3.Connection,
+    account: str,
+    stream: str,
+    page: Page,
+    *,
+    hooks: IngestHooks = NO_HOOKS,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Save one page of a stream (items, authors, queue rows, reactions and shares,
+    rejects, cursor) atomically, and do the inbox's work on its new items.
+
+    A ``None`` cursor keeps the stored one: a page that did not move the stream (an empty
+    idle pass) never rewinds it. A triage that raises rolls the whole page back (the next
+    pass fetches it again): a bug is not allowed to half-save a page.
+    """
+    now = now or now_utc()
+    with transaction(conn):
+        saved = save_items(conn, account, page.items, now=now)
+        seen, new_interactions = save_interactions_seen(conn, account, page.interactions)
+        _queue_new(conn, saved.new, hooks.triage, now)
+        if hooks.conversations is not None:
+            for item_id, item in saved.new:
+                hooks.conversations(conn, item_id, item, now)
+        n_rejected = save_rejected(conn, account, stream, [*page.rejected, *saved.rejected], now)
+        save_cursor(conn, account, stream, page.cursor, now)
+    return SaveResult(
+        saved.fetched + seen, len(saved.new) + new_interactions, n_rejected, saved.new_ids
+    )
+
+
+def _queue_new(
+    conn: sqlite3.Connection,
+    new: Iterable[tuple[int, Item]],
+    triage: Triaging | None,
+    now: datetime,
+) -> None:
+    """A queue row for each new inbound message of a kind that may expect an answer."""
+    for item_id, item in new:
+        if item.direction != "in" or item.kind not in QUEUED_KINDS:
+            continue
+        fields = triage(item) if triage is not None else QueueFields()
+        ingest_open(
+            conn,
+            item_id,
+            needs_reply=fields.needs_reply,
+            triage_rule=fields.triage_rule,
+            theme=fields.theme,
+            priority=fields.priority,
+            due_at=fields.due_at,
+            now=now,
         )
 
 
@@ -175,9 +287,3 @@ def _previous_in_thread(conn, item: Item, member_id, item_id: int) -> int | None
         (item.network, member_id, item_id, to_db(item.created_at), *roots, *roots),
     ).fetchone()
     return row[0] if row else None
-
-
-def ingest_hooks(settings: Settings) -> IngestHooks:
-    """The inbox's hooks for ``save_page``: triage each new message, then queue bookkeeping."""
-    clock = SlaClock.from_settings(settings)
-    return IngestHooks(triage=Triage(settings, clock), after_insert=AfterInsert(clock))

@@ -7,12 +7,10 @@ from beffroi.scheduler.collection import StreamReport, collect_all, collect_stre
 from beffroi.scheduler.lock import AlreadyRunning, ServiceLock
 from beffroi.scheduler.outbox import alert_cycle, marker_for, post_text, publish_cycle
 from beffroi.scheduler.series import describe, next_occurrences, occurrences
-from beffroi.store import IngestHooks
 
 __all__ = [
     "AlreadyRunning",
     "alert_cycle",
-    "IngestHooks",
     "ServiceLock",
     "StreamReport",
     "collect_all",

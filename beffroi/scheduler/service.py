@@ -30,10 +30,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from beffroi.collectors import Collector, mask_secrets
 from beffroi.config import Settings
+from beffroi.inbox import IngestHooks
 from beffroi.scheduler.collection import collect_all
 from beffroi.scheduler.lock import ServiceLock
 from beffroi.store import (
-    IngestHooks,
     connect,
     from_db,
     get_meta,

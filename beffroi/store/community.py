@@ -1,5 +1,5 @@
 """Community writes: members entered by hand, links between accounts, flags, events,
-invitations. (Reactions and shares come in with collected pages: ``ingest.save_page``.)
+invitations. (Reactions and shares come in with collected pages: ``inbox.ingest_page``.)
 
 Every rule that protects people lives here, next to the SQL, so that no screen or command
 can skip it: an invitation moves only along its life cycle, and a minor invited to an event
@@ -604,7 +604,7 @@ def record_invitation_sent(
     from beffroi.store.ingest import save_items
 
     with transaction(conn):
-        _, new_ids = save_items(conn, account, [sent], now=now)
+        new_ids = save_items(conn, account, [sent], now=now).new_ids
         if new_ids:
             item_id = new_ids[0]
         else:

@@ -114,6 +114,39 @@ def _closing(reason: str, actor: str, stamp: str) -> dict[str, Any]:
 # ---------------------------------------------------------------- during ingestion
 
 
+def ingest_open(
+    conn: sqlite3.Connection,
+    item_id: int,
+    *,
+    needs_reply: bool | None,
+    triage_rule: str | None,
+    theme: str | None,
+    priority: str,
+    due_at: datetime | None,
+    now: datetime,
+) -> int:
+    """A new inbound item enters the queue as ``new`` with what triage decided; its id."""
+    stamp = to_db(now)
+    return conn.execute(
+        """
+        INSERT INTO queue (item_id, status, needs_reply, triage_rule, theme, priority,
+                           due_at, created_at, updated_at)
+        VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?)
+        RETURNING id
+        """,
+        (
+            item_id,
+            None if needs_reply is None else int(needs_reply),
+            triage_rule,
+            theme,
+            priority,
+            to_db(due_at),
+            stamp,
+            stamp,
+        ),
+    ).fetchone()[0]
+
+
 def ingest_close(conn: sqlite3.Connection, queue_id: int, reason: str, now: datetime) -> None:
     """Triage decided no reply is needed: the item starts closed, reopenable."""
     stamp = to_db(now)

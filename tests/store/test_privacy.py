@@ -9,7 +9,7 @@ import pytest
 
 from beffroi.collectors import Author, Interaction, Item, Rejected
 from beffroi.config.settings import Retention
-from beffroi.store import save_page, to_db
+from beffroi.store import to_db
 from beffroi.store.privacy import (
     ERASED_TEXT,
     MemberNotFound,
@@ -17,6 +17,7 @@ from beffroi.store.privacy import (
     find_member,
     purge_expired,
 )
+from tests.pages import save_page
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
