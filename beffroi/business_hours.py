@@ -44,6 +44,7 @@ class SlaClock:
         self.start, self.end = start, end
         self.country = country
         self.closures = frozenset(closures)
+        self._days: dict[date, bool] = {}
         if not self.weekdays:
             raise ValueError("business hours need at least one day")
 
@@ -60,6 +61,14 @@ class SlaClock:
         )
 
     def is_business_day(self, day: date) -> bool:
+        # Remembered per day: a holiday lookup costs ~100 µs, and every deadline and every
+        # response delay asks about the same few days again.
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._is_business_day(day)
+        return known
+
+    def _is_business_day(self, day: date) -> bool:
         if day.weekday() not in self.weekdays or day in self.closures:
             return False
         return not (self.country and day in _public_holidays(self.country, day.year))

@@ -6,7 +6,7 @@ from beffroi.collectors import Page
 from beffroi.inbox import IngestHooks, ingest_page
 
 
-def save_page(
+def ingest_items(
     conn, account, stream, items, cursor, *, rejected=(), interactions=(), triage=None, now=None
 ):
     """One page (items, rejects, reactions, cursor) in one transaction, optionally triaged."""

@@ -197,20 +197,16 @@ def _queue_new(
     now: datetime,
 ) -> None:
     """A queue row for each new inbound message of a kind that may expect an answer."""
-    for item_id, item in new:
-        if item.direction != "in" or item.kind not in QUEUED_KINDS:
-            continue
-        fields = triage(item) if triage is not None else QueueFields()
-        ingest_open(
-            conn,
-            item_id,
-            needs_reply=fields.needs_reply,
-            triage_rule=fields.triage_rule,
-            theme=fields.theme,
-            priority=fields.priority,
-            due_at=fields.due_at,
-            now=now,
-        )
+    untriaged = QueueFields()
+    ingest_open(
+        conn,
+        [
+            (item_id, triage(item) if triage is not None else untriaged)
+            for item_id, item in new
+            if item.direction == "in" and item.kind in QUEUED_KINDS
+        ],
+        now,
+    )
 
 
 def answer_conversation(

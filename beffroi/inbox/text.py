@@ -12,8 +12,8 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
-_SPACES = re.compile(r"\s+")
+# Replaced one by one when present: ``str.translate`` with a table is a loop per character.
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("’", "'"), ("‘", "'"))
 
 
 class _Marks(dict):
@@ -30,15 +30,24 @@ class _Marks(dict):
 
 
 _DROP_MARKS = _Marks()
+# The accents of Latin letters once NFKD split them off (all combining, but U+034F).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, single spaces."""
     text = text or ""
     if not text.isascii():  # ASCII has no accents, ligatures nor curly apostrophes
-        text = text.translate(_LIGATURES)
-        text = unicodedata.normalize("NFKD", text).translate(_DROP_MARKS)
-    return _SPACES.sub(" ", text.lower()).strip()
+        for ligature, letters in _LIGATURES:
+            if ligature in text:
+                text = text.replace(ligature, letters)
+        text = unicodedata.normalize("NFKD", text)
+        latin = _LATIN_MARKS.sub("", text)
+        # French text is ASCII once its accents are gone; anything else (emoji, other
+        # scripts, rarer marks) goes through the full table.
+        text = latin if latin.isascii() else text.translate(_DROP_MARKS)
+    # split() and re's \s agree on what a space is (both Py_UNICODE_ISSPACE).
+    return " ".join(text.lower().split())
 
 
 @lru_cache(maxsize=512)

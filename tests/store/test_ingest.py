@@ -6,7 +6,7 @@ import pytest
 from beffroi.collectors import Author, Interaction, Item, Page, Rejected
 from beffroi.inbox import QueueFields, ingest_hooks, ingest_page
 from beffroi.store import get_cursor
-from tests.pages import save_page
+from tests.pages import ingest_items
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -33,7 +33,7 @@ def counts(db):
 
 
 def test_save_page_writes_items_authors_queue_and_cursor(db):
-    result = save_page(
+    result = ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -53,7 +53,7 @@ def test_save_page_writes_items_authors_queue_and_cursor(db):
 
 
 def test_saving_the_same_page_twice_changes_only_counters(db):
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -62,7 +62,7 @@ def test_saving_the_same_page_twice_changes_only_counters(db):
         rejected=[Rejected({"id": None}, "no id")],
     )
     before = counts(db)
-    result = save_page(
+    result = ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -76,13 +76,13 @@ def test_saving_the_same_page_twice_changes_only_counters(db):
 
 
 def test_page_is_atomic_when_triage_fails(db):
-    save_page(db, "x_ville", "mentions", [mention(1)], "t1")
+    ingest_items(db, "x_ville", "mentions", [mention(1)], "t1")
 
     def broken(item):
         raise RuntimeError("boom")
 
     try:
-        save_page(db, "x_ville", "mentions", [mention(2), mention(3)], "t3", triage=broken)
+        ingest_items(db, "x_ville", "mentions", [mention(2), mention(3)], "t3", triage=broken)
     except RuntimeError:
         pass
     assert counts(db)["items"] == 1
@@ -91,7 +91,7 @@ def test_page_is_atomic_when_triage_fails(db):
 
 def test_triage_fields_land_in_the_queue(db):
     due = T0 + timedelta(hours=4)
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -124,14 +124,14 @@ def test_outbound_and_ugc_items_do_not_enter_the_queue(db):
         created_at=T0,
         author=Author("instagram", "p1"),
     )
-    save_page(db, "x_ville", "mentions", [own, ugc], None)
+    ingest_items(db, "x_ville", "mentions", [own, ugc], None)
     assert counts(db)["queue"] == 0
     assert counts(db)["members"] == 1
 
 
 def test_none_cursor_keeps_the_stored_one(db):
-    save_page(db, "x_ville", "mentions", [mention(1)], "t1")
-    save_page(db, "x_ville", "mentions", [], None)
+    ingest_items(db, "x_ville", "mentions", [mention(1)], "t1")
+    ingest_items(db, "x_ville", "mentions", [], None)
     assert get_cursor(db, "x_ville", "mentions") == "t1"
 
 
@@ -145,7 +145,7 @@ def test_full_text_search_folds_accents(db):
         text="Le marché de Noël est génial",
         created_at=T0,
     )
-    save_page(db, "x_ville", "mentions", [item], None)
+    ingest_items(db, "x_ville", "mentions", [item], None)
     hits = db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'marche'").fetchall()
     assert len(hits) == 1
 
@@ -164,9 +164,9 @@ def liked(who: str, target: str = "p1", kind: str = "reaction") -> Interaction:
 
 def test_reactions_and_shares_are_saved_with_their_page_once(db):
     page = [liked("a1"), liked("a1", kind="share"), liked("a2")]
-    first = save_page(db, "x_ville", "engagement", [], "c1", interactions=page)
+    first = ingest_items(db, "x_ville", "engagement", [], "c1", interactions=page)
     assert (first.fetched, first.new) == (3, 3)
-    again = save_page(db, "x_ville", "engagement", [], "c1", interactions=page)
+    again = ingest_items(db, "x_ville", "engagement", [], "c1", interactions=page)
     assert (again.fetched, again.new) == (3, 0)
     rows = db.execute(
         "SELECT m.external_id, i.kind, i.target_external_id, i.created_at FROM interactions i"
@@ -178,7 +178,7 @@ def test_reactions_and_shares_are_saved_with_their_page_once(db):
         ("a2", "reaction", "p1", "2026-11-02 09:00:00"),
     ]
     # The liker who also comments is one member, not two.
-    save_page(db, "x_ville", "mentions", [mention(1, author="a1")], "t1")
+    ingest_items(db, "x_ville", "mentions", [mention(1, author="a1")], "t1")
     assert db.execute("SELECT count(*) FROM members").fetchone()[0] == 2
     assert get_cursor(db, "x_ville", "engagement") == "c1"
 
@@ -187,7 +187,7 @@ def test_an_interaction_without_its_page_is_not_saved(db):
     """One transaction: a page that fails leaves neither its interactions nor its cursor."""
     broken = [liked("a1"), mention(1)]  # an Item where an Interaction belongs
     with pytest.raises(AttributeError):
-        save_page(db, "x_ville", "engagement", [], "c9", interactions=broken)
+        ingest_items(db, "x_ville", "engagement", [], "c9", interactions=broken)
     assert db.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
     assert get_cursor(db, "x_ville", "engagement") is None
 
@@ -226,7 +226,7 @@ def test_lone_surrogates_in_text_ids_and_names_are_stored_replaced(db):
             "raw": {"id": "t\udc01", "text": "Merci \ud83d"},
         }
     )
-    result = save_page(db, "x_ville", "mentions", [bad, mention(2)], "c2")
+    result = ingest_items(db, "x_ville", "mentions", [bad, mention(2)], "c2")
     assert (result.fetched, result.new, result.rejected) == (2, 2, 0)
     assert item_row(db, "t\\udc01") == {
         "external_id": "t\\udc01",
@@ -251,15 +251,15 @@ def test_counts_past_64_bits_and_permalinks_that_are_not_text_become_null(db):
     huge = Item(**{**mention(1).__dict__, "like_count": 10**30, "reply_count": -(2**64)})
     listed = Item(**{**mention(2).__dict__, "permalink": ["https://x.com/a"]})
     objected = Item(**{**mention(3).__dict__, "permalink": {"url": "https://x.com/b"}})
-    result = save_page(db, "x_ville", "mentions", [huge, listed, objected, mention(4)], "c4")
+    result = ingest_items(db, "x_ville", "mentions", [huge, listed, objected, mention(4)], "c4")
     assert (result.new, result.rejected) == (4, 0)
     assert [
         (r["external_id"], r["permalink"], r["like_count"], r["reply_count"])
         for r in map(lambda n: item_row(db, f"t{n}"), (1, 2, 3))
     ] == [("t1", None, None, None), ("t2", None, 0, None), ("t3", None, 0, None)]
     # A later page with a readable count updates it; an unreadable one keeps the stored one.
-    save_page(db, "x_ville", "mentions", [mention(1, likes=7)], None)
-    save_page(db, "x_ville", "mentions", [huge], None)
+    ingest_items(db, "x_ville", "mentions", [mention(1, likes=7)], None)
+    ingest_items(db, "x_ville", "mentions", [huge], None)
     assert item_row(db, "t1")["like_count"] == 7
     assert get_cursor(db, "x_ville", "mentions") == "c4"
 
@@ -267,7 +267,7 @@ def test_counts_past_64_bits_and_permalinks_that_are_not_text_become_null(db):
 def test_an_item_that_cannot_be_stored_is_rejected_and_the_rest_of_its_page_saved(db):
     raw = {"id": "t1", "text": {"not": "text"}}
     unreadable = Item(**{**mention(1).__dict__, "text": {"not": "text"}, "raw": raw})
-    result = save_page(db, "x_ville", "mentions", [unreadable, mention(2)], "c2")
+    result = ingest_items(db, "x_ville", "mentions", [unreadable, mention(2)], "c2")
     assert (result.fetched, result.new, result.rejected) == (2, 1, 1)
     assert item_row(db, "t1") is None and item_row(db, "t2")["status"] == "new"
     rows = [
@@ -296,7 +296,7 @@ def test_the_reject_path_accepts_any_payload(db):
         Rejected(deep, "nested 1,000 deep"),
         Rejected({1: "a", "b": 2}, "keys of mixed types"),
     ]
-    result = save_page(db, "x_ville", "mentions", [mention(1)], "c1\udc00", rejected=payloads)
+    result = ingest_items(db, "x_ville", "mentions", [mention(1)], "c1\udc00", rejected=payloads)
     assert (result.new, result.rejected) == (1, 4)
     rows = db.execute("SELECT reason, payload FROM rejected_payloads ORDER BY id").fetchall()
     assert [r["reason"] for r in rows] == [
