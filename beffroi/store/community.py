@@ -420,25 +420,6 @@ def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
     return row
 
 
-def set_message(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    message: str,
-    *,
-    actor: str = "system",
-    now: datetime | None = None,
-) -> None:
-    """Edit the drafted message before it is sent."""
-    with transaction(conn):
-        row = _invitation(conn, invitation_id)
-        if row["status"] != "proposed":
-            raise CommunityError("le message ne peut plus être modifié : l'invitation est partie")
-        conn.execute(
-            "UPDATE invitations SET message = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-            (message, to_db(now or now_utc()), actor, invitation_id),
-        )
-
-
 def declare_minor(
     conn: sqlite3.Connection,
     invitation_id: int,
