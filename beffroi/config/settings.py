@@ -306,4 +306,3 @@ class Settings(Section):
     @property
     def tz(self):
         return self.city.tz
-

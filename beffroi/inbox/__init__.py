@@ -49,6 +49,23 @@ from beffroi.inbox.views import (
     list_entries,
     thread,
 )
+
+# Community writes the dashboard may do (events, a person's accounts, invitations and
+# consent): the SQL is the store's, and the inbox is the room the dashboard writes through
+# (the ``dashboard-writes`` import-linter contract forbids it ``beffroi.store.community``).
+from beffroi.store.community import (
+    EVENT_KINDS,
+    CommunityError,
+    create_event,
+    declare_minor,
+    import_members_csv,
+    link_members,
+    propose_invitations,
+    record_parental_consent,
+    set_member_flags,
+    unlink_member,
+)
+from beffroi.store.community import set_status as set_invitation_status
 from beffroi.store.queue import (
     add_saved_reply,
     close,
@@ -61,6 +78,17 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "EVENT_KINDS",
+    "CommunityError",
+    "create_event",
+    "declare_minor",
+    "import_members_csv",
+    "link_members",
+    "propose_invitations",
+    "record_parental_consent",
+    "set_invitation_status",
+    "set_member_flags",
+    "unlink_member",
     "NO_HOOKS",
     "Conversations",
     "IngestHooks",

@@ -24,12 +24,17 @@ from beffroi.store.ingest import (
     save_rejected,
     to_json,
 )
+from beffroi.store.jobs import job_health
 from beffroi.store.meta import get_meta, set_meta, sync_accounts, write_audit
+from beffroi.store.reads import data_version, stream_health
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
 from beffroi.store.staff import ROLES, StaffMember, get_staff, list_staff, upsert_staff
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
+    "data_version",
+    "job_health",
+    "stream_health",
     "ROLES",
     "StaffMember",
     "get_staff",
