@@ -20,8 +20,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from beffroi.config import Settings
-from beffroi.config.settings import WEEKDAYS
+from beffroi.config import WEEKDAYS, Settings
 
 # Ten years without a single business day means the configuration is broken.
 _MAX_DAYS = 3660

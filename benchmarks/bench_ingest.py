@@ -32,6 +32,7 @@ import argparse
 import json
 import random
 import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -152,12 +153,18 @@ def fair_rows(items: list[Item], stamp: str) -> tuple[list[tuple], list[tuple]]:
     return members, out
 
 
-def timed(label: str, n: int, fn) -> float:
+def seconds_of(fn) -> float:
     began = time.perf_counter()
     fn()
-    seconds = time.perf_counter() - began
+    return time.perf_counter() - began
+
+
+def report(label: str, n: int, times: list[float]) -> float:
+    """Print the median of the rounds; return it as items/s."""
+    seconds = statistics.median(times)
     rate = n / seconds
-    print(f"{label:<50} {seconds:8.2f} s  {rate:>10,.0f} items/s")
+    spread = f"(rounds: {', '.join(f'{t:.2f}' for t in times)})" if len(times) > 1 else ""
+    print(f"{label:<50} {seconds:8.2f} s  {rate:>10,.0f} items/s  {spread}")
     return rate
 
 
@@ -218,6 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--n", type=int, default=100_000, help="items to ingest (100,000)")
     parser.add_argument("--duckdb", action="store_true", help="also time DuckDB inserts")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; medians shown (3)")
     args = parser.parse_args(argv)
 
     now = datetime(2026, 11, 25, 12, tzinfo=UTC)
@@ -230,56 +238,60 @@ def main(argv: list[str] | None = None) -> int:
     hooks.triage(items[0])
     print(f"{args.n:,} items in {len(chunks):,} pages of {PAGE}, SQLite {sqlite3.sqlite_version}")
 
+    variants = {
+        "hooks": "ingest_page with the inbox's hooks (new items)",
+        "again": "ingest_page again, same pages (idempotent)",
+        "nohooks": "ingest_page without hooks (untriaged queue rows)",
+        "alone": "save_items alone (no queue, no triage)",
+        "fair": "fair baseline: executemany, real schema",
+        "bare": "baseline: sqlite3 executemany, bare table",
+    }
+    if args.duckdb:
+        variants["duck"] = "DuckDB, one DataFrame insert per 100 rows"
+    times: dict[str, list[float]] = {key: [] for key in variants}
     with tempfile.TemporaryDirectory() as folder:
-        base = Path(folder)
-        holder: dict[str, sqlite3.Connection] = {}
+        for round_ in range(args.rounds):
+            base = Path(folder) / str(round_)
+            base.mkdir()
+            holder: dict[str, sqlite3.Connection] = {}
 
-        def first() -> None:
-            holder["conn"] = bench_ingest(base / "beffroi.db", chunks, hooks, now)
+            def first(base=base, holder=holder) -> None:
+                holder["conn"] = bench_ingest(base / "beffroi.db", chunks, hooks, now)
 
-        ingest = timed("ingest_page with the inbox's hooks (new items)", args.n, first)
-        conn = holder["conn"]
-        stored = conn.execute("SELECT count(*) FROM items").fetchone()[0]
-        queued = conn.execute("SELECT count(*) FROM queue").fetchone()[0]
-        members = conn.execute("SELECT count(*) FROM members").fetchone()[0]
+            def again(holder=holder) -> None:
+                for number, chunk in enumerate(chunks):
+                    page = Page(chunk, str(number))
+                    ingest_page(holder["conn"], "x_ville", "bench", page, hooks=hooks, now=now)
 
-        def again() -> None:
-            for number, chunk in enumerate(chunks):
-                ingest_page(
-                    conn, "x_ville", "bench", Page(chunk, str(number)), hooks=hooks, now=now
-                )
+            runs = {
+                "hooks": first,
+                "again": again,
+                "nohooks": lambda base=base: bench_ingest(
+                    base / "nohooks.db", chunks, NO_HOOKS, now
+                ).close(),
+                "alone": lambda base=base: bench_save_items(base / "items.db", chunks, now),
+                "fair": lambda base=base: bench_fair(base / "fair.db", fair_chunks),
+                "bare": lambda base=base: bench_sqlite(base / "bare.db", row_chunks),
+                "duck": lambda base=base: bench_duckdb(base / "bare.duckdb", row_chunks),
+            }
+            # Each round in another order ("again" needs "hooks" first), so that a neighbour's
+            # burst of load on a shared machine does not always fall on the same variant.
+            order = [k for k in variants if k not in ("hooks", "again")]
+            shift = round_ % len(order)
+            order = order[shift:] + order[:shift]
+            order[round_ % len(order) : round_ % len(order)] = ["hooks", "again"]
+            for key in order:
+                times[key].append(seconds_of(runs[key]))
+            conn = holder["conn"]
+            stored = conn.execute("SELECT count(*) FROM items").fetchone()[0]
+            queued = conn.execute("SELECT count(*) FROM queue").fetchone()[0]
+            members = conn.execute("SELECT count(*) FROM members").fetchone()[0]
+            assert stored == args.n
+            conn.close()
 
-        reingest = timed("ingest_page again, same pages (idempotent)", args.n, again)
-        assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == stored == args.n
-        conn.close()
-        bare = timed(
-            "ingest_page without hooks (untriaged queue rows)",
-            args.n,
-            lambda: bench_ingest(base / "nohooks.db", chunks, NO_HOOKS, now).close(),
-        )
-        alone = timed(
-            "save_items alone (no queue, no triage)",
-            args.n,
-            lambda: bench_save_items(base / "items.db", chunks, now),
-        )
-        fair = timed(
-            "fair baseline: executemany, real schema",
-            args.n,
-            lambda: bench_fair(base / "fair.db", fair_chunks),
-        )
-        baseline = timed(
-            "baseline: sqlite3 executemany, bare table",
-            args.n,
-            lambda: bench_sqlite(base / "bare.db", row_chunks),
-        )
-        duck = None
-        if args.duckdb:
-            duck = timed(
-                "DuckDB, one DataFrame insert per 100 rows",
-                args.n,
-                lambda: bench_duckdb(base / "bare.duckdb", row_chunks),
-            )
-
+    rate = {key: report(label, args.n, times[key]) for key, label in variants.items()}
+    ingest, alone, fair, baseline = rate["hooks"], rate["alone"], rate["fair"], rate["bare"]
+    bare, reingest, duck = rate["nohooks"], rate["again"], rate.get("duck")
     print(f"stored {stored:,} items, {queued:,} queue rows, {members:,} members")
     print(f"hooks / save_items (rate):       {ingest / alone:.3f}  (goal >= 0.7)")
     print(f"hooks / no hooks (rate):         {ingest / bare:.3f}")

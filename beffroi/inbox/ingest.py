@@ -27,8 +27,9 @@ What happens to each new item:
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,21 +65,51 @@ class Conversations:
     def __init__(self, clock: SlaClock) -> None:
         self.clock = clock
 
-    def __call__(self, conn: sqlite3.Connection, item_id: int, item: Item, now: datetime) -> None:
-        if item.direction == "in":
-            self._inbound(conn, item_id, item, now)
-        else:
-            self._outbound(conn, item_id, item, now)
+    def apply(self, conn: sqlite3.Connection, new: Sequence[tuple[int, Item]], now: datetime):
+        """Do the bookkeeping for a page's new items, in page order. The queue rows of the
+        page's inbound messages and the city's replies to them are read once per page."""
+        inbound = [(i, item) for i, item in new if item.direction == "in"]
+        rows, early = self._inbound_facts(conn, inbound)
+        for item_id, item in new:
+            if item.direction == "in":
+                row = rows.get(item_id)
+                if row is not None:
+                    self._inbound(conn, item_id, item, row, early.get(item.external_id), now)
+            else:
+                self._outbound(conn, item_id, item, now)
 
-    def _inbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
-        row = conn.execute(
-            "SELECT q.id, q.needs_reply, q.triage_rule, i.member_id, m.is_spam, m.is_blocked "
-            "FROM queue q JOIN items i ON i.id = q.item_id "
-            "LEFT JOIN members m ON m.id = i.member_id WHERE q.item_id = ?",
-            (item_id,),
-        ).fetchone()
-        if row is None:
-            return
+    @staticmethod
+    def _inbound_facts(conn, inbound: list[tuple[int, Item]]) -> tuple[dict, dict]:
+        """Queue row and member flags of each inbound item, and the city's earliest stored
+        reply to each (a reply may be collected before the message it answers)."""
+        if not inbound:
+            return {}, {}
+        ids = json.dumps([item_id for item_id, _ in inbound])
+        rows = {
+            r["item_id"]: r
+            for r in conn.execute(
+                "SELECT q.item_id, q.id, q.needs_reply, q.triage_rule, i.member_id, m.is_spam,"
+                " m.is_blocked FROM queue q JOIN items i ON i.id = q.item_id"
+                " LEFT JOIN members m ON m.id = i.member_id"
+                " WHERE q.item_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        }
+        early: dict[str, sqlite3.Row] = {}
+        by_network: dict[str, list[str]] = {}
+        for _, item in inbound:
+            by_network.setdefault(item.network, []).append(item.external_id)
+        for network, external_ids in by_network.items():
+            for r in conn.execute(
+                "SELECT parent_external_id, id, created_at FROM items WHERE network = ?"
+                " AND parent_external_id IN (SELECT value FROM json_each(?))"
+                " AND direction = 'out' ORDER BY created_at DESC",
+                (network, json.dumps(external_ids)),
+            ):
+                early[r["parent_external_id"]] = r  # the earliest, written last
+        return rows, early
+
+    def _inbound(self, conn, item_id: int, item: Item, row, early, now: datetime) -> None:
         queue_id = row["id"]
         previous = _previous_in_thread(conn, item, row["member_id"], item_id)
         if previous is not None:
@@ -91,11 +122,6 @@ class Conversations:
             reason = "spam" if (row["triage_rule"] or "").startswith("spam") else "no_reply_needed"
             ingest_close(conn, queue_id, reason, now)
             return
-        early = conn.execute(
-            "SELECT id, created_at FROM items WHERE network = ? AND parent_external_id = ? "
-            "AND direction = 'out' ORDER BY created_at LIMIT 1",
-            (item.network, item.external_id),
-        ).fetchone()
         if early is not None:
             self._replied(
                 conn, queue_id, item.created_at, early["id"], from_db(early["created_at"]), now
@@ -181,8 +207,7 @@ def ingest_page(
         seen, new_interactions = save_interactions_seen(conn, account, page.interactions)
         _queue_new(conn, saved.new, hooks.triage, now)
         if hooks.conversations is not None:
-            for item_id, item in saved.new:
-                hooks.conversations(conn, item_id, item, now)
+            hooks.conversations.apply(conn, saved.new, now)
         n_rejected = save_rejected(conn, account, stream, [*page.rejected, *saved.rejected], now)
         save_cursor(conn, account, stream, page.cursor, now)
     return SaveResult(

@@ -21,7 +21,9 @@ def to_db(moment: datetime | None) -> str | None:
         return None
     if moment.tzinfo is None:
         raise ValueError("naive datetime given to the store; use an aware UTC time")
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "seconds")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(" ", "seconds")[:19]
 
 
 def from_db(text: str | None) -> datetime | None:

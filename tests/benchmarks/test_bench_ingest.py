@@ -10,7 +10,7 @@ BENCH = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_ingest.py"
 
 def test_bench_ingest_runs_and_prints_rates_and_ratios(capsys):
     main = runpy.run_path(str(BENCH))["main"]
-    assert main(["--n", "300"]) == 0
+    assert main(["--n", "300", "--rounds", "1"]) == 0
     out = capsys.readouterr().out
     assert "300 items in 3 pages of 100" in out
     assert "stored 300 items" in out
