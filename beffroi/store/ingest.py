@@ -57,19 +57,26 @@ class SavedItems:
 # ---------------------------------------------------------------- sanitising
 
 
+def _storable(text: str) -> bool:
+    """Whether SQLite can take the text as UTF-8 (it holds no lone surrogate)."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def clean_text(value: Any) -> str | None:
     """A text SQLite can store: lone surrogates replaced by U+FFFD (pairs recombined)."""
     if value is None:
         return None
     if type(value) is not str:
         raise TypeError(f"expected a text, got {type(value).__name__}")
-    if value.isascii():
+    if _storable(value):
         return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    return value
+    return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 def clean_id(value: Any) -> str | None:
@@ -80,13 +87,9 @@ def clean_id(value: Any) -> str | None:
         return str(value)
     if type(value) is not str:
         raise TypeError(f"expected an id, got {type(value).__name__}")
-    if value.isascii():
+    if _storable(value):
         return value
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return value
+    return value.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _count(value: Any) -> int | None:
@@ -135,13 +138,9 @@ def to_json(value: Any) -> str | None:
             text = json.dumps(_plain(value), ensure_ascii=False, sort_keys=True)
         except (TypeError, ValueError, RecursionError) as exc:  # pragma: no cover
             return json.dumps({"unreadable payload": type(exc).__name__})
-    if text.isascii():
+    if _storable(text):
         return text
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return json.dumps(json.loads(text), ensure_ascii=True, sort_keys=True)
-    return text
+    return json.dumps(json.loads(text), ensure_ascii=True, sort_keys=True)
 
 
 def _payload_of(item: Any) -> Any:
