@@ -16,8 +16,7 @@ import pandas as pd
 from beffroi.analytics.ranking import RankingFilter, account_networks, rank_members
 from beffroi.config import Settings
 from beffroi.labels import network_label
-from beffroi.store import from_db
-from beffroi.store.community import DEFAULT_TEMPLATE, draft_message, get_event
+from beffroi.store import DEFAULT_TEMPLATE, draft_message, from_db, get_event
 
 
 def list_events(conn: sqlite3.Connection) -> pd.DataFrame:

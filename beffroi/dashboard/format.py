@@ -10,8 +10,7 @@ from datetime import datetime, tzinfo
 
 from beffroi.collectors import KINDS
 from beffroi.french import MONTHS, WEEKDAYS, french_date
-from beffroi.inbox.states import PRIORITY_LABELS, STATUS_LABELS
-from beffroi.inbox.views import author_label
+from beffroi.inbox import PRIORITY_LABELS, STATUS_LABELS, author_label
 from beffroi.labels import NETWORK_LABELS, kind_label, network_label
 from beffroi.store import from_db
 

@@ -21,6 +21,7 @@ from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.french import WEEKDAYS
 from beffroi.labels import network_label
+from beffroi.scheduler import describe, next_occurrences
 from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
 from beffroi.scheduler.drafts import (
     APPROVER_ROLES,
@@ -37,7 +38,6 @@ from beffroi.scheduler.drafts import (
     update_draft,
 )
 from beffroi.scheduler.outbox import tracked_since
-from beffroi.scheduler.series import describe, next_occurrences
 from beffroi.store import from_db, to_db
 from beffroi.store.calendar import (
     approved_series_drafts,
