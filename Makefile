@@ -22,9 +22,11 @@ demo: venv
 test: venv
 	$(BIN)/pytest
 
+# Style (ruff) and the rooms' import rules (.importlinter, see tests/test_architecture.py).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: venv
 	$(BIN)/ruff format .

@@ -20,11 +20,11 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from beffroi.config import Settings
-from beffroi.config.settings import WEEKDAYS
+from beffroi.config import WEEKDAYS, Settings
 
 # Ten years without a single business day means the configuration is broken.
 _MAX_DAYS = 3660
+_END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
 class SlaClock:
@@ -43,6 +43,7 @@ class SlaClock:
         self.start, self.end = start, end
         self.country = country
         self.closures = frozenset(closures)
+        self._days: dict[date, bool] = {}
         if not self.weekdays:
             raise ValueError("business hours need at least one day")
 
@@ -59,6 +60,14 @@ class SlaClock:
         )
 
     def is_business_day(self, day: date) -> bool:
+        # Remembered per day: a holiday lookup costs ~100 µs, and every deadline and every
+        # response delay asks about the same few days again.
+        known = self._days.get(day)
+        if known is None:
+            known = self._days[day] = self._is_business_day(day)
+        return known
+
+    def _is_business_day(self, day: date) -> bool:
         if day.weekday() not in self.weekdays or day in self.closures:
             return False
         return not (self.country and day in _public_holidays(self.country, day.year))
@@ -70,39 +79,64 @@ class SlaClock:
         return opens, closes
 
     def _windows_from(self, moment: datetime):
-        day = moment.astimezone(self.tz).date()
+        """Each business day's opening hours from ``moment``'s day on; the walk stops at the
+        calendar's end (year 9999), and a configuration with no business day in ten years
+        is an error."""
+        try:
+            day = moment.astimezone(self.tz).date()
+        except OverflowError:  # the last hours of 31 December 9999, past midnight locally
+            return
         for offset in range(_MAX_DAYS):
-            current = day + timedelta(days=offset)
+            try:
+                current = day + timedelta(days=offset)
+            except OverflowError:
+                return
             if self.is_business_day(current):
                 yield self._window(current)
         raise ValueError("no business day in ten years: check business_hours")
 
     def due_at(self, received_at: datetime, minutes: int) -> datetime:
-        """The moment ``minutes`` business minutes after ``received_at`` (UTC, aware)."""
+        """The moment ``minutes`` business minutes after ``received_at`` (UTC, aware).
+
+        A message dated at the calendar's end (a network may send year 9999) has no business
+        day left: its deadline is the last moment the calendar holds, never a crash."""
         remaining = timedelta(minutes=minutes)
         received = received_at.astimezone(UTC)
-        for opens, closes in self._windows_from(received):
-            begin = max(opens, received)
-            if begin >= closes:
-                continue
-            available = closes - begin
-            if remaining <= available:
-                return begin + remaining
-            remaining -= available
-        raise AssertionError("unreachable")  # pragma: no cover
+        try:
+            for opens, closes in self._windows_from(received):
+                begin = max(opens, received)
+                if begin >= closes:
+                    continue
+                available = closes - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+        except OverflowError:
+            pass
+        return _END_OF_TIME
 
     def business_seconds_between(self, a: datetime, b: datetime) -> int:
-        """Business seconds from ``a`` to ``b`` (0 when ``b`` is not after ``a``)."""
+        """Business seconds from ``a`` to ``b`` (0 when ``b`` is not after ``a``).
+
+        A delay longer than ten years (a message a network dates in year 1) is counted over
+        its last ten years: the clock walks day by day, and no real answer waits that long."""
         a, b = a.astimezone(UTC), b.astimezone(UTC)
         if b <= a:
             return 0
+        try:
+            a = max(a, b - timedelta(days=_MAX_DAYS - 10))
+        except OverflowError:
+            pass
         total = timedelta()
-        for opens, closes in self._windows_from(a):
-            if opens >= b:
-                break
-            begin, finish = max(opens, a), min(closes, b)
-            if finish > begin:
-                total += finish - begin
+        try:
+            for opens, closes in self._windows_from(a):
+                if opens >= b:
+                    break
+                begin, finish = max(opens, a), min(closes, b)
+                if finish > begin:
+                    total += finish - begin
+        except OverflowError:
+            pass
         return int(total.total_seconds())
 
     def business_minutes_between(self, a: datetime, b: datetime) -> float:

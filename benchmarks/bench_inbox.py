@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_inbox.py [--items 1000000] [--db PATH]
 
-Fills a database through ``save_page`` (as the collectors do), then times one page of the
+Fills a database through ``inbox.ingest_page`` (as the collectors do), then times one page of the
 inbox for common filters and prints each time as a ratio to the baseline measured in the
 same run: loading the whole queue into pandas and filtering there, which is what a page
 must never do.
@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from beffroi.collectors import Author, Item
+from beffroi.collectors import Author, Item, Page
 from beffroi.config import example_config_path, load_settings
 from beffroi.config.settings import Retention
-from beffroi.inbox import Filters, list_entries
-from beffroi.store import QueueFields, connect, save_page
+from beffroi.inbox import Filters, IngestHooks, QueueFields, ingest_page, list_entries
+from beffroi.store import connect
 from beffroi.store.privacy import purge_expired
 
 THEMES = ["mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", None]
@@ -39,6 +39,12 @@ def fill(conn, n: int, seed: int = 7) -> None:
 
     def triage(item):
         return QueueFields(theme=item.raw["theme"])
+
+    hooks = IngestHooks(triage=triage)
+
+    def save(account: str) -> None:
+        page = Page([b for b in batch if b.account == account], None)
+        ingest_page(conn, account, "bench", page, hooks=hooks)
 
     for i in range(n):
         account, network = ACCOUNTS[i % 3]
@@ -61,13 +67,11 @@ def fill(conn, n: int, seed: int = 7) -> None:
         )
         if len(batch) == 10_000:
             for acc in {b.account for b in batch}:
-                save_page(
-                    conn, acc, "bench", [b for b in batch if b.account == acc], None, triage=triage
-                )
+                save(acc)
             batch.clear()
             print(f"\r  {i + 1} items", end="", flush=True)
     for acc in {b.account for b in batch}:
-        save_page(conn, acc, "bench", [b for b in batch if b.account == acc], None, triage=triage)
+        save(acc)
     print()
 
 

@@ -9,10 +9,12 @@ from beffroi.analytics.invitations import (
     EventOutcome,
     draft_messages,
     event_outcome,
+    find_members,
     list_events,
     list_invitations,
 )
 from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
+from beffroi.analytics.ranking import KINDS as RANKED_KINDS
 from beffroi.analytics.ranking import Explanation, RankingFilter, describe, explain, rank_members
 from beffroi.analytics.report import (
     ReportError,
@@ -23,6 +25,8 @@ from beffroi.analytics.report import (
 )
 
 __all__ = [
+    "RANKED_KINDS",
+    "find_members",
     "EventOutcome",
     "Explanation",
     "Period",

@@ -11,27 +11,22 @@ import altair as alt
 import pandas as pd
 
 from beffroi.french import WEEKDAYS
+from beffroi.labels import network_label
 
-NETWORK_NAMES = {
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "x": "X",
-    "snapchat": "Snapchat",
-    "sandbox": "Démo",
+# By network key; a chart's legend shows each network's label (``beffroi.labels``).
+_COLOURS = {
+    "instagram": "#c13584",
+    "facebook": "#1877f2",
+    "x": "#333333",
+    "snapchat": "#e6c700",
+    "sandbox": "#7a7a7a",
 }
-NETWORK_COLOURS = {
-    "Instagram": "#c13584",
-    "Facebook": "#1877f2",
-    "X": "#333333",
-    "Snapchat": "#e6c700",
-    "Démo": "#7a7a7a",
-}
+NETWORK_COLOURS = {network_label(key): colour for key, colour in _COLOURS.items()}
 WIDTH = 480
 HEIGHT = 200
 
 
-def network_name(network: str) -> str:
-    return NETWORK_NAMES.get(network, network)
+network_name = network_label  # the name the report and the pages already call
 
 
 def _network_scale(networks) -> alt.Scale:
@@ -43,7 +38,7 @@ def volume_by_day(daily: pd.DataFrame) -> alt.Chart:
     """Inbound messages per day, stacked by network. Columns: day, network, n."""
     frame = daily.assign(
         day=pd.to_datetime(daily["day"]).dt.strftime("%Y-%m-%d"),
-        network=daily["network"].map(lambda n: NETWORK_NAMES.get(n, n)),
+        network=daily["network"].map(network_label),
     )
     return (
         alt.Chart(frame, title="Messages reçus par jour")

@@ -15,16 +15,8 @@ import pandas as pd
 
 from beffroi.analytics.ranking import RankingFilter, account_networks, rank_members
 from beffroi.config import Settings
-from beffroi.store import from_db
-from beffroi.store.community import DEFAULT_TEMPLATE, draft_message, get_event
-
-NETWORK_LABELS = {
-    "instagram": "Instagram",
-    "facebook": "Facebook",
-    "x": "X",
-    "snapchat": "Snapchat",
-    "sandbox": "la ville simulée",
-}
+from beffroi.labels import network_label
+from beffroi.store import DEFAULT_TEMPLATE, draft_message, from_db, get_event
 
 
 def list_events(conn: sqlite3.Connection) -> pd.DataFrame:
@@ -123,7 +115,7 @@ def draft_messages(
             city=settings.city.name,
             tz=settings.tz,
             template=template,
-            network_label=NETWORK_LABELS.get(network, network),
+            network_label=network_label(network),
         )
     return messages
 

@@ -19,20 +19,13 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from beffroi.config import Settings
+from beffroi.labels import KIND_NAMES
 from beffroi.store import to_db
 
 # The kinds that count, in the order they are shown. ``share`` and ``reaction`` come from
 # the ``interactions`` table (where a network says who shared or reacted), the rest are items.
 KINDS = ("comment", "reply", "mention", "share", "ugc", "reaction", "dm")
-KIND_LABELS = {
-    "comment": ("commentaire", "commentaires"),
-    "reply": ("réponse", "réponses"),
-    "mention": ("mention", "mentions"),
-    "share": ("partage", "partages"),
-    "ugc": ("publication identifiée", "publications identifiées"),
-    "reaction": ("réaction", "réactions"),
-    "dm": ("message privé", "messages privés"),
-}
+KIND_LABELS = {kind: KIND_NAMES[kind] for kind in KINDS}  # (singular, plural), lower case
 RANKED_NETWORKS = ("instagram", "facebook", "x", "snapchat")
 LAST_ENGAGEMENTS = 3  # reactions and shares shown among a member's last interactions
 # Networks whose members are entered by hand: they rank through their linked accounts.

@@ -42,6 +42,7 @@ from beffroi.analytics.invitations import events_between
 from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
+from beffroi.labels import duration
 from beffroi.store import connect, from_db, to_db
 
 MIN_COUNT = 5  # smaller counts are hidden: a handful of messages can point to a person
@@ -94,10 +95,7 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "percent":
         return f"{value * 100:.0f} %"
     if unit == "minutes":
-        minutes = int(round(value))
-        if minutes < 60:
-            return f"{minutes} min"
-        return f"{minutes // 60} h {minutes % 60:02d}"
+        return duration(value * 60)
     return f"{int(value):,}".replace(",", "\u202f")
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
-from beffroi.config.loading import CONFIG_ENV_VAR
+from beffroi.config import CONFIG_ENV_VAR
 
 
 def register(sub) -> None:

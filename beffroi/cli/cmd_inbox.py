@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from beffroi.cli.wiring import open_database, settings_from
 from beffroi.inbox import counters, sweep_overdue
+from beffroi.labels import duration
 from beffroi.store import now_utc
 
 
@@ -18,13 +19,6 @@ def register(sub) -> None:
     p.add_argument("action", choices=["status", "sweep"], help="what to do")
     p.add_argument("--db", help="database file (default: the configuration's)")
     p.set_defaults(handler=run)
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "-"
-    minutes = int(round(seconds / 60))
-    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def run(args) -> int:
@@ -43,7 +37,7 @@ def run(args) -> int:
         print(f"open: {c.open}")
         print(f"overdue: {c.overdue}")
         print(f"answered today: {c.answered_today}")
-        print(f"median first response this week: {_duration(c.median_response_seconds_week)}")
+        print(f"median first response this week: {duration(c.median_response_seconds_week)}")
         return 0
     finally:
         conn.close()

@@ -6,7 +6,7 @@ import getpass
 
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
-from beffroi.store.privacy import MemberNotFound, erase_member, find_member, purge_expired
+from beffroi.store import MemberNotFound, erase_member, find_member, purge_expired
 
 
 def register(sub) -> None:

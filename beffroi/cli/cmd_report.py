@@ -26,7 +26,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from beffroi.analytics.report import ReportError, choose_period, write_report
+    from beffroi.analytics import ReportError, choose_period, write_report
 
     settings = settings_from(args.config)
     day = None

@@ -10,8 +10,7 @@ from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import settings_from
 from beffroi.collectors import CollectorError, build_collector
 from beffroi.inbox import ingest_hooks
-from beffroi.scheduler.lock import AlreadyRunning
-from beffroi.scheduler.service import JOB_NAMES, SchedulerService
+from beffroi.scheduler import JOB_NAMES, AlreadyRunning, SchedulerService
 
 
 def register(sub) -> None:

@@ -17,8 +17,8 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from beffroi.config import Settings
+from beffroi.scheduler import next_occurrences
 from beffroi.scheduler.drafts import approve_draft, create_draft, save_image
-from beffroi.scheduler.series import next_occurrences
 
 WRITER = ("comms", "comms")
 APPROVER = ("lead", "comms_lead")

@@ -11,10 +11,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+from beffroi.clock import now_utc
+
 Kind = Literal["comment", "reply", "mention", "dm", "post", "ugc"]
 Direction = Literal["in", "out"]
 KINDS: tuple[str, ...] = ("comment", "reply", "mention", "dm", "post", "ugc")
 # Kinds that a citizen may expect an answer to; ``post`` and ``ugc`` never enter the queue.
+# Defined here only: the inbox queues these kinds, nothing else decides it.
 QUEUED_KINDS: frozenset[str] = frozenset({"comment", "reply", "mention", "dm"})
 
 
@@ -128,5 +131,5 @@ class OutgoingPost:
     image_url: str | None = None
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+# The program's one clock (``beffroi.clock``), under the name the collectors know it by.
+utcnow = now_utc

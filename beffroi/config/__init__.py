@@ -12,11 +12,13 @@ from beffroi.config.loading import (
 )
 from beffroi.config.settings import (
     NETWORKS,
+    WEEKDAYS,
     Account,
     BusinessHours,
     Engagement,
     Recurrence,
     Rendezvous,
+    Retention,
     Service,
     Settings,
     Theme,
@@ -25,12 +27,14 @@ from beffroi.config.settings import (
 __all__ = [
     "CONFIG_ENV_VAR",
     "NETWORKS",
+    "WEEKDAYS",
     "Account",
     "BusinessHours",
     "ConfigError",
     "Engagement",
     "Recurrence",
     "Rendezvous",
+    "Retention",
     "Service",
     "Settings",
     "Theme",

@@ -7,7 +7,6 @@ start with the key's name instead of being silently ignored.
 from __future__ import annotations
 
 import os
-import re
 from datetime import date
 from datetime import time as Time
 from pathlib import Path
@@ -307,7 +306,3 @@ class Settings(Section):
     @property
     def tz(self):
         return self.city.tz
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")

@@ -18,8 +18,7 @@ from types import ModuleType
 
 import streamlit as st
 
-from beffroi.config import ConfigError, Settings, load_settings
-from beffroi.config.loading import CONFIG_ENV_VAR
+from beffroi.config import CONFIG_ENV_VAR, ConfigError, Settings, load_settings
 from beffroi.dashboard.auth import ROLE_LABELS, authenticate
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only

@@ -16,8 +16,7 @@ from typing import Any
 import streamlit as st
 
 from beffroi.dashboard.context import read_only
-from beffroi.store import connect
-from beffroi.store.reads import data_version
+from beffroi.store import connect, data_version
 
 
 @st.cache_resource(show_spinner=False)

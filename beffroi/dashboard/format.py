@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
+from beffroi.collectors import KINDS
 from beffroi.french import MONTHS, WEEKDAYS, french_date
-from beffroi.inbox.states import PRIORITY_LABELS, STATUS_LABELS
-from beffroi.inbox.views import author_label
+from beffroi.inbox import PRIORITY_LABELS, STATUS_LABELS, author_label
+from beffroi.labels import NETWORK_LABELS, kind_label, network_label
 from beffroi.store import from_db
 
 __all__ = [
@@ -26,24 +27,7 @@ __all__ = [
     "relative_time",
 ]
 
-NETWORK_LABELS = {
-    "x": "X",
-    "facebook": "Facebook",
-    "instagram": "Instagram",
-    "instagram_public": "Instagram (public)",
-    "sandbox": "Simulation",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "snapchat": "Snapchat",
-}
-KIND_LABELS = {
-    "comment": "Commentaire",
-    "reply": "Réponse",
-    "mention": "Mention",
-    "dm": "Message privé",
-    "post": "Publication",
-    "ugc": "Publication citoyenne",
-}
+KIND_LABELS = {kind: kind_label(kind) for kind in KINDS}  # "Message privé"
 # Collection streams, as the collectors name them.
 STREAM_LABELS = {
     "mentions": "mentions",
@@ -99,7 +83,3 @@ def full_time(moment: datetime | str | None, tz: tzinfo) -> str:
     if local is None:
         return ""
     return f"{french_date(local)} à {local:%H:%M}"
-
-
-def network_label(network: str) -> str:
-    return NETWORK_LABELS.get(network, network)

@@ -11,7 +11,7 @@ from datetime import timedelta
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
-from beffroi.scheduler.service import last_heartbeat
+from beffroi.scheduler import last_heartbeat
 
 
 def warn_if_service_down(ctx: PageContext, what: str) -> None:

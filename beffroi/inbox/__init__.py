@@ -1,6 +1,7 @@
 """The inbox room: the response queue (see DESIGN.md).
 
-Triage on ingestion (``ingest_hooks``), the SLA clock, assignment, saved replies, replying
+Ingestion of collected pages (``ingest_page``, with ``ingest_hooks``: triage, queue rows,
+conversations), the SLA clock, assignment, saved replies, replying
 through the item's collector, escalation to a city service, the overdue sweep, and the reads
 the Inbox page needs. Writes go through ``beffroi.store.queue``.
 """
@@ -9,7 +10,15 @@ from beffroi.business_hours import SlaClock
 from beffroi.inbox.alerts import SweepResult, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
 from beffroi.inbox.escalation import escalate
-from beffroi.inbox.ingest import ingest_hooks
+from beffroi.inbox.ingest import (
+    NO_HOOKS,
+    Conversations,
+    IngestHooks,
+    SaveResult,
+    answer_conversation,
+    ingest_hooks,
+    ingest_page,
+)
 from beffroi.inbox.invitations import Delivery, deliver_invitation
 from beffroi.inbox.replying import ReplyFailed, SentReply, send_reply
 from beffroi.inbox.saved_replies import (
@@ -28,7 +37,7 @@ from beffroi.inbox.states import (
     QueueError,
     triage_rule_label,
 )
-from beffroi.inbox.triage import Triage, decide, theme_of
+from beffroi.inbox.triage import QueueFields, Triage, decide, theme_of
 from beffroi.inbox.views import (
     Counters,
     Filters,
@@ -40,6 +49,23 @@ from beffroi.inbox.views import (
     list_entries,
     thread,
 )
+
+# Community writes the dashboard may do (events, a person's accounts, invitations and
+# consent): the SQL is the store's, and the inbox is the room the dashboard writes through
+# (the ``dashboard-writes`` import-linter contract forbids it ``beffroi.store.community``).
+from beffroi.store.community import (
+    EVENT_KINDS,
+    CommunityError,
+    create_event,
+    declare_minor,
+    import_members_csv,
+    link_members,
+    propose_invitations,
+    record_parental_consent,
+    set_member_flags,
+    unlink_member,
+)
+from beffroi.store.community import set_status as set_invitation_status
 from beffroi.store.queue import (
     add_saved_reply,
     close,
@@ -52,6 +78,24 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "EVENT_KINDS",
+    "CommunityError",
+    "create_event",
+    "declare_minor",
+    "import_members_csv",
+    "link_members",
+    "propose_invitations",
+    "record_parental_consent",
+    "set_invitation_status",
+    "set_member_flags",
+    "unlink_member",
+    "NO_HOOKS",
+    "Conversations",
+    "IngestHooks",
+    "QueueFields",
+    "SaveResult",
+    "answer_conversation",
+    "ingest_page",
     "assign_many",
     "Delivery",
     "deliver_invitation",

@@ -1,4 +1,14 @@
-"""What the inbox does to each new item inside its collection page's transaction.
+"""Ingestion: a collected page enters the database, and its new messages the queue.
+
+``ingest_page`` is the only way collected data enters the database. It owns the page's
+transaction (as Datasette's ``execute_write_fn``: the caller owns the transaction, the store
+only persists): the store saves the items, authors, reactions, rejects and cursor; the inbox
+triages each new inbound message, writes its queue row and links or closes conversations;
+one ``now`` for all of it. One page is one transaction, cursor included, so a run that dies
+re-fetches at most one page. An item the store cannot write becomes a ``rejected_payloads``
+row and the rest of the page, cursor included, is saved.
+
+What happens to each new item:
 
 - A citizen's message triaged as needing no reply starts ``closed`` (reason
   ``no_reply_needed``, or ``spam``) by ``triage``: the open list only holds work, so a
@@ -17,39 +27,89 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.business_hours import SlaClock
-from beffroi.collectors import Item
+from beffroi.collectors import QUEUED_KINDS, Item, Page
 from beffroi.config import Settings
-from beffroi.inbox.triage import Triage
-from beffroi.store import IngestHooks, from_db, now_utc, to_db
-from beffroi.store.queue import NETWORK_ACTOR, ingest_close, ingest_link_previous, mark_replied
+from beffroi.inbox.triage import QueueFields, Triage
+from beffroi.store import (
+    from_db,
+    now_utc,
+    save_cursor,
+    save_interactions_seen,
+    save_items,
+    save_rejected,
+    to_db,
+    transaction,
+)
+from beffroi.store.queue import (
+    NETWORK_ACTOR,
+    ingest_close,
+    ingest_link_previous,
+    ingest_open,
+    mark_replied,
+)
+
+# Decides the queue fields of a new inbound message (``Triage``, or a test's own).
+Triaging = Callable[[Item], QueueFields]
 
 
-class AfterInsert:
-    """The ``after_insert`` hook: links, closes and answers queue rows as items arrive."""
+class Conversations:
+    """Queue bookkeeping as items arrive: links, closes and answers queue rows."""
 
     def __init__(self, clock: SlaClock) -> None:
         self.clock = clock
 
-    def __call__(self, conn: sqlite3.Connection, item_id: int, item: Item) -> None:
-        now = now_utc()
-        if item.direction == "in":
-            self._inbound(conn, item_id, item, now)
-        else:
-            self._outbound(conn, item_id, item, now)
+    def apply(self, conn: sqlite3.Connection, new: Sequence[tuple[int, Item]], now: datetime):
+        """Do the bookkeeping for a page's new items, in page order. The queue rows of the
+        page's inbound messages and the city's replies to them are read once per page."""
+        inbound = [(i, item) for i, item in new if item.direction == "in"]
+        rows, early = self._inbound_facts(conn, inbound)
+        for item_id, item in new:
+            if item.direction == "in":
+                row = rows.get(item_id)
+                if row is not None:
+                    self._inbound(conn, item_id, item, row, early.get(item.external_id), now)
+            else:
+                self._outbound(conn, item_id, item, now)
 
-    def _inbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
-        row = conn.execute(
-            "SELECT q.id, q.needs_reply, q.triage_rule, i.member_id, m.is_spam, m.is_blocked "
-            "FROM queue q JOIN items i ON i.id = q.item_id "
-            "LEFT JOIN members m ON m.id = i.member_id WHERE q.item_id = ?",
-            (item_id,),
-        ).fetchone()
-        if row is None:
-            return
+    @staticmethod
+    def _inbound_facts(conn, inbound: list[tuple[int, Item]]) -> tuple[dict, dict]:
+        """Queue row and member flags of each inbound item, and the city's earliest stored
+        reply to each (a reply may be collected before the message it answers)."""
+        if not inbound:
+            return {}, {}
+        ids = json.dumps([item_id for item_id, _ in inbound])
+        rows = {
+            r["item_id"]: r
+            for r in conn.execute(
+                "SELECT q.item_id, q.id, q.needs_reply, q.triage_rule, i.member_id, m.is_spam,"
+                " m.is_blocked FROM queue q JOIN items i ON i.id = q.item_id"
+                " LEFT JOIN members m ON m.id = i.member_id"
+                " WHERE q.item_id IN (SELECT value FROM json_each(?))",
+                (ids,),
+            )
+        }
+        early: dict[str, sqlite3.Row] = {}
+        by_network: dict[str, list[str]] = {}
+        for _, item in inbound:
+            by_network.setdefault(item.network, []).append(item.external_id)
+        for network, external_ids in by_network.items():
+            for r in conn.execute(
+                "SELECT parent_external_id, id, created_at FROM items WHERE network = ?"
+                " AND parent_external_id IN (SELECT value FROM json_each(?))"
+                " AND direction = 'out' ORDER BY created_at DESC",
+                (network, json.dumps(external_ids)),
+            ):
+                early[r["parent_external_id"]] = r  # the earliest, written last
+        return rows, early
+
+    def _inbound(self, conn, item_id: int, item: Item, row, early, now: datetime) -> None:
         queue_id = row["id"]
         previous = _previous_in_thread(conn, item, row["member_id"], item_id)
         if previous is not None:
@@ -62,11 +122,6 @@ class AfterInsert:
             reason = "spam" if (row["triage_rule"] or "").startswith("spam") else "no_reply_needed"
             ingest_close(conn, queue_id, reason, now)
             return
-        early = conn.execute(
-            "SELECT id, created_at FROM items WHERE network = ? AND parent_external_id = ? "
-            "AND direction = 'out' ORDER BY created_at LIMIT 1",
-            (item.network, item.external_id),
-        ).fetchone()
         if early is not None:
             self._replied(
                 conn, queue_id, item.created_at, early["id"], from_db(early["created_at"]), now
@@ -99,6 +154,84 @@ class AfterInsert:
         answer_conversation(
             conn, self.clock, queue_id, received, reply_id, replied, NETWORK_ACTOR, now
         )
+
+
+@dataclass(frozen=True)
+class IngestHooks:
+    """The inbox's part of ingestion: triage of new messages, conversation bookkeeping.
+
+    Without ``triage`` a new message gets an untriaged queue row (``needs_reply`` NULL);
+    without ``conversations`` no row is linked, closed or answered (tests, benchmarks)."""
+
+    triage: Triaging | None = None
+    conversations: Conversations | None = None
+
+
+NO_HOOKS = IngestHooks()
+
+
+def ingest_hooks(settings: Settings) -> IngestHooks:
+    """The inbox's hooks from the configuration: triage each new message, then queue
+    bookkeeping, both on the city's business clock."""
+    clock = SlaClock.from_settings(settings)
+    return IngestHooks(triage=Triage(settings, clock), conversations=Conversations(clock))
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    fetched: int
+    new: int
+    rejected: int
+    new_item_ids: tuple[int, ...] = ()
+
+
+def ingest_page(
+    conn: sqlite3.Connection,
+    account: str,
+    stream: str,
+    page: Page,
+    *,
+    hooks: IngestHooks = NO_HOOKS,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Save one page of a stream (items, authors, queue rows, reactions and shares,
+    rejects, cursor) atomically, and do the inbox's work on its new items.
+
+    A ``None`` cursor keeps the stored one: a page that did not move the stream (an empty
+    idle pass) never rewinds it. A triage that raises rolls the whole page back (the next
+    pass fetches it again): a bug is not allowed to half-save a page.
+    """
+    now = now or now_utc()
+    with transaction(conn):
+        saved = save_items(conn, account, page.items, now=now)
+        seen, new_interactions = save_interactions_seen(conn, account, page.interactions)
+        _queue_new(conn, saved.new, hooks.triage, now)
+        if hooks.conversations is not None:
+            hooks.conversations.apply(conn, saved.new, now)
+        n_rejected = save_rejected(conn, account, stream, [*page.rejected, *saved.rejected], now)
+        save_cursor(conn, account, stream, page.cursor, now)
+    return SaveResult(
+        saved.fetched + seen, len(saved.new) + new_interactions, n_rejected, saved.new_ids
+    )
+
+
+def _queue_new(
+    conn: sqlite3.Connection,
+    new: Iterable[tuple[int, Item]],
+    triage: Triaging | None,
+    now: datetime,
+) -> None:
+    """A queue row for each new inbound message of a kind that may expect an answer."""
+    untriaged = QueueFields()
+    ingest_open(
+        conn,
+        [
+            (item_id, triage(item) if triage is not None else untriaged)
+            for item_id, item in new
+            if item.direction == "in" and item.kind in QUEUED_KINDS
+        ],
+        now,
+    )
 
 
 def answer_conversation(
@@ -175,9 +308,3 @@ def _previous_in_thread(conn, item: Item, member_id, item_id: int) -> int | None
         (item.network, member_id, item_id, to_db(item.created_at), *roots, *roots),
     ).fetchone()
     return row[0] if row else None
-
-
-def ingest_hooks(settings: Settings) -> IngestHooks:
-    """The inbox's hooks for ``save_page``: triage each new message, then queue bookkeeping."""
-    clock = SlaClock.from_settings(settings)
-    return IngestHooks(triage=Triage(settings, clock), after_insert=AfterInsert(clock))

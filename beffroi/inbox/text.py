@@ -12,15 +12,42 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
+# Replaced one by one when present: ``str.translate`` with a table is a loop per character.
+_LIGATURES = (("œ", "oe"), ("Œ", "oe"), ("æ", "ae"), ("Æ", "ae"), ("’", "'"), ("‘", "'"))
+
+
+class _Marks(dict):
+    """``str.translate`` table deleting combining marks (accents once NFKD split them off).
+
+    Filled as characters are met (``__missing__``), so a character is looked up in
+    ``unicodedata`` once per process, and each message is translated at C speed instead
+    of a Python loop over its characters."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_MARKS = _Marks()
+# The accents of Latin letters once NFKD split them off (all combining, but U+034F).
+_LATIN_MARKS = re.compile("[\u0300-\u034e\u0350-\u036f]")
 
 
 def fold(text: str) -> str:
     """Lower case, no accents, straight apostrophes, single spaces."""
-    text = (text or "").translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", text.lower()).strip()
+    text = text or ""
+    if not text.isascii():  # ASCII has no accents, ligatures nor curly apostrophes
+        for ligature, letters in _LIGATURES:
+            if ligature in text:
+                text = text.replace(ligature, letters)
+        text = unicodedata.normalize("NFKD", text)
+        latin = _LATIN_MARKS.sub("", text)
+        # French text is ASCII once its accents are gone; anything else (emoji, other
+        # scripts, rarer marks) goes through the full table.
+        text = latin if latin.isascii() else text.translate(_DROP_MARKS)
+    # split() and re's \s agree on what a space is (both Py_UNICODE_ISSPACE).
+    return " ".join(text.lower().split())
 
 
 @lru_cache(maxsize=512)

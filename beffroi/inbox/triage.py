@@ -34,12 +34,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
 from beffroi.inbox.text import find_keyword, fold
-from beffroi.store import QueueFields
+
+
+@dataclass(frozen=True)
+class QueueFields:
+    """What triage decides for a new inbound item: its queue row's fields."""
+
+    needs_reply: bool | None = None
+    triage_rule: str | None = None
+    theme: str | None = None
+    priority: str = "normal"
+    due_at: datetime | None = None
+
 
 # Phrases that contain an urgent word but are not an emergency; removed before matching.
 _NOT_URGENT = re.compile(r"\bfeux? d'artifice\b|\bfeu vert\b|\bfeu de camp\b")
@@ -374,7 +386,10 @@ def _folded_handles(handles: tuple[str, ...]) -> frozenset[str]:
 
 def decide(settings: Settings, text: str, kind: str) -> Decision:
     """Whether a message needs a reply, and the rule that decided it."""
-    folded = fold(text)
+    return _decide(settings, fold(text), kind)
+
+
+def _decide(settings: Settings, folded: str, kind: str) -> Decision:
     rules = settings.triage
     spam = find_keyword(folded, rules.spam_keywords)
     if not spam and (pitch := _SPAM_PATTERN.search(folded)):
@@ -436,7 +451,10 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
 
 def theme_of(settings: Settings, text: str) -> str | None:
     """The first configured theme one of whose keywords appears in the message."""
-    folded = fold(text)
+    return _theme(settings, fold(text))
+
+
+def _theme(settings: Settings, folded: str) -> str | None:
     for theme in settings.themes:
         if find_keyword(folded, theme.keywords):
             return theme.name
@@ -444,11 +462,15 @@ def theme_of(settings: Settings, text: str) -> str | None:
 
 
 def priority_of(settings: Settings, text: str, decision: Decision) -> str:
+    return _priority(settings, fold(text), decision)
+
+
+def _priority(settings: Settings, folded: str, decision: Decision) -> str:
     if decision.rule == "urgent":
         return "urgent"
     if not decision.needs_reply:
         return "low"
-    if decision.rule == "complaint" or find_keyword(fold(text), settings.triage.complaint_keywords):
+    if decision.rule == "complaint" or find_keyword(folded, settings.triage.complaint_keywords):
         return "high"
     return "normal"
 
@@ -464,8 +486,9 @@ class Triage:
         return self.fields(item.text, item.kind, item.created_at)
 
     def fields(self, text: str, kind: str, received_at) -> QueueFields:
-        decision = decide(self.settings, text, kind)
-        priority = priority_of(self.settings, text, decision)
+        folded = fold(text)  # once per message: the rules, the theme and the priority share it
+        decision = _decide(self.settings, folded, kind)
+        priority = _priority(self.settings, folded, decision)
         due = None
         if decision.needs_reply:
             due = self.clock.due_at(received_at, self.settings.sla.minutes_for(priority))
@@ -473,7 +496,7 @@ class Triage:
         return QueueFields(
             needs_reply=decision.needs_reply,
             triage_rule=rule,
-            theme=theme_of(self.settings, text),
+            theme=_theme(self.settings, folded),
             priority=priority,
             due_at=due,
         )

@@ -7,12 +7,14 @@ from beffroi.scheduler.collection import StreamReport, collect_all, collect_stre
 from beffroi.scheduler.lock import AlreadyRunning, ServiceLock
 from beffroi.scheduler.outbox import alert_cycle, marker_for, post_text, publish_cycle
 from beffroi.scheduler.series import describe, next_occurrences, occurrences
-from beffroi.store import IngestHooks
+from beffroi.scheduler.service import JOB_NAMES, SchedulerService, last_heartbeat
 
 __all__ = [
+    "JOB_NAMES",
+    "SchedulerService",
+    "last_heartbeat",
     "AlreadyRunning",
     "alert_cycle",
-    "IngestHooks",
     "ServiceLock",
     "StreamReport",
     "collect_all",

@@ -14,19 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.collectors import Collector, CollectorError, RateLimited, mask_secrets
-from beffroi.store import (
-    blocked_until,
-    finish_run,
-    from_db,
-    get_cursor,
-    now_utc,
-    save_page,
-    start_run,
-)
-from beffroi.store.ingest import IngestHooks
+from beffroi.inbox import NO_HOOKS, IngestHooks, ingest_page
+from beffroi.store import blocked_until, finish_run, from_db, get_cursor, now_utc, start_run
 
 log = logging.getLogger(__name__)
-NO_HOOKS = IngestHooks()
 
 
 @dataclass
@@ -73,18 +64,7 @@ def collect_stream(
     try:
         cursor = get_cursor(conn, collector.account, stream)
         for page in collector.fetch(stream, cursor):
-            result = save_page(
-                conn,
-                collector.account,
-                stream,
-                page.items,
-                page.cursor,
-                rejected=page.rejected,
-                interactions=page.interactions,
-                triage=hooks.triage,
-                after_insert=hooks.after_insert,
-                now=now(),
-            )
+            result = ingest_page(conn, collector.account, stream, page, hooks=hooks, now=now())
             report.fetched += result.fetched
             report.new += result.new
             report.rejected += result.rejected

@@ -40,8 +40,7 @@ from beffroi.collectors import (
     TransientError,
     mask_secrets,
 )
-from beffroi.config import Settings
-from beffroi.config.settings import Rendezvous
+from beffroi.config import Rendezvous, Settings
 from beffroi.scheduler.series import MAX_LOOKBACK, occurrences
 from beffroi.store import from_db, get_meta, set_meta, to_db
 from beffroi.store import publishing as pub

@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-from beffroi.config import Settings
-from beffroi.config.settings import WEEKDAYS as DAY_KEYS
-from beffroi.config.settings import Recurrence, Rendezvous
+from beffroi.config import WEEKDAYS as DAY_KEYS
+from beffroi.config import Recurrence, Rendezvous, Settings
 from beffroi.french import WEEKDAYS
 
 NTH = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}

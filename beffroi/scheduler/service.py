@@ -30,20 +30,23 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from beffroi.collectors import Collector, mask_secrets
 from beffroi.config import Settings
+from beffroi.inbox import IngestHooks
 from beffroi.scheduler.collection import collect_all
 from beffroi.scheduler.lock import ServiceLock
 from beffroi.store import (
-    IngestHooks,
+    abandon_job_runs,
     connect,
+    finish_job_run,
     from_db,
     get_meta,
     now_utc,
+    prune_job_runs,
+    purge_expired,
     set_meta,
+    start_job_run,
     sync_accounts,
     to_db,
 )
-from beffroi.store.jobs import abandon_job_runs, finish_job_run, prune_job_runs, start_job_run
-from beffroi.store.privacy import purge_expired
 
 log = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ Other rooms read through the helpers here or with their own SELECTs on a read-on
 connection; they never write with their own SQL.
 """
 
+from beffroi.store.community import DEFAULT_TEMPLATE, draft_message, get_event
 from beffroi.store.connection import (
     StoreError,
     apply_migrations,
@@ -13,29 +14,55 @@ from beffroi.store.connection import (
     transaction,
 )
 from beffroi.store.ingest import (
-    QUEUED_KINDS,
-    IngestHooks,
-    QueueFields,
-    SaveResult,
+    SavedItems,
+    Unstorable,
+    clean_id,
+    clean_text,
     get_cursor,
+    save_cursor,
+    save_interactions_seen,
     save_items,
-    save_page,
+    save_rejected,
+    to_json,
+)
+from beffroi.store.jobs import (
+    abandon_job_runs,
+    finish_job_run,
+    job_health,
+    prune_job_runs,
+    start_job_run,
 )
 from beffroi.store.meta import get_meta, set_meta, sync_accounts, write_audit
+from beffroi.store.privacy import MemberNotFound, erase_member, find_member, purge_expired
+from beffroi.store.reads import data_version, stream_health
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
 from beffroi.store.staff import ROLES, StaffMember, get_staff, list_staff, upsert_staff
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
+    "DEFAULT_TEMPLATE",
+    "MemberNotFound",
+    "abandon_job_runs",
+    "draft_message",
+    "erase_member",
+    "find_member",
+    "finish_job_run",
+    "get_event",
+    "prune_job_runs",
+    "purge_expired",
+    "start_job_run",
+    "data_version",
+    "job_health",
+    "stream_health",
     "ROLES",
     "StaffMember",
     "get_staff",
     "list_staff",
     "upsert_staff",
-    "QUEUED_KINDS",
-    "IngestHooks",
-    "QueueFields",
-    "SaveResult",
+    "SavedItems",
+    "Unstorable",
+    "clean_id",
+    "clean_text",
     "StoreError",
     "apply_migrations",
     "blocked_until",
@@ -48,12 +75,15 @@ __all__ = [
     "latest_runs",
     "now_utc",
     "opened",
+    "save_cursor",
+    "save_interactions_seen",
     "save_items",
-    "save_page",
+    "save_rejected",
     "set_meta",
     "start_run",
     "sync_accounts",
     "to_db",
+    "to_json",
     "transaction",
     "write_audit",
 ]

@@ -1,5 +1,5 @@
 """Community writes: members entered by hand, links between accounts, flags, events,
-invitations. (Reactions and shares come in with collected pages: ``ingest.save_page``.)
+invitations. (Reactions and shares come in with collected pages: ``inbox.ingest_page``.)
 
 Every rule that protects people lives here, next to the SQL, so that no screen or command
 can skip it: an invitation moves only along its life cycle, and a minor invited to an event
@@ -420,25 +420,6 @@ def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
     return row
 
 
-def set_message(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    message: str,
-    *,
-    actor: str = "system",
-    now: datetime | None = None,
-) -> None:
-    """Edit the drafted message before it is sent."""
-    with transaction(conn):
-        row = _invitation(conn, invitation_id)
-        if row["status"] != "proposed":
-            raise CommunityError("le message ne peut plus être modifié : l'invitation est partie")
-        conn.execute(
-            "UPDATE invitations SET message = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-            (message, to_db(now or now_utc()), actor, invitation_id),
-        )
-
-
 def declare_minor(
     conn: sqlite3.Connection,
     invitation_id: int,
@@ -604,7 +585,7 @@ def record_invitation_sent(
     from beffroi.store.ingest import save_items
 
     with transaction(conn):
-        _, new_ids = save_items(conn, account, [sent], now=now)
+        new_ids = save_items(conn, account, [sent], now=now).new_ids
         if new_ids:
             item_id = new_ids[0]
         else:

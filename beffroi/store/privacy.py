@@ -18,7 +18,7 @@ import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
-from beffroi.config.settings import Retention
+from beffroi.config import Retention
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import now_utc, to_db

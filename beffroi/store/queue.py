@@ -12,7 +12,7 @@ collection page's); the others open their own.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -112,6 +112,35 @@ def _closing(reason: str, actor: str, stamp: str) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------- during ingestion
+
+
+def ingest_open(
+    conn: sqlite3.Connection, entries: Iterable[tuple[int, Any]], now: datetime
+) -> None:
+    """New inbound items enter the queue as ``new`` with what triage decided for each:
+    ``(item_id, fields)`` pairs, ``fields`` with ``needs_reply``, ``triage_rule``, ``theme``,
+    ``priority`` and ``due_at`` (the inbox's ``QueueFields``). One statement per page."""
+    stamp = to_db(now)
+    conn.executemany(
+        """
+        INSERT INTO queue (item_id, status, needs_reply, triage_rule, theme, priority,
+                           due_at, created_at, updated_at)
+        VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            (
+                item_id,
+                None if f.needs_reply is None else int(f.needs_reply),
+                f.triage_rule,
+                f.theme,
+                f.priority,
+                to_db(f.due_at),
+                stamp,
+                stamp,
+            )
+            for item_id, f in entries
+        ],
+    )
 
 
 def ingest_close(conn: sqlite3.Connection, queue_id: int, reason: str, now: datetime) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
-from beffroi.collectors import Author, Item
-from beffroi.store import QueueFields, save_page
+from beffroi.collectors import Author, Item, Page
+from beffroi.inbox import IngestHooks, QueueFields, ingest_page
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 _ids = count(1)
@@ -51,15 +51,8 @@ def save(conn, items, theme: str | None = None, needs_reply: bool | None = None,
         by_account.setdefault(it.account, []).append(it)
     ids = []
     for account, batch in by_account.items():
-        result = save_page(
-            conn,
-            account,
-            "test",
-            batch,
-            None,
-            triage=lambda _i: QueueFields(needs_reply=needs_reply, theme=theme),
-            now=now,
-        )
+        hooks = IngestHooks(triage=lambda _i: QueueFields(needs_reply=needs_reply, theme=theme))
+        result = ingest_page(conn, account, "test", Page(batch, None), hooks=hooks, now=now)
         ids += result.new_item_ids
     return ids
 

@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from beffroi.analytics.ranking import RankingFilter, describe, explain, rank_members
-from beffroi.collectors import Author, Interaction
-from beffroi.store import connect, save_page, transaction
+from beffroi.collectors import Author, Interaction, Page
+from beffroi.inbox import ingest_page
+from beffroi.store import connect, transaction
 from beffroi.store.community import (
     add_member,
     create_event,
@@ -172,11 +173,11 @@ def test_reactions_and_shares_count_with_their_weights(db, example_settings):
         return Interaction("x", "x_ville", kind, author, post, when)
 
     save(db, [item("talker", "reply", days_ago=0, account="x_ville", network="x")])
-    save_page(db, "x_ville", "engagement", [], "c", interactions=[
+    ingest_page(db, "x_ville", "engagement", Page([], "c", interactions=[
         engaged("sharer", "share", 30),
         engaged("liker", "reaction", 0),
         engaged("liker", "reaction", 0, post="x-post-2"),
-    ])  # fmt: skip
+    ]))  # fmt: skip
     ranking = rank_members(db, example_settings, NOW, RankingFilter(network="x"))
     assert _order(ranking) == ["sharer", "talker", "liker"]
     sharer, liker = ranking.iloc[0], ranking.iloc[2]

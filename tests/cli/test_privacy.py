@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from beffroi.cli.main import main
-from beffroi.collectors import Author, Item
-from beffroi.store import connect, save_page
+from beffroi.collectors import Author, Item, Page
+from beffroi.inbox import ingest_page
+from beffroi.store import connect
 from beffroi.store.privacy import ERASED_TEXT
 
 
@@ -16,24 +17,10 @@ def setup(tmp_path, handles=("jeanne_m",), days_ago=1):
     conn = connect(tmp_path / "b.db")
     when = datetime.now(UTC).replace(microsecond=0) - timedelta(days=days_ago)
     for n, handle in enumerate(handles):
-        save_page(
-            conn,
-            "x_ville",
-            "mentions",
-            [
-                Item(
-                    "x",
-                    "x_ville",
-                    f"{n}",
-                    "mention",
-                    "in",
-                    "Bonjour",
-                    when,
-                    Author("x", f"id{n}", handle, None),
-                )
-            ],
-            None,
+        item = Item(
+            "x", "x_ville", f"{n}", "mention", "in", "Bonjour", when, Author("x", f"id{n}", handle)
         )
+        ingest_page(conn, "x_ville", "mentions", Page([item], None))
     return cfg, conn
 
 

@@ -14,8 +14,9 @@ import pytest
 
 from beffroi.collectors import AuthExpired, Author, Interaction, PermanentError
 from beffroi.collectors.x_payloads import snowflake_time
+from beffroi.inbox import ingest_page
 from beffroi.scheduler.collection import collect_stream
-from beffroi.store import from_db, get_cursor, save_page
+from beffroi.store import from_db, get_cursor
 from tests.collectors.graph_http import Clock
 from tests.collectors.x_http import (
     API,
@@ -395,16 +396,7 @@ def test_running_twice_stores_each_interaction_once(rsps, db):
     collector = engagement_collector()
     for _ in range(2):  # the second run starts afresh, as after a lost cursor
         for page in collector.fetch("engagement", None):
-            save_page(
-                db,
-                "x_ville",
-                "engagement",
-                page.items,
-                page.cursor,
-                rejected=page.rejected,
-                interactions=page.interactions,
-                now=NOW,
-            )
+            ingest_page(db, "x_ville", "engagement", page, now=NOW)
     rows = db.execute(
         "SELECT m.external_id, m.handle, i.kind, i.target_external_id, i.created_at, i.permalink"
         " FROM interactions i JOIN members m ON m.id = i.member_id ORDER BY m.external_id, i.kind"

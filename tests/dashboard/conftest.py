@@ -1,5 +1,5 @@
 """A small real city for dashboard tests: a configuration file, a SQLite database filled
-through ``save_page`` with hand-made items, and staff members of every role."""
+through ``ingest_page`` with hand-made items, and staff members of every role."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ import pytest
 import streamlit as st
 
 import beffroi.dashboard
-from beffroi.collectors import Author, Item
+from beffroi.collectors import Author, Item, Page
 from beffroi.dashboard.auth import hash_password
-from beffroi.store import QueueFields, save_page, upsert_staff
+from beffroi.inbox import IngestHooks, QueueFields, ingest_page
+from beffroi.store import upsert_staff
 from tests.city_config import city_toml, open_city
 
 APP = str(Path(beffroi.dashboard.__file__).parent / "entry" / "run.py")
@@ -59,6 +60,9 @@ def theme_of(item: Item) -> QueueFields:
     return QueueFields(needs_reply=theme is not None, theme=theme)
 
 
+THEMES = IngestHooks(triage=theme_of)
+
+
 def make_item(account, network, external_id, when, handle, text, **extra) -> Item:
     return Item(
         network=network,
@@ -79,7 +83,7 @@ def fill(conn, now: datetime, messages=MESSAGES) -> None:
         item = make_item(
             account, network, external_id, now - timedelta(minutes=minutes), handle, text
         )
-        save_page(conn, account, "test", [item], None, triage=theme_of, now=now)
+        ingest_page(conn, account, "test", Page([item], None), hooks=THEMES, now=now)
 
 
 def add_staff(conn, **roles: str) -> None:

@@ -1,13 +1,13 @@
-"""Building queue scenarios on a real SQLite file through ``save_page``, as collection does."""
+"""Building queue scenarios on a real SQLite file through ``ingest_page``, as collection does."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from beffroi.collectors import Author, Item
+from beffroi.collectors import Author, Item, Page
 from beffroi.config.settings import SMTP, Alerts
-from beffroi.inbox import ingest_hooks
-from beffroi.store import save_page, upsert_staff
+from beffroi.inbox import ingest_hooks, ingest_page
+from beffroi.store import upsert_staff
 from tests.conftest import settings_with
 
 # Monday 30 November 2026, 9:00 in Paris.
@@ -61,16 +61,7 @@ def city_reply(ext: str, parent: str, *, at: datetime, thread: str | None = None
 
 
 def ingest(db, settings, *items, stream="mentions"):
-    hooks = ingest_hooks(settings)
-    return save_page(
-        db,
-        "x_ville",
-        stream,
-        list(items),
-        None,
-        triage=hooks.triage,
-        after_insert=hooks.after_insert,
-    )
+    return ingest_page(db, "x_ville", stream, Page(list(items), None), hooks=ingest_hooks(settings))
 
 
 def queue_row(db, ext: str):

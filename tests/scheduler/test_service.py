@@ -248,8 +248,8 @@ def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, 
 def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_path):
     from datetime import UTC, datetime
 
-    from beffroi.collectors import Author, Item
-    from beffroi.store import save_page
+    from beffroi.collectors import Author, Item, Page
+    from beffroi.inbox import ingest_page
 
     settings = load_settings(write_config(tmp_path))
     conn = connect(settings.database_path)
@@ -259,7 +259,7 @@ def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_
         Item("x", "x_ville", f"m{n}", "mention", "in", "Bonjour", when, Author("x", "u1", "u"))
         for n, when in enumerate([old, fresh])
     ]
-    save_page(conn, "x_ville", "mentions", items, None)
+    ingest_page(conn, "x_ville", "mentions", Page(items, None))
     service = SchedulerService(settings, only=["retention_purge"])
     service.start()
     try:

@@ -9,7 +9,7 @@ import pytest
 
 from beffroi.collectors import Author, Interaction, Item, Rejected
 from beffroi.config.settings import Retention
-from beffroi.store import save_page, to_db
+from beffroi.store import to_db
 from beffroi.store.privacy import (
     ERASED_TEXT,
     MemberNotFound,
@@ -17,6 +17,7 @@ from beffroi.store.privacy import (
     find_member,
     purge_expired,
 )
+from tests.pages import ingest_items
 
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=UTC)
 
@@ -43,7 +44,7 @@ def member_id(db, handle):
 
 
 def test_erase_member_forgets_the_person_and_their_words(db):
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -103,11 +104,11 @@ def test_erase_member_forgets_the_person_and_their_words(db):
 
 
 def test_an_erased_member_is_not_named_again_by_the_next_collection(db):
-    save_page(db, "x_ville", "mentions", [item("1", NOW)], None, now=NOW)
+    ingest_items(db, "x_ville", "mentions", [item("1", NOW)], None, now=NOW)
     jeanne = member_id(db, "jeanne_m")
     erase_member(db, jeanne, actor="cli", now=NOW)
     # The same message fetched again (overlapping page), and a new one.
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -133,7 +134,7 @@ def test_purge_applies_each_retention_limit(db):
     old = NOW - timedelta(days=800)
     middle = NOW - timedelta(days=200)
     recent = NOW - timedelta(days=10)
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -147,7 +148,7 @@ def test_purge_applies_each_retention_limit(db):
         rejected=[Rejected({"weird": 1}, "no id")],
         now=old,  # the rejected payload was stored long ago
     )
-    save_page(db, "x_ville", "mentions", [], None, rejected=[Rejected({"w": 2}, "x")], now=NOW)
+    ingest_items(db, "x_ville", "mentions", [], None, rejected=[Rejected({"w": 2}, "x")], now=NOW)
     assert db.execute("SELECT count(*) FROM queue").fetchone()[0] == 3
 
     result = purge_expired(db, retention, now=NOW)
@@ -174,7 +175,7 @@ def test_purge_applies_each_retention_limit(db):
 
 def test_purge_works_in_batches(db):
     retention = Retention(items_days=30, raw_payload_days=10, rejected_days=10)
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "mentions",
@@ -196,8 +197,8 @@ def like(handle, target, when, kind="reaction"):
 
 
 def test_erasure_deletes_reactions_and_shares_and_a_later_like_is_not_kept(db):
-    save_page(db, "x_ville", "mentions", [item("1", NOW - timedelta(days=1))], "1")
-    save_page(
+    ingest_items(db, "x_ville", "mentions", [item("1", NOW - timedelta(days=1))], "1")
+    ingest_items(
         db,
         "x_ville",
         "engagement",
@@ -210,7 +211,7 @@ def test_erasure_deletes_reactions_and_shares_and_a_later_like_is_not_kept(db):
     assert result.interactions == 2
     assert db.execute("SELECT count(*) FROM interactions").fetchone()[0] == 0
     # X still lists her like of another post: the city does not record it again.
-    again = save_page(
+    again = ingest_items(
         db, "x_ville", "engagement", [], "c2", interactions=[like("jeanne_m", "p2", NOW)]
     )
     assert again.new == 0
@@ -220,7 +221,7 @@ def test_erasure_deletes_reactions_and_shares_and_a_later_like_is_not_kept(db):
 
 def test_retention_purges_old_reactions_and_the_people_seen_only_in_them(db):
     old, recent = NOW - timedelta(days=40), NOW - timedelta(days=2)
-    save_page(
+    ingest_items(
         db,
         "x_ville",
         "engagement",

@@ -20,6 +20,8 @@ import streamlit as st
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.french import WEEKDAYS
+from beffroi.labels import network_label
+from beffroi.scheduler import describe, next_occurrences
 from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
 from beffroi.scheduler.drafts import (
     APPROVER_ROLES,
@@ -36,7 +38,6 @@ from beffroi.scheduler.drafts import (
     update_draft,
 )
 from beffroi.scheduler.outbox import tracked_since
-from beffroi.scheduler.series import describe, next_occurrences
 from beffroi.store import from_db, to_db
 from beffroi.store.calendar import (
     approved_series_drafts,
@@ -53,7 +54,6 @@ ICON = ":material/calendar_month:"
 ROLES = {"comms", "comms_lead", "admin"}
 ORDER = 20
 
-NETWORK_NAMES = {"x": "X", "facebook": "Facebook", "instagram": "Instagram"}
 DRAFT_STATES = {
     "draft": "brouillon",
     "approved": "approuvé",
@@ -228,7 +228,7 @@ def _text_checks(ctx: PageContext, series_key: str | None, texts: dict) -> bool:
         st.error(str(exc))
         return False
     for check in checks:
-        network = NETWORK_NAMES.get(check.network, check.network)
+        network = network_label(check.network)
         counter = f"{check.length} / {check.limit}" if check.limit else f"{check.length}"
         with st.container(border=True):
             st.caption(f"Aperçu {network} ({check.account}) — {counter} caractères")
@@ -301,7 +301,7 @@ def _draft_editor(ctx: PageContext) -> None:
     for account in accounts:
         network = ctx.settings.account(account).shown_network
         texts[account] = st.text_area(
-            f"Texte pour {account} ({NETWORK_NAMES.get(network, network)})",
+            f"Texte pour {account} ({network_label(network)})",
             value=stored_texts.get(account, ""),
             key=f"draft_text_{chosen}_{account}",
             # The browser counts as you type where a character is a character; X weighs links

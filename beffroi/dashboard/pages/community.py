@@ -14,44 +14,45 @@ from datetime import datetime, time, timedelta
 import pandas as pd
 import streamlit as st
 
-from beffroi.analytics.charts import network_name
-from beffroi.analytics.invitations import (
+from beffroi.analytics import (
+    RANKED_KINDS,
+    RankingFilter,
     draft_messages,
     event_outcome,
+    explain,
     find_members,
     list_events,
     list_invitations,
+    pseudonym,
+    pseudonym_key,
+    rank_members,
 )
-from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
-from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
 from beffroi.dashboard.context import PageContext
-from beffroi.inbox import deliver_invitation
-from beffroi.store import from_db
-from beffroi.store.community import (
+from beffroi.inbox import (
     EVENT_KINDS,
     CommunityError,
     create_event,
     declare_minor,
+    deliver_invitation,
     import_members_csv,
     link_members,
     propose_invitations,
     record_parental_consent,
+    set_invitation_status,
     set_member_flags,
-    set_status,
     unlink_member,
 )
+from beffroi.labels import kind_label
+from beffroi.labels import network_label as network_name
+from beffroi.store import from_db
 
 TITLE = "Communauté"
 ICON = ":material/groups:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 40
 
-NETWORK_CHOICES = {
-    "Tous les réseaux": None,
-    "Instagram": "instagram",
-    "Facebook": "facebook",
-    "X": "x",
-    "Snapchat": "snapchat",
+NETWORK_CHOICES = {"Tous les réseaux": None} | {
+    network_name(n): n for n in ("instagram", "facebook", "x", "snapchat")
 }
 EVENT_KIND_LABELS = {
     "instameet": "Instameet",
@@ -197,10 +198,10 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     why = ctx.cached(explain, ctx.settings, now, person, filters)
     parts = pd.DataFrame(
         {
-            "Interaction": [KIND_LABELS[k][1] for k in KINDS],
-            "Nombre": [why.counts[k] for k in KINDS],
-            "Poids": [ctx.settings.engagement.weights.get(k, 0.0) for k in KINDS],
-            "Points (après décroissance)": [round(why.contributions[k], 2) for k in KINDS],
+            "Interaction": [kind_label(k, plural=True, capital=False) for k in RANKED_KINDS],
+            "Nombre": [why.counts[k] for k in RANKED_KINDS],
+            "Poids": [ctx.settings.engagement.weights.get(k, 0.0) for k in RANKED_KINDS],
+            "Points (après décroissance)": [round(why.contributions[k], 2) for k in RANKED_KINDS],
         }
     )
     parts = parts[parts["Nombre"] > 0]
@@ -222,7 +223,7 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
                 "Date": recent["created_at"].map(
                     lambda t: from_db(t).astimezone(ctx.tz).strftime("%d/%m/%Y %H:%M")
                 ),
-                "Type": recent["kind"].map(lambda k: KIND_LABELS[k][0] if k in KIND_LABELS else k),
+                "Type": recent["kind"].map(lambda k: kind_label(k, capital=False)),
                 "Réseau": recent["network"].map(network_name),
                 "Texte": recent["text"],
                 "Lien": recent["permalink"],
@@ -433,7 +434,7 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
     target = cols[1].selectbox("Réponse", list(moves), format_func=moves.get, key="inv_move")
     if cols[2].button("Enregistrer la réponse", key="inv_move_go"):
         _act(
-            lambda: set_status(ctx.db, int(inv), target, actor=actor, now=now),
+            lambda: set_invitation_status(ctx.db, int(inv), target, actor=actor, now=now),
             "Réponse enregistrée.",
         )
     cols = st.columns(3)

@@ -18,9 +18,7 @@ from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import STREAM_LABELS, network_label, relative_time
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.store import ROLES as ALL_ROLES
-from beffroi.store import from_db, to_db
-from beffroi.store.jobs import job_health
-from beffroi.store.reads import stream_health
+from beffroi.store import from_db, job_health, stream_health, to_db
 
 TITLE = "État de la collecte"
 ICON = ":material/monitor_heart:"

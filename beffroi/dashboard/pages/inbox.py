@@ -28,6 +28,7 @@ from beffroi.dashboard.format import (
     network_label,
     relative_time,
 )
+from beffroi.labels import duration
 from beffroi.store import list_staff
 
 TITLE = "Boîte de réception"
@@ -83,19 +84,6 @@ def _me_first(staff: list[str], username: str) -> list[str]:
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def duration(seconds: float | None) -> str:
-    """ "47 min", "3 h 05", "2 j 4 h"."""
-    if seconds is None:
-        return "—"
-    minutes = int(round(seconds / 60))
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes:02d}"
-    return f"{hours // 24} j {hours % 24} h"
 
 
 def _flash(message: str, kind: str = "success") -> None:

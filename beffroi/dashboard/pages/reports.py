@@ -29,9 +29,9 @@ from beffroi.analytics.indicators import (
     volume_by,
     weekly_trend,
 )
-from beffroi.analytics.ranking import KIND_LABELS
 from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
 from beffroi.dashboard.context import PageContext
+from beffroi.labels import kind_label, network_label
 from beffroi.store import from_db
 
 TITLE = "Rapports"
@@ -39,7 +39,9 @@ ICON = ":material/monitoring:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 30
 
-NETWORKS = {"Tous les réseaux": None, "Instagram": "instagram", "Facebook": "facebook", "X": "x"}
+NETWORKS = {"Tous les réseaux": None} | {
+    network_label(n): n for n in ("instagram", "facebook", "x")
+}
 PERIODS = {"Semaine": "week", "Mois": "month"}
 
 
@@ -133,7 +135,7 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
     ):
         table = summarise_responses(frame, column)
         if column == "network":
-            table[column] = table[column].map(charts.network_name)
+            table[column] = table[column].map(network_label)
         st.text(f"Par {label}")
         st.dataframe(
             pd.DataFrame(
@@ -176,7 +178,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
     if not themes.empty:
         st.altair_chart(charts.themes_bar(themes), width="stretch")
     kinds = volume_by(buckets, "kind")
-    kinds["kind"] = kinds["kind"].map(lambda k: KIND_LABELS[k][0] if k in KIND_LABELS else k)
+    kinds["kind"] = kinds["kind"].map(kind_label)
     st.dataframe(
         kinds.rename(columns={"kind": "Type", "n": "Messages"}),
         hide_index=True,
@@ -188,7 +190,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
         st.dataframe(
             pd.DataFrame(
                 {
-                    "Réseau": posts["network"].map(charts.network_name),
+                    "Réseau": posts["network"].map(network_label),
                     "Date": posts["created_at"].map(lambda t: _local(t, ctx.tz)),
                     "Publication": posts["text"].str.slice(0, 120),
                     "J'aime": posts["likes"],
