@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from beffroi.cli.main import main
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import load_settings
 from beffroi.dashboard.auth import authenticate
+from beffroi.sandbox import SandboxNetwork, state_path
 from tests.conftest import free_port
 
 
@@ -240,9 +240,9 @@ def test_fresh_starts_over(demo):
 
 def test_the_demo_mailbox_keeps_what_beffroi_sends(tmp_path):
     from beffroi.cli.demo_mail import start_mailbox
-    from beffroi.collectors.sandbox import sandbox_settings
     from beffroi.config.settings import SMTP
     from beffroi.mailer import send_mail
+    from beffroi.sandbox import sandbox_settings
 
     port = free_port()
     said = []
