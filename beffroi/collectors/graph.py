@@ -15,9 +15,10 @@ errors, once for both networks:
   (delays injectable so tests stay fast), then ``TransientError``.
 - anything else → ``PermanentError``.
 
-pyfacebook puts ``access_token`` in every URL; every message that leaves this module goes
-through ``mask_secrets`` (``CollectorError`` does it), and urllib3's debug log, which prints
-URLs, is filtered too.
+The retries, the usage-header parsing and the log masking are the HTTP layer's
+(``beffroi.collectors.http``), shared with X. pyfacebook puts ``access_token`` in every
+URL; every message that leaves this module goes through ``mask_secrets``
+(``CollectorError`` does it), and urllib3's debug log, which prints URLs, is filtered too.
 """
 
 from __future__ import annotations
@@ -40,7 +41,12 @@ from beffroi.collectors.errors import (
     PermanentError,
     RateLimited,
     TransientError,
-    mask_secrets,
+)
+from beffroi.collectors.http import (
+    Usage,
+    install_log_masking,
+    read_usage,
+    with_retries,
 )
 from beffroi.collectors.item import Author, Item, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
@@ -60,23 +66,6 @@ STOP_AT = 95
 DEFAULT_RESET = timedelta(minutes=15)
 
 
-class _MaskingFilter(logging.Filter):
-    """urllib3 logs full URLs at DEBUG level; pyfacebook puts the token in them."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_secrets(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-_URL_LOGGERS = ("urllib3.connectionpool", "requests_oauthlib.oauth2_session")
-for _name in _URL_LOGGERS:
-    if not any(isinstance(f, _MaskingFilter) for f in logging.getLogger(_name).filters):
-        logging.getLogger(_name).addFilter(_MaskingFilter())
-
-
 class _TolerantRateLimit(RateLimit):
     """pyfacebook's header parser raises on a key it does not know; never lose a response to it."""
 
@@ -85,48 +74,6 @@ class _TolerantRateLimit(RateLimit):
             super().set_limit(headers)
         except (TypeError, ValueError, KeyError, AttributeError):
             log.debug("unexpected rate-limit header layout; Beffroi reads it itself")
-
-
-@dataclass
-class Usage:
-    """The highest quota use Meta reported on the last response, and its reset estimate."""
-
-    percent: float = 0.0
-    regain_minutes: float | None = None
-
-
-def read_usage(headers: Any) -> Usage:
-    """Read ``x-app-usage`` and ``x-business-use-case-usage`` (both JSON, percents)."""
-    usage = Usage()
-    app = _json_header(headers, "x-app-usage")
-    if isinstance(app, dict):
-        usage.percent = max([usage.percent, *_percents(app)])
-    business = _json_header(headers, "x-business-use-case-usage")
-    if isinstance(business, dict):
-        for entries in business.values():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                if not isinstance(entry, dict):
-                    continue
-                usage.percent = max([usage.percent, *_percents(entry)])
-                regain = entry.get("estimated_time_to_regain_access")
-                if isinstance(regain, int | float) and regain > 0:
-                    usage.regain_minutes = max(usage.regain_minutes or 0, float(regain))
-    return usage
-
-
-def _json_header(headers: Any, name: str) -> Any:
-    value = headers.get(name) if headers is not None else None
-    if not value:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
-
-
-def _percents(entry: dict[str, Any]) -> list[float]:
-    keys = ("call_count", "total_cputime", "total_time", "call_volume", "cpu_time")
-    return [float(entry[k]) for k in keys if isinstance(entry.get(k), int | float)]
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -297,38 +244,39 @@ class GraphSession:
         return base + DEFAULT_RESET
 
     def _call(self, request: Callable[[], dict[str, Any]], *, retry: bool = True) -> dict:
-        attempts = len(self.retry_delays) + 1 if retry else 1
-        for attempt in range(attempts):
-            self._pace()
-            self.last_status = None
-            try:
-                data = request()
-            except FacebookError as exc:
-                error = self._graph_error(exc)
-            except requests.RequestException as exc:  # timeouts, resets, broken bodies
-                error = TransientError(
-                    f"{self.account}: Graph API unreachable ({type(exc).__name__}: {exc})"
-                )
-            except (LibraryError, KeyError, ValueError) as exc:
-                # pyfacebook refuses a body that is not JSON: an HTML error page, usually.
-                if self.last_status is not None and self.last_status >= 500:
-                    error = TransientError(
-                        f"{self.account}: Graph API server error (HTTP {self.last_status})"
-                    )
-                else:
-                    error = PermanentError(
-                        f"{self.account}: unexpected Graph API response "
-                        f"(HTTP {self.last_status}): {_describe(exc)}"
-                    )
-            else:
-                if not isinstance(data, dict):
-                    raise PermanentError(f"{self.account}: Graph API answered {type(data)}")
-                return data
-            if isinstance(error, TransientError) and attempt < attempts - 1:
-                self.sleep(self.retry_delays[attempt])
-                continue
-            raise error
-        raise AssertionError("unreachable")  # pragma: no cover
+        return with_retries(
+            lambda: self._attempt(request),
+            delays=self.retry_delays,
+            sleep=self.sleep,
+            retry=retry,
+            before=self._pace,
+            what=f"{self.account}: Graph API call",
+        )
+
+    def _attempt(self, request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """One request; every failure as a typed error (``with_retries`` retries some)."""
+        self.last_status = None
+        try:
+            data = request()
+        except FacebookError as exc:
+            raise self._graph_error(exc) from None
+        except requests.RequestException as exc:  # timeouts, resets, broken bodies
+            raise TransientError(
+                f"{self.account}: Graph API unreachable ({type(exc).__name__}: {exc})"
+            ) from None
+        except (LibraryError, KeyError, ValueError) as exc:
+            # pyfacebook refuses a body that is not JSON: an HTML error page, usually.
+            if self.last_status is not None and self.last_status >= 500:
+                raise TransientError(
+                    f"{self.account}: Graph API server error (HTTP {self.last_status})"
+                ) from None
+            raise PermanentError(
+                f"{self.account}: unexpected Graph API response "
+                f"(HTTP {self.last_status}): {_describe(exc)}"
+            ) from None
+        if not isinstance(data, dict):
+            raise PermanentError(f"{self.account}: Graph API answered {type(data)}")
+        return data
 
     def _graph_error(self, exc: FacebookError) -> CollectorError:
         code = _int(getattr(exc, "code", None))
@@ -430,6 +378,7 @@ class GraphCollector:
         self.account = account
         self.account_id = account_id or None
         self.token = token or None
+        install_log_masking([self.token])
         self.token_env = token_env
         self.handle = handle
         unknown = set(streams or ()) - set(self.STREAMS)

@@ -63,7 +63,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -78,6 +78,14 @@ from beffroi.collectors.errors import (
     RateLimited,
     TransientError,
     mask_secrets,
+)
+from beffroi.collectors.http import (
+    NETWORK_ERRORS,
+    TimeoutSession,
+    error_for_status,
+    install_log_masking,
+    rate_window,
+    with_retries,
 )
 from beffroi.collectors.item import (
     Author,
@@ -152,39 +160,6 @@ REFUSAL_RETRY = timedelta(days=1)
 TIMELINE_PAGES = 5
 
 
-class _TimeoutSession(requests.Session):
-    """tweepy's session with a default timeout (requests has none: a dead socket hangs)."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self.timeout = timeout
-
-    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
-        kwargs.setdefault("timeout", self.timeout)
-        return super().request(*args, **kwargs)
-
-
-class _MaskingFilter(logging.Filter):
-    """Masks secrets in tweepy's and oauthlib's debug logs, which print credentials."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        record.msg, record.args = mask_secrets(text), None
-        return True
-
-
-_LOG_MASK = _MaskingFilter()
-# Loggers that print credentials at DEBUG level (a filter applies to its own logger only).
-for _name in ("tweepy.client", "requests_oauthlib.oauth1_auth", "oauthlib.oauth1.rfc5849"):
-    logging.getLogger(_name).addFilter(_LOG_MASK)
-
-
 @dataclass(frozen=True)
 class Answer:
     """One successful HTTP exchange: the decoded body and what the headers said."""
@@ -194,18 +169,6 @@ class Answer:
     remaining: int | None
     reset_at: datetime | None
     access_level: str | None
-
-
-def _reset_at(headers: Any) -> datetime | None:
-    value = headers.get("x-rate-limit-reset") if headers is not None else None
-    if value is None or not str(value).isdigit():
-        return None
-    return datetime.fromtimestamp(int(value), UTC)
-
-
-def _remaining(headers: Any) -> int | None:
-    value = headers.get("x-rate-limit-remaining") if headers is not None else None
-    return int(value) if value is not None and str(value).isdigit() else None
 
 
 def _problem(exc: tweepy.HTTPException) -> str:
@@ -383,7 +346,7 @@ class XCollector:
         self._user_keys = (consumer_key, consumer_secret, access_token, access_token_secret)
         self._has_user = all(self._user_keys)
         self._secrets = {s for s in (bearer_token, *self._user_keys) if s}
-        _LOG_MASK.secrets.update(self._secrets)
+        install_log_masking(self._secrets)
         self.retry_delays = tuple(retry_delays)
         self.timeout = timeout
         self.sleep = sleep
@@ -399,7 +362,7 @@ class XCollector:
             return_type=requests.Response,
             wait_on_rate_limit=False,
         )
-        self.client.session = _TimeoutSession(timeout)
+        self.client.session = TimeoutSession(timeout)
 
     @classmethod
     def for_account(cls, settings: Settings, account: Account) -> XCollector:
@@ -456,88 +419,99 @@ class XCollector:
     def _call(self, what: str, method: Callable[..., Any], *, retry: bool = True, **kwargs: Any):
         """One API call, with the error mapping and bounded retries described above."""
         attempts = 0
-        while True:
+
+        def attempt() -> Answer:
+            nonlocal attempts
             attempts += 1
-            try:
-                response = method(**kwargs)
-            except tweepy.TooManyRequests as exc:
-                reset = _reset_at(exc.response.headers) or self.now() + FALLBACK_RATE_WAIT
-                raise RateLimited(
-                    self._scrub(
-                        f"{self.account}: X rate limit reached for {what}; "
-                        f"try again after {reset:%Y-%m-%d %H:%M:%S} UTC"
-                    ),
-                    reset,
-                ) from None
-            except tweepy.Unauthorized as exc:
-                hint = self._user_hint() if kwargs.get("user_auth") else self._env_hint()
-                raise AuthExpired(
-                    self._scrub(
-                        f"{self.account}: X refused the credentials for {what} ({_problem(exc)}): "
-                        "the token is expired or revoked; generate a new one in the X developer "
-                        f"portal and put it in {hint}"
-                    )
-                ) from None
-            except tweepy.Forbidden as exc:
-                problem = self._scrub(_problem(exc))
-                if _is_permission_problem(exc):
-                    raise _refused(
-                        PermissionRefused,
-                        f"{self.account}: X says the app lacks a permission for {what} "
-                        f"({problem}); check the app's access level and keys in the X "
-                        "developer portal",
-                        problem,
-                    ) from None
-                raise _refused(
-                    RequestRefused, f"{self.account}: X refused {what} ({problem})", problem
-                ) from None
-            except tweepy.TwitterServerError as exc:
-                problem = f"X server error {_problem(exc)}"
-            except tweepy.HTTPException as exc:
-                raise PermanentError(
-                    self._scrub(f"{self.account}: X rejected {what} ({_problem(exc)})")
-                ) from None
-            except (
-                requests.ConnectionError,
-                requests.Timeout,
-                requests.exceptions.ChunkedEncodingError,
-            ) as exc:
-                problem = f"network error {type(exc).__name__}"
-            except tweepy.TweepyException:
-                # tweepy's v1.1 API wraps network faults as "Failed to send request".
-                problem = "network error (request not sent)"
-            else:
-                if not isinstance(response, requests.Response):  # a v1.1 model object
-                    return Answer(response, attempts, None, None, None)
-                try:
-                    body: Any = response.json()
-                except ValueError:
-                    body = response.text
-                remaining = _remaining(response.headers)
-                reset = _reset_at(response.headers)
-                self.rate_limits[what] = (remaining, reset)
-                return Answer(
-                    body,
-                    attempts,
-                    remaining,
-                    reset,
-                    response.headers.get("x-access-level"),
-                )
+            return self._attempt(what, method, attempts, kwargs)
+
+        def give_up(error: TransientError, count: int) -> TransientError:
             if not retry:
-                raise TransientError(
+                return TransientError(
                     self._scrub(
-                        f"{self.account}: {what} failed ({problem}); it was not retried "
+                        f"{self.account}: {what} failed ({error}); it was not retried "
                         "because it may have gone through"
                     )
                 )
-            if attempts > len(self.retry_delays):
-                raise TransientError(
-                    self._scrub(
-                        f"{self.account}: {what} failed after {attempts} attempts ({problem})"
-                    )
-                )
-            log.info("%s: %s failed (%s), retrying", self.account, what, problem)
-            self.sleep(self.retry_delays[attempts - 1])
+            return TransientError(
+                self._scrub(f"{self.account}: {what} failed after {count} attempts ({error})")
+            )
+
+        return with_retries(
+            attempt,
+            delays=self.retry_delays,
+            sleep=self.sleep,
+            retry=retry,
+            give_up=give_up,
+            what=f"{self.account}: {what}",
+        )
+
+    def _attempt(
+        self, what: str, method: Callable[..., Any], attempts: int, kwargs: dict[str, Any]
+    ) -> Answer:
+        """One request; tweepy's exceptions as typed errors (a ``TransientError`` says only
+        what failed: ``_call`` words the message once retries are over)."""
+        try:
+            response = method(**kwargs)
+        except tweepy.TooManyRequests as exc:
+            reset = rate_window(exc.response.headers).reset_at or self.now() + FALLBACK_RATE_WAIT
+            raise error_for_status(
+                429,
+                self._scrub(
+                    f"{self.account}: X rate limit reached for {what}; "
+                    f"try again after {reset:%Y-%m-%d %H:%M:%S} UTC"
+                ),
+                reset_at=reset,
+            ) from None
+        except tweepy.Unauthorized as exc:
+            hint = self._user_hint() if kwargs.get("user_auth") else self._env_hint()
+            raise error_for_status(
+                401,
+                self._scrub(
+                    f"{self.account}: X refused the credentials for {what} ({_problem(exc)}): "
+                    "the token is expired or revoked; generate a new one in the X developer "
+                    f"portal and put it in {hint}"
+                ),
+            ) from None
+        except tweepy.Forbidden as exc:
+            problem = self._scrub(_problem(exc))
+            if _is_permission_problem(exc):
+                raise _refused(
+                    PermissionRefused,
+                    f"{self.account}: X says the app lacks a permission for {what} "
+                    f"({problem}); check the app's access level and keys in the X "
+                    "developer portal",
+                    problem,
+                ) from None
+            raise _refused(
+                RequestRefused, f"{self.account}: X refused {what} ({problem})", problem
+            ) from None
+        except tweepy.TwitterServerError as exc:
+            raise TransientError(f"X server error {_problem(exc)}") from None
+        except tweepy.HTTPException as exc:
+            raise PermanentError(
+                self._scrub(f"{self.account}: X rejected {what} ({_problem(exc)})")
+            ) from None
+        except NETWORK_ERRORS as exc:
+            raise TransientError(f"network error {type(exc).__name__}") from None
+        except tweepy.TweepyException:
+            # tweepy's v1.1 API wraps network faults as "Failed to send request".
+            raise TransientError("network error (request not sent)") from None
+        if not isinstance(response, requests.Response):  # a v1.1 model object
+            return Answer(response, attempts, None, None, None)
+        try:
+            body: Any = response.json()
+        except ValueError:
+            body = response.text
+        window = rate_window(response.headers)
+        self.rate_limits[what] = (window.remaining, window.reset_at)
+        return Answer(
+            body,
+            attempts,
+            window.remaining,
+            window.reset_at,
+            response.headers.get("x-access-level"),
+        )
 
     def _stop_if_used_up(self, answer: Answer, what: str) -> None:
         """Before a walk's next page: stop when X said no request is left until its reset."""
