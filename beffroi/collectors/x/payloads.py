@@ -74,6 +74,13 @@ def newest_id(ids: Iterable[str | int | None]) -> str | None:
     return best
 
 
+def next_token(body: Any) -> str | None:
+    """The ``meta.next_token`` of a page when it is one that can be sent back, else None."""
+    meta = body.get("meta") if isinstance(body, dict) else None
+    token = meta.get("next_token") if isinstance(meta, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
 def _parse_time(value: Any, external_id: str) -> datetime:
     if value is None:
         return snowflake_time(external_id)
