@@ -495,13 +495,20 @@ class GraphCollector:
         """Pass pages through, the last one carrying the stream's new position.
 
         Pages before it keep the stored cursor (``None``): a pass that dies halfway is
-        re-read from its start, and idempotent saving makes that harmless.
+        re-read from its start, and idempotent saving makes that harmless. The page held
+        back is never lost to a failure on the next one: it is handed over (its cursor
+        still ``None``) before the error goes on to the runner.
         """
         last: Page | None = None
-        for page in pages:
+        try:
+            for page in pages:
+                if last is not None:
+                    yield last
+                last = page
+        except Exception:
             if last is not None:
                 yield last
-            last = page
+            raise
         if last is None:
             last = Page([], None, api_calls=0)
         last.cursor = final()
