@@ -50,6 +50,7 @@ from beffroi.collectors.http import (
 )
 from beffroi.collectors.item import Author, Item, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
+from beffroi.collectors.values import as_int
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -95,6 +96,20 @@ def parse_time(value: Any) -> datetime | None:
 def graph_time(moment: datetime) -> int:
     """A ``since``/``until`` parameter: Unix seconds."""
     return int(moment.timestamp())
+
+
+def entries(body: Any) -> list[Any]:
+    """The ``data`` list of a Graph edge, or ``[]`` when it holds something else (``null``,
+    a number, an object): a nested block of the wrong shape has nothing to read."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, list) else []
+
+
+def next_link(body: Any) -> str | None:
+    """The ``paging.next`` URL of a Graph edge, or None (absent, or of the wrong type)."""
+    paging = body.get("paging") if isinstance(body, dict) else None
+    link = paging.get("next") if isinstance(paging, dict) else None
+    return link if isinstance(link, str) and link else None
 
 
 @dataclass
@@ -279,8 +294,8 @@ class GraphSession:
         return data
 
     def _graph_error(self, exc: FacebookError) -> CollectorError:
-        code = _int(getattr(exc, "code", None))
-        subcode = _int(getattr(exc, "error_subcode", None))
+        code = as_int(getattr(exc, "code", None))
+        subcode = as_int(getattr(exc, "error_subcode", None))
         message = str(getattr(exc, "message", "") or "")
         kind = getattr(exc, "type", "")
         detail = f"Graph error {code}" + (f"/{subcode}" if subcode else "") + f": {message}"
@@ -308,13 +323,6 @@ class GraphSession:
         ):
             return TransientError(f"{self.account}: Meta is having trouble ({detail})")
         return PermanentError(f"{self.account}: {detail}")
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _describe(exc: Exception) -> str:
@@ -464,7 +472,47 @@ class GraphCollector:
     ) -> Page:
         return Page(items, cursor, rejected or [], api_calls=self.session.calls - calls_before)
 
+    def edge(self, path: str, **params: Any) -> Iterator[tuple[dict[str, Any], int]]:
+        """A paged edge, one response at a time with the request count before it, its
+        ``paging.next`` followed until the last page or until the caller stops."""
+        calls = self.session.calls
+        data = self.session.get(path, **params)
+        while True:
+            yield data, calls
+            link = next_link(data)
+            if not link:
+                return
+            calls = self.session.calls
+            data = self.session.get_next(link)
+
+    def newest_first(
+        self,
+        hw: HighWater,
+        path: str,
+        params: dict[str, Any],
+        read: Callable[[dict[str, Any]], tuple[list[Item], list[Rejected], bool]],
+    ) -> Iterator[Page]:
+        """Pages of an edge listed newest first, until the end or a page where ``read``
+        (its items, its rejects, whether to go on) meets what is already known; the last
+        page carries the advanced cursor."""
+        stamps: list[tuple[datetime, str]] = []
+        for data, calls in self.edge(path, **params):
+            items, rejected, go_on = read(data)
+            stamps += [(i.created_at, i.external_id) for i in items]
+            if not go_on or not next_link(data) or not entries(data):
+                yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
+                return
+            yield self._page(items, None, calls, rejected)
+
     MAX_SEARCH_PAGES = 10
+    # The edge that lists the account's own posts, and the key of their text.
+    PUBLISHED_EDGE = "posts"
+    PUBLISHED_TEXT = "message"
+
+    def find_published(self, marker: str, since: datetime) -> str | None:
+        """The account's post since ``since`` whose text contains ``marker``, if any."""
+        path = f"{self._require_id()}/{self.PUBLISHED_EDGE}"
+        return self.find_marker(path, self.PUBLISHED_TEXT, marker, since)
 
     def find_marker(self, path: str, text_key: str, marker: str, since: datetime) -> str | None:
         """The id of the first object of ``path`` since ``since`` whose text holds ``marker``
@@ -474,20 +522,18 @@ class GraphCollector:
         """
         if not marker:
             return None
-        data = self.session.get(
+        pages = self.edge(
             path,
             fields=f"id,{text_key}",
             since=graph_time(since - timedelta(minutes=5)),
             limit=50,
         )
-        for _ in range(self.MAX_SEARCH_PAGES):
-            for raw in data.get("data", []):
-                if isinstance(raw, dict) and holds(str(raw.get(text_key) or ""), marker):
+        for _, (data, _calls) in zip(range(self.MAX_SEARCH_PAGES), pages, strict=False):
+            for raw in entries(data):
+                if not isinstance(raw, dict) or not raw.get("id"):
+                    continue
+                if holds(str(raw.get(text_key) or ""), marker):
                     return str(raw["id"])
-            next_url = (data.get("paging") or {}).get("next")
-            if not next_url:
-                return None
-            data = self.session.get_next(next_url)
         return None
 
     @staticmethod

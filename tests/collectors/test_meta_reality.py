@@ -10,9 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import responses
 
-from beffroi.collectors import PermanentError
 from beffroi.collectors.facebook import FacebookCollector
-from beffroi.collectors.graph import parse_time
 from beffroi.collectors.instagram import InstagramCollector
 from beffroi.scheduler import collect_all
 from beffroi.store import get_cursor
