@@ -58,7 +58,7 @@ from beffroi.collectors.graph import (
     split_new,
 )
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected
-from beffroi.collectors.values import as_int
+from beffroi.collectors.values import as_int, as_text, rejecting
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -106,6 +106,7 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
     return f"{post}_{comment}", None, post_id
 
 
+@rejecting("comment")
 def parse_comment(
     raw: Any, *, account: str, page_id: str | None, post_id: str | None = None
 ) -> Item | Rejected:
@@ -132,7 +133,7 @@ def parse_comment(
         text=message_text(raw),
         created_at=created,
         author=author,
-        permalink=raw.get("permalink_url"),
+        permalink=as_text(raw.get("permalink_url")),
         parent_external_id=str(parent or thread) if (parent or thread) else None,
         thread_external_id=thread,
         like_count=as_int(raw.get("like_count")),
@@ -141,6 +142,7 @@ def parse_comment(
     )
 
 
+@rejecting("message")
 def parse_message(
     raw: Any, *, account: str, page_id: str | None, conversation_id: str | None = None
 ) -> Item | Rejected:
@@ -161,6 +163,7 @@ def parse_message(
     )
 
 
+@rejecting("post")
 def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejected:
     """One of the Page's posts. A post by someone else on the Page is an inbound mention."""
     created = checked(raw, "post", ("created_time",))
@@ -180,7 +183,7 @@ def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejecte
         text=raw.get("message") if isinstance(raw.get("message"), str) else "",
         created_at=created,
         author=author,
-        permalink=raw.get("permalink_url"),
+        permalink=as_text(raw.get("permalink_url")),
         thread_external_id=str(raw["id"]),
         like_count=_summary_count(raw.get("reactions")),
         reply_count=_summary_count(raw.get("comments")),
@@ -444,7 +447,7 @@ class FacebookCollector(GraphCollector):
                     Author(NETWORK, str(raw["id"]), None, raw.get("name")),
                     post_id,
                     post["created"],
-                    post.get("permalink_url"),
+                    as_text(post.get("permalink_url")),
                 )
                 for raw in entries(data)
                 if isinstance(raw, dict) and raw.get("id") and str(raw["id"]) != page_id
@@ -512,7 +515,7 @@ class FacebookCollector(GraphCollector):
             text=text,
             created_at=parse_time(data.get("created_time")) or self.now(),
             author=me,
-            permalink=data.get("permalink_url"),
+            permalink=as_text(data.get("permalink_url")),
             parent_external_id=to.external_id,
             thread_external_id=to.thread_external_id,
             raw=data,

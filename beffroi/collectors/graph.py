@@ -45,6 +45,7 @@ from beffroi.collectors.errors import (
 from beffroi.collectors.http import (
     Usage,
     install_log_masking,
+    read_json,
     read_usage,
     with_retries,
 )
@@ -65,6 +66,29 @@ SLOW_DOWN_AT = 75
 STOP_AT = 95
 # Without an estimate from Meta, a stopped stream is retried after this long.
 DEFAULT_RESET = timedelta(minutes=15)
+
+
+class _BoundaryGraphAPI(GraphAPI):
+    """pyfacebook's client, reading bodies at the boundary: any JSON a server may send
+    (deep, huge numbers, an ``error`` that is not an object, a bare number) ends as data or
+    as one of pyfacebook's own errors, which ``GraphSession`` maps to typed errors."""
+
+    def _parse_response(self, response: requests.Response) -> dict:
+        content_type = response.headers.get("Content-Type", "")
+        if "json" not in content_type:
+            return super()._parse_response(response)
+        try:
+            data = read_json(response.content)
+        except ValueError as exc:
+            raise LibraryError({"message": f"unreadable JSON ({exc})"}) from None
+        if not isinstance(data, dict):
+            raise LibraryError({"message": f"not a JSON object ({type(data).__name__})"})
+        if "error" in data:
+            error = data["error"]
+            if not isinstance(error, dict):
+                error = {"message": f"error without details ({str(error)[:80]!r})"}
+            raise FacebookError({"error": error})
+        return data
 
 
 class _TolerantRateLimit(RateLimit):
@@ -90,7 +114,10 @@ def parse_time(value: Any) -> datetime | None:
             return None
     if parsed.tzinfo is None:
         return None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar by its offset
+        return None
 
 
 def graph_time(moment: datetime) -> int:
@@ -183,7 +210,7 @@ class GraphSession:
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.api = GraphAPI(
+        self.api = _BoundaryGraphAPI(
             access_token=token,
             version=version,
             base_url=base_url,
@@ -290,7 +317,10 @@ class GraphSession:
                 f"(HTTP {self.last_status}): {_describe(exc)}"
             ) from None
         if not isinstance(data, dict):
-            raise PermanentError(f"{self.account}: Graph API answered {type(data)}")
+            raise PermanentError(
+                f"{self.account}: unexpected Graph API response: not a JSON object "
+                f"({type(data).__name__})"
+            )
         return data
 
     def _graph_error(self, exc: FacebookError) -> CollectorError:

@@ -160,6 +160,27 @@ def with_retries(
     raise AssertionError("unreachable")  # pragma: no cover
 
 
+# ---------------------------------------------------------------------- bodies
+
+# Integers longer than this are kept as their digits: beyond 64 bits no count means
+# anything, and Python refuses to convert more than 4,300 digits (the page would be lost).
+MAX_INT_DIGITS = 20
+
+
+def _bounded_int(digits: str) -> int | str:
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else digits
+
+
+def read_json(content: bytes | str) -> Any:
+    """A network's JSON body, read so that no number or depth can stop it: integers past
+    ``MAX_INT_DIGITS`` stay strings (``values.as_int`` then reads them as no count), and a
+    body nested too deep to read is a ``ValueError`` like any unreadable body."""
+    try:
+        return json.loads(content, parse_int=_bounded_int)
+    except RecursionError:
+        raise ValueError("the answer is nested too deep to read") from None
+
+
 # ---------------------------------------------------------------------- timeouts
 
 
@@ -259,6 +280,7 @@ __all__ = [
     "error_for_status",
     "install_log_masking",
     "rate_window",
+    "read_json",
     "read_usage",
     "scrub",
     "with_retries",

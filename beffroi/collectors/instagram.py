@@ -44,7 +44,7 @@ from beffroi.collectors.graph import (
     split_new,
 )
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
-from beffroi.collectors.values import as_int
+from beffroi.collectors.values import as_int, as_text, rejecting
 
 NETWORK = "instagram"
 COMMENT_FIELDS = "id,text,timestamp,username,from{id,username},like_count,parent_id"
@@ -71,6 +71,7 @@ def _is_own(author: Author | None, raw: dict[str, Any], own_id: str | None, hand
     return bool(handle and author.external_id == handle.lower())
 
 
+@rejecting("comment")
 def parse_comment(
     raw: Any,
     *,
@@ -102,6 +103,7 @@ def parse_comment(
     )
 
 
+@rejecting("media")
 def parse_media(
     raw: Any,
     *,
@@ -130,7 +132,7 @@ def parse_media(
         text=raw.get("caption") if isinstance(raw.get("caption"), str) else "",
         created_at=created,
         author=author,
-        permalink=raw.get("permalink"),
+        permalink=as_text(raw.get("permalink")),
         thread_external_id=str(raw["id"]),
         like_count=as_int(raw.get("like_count")),
         reply_count=as_int(raw.get("comments_count")),
@@ -138,6 +140,7 @@ def parse_media(
     )
 
 
+@rejecting("mentioned comment")
 def parse_mentioned_comment(raw: Any, *, account: str, handle: str | None) -> Item | Rejected:
     """``GET /{ig-user-id}?fields=mentioned_comment.comment_id(...)``: a comment naming us."""
     block = raw.get("mentioned_comment") if isinstance(raw, dict) else None
@@ -152,6 +155,7 @@ def parse_mentioned_comment(raw: Any, *, account: str, handle: str | None) -> It
     return replace(item, kind="mention", raw=raw)
 
 
+@rejecting("mentioned media")
 def parse_mentioned_media(raw: Any, *, account: str, handle: str | None) -> Item | Rejected:
     """``GET /{ig-user-id}?fields=mentioned_media.media_id(...)``: a caption naming us."""
     block = raw.get("mentioned_media") if isinstance(raw, dict) else None
@@ -165,6 +169,7 @@ def parse_mentioned_media(raw: Any, *, account: str, handle: str | None) -> Item
     return replace(item, raw=raw)
 
 
+@rejecting("message")
 def parse_message(
     raw: Any,
     *,

@@ -36,7 +36,7 @@ from beffroi.collectors.errors import (
 )
 from beffroi.collectors.graph import HighWater, split_new
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected, utcnow
-from beffroi.collectors.values import as_int
+from beffroi.collectors.values import as_int, rejecting
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -45,6 +45,7 @@ NETWORK = "instagram"  # the items are Instagram posts; the collector is the pub
 MAX_PAGES = 5
 
 
+@rejecting("public media")
 def parse_public_media(
     media: Any, *, account: str, handle: str | None, hashtag: str
 ) -> Item | Rejected:

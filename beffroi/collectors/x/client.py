@@ -40,6 +40,7 @@ from beffroi.collectors.http import (
     error_for_status,
     install_log_masking,
     rate_window,
+    read_json,
     scrub,
     with_retries,
 )
@@ -302,12 +303,17 @@ class XClient:
         except tweepy.TweepyException:
             # tweepy's v1.1 API wraps network faults as "Failed to send request".
             raise TransientError("network error (request not sent)") from None
+        except RecursionError:
+            # tweepy reads an error body itself; one nested too deep cannot be read.
+            raise PermanentError(
+                f"{self.account}: X refused {what} with an answer nested too deep to read"
+            ) from None
         if not isinstance(response, requests.Response):  # a v1.1 model object
             return Answer(response, attempts, None, None, None)
         try:
-            body: Any = response.json()
+            body: Any = read_json(response.content)
         except ValueError:
-            body = response.text
+            body = response.text  # kept whole: the page becomes a rejected payload
         window = rate_window(response.headers)
         self.rate_limits[what] = (window.remaining, window.reset_at)
         return Answer(

@@ -25,10 +25,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from beffroi.collectors.item import Author, Item, Rejected
+from beffroi.collectors.values import rejecting
 
 TWITTER_EPOCH_MS = 1288834974657
 # Ids below this were issued before snowflakes (Nov 2010) and carry no time.
 FIRST_SNOWFLAKE = 1 << 32
+# Snowflakes are 63-bit; a longer "id" would put its time past any calendar.
+LAST_SNOWFLAKE = 1 << 63
 
 TWEET_FIELDS = [
     "author_id",
@@ -55,6 +58,8 @@ def snowflake_time(external_id: str | int) -> datetime:
     value = int(external_id)
     if value < FIRST_SNOWFLAKE:
         raise ValueError(f"id {value} predates snowflake ids and carries no time")
+    if value >= LAST_SNOWFLAKE:
+        raise ValueError(f"id {value} is longer than any X id and carries no readable time")
     return datetime.fromtimestamp(((value >> 22) + TWITTER_EPOCH_MS) / 1000, UTC)
 
 
@@ -164,6 +169,7 @@ class Context:
     city_id: str | None
 
 
+@rejecting("tweet")
 def parse_tweet(
     tweet: Any, users: dict[str, dict[str, Any]], ctx: Context, inbound_kind: str
 ) -> Item | Rejected:
@@ -200,6 +206,7 @@ def parse_tweet(
     )
 
 
+@rejecting("DM event")
 def parse_dm_event(event: Any, users: dict[str, dict[str, Any]], ctx: Context) -> Item | Rejected:
     """One DM event as an Item; only ``MessageCreate`` events are messages."""
     if isinstance(event, dict) and event.get("event_type", "MessageCreate") != "MessageCreate":
