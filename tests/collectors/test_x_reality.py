@@ -63,3 +63,16 @@ def test_an_error_body_nested_1000_deep_is_a_typed_error(http, db):
     http.get(MENTIONS, body="[" * 1000 + "]" * 1000, content_type="application/json", status=400)
     [report] = collect_all(db, [twitter_collector()], now=lambda: NOW)
     assert (report.status, report.error_kind) == ("error", "permanent"), report.error
+
+
+def test_check_on_a_signed_in_user_that_is_a_string_says_so_instead_of_crashing(http):
+    """The recorded ``GET /2/users/me``, its ``data`` replaced by a string."""
+    [entry] = json.loads(shared_fixture("x/get_me.json").read_text(encoding="utf-8"))
+    body = dict(entry["response"]["body"], data="str")
+    http.get("https://api.twitter.com/2/users/by/username/tweepy", json={"data": "str"})
+    http.get("https://api.twitter.com/2/users/me", json=body)
+    collector = x_collector(x_account(handle="tweepy", external_id="783214"))
+    results = collector.check()
+    assert [ok for ok, _ in results] == [False, False]
+    assert "does not know the user @tweepy" in results[0][1]
+    assert "signed-in user" in results[1][1]

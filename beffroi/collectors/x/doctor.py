@@ -63,8 +63,13 @@ def check(x: XClient) -> list[tuple[bool, str]]:
     except CollectorError as exc:
         results.append((False, str(exc)))
         return results
-    data = answer.body.get("data") if isinstance(answer.body, dict) else {}
-    username = (data or {}).get("username", "?")
+    data = answer.body.get("data") if isinstance(answer.body, dict) else None
+    if not isinstance(data, dict):
+        results.append(
+            (False, f"{key}: X answered the signed-in user check with no user ({str(data)[:60]})")
+        )
+        return results
+    username = data.get("username", "?")
     results.append((True, f"{key}: user-context keys work (signed in as @{username})"))
     level = answer.access_level or ""
     if "directmessages" in level:
