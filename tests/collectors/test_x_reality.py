@@ -76,3 +76,11 @@ def test_check_on_a_signed_in_user_that_is_a_string_says_so_instead_of_crashing(
     assert [ok for ok, _ in results] == [False, False]
     assert "does not know the user @tweepy" in results[0][1]
     assert "signed-in user" in results[1][1]
+
+
+def test_a_next_token_with_a_lone_surrogate_ends_the_walk_with_the_page_saved(http, db):
+    body = recorded_mentions()
+    body["meta"]["next_token"] = "7140dibdnow9c7\ud83d"
+    http.get(MENTIONS, json=body)
+    [report] = collect_all(db, [twitter_collector()], now=lambda: NOW)
+    assert (report.status, report.new) == ("ok", len(body["data"])), report.error

@@ -20,6 +20,7 @@ from beffroi.collectors.item import Item, Page, Rejected
 from beffroi.collectors.x.client import Answer, XClient
 from beffroi.collectors.x.cursor import Walk, XCursor
 from beffroi.collectors.x.payloads import newest_id
+from beffroi.collectors.x.payloads import next_token as next_token_of
 
 log = logging.getLogger(__name__)
 
@@ -67,9 +68,7 @@ def walk_pages(
             walk.pending_newest = newest_id(
                 [meta.get("newest_id"), *(i.external_id for i in items)]
             )
-        next_token = meta.get("next_token") if more else None
-        if not isinstance(next_token, str):
-            next_token = None  # a token of the wrong type cannot be sent back
+        next_token = next_token_of(body) if more else None  # None: one that cannot be sent
         if next_token:
             walk.next_token = next_token
             cursor.walk = walk

@@ -83,7 +83,13 @@ def next_token(body: Any) -> str | None:
     """The ``meta.next_token`` of a page when it is one that can be sent back, else None."""
     meta = body.get("meta") if isinstance(body, dict) else None
     token = meta.get("next_token") if isinstance(meta, dict) else None
-    return token if isinstance(token, str) and token else None
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        token.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: it cannot go back into a URL
+        return None
+    return token
 
 
 def _parse_time(value: Any, external_id: str) -> datetime:
