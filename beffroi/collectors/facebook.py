@@ -87,7 +87,7 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
     if not isinstance(url, str):
         return None, None, None
     parsed = urlparse(url)
-    query = parse_qs(parsed.query)
+    query = parse_qs(parsed.query, keep_blank_values=True)
     parts = [p for p in parsed.path.split("/") if p]
     post = owner = None
     if "posts" in parts and parts.index("posts") + 1 < len(parts):
@@ -95,10 +95,12 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
         owner = parts[parts.index("posts") - 1] if parts.index("posts") > 0 else None
     comment = (query.get("comment_id") or [None])[0]
     reply = (query.get("reply_comment_id") or [None])[0]
+    if reply is not None and not reply.isdigit():
+        # A reply's permalink whose reply id is unreadable: taking it for its parent
+        # comment would drop the reply as a duplicate.
+        return None, None, None
     # Newer permalinks name posts with an opaque ``pfbid...``: no Graph id can be rebuilt.
     if not (post and post.isdigit() and comment and comment.isdigit()):
-        return None, None, None
-    if reply and not reply.isdigit():
         return None, None, None
     post_id = f"{owner}_{post}" if owner and owner.isdigit() else post
     if reply:

@@ -194,3 +194,19 @@ def test_an_object_a_parser_cannot_read_is_a_reject_the_rest_of_the_page_saved(r
     [report] = collect_all(db, [ig("mentions")], now=lambda: NOW)
     assert report.status == "ok", report.error
     assert report.new + report.rejected == len(tags["data"])
+
+
+def test_a_reply_whose_permalink_lost_its_reply_id_is_rejected_not_taken_for_its_parent(rsps, db):
+    """comments_p1's sixth comment is a reply (``reply_comment_id=...``); with that value
+    emptied, it used to be parsed as its parent comment and dropped as a duplicate."""
+    p1 = recorded("facebook/comments/comments_p1.json")
+    reply = p1["data"][5]
+    link = reply["permalink_url"].split("&reply_comment_id=")[0] + "&reply_comment_id="
+    block = dict(p1, data=[*p1["data"][:5], dict(reply, permalink_url=link)], paging={})
+    rsps.get(GRAPH + f"{FB_PAGE}/feed", json={"data": [{"id": THREAD, "comments": block}]})
+    collector = fb("comments")
+    collector.COMMENTS_PER_POST = 10
+    [report] = collect_all(db, [collector], now=lambda: NOW)
+    assert (report.status, report.new, report.rejected) == ("ok", 5, 1)
+    [reason] = [r[0] for r in db.execute("SELECT reason FROM rejected_payloads")]
+    assert "permalink_url" in reason
