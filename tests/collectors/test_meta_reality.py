@@ -50,6 +50,17 @@ def ig(*streams: str) -> InstagramCollector:
     return collector
 
 
+def comments_run(rsps, db, comments: list) -> tuple:
+    """The ``comments`` stream over one recorded post holding ``comments`` (one page):
+    the run's report and the reasons of what was rejected."""
+    block = dict(recorded("facebook/comments/comments_p1.json"), data=comments, paging={})
+    rsps.get(GRAPH + f"{FB_PAGE}/feed", json={"data": [{"id": THREAD, "comments": block}]})
+    collector = fb("comments")
+    collector.COMMENTS_PER_POST = 10
+    [report] = collect_all(db, [collector], now=lambda: NOW)
+    return report, [r[0] for r in db.execute("SELECT reason FROM rejected_payloads")]
+
+
 def stored_ids(db) -> list[str]:
     return sorted(r[0] for r in db.execute("SELECT external_id FROM items"))
 
@@ -153,13 +164,8 @@ def test_parse_time_of_year_1_or_9999_is_unreadable_not_a_crash(stamp):
 def test_a_comment_dated_year_1_is_rejected_and_the_rest_of_its_page_saved(rsps, db):
     p1 = recorded("facebook/comments/comments_p1.json")
     first = dict(p1["data"][0], created_time="0001-01-01T00:00:00+0100")
-    block = dict(p1, data=[first, *p1["data"][1:]], paging={})
-    rsps.get(GRAPH + f"{FB_PAGE}/feed", json={"data": [{"id": THREAD, "comments": block}]})
-    collector = fb("comments")
-    collector.COMMENTS_PER_POST = 10
-    [report] = collect_all(db, [collector], now=lambda: NOW)
+    report, [reason] = comments_run(rsps, db, [first, *p1["data"][1:]])
     assert (report.status, report.new, report.rejected) == ("ok", 9, 1)
-    [reason] = [r[0] for r in db.execute("SELECT reason FROM rejected_payloads")]
     assert "created_time" in reason
     assert get_cursor(db, "facebook_ville", "comments") is not None
 
@@ -202,11 +208,6 @@ def test_a_reply_whose_permalink_lost_its_reply_id_is_rejected_not_taken_for_its
     p1 = recorded("facebook/comments/comments_p1.json")
     reply = p1["data"][5]
     link = reply["permalink_url"].split("&reply_comment_id=")[0] + "&reply_comment_id="
-    block = dict(p1, data=[*p1["data"][:5], dict(reply, permalink_url=link)], paging={})
-    rsps.get(GRAPH + f"{FB_PAGE}/feed", json={"data": [{"id": THREAD, "comments": block}]})
-    collector = fb("comments")
-    collector.COMMENTS_PER_POST = 10
-    [report] = collect_all(db, [collector], now=lambda: NOW)
+    report, [reason] = comments_run(rsps, db, [*p1["data"][:5], dict(reply, permalink_url=link)])
     assert (report.status, report.new, report.rejected) == ("ok", 5, 1)
-    [reason] = [r[0] for r in db.execute("SELECT reason FROM rejected_payloads")]
     assert "permalink_url" in reason
