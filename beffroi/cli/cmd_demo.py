@@ -22,11 +22,15 @@ from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
 from beffroi.cli.toml_write import dumps
 from beffroi.cli.wiring import collectors_for, open_database
-from beffroi.collectors.sandbox import sandbox_config
-from beffroi.collectors.sandbox_history import CityProfile
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import example_config_path, load_settings
 from beffroi.inbox import ingest_hooks
+from beffroi.sandbox import (
+    CityProfile,
+    SandboxError,
+    SandboxNetwork,
+    sandbox_config,
+    state_path,
+)
 from beffroi.scheduler import collect_all
 from beffroi.store import now_utc, upsert_staff
 
@@ -109,7 +113,10 @@ def seed(
     write_demo_config(db, config, mail_port)
     settings = load_settings(config)
     started = time.monotonic()
-    network = SandboxNetwork(state_path(settings.database_path))
+    try:
+        network = SandboxNetwork(state_path(settings.database_path))
+    except SandboxError as exc:
+        raise UsageError(str(exc)) from None
     try:
         if network.built:
             out(f"simulated city: reusing {network.path}")

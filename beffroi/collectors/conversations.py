@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
-from beffroi.collectors.graph import GraphCollector, HighWater, parse_time
+from beffroi.collectors.graph import GraphCollector, HighWater, entries, next_link, parse_time
 from beffroi.collectors.item import Item, Page, Rejected
 
 
@@ -30,10 +29,10 @@ def link_out_messages(items: list[Item]) -> list[Item]:
 
 def conversation_pages(
     collector: GraphCollector,
-    data: dict[str, Any],
     hw: HighWater,
     own_id: str,
-    calls: int,
+    path: str,
+    params: dict[str, Any],
     parse,
 ) -> Iterator[Page]:
     """Pages of new messages from conversations listed newest-updated first.
@@ -41,29 +40,21 @@ def conversation_pages(
     Shared by Messenger and Instagram Direct: a conversation not updated since the cursor
     ends the pass (the list is ordered by ``updated_time``), so an idle pass is one request.
     """
-    session = collector.session
-    stamps: list[tuple[datetime, str]] = []
-    while True:
+
+    def read(data: dict[str, Any]) -> tuple[list[Item], list[Rejected], bool]:
         items: list[Item] = []
         rejected: list[Rejected] = []
-        stale = False
-        for conversation in data.get("data", []):
+        for conversation in entries(data):
             if not isinstance(conversation, dict) or not conversation.get("id"):
                 rejected.append(Rejected(conversation, "conversation has no id"))
                 continue
             updated = parse_time(conversation.get("updated_time"))
             if hw.since is not None and updated is not None and updated < hw.since:
-                stale = True
-                break
+                return items, rejected, False
             items += _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
-        stamps += [(i.created_at, i.external_id) for i in items]
-        next_url = (data.get("paging") or {}).get("next")
-        if stale or not next_url or not data.get("data"):
-            yield Page(items, hw.advanced(stamps).dump(), rejected, session.calls - calls)
-            return
-        yield Page(items, None, rejected, session.calls - calls)
-        calls = session.calls
-        data = session.get_next(next_url)
+        return items, rejected, True
+
+    yield from collector.newest_first(hw, path, params, read)
 
 
 def _conversation_messages(collector, conversation, hw, own_id, parse, rejected) -> list[Item]:
@@ -75,7 +66,7 @@ def _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
     everything: list[Item] = []
     block = conversation.get("messages")
     while isinstance(block, dict):
-        for raw in block.get("data", []):
+        for raw in entries(block):
             parsed = parse(
                 raw,
                 account=collector.account,
@@ -83,9 +74,9 @@ def _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
                 conversation_id=str(conversation["id"]),
             )
             (rejected if isinstance(parsed, Rejected) else everything).append(parsed)
-        next_url = (block.get("paging") or {}).get("next")
+        next_url = next_link(block)
         all_new = all(hw.is_new(i.created_at, i.external_id) for i in everything)
-        if not (all_new and next_url and block.get("data")):
+        if not (all_new and next_url and entries(block)):
             break
         block = collector.session.get_next(next_url)
     linked = link_out_messages(everything)

@@ -50,12 +50,15 @@ from beffroi.collectors.graph import (
     author_from,
     checked,
     dm_item,
+    entries,
     graph_time,
     message_text,
+    next_link,
     parse_time,
     split_new,
 )
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected
+from beffroi.collectors.values import as_int, as_text, rejecting
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -84,7 +87,7 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
     if not isinstance(url, str):
         return None, None, None
     parsed = urlparse(url)
-    query = parse_qs(parsed.query)
+    query = parse_qs(parsed.query, keep_blank_values=True)
     parts = [p for p in parsed.path.split("/") if p]
     post = owner = None
     if "posts" in parts and parts.index("posts") + 1 < len(parts):
@@ -92,10 +95,12 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
         owner = parts[parts.index("posts") - 1] if parts.index("posts") > 0 else None
     comment = (query.get("comment_id") or [None])[0]
     reply = (query.get("reply_comment_id") or [None])[0]
+    if reply is not None and not reply.isdigit():
+        # A reply's permalink whose reply id is unreadable: taking it for its parent
+        # comment would drop the reply as a duplicate.
+        return None, None, None
     # Newer permalinks name posts with an opaque ``pfbid...``: no Graph id can be rebuilt.
     if not (post and post.isdigit() and comment and comment.isdigit()):
-        return None, None, None
-    if reply and not reply.isdigit():
         return None, None, None
     post_id = f"{owner}_{post}" if owner and owner.isdigit() else post
     if reply:
@@ -103,6 +108,7 @@ def _ids_from_permalink(url: Any) -> tuple[str | None, str | None, str | None]:
     return f"{post}_{comment}", None, post_id
 
 
+@rejecting("comment")
 def parse_comment(
     raw: Any, *, account: str, page_id: str | None, post_id: str | None = None
 ) -> Item | Rejected:
@@ -129,15 +135,16 @@ def parse_comment(
         text=message_text(raw),
         created_at=created,
         author=author,
-        permalink=raw.get("permalink_url"),
+        permalink=as_text(raw.get("permalink_url")),
         parent_external_id=str(parent or thread) if (parent or thread) else None,
         thread_external_id=thread,
-        like_count=_int(raw.get("like_count")),
-        reply_count=_int(raw.get("comment_count")),
+        like_count=as_int(raw.get("like_count")),
+        reply_count=as_int(raw.get("comment_count")),
         raw=raw,
     )
 
 
+@rejecting("message")
 def parse_message(
     raw: Any, *, account: str, page_id: str | None, conversation_id: str | None = None
 ) -> Item | Rejected:
@@ -158,6 +165,7 @@ def parse_message(
     )
 
 
+@rejecting("post")
 def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejected:
     """One of the Page's posts. A post by someone else on the Page is an inbound mention."""
     created = checked(raw, "post", ("created_time",))
@@ -177,7 +185,7 @@ def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejecte
         text=raw.get("message") if isinstance(raw.get("message"), str) else "",
         created_at=created,
         author=author,
-        permalink=raw.get("permalink_url"),
+        permalink=as_text(raw.get("permalink_url")),
         thread_external_id=str(raw["id"]),
         like_count=_summary_count(raw.get("reactions")),
         reply_count=_summary_count(raw.get("comments")),
@@ -187,15 +195,8 @@ def parse_post(raw: Any, *, account: str, page_id: str | None) -> Item | Rejecte
 
 def _summary_count(block: Any) -> int | None:
     if isinstance(block, dict) and isinstance(block.get("summary"), dict):
-        return _int(block["summary"].get("total_count"))
+        return as_int(block["summary"].get("total_count"))
     return None
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # ------------------------------------------------------------------ the collector
@@ -255,17 +256,15 @@ class FacebookCollector(GraphCollector):
             f"comments.filter(stream).order(reverse_chronological)"
             f".limit({self.COMMENTS_PER_POST}){{{COMMENT_FIELDS}}}"
         )
-        calls = self.session.calls
-        data = self.session.get(
+        for data, calls in self.edge(
             f"{page_id}/feed",
             fields=f"id,created_time,{nested}",
             since=graph_time(start),
             limit=self.POSTS_PER_REQUEST,
-        )
-        while True:
+        ):
             items, rejected = [], []
             follow_ups: list[tuple[str, str]] = []
-            for post in data.get("data", []):
+            for post in entries(data):
                 post_id = str(post.get("id")) if isinstance(post, dict) else None
                 block = post.get("comments") if isinstance(post, dict) else None
                 more = self._comments_in(block, hw, page_id, post_id, items, rejected)
@@ -275,11 +274,6 @@ class FacebookCollector(GraphCollector):
             yield self._page(items, None, calls, rejected)
             for next_url, post_id in follow_ups:
                 yield from self._follow_comments(next_url, hw, page_id, post_id, stamps)
-            next_url = (data.get("paging") or {}).get("next")
-            if not next_url:
-                break
-            calls = self.session.calls
-            data = self.session.get_next(next_url)
 
     def _comments_in(
         self,
@@ -295,13 +289,13 @@ class FacebookCollector(GraphCollector):
             return None
         parsed = (
             parse_comment(raw, account=self.account, page_id=page_id, post_id=post_id)
-            for raw in block.get("data", [])
+            for raw in entries(block)
         )
         new, bad, all_new = split_new(parsed, hw)
         items += new
         rejected += bad
-        next_url = (block.get("paging") or {}).get("next")
-        return next_url if (all_new and next_url and block.get("data")) else None
+        next_url = next_link(block)
+        return next_url if (all_new and next_url and entries(block)) else None
 
     def _follow_comments(
         self,
@@ -324,43 +318,31 @@ class FacebookCollector(GraphCollector):
     def _fetch_messages(self, hw: HighWater) -> Iterator[Page]:
         page_id = self._require_id()
         nested = f"messages.limit({self.MESSAGES_PER_CONVERSATION}){{{MESSAGE_FIELDS}}}"
-        calls = self.session.calls
-        data = self.session.get(
-            f"{page_id}/conversations",
-            platform="messenger",
-            fields=f"id,updated_time,{nested}",
-            limit=self.CONVERSATIONS_PER_REQUEST,
-        )
-        yield from conversation_pages(self, data, hw, page_id, calls, parse_message)
+        params = {
+            "platform": "messenger",
+            "fields": f"id,updated_time,{nested}",
+            "limit": self.CONVERSATIONS_PER_REQUEST,
+        }
+        path = f"{page_id}/conversations"
+        yield from conversation_pages(self, hw, page_id, path, params, parse_message)
 
     # -------------------------------------------------------------- posts
     def _fetch_posts(self, hw: HighWater) -> Iterator[Page]:
         page_id = self._require_id()
         since = hw.since or (self.now() - timedelta(days=self.HISTORY_DAYS))
-        calls = self.session.calls
-        data = self.session.get(
-            f"{page_id}/posts",
-            fields=POST_FIELDS,
-            since=graph_time(since),
-            limit=self.POSTS_PER_REQUEST,
-        )
-        stamps: list[tuple[datetime, str]] = []
-        while True:
-            items, rejected, all_new = split_new(
-                (
-                    parse_post(raw, account=self.account, page_id=page_id)
-                    for raw in data.get("data", [])
-                ),
-                hw,
+
+        def read(data: dict[str, Any]):
+            posts = (
+                parse_post(raw, account=self.account, page_id=page_id) for raw in entries(data)
             )
-            stamps += [(i.created_at, i.external_id) for i in items]
-            next_url = (data.get("paging") or {}).get("next")
-            if not all_new or not next_url or not data.get("data"):
-                yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
-                return
-            yield self._page(items, None, calls, rejected)
-            calls = self.session.calls
-            data = self.session.get_next(next_url)
+            return split_new(posts, hw)
+
+        params = {
+            "fields": POST_FIELDS,
+            "since": graph_time(since),
+            "limit": self.POSTS_PER_REQUEST,
+        }
+        yield from self.newest_first(hw, f"{page_id}/posts", params, read)
 
     # -------------------------------------------------------------- engagement
     @classmethod
@@ -418,25 +400,23 @@ class FacebookCollector(GraphCollector):
         self, page_id: str, since: datetime
     ) -> tuple[dict[str, dict[str, Any]], list[Rejected]]:
         """The Page's posts since ``since`` with their reaction totals, by id."""
-        data = self.session.get(
+        posts: dict[str, dict[str, Any]] = {}
+        rejected: list[Rejected] = []
+        for data, _calls in self.edge(
             f"{page_id}/posts",
             fields=ENGAGEMENT_POST_FIELDS,
             since=graph_time(since),
             limit=self.POSTS_PER_REQUEST,
-        )
-        posts: dict[str, dict[str, Any]] = {}
-        rejected: list[Rejected] = []
-        while True:
-            for raw in data.get("data", []):
+        ):
+            for raw in entries(data):
                 created = checked(raw, "post", ("created_time",))
                 if isinstance(created, Rejected):
                     rejected.append(created)
                 elif created >= since:
                     posts[str(raw["id"])] = {**raw, "created": created}
-            next_url = (data.get("paging") or {}).get("next")
-            if not next_url or not data.get("data"):
-                return posts, rejected
-            data = self.session.get_next(next_url)
+            if not entries(data):
+                break
+        return posts, rejected
 
     def _reactions(
         self, page_id: str, post_id: str, post: dict[str, Any], walk: dict[str, Any]
@@ -469,13 +449,15 @@ class FacebookCollector(GraphCollector):
                     Author(NETWORK, str(raw["id"]), None, raw.get("name")),
                     post_id,
                     post["created"],
-                    post.get("permalink_url"),
+                    as_text(post.get("permalink_url")),
                 )
-                for raw in data.get("data", [])
+                for raw in entries(data)
                 if isinstance(raw, dict) and raw.get("id") and str(raw["id"]) != page_id
             ]
-            paging = data.get("paging") or {}
-            after = (paging.get("cursors") or {}).get("after") if paging.get("next") else None
+            paging = data.get("paging") if isinstance(data.get("paging"), dict) else {}
+            cursors = paging.get("cursors") if isinstance(paging.get("cursors"), dict) else {}
+            after = cursors.get("after") if next_link(data) else None
+            after = after if isinstance(after, str) else None
             yield interactions, after
             if not after:
                 return
@@ -535,7 +517,7 @@ class FacebookCollector(GraphCollector):
             text=text,
             created_at=parse_time(data.get("created_time")) or self.now(),
             author=me,
-            permalink=data.get("permalink_url"),
+            permalink=as_text(data.get("permalink_url")),
             parent_external_id=to.external_id,
             thread_external_id=to.thread_external_id,
             raw=data,
@@ -567,10 +549,6 @@ class FacebookCollector(GraphCollector):
         if not new_id:
             raise PermanentError(f"{self.account}: Facebook did not return the new post's id")
         return str(new_id)
-
-    def find_published(self, marker: str, since: datetime) -> str | None:
-        """The Page's post since ``since`` whose text contains ``marker``, if any."""
-        return self.find_marker(f"{self._require_id()}/posts", "message", marker, since)
 
     # -------------------------------------------------------------- doctor
     def check(self) -> list[tuple[bool, str]]:

@@ -15,9 +15,10 @@ errors, once for both networks:
   (delays injectable so tests stay fast), then ``TransientError``.
 - anything else → ``PermanentError``.
 
-pyfacebook puts ``access_token`` in every URL; every message that leaves this module goes
-through ``mask_secrets`` (``CollectorError`` does it), and urllib3's debug log, which prints
-URLs, is filtered too.
+The retries, the usage-header parsing and the log masking are the HTTP layer's
+(``beffroi.collectors.http``), shared with X. pyfacebook puts ``access_token`` in every
+URL; every message that leaves this module goes through ``mask_secrets``
+(``CollectorError`` does it), and urllib3's debug log, which prints URLs, is filtered too.
 """
 
 from __future__ import annotations
@@ -40,10 +41,17 @@ from beffroi.collectors.errors import (
     PermanentError,
     RateLimited,
     TransientError,
-    mask_secrets,
+)
+from beffroi.collectors.http import (
+    Usage,
+    install_log_masking,
+    read_json,
+    read_usage,
+    with_retries,
 )
 from beffroi.collectors.item import Author, Item, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
+from beffroi.collectors.values import as_int
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -60,21 +68,27 @@ STOP_AT = 95
 DEFAULT_RESET = timedelta(minutes=15)
 
 
-class _MaskingFilter(logging.Filter):
-    """urllib3 logs full URLs at DEBUG level; pyfacebook puts the token in them."""
+class _BoundaryGraphAPI(GraphAPI):
+    """pyfacebook's client, reading bodies at the boundary: any JSON a server may send
+    (deep, huge numbers, an ``error`` that is not an object, a bare number) ends as data or
+    as one of pyfacebook's own errors, which ``GraphSession`` maps to typed errors."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = mask_secrets(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-_URL_LOGGERS = ("urllib3.connectionpool", "requests_oauthlib.oauth2_session")
-for _name in _URL_LOGGERS:
-    if not any(isinstance(f, _MaskingFilter) for f in logging.getLogger(_name).filters):
-        logging.getLogger(_name).addFilter(_MaskingFilter())
+    def _parse_response(self, response: requests.Response) -> dict:
+        content_type = response.headers.get("Content-Type", "")
+        if "json" not in content_type:
+            return super()._parse_response(response)
+        try:
+            data = read_json(response.content)
+        except ValueError as exc:
+            raise LibraryError({"message": f"unreadable JSON ({exc})"}) from None
+        if not isinstance(data, dict):
+            raise LibraryError({"message": f"not a JSON object ({type(data).__name__})"})
+        if "error" in data:
+            error = data["error"]
+            if not isinstance(error, dict):
+                error = {"message": f"error without details ({str(error)[:80]!r})"}
+            raise FacebookError({"error": error})
+        return data
 
 
 class _TolerantRateLimit(RateLimit):
@@ -85,48 +99,6 @@ class _TolerantRateLimit(RateLimit):
             super().set_limit(headers)
         except (TypeError, ValueError, KeyError, AttributeError):
             log.debug("unexpected rate-limit header layout; Beffroi reads it itself")
-
-
-@dataclass
-class Usage:
-    """The highest quota use Meta reported on the last response, and its reset estimate."""
-
-    percent: float = 0.0
-    regain_minutes: float | None = None
-
-
-def read_usage(headers: Any) -> Usage:
-    """Read ``x-app-usage`` and ``x-business-use-case-usage`` (both JSON, percents)."""
-    usage = Usage()
-    app = _json_header(headers, "x-app-usage")
-    if isinstance(app, dict):
-        usage.percent = max([usage.percent, *_percents(app)])
-    business = _json_header(headers, "x-business-use-case-usage")
-    if isinstance(business, dict):
-        for entries in business.values():
-            for entry in entries if isinstance(entries, list) else [entries]:
-                if not isinstance(entry, dict):
-                    continue
-                usage.percent = max([usage.percent, *_percents(entry)])
-                regain = entry.get("estimated_time_to_regain_access")
-                if isinstance(regain, int | float) and regain > 0:
-                    usage.regain_minutes = max(usage.regain_minutes or 0, float(regain))
-    return usage
-
-
-def _json_header(headers: Any, name: str) -> Any:
-    value = headers.get(name) if headers is not None else None
-    if not value:
-        return None
-    try:
-        return json.loads(value)
-    except ValueError:
-        return None
-
-
-def _percents(entry: dict[str, Any]) -> list[float]:
-    keys = ("call_count", "total_cputime", "total_time", "call_volume", "cpu_time")
-    return [float(entry[k]) for k in keys if isinstance(entry.get(k), int | float)]
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -142,12 +114,29 @@ def parse_time(value: Any) -> datetime | None:
             return None
     if parsed.tzinfo is None:
         return None
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:  # year 1 or 9999 shifted past the calendar by its offset
+        return None
 
 
 def graph_time(moment: datetime) -> int:
     """A ``since``/``until`` parameter: Unix seconds."""
     return int(moment.timestamp())
+
+
+def entries(body: Any) -> list[Any]:
+    """The ``data`` list of a Graph edge, or ``[]`` when it holds something else (``null``,
+    a number, an object): a nested block of the wrong shape has nothing to read."""
+    data = body.get("data") if isinstance(body, dict) else None
+    return data if isinstance(data, list) else []
+
+
+def next_link(body: Any) -> str | None:
+    """The ``paging.next`` URL of a Graph edge, or None (absent, or of the wrong type)."""
+    paging = body.get("paging") if isinstance(body, dict) else None
+    link = paging.get("next") if isinstance(paging, dict) else None
+    return link if isinstance(link, str) and link else None
 
 
 @dataclass
@@ -221,7 +210,7 @@ class GraphSession:
         sleep: Callable[[float], None] = time.sleep,
         now: Callable[[], datetime] = utcnow,
     ) -> None:
-        self.api = GraphAPI(
+        self.api = _BoundaryGraphAPI(
             access_token=token,
             version=version,
             base_url=base_url,
@@ -297,42 +286,46 @@ class GraphSession:
         return base + DEFAULT_RESET
 
     def _call(self, request: Callable[[], dict[str, Any]], *, retry: bool = True) -> dict:
-        attempts = len(self.retry_delays) + 1 if retry else 1
-        for attempt in range(attempts):
-            self._pace()
-            self.last_status = None
-            try:
-                data = request()
-            except FacebookError as exc:
-                error = self._graph_error(exc)
-            except requests.RequestException as exc:  # timeouts, resets, broken bodies
-                error = TransientError(
-                    f"{self.account}: Graph API unreachable ({type(exc).__name__}: {exc})"
-                )
-            except (LibraryError, KeyError, ValueError) as exc:
-                # pyfacebook refuses a body that is not JSON: an HTML error page, usually.
-                if self.last_status is not None and self.last_status >= 500:
-                    error = TransientError(
-                        f"{self.account}: Graph API server error (HTTP {self.last_status})"
-                    )
-                else:
-                    error = PermanentError(
-                        f"{self.account}: unexpected Graph API response "
-                        f"(HTTP {self.last_status}): {_describe(exc)}"
-                    )
-            else:
-                if not isinstance(data, dict):
-                    raise PermanentError(f"{self.account}: Graph API answered {type(data)}")
-                return data
-            if isinstance(error, TransientError) and attempt < attempts - 1:
-                self.sleep(self.retry_delays[attempt])
-                continue
-            raise error
-        raise AssertionError("unreachable")  # pragma: no cover
+        return with_retries(
+            lambda: self._attempt(request),
+            delays=self.retry_delays,
+            sleep=self.sleep,
+            retry=retry,
+            before=self._pace,
+            what=f"{self.account}: Graph API call",
+        )
+
+    def _attempt(self, request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        """One request; every failure as a typed error (``with_retries`` retries some)."""
+        self.last_status = None
+        try:
+            data = request()
+        except FacebookError as exc:
+            raise self._graph_error(exc) from None
+        except requests.RequestException as exc:  # timeouts, resets, broken bodies
+            raise TransientError(
+                f"{self.account}: Graph API unreachable ({type(exc).__name__}: {exc})"
+            ) from None
+        except (LibraryError, KeyError, ValueError) as exc:
+            # pyfacebook refuses a body that is not JSON: an HTML error page, usually.
+            if self.last_status is not None and self.last_status >= 500:
+                raise TransientError(
+                    f"{self.account}: Graph API server error (HTTP {self.last_status})"
+                ) from None
+            raise PermanentError(
+                f"{self.account}: unexpected Graph API response "
+                f"(HTTP {self.last_status}): {_describe(exc)}"
+            ) from None
+        if not isinstance(data, dict):
+            raise PermanentError(
+                f"{self.account}: unexpected Graph API response: not a JSON object "
+                f"({type(data).__name__})"
+            )
+        return data
 
     def _graph_error(self, exc: FacebookError) -> CollectorError:
-        code = _int(getattr(exc, "code", None))
-        subcode = _int(getattr(exc, "error_subcode", None))
+        code = as_int(getattr(exc, "code", None))
+        subcode = as_int(getattr(exc, "error_subcode", None))
         message = str(getattr(exc, "message", "") or "")
         kind = getattr(exc, "type", "")
         detail = f"Graph error {code}" + (f"/{subcode}" if subcode else "") + f": {message}"
@@ -360,13 +353,6 @@ class GraphSession:
         ):
             return TransientError(f"{self.account}: Meta is having trouble ({detail})")
         return PermanentError(f"{self.account}: {detail}")
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _describe(exc: Exception) -> str:
@@ -430,6 +416,7 @@ class GraphCollector:
         self.account = account
         self.account_id = account_id or None
         self.token = token or None
+        install_log_masking([self.token])
         self.token_env = token_env
         self.handle = handle
         unknown = set(streams or ()) - set(self.STREAMS)
@@ -515,7 +502,47 @@ class GraphCollector:
     ) -> Page:
         return Page(items, cursor, rejected or [], api_calls=self.session.calls - calls_before)
 
+    def edge(self, path: str, **params: Any) -> Iterator[tuple[dict[str, Any], int]]:
+        """A paged edge, one response at a time with the request count before it, its
+        ``paging.next`` followed until the last page or until the caller stops."""
+        calls = self.session.calls
+        data = self.session.get(path, **params)
+        while True:
+            yield data, calls
+            link = next_link(data)
+            if not link:
+                return
+            calls = self.session.calls
+            data = self.session.get_next(link)
+
+    def newest_first(
+        self,
+        hw: HighWater,
+        path: str,
+        params: dict[str, Any],
+        read: Callable[[dict[str, Any]], tuple[list[Item], list[Rejected], bool]],
+    ) -> Iterator[Page]:
+        """Pages of an edge listed newest first, until the end or a page where ``read``
+        (its items, its rejects, whether to go on) meets what is already known; the last
+        page carries the advanced cursor."""
+        stamps: list[tuple[datetime, str]] = []
+        for data, calls in self.edge(path, **params):
+            items, rejected, go_on = read(data)
+            stamps += [(i.created_at, i.external_id) for i in items]
+            if not go_on or not next_link(data) or not entries(data):
+                yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
+                return
+            yield self._page(items, None, calls, rejected)
+
     MAX_SEARCH_PAGES = 10
+    # The edge that lists the account's own posts, and the key of their text.
+    PUBLISHED_EDGE = "posts"
+    PUBLISHED_TEXT = "message"
+
+    def find_published(self, marker: str, since: datetime) -> str | None:
+        """The account's post since ``since`` whose text contains ``marker``, if any."""
+        path = f"{self._require_id()}/{self.PUBLISHED_EDGE}"
+        return self.find_marker(path, self.PUBLISHED_TEXT, marker, since)
 
     def find_marker(self, path: str, text_key: str, marker: str, since: datetime) -> str | None:
         """The id of the first object of ``path`` since ``since`` whose text holds ``marker``
@@ -525,20 +552,18 @@ class GraphCollector:
         """
         if not marker:
             return None
-        data = self.session.get(
+        pages = self.edge(
             path,
             fields=f"id,{text_key}",
             since=graph_time(since - timedelta(minutes=5)),
             limit=50,
         )
-        for _ in range(self.MAX_SEARCH_PAGES):
-            for raw in data.get("data", []):
-                if isinstance(raw, dict) and holds(str(raw.get(text_key) or ""), marker):
+        for _, (data, _calls) in zip(range(self.MAX_SEARCH_PAGES), pages, strict=False):
+            for raw in entries(data):
+                if not isinstance(raw, dict) or not raw.get("id"):
+                    continue
+                if holds(str(raw.get(text_key) or ""), marker):
                     return str(raw["id"])
-            next_url = (data.get("paging") or {}).get("next")
-            if not next_url:
-                return None
-            data = self.session.get_next(next_url)
         return None
 
     @staticmethod
@@ -546,13 +571,20 @@ class GraphCollector:
         """Pass pages through, the last one carrying the stream's new position.
 
         Pages before it keep the stored cursor (``None``): a pass that dies halfway is
-        re-read from its start, and idempotent saving makes that harmless.
+        re-read from its start, and idempotent saving makes that harmless. The page held
+        back is never lost to a failure on the next one: it is handed over (its cursor
+        still ``None``) before the error goes on to the runner.
         """
         last: Page | None = None
-        for page in pages:
+        try:
+            for page in pages:
+                if last is not None:
+                    yield last
+                last = page
+        except Exception:
             if last is not None:
                 yield last
-            last = page
+            raise
         if last is None:
             last = Page([], None, api_calls=0)
         last.cursor = final()

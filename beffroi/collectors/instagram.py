@@ -38,10 +38,13 @@ from beffroi.collectors.graph import (
     HighWater,
     checked,
     dm_item,
+    entries,
     graph_time,
+    next_link,
     split_new,
 )
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
+from beffroi.collectors.values import as_int, as_text, rejecting
 
 NETWORK = "instagram"
 COMMENT_FIELDS = "id,text,timestamp,username,from{id,username},like_count,parent_id"
@@ -68,6 +71,7 @@ def _is_own(author: Author | None, raw: dict[str, Any], own_id: str | None, hand
     return bool(handle and author.external_id == handle.lower())
 
 
+@rejecting("comment")
 def parse_comment(
     raw: Any,
     *,
@@ -94,11 +98,12 @@ def parse_comment(
         author=author,
         parent_external_id=str(parent or media_id) if (parent or media_id) else None,
         thread_external_id=media_id,
-        like_count=_int(raw.get("like_count")),
+        like_count=as_int(raw.get("like_count")),
         raw=raw,
     )
 
 
+@rejecting("media")
 def parse_media(
     raw: Any,
     *,
@@ -127,14 +132,15 @@ def parse_media(
         text=raw.get("caption") if isinstance(raw.get("caption"), str) else "",
         created_at=created,
         author=author,
-        permalink=raw.get("permalink"),
+        permalink=as_text(raw.get("permalink")),
         thread_external_id=str(raw["id"]),
-        like_count=_int(raw.get("like_count")),
-        reply_count=_int(raw.get("comments_count")),
+        like_count=as_int(raw.get("like_count")),
+        reply_count=as_int(raw.get("comments_count")),
         raw=raw,
     )
 
 
+@rejecting("mentioned comment")
 def parse_mentioned_comment(raw: Any, *, account: str, handle: str | None) -> Item | Rejected:
     """``GET /{ig-user-id}?fields=mentioned_comment.comment_id(...)``: a comment naming us."""
     block = raw.get("mentioned_comment") if isinstance(raw, dict) else None
@@ -149,6 +155,7 @@ def parse_mentioned_comment(raw: Any, *, account: str, handle: str | None) -> It
     return replace(item, kind="mention", raw=raw)
 
 
+@rejecting("mentioned media")
 def parse_mentioned_media(raw: Any, *, account: str, handle: str | None) -> Item | Rejected:
     """``GET /{ig-user-id}?fields=mentioned_media.media_id(...)``: a caption naming us."""
     block = raw.get("mentioned_media") if isinstance(raw, dict) else None
@@ -162,6 +169,7 @@ def parse_mentioned_media(raw: Any, *, account: str, handle: str | None) -> Item
     return replace(item, raw=raw)
 
 
+@rejecting("message")
 def parse_message(
     raw: Any,
     *,
@@ -198,13 +206,6 @@ def parse_message(
     )
 
 
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def flatten_comments(
     block: Any, *, account: str, own_id: str | None, handle: str | None, media_id: str | None
 ) -> tuple[list[Item], list[Rejected]]:
@@ -213,7 +214,7 @@ def flatten_comments(
     rejected: list[Rejected] = []
     if not isinstance(block, dict):
         return items, rejected
-    for raw in block.get("data", []):
+    for raw in entries(block):
         parsed = parse_comment(
             raw, account=account, own_id=own_id, handle=handle, media_id=media_id
         )
@@ -222,7 +223,7 @@ def flatten_comments(
             continue
         items.append(parsed)
         replies = raw.get("replies") if isinstance(raw, dict) else None
-        for reply in (replies or {}).get("data", []) if isinstance(replies, dict) else []:
+        for reply in entries(replies):
             child = parse_comment(
                 reply,
                 account=account,
@@ -247,13 +248,15 @@ class InstagramCollector(GraphCollector):
     MESSAGES_PER_CONVERSATION = 25
     CONTAINER_CHECKS = 5
     CONTAINER_WAIT = 3.0
+    PUBLISHED_EDGE = "media"
+    PUBLISHED_TEXT = "caption"
 
     def _require_id(self) -> str:
         """The professional account's id; asked of the linked Page when not configured."""
         if not self.account_id:
             data = self.session.get("me", fields="instagram_business_account")
-            linked = data.get("instagram_business_account") or {}
-            if not linked.get("id"):
+            linked = data.get("instagram_business_account")
+            if not isinstance(linked, dict) or not linked.get("id"):
                 raise PermanentError(
                     f"{self.account}: no Instagram professional account is linked to the "
                     "Page of this token; set external_id in the configuration"
@@ -285,21 +288,24 @@ class InstagramCollector(GraphCollector):
 
     def _comment_pages(self, hw: HighWater, stamps: list, counts: dict) -> Iterator[Page]:
         ig = self._require_id()
-        known: dict[str, int] = dict(hw.extra.get("counts", {}))
+        stored = hw.extra.get("counts")
+        known: dict[str, int] = {
+            str(k): v
+            for k, v in (stored if isinstance(stored, dict) else {}).items()
+            if type(v) is int
+        }
         replies = f"replies{{{COMMENT_FIELDS}}}"
         nested = f"comments.limit({self.COMMENTS_PER_MEDIA}){{{COMMENT_FIELDS},{replies}}}"
-        calls = self.session.calls
-        data = self.session.get(
+        for data, calls in self.edge(
             f"{ig}/media",
             fields=f"id,timestamp,comments_count,{nested}",
             since=graph_time(self.now() - timedelta(days=self.WINDOW_DAYS)),
             limit=self.MEDIA_PER_REQUEST,
-        )
-        while True:
+        ):
             new_items: list[Item] = []
             rejected: list[Rejected] = []
             reread: list[tuple[str, bool]] = []
-            for media in data.get("data", []):
+            for media in entries(data):
                 if not isinstance(media, dict) or not media.get("id"):
                     rejected.append(Rejected(media, "media has no id"))
                     continue
@@ -309,10 +315,10 @@ class InstagramCollector(GraphCollector):
                 rejected += bad
                 fresh = [i for i in items if hw.is_new(i.created_at, i.external_id)]
                 new_items += fresh
-                count = _int(media.get("comments_count"))
+                count = as_int(media.get("comments_count"))
                 if count is not None:
                     counts[media_id] = count
-                more = (block or {}).get("paging", {}).get("next") if block else None
+                more = next_link(block)
                 all_new = bool(items) and len(fresh) == len(items)
                 grew = count is not None and media_id in known and count - known[media_id]
                 if more and grew and grew > len(fresh):
@@ -323,11 +329,6 @@ class InstagramCollector(GraphCollector):
             yield self._page(new_items, None, calls, rejected)
             for next_url, exhaustive in reread:
                 yield from self._follow(next_url, hw, stamps, exhaustive)
-            next_url = (data.get("paging") or {}).get("next")
-            if not next_url:
-                return
-            calls = self.session.calls
-            data = self.session.get_next(next_url)
 
     MAX_REREAD_PAGES = 20
 
@@ -346,32 +347,24 @@ class InstagramCollector(GraphCollector):
             fresh = [i for i in items if hw.is_new(i.created_at, i.external_id)]
             stamps += [(i.created_at, i.external_id) for i in fresh]
             yield self._page(fresh, None, calls, rejected)
-            next_url = (block.get("paging") or {}).get("next") if (fresh or exhaustive) else None
+            next_url = next_link(block) if (fresh or exhaustive) else None
 
     # -------------------------------------------------------------- mentions
     def _fetch_mentions(self, hw: HighWater) -> Iterator[Page]:
         """Media that tag the city; the edge is roughly newest first, so a page with
         nothing new ends the pass."""
         ig = self._require_id()
-        calls = self.session.calls
-        data = self.session.get(f"{ig}/tags", fields=MEDIA_FIELDS, limit=self.TAGS_PER_REQUEST)
-        stamps: list[tuple[datetime, str]] = []
-        while True:
-            items, rejected, _ = split_new(
-                (
-                    parse_media(raw, account=self.account, own_id=ig, handle=self.handle)
-                    for raw in data.get("data", [])
-                ),
-                hw,
+
+        def read(data: dict[str, Any]):
+            media = (
+                parse_media(raw, account=self.account, own_id=ig, handle=self.handle)
+                for raw in entries(data)
             )
-            stamps += [(i.created_at, i.external_id) for i in items]
-            next_url = (data.get("paging") or {}).get("next")
-            if not items or not next_url:
-                yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
-                return
-            yield self._page(items, None, calls, rejected)
-            calls = self.session.calls
-            data = self.session.get_next(next_url)
+            items, rejected, _ = split_new(media, hw)
+            return items, rejected, bool(items)
+
+        params = {"fields": MEDIA_FIELDS, "limit": self.TAGS_PER_REQUEST}
+        yield from self.newest_first(hw, f"{ig}/tags", params, read)
 
     def mention_from_webhook(
         self, *, media_id: str | None = None, comment_id: str | None = None
@@ -395,18 +388,16 @@ class InstagramCollector(GraphCollector):
     def _fetch_messages(self, hw: HighWater) -> Iterator[Page]:
         ig = self._require_id()
         nested = f"messages.limit({self.MESSAGES_PER_CONVERSATION}){{{MESSAGE_FIELDS}}}"
-        calls = self.session.calls
-        data = self.session.get(
-            "me/conversations",
-            platform="instagram",
-            fields=f"id,updated_time,{nested}",
-            limit=self.CONVERSATIONS_PER_REQUEST,
-        )
+        params = {
+            "platform": "instagram",
+            "fields": f"id,updated_time,{nested}",
+            "limit": self.CONVERSATIONS_PER_REQUEST,
+        }
 
         def parse(raw, **kwargs):
             return parse_message(raw, handle=self.handle, **kwargs)
 
-        yield from conversation_pages(self, data, hw, ig, calls, parse)
+        yield from conversation_pages(self, hw, ig, "me/conversations", params, parse)
 
     # -------------------------------------------------------------- writing
     def reply(self, to: Item, text: str) -> Item:
@@ -478,10 +469,10 @@ class InstagramCollector(GraphCollector):
             "data", [{}]
         )
         entry = limit[0] if limit and isinstance(limit[0], dict) else {}
-        used = _int(entry.get("quota_usage"))
-        total = _int((entry.get("config") or {}).get("quota_total"))
+        used = as_int(entry.get("quota_usage"))
+        total = as_int((entry.get("config") or {}).get("quota_total"))
         if used is not None and total is not None and used >= total:
-            hours = (_int((entry.get("config") or {}).get("quota_duration")) or 86400) // 3600
+            hours = (as_int((entry.get("config") or {}).get("quota_duration")) or 86400) // 3600
             raise RateLimited(
                 f"{self.account}: Instagram's publishing quota is used up ({used} of {total} "
                 f"posts in {hours} h); the post will wait",
@@ -506,10 +497,6 @@ class InstagramCollector(GraphCollector):
         if not published.get("id"):
             raise PermanentError(f"{self.account}: Instagram did not publish the container")
         return str(published["id"])
-
-    def find_published(self, marker: str, since: datetime) -> str | None:
-        """The account's media since ``since`` whose caption contains ``marker``, if any."""
-        return self.find_marker(f"{self._require_id()}/media", "caption", marker, since)
 
     # -------------------------------------------------------------- doctor
     def check(self) -> list[tuple[bool, str]]:

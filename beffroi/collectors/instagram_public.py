@@ -36,6 +36,7 @@ from beffroi.collectors.errors import (
 )
 from beffroi.collectors.graph import HighWater, split_new
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected, utcnow
+from beffroi.collectors.values import as_int, rejecting
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -44,6 +45,7 @@ NETWORK = "instagram"  # the items are Instagram posts; the collector is the pub
 MAX_PAGES = 5
 
 
+@rejecting("public media")
 def parse_public_media(
     media: Any, *, account: str, handle: str | None, hashtag: str
 ) -> Item | Rejected:
@@ -74,17 +76,10 @@ def parse_public_media(
         created_at=created,
         author=author,
         permalink=f"https://www.instagram.com/p/{media['code']}/",
-        like_count=_int(media.get("like_count")),
-        reply_count=_int(media.get("comment_count")),
+        like_count=as_int(media.get("like_count")),
+        reply_count=as_int(media.get("comment_count")),
         raw={"hashtag": hashtag, "media": media},
     )
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def sections_medias(data: Any) -> list[Any]:

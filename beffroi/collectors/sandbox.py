@@ -3,7 +3,8 @@
 A ``sandbox`` account simulates X, Facebook or Instagram (``simulates``). Its items carry the
 simulated network's name so the demo looks like the real city, with ids prefixed ``sim-`` so
 they never collide with real ones. The network's state (90 days of history, live activity,
-what the city sent) lives in ``<database>.sandbox.sqlite``, see ``sandbox_network``.
+what the city sent) lives in ``<database>.sandbox.sqlite``, see ``beffroi.sandbox``;
+this module only converts its rows into ``Item``s and its refusals into collector errors.
 
 It honours the collector contract the way the real networks do: pages of at most 100 items,
 a cursor saved with each page, one API call for an idle pass, typed errors, and replies that
@@ -14,23 +15,50 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
-from pathlib import Path
 
-from beffroi.collectors.errors import PermanentError
+from beffroi.collectors.errors import (
+    AuthExpired,
+    CollectorError,
+    PermanentError,
+    RateLimited,
+    TransientError,
+)
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, utcnow
-from beffroi.collectors.sandbox_compose import STREAMS
-from beffroi.collectors.sandbox_engagement import SETTLE, engagement_of
-from beffroi.collectors.sandbox_history import CityProfile
-from beffroi.collectors.sandbox_network import (
+from beffroi.sandbox import (
+    SETTLE,
+    STREAMS,
+    CityProfile,
     Published,
+    SandboxError,
     SandboxNetwork,
+    engagement_of,
     from_text,
     state_path,
 )
 
 PAGE_SIZE = 100
 ENGAGEMENT_POSTS_PER_PAGE = 20
+# The simulated network fails with a kind; the collector error of that kind is raised.
+ERRORS: dict[str, type[CollectorError]] = {
+    "rate_limited": RateLimited,
+    "auth_expired": AuthExpired,
+    "transient": TransientError,
+    "permanent": PermanentError,
+}
+
+
+@contextmanager
+def collector_errors() -> Iterator[None]:
+    """Speak the collector protocol: a refusal of the simulated network becomes the typed
+    collector error the runner acts on, as a real network's HTTP status would."""
+    try:
+        yield
+    except SandboxError as exc:
+        if exc.kind == "rate_limited":
+            raise RateLimited(str(exc), reset_at=exc.reset_at) from None
+        raise ERRORS[exc.kind](str(exc)) from None
 
 
 class SandboxCollector:
@@ -72,8 +100,10 @@ class SandboxCollector:
                 f"account {account.key}: a sandbox account needs simulates = "
                 '"x", "facebook" or "instagram"'
             )
+        with collector_errors():
+            state = SandboxNetwork(state_path(settings.database_path))
         return cls(
-            SandboxNetwork(state_path(settings.database_path)),
+            state,
             account.key,
             account.simulates,
             handle=account.handle,
@@ -99,6 +129,10 @@ class SandboxCollector:
     def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
         if stream not in STREAMS[self.network]:
             raise PermanentError(f"no stream {stream!r} on simulated {self.network}")
+        with collector_errors():
+            yield from self._fetch(stream, cursor)
+
+    def _fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
         now = self._now()
         self.state.take_failure(self.account, "fetch", now)
         self.state.wait(self.account, "fetch", "before")
@@ -162,25 +196,27 @@ class SandboxCollector:
 
     def reply(self, to: Item, text: str) -> Item:
         now = self._now()
-        self.state.take_failure(self.account, "reply", now)
-        self.state.wait(self.account, "reply", "before")
-        self._ensure_built(now)
-        row = self.state.record_reply(self.account, to.external_id, text, now)
-        self.state.wait(self.account, "reply", "after")
+        with collector_errors():
+            self.state.take_failure(self.account, "reply", now)
+            self.state.wait(self.account, "reply", "before")
+            self._ensure_built(now)
+            row = self.state.record_reply(self.account, to.external_id, text, now)
+            self.state.wait(self.account, "reply", "after")
         return self._item(row)
 
     def publish(self, post: OutgoingPost) -> str:
         if post.account != self.account:
             raise PermanentError(f"post for {post.account} sent to account {self.account}")
         now = self._now()
-        self.state.take_failure(self.account, "publish", now)
-        self.state.wait(self.account, "publish", "before")
-        self._ensure_built(now)
         text = post.text if not post.link else f"{post.text}\n{post.link}"
-        external_id = self.state.record_post(
-            self.account, text, post.marker, now, image_path=post.image_path, link=post.link
-        )
-        self.state.wait(self.account, "publish", "after")
+        with collector_errors():
+            self.state.take_failure(self.account, "publish", now)
+            self.state.wait(self.account, "publish", "before")
+            self._ensure_built(now)
+            external_id = self.state.record_post(
+                self.account, text, post.marker, now, image_path=post.image_path, link=post.link
+            )
+            self.state.wait(self.account, "publish", "after")
         return external_id
 
     def find_published(self, marker: str, since: datetime) -> str | None:
@@ -188,7 +224,8 @@ class SandboxCollector:
 
         (Real networks that cannot carry one match on the text and time instead.)
         """
-        return self.state.find_post(self.account, marker, since)
+        with collector_errors():
+            return self.state.find_post(self.account, marker, since)
 
     # ------------------------------------------------------------------ extras
 
@@ -208,7 +245,8 @@ class SandboxCollector:
                 )
             )
             return results
-        profile = self.state.profile
+        with collector_errors():
+            profile = self.state.profile
         counts = sum(v for (net, _, _), v in self.state.counts().items() if net == self.network)
         results.append(
             (
@@ -261,58 +299,3 @@ class SandboxCollector:
             like_count=row["like_count"],
             raw={"seq": row["seq"] if "seq" in row.keys() else None, "stream": row["stream"]},
         )
-
-
-# The three accounts of the simulated city, as a configuration writes them.
-SANDBOX_ACCOUNTS: tuple[dict, ...] = (
-    {"key": "x_ville", "network": "sandbox", "simulates": "x", "handle": "marcqenbaroeul"},
-    {
-        "key": "facebook_ville",
-        "network": "sandbox",
-        "simulates": "facebook",
-        "handle": "VilledeMarcqenBaroeul",
-    },
-    {
-        "key": "instagram_ville",
-        "network": "sandbox",
-        "simulates": "instagram",
-        "handle": "marcqenbaroeul",
-    },
-)
-
-
-def sandbox_settings(database: str | Path, **sandbox):
-    """Settings of the example city on the simulated accounts, with ``database``.
-
-    For tests of every room: ``sandbox_settings(tmp_path / "beffroi.db", citizens=40,
-    history_days=5)`` builds a small city in a fraction of a second.
-    """
-    import tomllib
-
-    from beffroi.config import example_config_path, settings_from_dict
-
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    return settings_from_dict(sandbox_config(data, database, **sandbox))
-
-
-def sandbox_config(data: dict, database: str | Path, **sandbox) -> dict:
-    """A configuration mapping whose accounts are the simulated city's.
-
-    ``data`` is a configuration (e.g. the example's, parsed); its real accounts are
-    replaced by the three sandbox ones, rendez-vous keep only those accounts, and
-    ``sandbox`` overrides keys of the ``[sandbox]`` section (seed, citizens...). Tests of
-    other rooms use it to run full cycles against the simulated city.
-    """
-    keys = {a["key"] for a in SANDBOX_ACCOUNTS}
-    rendezvous = []
-    for rdv in data.get("rendezvous", []):
-        accounts = [k for k in rdv.get("accounts", []) if k in keys]
-        if accounts:
-            rendezvous.append({**rdv, "accounts": accounts})
-    return {
-        **data,
-        "accounts": [dict(a) for a in SANDBOX_ACCOUNTS],
-        "rendezvous": rendezvous,
-        "database": {**data.get("database", {}), "path": str(database)},
-        "sandbox": {**data.get("sandbox", {}), **sandbox},
-    }

@@ -156,8 +156,9 @@ def test_outcome_attendance_and_engagement_after(db, example_settings):
 def test_invitation_sent_as_dm_through_the_simulated_city(tmp_path):
     import tomllib
 
-    from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
+    from beffroi.collectors.sandbox import SandboxCollector
     from beffroi.config import example_config_path, settings_from_dict
+    from beffroi.sandbox import sandbox_config
     from beffroi.scheduler.collection import collect_all
     from beffroi.store import connect, sync_accounts
 

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 
 from beffroi.cli.main import main
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 from beffroi.config import load_settings
 from beffroi.dashboard.auth import authenticate
+from beffroi.sandbox import SandboxNetwork, state_path
 from tests.conftest import free_port
 
 
@@ -240,9 +240,9 @@ def test_fresh_starts_over(demo):
 
 def test_the_demo_mailbox_keeps_what_beffroi_sends(tmp_path):
     from beffroi.cli.demo_mail import start_mailbox
-    from beffroi.collectors.sandbox import sandbox_settings
     from beffroi.config.settings import SMTP
     from beffroi.mailer import send_mail
+    from beffroi.sandbox import sandbox_settings
 
     port = free_port()
     said = []
@@ -259,3 +259,13 @@ def test_the_demo_mailbox_keeps_what_beffroi_sends(tmp_path):
     [saved] = list((tmp_path / "mail").glob("*.eml"))
     assert b"Signalement transmis" in saved.read_bytes()
     assert said[-1] == "mail to voirie@example.org: Signalement transmis"
+
+
+def test_a_broken_simulated_network_file_is_one_clear_sentence(tmp_path, capsys):
+    """The simulated city fails with its own error (it knows nothing of collectors); the
+    command line still says it in one line, as it did when that error was a collector's."""
+    db = tmp_path / "demo.db"
+    state_path(db).write_text("not a database, sorry" * 100)
+    assert main(["demo", "--seed-only", "--db", str(db)]) != 0
+    err = capsys.readouterr().err
+    assert "not a usable simulated network file" in err and "Traceback" not in err

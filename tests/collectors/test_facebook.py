@@ -497,7 +497,8 @@ def test_collect_all_runs_the_collector_into_sqlite(rsps, fb, db):
     assert (again.new, again.api_calls) == (0, 1)
 
 
-def test_urllib3_debug_lines_never_show_the_token(caplog):
+def test_urllib3_debug_lines_never_show_the_token(fb, caplog):
+    """Building a collector installs the masking filter (once, not at import time)."""
     caplog.set_level(logging.DEBUG)
     logging.getLogger("urllib3.connectionpool").debug(
         '%s "GET /v24.0/1001/feed?access_token=%s&limit=50 HTTP/1.1" 200 None',

@@ -22,10 +22,15 @@ from beffroi.collectors import (
     TransientError,
     build_collector,
 )
-from beffroi.collectors.sandbox import SandboxCollector, sandbox_config, sandbox_settings
-from beffroi.collectors.sandbox_history import CityProfile
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import example_config_path, settings_from_dict
+from beffroi.sandbox import (
+    CityProfile,
+    SandboxNetwork,
+    sandbox_config,
+    sandbox_settings,
+    state_path,
+)
 
 BUILT = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # a Wednesday evening
 THEMES = {"mobilité", "propreté", "travaux", "sécurité", "culture", "jeunesse", "événements", "démarches"}  # fmt: skip
@@ -455,9 +460,9 @@ HISTORY_DIGEST = """
 import hashlib, sys
 from datetime import datetime, UTC, timedelta
 from pathlib import Path
-from beffroi.collectors.sandbox import sandbox_settings
-from beffroi.collectors.sandbox_history import CityProfile
-from beffroi.collectors.sandbox_network import SandboxNetwork
+from beffroi.sandbox import sandbox_settings
+from beffroi.sandbox import CityProfile
+from beffroi.sandbox import SandboxNetwork
 folder = Path(sys.argv[1])
 settings = sandbox_settings(folder / "b.db", citizens=60, history_days=10)
 network = SandboxNetwork(folder / "s.sqlite")

@@ -6,8 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 from beffroi.collectors.sandbox import SandboxCollector
-from beffroi.collectors.sandbox_engagement import SETTLE
-from beffroi.collectors.sandbox_network import from_text
+from beffroi.sandbox import SETTLE, from_text
 from beffroi.scheduler.collection import collect_stream
 from beffroi.store import connect
 from tests.collectors.test_sandbox import BUILT, Clock, collectors, make_settings

@@ -19,7 +19,7 @@ from beffroi.collectors import (
     RateLimited,
     TransientError,
 )
-from beffroi.collectors.x_payloads import snowflake_time
+from beffroi.collectors.x.payloads import snowflake_time
 from tests.collectors.x_http import (
     API,
     CITY_ID,

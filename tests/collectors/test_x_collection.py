@@ -111,7 +111,7 @@ def test_collect_all_stores_items_cursors_and_runs(db):
 
 
 def tweet_time(external_id: str) -> str:
-    from beffroi.collectors.x_payloads import snowflake_time
+    from beffroi.collectors.x.payloads import snowflake_time
 
     return snowflake_time(external_id).replace(microsecond=0).isoformat()
 

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from beffroi.collectors import AuthExpired, Author, Interaction, PermanentError
-from beffroi.collectors.x_payloads import snowflake_time
+from beffroi.collectors.x.payloads import snowflake_time
 from beffroi.inbox import ingest_page
 from beffroi.scheduler.collection import collect_stream
 from beffroi.store import from_db, get_cursor

@@ -16,7 +16,7 @@ import pytest
 import responses
 
 from beffroi.collectors import Author, Item, OutgoingPost
-from beffroi.collectors.x_payloads import Context, parse_page, snowflake_time
+from beffroi.collectors.x.payloads import Context, parse_page, snowflake_time
 from tests.collectors.x_http import sent_json, x_account, x_collector
 from tests.conftest import shared_fixture
 

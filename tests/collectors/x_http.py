@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlparse
 
 from beffroi.collectors.x import XCollector
-from beffroi.collectors.x_payloads import snowflake_at
+from beffroi.collectors.x.payloads import snowflake_at
 from beffroi.config import Account
 
 API = "https://api.twitter.com/2"
@@ -82,7 +82,7 @@ def tweet(
         "edit_history_tweet_ids": [id_],
     }
     if created == "auto":
-        from beffroi.collectors.x_payloads import snowflake_time
+        from beffroi.collectors.x.payloads import snowflake_time
 
         payload["created_at"] = snowflake_time(id_).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     elif created is not None:

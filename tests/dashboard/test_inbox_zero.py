@@ -18,9 +18,9 @@ import time
 import streamlit as st
 
 from beffroi.cli.wiring import collectors_for, open_database
-from beffroi.collectors.sandbox_network import state_path
 from beffroi.config import load_settings
 from beffroi.inbox import ingest_hooks
+from beffroi.sandbox import state_path
 from beffroi.scheduler.collection import collect_all
 from beffroi.store import upsert_staff
 from tests.dashboard.test_sandbox_city import CONFIG

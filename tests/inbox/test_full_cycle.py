@@ -13,11 +13,11 @@ from datetime import timedelta
 
 import pytest
 
-from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
-from beffroi.collectors.sandbox_network import SandboxNetwork, from_text, state_path
+from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import example_config_path, settings_from_dict
 from beffroi.inbox import QueueError, escalate, ingest_hooks, send_reply, sweep_overdue
 from beffroi.inbox.alerts import MAX_LISTED
+from beffroi.sandbox import SandboxNetwork, from_text, sandbox_config, state_path
 from beffroi.scheduler import collect_all
 from beffroi.store import connect, now_utc, sync_accounts
 from tests.inbox.helpers import add_managers, app, button, queue_row, texts, with_smtp

@@ -6,7 +6,7 @@ import pytest
 import responses
 
 from beffroi.collectors import Author, Item
-from beffroi.collectors.x_payloads import snowflake_time
+from beffroi.collectors.x.payloads import snowflake_time
 from beffroi.inbox import ReplyFailed, send_reply
 from tests.collectors.x_http import API, NOW, tid, x_collector
 from tests.inbox.helpers import ingest, queue_row

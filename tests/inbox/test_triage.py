@@ -124,11 +124,9 @@ def test_agreement_with_the_simulated_citys_own_labels(tmp_path, capsys):
     import tomllib
     from datetime import UTC, datetime
 
-    from beffroi.collectors.sandbox import sandbox_config
-    from beffroi.collectors.sandbox_history import CityProfile
-    from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-    from beffroi.collectors.sandbox_text import NEEDS_REPLY
     from beffroi.config import example_config_path, settings_from_dict
+    from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
+    from beffroi.sandbox.text import NEEDS_REPLY
 
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
     settings = settings_from_dict(

@@ -5,10 +5,9 @@ from __future__ import annotations
 import tomllib
 from datetime import datetime
 
-from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
-from beffroi.collectors.sandbox_history import CityProfile
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import example_config_path, settings_from_dict
+from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
 
 SMALL = {"citizens": 10, "history_days": 1}
 

@@ -23,7 +23,7 @@ from datetime import timedelta
 
 import pytest
 
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+from beffroi.sandbox import SandboxNetwork, state_path
 from beffroi.scheduler.drafts import resolve_publication
 from beffroi.store import now_utc
 from tests.city_config import city_toml, open_city, sandbox_accounts_toml

@@ -200,7 +200,7 @@ history_days = 1
 
 @pytest.mark.parametrize("timeout, outcome", [(10, "finished"), (0.2, "abandoned")])
 def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, timeout, outcome):
-    from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
+    from beffroi.sandbox import SandboxNetwork, state_path
     from beffroi.store import now_utc
     from tests.scheduler.drafting import approved_draft
     from tests.scheduler.sandbox_city import network_for

@@ -16,7 +16,7 @@ from datetime import time as Time
 from zoneinfo import ZoneInfo
 
 from beffroi.business_hours import SlaClock
-from beffroi.collectors.sandbox_compose import (
+from beffroi.sandbox.compose import (
     KIND_WEIGHTS,
     NEEDS_REPLY,
     NETWORK_WEIGHTS,
@@ -32,7 +32,7 @@ from beffroi.collectors.sandbox_compose import (
     pick_theme,
     rendezvous_text,
 )
-from beffroi.collectors.sandbox_text import THEMES
+from beffroi.sandbox.text import THEMES
 
 CITIZEN_MESSAGES_PER_DAY = 68
 CITY_POSTS_PER_DAY = {"x": 1.2, "facebook": 1.6, "instagram": 0.8}

@@ -15,8 +15,8 @@ from datetime import time as Time
 from zoneinfo import ZoneInfo
 
 from beffroi.business_hours import SlaClock
-from beffroi.collectors import sandbox_text as T
 from beffroi.config.settings import WEEKDAYS
+from beffroi.sandbox import text as T
 
 SIM_NETWORKS = ("x", "facebook", "instagram")
 STREAMS: dict[str, tuple[str, ...]] = {

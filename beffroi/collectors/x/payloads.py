@@ -25,10 +25,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from beffroi.collectors.item import Author, Item, Rejected
+from beffroi.collectors.values import rejecting
 
 TWITTER_EPOCH_MS = 1288834974657
 # Ids below this were issued before snowflakes (Nov 2010) and carry no time.
 FIRST_SNOWFLAKE = 1 << 32
+# Snowflakes are 63-bit; a longer "id" would put its time past any calendar.
+LAST_SNOWFLAKE = 1 << 63
 
 TWEET_FIELDS = [
     "author_id",
@@ -55,6 +58,8 @@ def snowflake_time(external_id: str | int) -> datetime:
     value = int(external_id)
     if value < FIRST_SNOWFLAKE:
         raise ValueError(f"id {value} predates snowflake ids and carries no time")
+    if value >= LAST_SNOWFLAKE:
+        raise ValueError(f"id {value} is longer than any X id and carries no readable time")
     return datetime.fromtimestamp(((value >> 22) + TWITTER_EPOCH_MS) / 1000, UTC)
 
 
@@ -72,6 +77,19 @@ def newest_id(ids: Iterable[str | int | None]) -> str | None:
         if best is None or int(value) > int(best):
             best = str(value)
     return best
+
+
+def next_token(body: Any) -> str | None:
+    """The ``meta.next_token`` of a page when it is one that can be sent back, else None."""
+    meta = body.get("meta") if isinstance(body, dict) else None
+    token = meta.get("next_token") if isinstance(meta, dict) else None
+    if not isinstance(token, str) or not token:
+        return None
+    try:
+        token.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: it cannot go back into a URL
+        return None
+    return token
 
 
 def _parse_time(value: Any, external_id: str) -> datetime:
@@ -157,6 +175,7 @@ class Context:
     city_id: str | None
 
 
+@rejecting("tweet")
 def parse_tweet(
     tweet: Any, users: dict[str, dict[str, Any]], ctx: Context, inbound_kind: str
 ) -> Item | Rejected:
@@ -193,6 +212,7 @@ def parse_tweet(
     )
 
 
+@rejecting("DM event")
 def parse_dm_event(event: Any, users: dict[str, dict[str, Any]], ctx: Context) -> Item | Rejected:
     """One DM event as an Item; only ``MessageCreate`` events are messages."""
     if isinstance(event, dict) and event.get("event_type", "MessageCreate") != "MessageCreate":

@@ -24,15 +24,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from beffroi.collectors.errors import (
-    AuthExpired,
-    CollectorError,
-    PermanentError,
-    RateLimited,
-    TransientError,
-)
-from beffroi.collectors.sandbox_compose import KIND_WEIGHTS, Citizen, make_citizens
-from beffroi.collectors.sandbox_history import (
+from beffroi.sandbox.compose import KIND_WEIGHTS, Citizen, make_citizens
+from beffroi.sandbox.errors import FAILURE_KINDS, SandboxError
+from beffroi.sandbox.history import (
     CityProfile,
     IdMaker,
     Msg,
@@ -46,12 +40,6 @@ from beffroi.collectors.sandbox_history import (
 )
 
 OPERATIONS = ("fetch", "reply", "publish")
-FAILURES: dict[str, type[CollectorError]] = {
-    "rate_limited": RateLimited,
-    "auth_expired": AuthExpired,
-    "transient": TransientError,
-    "permanent": PermanentError,
-}
 # Live activity older than this is not generated after a long stop: a demo restarted a week
 # later catches up two hours of activity, not 75,000 messages.
 MAX_CATCH_UP = timedelta(hours=2)
@@ -170,7 +158,7 @@ class SandboxNetwork:
             self.conn.executescript(SCHEMA)
         except sqlite3.DatabaseError as exc:
             self.close()
-            raise PermanentError(
+            raise SandboxError(
                 f"{self.path} is not a usable simulated network file ({exc})"
             ) from None
         self._citizens: list[Citizen] | None = None
@@ -238,7 +226,7 @@ class SandboxNetwork:
         if self._profile is None:
             text = self._meta("profile")
             if text is None:
-                raise PermanentError(f"the simulated network {self.path} has not been built")
+                raise SandboxError(f"the simulated network {self.path} has not been built")
             self._profile = CityProfile.from_json(text)
         return self._profile
 
@@ -450,7 +438,7 @@ class SandboxNetwork:
         with self._write():
             parent = self.message(to_external_id)
             if parent is None or parent["account"] != account:
-                raise PermanentError(f"no message {to_external_id} on account {account}")
+                raise SandboxError(f"no message {to_external_id} on account {account}")
             seq = self._next_api_id()
             a = self.profile.account(account)
             kind = "dm" if parent["kind"] == "dm" else "reply"
@@ -525,7 +513,7 @@ class SandboxNetwork:
         with self._write():
             a = self.profile.account(account)
             if a is None:
-                raise PermanentError(f"unknown account {account} on the simulated network")
+                raise SandboxError(f"unknown account {account} on the simulated network")
             external_id = f"sim-{a.network}-P{self._next_api_id()}"
             self._insert(
                 [
@@ -622,8 +610,8 @@ class SandboxNetwork:
         """Make the next ``count`` calls of ``operation`` on ``account`` fail with ``kind``."""
         if operation not in OPERATIONS:
             raise ValueError(f"operation must be one of {OPERATIONS}")
-        if kind not in FAILURES:
-            raise ValueError(f"kind must be one of {tuple(FAILURES)}")
+        if kind not in FAILURE_KINDS:
+            raise ValueError(f"kind must be one of {FAILURE_KINDS}")
         with self._write():
             self.conn.execute(
                 "INSERT INTO failures (account, operation, kind, remaining, reset_seconds) "
@@ -646,9 +634,8 @@ class SandboxNetwork:
             )
         kind = row["kind"]
         message = f"simulated {kind.replace('_', ' ')} on {operation} for {account}"
-        if kind == "rate_limited":
-            raise RateLimited(message, reset_at=now + timedelta(seconds=row["reset_seconds"]))
-        raise FAILURES[kind](message)
+        reset_at = now + timedelta(seconds=row["reset_seconds"]) if kind == "rate_limited" else None
+        raise SandboxError(message, kind, reset_at)
 
     def set_delay(
         self, account: str, operation: str, seconds: float, moment: str = "after"

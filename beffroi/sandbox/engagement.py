@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from beffroi.collectors.sandbox_compose import Citizen
+from beffroi.sandbox.compose import Citizen
 
 # Engagement settles over a day; a post younger than this is listed on a later pass.
 SETTLE = timedelta(hours=24)

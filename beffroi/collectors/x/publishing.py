@@ -1,0 +1,146 @@
+"""Writing as the city on X: replies (a tweet, or a DM for a DM), posts, and finding a post
+again after a crash.
+
+Writes are never retried blindly (``retry=False``): a 5xx on a POST may have posted.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from beffroi.collectors.errors import PermanentError
+from beffroi.collectors.item import Author, Item, OutgoingPost
+from beffroi.collectors.matching import normalise_text
+from beffroi.collectors.x.client import Answer, XClient
+from beffroi.collectors.x.media import upload_image
+from beffroi.collectors.x.payloads import permalink, snowflake_time
+
+
+def _city_author(x: XClient) -> Author:
+    return Author("x", x.city_id or "", x.handle, None)
+
+
+def reply(x: XClient, to: Item, text: str) -> Item:
+    """Answer ``to`` as the city: a reply tweet, or a DM for a DM; returns it as posted."""
+    x.need_user("replying")
+    x.user_id()
+    if to.kind == "dm":
+        return _reply_dm(x, to, text)
+    answer = x.call(
+        "reply",
+        x.client.create_tweet,
+        retry=False,
+        text=text,
+        in_reply_to_tweet_id=to.external_id,
+        user_auth=True,
+    )
+    data = _posted(x, answer, "reply")
+    external_id = str(data["id"])
+    return Item(
+        network="x",
+        account=x.account,
+        external_id=external_id,
+        kind="reply",
+        direction="out",
+        text=data.get("text") if isinstance(data.get("text"), str) else text,
+        created_at=snowflake_time(external_id),
+        author=_city_author(x),
+        permalink=permalink(external_id, x.handle),
+        parent_external_id=to.external_id,
+        thread_external_id=to.thread_external_id or to.external_id,
+        raw=data,
+    )
+
+
+def _reply_dm(x: XClient, to: Item, text: str) -> Item:
+    if to.author is not None and to.author.external_id:
+        target = {"participant_id": to.author.external_id}
+    elif to.thread_external_id:
+        target = {"dm_conversation_id": to.thread_external_id}
+    else:
+        raise PermanentError(f"{x.account}: DM {to.external_id} has no sender to answer")
+    answer = x.call(
+        "direct message",
+        x.client.create_direct_message,
+        retry=False,
+        text=text,
+        user_auth=True,
+        **target,
+    )
+    body = answer.body if isinstance(answer.body, dict) else {}
+    data = body.get("data") if isinstance(body.get("data"), dict) else {}
+    event_id = data.get("dm_event_id")
+    if not event_id:
+        raise PermanentError(f"{x.account}: X accepted the DM but gave no event id")
+    return Item(
+        network="x",
+        account=x.account,
+        external_id=str(event_id),
+        kind="dm",
+        direction="out",
+        text=text,
+        created_at=snowflake_time(event_id),
+        author=_city_author(x),
+        parent_external_id=to.external_id,
+        thread_external_id=str(data.get("dm_conversation_id") or to.thread_external_id or "")
+        or None,
+        raw=data,
+    )
+
+
+def _posted(x: XClient, answer: Answer, what: str) -> dict[str, Any]:
+    body = answer.body if isinstance(answer.body, dict) else {}
+    data = body.get("data")
+    if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
+        raise PermanentError(f"{x.account}: X accepted the {what} but gave no tweet id")
+    return data
+
+
+def publish(x: XClient, post: OutgoingPost) -> str:
+    """Post a tweet (with its image, if any); returns its id.
+
+    The image goes first through the v1.1 media upload (tweepy's ``API.media_upload``,
+    the only upload tweepy offers), which is retried like a read: an upload that went
+    through twice only leaves an unused media id on X. The tweet itself is not retried.
+    """
+    x.need_user("publishing")
+    media_ids = [upload_image(x, post.image_path)] if post.image_path else None
+    text = post.text
+    if post.link and post.link not in text:
+        text = f"{text}\n{post.link}"
+    answer = x.call(
+        "publish",
+        x.client.create_tweet,
+        retry=False,
+        text=text,
+        media_ids=media_ids,
+        user_auth=True,
+    )
+    return str(_posted(x, answer, "post")["id"])
+
+
+def find_published(x: XClient, marker: str, since: datetime) -> str | None:
+    """The id of the city's tweet carrying ``marker``, posted since ``since``, or None.
+
+    X cannot carry an invisible marker, so this matches on text: the city's own tweets
+    since ``since`` (minus a minute of clock skew) are compared to ``marker`` after
+    normalisation (links dropped since X rewrites them to t.co, case and spaces folded);
+    a tweet whose text contains the marker matches. The outbox passes the post's text
+    (``find_published_matches = "text"``). The oldest match wins. Walks at most
+    three pages (300 tweets).
+    """
+    needle = normalise_text(marker)
+    if not needle:
+        return None
+    start = since - timedelta(minutes=1)
+    match = None
+    for answer in x.timeline("the city's tweets", start, ["created_at"], ["retweets"], 3):
+        body = answer.body if isinstance(answer.body, dict) else {}
+        for tweet in body.get("data") or []:
+            if not isinstance(tweet, dict) or not str(tweet.get("id", "")).isdigit():
+                continue
+            if needle in normalise_text(str(tweet.get("text", ""))):
+                if match is None or int(tweet["id"]) < int(match):
+                    match = str(tweet["id"])
+    return match
