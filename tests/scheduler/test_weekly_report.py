@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from beffroi.analytics.report import send_weekly_report
 from beffroi.config.settings import SMTP, Reports
 from beffroi.scheduler.service import WEEKLY_REPORT_KEY, weekly_report_if_due
+from beffroi.scheduler.weekly_report import send_weekly_report
 from beffroi.store import get_meta, sync_accounts
 from tests.conftest import settings_with
 
