@@ -30,6 +30,7 @@ def _dummy_hash() -> str:
     command line imports this module (``beffroi staff``)."""
     return _hasher.hash("not-a-real-password")
 
+
 ROLE_LABELS = {
     "community_manager": "Community manager",
     "comms": "Chargé·e de communication",
