@@ -1,4 +1,4 @@
-"""The analytics room (see DESIGN.md): pandas on a read-only connection.
+"""The analytics room (see docs/architecture.md): pandas on a read-only connection.
 
 Engagement ranking and its explanations, invitations' follow-up, responsiveness and
 activity indicators, the directors' report (HTML, PDF, CSV, as bytes: the caller writes
