@@ -18,11 +18,9 @@ from beffroi.analytics.report import (
     render_html,
 )
 from beffroi.cli.main import main
-from beffroi.scheduler.weekly_report import send_weekly_report
 from beffroi.store import connect, to_db, transaction
 from beffroi.store.community import create_event, propose_invitations, set_status
 from tests.analytics.helpers import item, save
-from tests.conftest import settings_with
 
 HANDLES = [f"citizen_{i:02d}" for i in range(12)]
 
@@ -214,43 +212,6 @@ def test_cli_refuses_a_bad_date(tmp_path, capsys):
     cfg = write_config(tmp_path)
     assert main(["-c", str(cfg), "report", "--out", str(tmp_path / "x.csv"), "--date", "hier"]) == 2
     assert "--date must look like" in capsys.readouterr().err
-
-
-def test_weekly_mail_reaches_the_smtp_server(tmp_path, example_settings, smtp_server, monkeypatch):
-    monkeypatch.setenv("BEFFROI_PSEUDONYM_KEY", "test-key")
-    host, port, received = smtp_server
-    conn = connect(tmp_path / "w.db")
-    populate(conn, datetime(2026, 11, 16, tzinfo=UTC))
-    conn.close()
-    settings = settings_with(
-        example_settings,
-        smtp=example_settings.smtp.model_copy(
-            update={
-                "host": host,
-                "port": port,
-                "starttls": False,
-                "username_env": None,
-                "password_env": None,
-            }
-        ),
-        reports=example_settings.reports.model_copy(
-            update={"recipients": ["direction@example.org"]}
-        ),
-    )
-    monday = datetime(2026, 11, 23, 7, tzinfo=UTC)
-    path = send_weekly_report(settings, tmp_path / "w.db", monday)
-    assert path.exists() and path.parent == tmp_path / "reports"  # archived beside the database
-    (message,) = received
-    assert message["To"] == "direction@example.org"
-    assert "semaine 47" in message["Subject"]
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    assert "Messages reçus : 10 (nouveau)" in body  # 7 about mobility + 3 culture
-    attachments = list(message.iter_attachments())
-    nobody = settings_with(settings, reports=settings.reports.model_copy(update={"recipients": []}))
-    assert send_weekly_report(nobody, tmp_path / "w.db", monday) is None
-    assert len(received) == 1
-    assert attachments[0].get_filename() == "beffroi-rapport-semaine-2026-11-16.pdf"
-    assert attachments[0].get_content().startswith(b"%PDF")
 
 
 def test_week_period_label():
