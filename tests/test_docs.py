@@ -349,5 +349,26 @@ def test_the_graph_check_sees_a_new_arrow():
     assert ("store", "analytics") in drawn_imports(f"## Import graph\n\n{fake}\n")
 
 
+# ---------------------------------------------------------------- a fresh machine
+
+
+def test_a_missing_part_is_a_one_line_skip_or_under_ci_a_failure(monkeypatch, tmp_path):
+    """The README's promise: `make test` on a fresh clone skips what needs Chromium or the
+    recorded fixtures, naming what to get; CI's BEFFROI_REQUIRE_* make the same a failure."""
+    import tests.conftest as conftest
+
+    monkeypatch.setattr(conftest, "SHARED_FIXTURES", tmp_path / "absent")
+    with pytest.raises(pytest.skip.Exception, match=r"needs \.\./shared/fixtures beside"):
+        conftest.shared_fixture("x/get_me.json")
+    monkeypatch.setenv("BEFFROI_REQUIRE_FIXTURES", "1")
+    with pytest.raises(pytest.fail.Exception, match="BEFFROI_REQUIRE_FIXTURES=1"):
+        conftest.shared_fixture("x/get_me.json")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install chromium"):
+        conftest.missing("BEFFROI_REQUIRE_BROWSER", conftest.MISSING_CHROMIUM)
+    monkeypatch.setenv("BEFFROI_REQUIRE_BROWSER", "1")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install chromium"):
+        conftest.missing("BEFFROI_REQUIRE_BROWSER", conftest.MISSING_CHROMIUM)
+
+
 if __name__ == "__main__":
     print(mermaid(room_imports()))
