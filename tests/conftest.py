@@ -1,8 +1,15 @@
-"""Shared fixtures: real SQLite files in a temporary folder, the example configuration."""
+"""Shared fixtures: real SQLite files in a temporary folder, the example configuration.
+
+What a fresh clone cannot have is skipped with one line naming what to get: Debian's
+Chromium (tests marked ``browser``) and the recorded API traffic in ``../shared/fixtures``.
+CI sets ``BEFFROI_REQUIRE_BROWSER=1`` and ``BEFFROI_REQUIRE_FIXTURES=1`` (``.ci/run``), which
+turn those skips into failures.
+"""
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,22 +32,46 @@ def db(tmp_path):
     conn.close()
 
 
+REQUIRE_BROWSER = "BEFFROI_REQUIRE_BROWSER"
+REQUIRE_FIXTURES = "BEFFROI_REQUIRE_FIXTURES"
+MISSING_FIXTURES = "needs ../shared/fixtures beside the checkout (recorded API traffic)"
+MISSING_CHROMIUM = "needs Chromium: apt-get install chromium"
+
+
+def missing(requirement: str, message: str) -> None:
+    """Skip the running test with ``message``, or fail it when CI requires the part."""
+    if os.environ.get(requirement) == "1":
+        pytest.fail(f"{message} ({requirement}=1)", pytrace=False)
+    pytest.skip(message)
+
+
 def shared_fixture(relative: str) -> Path:
-    """A real recorded API response from ../shared/fixtures; fail clearly when absent."""
+    """A real recorded API response from ../shared/fixtures; skipped when the folder is
+    absent (a fresh clone), failed when it is absent under BEFFROI_REQUIRE_FIXTURES=1 or
+    when the folder is there but the file is not."""
+    if not SHARED_FIXTURES.is_dir():
+        missing(REQUIRE_FIXTURES, MISSING_FIXTURES)
     path = SHARED_FIXTURES / relative
     if not path.exists():
-        raise FileNotFoundError(
-            f"recorded fixture {relative} not found: the folder {SHARED_FIXTURES} "
-            "(the project's shared/fixtures, beside the checkout) is missing"
-        )
+        raise FileNotFoundError(f"recorded fixture {relative} not found in {SHARED_FIXTURES}")
     return path
+
+
+def chromium() -> str | None:
+    """Debian's Chromium on the PATH, the one Playwright drives (never a downloaded one)."""
+    return shutil.which("chromium")
+
+
+def pytest_runtest_setup(item):
+    if item.get_closest_marker("browser") and chromium() is None:
+        missing(REQUIRE_BROWSER, MISSING_CHROMIUM)
 
 
 @pytest.fixture(autouse=True)
 def _no_real_secrets(monkeypatch):
     """Tests never see the developer's real tokens."""
     for name in list(os.environ):
-        if name.startswith("BEFFROI_") and name not in ("BEFFROI_REQUIRE_BROWSER",):
+        if name.startswith("BEFFROI_") and name not in (REQUIRE_BROWSER, REQUIRE_FIXTURES):
             monkeypatch.delenv(name, raising=False)
 
 

@@ -1,7 +1,8 @@
-"""The analytics room (see DESIGN.md): pandas on a read-only connection.
+"""The analytics room (see docs/architecture.md): pandas on a read-only connection.
 
 Engagement ranking and its explanations, invitations' follow-up, responsiveness and
-activity indicators, the directors' report (HTML, PDF, CSV) and the weekly report mail.
+activity indicators, the directors' report (HTML, PDF, CSV, as bytes: the caller writes
+the file, and the scheduler mails the weekly one).
 """
 
 from beffroi.analytics.indicators import Period, Scope, last_complete_period, period_containing
@@ -20,8 +21,7 @@ from beffroi.analytics.report import (
     ReportError,
     build_report,
     choose_period,
-    send_weekly_report,
-    write_report,
+    render_report,
 )
 
 __all__ = [
@@ -47,6 +47,5 @@ __all__ = [
     "pseudonym",
     "pseudonym_key",
     "rank_members",
-    "send_weekly_report",
-    "write_report",
+    "render_report",
 ]

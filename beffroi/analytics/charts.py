@@ -2,13 +2,21 @@
 
 The dashboard shows these charts with ``st.altair_chart``; the report renders the very same
 objects to PNG with vl-convert. One definition, so what a director sees on screen is what
-they get in the PDF. Labels are French; data never carries citizen text.
+they get in the HTML report (the PDF draws the same figures itself, ``pdf_charts``). Labels
+are French; data never carries citizen text.
+
+Altair is imported inside each function: it costs a second and a half to import, and the
+network names and colours here are read by code (the PDF report, the command line) that
+draws no Altair chart.
 """
 
 from __future__ import annotations
 
-import altair as alt
-import pandas as pd
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import altair as alt
+    import pandas as pd
 
 from beffroi.french import WEEKDAYS
 from beffroi.labels import network_label
@@ -30,12 +38,17 @@ network_name = network_label  # the name the report and the pages already call
 
 
 def _network_scale(networks) -> alt.Scale:
+    import altair as alt
+
     names = sorted(set(networks))
     return alt.Scale(domain=names, range=[NETWORK_COLOURS.get(n, "#888888") for n in names])
 
 
 def volume_by_day(daily: pd.DataFrame) -> alt.Chart:
     """Inbound messages per day, stacked by network. Columns: day, network, n."""
+    import altair as alt
+    import pandas as pd
+
     frame = daily.assign(
         day=pd.to_datetime(daily["day"]).dt.strftime("%Y-%m-%d"),
         network=daily["network"].map(network_label),
@@ -61,6 +74,8 @@ def volume_by_day(daily: pd.DataFrame) -> alt.Chart:
 
 def themes_bar(themes: pd.DataFrame) -> alt.Chart:
     """Messages per theme, counts under 5 already removed. Columns: theme, n."""
+    import altair as alt
+
     return (
         alt.Chart(themes, title="Thèmes les plus abordés")
         .mark_bar(color="#2b6cb0")
@@ -76,6 +91,9 @@ def themes_bar(themes: pd.DataFrame) -> alt.Chart:
 def response_trend(trend: pd.DataFrame) -> alt.Chart:
     """Median first-response time per week (business hours). Columns: week, median_minutes,
     within_sla."""
+    import altair as alt
+    import pandas as pd
+
     minutes = trend["median_minutes"].astype(float)
     # Minutes read better than "0.8 h"; hours once delays run into half-days.
     unit, divisor = ("minutes", 1) if minutes.max() < 180 else ("heures", 60)
@@ -102,6 +120,8 @@ def response_trend(trend: pd.DataFrame) -> alt.Chart:
 
 def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
     """When citizens write: local hour × weekday. Columns: hour, weekday, n."""
+    import altair as alt
+
     frame = buckets.groupby(["weekday", "hour"], as_index=False)["n"].sum()
     return (
         alt.Chart(frame, title="Quand les citoyens écrivent (heure locale)")
@@ -127,6 +147,9 @@ def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
 
 def series_over_time(series: pd.DataFrame) -> alt.Chart:
     """Engagement of each rendez-vous occurrence. Columns: series, occurrence, engagement."""
+    import altair as alt
+    import pandas as pd
+
     frame = series.assign(occurrence=pd.to_datetime(series["occurrence"]).dt.strftime("%Y-%m-%d"))
     return (
         alt.Chart(frame, title="Rendez-vous : engagement par publication")

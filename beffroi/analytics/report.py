@@ -2,9 +2,14 @@
 charts, the themes citizens raised (examples without names), events and attendance.
 
 ``build_report`` computes everything once from a read-only connection; ``render_html``,
-``render_pdf`` and ``render_csv`` only lay it out, so the three files always agree. People
-never appear by name: authors are pseudonymised with a keyed hash, @handles and the
-author's names are masked in example texts, and any count under 5 is hidden.
+``render_pdf`` and ``render_csv`` (or ``render_report(report, fmt)``) only lay it out, so
+the three files always agree. People never appear by name: authors are pseudonymised with a
+keyed hash, @handles and the author's names are masked in example texts, and any count
+under 5 is hidden.
+
+This module computes and renders, and returns text or bytes: it writes no file and sends no
+mail. Writing the file is the caller's (``beffroi report``, the dashboard's download
+button); mailing the weekly PDF is the scheduler's job (``beffroi.scheduler.weekly_report``).
 """
 
 from __future__ import annotations
@@ -16,9 +21,7 @@ import html
 import io
 import re
 import sqlite3
-import tempfile
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -43,15 +46,10 @@ from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
 from beffroi.labels import duration
-from beffroi.store import connect, from_db, to_db
+from beffroi.store import from_db, to_db
 
 MIN_COUNT = 5  # smaller counts are hidden: a handful of messages can point to a person
 FORMATS = ("pdf", "html", "csv")
-FONT_CANDIDATES = (
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-)
 
 
 class ReportError(Exception):
@@ -111,7 +109,12 @@ class Report:
     daily: pd.DataFrame  # day, network, n
     trend: pd.DataFrame  # week, median_minutes, within_sla ...
     stable_pseudonyms: bool
-    chart_objects: dict = field(default_factory=dict)
+
+    @functools.cached_property
+    def chart_objects(self) -> dict:
+        """The Altair charts (HTML report), built on first use: the PDF draws its own and a
+        CSV needs none, so neither pays for importing Altair."""
+        return report_charts(self)
 
     @property
     def title(self) -> str:
@@ -256,22 +259,33 @@ def build_report(
         trend=trend,
         stable_pseudonyms=pseudonym_key(settings).stable,
     )
-    report.chart_objects = report_charts(report)
     return report
 
 
 def report_charts(report: Report) -> dict:
     """The report's charts: the same Altair definitions as the dashboard's."""
+    data = chart_data(report)
+    makers = {
+        "volume": charts.volume_by_day,
+        "themes": charts.themes_bar,
+        "trend": charts.response_trend,
+    }
+    return {name: makers[name](frame) for name, frame in data.items()}
+
+
+def chart_data(report: Report) -> dict[str, pd.DataFrame]:
+    """What each chart shows (only the charts that have something to show): the Altair
+    charts of the HTML report and the PDF's drawings read the same frames."""
     out = {}
     if not report.daily.empty:
-        out["volume"] = charts.volume_by_day(report.daily)
+        out["volume"] = report.daily
     visible = report.themes.dropna(subset=["n"])
     visible = visible[visible["theme"] != NO_THEME]
     if not visible.empty:
-        out["themes"] = charts.themes_bar(visible[["theme", "n"]].astype({"n": int}))
+        out["themes"] = visible[["theme", "n"]].astype({"n": int})
     trend = report.trend.dropna(subset=["median_minutes"]) if not report.trend.empty else None
     if trend is not None and not trend.empty:
-        out["trend"] = charts.response_trend(trend)
+        out["trend"] = trend
     return out
 
 
@@ -320,7 +334,7 @@ def render_html(report: Report) -> str:
     return f"""<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>{e(report.title)}</title>
 <style>
-body{{font-family:"DejaVu Sans",Arial,sans-serif;max-width:900px;margin:2em auto;color:#222}}
+body{{font-family:"Noto Sans",Arial,sans-serif;max-width:900px;margin:2em auto;color:#222}}
 table{{border-collapse:collapse;width:100%}} th,td{{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}}
 td.v{{font-weight:bold;font-size:1.2em}} .ex{{color:#444;font-style:italic}} .note{{color:#a00}}
 figure{{margin:1em 0}} img{{max-width:100%}}
@@ -374,15 +388,24 @@ def render_csv(report: Report) -> str:
 
 # ---------------------------------------------------------------- PDF
 
+FONT_PACKAGE = "fontpkg_noto_sans"  # pip install fontpkg-noto-sans (SIL Open Font License 1.1)
+FONT_FILE = "NotoSans[wdth,wght].ttf"
+FAMILY = "NotoSans"
+
 
 def find_font() -> Path:
-    """A Unicode TrueType font for the PDF (DejaVu Sans, Debian's fonts-dejavu-core)."""
-    for candidate in FONT_CANDIDATES:
-        if Path(candidate).exists():
-            return Path(candidate)
-    raise ReportError(
-        "no Unicode font found for the PDF; install DejaVu (apt-get install fonts-dejavu-core)"
-    )
+    """The Unicode TrueType font the PDF embeds: Noto Sans, shipped by the
+    ``fontpkg-noto-sans`` package (a dependency), so no system font is needed."""
+    try:
+        from fontpkg_noto_sans import ROOT
+    except ImportError:
+        raise ReportError(
+            "the PDF's font is missing; install it with: pip install fontpkg-noto-sans"
+        ) from None
+    font = Path(ROOT) / "files" / FONT_FILE
+    if not font.exists():
+        raise ReportError(f"the PDF's font file is missing: {font}")
+    return font
 
 
 @functools.cache
@@ -400,23 +423,53 @@ def _printable(text: str, font: Path) -> str:
     return re.sub(" {2,}", " ", kept).strip() if kept != text else text
 
 
+def _font(pdf, size: float) -> None:
+    pdf.set_font(FAMILY, "", size)
+
+
+def _bold_cell(pdf, size: float, *args, **kwargs) -> None:
+    """One line of bold text. The font file is variable (one file, every weight); fpdf2
+    embeds its regular instance in milliseconds but takes many seconds to cut a bold
+    instance out of it, so bold is the regular outline also stroked (what PDF viewers do
+    for a missing bold face). In a local context: fpdf2 would otherwise leave the stroking
+    mode on for the text that follows."""
+    with pdf.local_context(text_mode="FILL_STROKE", line_width=size * 0.012):
+        pdf.set_font(FAMILY, "", size)
+        pdf.set_draw_color(0, 0, 0)
+        pdf.cell(*args, **kwargs)
+
+
+VARIATION_TABLES = ("gvar", "fvar", "avar", "cvar", "HVAR", "MVAR", "STAT")
+
+
+def _static_font(pdf) -> None:
+    """Drop the font's variation tables before fpdf2 subsets it for embedding: a PDF draws
+    the outlines of the regular instance only, and decoding those tables cost a third of a
+    second per PDF."""
+    font = pdf.fonts.get(FAMILY.lower())
+    ttfont = getattr(font, "ttfont", None)
+    for tag in VARIATION_TABLES:
+        if ttfont is not None and tag in ttfont:
+            del ttfont[tag]
+
+
 def render_pdf(report: Report) -> bytes:
     from fpdf import FPDF
 
+    from beffroi.analytics import pdf_charts
+
     regular = find_font()
-    bold = regular.with_name("DejaVuSans-Bold.ttf")
     pdf = FPDF(format="A4")
     pdf.set_auto_page_break(True, margin=14)
-    pdf.add_font("DejaVu", "", str(regular))
-    pdf.add_font("DejaVu", "B", str(bold if bold.exists() else regular))
+    pdf.add_font(FAMILY, "", str(regular))
+    _static_font(pdf)
     pdf.set_title(report.title)
     pdf.set_creator("Beffroi")
     pdf.add_page()
     width = pdf.w - pdf.l_margin - pdf.r_margin
 
-    pdf.set_font("DejaVu", "B", 17)
-    pdf.cell(0, 9, report.title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 10)
+    _bold_cell(pdf, 17, 0, 9, report.title, new_x="LMARGIN", new_y="NEXT")
+    _font(pdf, 10)
     pdf.set_text_color(90, 90, 90)
     pdf.cell(
         0,
@@ -438,27 +491,28 @@ def render_pdf(report: Report) -> bytes:
         pdf.set_fill_color(243, 246, 250)
         pdf.rect(x, y, box_w, box_h, style="F")
         pdf.set_xy(x + 2, y + 1.5)
-        pdf.set_font("DejaVu", "", 7)
+        _font(pdf, 7)
         pdf.multi_cell(box_w - 4, 3.2, h.label, align="L", new_x="LEFT", new_y="NEXT")
         pdf.set_xy(x + 2, y + 9.5)
-        pdf.set_font("DejaVu", "B", 14)
-        pdf.cell(box_w - 4, 7, h.shown())
+        _bold_cell(pdf, 14, box_w - 4, 7, h.shown())
         pdf.set_xy(x + 2, y + 17.5)
-        pdf.set_font("DejaVu", "", 7)
+        _font(pdf, 7)
         pdf.set_text_color(90, 90, 90)
         pdf.cell(box_w - 4, 4, f"{h.change}  (avant : {h.shown('previous')})")
         pdf.set_text_color(0, 0, 0)
     rows = (len(report.headlines) + 3) // 4
     pdf.set_xy(pdf.l_margin, top + rows * (box_h + gap) + 2)
 
-    for name in ("volume", "trend"):
-        chart = report.chart_objects.get(name)
-        if chart is not None:
-            pdf.image(io.BytesIO(charts.to_png(chart)), w=width * 0.92)
-            pdf.ln(2)
+    data = chart_data(report)
+    if "volume" in data:
+        pdf_charts.volume_by_day(pdf, data["volume"], width * 0.92)
+        pdf.ln(2)
+    if "trend" in data:
+        pdf_charts.response_trend(pdf, data["trend"], width * 0.92)
+        pdf.ln(2)
 
     if not report.networks.empty:
-        pdf.set_font("DejaVu", "", 9)
+        _font(pdf, 9)
         parts = [
             f"{charts.network_name(r.network)} : {format_value(r.n, 'count')} "
             f"(avant : {format_value(r.previous, 'count')})"
@@ -467,14 +521,14 @@ def render_pdf(report: Report) -> bytes:
         pdf.multi_cell(width, 5, "Messages reçus par réseau — " + " · ".join(parts), align="L")
 
     pdf.add_page()
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.cell(0, 8, "Ce dont les citoyens ont parlé", new_x="LMARGIN", new_y="NEXT")
-    if "themes" in report.chart_objects:
-        pdf.image(io.BytesIO(charts.to_png(report.chart_objects["themes"])), w=width * 0.85)
+    _bold_cell(pdf, 13, 0, 8, "Ce dont les citoyens ont parlé", new_x="LMARGIN", new_y="NEXT")
+    if "themes" in data:
+        _font(pdf, 9)
+        pdf_charts.themes_bar(pdf, data["themes"], width * 0.85)
     for t in report.themes.itertuples():
-        pdf.set_font("DejaVu", "B", 10)
-        pdf.cell(0, 6, f"{t.theme} : {t.shown} message(s)", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("DejaVu", "", 8.5)
+        line = f"{t.theme} : {t.shown} message(s)"
+        _bold_cell(pdf, 10, 0, 6, line, new_x="LMARGIN", new_y="NEXT")
+        _font(pdf, 8.5)
         for example in t.examples:
             pdf.set_x(pdf.l_margin + 4)
             pdf.multi_cell(
@@ -482,9 +536,8 @@ def render_pdf(report: Report) -> bytes:
                 new_y="NEXT",
             )  # fmt: skip
     pdf.ln(3)
-    pdf.set_font("DejaVu", "B", 13)
-    pdf.cell(0, 8, "Rencontres", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("DejaVu", "", 9)
+    _bold_cell(pdf, 13, 0, 8, "Rencontres", new_x="LMARGIN", new_y="NEXT")
+    _font(pdf, 9)
     if report.events.empty:
         pdf.cell(0, 6, "Aucune rencontre sur la période.", new_x="LMARGIN", new_y="NEXT")
     for ev in report.events.itertuples():
@@ -498,7 +551,7 @@ def render_pdf(report: Report) -> bytes:
             new_y="NEXT",
         )
     pdf.ln(4)
-    pdf.set_font("DejaVu", "", 7.5)
+    _font(pdf, 7.5)
     pdf.set_text_color(110, 110, 110)
     note = (
         "Les personnes sont pseudonymisées (hachage à clé) ; les effectifs inférieurs à "
@@ -510,19 +563,7 @@ def render_pdf(report: Report) -> bytes:
     return bytes(pdf.output())
 
 
-# ---------------------------------------------------------------- files and mail
-
-
-@contextmanager
-def _reading(conn_or_path: sqlite3.Connection | str | Path):
-    if isinstance(conn_or_path, sqlite3.Connection):
-        yield conn_or_path
-        return
-    conn = connect(conn_or_path, readonly=True)
-    try:
-        yield conn
-    finally:
-        conn.close()
+# ---------------------------------------------------------------- choosing and rendering
 
 
 def choose_period(kind: str, settings: Settings, now: datetime, day=None) -> Period:
@@ -534,66 +575,12 @@ def choose_period(kind: str, settings: Settings, now: datetime, day=None) -> Per
     return last_complete_period(kind, now, settings.tz)
 
 
-def write_report(
-    settings: Settings,
-    conn_or_path: sqlite3.Connection | str | Path,
-    *,
-    period: Period,
-    fmt: str,
-    out: Path,
-    now: datetime,
-) -> Path:
-    if fmt not in FORMATS:
-        raise ReportError(f"unknown format '{fmt}': choose pdf, html or csv")
-    if not out.parent.exists():
-        raise ReportError(f"folder does not exist: {out.parent}")
-    with _reading(conn_or_path) as conn:
-        report = build_report(conn, settings, period, now)
+def render_report(report: Report, fmt: str) -> bytes:
+    """The report as the bytes of a PDF, or of an HTML or CSV file (UTF-8)."""
     if fmt == "pdf":
-        out.write_bytes(render_pdf(report))
-    elif fmt == "html":
-        out.write_text(render_html(report), encoding="utf-8")
-    else:
-        out.write_text(render_csv(report), encoding="utf-8")
-    return out
-
-
-def send_weekly_report(
-    settings: Settings, conn_or_path: sqlite3.Connection | str | Path, now: datetime
-) -> Path | None:
-    """Build last week's PDF and mail it to ``settings.reports.recipients``.
-
-    Called by the scheduler's Monday job. With no recipient configured, nothing is built
-    and None is returned (a city may not want the mail). Raises
-    ``beffroi.mailer.MailError`` when the SMTP server refuses; returns the PDF's path. The
-    PDF is kept in a ``reports`` folder beside the database: the directors' archive of what
-    was sent (pseudonymised figures only), one file per week, rewritten if sent again.
-    """
-    from beffroi.mailer import send_mail
-
-    if not [r for r in settings.reports.recipients if r]:
-        return None
-
-    period = last_complete_period("week", now, settings.tz)
-    start = period.start.astimezone(settings.tz).date().isoformat()
-    with _reading(conn_or_path) as conn:
-        report = build_report(conn, settings, period, now)
-        database_file = conn.execute("PRAGMA database_list").fetchone()[2]
-    folder = Path(database_file).parent / "reports" if database_file else Path(tempfile.mkdtemp())
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"beffroi-rapport-semaine-{start}.pdf"
-    path.write_bytes(render_pdf(report))
-    lines = [f"{h.label} : {h.shown()} ({h.change})" for h in report.headlines]
-    body = (
-        f"Bonjour,\n\nVoici le rapport hebdomadaire de {settings.city.name}, "
-        f"{period.label}.\n\n" + "\n".join(lines) + "\n\nLe détail est dans le PDF joint.\n"
-        "\n-- \nBeffroi"
-    )
-    send_mail(
-        settings,
-        settings.reports.recipients,
-        f"Rapport hebdomadaire — {settings.city.name} — {period.label}",
-        body,
-        attachments=[path],
-    )
-    return path
+        return render_pdf(report)
+    if fmt == "html":
+        return render_html(report).encode("utf-8")
+    if fmt == "csv":
+        return render_csv(report).encode("utf-8")
+    raise ReportError(f"unknown format '{fmt}': choose pdf, html or csv")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
-from beffroi.store import now_utc
+from beffroi.store import connect, now_utc
 
 
 def register(sub) -> None:
@@ -26,7 +26,8 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from beffroi.analytics import ReportError, choose_period, write_report
+    # Imported here: pandas and the PDF stack load for this command only.
+    from beffroi.analytics import ReportError, build_report, choose_period, render_report
 
     settings = settings_from(args.config)
     day = None
@@ -35,20 +36,22 @@ def run(args) -> int:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date must look like 2026-11-23, not '{args.date}'") from None
+    out = Path(args.out)
+    if not out.parent.exists():
+        raise UsageError(f"folder does not exist: {out.parent}")
     now = now_utc()
     # Open read-write once so a new database is migrated, then read through read-only.
     open_database(settings).close()
     try:
         period = choose_period(args.period, settings, now, day)
-        out = write_report(
-            settings,
-            settings.database_path,
-            period=period,
-            fmt=args.fmt,
-            out=Path(args.out),
-            now=now,
-        )
+        conn = connect(settings.database_path, readonly=True)
+        try:
+            report = build_report(conn, settings, period, now)
+        finally:
+            conn.close()
+        content = render_report(report, args.fmt)
     except ReportError as exc:
         raise UsageError(str(exc)) from None
+    out.write_bytes(content)
     print(f"{out} ({period.label})")
     return 0

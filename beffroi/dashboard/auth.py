@@ -9,6 +9,7 @@ from the city's network takes years instead of hours.
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import threading
 import time
@@ -20,8 +21,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from beffroi.store import StaffMember, get_staff
 
 _hasher = PasswordHasher()
-# Verified against when the user does not exist, so both failures take the same time.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so both failures take the same time.
+    Made on first use, not at import: hashing takes a second, and every command of the
+    command line imports this module (``beffroi staff``)."""
+    return _hasher.hash("not-a-real-password")
+
 
 ROLE_LABELS = {
     "community_manager": "Community manager",
@@ -90,7 +98,7 @@ def authenticate(
     member = get_staff(conn, name)
     try:
         if member is None or not member.active or throttle.locked(key):
-            _hasher.verify(_DUMMY_HASH, password)
+            _hasher.verify(_dummy_hash(), password)
             raise VerificationError("refused")
         _hasher.verify(member.password_hash, password)
     except (VerificationError, InvalidHashError):

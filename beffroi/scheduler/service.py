@@ -178,8 +178,8 @@ class SchedulerService:
         )
         # Imported here, not at the top: pandas and the PDF stack load once the service
         # starts, never for `beffroi run --help`.
-        from beffroi.analytics import send_weekly_report
         from beffroi.inbox import sweep_overdue
+        from beffroi.scheduler.weekly_report import send_weekly_report
 
         specs += [
             JobSpec(

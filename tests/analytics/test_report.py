@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from beffroi.analytics.pseudonym import mask_text, pseudonym
 from beffroi.analytics.report import (
@@ -14,13 +16,11 @@ from beffroi.analytics.report import (
     choose_period,
     render_csv,
     render_html,
-    send_weekly_report,
 )
 from beffroi.cli.main import main
 from beffroi.store import connect, to_db, transaction
 from beffroi.store.community import create_event, propose_invitations, set_status
 from tests.analytics.helpers import item, save
-from tests.conftest import settings_with
 
 HANDLES = [f"citizen_{i:02d}" for i in range(12)]
 
@@ -158,9 +158,7 @@ def test_cli_pdf_carries_figures_and_no_handle(october, tmp_path, capsys):
     )
     assert code == 0, capsys.readouterr().err
     assert out.read_bytes().startswith(b"%PDF")
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
-    ).stdout
+    text = pdf_text(out)
     assert "Rapport mensuel — Marcq-en-Barœul" in text
     assert "octobre 2026" in text and "Messages reçus" in text and "60 %" in text and "75 %" in text
     assert "mobilité : 12 message(s)" in text and "moins de 5" in text
@@ -168,47 +166,52 @@ def test_cli_pdf_carries_figures_and_no_handle(october, tmp_path, capsys):
     assert "citizen_" not in lowered and "voisin_jean" not in lowered and "reader_" not in lowered
 
 
+def pdf_text(path: Path) -> str:
+    """The PDF's text as a reader sees it (pypdf: no system binary needed)."""
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_pdf_draws_its_charts_without_altair_or_a_javascript_engine(october, tmp_path):
+    """The PDF's charts are drawn by fpdf2: a new process writing it never imports Altair
+    or vl-convert (together 2.6 s of imports and 2.6 s of rendering a monthly PDF)."""
+    cfg = write_config(tmp_path)
+    out = tmp_path / "rapport.pdf"
+    script = (
+        "import sys\n"
+        "from beffroi.cli.main import main\n"
+        f"code = main(['-c', {str(cfg)!r}, 'report', '--period', 'month', '--format', 'pdf',"
+        f" '--out', {str(out)!r}, '--date', '2026-10-15'])\n"
+        "print(sorted(m for m in ('altair', 'vl_convert') if m in sys.modules), code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=_env_with_key()
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[] 0", done.stderr
+    text = pdf_text(out)
+    for title in ("Messages reçus par jour", "Délai médian de première réponse",
+                  "Thèmes les plus abordés"):  # fmt: skip
+        assert title in text
+    assert "mobilité" in text and "minutes" in text
+
+
+def _env_with_key() -> dict:
+    import os
+
+    return {**os.environ, "BEFFROI_PSEUDONYM_KEY": "test-key"}
+
+
+def test_cli_refuses_a_missing_folder(tmp_path, capsys):
+    cfg = write_config(tmp_path)
+    code = main(["-c", str(cfg), "report", "--out", str(tmp_path / "nowhere" / "r.pdf")])
+    assert code == 2
+    assert "folder does not exist" in capsys.readouterr().err
+    assert not (tmp_path / "nowhere").exists()
+
+
 def test_cli_refuses_a_bad_date(tmp_path, capsys):
     cfg = write_config(tmp_path)
     assert main(["-c", str(cfg), "report", "--out", str(tmp_path / "x.csv"), "--date", "hier"]) == 2
     assert "--date must look like" in capsys.readouterr().err
-
-
-def test_weekly_mail_reaches_the_smtp_server(tmp_path, example_settings, smtp_server, monkeypatch):
-    monkeypatch.setenv("BEFFROI_PSEUDONYM_KEY", "test-key")
-    host, port, received = smtp_server
-    conn = connect(tmp_path / "w.db")
-    populate(conn, datetime(2026, 11, 16, tzinfo=UTC))
-    conn.close()
-    settings = settings_with(
-        example_settings,
-        smtp=example_settings.smtp.model_copy(
-            update={
-                "host": host,
-                "port": port,
-                "starttls": False,
-                "username_env": None,
-                "password_env": None,
-            }
-        ),
-        reports=example_settings.reports.model_copy(
-            update={"recipients": ["direction@example.org"]}
-        ),
-    )
-    monday = datetime(2026, 11, 23, 7, tzinfo=UTC)
-    path = send_weekly_report(settings, tmp_path / "w.db", monday)
-    assert path.exists() and path.parent == tmp_path / "reports"  # archived beside the database
-    (message,) = received
-    assert message["To"] == "direction@example.org"
-    assert "semaine 47" in message["Subject"]
-    body = message.get_body(preferencelist=("plain",)).get_content()
-    assert "Messages reçus : 10 (nouveau)" in body  # 7 about mobility + 3 culture
-    attachments = list(message.iter_attachments())
-    nobody = settings_with(settings, reports=settings.reports.model_copy(update={"recipients": []}))
-    assert send_weekly_report(nobody, tmp_path / "w.db", monday) is None
-    assert len(received) == 1
-    assert attachments[0].get_filename() == "beffroi-rapport-semaine-2026-11-16.pdf"
-    assert attachments[0].get_content().startswith(b"%PDF")
 
 
 def test_week_period_label():
@@ -218,6 +221,15 @@ def test_week_period_label():
 
     week = period_containing("week", date(2026, 11, 18), ZoneInfo("Europe/Paris"))
     assert week.label == "semaine 47 (16/11 – 22/11/2026)"
+
+
+def test_pdf_font_comes_from_a_python_package_not_the_system():
+    import fontpkg_noto_sans
+
+    from beffroi.analytics.report import find_font
+
+    font = find_font()
+    assert font.is_relative_to(Path(fontpkg_noto_sans.__file__).parent) and font.exists()
 
 
 def test_pdf_drops_what_its_font_cannot_draw():

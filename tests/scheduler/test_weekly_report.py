@@ -1,13 +1,15 @@
-"""The weekly report job: sent once a week at its day and time, also after a restart."""
+"""The weekly report: built by analytics, archived beside the database and mailed by the
+scheduler's job, once a week at its day and time, also after a restart."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from beffroi.analytics.report import send_weekly_report
 from beffroi.config.settings import SMTP, Reports
 from beffroi.scheduler.service import WEEKLY_REPORT_KEY, weekly_report_if_due
-from beffroi.store import get_meta, sync_accounts
+from beffroi.scheduler.weekly_report import send_weekly_report
+from beffroi.store import connect, get_meta, sync_accounts
+from tests.analytics.test_report import populate
 from tests.conftest import settings_with
 
 # Monday 23 November 2026, 08:00 Paris = 07:00 UTC.
@@ -41,3 +43,40 @@ def test_report_sent_once_from_its_time_even_after_a_restart(db, example_setting
     assert len(inbox) == 1
     weekly_report_if_due(db, settings, MONDAY_8 + timedelta(days=7), send_weekly_report)
     assert len(inbox) == 2
+
+
+def test_weekly_mail_reaches_the_smtp_server(tmp_path, example_settings, smtp_server, monkeypatch):
+    monkeypatch.setenv("BEFFROI_PSEUDONYM_KEY", "test-key")
+    host, port, received = smtp_server
+    conn = connect(tmp_path / "w.db")
+    populate(conn, datetime(2026, 11, 16, tzinfo=UTC))
+    conn.close()
+    settings = settings_with(
+        example_settings,
+        smtp=example_settings.smtp.model_copy(
+            update={
+                "host": host,
+                "port": port,
+                "starttls": False,
+                "username_env": None,
+                "password_env": None,
+            }
+        ),
+        reports=example_settings.reports.model_copy(
+            update={"recipients": ["direction@example.org"]}
+        ),
+    )
+    monday = datetime(2026, 11, 23, 7, tzinfo=UTC)
+    path = send_weekly_report(settings, tmp_path / "w.db", monday)
+    assert path.exists() and path.parent == tmp_path / "reports"  # archived beside the database
+    (message,) = received
+    assert message["To"] == "direction@example.org"
+    assert "semaine 47" in message["Subject"]
+    body = message.get_body(preferencelist=("plain",)).get_content()
+    assert "Messages reçus : 10 (nouveau)" in body  # 7 about mobility + 3 culture
+    attachments = list(message.iter_attachments())
+    nobody = settings_with(settings, reports=settings.reports.model_copy(update={"recipients": []}))
+    assert send_weekly_report(nobody, tmp_path / "w.db", monday) is None
+    assert len(received) == 1
+    assert attachments[0].get_filename() == "beffroi-rapport-semaine-2026-11-16.pdf"
+    assert attachments[0].get_content().startswith(b"%PDF")
