@@ -19,8 +19,7 @@ import responses
 import sqlite_utils
 
 from beffroi.collectors.facebook import FacebookCollector
-from beffroi.inbox import ingest_hooks
-from beffroi.store import now_utc, save_page, to_db
+from beffroi.inbox import ingest_hooks, ingest_page
 from tests.collectors.graph_http import GRAPH, TOKEN, Clock, Sleeps
 from tests.collectors.test_meta_recorded import path_of
 from tests.collectors.x_http import x_account, x_collector
@@ -28,10 +27,8 @@ from tests.conftest import shared_fixture
 
 X_NOW = datetime(2022, 10, 10, 9, 0, tzinfo=UTC)  # a Monday, after the X recordings
 META_NOW = datetime(2021, 8, 20, 12, 0, tzinfo=UTC)  # just after the Meta recordings
-# Triage's closing of a message that needs no reply stamps the wall clock, not the ``now``
-# ingestion was given (issue 10, "one clock"): those two fields are pinned to the run's
-# time until ingestion has one clock; then they become the ingestion's stamp.
-WALL_CLOCK = "the time the test ran"
+# Ingestion has one clock: triage's closing of a message that needs no reply is stamped
+# with the ``now`` ingestion was given, never the wall clock.
 
 
 def recorded(relative: str):
@@ -39,26 +36,14 @@ def recorded(relative: str):
 
 
 def ingest(conn, settings, account: str, stream: str, pages, now: datetime) -> None:
-    """Ingest collected pages the way the service does. The one place that names the
-    ingestion path (``store.save_page`` with the inbox's hooks, to become
-    ``inbox.ingest_page(conn, page, ...)``)."""
+    """Ingest collected pages the way the service does: ``inbox.ingest_page`` with the
+    inbox's hooks from the configuration."""
     hooks = ingest_hooks(settings)
     for page in pages:
-        save_page(
-            conn,
-            account,
-            stream,
-            page.items,
-            page.cursor,
-            rejected=page.rejected,
-            interactions=page.interactions,
-            triage=hooks.triage,
-            after_insert=hooks.after_insert,
-            now=now,
-        )
+        ingest_page(conn, account, stream, page, hooks=hooks, now=now)
 
 
-def stored(conn, started: str) -> list[dict]:
+def stored(conn) -> list[dict]:
     """Every stored item with its queue row and its member (None when the network withheld
     the author), whole rows as sqlite-utils reads them; the raw payload parsed back."""
     db = sqlite_utils.Database(conn)
@@ -67,16 +52,8 @@ def stored(conn, started: str) -> list[dict]:
         item["raw"] = json.loads(item["raw"]) if item["raw"] else None
         queue = list(db.query("SELECT * FROM queue WHERE item_id = ?", [item["id"]]))
         member = db["members"].get(item["member_id"]) if item["member_id"] is not None else None
-        if queue:
-            for key in ("updated_at", "closed_at"):
-                if queue[0][key] and queue[0][key] >= started:
-                    queue[0][key] = WALL_CLOCK
         rows.append({"item": item, "queue": queue[0] if queue else None, "member": member})
     return rows
-
-
-def wall_now() -> str:
-    return to_db(now_utc().replace(microsecond=0))
 
 
 # ------------------------------------------------------------------ x/
@@ -99,7 +76,6 @@ def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
         headers={k: v for k, v in entry["response"]["headers"].items() if k != "content-type"},
     )
     collector = x_collector(x_account(handle="tweepy", external_id="783214"))
-    started = wall_now()
     ingest(
         db,
         example_settings,
@@ -108,7 +84,7 @@ def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
         [next(collector.fetch("mentions", None))],
         X_NOW,
     )
-    rows = stored(db, started)
+    rows = stored(db)
     assert [
         (r["item"]["external_id"], r["item"]["kind"], r["queue"]["needs_reply"],
          r["queue"]["triage_rule"], r["queue"]["priority"], r["queue"]["status"],
@@ -225,9 +201,9 @@ def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
             "reply_draft": None,
             "last_error": None,
             "created_at": "2022-10-10 09:00:00",
-            "updated_at": WALL_CLOCK,
+            "updated_at": "2022-10-10 09:00:00",  # X_NOW: ingestion's one clock
             "closed_by": "triage",
-            "closed_at": WALL_CLOCK,
+            "closed_at": "2022-10-10 09:00:00",
             "assigned_at": None,
             "sending_since": None,
             "sending_by": None,
@@ -265,10 +241,9 @@ def test_recorded_messenger_messages_are_stored_whole(http, db, example_settings
     messages = recorded("meta/facebook/messages/messages_info.json")
     nested = dict(conversation, messages={"data": list(messages.values())})
     http.get(GRAPH + f"{MESSENGER_PAGE}/conversations", json={"data": [nested]})
-    started = wall_now()
     pages = list(facebook(MESSENGER_PAGE).fetch("messages", None))
     ingest(db, example_settings, "facebook_ville", "messages", pages, META_NOW)
-    assert stored(db, started) == [
+    assert stored(db) == [
         {
             "item": {
                 "id": 1,
@@ -417,7 +392,6 @@ def test_recorded_facebook_comments_are_stored_whole(http, db, example_settings)
     http.get(path_of(page_one["paging"]["next"]), json=page_two)
     collector = facebook(FB_PAGE)
     collector.COMMENTS_PER_POST = 10
-    started = wall_now()
     ingest(
         db,
         example_settings,
@@ -426,7 +400,7 @@ def test_recorded_facebook_comments_are_stored_whole(http, db, example_settings)
         collector.fetch("comments", None),
         META_NOW,
     )
-    rows = stored(db, started)
+    rows = stored(db)
     assert {r["member"] for r in rows} == {None}
     # Two of these are people asking for help with a lost account, closed as spam because
     # they write "followers" (triage's spam_keywords): pinned as triage decides today.
