@@ -42,6 +42,7 @@ from beffroi.analytics.invitations import events_between
 from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
+from beffroi.errors import BeffroiError
 from beffroi.store import connect, from_db, to_db
 
 MIN_COUNT = 5  # smaller counts are hidden: a handful of messages can point to a person
@@ -53,7 +54,7 @@ FONT_CANDIDATES = (
 )
 
 
-class ReportError(Exception):
+class ReportError(BeffroiError):
     """The report cannot be produced; the message says why in one sentence."""
 
 

@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from beffroi.config.settings import Settings
+from beffroi.errors import BeffroiError
 
 CONFIG_ENV_VAR = "BEFFROI_CONFIG"
 
 
-class ConfigError(Exception):
+class ConfigError(BeffroiError):
     """The configuration cannot be used; the message says which key, which file."""
 
 

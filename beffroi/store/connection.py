@@ -12,10 +12,12 @@ from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from beffroi.errors import BeffroiError
+
 BUSY_TIMEOUT_MS = 15_000
 
 
-class StoreError(Exception):
+class StoreError(BeffroiError):
     """The database cannot be used; the message says why in one sentence."""
 
 

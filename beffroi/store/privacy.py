@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from beffroi.config.settings import Retention
+from beffroi.errors import BeffroiError
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import now_utc, to_db
@@ -28,7 +29,7 @@ ERASED_HANDLE = "[effacé]"
 PURGE_BATCH = 2_000
 
 
-class MemberNotFound(LookupError):
+class MemberNotFound(BeffroiError, LookupError):
     """No member matches; the message says which one was looked for."""
 
 
