@@ -25,9 +25,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     settings = settings_from(args.config)
-    collectors = collectors_for(settings, args.network)
+    # The database is checked first: building a collector may create files beside it
+    # (the simulated city's state), which must not happen for a wrong or damaged path.
     conn = open_database(settings, args.db)
     try:
+        collectors = collectors_for(settings, args.network)
         reports = collect_all(
             conn,
             collectors,

@@ -32,7 +32,11 @@ def register(sub) -> None:
     erase.set_defaults(handler=run_erase)
     purge = actions.add_parser("purge", help="delete data older than the retention settings")
     purge.set_defaults(handler=run_purge)
-    p.set_defaults(handler=lambda args: p.print_help() or 2)
+    p.set_defaults(handler=_no_action)
+
+
+def _no_action(args) -> int:
+    raise UsageError("choose an action: erase, export or purge (see beffroi privacy --help)")
 
 
 def _member_id(conn, args) -> int:

@@ -6,8 +6,9 @@ from datetime import date
 from pathlib import Path
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
-from beffroi.store import now_utc
+from beffroi.cli.output import check_output_file
+from beffroi.cli.wiring import settings_from
+from beffroi.store import connect, now_utc
 
 
 def register(sub) -> None:
@@ -35,9 +36,13 @@ def run(args) -> int:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date must look like 2026-11-23, not '{args.date}'") from None
+        if not date(1970, 1, 8) <= day <= date(9998, 12, 1):
+            raise UsageError(f"--date must be a day between 1970 and 9998, not '{args.date}'")
+    out_path = Path(args.out).expanduser()
+    check_output_file(out_path)
     now = now_utc()
-    # Open read-write once so a new database is migrated, then read through read-only.
-    open_database(settings).close()
+    # Read-only: a report never changes the database (it works on a read-only file too).
+    connect(settings.database_path, readonly=True).close()
     try:
         period = choose_period(args.period, settings, now, day)
         out = write_report(
@@ -45,7 +50,7 @@ def run(args) -> int:
             settings.database_path,
             period=period,
             fmt=args.fmt,
-            out=Path(args.out),
+            out=out_path,
             now=now,
         )
     except ReportError as exc:

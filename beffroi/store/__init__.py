@@ -5,6 +5,7 @@ connection; they never write with their own SQL.
 """
 
 from beffroi.store.connection import (
+    DamagedDatabase,
     StoreError,
     apply_migrations,
     check_version,
@@ -37,6 +38,7 @@ __all__ = [
     "QueueFields",
     "SaveResult",
     "StoreError",
+    "DamagedDatabase",
     "apply_migrations",
     "blocked_until",
     "check_version",
