@@ -26,6 +26,7 @@ from beffroi.store.times import now_utc, to_db
 
 ERASED_TEXT = "[message effacé à la demande de son auteur]"
 ERASED_HANDLE = "[effacé]"
+ERASED_REPLY = "[réponse effacée avec les données de son destinataire]"
 PURGE_BATCH = 2_000
 
 
@@ -38,8 +39,9 @@ class ErasureResult:
     member_id: int
     items: int
     invitations: int
-    mentions: int  # the city's own messages whose @handle was masked
+    mentions: int  # the city's own messages whose @handle or name was masked
     interactions: int = 0  # reactions and shares deleted
+    replies: int = 0  # the city's messages to them, blanked
 
 
 @dataclass(frozen=True)
@@ -67,18 +69,32 @@ def find_member(conn: sqlite3.Connection, network: str, handle: str) -> list[int
 def erase_member(
     conn: sqlite3.Connection, member_id: int, actor: str, now: datetime | None = None
 ) -> ErasureResult:
-    """Forget a citizen: names, messages, raw payloads, invitations, reactions and shares,
-    in one transaction.
+    """Forget a citizen, in one transaction, so that nothing of them can be read back
+    from the file (GDPR art. 17):
 
-    The city's own messages that named them (``@handle``) are masked too. The audit row
-    records who erased which member id and how much, never the handle itself.
+    - their messages: text replaced by a neutral marker, raw payload and permalink gone;
+    - the city's messages to them (replies to their messages, both directions of their
+      private conversations, invitation DMs): blanked, since they repeat what the person
+      gave (a phone number, a street);
+    - their handle and name wherever someone else wrote them (other people's messages
+      and raw payloads, reply drafts, triage rules, invitation texts, audit details,
+      error texts, rejected payloads): masked;
+    - their invitations, reactions and shares: deleted; their member row: emptied;
+    - then the full-text index is merged (``'optimize'``: FTS5 keeps deleted terms in its
+      segments until they are merged), and, after the commit, the WAL is checkpointed and
+      truncated. Every write connection sets ``secure_delete``, so freed bytes are zeroed.
+
+    The audit row records who erased which member id and how much, never the handle.
     """
     stamp = to_db(now or now_utc())
     with transaction(conn):
-        row = conn.execute("SELECT handle FROM members WHERE id = ?", (member_id,)).fetchone()
+        row = conn.execute(
+            "SELECT network, handle, display_name FROM members WHERE id = ?", (member_id,)
+        ).fetchone()
         if row is None:
             raise MemberNotFound(f"no member with id {member_id}")
-        handle = row["handle"]
+        names = _Names(row["handle"], row["display_name"])
+        replies = _blank_city_messages(conn, member_id, row["network"])
         items = conn.execute(
             """
             UPDATE items SET text = ?, raw = NULL, permalink = NULL
@@ -88,13 +104,11 @@ def erase_member(
         ).rowcount
         conn.execute(
             """
-            UPDATE queue SET reply_draft = NULL
-            WHERE reply_draft IS NOT NULL
-              AND item_id IN (SELECT id FROM items WHERE member_id = ?)
+            UPDATE queue SET reply_draft = NULL, last_error = NULL
+            WHERE item_id IN (SELECT id FROM items WHERE member_id = ?)
             """,
             (member_id,),
         )
-        mentions = _mask_mentions(conn, handle) if handle else 0
         invitations = conn.execute(
             "DELETE FROM invitations WHERE member_id = ?", (member_id,)
         ).rowcount
@@ -110,25 +124,117 @@ def erase_member(
             """,
             (stamp, member_id),
         )
-        result = ErasureResult(member_id, items, invitations, mentions, interactions)
+        mentions = _mask_everywhere(conn, names) if names else 0
+        conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
+        result = ErasureResult(member_id, items, invitations, mentions, interactions, replies)
         write_audit(conn, actor, "member_erase", "member", member_id, asdict(result), now=now)
+    checkpoint(conn)
     return result
 
 
-def _mask_mentions(conn: sqlite3.Connection, handle: str) -> int:
-    """Replace ``@handle`` in the city's own messages (a reply often starts with it)."""
-    pattern = re.compile(rf"@{re.escape(handle)}(?![\w.])", re.IGNORECASE)
-    changed = 0
-    rows = conn.execute(
-        "SELECT id, text FROM items WHERE direction = 'out' AND instr(lower(text), ?) > 0",
-        ("@" + handle.lower(),),
-    ).fetchall()
-    for row in rows:
-        masked = pattern.sub("@" + ERASED_HANDLE, row["text"])
-        if masked != row["text"]:
-            conn.execute("UPDATE items SET text = ? WHERE id = ?", (masked, row["id"]))
-            changed += 1
-    return changed
+def checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the WAL into the file and truncate it to zero bytes (the WAL still holds the
+    pages as they were before the erasure). False if a reader kept it from finishing."""
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return not busy
+
+
+class _Names:
+    """The ways other people write a person: ``@handle``, the bare handle (in payloads,
+    mention lists), the display name. Short bare words are not masked: "paul" alone
+    would blank every other Paul."""
+
+    def __init__(self, handle: str | None, display_name: str | None) -> None:
+        patterns = []
+        if handle:
+            patterns.append(rf"@{re.escape(handle)}(?![\w.])")
+            if len(handle) >= 5:
+                patterns.append(rf"(?<![\w.@]){re.escape(handle)}(?![\w])")
+        name = " ".join((display_name or "").split())
+        if len(name) >= 5:
+            words = [re.escape(w) for w in name.split(" ")]
+            patterns.append(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+        self.regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+    def found(self, text: str | None) -> bool:
+        return bool(text) and self.regex.search(text) is not None
+
+    def mask(self, text: str) -> str:
+        return self.regex.sub(
+            lambda m: "@" + ERASED_HANDLE if m.group(0).startswith("@") else ERASED_HANDLE, text
+        )
+
+
+# Every column where someone else's words, or a value derived from them, can name a person.
+MASKED_COLUMNS = (
+    ("items", "text"),
+    ("items", "raw"),
+    ("members", "notes"),
+    ("queue", "triage_rule"),
+    ("queue", "reply_draft"),
+    ("queue", "closed_reason"),
+    ("queue", "last_error"),
+    ("invitations", "message"),
+    ("invitations", "send_error"),
+    ("audit", "detail"),
+    ("collection_runs", "error"),
+    ("rejected_payloads", "payload"),
+    ("rejected_payloads", "reason"),
+    ("job_runs", "detail"),
+    ("job_runs", "error"),
+    ("publications", "error"),
+)
+
+
+def _mask_everywhere(conn: sqlite3.Connection, names: _Names) -> int:
+    """Mask the person's handle and name in every column of ``MASKED_COLUMNS``; return how
+    many of the city's own messages were changed (the figure the command prints)."""
+    conn.create_function("beffroi_names_person", 1, names.found, deterministic=True)
+    city_messages = 0
+    try:
+        for table, column in MASKED_COLUMNS:
+            rows = conn.execute(
+                f"SELECT rowid, {column} FROM {table} WHERE beffroi_names_person({column})"  # noqa: S608 (constant names)
+            ).fetchall()
+            for rowid, value in rows:
+                conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE rowid = ?",  # noqa: S608
+                    (names.mask(value), rowid),
+                )
+            if (table, column) == ("items", "text") and rows:
+                marks = ",".join("?" * len(rows))
+                city_messages = conn.execute(
+                    f"SELECT count(*) FROM items WHERE direction = 'out' AND id IN ({marks})",  # noqa: S608
+                    [r[0] for r in rows],
+                ).fetchone()[0]
+    finally:
+        conn.create_function("beffroi_names_person", 1, None)
+    return city_messages
+
+
+def _blank_city_messages(conn: sqlite3.Connection, member_id: int, network: str) -> int:
+    """Blank the city's messages to the person: its replies to their messages, its side
+    of their private conversations, the DMs of their invitations."""
+    return conn.execute(
+        """
+        UPDATE items SET text = ?, raw = NULL
+        WHERE direction = 'out' AND text != ? AND (
+            id IN (SELECT q.reply_item_id FROM queue q JOIN items mine ON mine.id = q.item_id
+                   WHERE mine.member_id = ? AND q.reply_item_id IS NOT NULL)
+            OR id IN (SELECT dm_item_id FROM invitations
+                      WHERE member_id = ? AND dm_item_id IS NOT NULL)
+            OR (network = ? AND parent_external_id IN (
+                    SELECT external_id FROM items WHERE member_id = ?))
+            OR (network = ? AND kind = 'dm' AND thread_external_id IN (
+                    SELECT thread_external_id FROM items
+                    WHERE member_id = ? AND kind = 'dm' AND thread_external_id IS NOT NULL))
+        )
+        """,
+        (ERASED_REPLY, ERASED_REPLY, member_id, member_id, network, member_id, network, member_id),
+    ).rowcount
 
 
 def purge_expired(
