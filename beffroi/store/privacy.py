@@ -246,13 +246,15 @@ def purge_expired(
 ) -> PurgeResult:
     """Apply the retention limits; return how many rows of each kind went.
 
-    - citizens' messages (``direction = 'in'``) older than ``items_days`` are deleted with
-      their queue rows, and so are reactions and shares; the city's own posts and replies
-      are its public record and stay;
+    - citizens' messages (``direction = 'in'``) and private messages both ways (DMs)
+      older than ``items_days`` are deleted with their queue rows, and so are reactions
+      and shares; the city's own public posts and replies are its public record and stay;
     - raw payloads older than ``raw_payload_days`` are nulled;
     - rejected payloads older than ``rejected_days`` are deleted;
     - members left with no message, no invitation and not seen since ``items_days`` are
-      deleted (blocked members are kept: the block must survive their silence).
+      deleted (blocked members are kept: the block must survive their silence);
+    - as for an erasure, the full-text index is merged and the WAL truncated, so what
+      went cannot be read back from the file.
     """
     now = now or now_utc()
     items_cutoff = to_db(now - timedelta(days=retention.items_days))
@@ -264,7 +266,8 @@ def purge_expired(
             ids = [
                 r[0]
                 for r in conn.execute(
-                    "SELECT id FROM items WHERE created_at < ? AND direction = 'in' LIMIT ?",
+                    "SELECT id FROM items WHERE created_at < ?"
+                    " AND (direction = 'in' OR kind = 'dm') LIMIT ?",
                     (items_cutoff, batch),
                 )
             ]
@@ -308,7 +311,12 @@ def purge_expired(
             """,
             (items_cutoff,),
         ).rowcount
+        if items or raw:
+            # FTS5 keeps the deleted messages' terms in its segments until they are merged.
+            conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
         result = PurgeResult(items, queue, raw, rejected, members, interactions)
         if any(asdict(result).values()):
             write_audit(conn, actor, "purge", "retention", None, asdict(result), now=now)
+    if any(asdict(result).values()):
+        checkpoint(conn)
     return result

@@ -415,3 +415,32 @@ def test_after_erasure_a_byte_search_of_the_file_and_wal_finds_nothing(
     assert invitations == [("Paul, venez avec @[effacé]",)]
     assert (db_path.parent / "b.db-wal").stat().st_size == 0
     conn.close()
+
+
+def test_after_the_retention_purge_a_byte_search_finds_nothing_of_what_went(
+    tmp_path, secure_delete_off
+):
+    db_path = tmp_path / "b.db"
+    conn = connect(db_path)
+    old = NOW - timedelta(days=800)
+    save_page(
+        conn,
+        "x_ville",
+        "mentions",
+        [
+            item("o1", old, handle="ancien_habitant", text="Le xylophonique lampadaire"),
+            item("o2", old, handle="ancien_habitant", kind="dm", text="quorabilité 06 12 34 56 78"),
+            item("o3", old, handle=None, direction="out", kind="dm", text="au 7 rue Imaginaire"),
+            item("new", NOW, handle="paul", text="Bravo pour le marché"),
+        ],
+        None,
+        now=old,
+    )
+    conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'xylophonique'").fetchone()
+    result = purge_expired(conn, Retention(items_days=730, raw_payload_days=90), now=NOW)
+    conn.close()
+    assert (result.items, result.members) == (3, 1)
+    found = _found(db_path)
+    found.pop("jeanne", None)  # the item() helper's default author is not in this test
+    assert found == {}
+    assert b"ancien_habitant" not in db_path.read_bytes()
