@@ -39,9 +39,14 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 
 def fill(path: Path, n: int, seed: int) -> None:
     rng = random.Random(seed)
-    people = [Author("x", str(10_000 + i), f"citoyen{i}", f"Camille{i} Durand") for i in range(n // 20 + 1)]
+    people = [
+        Author("x", str(10_000 + i), f"citoyen{i}", f"Camille{i} Durand")
+        for i in range(n // 20 + 1)
+    ]
     conn = connect(path)
-    conn.execute("INSERT OR IGNORE INTO accounts (key, network, handle) VALUES ('x_ville', 'x', 'ville')")
+    conn.execute(
+        "INSERT OR IGNORE INTO accounts (key, network, handle) VALUES ('x_ville', 'x', 'ville')"
+    )
     page = []
     for i in range(n):
         who = people[0] if i % 5000 == 0 else rng.choice(people)

@@ -320,3 +320,80 @@ def purge_expired(
     if any(asdict(result).values()):
         checkpoint(conn)
     return result
+
+
+def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
+    """Everything Beffroi holds about one member (GDPR art. 15, right of access): the
+    member row, their messages with the queue's judgement of each (triage, theme,
+    priority, response time), the city's messages to them, their invitations, reactions
+    and shares, and the accounts linked to them by hand. Plain values, JSON-ready."""
+    member = conn.execute(
+        """
+        SELECT id, network, external_id, handle, display_name, is_blocked, is_spam,
+               erased_at, notes, first_seen_at, last_seen_at, person_id
+        FROM members WHERE id = ?
+        """,
+        (member_id,),
+    ).fetchone()
+    if member is None:
+        raise MemberNotFound(f"no member with id {member_id}")
+    messages = conn.execute(
+        """
+        SELECT i.id, i.network, i.account, i.kind, i.text, i.created_at, i.permalink,
+               i.external_id, i.parent_external_id, i.thread_external_id,
+               q.status AS queue_status, q.needs_reply, q.triage_rule, q.theme, q.priority,
+               q.replied_at, q.response_seconds, q.closed_reason, q.reply_item_id
+        FROM items i LEFT JOIN queue q ON q.item_id = i.id
+        WHERE i.member_id = ? ORDER BY i.created_at, i.id
+        """,
+        (member_id,),
+    ).fetchall()
+    city = conn.execute(
+        """
+        SELECT id, network, account, kind, text, created_at, permalink, parent_external_id
+        FROM items
+        WHERE direction = 'out' AND (
+            id IN (SELECT q.reply_item_id FROM queue q JOIN items mine ON mine.id = q.item_id
+                   WHERE mine.member_id = :m AND q.reply_item_id IS NOT NULL)
+            OR id IN (SELECT dm_item_id FROM invitations WHERE member_id = :m)
+            OR (network = :n AND parent_external_id IN (
+                    SELECT external_id FROM items WHERE member_id = :m))
+            OR (network = :n AND kind = 'dm' AND thread_external_id IN (
+                    SELECT thread_external_id FROM items
+                    WHERE member_id = :m AND kind = 'dm' AND thread_external_id IS NOT NULL)))
+        ORDER BY created_at, id
+        """,
+        {"m": member_id, "n": member["network"]},
+    ).fetchall()
+    invitations = conn.execute(
+        """
+        SELECT e.name AS event, e.starts_at, e.place, v.status, v.message, v.sent_via,
+               v.is_minor, v.consent_recorded_at, v.invited_at, v.responded_at, v.created_at
+        FROM invitations v JOIN events e ON e.id = v.event_id
+        WHERE v.member_id = ? ORDER BY v.created_at, v.id
+        """,
+        (member_id,),
+    ).fetchall()
+    interactions = conn.execute(
+        """
+        SELECT account, kind, target_external_id, created_at, permalink
+        FROM interactions WHERE member_id = ? ORDER BY created_at, id
+        """,
+        (member_id,),
+    ).fetchall()
+    linked = conn.execute(
+        """
+        SELECT id, network, handle FROM members
+        WHERE id != :m AND (person_id = :m OR id = :p OR (person_id IS NOT NULL AND person_id = :p))
+        ORDER BY id
+        """,
+        {"m": member_id, "p": member["person_id"]},
+    ).fetchall()
+    return {
+        "member": dict(member),
+        "messages": [dict(r) for r in messages],
+        "city_messages": [dict(r) for r in city],
+        "invitations": [dict(r) for r in invitations],
+        "interactions": [dict(r) for r in interactions],
+        "linked_accounts": [dict(r) for r in linked],
+    }
