@@ -10,7 +10,6 @@ author's names are masked in example texts, and any count under 5 is hidden.
 from __future__ import annotations
 
 import base64
-import csv
 import functools
 import html
 import io
@@ -43,6 +42,7 @@ from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
 from beffroi.errors import BeffroiError
+from beffroi.export import safe_writer
 from beffroi.store import connect, from_db, to_db
 
 MIN_COUNT = 5  # smaller counts are hidden: a handful of messages can point to a person
@@ -353,7 +353,7 @@ def _local_day(db_text: str, tz) -> str:
 def render_csv(report: Report) -> str:
     """Long format: section, label, value, previous, change."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)  # a theme or event name can start with "="
     writer.writerow(["section", "libellé", "valeur", "précédente", "évolution"])
     writer.writerow(["période", report.period.label, "", report.period.previous.label, ""])
     for h in report.headlines:

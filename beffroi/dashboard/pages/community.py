@@ -25,6 +25,7 @@ from beffroi.analytics.invitations import (
 from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
 from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
 from beffroi.dashboard.context import PageContext
+from beffroi.export import disable_grid_export
 from beffroi.inbox import deliver_invitation
 from beffroi.store import from_db
 from beffroi.store.community import (
@@ -469,6 +470,7 @@ def _import_section(ctx: PageContext) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     if _is_director(ctx):
         st.caption("Vue direction : les membres sont pseudonymisés.")
