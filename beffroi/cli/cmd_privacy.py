@@ -9,8 +9,8 @@ from pathlib import Path
 from beffroi.cli.access_export import export_html, export_json
 from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
-from beffroi.cli.wiring import open_database, settings_from
-from beffroi.store import now_utc, transaction, write_audit
+from beffroi.cli.wiring import settings_from
+from beffroi.store import connect, now_utc, transaction, write_audit
 from beffroi.store.privacy import (
     MemberNotFound,
     erase_member,
@@ -81,7 +81,7 @@ def _member_id(conn, args, verb: str = "erased") -> int:
 
 
 def run_erase(args) -> int:
-    conn = open_database(settings_from(args.config))
+    conn = connect(settings_from(args.config).database_path)
     try:
         member_id = _member_id(conn, args)
         try:
@@ -103,7 +103,7 @@ def run_export(args) -> int:
     folder = Path(args.out).expanduser()
     if not folder.is_dir():
         raise UsageError(f"--out must be an existing folder, not {folder}")
-    conn = open_database(settings)
+    conn = connect(settings.database_path)
     try:
         member_id = _member_id(conn, args, verb="exported")
         try:
@@ -140,7 +140,7 @@ def run_export(args) -> int:
 
 def run_purge(args) -> int:
     settings = settings_from(args.config)
-    conn = open_database(settings)
+    conn = connect(settings.database_path)
     try:
         result = purge_expired(conn, settings.retention, actor="cli")
     finally:

@@ -31,7 +31,7 @@ def run(args) -> int:
 
     settings = settings_from(args.config)
     day = None
-    if args.date:
+    if args.date is not None:
         try:
             day = date.fromisoformat(args.date)
         except ValueError:

@@ -7,9 +7,9 @@ import os
 import sys
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
+from beffroi.cli.wiring import settings_from
 from beffroi.dashboard.auth import ROLE_LABELS, hash_password
-from beffroi.store import ROLES, list_staff, upsert_staff
+from beffroi.store import ROLES, connect, list_staff, upsert_staff
 
 
 def register(sub) -> None:
@@ -104,7 +104,7 @@ def run_add(args) -> int:
         hashed = hash_password(password)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    conn = open_database(settings)
+    conn = connect(settings.database_path)
     try:
         upsert_staff(
             conn,
@@ -125,7 +125,7 @@ def _no_action(args) -> int:
 
 
 def run_list(args) -> int:
-    conn = open_database(settings_from(args.config))
+    conn = connect(settings_from(args.config).database_path)
     try:
         for member in list_staff(conn):
             print(f"{member.username:<20} {member.role:<18} {member.display_name}")
