@@ -99,8 +99,9 @@ def quick_check(conn: sqlite3.Connection, path: Path, *, force: bool = False) ->
             raise
         rows = [str(exc)]
     if rows != ["ok"]:
+        detail = " ".join(rows[0].replace("***", " ").split())
         raise DamagedDatabase(
-            f"the database {path} is damaged ({rows[0]}); nothing was written: " + RECOVERY_HINT
+            f"the database {path} is damaged ({detail}); nothing was written: " + RECOVERY_HINT
         )
     with _checked_lock:
         _checked[key] = time.perf_counter() - started

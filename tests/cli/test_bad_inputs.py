@@ -281,7 +281,7 @@ def _prepare(folder: Path, state: str, config: str | bytes, templates) -> list[P
     cfg = folder / "b.toml"
     text = config if isinstance(config, bytes) else config.encode("utf-8")
     if state == "missing_folder":
-        text = text.replace(b'path = "b.db"', b'path = "/nonexistent/dir/b.db"')
+        text = text.replace(b'path = "b.db"', b'path = "absent/dir/b.db"')  # caught if created
     cfg.write_bytes(text)
     db = folder / "b.db"
     if state in ("sound", "read_only"):
