@@ -6,6 +6,7 @@ from __future__ import annotations
 import getpass
 from pathlib import Path
 
+from beffroi.cli import archived_reports
 from beffroi.cli.access_export import export_html, export_json
 from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
@@ -81,19 +82,24 @@ def _member_id(conn, args, verb: str = "erased") -> int:
 
 
 def run_erase(args) -> int:
-    conn = connect(settings_from(args.config).database_path)
+    settings = settings_from(args.config)
+    conn = connect(settings.database_path)
     try:
         member_id = _member_id(conn, args)
+        archived = archived_reports.reports_with(conn, settings, member_id)
         try:
             result = erase_member(conn, member_id, actor=args.actor or f"cli:{getpass.getuser()}")
         except MemberNotFound as exc:
             raise UsageError(f"{exc}; nothing was erased") from None
+        rewritten = archived_reports.rewrite(conn, settings, archived, now_utc())
     finally:
         conn.close()
     print(
         f"member {result.member_id} erased: {result.items} message(s) blanked, "
+        f"{result.replies} message(s) from the city to them blanked, "
         f"{result.invitations} invitation(s) deleted, {result.mentions} mention(s) masked, "
-        f"{result.interactions} reaction(s) or share(s) deleted"
+        f"{result.interactions} reaction(s) or share(s) deleted, "
+        f"{rewritten} archived report(s) rewritten"
     )
     return 0
 

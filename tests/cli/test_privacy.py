@@ -126,3 +126,59 @@ def test_export_gives_everything_held_about_the_person_as_json_and_escaped_html(
     )
     assert "nothing was exported" in capsys.readouterr().err
     assert len(list(out.iterdir())) == 2
+
+
+def test_erasure_rewrites_the_archived_weekly_reports_that_quoted_the_person(tmp_path, capsys):
+    """The scheduler archives each weekly PDF beside the database; its theme examples
+    quote citizens (masked names, but their words): after an erasure, no archived report
+    quotes the person any more."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from beffroi.analytics.report import build_report, choose_period, render_pdf
+    from beffroi.config import load_settings
+    from tests.analytics.helpers import item, save
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF's text")
+    cfg = tmp_path / "b.toml"
+    cfg.write_text('[city]\nname = "Ville"\n[database]\npath = "b.db"\n')
+    settings = load_settings(cfg)
+    conn = connect(tmp_path / "b.db")
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    words = ["le trottoir est défoncé rue Pasteur depuis des semaines, qui répare ?"] * 5
+    words.append("Le lampadaire xylophonique grésille toute la nuit, qui vient le réparer ?")
+    authors = ["paul", "anne", "marc", "lea", "tom", "jeanne_zebulon"]
+    save(
+        conn,
+        [
+            item(who, at=monday + timedelta(hours=n), text=text)
+            for n, (who, text) in enumerate(zip(authors, words, strict=True))
+        ],
+        theme="voirie",
+        needs_reply=True,
+    )
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    archived = folder / "beffroi-rapport-semaine-2026-11-23.pdf"
+    period = choose_period("week", settings, now, monday.date())
+    archived.write_bytes(render_pdf(build_report(conn, settings, period, now)))
+    other = folder / "beffroi-rapport-semaine-2026-11-16.pdf"
+    other.write_bytes(b"%PDF-1.4 another week\n")
+    conn.close()
+
+    def text_of(path):
+        return subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert "xylophonique" in text_of(archived)
+    code = main(["-c", str(cfg), "privacy", "erase", "--handle", "instagram:jeanne_zebulon"])
+    assert code == 0, capsys.readouterr().err
+    assert "1 archived report(s) rewritten" in capsys.readouterr().out
+    rewritten = text_of(archived)
+    assert "xylophonique" not in rewritten and "Pasteur" in rewritten
+    assert other.read_bytes() == b"%PDF-1.4 another week\n"  # she wrote nothing that week
