@@ -4,6 +4,7 @@ retention limits applied now."""
 from __future__ import annotations
 
 import getpass
+import sys
 from pathlib import Path
 
 from beffroi.cli import archived_reports
@@ -101,6 +102,13 @@ def run_erase(args) -> int:
         f"{result.interactions} reaction(s) or share(s) deleted, "
         f"{rewritten} archived report(s) rewritten"
     )
+    if not result.wal_truncated:
+        print(
+            "beffroi: the journal (WAL) could not be emptied now, a dashboard or the service "
+            f"is reading; stop them and run `beffroi privacy erase --member {member_id}` "
+            "again to empty it",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 from beffroi.config.settings import Retention
@@ -42,6 +42,7 @@ class ErasureResult:
     mentions: int  # the city's own messages whose @handle or name was masked
     interactions: int = 0  # reactions and shares deleted
     replies: int = 0  # the city's messages to them, blanked
+    wal_truncated: bool = True  # False: a reader kept the WAL from being emptied now
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,7 @@ def erase_member(
         conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
         result = ErasureResult(member_id, items, invitations, mentions, interactions, replies)
         write_audit(conn, actor, "member_erase", "member", member_id, asdict(result), now=now)
-    checkpoint(conn)
-    return result
+    return replace(result, wal_truncated=checkpoint(conn))
 
 
 def checkpoint(conn: sqlite3.Connection) -> bool:

@@ -25,7 +25,7 @@ from beffroi.analytics.invitations import (
 from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
 from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
 from beffroi.dashboard.context import PageContext
-from beffroi.export import disable_grid_export
+from beffroi.export import disable_grid_export, frame_csv
 from beffroi.inbox import deliver_invitation
 from beffroi.store import from_db
 from beffroi.store.community import (
@@ -180,6 +180,13 @@ def _ranking_section(ctx: PageContext) -> None:
             key="community_table",
         )
         selected = list(event.selection.rows) if event and event.selection else []
+    st.download_button(  # Beffroi's safe CSV (names are citizens' text), not Streamlit's
+        "Télécharger ce classement (CSV)",
+        frame_csv(table),
+        "beffroi-communaute.csv",
+        "text/csv",
+        key="community_table_csv",
+    )
     labels = {int(r["person"]): f"{r['rank']}. {_who(r, ctx, key)}" for _, r in ranking.iterrows()}
     person = st.selectbox(
         "Pourquoi ce score ?",
