@@ -11,15 +11,9 @@ import html
 import json
 from datetime import datetime
 
-KINDS = {
-    "comment": "commentaire",
-    "reply": "réponse",
-    "mention": "mention",
-    "dm": "message privé",
-    "post": "publication",
-    "ugc": "publication citant la ville",
-}
-STATUSES = {"new": "à traiter", "assigned": "attribué", "replied": "répondu", "closed": "clos"}
+from beffroi.dashboard.format import KIND_LABELS
+from beffroi.inbox import PRIORITY_LABELS, STATUS_LABELS
+
 INVITATION_STATUSES = {
     "proposed": "proposée",
     "invited": "envoyée",
@@ -75,19 +69,19 @@ def export_html(record: dict, city: str, now: datetime) -> str:
     messages = [
         [
             r["created_at"],
-            KINDS.get(r["kind"], r["kind"]),
+            KIND_LABELS.get(r["kind"], r["kind"]),
             r["text"],
-            STATUSES.get(r["queue_status"], "—") if r["queue_status"] else "—",
+            STATUS_LABELS.get(r["queue_status"], "—") if r["queue_status"] else "—",
             _need(r["needs_reply"]) if r["queue_status"] else "—",
             r["theme"] or "—",
-            r["priority"] or "—",
+            PRIORITY_LABELS.get(r["priority"], "—"),
             r["triage_rule"] or "—",
             r["permalink"] or "",
         ]
         for r in record["messages"]
     ]
     city_rows = [
-        [r["created_at"], KINDS.get(r["kind"], r["kind"]), r["text"], r["permalink"] or ""]
+        [r["created_at"], KIND_LABELS.get(r["kind"], r["kind"]), r["text"], r["permalink"] or ""]
         for r in record["city_messages"]
     ]
     invitations = [

@@ -115,7 +115,7 @@ def test_export_gives_everything_held_about_the_person_as_json_and_escaped_html(
     assert "<script>" not in page and "<img" not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;/table&gt;" in page
     assert "Les données que Ville détient sur @jeanne_erase" in page
-    assert "06 12 34 56 78" in page and "message privé" in page
+    assert "06 12 34 56 78" in page and "Message privé" in page
     conn = connect(db_path)
     audit = conn.execute("SELECT detail FROM audit WHERE action = 'member_export'").fetchone()
     assert json.loads(audit[0])["messages"] == 3
