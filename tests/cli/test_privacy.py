@@ -72,17 +72,9 @@ def test_purge_uses_the_configured_retention(tmp_path, capsys):
 def test_export_gives_everything_held_about_the_person_as_json_and_escaped_html(tmp_path, capsys):
     import json
 
-    from beffroi.config import load_settings
-    from tests.store.test_privacy import JEANNE, NOW, _forensic_city
+    from tests.store.test_privacy import JEANNE, NOW, forensic_city
 
-    cfg = tmp_path / "b.toml"
-    cfg.write_text(
-        '[city]\nname = "Ville"\n[database]\npath = "b.db"\n'
-        '[[accounts]]\nkey = "x_ville"\nnetwork = "x"\nhandle = "villedemarcq"\n'
-        'token_env = "BEFFROI_X_TOKEN"\n'
-    )
-    db_path = tmp_path / "b.db"
-    jeanne = _forensic_city(db_path, load_settings(cfg))
+    cfg, db_path, jeanne = forensic_city(tmp_path)
     conn = connect(db_path)
     hostile = '<img src=x onerror="alert(1)"> & </table><script>x()</script>'
     save_page(

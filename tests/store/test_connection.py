@@ -5,6 +5,7 @@ import sys
 import pytest
 
 from beffroi.store import StoreError, connect
+from tests.store.test_privacy import secure_delete_off  # noqa: F401 (a fixture)
 
 
 def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
@@ -171,15 +172,8 @@ def test_quick_check_runs_once_per_process_and_file(tmp_path):
     assert _checked[key] == first  # not measured again: not run again
 
 
-def test_write_connections_set_secure_delete_whatever_the_default(tmp_path, monkeypatch):
-    real = sqlite3.connect
-
-    def default_off(*args, **kwargs):
-        conn = real(*args, **kwargs)
-        conn.execute("PRAGMA secure_delete = OFF")
-        return conn
-
-    monkeypatch.setattr(sqlite3, "connect", default_off)
+@pytest.mark.usefixtures("secure_delete_off")
+def test_write_connections_set_secure_delete_whatever_the_default(tmp_path):
     conn = connect(tmp_path / "b.db")
     assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
     conn.close()

@@ -350,6 +350,20 @@ def _forensic_city(db_path, settings):
     return jeanne
 
 
+def forensic_city(folder):
+    """The configuration and database of the forensic tests; returns (config, db, her id)."""
+    from beffroi.config import load_settings
+
+    cfg = folder / "b.toml"
+    cfg.write_text(
+        '[city]\nname = "Ville"\n[database]\npath = "b.db"\n'
+        '[[accounts]]\nkey = "x_ville"\nnetwork = "x"\nhandle = "villedemarcq"\n'
+        'token_env = "BEFFROI_X_TOKEN"\n'
+    )
+    db_path = folder / "b.db"
+    return cfg, db_path, _forensic_city(db_path, load_settings(cfg))
+
+
 def _found(db_path) -> dict[str, int]:
     data = b""
     for suffix in ("", "-wal"):
@@ -382,16 +396,8 @@ def test_after_erasure_a_byte_search_of_the_file_and_wal_finds_nothing(
     tmp_path, secure_delete_off, capsys
 ):
     from beffroi.cli.main import main
-    from beffroi.config import load_settings
 
-    cfg = tmp_path / "b.toml"
-    cfg.write_text(
-        '[city]\nname = "Ville"\n[database]\npath = "b.db"\n'
-        '[[accounts]]\nkey = "x_ville"\nnetwork = "x"\nhandle = "villedemarcq"\n'
-        'token_env = "BEFFROI_X_TOKEN"\n'
-    )
-    db_path = tmp_path / "b.db"
-    _forensic_city(db_path, load_settings(cfg))
+    cfg, db_path, _ = forensic_city(tmp_path)
     before = _found(db_path)
     assert set(before) == set(NEEDLES), before  # the search does find what is there
 
