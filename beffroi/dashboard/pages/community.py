@@ -182,7 +182,7 @@ def _ranking_section(ctx: PageContext) -> None:
         selected = list(event.selection.rows) if event and event.selection else []
     st.download_button(  # Beffroi's safe CSV (names are citizens' text), not Streamlit's
         "Télécharger ce classement (CSV)",
-        frame_csv(table),
+        lambda: frame_csv(table),  # built on click only
         "beffroi-communaute.csv",
         "text/csv",
         key="community_table_csv",

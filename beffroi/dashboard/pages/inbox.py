@@ -308,7 +308,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
     # Streamlit's own grid download writes formulas as they are: Beffroi's button instead.
     st.download_button(
         "Télécharger ces messages (CSV)",
-        frame_csv(frame),
+        lambda: frame_csv(frame),  # built on click only
         "beffroi-messages.csv",
         "text/csv",
         key="inbox_grid_csv",
