@@ -147,9 +147,11 @@ class _Names:
     def __init__(self, handle: str | None, display_name: str | None) -> None:
         patterns = []
         if handle:
-            patterns.append(rf"@{re.escape(handle)}(?![\w.])")
+            # Not a longer handle ("@jeanne_mx", "@jeanne.m2"); a full stop ending the
+            # sentence is not part of it.
+            patterns.append(rf"@{re.escape(handle)}(?!\w|\.\w)")
             if len(handle) >= 5:
-                patterns.append(rf"(?<![\w.@]){re.escape(handle)}(?![\w])")
+                patterns.append(rf"(?<![\w.@]){re.escape(handle)}(?!\w|\.\w)")
         name = " ".join((display_name or "").split())
         if len(name) >= 5:
             words = [re.escape(w) for w in name.split(" ")]

@@ -67,7 +67,7 @@ def test_erase_member_forgets_the_person_and_their_words(db):
                 handle=None,
                 direction="out",
                 kind="post",
-                text="Merci @Jeanne_M et @jeanne_mx pour vos idées.",
+                text="Merci @Jeanne_M et @jeanne_mx pour vos idées. Bravo @jeanne_m.",
             ),
         ],
         None,
@@ -103,7 +103,7 @@ def test_erase_member_forgets_the_person_and_their_words(db):
     reply = db.execute("SELECT text FROM items WHERE external_id = '4'").fetchone()[0]
     assert reply == ERASED_REPLY
     post = db.execute("SELECT text FROM items WHERE external_id = '6'").fetchone()[0]
-    assert post == "Merci @[effacé] et @jeanne_mx pour vos idées."
+    assert post == "Merci @[effacé] et @jeanne_mx pour vos idées. Bravo @[effacé]."
     # Other citizens are untouched.
     paul = db.execute("SELECT text, raw FROM items WHERE external_id = '3'").fetchone()
     assert paul["text"] == "Bravo pour le marché" and paul["raw"] is not None
