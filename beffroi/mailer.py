@@ -15,9 +15,10 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from beffroi.config import Settings
+from beffroi.errors import BeffroiError
 
 
-class MailError(Exception):
+class MailError(BeffroiError):
     """The message could not be handed to the SMTP server; the text is safe to show."""
 
 

@@ -15,7 +15,6 @@ button); mailing the weekly PDF is the scheduler's job (``beffroi.scheduler.week
 from __future__ import annotations
 
 import base64
-import csv
 import functools
 import html
 import io
@@ -45,6 +44,8 @@ from beffroi.analytics.invitations import events_between
 from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import account_networks
 from beffroi.config import Settings
+from beffroi.errors import BeffroiError
+from beffroi.export import safe_writer
 from beffroi.labels import duration
 from beffroi.store import from_db, to_db
 
@@ -52,7 +53,7 @@ MIN_COUNT = 5  # smaller counts are hidden: a handful of messages can point to a
 FORMATS = ("pdf", "html", "csv")
 
 
-class ReportError(Exception):
+class ReportError(BeffroiError):
     """The report cannot be produced; the message says why in one sentence."""
 
 
@@ -364,7 +365,7 @@ def _local_day(db_text: str, tz) -> str:
 def render_csv(report: Report) -> str:
     """Long format: section, label, value, previous, change."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = safe_writer(out)  # a theme or event name can start with "="
     writer.writerow(["section", "libellé", "valeur", "précédente", "évolution"])
     writer.writerow(["période", report.period.label, "", report.period.previous.label, ""])
     for h in report.headlines:

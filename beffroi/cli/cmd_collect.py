@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, open_database, settings_from
+from beffroi.config import NETWORKS
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler import collect_all
 
@@ -25,9 +27,15 @@ def register(sub) -> None:
 
 def run(args) -> int:
     settings = settings_from(args.config)
-    collectors = collectors_for(settings, args.network)
+    # The database is checked first: building a collector may create files beside it
+    # (the simulated city's state), which must not happen for a wrong or damaged path.
+    if args.network is not None and args.network not in NETWORKS:
+        raise UsageError(f"unknown network '{args.network}'; choose one of: {', '.join(NETWORKS)}")
+    if args.network is not None and not settings.enabled_accounts(args.network):
+        raise UsageError(f"no enabled account for network '{args.network}' in the configuration")
     conn = open_database(settings, args.db)
     try:
+        collectors = collectors_for(settings, args.network)
         reports = collect_all(
             conn,
             collectors,

@@ -7,6 +7,7 @@ Then the scheduler service and the dashboard run as child processes until Ctrl-C
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -108,6 +109,18 @@ def seed(
     """Write the configuration, build the simulated city, collect it; return the counts."""
     if db.exists() and db.is_dir():
         raise UsageError(f"{db} is a folder, not a database file")
+    for folder in sorted({db.parent, config.parent}):
+        if not folder.exists():
+            try:
+                folder.mkdir(parents=True)
+            except OSError as exc:
+                raise UsageError(
+                    f"cannot create the demo folder {folder}: {exc.strerror}; "
+                    "choose another place with --db"
+                ) from None
+            out(f"created the folder {folder} for the demo")
+    if db.exists() and not os.access(db, os.W_OK) or not os.access(db.parent, os.W_OK):
+        raise UsageError(f"the demo cannot write {db}; choose another place with --db")
     if fresh:
         remove_demo_data(db)
     write_demo_config(db, config, mail_port)

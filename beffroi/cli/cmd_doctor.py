@@ -1,4 +1,9 @@
-"""``beffroi doctor``: is every enabled account ready to collect? One line per fact.
+"""``beffroi doctor``: is the database sound, and every enabled account ready to collect?
+One line per fact.
+
+The database is opened read-only (it works on a read-only file and never migrates) and
+checked whole: ``PRAGMA integrity_check`` (every page, index and constraint) and
+``PRAGMA foreign_key_check``.
 
 Each collector checks itself with one cheap request (token present, valid, not expired,
 the permissions its streams need). The answers are plain words a city's IT staff can act
@@ -7,9 +12,13 @@ on, and the exit code says whether anything is missing (1) or all is well (0).
 
 from __future__ import annotations
 
+import sqlite3
+from pathlib import Path
+
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, settings_from
 from beffroi.collectors import build_collector, mask_secrets
+from beffroi.store import StoreError, connect
 
 OK, MISSING, NEUTRAL = "✓", "✗", "·"
 
@@ -23,11 +32,60 @@ def register(sub) -> None:
         "streams. Prints ✓/✗ lines and exits with 1 when something is missing.",
     )
     p.add_argument("--network", "-n", help="only this network (x, facebook, instagram, ...)")
+    p.add_argument("--db", help="database file (default: the configuration's)")
     p.set_defaults(handler=run)
+
+
+def database_lines(path) -> list[tuple[bool | None, str]]:
+    """integrity_check and foreign_key_check, read-only; one line each."""
+    if not Path(path).exists():
+        return [(None, f"database {path}: not created yet (`beffroi init` creates it)")]
+    try:
+        conn = connect(path, readonly=True, check=False)
+    except StoreError as exc:
+        return [(False, f"database: {exc}")]
+    try:
+        try:
+            problems = [r[0] for r in conn.execute("PRAGMA integrity_check(20)")]
+        except sqlite3.DatabaseError as exc:
+            problems = [str(exc)]
+        if problems == ["ok"]:
+            lines = [(True, f"database {path}: integrity check passed")]
+        else:
+            shown = "; ".join(problems[:3])
+            lines = [
+                (
+                    False,
+                    f"database {path}: damaged ({len(problems)} problem(s): {shown}); "
+                    "restore the last backup",
+                )
+            ]
+        try:
+            orphans = conn.execute("PRAGMA foreign_key_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return [*lines, (False, f"database {path}: foreign keys cannot be checked ({exc})")]
+        if orphans:
+            tables = sorted({r[0] for r in orphans})
+            lines.append(
+                (
+                    False,
+                    f"database {path}: {len(orphans)} row(s) point to missing rows "
+                    f"(tables: {', '.join(tables)})",
+                )
+            )
+        else:
+            lines.append((True, f"database {path}: every reference points to an existing row"))
+        return lines
+    finally:
+        conn.close()
 
 
 def run(args) -> int:
     settings = settings_from(args.config)
+    failed = False
+    for ok, text in database_lines(args.db or settings.database_path):
+        print(f"{NEUTRAL if ok is None else (OK if ok else MISSING)} {text}", flush=True)
+        failed = failed or ok is False
     try:
         collectors = [(c.account, c, None) for c in collectors_for(settings, args.network)]
     except UsageError:
@@ -43,7 +101,6 @@ def run(args) -> int:
     if not collectors:
         print(f"{MISSING} no enabled account in the configuration")
         return 1
-    failed = False
     for key, collector, error in collectors:
         for ok, text in _lines(key, collector, error):
             mark = NEUTRAL if ok is None else (OK if ok else MISSING)

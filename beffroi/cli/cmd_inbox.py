@@ -5,7 +5,7 @@ from __future__ import annotations
 from beffroi.cli.wiring import open_database, settings_from
 from beffroi.inbox import counters, sweep_overdue
 from beffroi.labels import duration
-from beffroi.store import now_utc
+from beffroi.store import connect, now_utc
 
 
 def register(sub) -> None:
@@ -23,7 +23,11 @@ def register(sub) -> None:
 
 def run(args) -> int:
     settings = settings_from(args.config)
-    conn = open_database(settings, args.db)
+    if args.action == "status":
+        # Counting changes nothing: read-only, so it works on a read-only file too.
+        conn = connect(args.db or settings.database_path, readonly=True)
+    else:
+        conn = open_database(settings, args.db)
     try:
         now = now_utc()
         if args.action == "sweep":

@@ -32,6 +32,13 @@ def run(args) -> int:
         shutil.copyfile(example_config_path(), target)
         print(f"wrote {target} (edit it: accounts, services, e-mail)")
     settings = load_settings(target)
+    folder = settings.database_path.parent
+    if not folder.exists():
+        try:
+            folder.mkdir(parents=True)
+        except OSError as exc:
+            raise UsageError(f"cannot create the folder {folder}: {exc.strerror}") from None
+        print(f"created the folder {folder} for the database")
     conn = open_database(settings)
     conn.close()
     print(f"database ready: {settings.database_path}")

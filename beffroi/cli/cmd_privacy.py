@@ -1,12 +1,25 @@
-"""``beffroi privacy``: erase a citizen on request, apply the retention limits now."""
+"""``beffroi privacy``: a citizen's rights (access, erasure) on request, and the
+retention limits applied now."""
 
 from __future__ import annotations
 
 import getpass
+import sys
+from pathlib import Path
 
+from beffroi.cli import archived_reports
+from beffroi.cli.access_export import export_html, export_json
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
-from beffroi.store import MemberNotFound, erase_member, find_member, purge_expired
+from beffroi.cli.output import check_output_file
+from beffroi.cli.wiring import settings_from
+from beffroi.store import connect, now_utc, transaction, write_audit
+from beffroi.store.privacy import (
+    MemberNotFound,
+    erase_member,
+    find_member,
+    member_record,
+    purge_expired,
+)
 
 
 def register(sub) -> None:
@@ -30,12 +43,31 @@ def register(sub) -> None:
     who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
     erase.add_argument("--actor", help="who asks for it (default: your login name)")
     erase.set_defaults(handler=run_erase)
+    export = actions.add_parser(
+        "export",
+        help="everything held about one citizen, as JSON and a French HTML page (access right)",
+        description="Right of access (GDPR art. 15): write everything Beffroi holds about "
+        "one person (their messages and how each was triaged, the city's messages to them, "
+        "invitations, reactions and shares, linked accounts) to "
+        "beffroi-acces-<network>-<id>.json and .html in --out. An audit row records who "
+        "asked for it.",
+    )
+    who = export.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", type=int, metavar="ID", help="the member's id")
+    who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
+    export.add_argument("--out", default=".", metavar="FOLDER", help="folder (default: here)")
+    export.add_argument("--actor", help="who asks for it (default: your login name)")
+    export.set_defaults(handler=run_export)
     purge = actions.add_parser("purge", help="delete data older than the retention settings")
     purge.set_defaults(handler=run_purge)
-    p.set_defaults(handler=lambda args: p.print_help() or 2)
+    p.set_defaults(handler=_no_action)
 
 
-def _member_id(conn, args) -> int:
+def _no_action(args) -> int:
+    raise UsageError("choose an action: erase, export or purge (see beffroi privacy --help)")
+
+
+def _member_id(conn, args, verb: str = "erased") -> int:
     if args.member is not None:
         return args.member
     network, sep, handle = args.handle.partition(":")
@@ -43,34 +75,86 @@ def _member_id(conn, args) -> int:
         raise UsageError("--handle takes NETWORK:HANDLE, for example x:jeanne_marcq")
     found = find_member(conn, network.strip().lower(), handle)
     if not found:
-        raise UsageError(f"no member {handle.strip()!r} on {network}; nothing was erased")
+        raise UsageError(f"no member {handle.strip()!r} on {network}; nothing was {verb}")
     if len(found) > 1:
         ids = ", ".join(str(i) for i in found)
-        raise UsageError(f"several members match ({ids}); erase them one by one with --member")
+        raise UsageError(f"several members match ({ids}); choose one with --member")
     return found[0]
 
 
 def run_erase(args) -> int:
-    conn = open_database(settings_from(args.config))
+    settings = settings_from(args.config)
+    conn = connect(settings.database_path)
     try:
         member_id = _member_id(conn, args)
+        archived = archived_reports.reports_with(conn, settings, member_id)
         try:
             result = erase_member(conn, member_id, actor=args.actor or f"cli:{getpass.getuser()}")
         except MemberNotFound as exc:
             raise UsageError(f"{exc}; nothing was erased") from None
+        rewritten = archived_reports.rewrite(conn, settings, archived, now_utc())
     finally:
         conn.close()
     print(
         f"member {result.member_id} erased: {result.items} message(s) blanked, "
+        f"{result.replies} message(s) from the city to them blanked, "
         f"{result.invitations} invitation(s) deleted, {result.mentions} mention(s) masked, "
-        f"{result.interactions} reaction(s) or share(s) deleted"
+        f"{result.interactions} reaction(s) or share(s) deleted, "
+        f"{rewritten} archived report(s) rewritten"
+    )
+    if not result.wal_truncated:
+        print(
+            "beffroi: the journal (WAL) could not be emptied now, a dashboard or the service "
+            f"is reading; stop them and run `beffroi privacy erase --member {member_id}` "
+            "again to empty it",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def run_export(args) -> int:
+    settings = settings_from(args.config)
+    folder = Path(args.out).expanduser()
+    if not folder.is_dir():
+        raise UsageError(f"--out must be an existing folder, not {folder}")
+    conn = connect(settings.database_path)
+    try:
+        member_id = _member_id(conn, args, verb="exported")
+        try:
+            record = member_record(conn, member_id)
+        except MemberNotFound as exc:
+            raise UsageError(f"{exc}; nothing was exported") from None
+        now = now_utc()
+        stem = folder / f"beffroi-acces-{record['member']['network']}-{member_id}"
+        paths = (stem.with_suffix(".json"), stem.with_suffix(".html"))
+        for path in paths:
+            check_output_file(path)
+        paths[0].write_text(export_json(record, settings.city.name, now), encoding="utf-8")
+        paths[1].write_text(export_html(record, settings.city.name, now), encoding="utf-8")
+        with transaction(conn):
+            counts = {key: len(record[key]) for key in record if key != "member"}
+            write_audit(
+                conn,
+                args.actor or f"cli:{getpass.getuser()}",
+                "member_export",
+                "member",
+                member_id,
+                counts,
+                now=now,
+            )
+    finally:
+        conn.close()
+    print(
+        f"member {member_id}: {len(record['messages'])} message(s), "
+        f"{len(record['city_messages'])} message(s) from the city, "
+        f"{len(record['invitations'])} invitation(s) written to {paths[0]} and {paths[1]}"
     )
     return 0
 
 
 def run_purge(args) -> int:
     settings = settings_from(args.config)
-    conn = open_database(settings)
+    conn = connect(settings.database_path)
     try:
         result = purge_expired(conn, settings.retention, actor="cli")
     finally:

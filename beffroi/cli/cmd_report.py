@@ -6,7 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
+from beffroi.cli.output import check_output_file
+from beffroi.cli.wiring import settings_from
 from beffroi.store import connect, now_utc
 
 
@@ -31,17 +32,18 @@ def run(args) -> int:
 
     settings = settings_from(args.config)
     day = None
-    if args.date:
+    if args.date is not None:
         try:
             day = date.fromisoformat(args.date)
         except ValueError:
             raise UsageError(f"--date must look like 2026-11-23, not '{args.date}'") from None
-    out = Path(args.out)
-    if not out.parent.exists():
-        raise UsageError(f"folder does not exist: {out.parent}")
+        if not date(1970, 1, 8) <= day <= date(9998, 12, 1):
+            raise UsageError(f"--date must be a day between 1970 and 9998, not '{args.date}'")
+    out = Path(args.out).expanduser()
+    check_output_file(out)
     now = now_utc()
-    # Open read-write once so a new database is migrated, then read through read-only.
-    open_database(settings).close()
+    # Read-only: a report never changes the database (it works on a read-only file too).
+    connect(settings.database_path, readonly=True).close()
     try:
         period = choose_period(args.period, settings, now, day)
         conn = connect(settings.database_path, readonly=True)
@@ -52,6 +54,9 @@ def run(args) -> int:
         content = render_report(report, args.fmt)
     except ReportError as exc:
         raise UsageError(str(exc)) from None
-    out.write_bytes(content)
+    try:
+        out.write_bytes(content)
+    except OSError as exc:
+        raise UsageError(f"cannot write the report to {out}: {exc.strerror or exc}") from None
     print(f"{out} ({period.label})")
     return 0

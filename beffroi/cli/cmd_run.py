@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+import math
 import os
 import sys
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import settings_from
+from beffroi.cli.wiring import open_database, settings_from
 from beffroi.collectors import CollectorError, build_collector
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler import JOB_NAMES, AlreadyRunning, SchedulerService
+
+MIN_COLLECT_SECONDS = 1.0  # below, the networks' rate limits are spent in minutes
+MAX_COLLECT_SECONDS = 7 * 86400
 
 
 def register(sub) -> None:
@@ -41,14 +45,25 @@ def register(sub) -> None:
 
 def run(args) -> int:
     settings = settings_from(args.config)
-    if args.collect_every is not None and args.collect_every <= 0:
+    every = args.collect_every
+    if every is not None and not (math.isfinite(every) and every > 0):
         raise UsageError("--collect-every needs a positive number of seconds")
+    if every is not None and not MIN_COLLECT_SECONDS <= every <= MAX_COLLECT_SECONDS:
+        raise UsageError(
+            f"--collect-every takes between {MIN_COLLECT_SECONDS:g} second and "
+            f"{MAX_COLLECT_SECONDS // 86400} days, not {every:g}"
+        )
     only = None
-    if args.only:
+    if args.only is not None:
         only = [name.strip() for name in args.only.split(",") if name.strip()]
+        if not only:
+            raise UsageError(f"--only needs at least one job among: {', '.join(JOB_NAMES)}")
         unknown = [name for name in only if name not in JOB_NAMES]
         if unknown:
             raise UsageError(f"unknown job '{unknown[0]}'; jobs are: {', '.join(JOB_NAMES)}")
+    # The database is checked (and migrated) before the lock file beside it is opened and
+    # before any collector is built: a read-only, damaged or wrong file is one sentence.
+    open_database(settings, args.db).close()
     collectors = []
     for account in settings.enabled_accounts():
         try:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
+from beffroi.cli.wiring import settings_from
 from beffroi.dashboard.auth import ROLE_LABELS, hash_password
-from beffroi.store import ROLES, list_staff, upsert_staff
+from beffroi.store import ROLES, connect, list_staff, upsert_staff
 
 
 def register(sub) -> None:
@@ -33,29 +34,85 @@ def register(sub) -> None:
     add.set_defaults(handler=run_add)
     ls = actions.add_parser("list", help="list active users and their roles")
     ls.set_defaults(handler=run_list)
-    p.set_defaults(handler=lambda args: p.print_help() or 2)
+    p.set_defaults(handler=_no_action)
+
+
+MAX_USERNAME = 64
+MAX_NAME = 120
+MAX_EMAIL = 254
+
+
+def checked_username(username: str) -> str:
+    """A login a person can type again: not empty, no spaces or control characters."""
+    if not username.strip():
+        raise UsageError("the user name is empty; nothing was changed")
+    if username != username.strip():
+        raise UsageError(
+            f"the user name {username.strip()!r} has spaces around it; nothing was changed"
+        )
+    if len(username) > MAX_USERNAME:
+        raise UsageError(
+            f"the user name has {len(username)} characters; at most {MAX_USERNAME}, "
+            "nothing was changed"
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in username):
+        raise UsageError(
+            "the user name must not contain spaces or control characters; nothing was changed"
+        )
+    return username
+
+
+def checked_text(value: str | None, option: str, limit: int) -> str | None:
+    if value is None:
+        return None
+    if not value.strip():
+        raise UsageError(f"{option} is empty; leave it out or give a value")
+    if len(value) > limit:
+        raise UsageError(f"{option} has {len(value)} characters; at most {limit}")
+    if any(not ch.isprintable() for ch in value):
+        raise UsageError(f"{option} must not contain control characters")
+    return value.strip()
+
+
+def _password(username: str) -> str:
+    password = os.environ.get("BEFFROI_NEW_PASSWORD")
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise UsageError(
+            "no terminal to ask for the password: set BEFFROI_NEW_PASSWORD; nothing was changed"
+        )
+    try:
+        password = getpass.getpass(f"Password for {username}: ")
+        again = getpass.getpass("Again: ")
+    except EOFError:
+        raise UsageError("no password was typed; nothing was changed") from None
+    if password != again:
+        raise UsageError("the two passwords differ; nothing was changed")
+    return password
 
 
 def run_add(args) -> int:
+    username = checked_username(args.username)
+    name = checked_text(args.name, "--name", MAX_NAME)
+    email = checked_text(args.email, "--email", MAX_EMAIL)
+    if email is not None and "@" not in email:
+        raise UsageError(f"--email {email!r} is not an e-mail address")
     settings = settings_from(args.config)
-    password = os.environ.get("BEFFROI_NEW_PASSWORD")
-    if password is None:
-        password = getpass.getpass(f"Password for {args.username}: ")
-        if password != getpass.getpass("Again: "):
-            raise UsageError("the two passwords differ; nothing was changed")
+    password = _password(username)
     try:
         hashed = hash_password(password)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    conn = open_database(settings)
+    conn = connect(settings.database_path)
     try:
         upsert_staff(
             conn,
-            args.username,
-            display_name=args.name or args.username,
+            username,
+            display_name=name or username,
             role=args.role,
             password_hash=hashed,
-            email=args.email,
+            email=email,
         )
     finally:
         conn.close()
@@ -63,8 +120,12 @@ def run_add(args) -> int:
     return 0
 
 
+def _no_action(args) -> int:
+    raise UsageError("choose an action: add or list (see beffroi staff --help)")
+
+
 def run_list(args) -> int:
-    conn = open_database(settings_from(args.config))
+    conn = connect(settings_from(args.config).database_path)
     try:
         for member in list_staff(conn):
             print(f"{member.username:<20} {member.role:<18} {member.display_name}")

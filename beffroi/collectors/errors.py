@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from beffroi.errors import BeffroiError
 
-class CollectorError(Exception):
+
+class CollectorError(BeffroiError):
     """Base class; ``str()`` is safe to show and to log (secrets are masked)."""
 
     kind = "error"

@@ -14,11 +14,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from beffroi.config.settings import Settings
+from beffroi.errors import BeffroiError
 
 CONFIG_ENV_VAR = "BEFFROI_CONFIG"
 
 
-class ConfigError(Exception):
+class ConfigError(BeffroiError):
     """The configuration cannot be used; the message says which key, which file."""
 
 
@@ -75,6 +76,8 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     """Load settings from ``path``, else ``$BEFFROI_CONFIG``, else ``./beffroi.toml``."""
     chosen = path or os.environ.get(CONFIG_ENV_VAR) or "beffroi.toml"
     file = Path(chosen).expanduser()
+    if file.is_dir():
+        raise ConfigError(f"{file} is a folder, not a configuration file")
     if not file.is_file():
         hint = "" if path else f" (set --config or {CONFIG_ENV_VAR}, or run 'beffroi init')"
         raise ConfigError(f"configuration file not found: {file}{hint}")
@@ -84,4 +87,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         raise ConfigError(f"{file} is not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{file} is not UTF-8 text") from None
+    except OSError as exc:  # unreadable: permissions, a device, a vanished mount
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"the configuration file {file} cannot be read ({reason})") from None
     return settings_from_dict(data, source=file.resolve())

@@ -23,6 +23,7 @@ from beffroi.dashboard.auth import ROLE_LABELS, authenticate
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only
 from beffroi.dashboard.pages import page_name, pages_for
+from beffroi.errors import BeffroiError
 from beffroi.store import StaffMember, StoreError, connect, get_staff, now_utc, sync_accounts
 
 WRONG_LOGIN = "Identifiant ou mot de passe incorrect."
@@ -100,6 +101,8 @@ def _render(page: ModuleType, ctx: PageContext) -> None:
         page.render(ctx)
     except StoreError as exc:
         st.error(f"La base de données ne répond pas comme prévu : {exc}")
+    except BeffroiError as exc:  # every expected failure of every room: one sentence
+        st.error(str(exc))
 
 
 def _no_page() -> None:

@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from beffroi.config import Settings
+from beffroi.errors import BeffroiError
 from beffroi.scheduler.outbox import database_folder, post_text
 from beffroi.store import from_db
 from beffroi.store import publishing as pub
@@ -34,7 +35,7 @@ _URL = re.compile(r"https?://\S+")
 X_URL_LENGTH = 23
 
 
-class DraftError(Exception):
+class DraftError(BeffroiError):
     """A draft action that cannot be done; the message (French) says why, for the dashboard."""
 
 

@@ -14,10 +14,11 @@ import socket
 from datetime import datetime
 from pathlib import Path
 
+from beffroi.errors import BeffroiError
 from beffroi.store import now_utc, to_db
 
 
-class AlreadyRunning(Exception):
+class AlreadyRunning(BeffroiError):
     """Another service holds the database; the message names its pid, host and start."""
 
     def __init__(self, lock_path: Path, holder: dict) -> None:

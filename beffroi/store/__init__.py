@@ -6,6 +6,7 @@ connection; they never write with their own SQL.
 
 from beffroi.store.community import DEFAULT_TEMPLATE, draft_message, get_event
 from beffroi.store.connection import (
+    DamagedDatabase,
     StoreError,
     apply_migrations,
     check_version,
@@ -64,6 +65,7 @@ __all__ = [
     "clean_id",
     "clean_text",
     "StoreError",
+    "DamagedDatabase",
     "apply_migrations",
     "blocked_until",
     "check_version",

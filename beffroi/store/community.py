@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from beffroi.errors import BeffroiError
 from beffroi.french import french_date
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
@@ -53,7 +54,7 @@ MINORS_NOTE = (
 )
 
 
-class CommunityError(ValueError):
+class CommunityError(BeffroiError, ValueError):
     """A community action that the rules refuse; the message is French and safe to show."""
 
 

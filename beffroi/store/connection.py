@@ -1,21 +1,38 @@
 """Opening the database: checks, pragmas and migrations.
 
 Every connection uses WAL (readers never block the writer), a busy timeout (two processes
-writing at once wait instead of failing) and foreign keys. A file that is not a Beffroi
-SQLite database, or one written by a newer Beffroi, is refused before anything is written.
+writing at once wait instead of failing), foreign keys and ``secure_delete`` (a deleted or
+overwritten row is zeroed in the file, so an erased citizen cannot be read back from free
+pages, whatever default this machine's SQLite was built with). A file that is not a
+Beffroi SQLite database, a damaged one (``PRAGMA quick_check``, once per process and
+file), or one written by a newer Beffroi, is refused before anything is written.
+
+Read-only opening (``readonly=True``: ``inbox status``, ``report``, ``doctor``, the
+dashboard's reads) uses a ``mode=ro`` URI and never migrates: it works on a file the user
+may not write, and a database that needs migrating says so instead of being changed.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
+import time
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 
+from beffroi.errors import BeffroiError
+
 BUSY_TIMEOUT_MS = 15_000
+RECOVERY_HINT = "restore the last backup, or run `beffroi doctor` to see what is wrong"
+
+# Files whose quick_check passed in this process (resolved path -> seconds it took).
+_checked: dict[str, float] = {}
+_checked_lock = threading.Lock()
 
 
-class StoreError(Exception):
+class StoreError(BeffroiError):
     """The database cannot be used; the message says why in one sentence."""
 
 
@@ -42,17 +59,72 @@ def _check_file(path: Path) -> None:
         raise StoreError(f"{path} is a folder, not a database file")
 
 
+class DamagedDatabase(StoreError):
+    """``PRAGMA quick_check`` found the file damaged; nothing was written to it."""
+
+
+def _check_writable(path: Path) -> None:
+    """A command that writes refuses a file (or folder) it may not write, before SQLite
+    opens it read-only behind its back and fails half-way with a traceback."""
+    folder = path.parent
+    if not folder.exists():
+        raise StoreError(
+            f"the folder of the database does not exist: {folder} "
+            "(create it or correct database.path; nothing was created)"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise StoreError(f"{path} is read-only and this command writes to it; nothing was changed")
+    if not os.access(folder, os.W_OK):
+        raise StoreError(
+            f"the folder {folder} is read-only, and SQLite must write its journal beside "
+            "the database; nothing was changed"
+        )
+
+
+def quick_check(conn: sqlite3.Connection, path: Path, *, force: bool = False) -> None:
+    """Run ``PRAGMA quick_check`` once per process and file; raise DamagedDatabase.
+
+    Damage shows either as quick_check's own report or as SQLite refusing to read a page
+    ("database disk image is malformed"); both become one sentence naming the file.
+    """
+    key = str(path.resolve())
+    with _checked_lock:
+        if key in _checked and not force:
+            return
+    started = time.perf_counter()
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
+    except sqlite3.DatabaseError as exc:
+        if "file is not a database" in str(exc):
+            raise
+        rows = [str(exc)]
+    if rows != ["ok"]:
+        detail = " ".join(rows[0].replace("***", " ").split())
+        raise DamagedDatabase(
+            f"the database {path} is damaged ({detail}); nothing was written: " + RECOVERY_HINT
+        )
+    with _checked_lock:
+        _checked[key] = time.perf_counter() - started
+
+
+def _forget_checks() -> None:
+    """Tests that damage a file this process already checked call this."""
+    with _checked_lock:
+        _checked.clear()
+
+
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.row_factory = sqlite3.Row
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     if not readonly:
+        conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def connect(
-    path: str | Path, *, readonly: bool = False, migrate: bool = True
+    path: str | Path, *, readonly: bool = False, migrate: bool = True, check: bool = True
 ) -> sqlite3.Connection:
     """Open (and by default migrate) the database at ``path``.
 
@@ -65,22 +137,18 @@ def connect(
     if readonly:
         if not path.exists():
             raise StoreError(f"database not found: {path}")
-        conn = sqlite3.connect(
-            f"file:{path.resolve()}?mode=ro",
-            uri=True,
-            isolation_level=None,
-            check_same_thread=False,
-        )
+        conn = _open_readonly(path)
     else:
-        if not path.parent.exists():
-            raise StoreError(f"folder does not exist for the database: {path.parent}")
+        _check_writable(path)
         conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     try:
         _configure(conn, readonly)
+        if check:
+            quick_check(conn, path)
         if migrate and not readonly:
             apply_migrations(conn)
         else:
-            check_version(conn)
+            check_version(conn, readonly=readonly)
     except sqlite3.DatabaseError as exc:
         conn.close()
         if "file is not a database" in str(exc):
@@ -91,6 +159,23 @@ def connect(
         conn.close()
         raise
     return conn
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    """``mode=ro``; in a folder nobody may write (a read-only mount), a WAL database whose
+    ``-shm`` cannot be created is opened ``immutable=1``: nobody can change it there."""
+    uri = f"file:{path.resolve()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    if os.access(path.parent, os.W_OK) or Path(f"{path}-shm").exists():
+        return conn
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError:
+        conn.close()
+    return sqlite3.connect(
+        uri + "&immutable=1", uri=True, isolation_level=None, check_same_thread=False
+    )
 
 
 @contextmanager
@@ -120,7 +205,9 @@ def _applied(conn: sqlite3.Connection) -> set[int]:
     return {row[0] for row in conn.execute("SELECT id FROM migrations")}
 
 
-def check_version(conn: sqlite3.Connection) -> None:
+def check_version(conn: sqlite3.Connection, *, readonly: bool = False) -> None:
+    """Refuse a database written by a newer Beffroi; opened read-only, also one that needs
+    migrating (a read-only command must not change it, and its queries would fail)."""
     known = {n for n, _, _ in _migration_files()}
     applied = _applied(conn)
     newer = applied - known
@@ -128,6 +215,13 @@ def check_version(conn: sqlite3.Connection) -> None:
         raise StoreError(
             f"this database was written by a newer version of Beffroi (migration {max(newer)}); "
             "upgrade Beffroi before using it"
+        )
+    missing = known - applied
+    if readonly and missing:
+        raise StoreError(
+            "this database needs migrating to this version of Beffroi "
+            f"(migration {min(missing)} not applied yet); run a command that writes, such "
+            "as `beffroi init`, with write access to it first"
         )
 
 

@@ -15,20 +15,22 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 
 from beffroi.config import Retention
+from beffroi.errors import BeffroiError
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import now_utc, to_db
 
 ERASED_TEXT = "[message effacé à la demande de son auteur]"
 ERASED_HANDLE = "[effacé]"
+ERASED_REPLY = "[réponse effacée avec les données de son destinataire]"
 PURGE_BATCH = 2_000
 
 
-class MemberNotFound(LookupError):
+class MemberNotFound(BeffroiError, LookupError):
     """No member matches; the message says which one was looked for."""
 
 
@@ -37,8 +39,10 @@ class ErasureResult:
     member_id: int
     items: int
     invitations: int
-    mentions: int  # the city's own messages whose @handle was masked
+    mentions: int  # the city's own messages whose @handle or name was masked
     interactions: int = 0  # reactions and shares deleted
+    replies: int = 0  # the city's messages to them, blanked
+    wal_truncated: bool = True  # False: a reader kept the WAL from being emptied now
 
 
 @dataclass(frozen=True)
@@ -66,18 +70,32 @@ def find_member(conn: sqlite3.Connection, network: str, handle: str) -> list[int
 def erase_member(
     conn: sqlite3.Connection, member_id: int, actor: str, now: datetime | None = None
 ) -> ErasureResult:
-    """Forget a citizen: names, messages, raw payloads, invitations, reactions and shares,
-    in one transaction.
+    """Forget a citizen, in one transaction, so that nothing of them can be read back
+    from the file (GDPR art. 17):
 
-    The city's own messages that named them (``@handle``) are masked too. The audit row
-    records who erased which member id and how much, never the handle itself.
+    - their messages: text replaced by a neutral marker, raw payload and permalink gone;
+    - the city's messages to them (replies to their messages, both directions of their
+      private conversations, invitation DMs): blanked, since they repeat what the person
+      gave (a phone number, a street);
+    - their handle and name wherever someone else wrote them (other people's messages
+      and raw payloads, reply drafts, triage rules, invitation texts, audit details,
+      error texts, rejected payloads): masked;
+    - their invitations, reactions and shares: deleted; their member row: emptied;
+    - then the full-text index is merged (``'optimize'``: FTS5 keeps deleted terms in its
+      segments until they are merged), and, after the commit, the WAL is checkpointed and
+      truncated. Every write connection sets ``secure_delete``, so freed bytes are zeroed.
+
+    The audit row records who erased which member id and how much, never the handle.
     """
     stamp = to_db(now or now_utc())
     with transaction(conn):
-        row = conn.execute("SELECT handle FROM members WHERE id = ?", (member_id,)).fetchone()
+        row = conn.execute(
+            "SELECT network, handle, display_name FROM members WHERE id = ?", (member_id,)
+        ).fetchone()
         if row is None:
             raise MemberNotFound(f"no member with id {member_id}")
-        handle = row["handle"]
+        names = _Names(row["handle"], row["display_name"])
+        replies = _blank_city_messages(conn, member_id, row["network"])
         items = conn.execute(
             """
             UPDATE items SET text = ?, raw = NULL, permalink = NULL
@@ -87,13 +105,11 @@ def erase_member(
         ).rowcount
         conn.execute(
             """
-            UPDATE queue SET reply_draft = NULL
-            WHERE reply_draft IS NOT NULL
-              AND item_id IN (SELECT id FROM items WHERE member_id = ?)
+            UPDATE queue SET reply_draft = NULL, last_error = NULL
+            WHERE item_id IN (SELECT id FROM items WHERE member_id = ?)
             """,
             (member_id,),
         )
-        mentions = _mask_mentions(conn, handle) if handle else 0
         invitations = conn.execute(
             "DELETE FROM invitations WHERE member_id = ?", (member_id,)
         ).rowcount
@@ -109,25 +125,118 @@ def erase_member(
             """,
             (stamp, member_id),
         )
-        result = ErasureResult(member_id, items, invitations, mentions, interactions)
+        mentions = _mask_everywhere(conn, names) if names else 0
+        conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
+        result = ErasureResult(member_id, items, invitations, mentions, interactions, replies)
         write_audit(conn, actor, "member_erase", "member", member_id, asdict(result), now=now)
-    return result
+    return replace(result, wal_truncated=checkpoint(conn))
 
 
-def _mask_mentions(conn: sqlite3.Connection, handle: str) -> int:
-    """Replace ``@handle`` in the city's own messages (a reply often starts with it)."""
-    pattern = re.compile(rf"@{re.escape(handle)}(?![\w.])", re.IGNORECASE)
-    changed = 0
-    rows = conn.execute(
-        "SELECT id, text FROM items WHERE direction = 'out' AND instr(lower(text), ?) > 0",
-        ("@" + handle.lower(),),
-    ).fetchall()
-    for row in rows:
-        masked = pattern.sub("@" + ERASED_HANDLE, row["text"])
-        if masked != row["text"]:
-            conn.execute("UPDATE items SET text = ? WHERE id = ?", (masked, row["id"]))
-            changed += 1
-    return changed
+def checkpoint(conn: sqlite3.Connection) -> bool:
+    """Copy the WAL into the file and truncate it to zero bytes (the WAL still holds the
+    pages as they were before the erasure). False if a reader kept it from finishing."""
+    busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+    return not busy
+
+
+class _Names:
+    """The ways other people write a person: ``@handle``, the bare handle (in payloads,
+    mention lists), the display name. Short bare words are not masked: "paul" alone
+    would blank every other Paul."""
+
+    def __init__(self, handle: str | None, display_name: str | None) -> None:
+        patterns = []
+        if handle:
+            # Not a longer handle ("@jeanne_mx", "@jeanne.m2"); a full stop ending the
+            # sentence is not part of it.
+            patterns.append(rf"@{re.escape(handle)}(?!\w|\.\w)")
+            if len(handle) >= 5:
+                patterns.append(rf"(?<![\w.@]){re.escape(handle)}(?!\w|\.\w)")
+        name = " ".join((display_name or "").split())
+        if len(name) >= 5:
+            words = [re.escape(w) for w in name.split(" ")]
+            patterns.append(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
+        self.regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+
+    def __bool__(self) -> bool:
+        return self.regex is not None
+
+    def found(self, text: str | None) -> bool:
+        return bool(text) and self.regex.search(text) is not None
+
+    def mask(self, text: str) -> str:
+        return self.regex.sub(
+            lambda m: "@" + ERASED_HANDLE if m.group(0).startswith("@") else ERASED_HANDLE, text
+        )
+
+
+# Every column where someone else's words, or a value derived from them, can name a person.
+MASKED_COLUMNS = (
+    ("items", "text"),
+    ("items", "raw"),
+    ("members", "notes"),
+    ("queue", "triage_rule"),
+    ("queue", "reply_draft"),
+    ("queue", "closed_reason"),
+    ("queue", "last_error"),
+    ("invitations", "message"),
+    ("invitations", "send_error"),
+    ("audit", "detail"),
+    ("collection_runs", "error"),
+    ("rejected_payloads", "payload"),
+    ("rejected_payloads", "reason"),
+    ("job_runs", "detail"),
+    ("job_runs", "error"),
+    ("publications", "error"),
+)
+
+
+def _mask_everywhere(conn: sqlite3.Connection, names: _Names) -> int:
+    """Mask the person's handle and name in every column of ``MASKED_COLUMNS``; return how
+    many of the city's own messages were changed (the figure the command prints)."""
+    conn.create_function("beffroi_names_person", 1, names.found, deterministic=True)
+    city_messages = 0
+    try:
+        for table, column in MASKED_COLUMNS:
+            rows = conn.execute(
+                f"SELECT rowid, {column} FROM {table} WHERE beffroi_names_person({column})"  # noqa: S608 (constant names)
+            ).fetchall()
+            for rowid, value in rows:
+                conn.execute(
+                    f"UPDATE {table} SET {column} = ? WHERE rowid = ?",  # noqa: S608
+                    (names.mask(value), rowid),
+                )
+            if (table, column) == ("items", "text") and rows:
+                marks = ",".join("?" * len(rows))
+                city_messages = conn.execute(
+                    f"SELECT count(*) FROM items WHERE direction = 'out' AND id IN ({marks})",  # noqa: S608
+                    [r[0] for r in rows],
+                ).fetchone()[0]
+    finally:
+        conn.create_function("beffroi_names_person", 1, None)
+    return city_messages
+
+
+def _blank_city_messages(conn: sqlite3.Connection, member_id: int, network: str) -> int:
+    """Blank the city's messages to the person: its replies to their messages, its side
+    of their private conversations, the DMs of their invitations."""
+    return conn.execute(
+        """
+        UPDATE items SET text = ?, raw = NULL
+        WHERE direction = 'out' AND text != ? AND (
+            id IN (SELECT q.reply_item_id FROM queue q JOIN items mine ON mine.id = q.item_id
+                   WHERE mine.member_id = ? AND q.reply_item_id IS NOT NULL)
+            OR id IN (SELECT dm_item_id FROM invitations
+                      WHERE member_id = ? AND dm_item_id IS NOT NULL)
+            OR (network = ? AND parent_external_id IN (
+                    SELECT external_id FROM items WHERE member_id = ?))
+            OR (network = ? AND kind = 'dm' AND thread_external_id IN (
+                    SELECT thread_external_id FROM items
+                    WHERE member_id = ? AND kind = 'dm' AND thread_external_id IS NOT NULL))
+        )
+        """,
+        (ERASED_REPLY, ERASED_REPLY, member_id, member_id, network, member_id, network, member_id),
+    ).rowcount
 
 
 def purge_expired(
@@ -139,13 +248,15 @@ def purge_expired(
 ) -> PurgeResult:
     """Apply the retention limits; return how many rows of each kind went.
 
-    - citizens' messages (``direction = 'in'``) older than ``items_days`` are deleted with
-      their queue rows, and so are reactions and shares; the city's own posts and replies
-      are its public record and stay;
+    - citizens' messages (``direction = 'in'``) and private messages both ways (DMs)
+      older than ``items_days`` are deleted with their queue rows, and so are reactions
+      and shares; the city's own public posts and replies are its public record and stay;
     - raw payloads older than ``raw_payload_days`` are nulled;
     - rejected payloads older than ``rejected_days`` are deleted;
     - members left with no message, no invitation and not seen since ``items_days`` are
-      deleted (blocked members are kept: the block must survive their silence).
+      deleted (blocked members are kept: the block must survive their silence);
+    - as for an erasure, the full-text index is merged and the WAL truncated, so what
+      went cannot be read back from the file.
     """
     now = now or now_utc()
     items_cutoff = to_db(now - timedelta(days=retention.items_days))
@@ -157,7 +268,8 @@ def purge_expired(
             ids = [
                 r[0]
                 for r in conn.execute(
-                    "SELECT id FROM items WHERE created_at < ? AND direction = 'in' LIMIT ?",
+                    "SELECT id FROM items WHERE created_at < ?"
+                    " AND (direction = 'in' OR kind = 'dm') LIMIT ?",
                     (items_cutoff, batch),
                 )
             ]
@@ -201,7 +313,89 @@ def purge_expired(
             """,
             (items_cutoff,),
         ).rowcount
+        if items or raw:
+            # FTS5 keeps the deleted messages' terms in its segments until they are merged.
+            conn.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
         result = PurgeResult(items, queue, raw, rejected, members, interactions)
         if any(asdict(result).values()):
             write_audit(conn, actor, "purge", "retention", None, asdict(result), now=now)
+    if any(asdict(result).values()):
+        checkpoint(conn)
     return result
+
+
+def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
+    """Everything Beffroi holds about one member (GDPR art. 15, right of access): the
+    member row, their messages with the queue's judgement of each (triage, theme,
+    priority, response time), the city's messages to them, their invitations, reactions
+    and shares, and the accounts linked to them by hand. Plain values, JSON-ready."""
+    member = conn.execute(
+        """
+        SELECT id, network, external_id, handle, display_name, is_blocked, is_spam,
+               erased_at, notes, first_seen_at, last_seen_at, person_id
+        FROM members WHERE id = ?
+        """,
+        (member_id,),
+    ).fetchone()
+    if member is None:
+        raise MemberNotFound(f"no member with id {member_id}")
+    messages = conn.execute(
+        """
+        SELECT i.id, i.network, i.account, i.kind, i.text, i.created_at, i.permalink,
+               i.external_id, i.parent_external_id, i.thread_external_id,
+               q.status AS queue_status, q.needs_reply, q.triage_rule, q.theme, q.priority,
+               q.replied_at, q.response_seconds, q.closed_reason, q.reply_item_id
+        FROM items i LEFT JOIN queue q ON q.item_id = i.id
+        WHERE i.member_id = ? ORDER BY i.created_at, i.id
+        """,
+        (member_id,),
+    ).fetchall()
+    city = conn.execute(
+        """
+        SELECT id, network, account, kind, text, created_at, permalink, parent_external_id
+        FROM items
+        WHERE direction = 'out' AND (
+            id IN (SELECT q.reply_item_id FROM queue q JOIN items mine ON mine.id = q.item_id
+                   WHERE mine.member_id = :m AND q.reply_item_id IS NOT NULL)
+            OR id IN (SELECT dm_item_id FROM invitations WHERE member_id = :m)
+            OR (network = :n AND parent_external_id IN (
+                    SELECT external_id FROM items WHERE member_id = :m))
+            OR (network = :n AND kind = 'dm' AND thread_external_id IN (
+                    SELECT thread_external_id FROM items
+                    WHERE member_id = :m AND kind = 'dm' AND thread_external_id IS NOT NULL)))
+        ORDER BY created_at, id
+        """,
+        {"m": member_id, "n": member["network"]},
+    ).fetchall()
+    invitations = conn.execute(
+        """
+        SELECT e.name AS event, e.starts_at, e.place, v.status, v.message, v.sent_via,
+               v.is_minor, v.consent_recorded_at, v.invited_at, v.responded_at, v.created_at
+        FROM invitations v JOIN events e ON e.id = v.event_id
+        WHERE v.member_id = ? ORDER BY v.created_at, v.id
+        """,
+        (member_id,),
+    ).fetchall()
+    interactions = conn.execute(
+        """
+        SELECT account, kind, target_external_id, created_at, permalink
+        FROM interactions WHERE member_id = ? ORDER BY created_at, id
+        """,
+        (member_id,),
+    ).fetchall()
+    linked = conn.execute(
+        """
+        SELECT id, network, handle FROM members
+        WHERE id != :m AND (person_id = :m OR id = :p OR (person_id IS NOT NULL AND person_id = :p))
+        ORDER BY id
+        """,
+        {"m": member_id, "p": member["person_id"]},
+    ).fetchall()
+    return {
+        "member": dict(member),
+        "messages": [dict(r) for r in messages],
+        "city_messages": [dict(r) for r in city],
+        "invitations": [dict(r) for r in invitations],
+        "interactions": [dict(r) for r in interactions],
+        "linked_accounts": [dict(r) for r in linked],
+    }

@@ -134,3 +134,35 @@ def test_config_error_is_one_sentence(tmp_path, capsys):
     path.write_text("[city]\nnam = 'x'\n", encoding="utf-8")
     assert main(["-c", str(path), "doctor"]) == 2
     assert "beffroi:" in capsys.readouterr().err
+
+
+def test_doctor_checks_the_whole_database_read_only(tmp_path, capsys):
+    import sqlite3
+
+    from beffroi.store import connect
+    from tests.store.test_connection import _damaged
+
+    cfg = tmp_path / "b.toml"
+    cfg.write_text('[city]\nname = "Ville"\n[database]\npath = "b.db"\n')
+    connect(tmp_path / "b.db").close()
+    assert main(["-c", str(cfg), "doctor"]) == 1  # no enabled account
+    out = capsys.readouterr().out
+    assert "✓ database" in out and "integrity check passed" in out
+    assert "every reference points to an existing row" in out
+    # A row pointing to a missing one (written with foreign keys off, as an old tool might).
+    raw = sqlite3.connect(tmp_path / "b.db")
+    raw.execute(
+        "INSERT INTO queue (item_id, created_at, updated_at) VALUES (999, '2026-01-01', '2026-01-01')"
+    )
+    raw.commit()
+    raw.close()
+    assert main(["-c", str(cfg), "doctor"]) == 1
+    assert "✗ database" in capsys.readouterr().out.split("point to missing rows")[0]
+    # A damaged file: named, with what to do; nothing written.
+    (tmp_path / "b.db").unlink()
+    damaged = _damaged(tmp_path)
+    before = damaged.read_bytes()
+    assert main(["-c", str(cfg), "doctor"]) == 1
+    out = capsys.readouterr().out
+    assert f"✗ database {damaged}: damaged (" in out and "restore the last backup" in out
+    assert damaged.read_bytes() == before

@@ -9,6 +9,7 @@ from beffroi.collectors import Author, Item, Page
 from beffroi.inbox import ingest_page
 from beffroi.store import connect
 from beffroi.store.privacy import ERASED_TEXT
+from tests.pages import ingest_items
 
 
 def setup(tmp_path, handles=("jeanne_m",), days_ago=1):
@@ -54,3 +55,110 @@ def test_purge_uses_the_configured_retention(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "purged: 1 message(s), 1 queue row(s)" in out and "1 member(s)" in out
     assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 0
+
+
+def test_export_gives_everything_held_about_the_person_as_json_and_escaped_html(tmp_path, capsys):
+    import json
+
+    from tests.store.test_privacy import JEANNE, NOW, forensic_city
+
+    cfg, db_path, jeanne = forensic_city(tmp_path)
+    conn = connect(db_path)
+    hostile = '<img src=x onerror="alert(1)"> & </table><script>x()</script>'
+    ingest_items(
+        conn,
+        "x_ville",
+        "mentions",
+        [Item("x", "x_ville", "h1", "mention", "in", hostile, NOW, JEANNE)],
+        None,
+    )
+    conn.close()
+    out = tmp_path / "acces"
+    out.mkdir()
+    code = main(
+        ["-c", str(cfg), "privacy", "export", "--handle", "x:jeanne_erase", "--out", str(out)]
+    )
+    assert code == 0, capsys.readouterr().err
+    data = json.loads((out / f"beffroi-acces-x-{jeanne}.json").read_text(encoding="utf-8"))
+    assert data["member"]["handle"] == "jeanne_erase"
+    assert data["member"]["display_name"] == "Jeanne Zébulonne"
+    assert [m["external_id"] for m in data["messages"]] == ["c1", "d1", "h1"]
+    assert (
+        data["messages"][0]["needs_reply"] == 1 and data["messages"][0]["queue_status"] == "replied"
+    )
+    assert [m["text"] for m in data["city_messages"]] == [
+        "@jeanne_erase Bonjour Jeanne, un agent passe au 7 rue Imaginaire",
+        "Bonjour Jeanne, nous vous rappelons au 06 12 34 56 78",
+    ]
+    assert [i["message"] for i in data["invitations"]] == ["Bonjour Jeanne, venez !"]
+    page = (out / f"beffroi-acces-x-{jeanne}.html").read_text(encoding="utf-8")
+    assert "<script>" not in page and "<img" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;/table&gt;" in page
+    assert "Les données que Ville détient sur @jeanne_erase" in page
+    assert "06 12 34 56 78" in page and "Message privé" in page
+    conn = connect(db_path)
+    audit = conn.execute("SELECT detail FROM audit WHERE action = 'member_export'").fetchone()
+    assert json.loads(audit[0])["messages"] == 3
+    conn.close()
+    # An unknown person is one sentence and writes nothing.
+    assert (
+        main(["-c", str(cfg), "privacy", "export", "--handle", "x:nobody", "--out", str(out)]) == 2
+    )
+    assert "nothing was exported" in capsys.readouterr().err
+    assert len(list(out.iterdir())) == 2
+
+
+def test_erasure_rewrites_the_archived_weekly_reports_that_quoted_the_person(tmp_path, capsys):
+    """The scheduler archives each weekly PDF beside the database; its theme examples
+    quote citizens (masked names, but their words): after an erasure, no archived report
+    quotes the person any more."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from beffroi.analytics.report import build_report, choose_period, render_pdf
+    from beffroi.config import load_settings
+    from tests.analytics.helpers import item, save
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF's text")
+    cfg = tmp_path / "b.toml"
+    cfg.write_text('[city]\nname = "Ville"\n[database]\npath = "b.db"\n')
+    settings = load_settings(cfg)
+    conn = connect(tmp_path / "b.db")
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    words = ["le trottoir est défoncé rue Pasteur depuis des semaines, qui répare ?"] * 5
+    words.append("Le lampadaire xylophonique grésille toute la nuit, qui vient le réparer ?")
+    authors = ["paul", "anne", "marc", "lea", "tom", "jeanne_zebulon"]
+    save(
+        conn,
+        [
+            item(who, at=monday + timedelta(hours=n), text=text)
+            for n, (who, text) in enumerate(zip(authors, words, strict=True))
+        ],
+        theme="voirie",
+        needs_reply=True,
+    )
+    now = datetime(2026, 12, 1, 8, tzinfo=UTC)
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    archived = folder / "beffroi-rapport-semaine-2026-11-23.pdf"
+    period = choose_period("week", settings, now, monday.date())
+    archived.write_bytes(render_pdf(build_report(conn, settings, period, now)))
+    other = folder / "beffroi-rapport-semaine-2026-11-16.pdf"
+    other.write_bytes(b"%PDF-1.4 another week\n")
+    conn.close()
+
+    def text_of(path):
+        return subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+
+    assert "xylophonique" in text_of(archived)
+    code = main(["-c", str(cfg), "privacy", "erase", "--handle", "instagram:jeanne_zebulon"])
+    assert code == 0, capsys.readouterr().err
+    assert "1 archived report(s) rewritten" in capsys.readouterr().out
+    rewritten = text_of(archived)
+    assert "xylophonique" not in rewritten and "Pasteur" in rewritten
+    assert other.read_bytes() == b"%PDF-1.4 another week\n"  # she wrote nothing that week

@@ -9,8 +9,9 @@ import pytest
 
 from beffroi.collectors import Author, Interaction, Item, Rejected
 from beffroi.config.settings import Retention
-from beffroi.store import to_db
+from beffroi.store import connect, sync_accounts, to_db, write_audit
 from beffroi.store.privacy import (
+    ERASED_REPLY,
     ERASED_TEXT,
     MemberNotFound,
     erase_member,
@@ -61,6 +62,14 @@ def test_erase_member_forgets_the_person_and_their_words(db):
                 text="@Jeanne_M bonjour, le service voirie est prévenu. @jeanne_mx aussi.",
                 parent_external_id="1",
             ),
+            item(
+                "6",
+                NOW,
+                handle=None,
+                direction="out",
+                kind="post",
+                text="Merci @Jeanne_M et @jeanne_mx pour vos idées. Bravo @jeanne_m.",
+            ),
         ],
         None,
         now=NOW,
@@ -77,7 +86,7 @@ def test_erase_member_forgets_the_person_and_their_words(db):
 
     result = erase_member(db, jeanne, actor="dpo@mairie", now=NOW)
 
-    assert (result.items, result.invitations, result.mentions) == (2, 1, 1)
+    assert (result.items, result.invitations, result.mentions, result.replies) == (2, 1, 1, 1)
     member = db.execute("SELECT * FROM members WHERE id = ?", (jeanne,)).fetchone()
     assert member["handle"] is None and member["display_name"] is None
     assert member["erased_at"] == to_db(NOW)
@@ -90,10 +99,12 @@ def test_erase_member_forgets_the_person_and_their_words(db):
         db.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'cyclable'").fetchone()[0]
         == 0
     )
-    # The city's reply no longer names them, but another handle that starts alike is kept.
+    # The city's reply to them is blanked (it may repeat what they gave); its other
+    # messages no longer name them, but another handle that starts alike is kept.
     reply = db.execute("SELECT text FROM items WHERE external_id = '4'").fetchone()[0]
-    assert "jeanne_m " not in reply.lower() and "@jeanne_mx" in reply
-    assert reply.startswith("@[effacé] bonjour")
+    assert reply == ERASED_REPLY
+    post = db.execute("SELECT text FROM items WHERE external_id = '6'").fetchone()[0]
+    assert post == "Merci @[effacé] et @jeanne_mx pour vos idées. Bravo @[effacé]."
     # Other citizens are untouched.
     paul = db.execute("SELECT text, raw FROM items WHERE external_id = '3'").fetchone()
     assert paul["text"] == "Bravo pour le marché" and paul["raw"] is not None
@@ -236,3 +247,199 @@ def test_retention_purges_old_reactions_and_the_people_seen_only_in_them(db):
         "SELECT m.handle FROM interactions i JOIN members m ON m.id = i.member_id"
     ).fetchall()
     assert [r[0] for r in left] == ["recent"]
+
+
+# ---------------------------------------------------------------- the forensic search
+#
+# After `beffroi privacy erase`, nothing of the person may be read back from the bytes of
+# the database file and its WAL: not their words in the full-text index's segments, not
+# the city's replies to them, not other people's messages naming them, not a derived
+# column. SQLite is forced to default to secure_delete OFF on every connection (this
+# machine's build defaults to ON), so the test proves that Beffroi sets it itself.
+
+JEANNE = Author("x", "4815162342", "jeanne_erase", "Jeanne Zébulonne")
+PAUL = Author("x", "1234567", "paul_voisin", "Paul Voisin")
+CITY = Author("x", "id-city", "villedemarcq", "Ville de Marcq")
+# What must not survive, as the bytes a forensic search looks for (case-insensitive).
+NEEDLES = (
+    "jeanne",  # handle and first name
+    "zébulonne",
+    "zebulonne",  # as the full-text index folds it
+    "xylophonique",  # a word only she wrote (comment)
+    "quorabilit",  # a word only she wrote (DM)
+    "06 12 34 56 78",  # her phone number, repeated by the city
+    "imaginaire",  # her street, repeated by the city
+)
+
+
+def _forensic_city(db_path, settings):
+    from beffroi.collectors import Page
+    from beffroi.inbox import ingest_hooks, ingest_page
+
+    hooks = ingest_hooks(settings)
+    conn = connect(db_path)
+    sync_accounts(conn, settings)
+    t0 = NOW - timedelta(hours=3)
+
+    def msg(ext, text, author, kind, direction="in", parent=None, thread=None, minutes=0):
+        return Item(
+            network="x",
+            account="x_ville",
+            external_id=ext,
+            kind=kind,
+            direction=direction,
+            text=text,
+            created_at=t0 + timedelta(minutes=minutes),
+            author=author,
+            permalink=f"https://x.com/{author.handle}/status/{ext}",
+            parent_external_id=parent,
+            thread_external_id=thread or parent or ext,
+            raw={"id": ext, "text": text, "user": {"screen_name": author.handle}},
+        )
+
+    page = [
+        msg("post1", "Concertation sur l'éclairage public", CITY, "post", "out"),
+        msg("c1", "Le lampadaire xylophonique grésille, c'est réparé quand ?", JEANNE,
+            "comment", parent="post1", thread="post1", minutes=1),
+        msg("c2", "@jeanne_erase tu as raison, Jeanne Zébulonne a vu juste", PAUL,
+            "comment", parent="post1", thread="post1", minutes=2),
+        msg("r1", "@jeanne_erase Bonjour Jeanne, un agent passe au 7 rue Imaginaire",
+            CITY, "reply", "out", parent="c1", thread="post1", minutes=3),
+        msg("d1", "Ma quorabilité : 06 12 34 56 78, 7 rue Imaginaire", JEANNE, "dm",
+            thread="dm-88123", minutes=4),
+        msg("d2", "Bonjour Jeanne, nous vous rappelons au 06 12 34 56 78", CITY, "dm",
+            "out", thread="dm-88123", minutes=5),
+    ]  # fmt: skip
+    ingest_page(conn, "x_ville", "mentions", Page(page, None), hooks=hooks, now=NOW)
+    jeanne = find_member(conn, "x", "jeanne_erase")[0]
+    paul_item = conn.execute("SELECT id FROM items WHERE external_id = 'c2'").fetchone()[0]
+    conn.execute(
+        "UPDATE queue SET reply_draft = 'Merci, Jeanne Zébulonne est prévenue' WHERE item_id = ?",
+        (paul_item,),
+    )
+    conn.execute(
+        "INSERT INTO events (name, kind, starts_at, created_at) VALUES ('Instameet', 'instameet', ?, ?)",
+        (to_db(NOW), to_db(NOW)),
+    )
+    paul = find_member(conn, "x", "paul_voisin")[0]
+    for member, text in (
+        (jeanne, "Bonjour Jeanne, venez !"),
+        (paul, "Paul, venez avec @jeanne_erase"),
+    ):
+        conn.execute(
+            "INSERT INTO invitations (event_id, member_id, message, created_at, updated_at)"
+            " VALUES (1, ?, ?, ?, ?)",
+            (member, text, to_db(NOW), to_db(NOW)),
+        )  # fmt: skip
+    write_audit(conn, "cm", "queue_close", "queue", 1, {"reason": "Jeanne Zébulonne rappelée"})
+    # Search the words once (the dashboard's inbox search does): the index is written.
+    assert (
+        conn.execute(
+            "SELECT count(*) FROM items_fts WHERE items_fts MATCH 'xylophonique'"
+        ).fetchone()[0]
+        == 1
+    )
+    conn.close()
+    return jeanne
+
+
+def forensic_city(folder):
+    """The configuration and database of the forensic tests; returns (config, db, her id)."""
+    from beffroi.config import load_settings
+
+    cfg = folder / "b.toml"
+    cfg.write_text(
+        '[city]\nname = "Ville"\n[database]\npath = "b.db"\n'
+        '[[accounts]]\nkey = "x_ville"\nnetwork = "x"\nhandle = "villedemarcq"\n'
+        'token_env = "BEFFROI_X_TOKEN"\n'
+    )
+    db_path = folder / "b.db"
+    return cfg, db_path, _forensic_city(db_path, load_settings(cfg))
+
+
+def _found(db_path) -> dict[str, int]:
+    data = b""
+    for suffix in ("", "-wal"):
+        part = db_path.parent / (db_path.name + suffix)
+        if part.exists():
+            data += part.read_bytes()
+    low = data.lower()
+    return {n: low.count(n.encode("utf-8")) for n in NEEDLES if low.count(n.encode("utf-8"))}
+
+
+@pytest.fixture
+def secure_delete_off(monkeypatch):
+    """Every SQLite connection of this test starts with secure_delete OFF."""
+    import sqlite3
+
+    real = sqlite3.connect
+
+    def connect_without_secure_delete(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        conn.execute("PRAGMA secure_delete = OFF")
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect_without_secure_delete)
+    probe = sqlite3.connect(":memory:")
+    assert probe.execute("PRAGMA secure_delete").fetchone()[0] == 0
+    probe.close()
+
+
+def test_after_erasure_a_byte_search_of_the_file_and_wal_finds_nothing(
+    tmp_path, secure_delete_off, capsys
+):
+    from beffroi.cli.main import main
+
+    cfg, db_path, _ = forensic_city(tmp_path)
+    before = _found(db_path)
+    assert set(before) == set(NEEDLES), before  # the search does find what is there
+
+    assert main(["-c", str(cfg), "privacy", "erase", "--handle", "x:jeanne_erase"]) == 0
+    print(capsys.readouterr().out)
+
+    found = _found(db_path)
+    print(f"bytes found before erasure: {before}; after: {found}")
+    assert found == {}
+    # The rest stays: Paul's message (his words, her name masked), the city's post.
+    conn = connect(db_path, readonly=True)
+    texts = dict(conn.execute("SELECT external_id, text FROM items").fetchall())
+    assert texts["c2"] == "@[effacé] tu as raison, [effacé] a vu juste"
+    assert texts["post1"] == "Concertation sur l'éclairage public"
+    assert texts["r1"] == texts["d2"] == ERASED_REPLY
+    rule = conn.execute(
+        "SELECT q.triage_rule FROM queue q JOIN items i ON i.id = q.item_id WHERE i.external_id = 'c2'"
+    ).fetchone()[0]
+    assert rule == "between_citizens:@[effacé]"
+    invitations = [tuple(r) for r in conn.execute("SELECT message FROM invitations")]
+    assert invitations == [("Paul, venez avec @[effacé]",)]
+    assert (db_path.parent / "b.db-wal").stat().st_size == 0
+    conn.close()
+
+
+def test_after_the_retention_purge_a_byte_search_finds_nothing_of_what_went(
+    tmp_path, secure_delete_off
+):
+    db_path = tmp_path / "b.db"
+    conn = connect(db_path)
+    old = NOW - timedelta(days=800)
+    ingest_items(
+        conn,
+        "x_ville",
+        "mentions",
+        [
+            item("o1", old, handle="ancien_habitant", text="Le xylophonique lampadaire"),
+            item("o2", old, handle="ancien_habitant", kind="dm", text="quorabilité 06 12 34 56 78"),
+            item("o3", old, handle=None, direction="out", kind="dm", text="au 7 rue Imaginaire"),
+            item("new", NOW, handle="paul", text="Bravo pour le marché"),
+        ],
+        None,
+        now=old,
+    )
+    conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'xylophonique'").fetchone()
+    result = purge_expired(conn, Retention(items_days=730, raw_payload_days=90), now=NOW)
+    conn.close()
+    assert (result.items, result.members) == (3, 1)
+    found = _found(db_path)
+    found.pop("jeanne", None)  # the item() helper's default author is not in this test
+    assert found == {}
+    assert b"ancien_habitant" not in db_path.read_bytes()

@@ -19,6 +19,7 @@ import streamlit as st
 
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.service_status import warn_if_service_down
+from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
 from beffroi.labels import network_label
 from beffroi.scheduler import describe, next_occurrences
@@ -494,6 +495,7 @@ def _needs_person(ctx: PageContext) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     warn_if_service_down(ctx, "les rendez-vous ne partent pas tant qu'il ne tourne pas")
     waiting = len(ctx.cached(publications_waiting_for_a_person))

@@ -28,6 +28,7 @@ from beffroi.analytics import (
     rank_members,
 )
 from beffroi.dashboard.context import PageContext
+from beffroi.export import disable_grid_export, frame_csv
 from beffroi.inbox import (
     EVENT_KINDS,
     CommunityError,
@@ -180,6 +181,13 @@ def _ranking_section(ctx: PageContext) -> None:
             key="community_table",
         )
         selected = list(event.selection.rows) if event and event.selection else []
+    st.download_button(  # Beffroi's safe CSV (names are citizens' text), not Streamlit's
+        "Télécharger ce classement (CSV)",
+        lambda: frame_csv(table),  # built on click only
+        "beffroi-communaute.csv",
+        "text/csv",
+        key="community_table_csv",
+    )
     labels = {int(r["person"]): f"{r['rank']}. {_who(r, ctx, key)}" for _, r in ranking.iterrows()}
     person = st.selectbox(
         "Pourquoi ce score ?",
@@ -470,6 +478,7 @@ def _import_section(ctx: PageContext) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     if _is_director(ctx):
         st.caption("Vue direction : les membres sont pseudonymisés.")

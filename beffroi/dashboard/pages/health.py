@@ -17,6 +17,7 @@ from beffroi.config import Account
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import STREAM_LABELS, network_label, relative_time
 from beffroi.dashboard.service_status import warn_if_service_down
+from beffroi.export import disable_grid_export
 from beffroi.store import ROLES as ALL_ROLES
 from beffroi.store import from_db, job_health, stream_health, to_db
 
@@ -138,6 +139,7 @@ def _service(ctx: PageContext, now) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     runs = ctx.cached(stream_health)
     accounts = {a.key: a for a in ctx.settings.accounts}

@@ -28,6 +28,7 @@ from beffroi.dashboard.format import (
     network_label,
     relative_time,
 )
+from beffroi.export import disable_grid_export, frame_csv
 from beffroi.labels import duration
 from beffroi.store import list_staff
 
@@ -133,6 +134,7 @@ def _live_counters(ctx: PageContext, listed_open: int) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     settings, now = ctx.settings, ctx.now()
     minute = now.replace(second=0, microsecond=0)
     username, can_edit = ctx.user.username, ctx.user.role in ROLES
@@ -290,6 +292,14 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
             "Attribué à": st.column_config.TextColumn(width=100),
             "Message": st.column_config.TextColumn(width=380),
         },
+    )
+    # Streamlit's own grid download writes formulas as they are: Beffroi's button instead.
+    st.download_button(
+        "Télécharger ces messages (CSV)",
+        lambda: frame_csv(frame),  # built on click only
+        "beffroi-messages.csv",
+        "text/csv",
+        key="inbox_grid_csv",
     )
     rows = event.selection.rows if event is not None else []
     if rows and rows[0] < len(entries):

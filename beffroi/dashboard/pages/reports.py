@@ -31,6 +31,7 @@ from beffroi.analytics.indicators import (
 )
 from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
 from beffroi.dashboard.context import PageContext
+from beffroi.export import disable_grid_export
 from beffroi.labels import kind_label, network_label
 from beffroi.store import from_db
 
@@ -231,6 +232,7 @@ def _downloads(ctx: PageContext, period: Period, now: datetime) -> None:
 
 
 def render(ctx: PageContext) -> None:
+    disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     period, scope = _scope(ctx)
     now = ctx.now().replace(second=0, microsecond=0)
