@@ -112,17 +112,12 @@ def test_erasure_rewrites_the_archived_weekly_reports_that_quoted_the_person(tmp
     """The scheduler archives each weekly PDF beside the database; its theme examples
     quote citizens (masked names, but their words): after an erasure, no archived report
     quotes the person any more."""
-    import shutil
-    import subprocess
 
-    import pytest
 
     from beffroi.analytics.report import build_report, choose_period, render_pdf
     from beffroi.config import load_settings
     from tests.analytics.helpers import item, save
 
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is needed to read the PDF's text")
     cfg = tmp_path / "b.toml"
     cfg.write_text('[city]\nname = "Ville"\n[database]\npath = "b.db"\n')
     settings = load_settings(cfg)
@@ -150,10 +145,7 @@ def test_erasure_rewrites_the_archived_weekly_reports_that_quoted_the_person(tmp
     other.write_bytes(b"%PDF-1.4 another week\n")
     conn.close()
 
-    def text_of(path):
-        return subprocess.run(
-            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout
+    from tests.analytics.test_report import pdf_text as text_of
 
     assert "xylophonique" in text_of(archived)
     code = main(["-c", str(cfg), "privacy", "erase", "--handle", "instagram:jeanne_zebulon"])
