@@ -7,7 +7,7 @@ import os
 
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
-from beffroi.dashboard.auth import ROLE_LABELS, hash_password
+from beffroi.dashboard import ROLE_LABELS, hash_password
 from beffroi.store import ROLES, list_staff, upsert_staff
 
 
