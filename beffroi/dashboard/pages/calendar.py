@@ -42,15 +42,16 @@ from beffroi.scheduler import (
     tracked_since,
     update_draft,
 )
-from beffroi.store import from_db, to_db
-from beffroi.store.calendar import (
+from beffroi.store import (
     approved_series_drafts,
     drafts_by_status,
     fixed_drafts_between,
+    from_db,
     publications_between,
     publications_waiting_for_a_person,
     replies_to_post,
     series_states,
+    to_db,
 )
 
 TITLE = "Calendrier des rendez-vous"
