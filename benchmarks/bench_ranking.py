@@ -23,10 +23,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from beffroi.analytics.ranking import RankingFilter, rank_members  # noqa: E402
-from beffroi.collectors import Author, Item  # noqa: E402
+from beffroi.collectors import Author, Item, Page  # noqa: E402
 from beffroi.config import load_settings  # noqa: E402
 from beffroi.config.loading import example_config_path  # noqa: E402
-from beffroi.store import connect, save_items, to_db, transaction  # noqa: E402
+from beffroi.inbox import ingest_page  # noqa: E402
+from beffroi.store import connect, to_db  # noqa: E402
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 ACCOUNTS = [("instagram_ville", "instagram"), ("facebook_ville", "facebook"), ("x_ville", "x")]
@@ -55,8 +56,8 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
                     author=Author(network, f"u{who}", f"user{who}", None),
                 )
             )
-        with transaction(conn):
-            save_items(conn, account, items, now=NOW)
+        # Through ingestion, as collection saves them (untriaged queue rows included).
+        ingest_page(conn, account, "bench", Page(items, None), now=NOW)
     conn.execute("ANALYZE")
     conn.close()
 

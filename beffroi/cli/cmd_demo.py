@@ -167,7 +167,7 @@ def seed(
 
 def _missing_login_hashes(db: Path) -> dict[str, str]:
     """Password hashes of the demo logins the database does not have yet."""
-    from beffroi.dashboard.auth import hash_password
+    from beffroi.dashboard import hash_password
 
     conn = sqlite3.connect(db)
     try:

@@ -8,7 +8,7 @@ import sys
 
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import settings_from
-from beffroi.dashboard.auth import ROLE_LABELS, hash_password
+from beffroi.dashboard import ROLE_LABELS, hash_password
 from beffroi.store import ROLES, connect, list_staff, upsert_staff
 
 

@@ -17,8 +17,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from beffroi.config import Settings
-from beffroi.scheduler import next_occurrences
-from beffroi.scheduler.drafts import approve_draft, create_draft, save_image
+from beffroi.scheduler import approve_draft, create_draft, next_occurrences, save_image
 
 WRITER = ("comms", "comms")
 APPROVER = ("lead", "comms_lead")

@@ -4,6 +4,15 @@ Other rooms read through the helpers here or with their own SELECTs on a read-on
 connection; they never write with their own SQL.
 """
 
+from beffroi.store.calendar import (
+    approved_series_drafts,
+    drafts_by_status,
+    fixed_drafts_between,
+    publications_between,
+    publications_waiting_for_a_person,
+    replies_to_post,
+    series_states,
+)
 from beffroi.store.community import DEFAULT_TEMPLATE, draft_message, get_event
 from beffroi.store.connection import (
     DamagedDatabase,
@@ -41,6 +50,13 @@ from beffroi.store.staff import ROLES, StaffMember, get_staff, list_staff, upser
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
+    "approved_series_drafts",
+    "drafts_by_status",
+    "fixed_drafts_between",
+    "publications_between",
+    "publications_waiting_for_a_person",
+    "replies_to_post",
+    "series_states",
     "DEFAULT_TEMPLATE",
     "MemberNotFound",
     "abandon_job_runs",

@@ -22,32 +22,37 @@ from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
 from beffroi.labels import network_label
-from beffroi.scheduler import describe, next_occurrences
-from beffroi.scheduler.calendar import STATES, UNKNOWN_STATE, Entry, build_entries
-from beffroi.scheduler.drafts import (
+from beffroi.scheduler import (
     APPROVER_ROLES,
     LIMITS,
+    STATES,
+    UNKNOWN_STATE,
     DraftError,
+    Entry,
     approve_draft,
+    build_entries,
     cancel_draft,
     check_texts,
     create_draft,
+    describe,
+    next_occurrences,
     pause_series,
     problems,
     resolve_publication,
     save_image,
+    tracked_since,
     update_draft,
 )
-from beffroi.scheduler.outbox import tracked_since
-from beffroi.store import from_db, to_db
-from beffroi.store.calendar import (
+from beffroi.store import (
     approved_series_drafts,
     drafts_by_status,
     fixed_drafts_between,
+    from_db,
     publications_between,
     publications_waiting_for_a_person,
     replies_to_post,
     series_states,
+    to_db,
 )
 
 TITLE = "Calendrier des rendez-vous"
