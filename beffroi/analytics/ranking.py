@@ -79,9 +79,17 @@ def _window(settings: Settings, now: datetime, filters: RankingFilter) -> tuple[
 
 
 def _events_sql(
-    conn: sqlite3.Connection, settings: Settings, now: datetime, filters: RankingFilter
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter,
+    member_ids: list[int] | None = None,
 ) -> tuple[str, list]:
-    """The interactions in the window as (member_id, kind, created_at, account) rows."""
+    """The interactions in the window as (member_id, kind, created_at, account) rows.
+
+    ``member_ids``: only these members' rows, read through their own index (one person's
+    explanation must not scan the whole window).
+    """
     start, end = _window(settings, now, filters)
     accounts: list[str] | None = None
     if filters.network and filters.network not in MANUAL_NETWORKS:
@@ -90,30 +98,41 @@ def _events_sql(
             accounts = ["\x00none"]
     marks = ",".join("?" * len(accounts)) if accounts else ""
     account_clause = f" AND i.account IN ({marks})" if accounts else ""
+    member_clause = ""
+    if member_ids is not None:
+        member_clause = f" AND i.member_id IN ({','.join('?' * len(member_ids)) or 'NULL'})"
     theme_join = ""
     params: list = []
     if filters.theme:
         theme_join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
         params.append(filters.theme)
-    params += [start, end, *(accounts or [])]
+    params += [start, end, *(accounts or []), *(member_ids or [])]
     # INDEXED BY: the covering partial index reads a window without touching the rows;
     # left alone, SQLite's planner may prefer items_member and read every row (30× slower).
+    # One member's rows are few: their own index (member_id, created_at) finds them.
+    index = "items_member" if member_ids is not None else "items_inbound"
     items_sql = (
         "SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
-        " FROM items i INDEXED BY items_inbound"
+        f" FROM items i INDEXED BY {index}"
         + theme_join
         + " WHERE i.direction = 'in' AND i.member_id IS NOT NULL"
         + " AND i.created_at >= ? AND i.created_at <= ? AND i.kind != 'post'"
         + account_clause
+        + member_clause
     )
     if filters.theme:
         return items_sql, params  # reactions and shares carry no theme
     interactions_sql = (
         " UNION ALL SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
         " FROM interactions i"
-        " WHERE i.created_at >= ? AND i.created_at <= ?" + account_clause
+        " WHERE i.created_at >= ? AND i.created_at <= ?" + account_clause + member_clause
     )
-    return items_sql + interactions_sql, params + [start, end, *(accounts or [])]
+    return items_sql + interactions_sql, params + [
+        start,
+        end,
+        *(accounts or []),
+        *(member_ids or []),
+    ]
 
 
 _EXCLUDED = "m.is_staff = 0 AND m.is_blocked = 0 AND m.is_spam = 0 AND m.erased_at IS NULL"
@@ -140,10 +159,18 @@ def _grouped(
     now: datetime,
     filters: RankingFilter,
     only_person: int | None = None,
+    member_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    events, params = _events_sql(conn, settings, now, filters)
+    """Points per person, kind and week, summed in SQLite.
+
+    The window's rows are first grouped per member, kind and week straight off the index
+    (the decay of each row computed against ``now``'s Julian day, asked of SQLite once, not
+    per row); the member flags and the person link are then joined per group, not per row.
+    """
+    events, params = _events_sql(conn, settings, now, filters, member_ids)
     person = _person_expr(filters)
     half_life = float(settings.engagement.half_life_days)
+    now_day = conn.execute("SELECT julianday(?)", (to_db(now),)).fetchone()[0]
     extra = ""
     extra_params: list = []
     if only_person is not None:
@@ -154,17 +181,21 @@ def _grouped(
         extra += clause
         extra_params += clause_params
     sql = f"""
-        WITH ev AS ({events})
-        SELECT {person} AS person, ev.kind AS kind,
-               CAST((julianday(ev.created_at) + 0.5) / 7 AS INTEGER) AS week,
-               count(*) AS n,
-               sum(pow(0.5, (julianday(?) - julianday(ev.created_at)) / ?)) AS decayed,
-               max(ev.created_at) AS last_at
-        FROM ev JOIN members m ON m.id = ev.member_id
+        WITH ev AS (SELECT member_id, kind, created_at, julianday(created_at) AS day
+                    FROM ({events})),
+        g AS (
+            SELECT member_id, kind, CAST((day + 0.5) / 7 AS INTEGER) AS week,
+                   count(*) AS n, sum(pow(0.5, (? - day) / ?)) AS decayed,
+                   max(created_at) AS last_at
+            FROM ev GROUP BY 1, 2, 3
+        )
+        SELECT {person} AS person, g.kind AS kind, g.week AS week,
+               sum(g.n) AS n, sum(g.decayed) AS decayed, max(g.last_at) AS last_at
+        FROM g JOIN members m ON m.id = g.member_id
         WHERE {_EXCLUDED}{extra}
         GROUP BY 1, 2, 3
     """  # noqa: S608 - only fixed fragments are interpolated
-    rows = conn.execute(sql, [*params, to_db(now), half_life, *extra_params]).fetchall()
+    rows = conn.execute(sql, [*params, now_day, half_life, *extra_params]).fetchall()
     return pd.DataFrame(
         [tuple(r) for r in rows], columns=["person", "kind", "week", "n", "decayed", "last_at"]
     )
@@ -297,12 +328,13 @@ def explain(
 ) -> Explanation:
     """What a person's score is made of, with their last interactions and links to them."""
     filters = filters or RankingFilter()
-    scores = _scores(_grouped(conn, settings, now, filters, only_person=person_id), settings)
+    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
+    member_ids = [int(m) for m in accounts["member_id"]]
+    grouped = _grouped(conn, settings, now, filters, only_person=person_id, member_ids=member_ids)
+    scores = _scores(grouped, settings)
     row = scores.iloc[0] if not scores.empty else None
     counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
     contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}
-    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
-    member_ids = [int(m) for m in accounts["member_id"]]
     recent: list[dict] = []
     if member_ids:
         start, end = _window(settings, now, filters)

@@ -79,6 +79,12 @@ class Filters:
     search: str | None = None
 
 
+# Newest-first searches look at the matches of the last few days first, then widen: the
+# rows newest first above a date bound are the first rows of the whole list, as soon as
+# there are enough of them. The last step has no bound (a rare word: few matches anyway).
+SEARCH_WINDOWS_DAYS = (3, 30, 180, None)
+
+
 def list_entries(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -92,6 +98,11 @@ def list_entries(
 
     ``offset`` pages through a long list; the order is total (ties end on the item id), so
     consecutive pages never repeat or skip a row while nothing changes.
+
+    A full-text search never collects every match of a common word: on the open list it
+    reads only the matches from the oldest open item on (the open rows are few and
+    recent); newest first, it reads the matches of a widening window of days and stops at
+    the first window holding a full page (see ``SEARCH_WINDOWS_DAYS``).
     """
     where, params = [], []
     statuses = list(filters.statuses) or list(OPEN)
@@ -123,9 +134,7 @@ def list_entries(
     if filters.overdue_only:
         where.append("q.due_at IS NOT NULL AND q.due_at <= ?")
         params.append(to_db(now))
-    if filters.search and (match := fts_query(filters.search)):
-        where.append("q.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(match)
+    match = fts_query(filters.search) if filters.search else ""
     if only_open:
         # The work list: most urgent first (the deadline already weighs the priority).
         order = (
@@ -136,9 +145,49 @@ def list_entries(
     else:
         # Browsing answered or closed messages: newest first, walking items_created.
         order = " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
-    sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
-    rows = conn.execute(sql, (*params, limit, offset)).fetchall()
+    if not match:
+        sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
+        rows = conn.execute(sql, (*params, limit, offset)).fetchall()
+        return [_entry(r, shown) for r in rows]
+    # FTS5 seeks to a rowid bound in its doclists: only matches from ``first_id`` on are
+    # read, each looked up once in items and queue.
+    where.append(
+        "q.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid >= ?)"
+    )
+    if only_open:
+        first = conn.execute(
+            "SELECT min(item_id) FROM queue WHERE status IN ('new', 'assigned')"
+        ).fetchone()[0]
+        sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
+        rows = conn.execute(sql, (*params, match, first or 0, limit, offset)).fetchall()
+        return [_entry(r, shown) for r in rows]
+    rows = _newest_matches(conn, where, params, match, now, limit, offset)
     return [_entry(r, shown) for r in rows]
+
+
+def _newest_matches(conn, where, params, match, now, limit, offset) -> list[sqlite3.Row]:
+    """The page of a newest-first search, from the smallest window of days that fills it."""
+    for days in SEARCH_WINDOWS_DAYS:
+        clauses, extra, first = where, (), 0
+        if days is not None:
+            bound = to_db(now - timedelta(days=days))
+            first = conn.execute(
+                "SELECT min(id) FROM items WHERE created_at >= ?", (bound,)
+            ).fetchone()[0]
+            if first is None:
+                continue  # nothing that recent: widen
+            clauses, extra = [*where, "i.created_at >= ?"], (bound,)
+        sql = (
+            _ENTRY_SQL
+            + " WHERE "
+            + " AND ".join(clauses)
+            + " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
+        )
+        rows = conn.execute(sql, (*params, match, first, *extra, limit, offset)).fetchall()
+        # A full page inside the window: the window's newest rows head the whole list.
+        if days is None or len(rows) == limit:
+            return rows
+    return []
 
 
 def get_entry(conn: sqlite3.Connection, settings: Settings, queue_id: int) -> dict | None:
