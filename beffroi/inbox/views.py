@@ -83,6 +83,7 @@ class Filters:
 # rows newest first above a date bound are the first rows of the whole list, as soon as
 # there are enough of them. The last step has no bound (a rare word: few matches anyway).
 SEARCH_WINDOWS_DAYS = (3, 30, 180, None)
+FEW_MATCHES = 3000  # so few matches that reading them all is quicker than widening windows
 
 
 def list_entries(
@@ -135,6 +136,11 @@ def list_entries(
         where.append("q.due_at IS NOT NULL AND q.due_at <= ?")
         params.append(to_db(now))
     match = fts_query(filters.search) if filters.search else ""
+    most = float("inf")
+    if match:
+        match, most = _expanded_match(conn, filters.search)
+        if not match:
+            return []
     if only_open:
         # The work list: most urgent first (the deadline already weighs the priority).
         order = (
@@ -149,41 +155,138 @@ def list_entries(
         sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
         rows = conn.execute(sql, (*params, limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
-    # FTS5 seeks to a rowid bound in its doclists: only matches from ``first_id`` on are
-    # read, each looked up once in items and queue.
-    where.append(
-        "q.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid >= ?)"
-    )
     if only_open:
-        first = conn.execute(
-            "SELECT min(item_id) FROM queue WHERE status IN ('new', 'assigned')"
-        ).fetchone()[0]
-        sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
-        rows = conn.execute(sql, (*params, match, first or 0, limit, offset)).fetchall()
+        ranges = _id_ranges(conn, "SELECT item_id FROM queue WHERE status IN ('new', 'assigned')")
+        sql = _ENTRY_SQL + " WHERE " + " AND ".join([*where, _fts_in(ranges)]) + order
+        rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
-    rows = _newest_matches(conn, where, params, match, now, limit, offset)
+    windows = SEARCH_WINDOWS_DAYS if most > FEW_MATCHES else (None,)
+    rows = _newest_matches(conn, where, params, match, now, limit, offset, windows)
     return [_entry(r, shown) for r in rows]
 
 
-def _newest_matches(conn, where, params, match, now, limit, offset) -> list[sqlite3.Row]:
+# Ids closer than this are read as one range of the FTS index; at most this many ranges.
+RANGE_GAP, MAX_RANGES = 512, 12
+
+
+def _id_ranges(conn: sqlite3.Connection, ids_sql: str, params=()) -> list[tuple[int, int]]:
+    """The ids ``ids_sql`` selects, as a few (first, last) ranges that hold them all.
+
+    Item ids follow collection order: time order pass after pass, but stream after stream
+    in a first backfill. The biggest gaps between consecutive ids split the ranges, so the
+    FTS index is read only where the wanted items are.
+    """
+    ids = sorted(r[0] for r in conn.execute(ids_sql, params))
+    if not ids:
+        return []
+    gaps = sorted(
+        ((ids[k + 1] - ids[k], k) for k in range(len(ids) - 1) if ids[k + 1] - ids[k] > RANGE_GAP),
+        reverse=True,
+    )[: MAX_RANGES - 1]
+    ranges, start = [], 0
+    for _, k in sorted(gaps, key=lambda g: g[1]):
+        ranges.append((ids[start], ids[k]))
+        start = k + 1
+    ranges.append((ids[start], ids[-1]))
+    return ranges
+
+
+# A prefix word ("poubelle"*) is matched by FTS5 by merging the whole doclists of every
+# term that starts with it, whatever the rowid bounds: the cost of a common word grows with
+# history. Spelled as its few exact terms (poubelle OR poubelles), each term's doclist is
+# read only within the bounds. Short prefixes (many terms) keep FTS5's own prefix search.
+MIN_EXPANDED_PREFIX, MAX_EXPANDED_TERMS = 3, 40
+
+
+def _expanded_match(conn: sqlite3.Connection, text: str) -> tuple[str, float]:
+    """``fts_query(text)`` with each one-token word spelled as its exact indexed terms,
+    and at most how many items match (``inf`` when no word could be spelled out).
+
+    Same matches: a prefix query matches exactly the documents holding one of the indexed
+    terms that start with the prefix, and those terms are read from the index's own
+    vocabulary; the word is split and folded by a scratch FTS5 table with the same
+    tokenizer, so "École" is looked up as "ecole" as the index stores it.
+    """
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words USING fts5(word, "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_tokens "
+        "USING fts5vocab(temp, search_words, instance)"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary "
+        "USING fts5vocab(main, items_fts, row)"
+    )
+    parts, most = [], float("inf")
+    for word in text.split():
+        if not word.strip('"'):
+            continue
+        quoted = word.replace('"', '""')
+        conn.execute("DELETE FROM temp.search_words")
+        conn.execute("INSERT INTO temp.search_words (rowid, word) VALUES (1, ?)", (word,))
+        tokens = [r[0] for r in conn.execute("SELECT term FROM temp.search_tokens")]
+        if len(tokens) != 1 or len(tokens[0]) < MIN_EXPANDED_PREFIX:
+            parts.append(f'"{quoted}"*')
+            continue
+        prefix = tokens[0]
+        found = [
+            (r[0], r[1])
+            for r in conn.execute(
+                "SELECT term, doc FROM temp.search_vocabulary WHERE term >= ? AND term < ? "
+                "LIMIT ?",
+                (prefix, prefix + "\U0010ffff", MAX_EXPANDED_TERMS + 1),
+            )
+            if r[0].startswith(prefix)
+        ]
+        if len(found) > MAX_EXPANDED_TERMS:
+            parts.append(f'"{quoted}"*')
+        elif not found:
+            conn.execute("DELETE FROM temp.search_words")
+            return "", 0  # a word found nowhere: nothing matches
+        else:
+            terms = " OR ".join('"' + t.replace('"', '""') + '"' for t, _ in found)
+            parts.append(f"({terms})")
+            most = min(most, sum(doc for _, doc in found))
+    conn.execute("DELETE FROM temp.search_words")
+    return " AND ".join(parts), most
+
+
+def _fts_in(ranges: list[tuple[int, int]]) -> str:
+    arms = " UNION ALL ".join(
+        "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        for _ in ranges
+    )
+    return f"q.item_id IN ({arms or 'SELECT NULL WHERE 0'})"
+
+
+def _fts_params(match: str, ranges: list[tuple[int, int]]) -> list:
+    return [v for first, last in ranges for v in (match, first, last)]
+
+
+def _newest_matches(
+    conn, where, params, match, now, limit, offset, windows=SEARCH_WINDOWS_DAYS
+) -> list[sqlite3.Row]:
     """The page of a newest-first search, from the smallest window of days that fills it."""
-    for days in SEARCH_WINDOWS_DAYS:
-        clauses, extra, first = where, (), 0
-        if days is not None:
+    for days in windows:
+        if days is None:
+            ranges = [(-(2**63), 2**63 - 1)]
+            clauses, extra = [*where, _fts_in(ranges)], ()
+        else:
             bound = to_db(now - timedelta(days=days))
-            first = conn.execute(
-                "SELECT min(id) FROM items WHERE created_at >= ?", (bound,)
-            ).fetchone()[0]
-            if first is None:
+            ranges = _id_ranges(conn, "SELECT id FROM items WHERE created_at >= ?", (bound,))
+            if not ranges:
                 continue  # nothing that recent: widen
-            clauses, extra = [*where, "i.created_at >= ?"], (bound,)
+            clauses, extra = [*where, _fts_in(ranges), "i.created_at >= ?"], (bound,)
         sql = (
             _ENTRY_SQL
             + " WHERE "
             + " AND ".join(clauses)
             + " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
         )
-        rows = conn.execute(sql, (*params, match, first, *extra, limit, offset)).fetchall()
+        values = (*params, *_fts_params(match, ranges), *extra, limit, offset)
+        rows = conn.execute(sql, values).fetchall()
         # A full page inside the window: the window's newest rows head the whole list.
         if days is None or len(rows) == limit:
             return rows
