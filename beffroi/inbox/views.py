@@ -83,7 +83,7 @@ class Filters:
 # rows newest first above a date bound are the first rows of the whole list, as soon as
 # there are enough of them. The last step has no bound (a rare word: few matches anyway).
 SEARCH_WINDOWS_DAYS = (3, 30, 180, None)
-FEW_MATCHES = 3000  # so few matches that reading them all is quicker than widening windows
+FEW_MATCHES = 600  # so few matches that reading them all is quicker than widening windows
 
 
 def list_entries(
@@ -156,11 +156,13 @@ def list_entries(
         rows = conn.execute(sql, (*params, limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
     if only_open:
-        ranges = _id_ranges(conn, "SELECT item_id FROM queue WHERE status IN ('new', 'assigned')")
+        ranges = _id_ranges(
+            conn, "SELECT item_id AS id FROM queue WHERE status IN ('new', 'assigned')"
+        )
         sql = _ENTRY_SQL + " WHERE " + " AND ".join([*where, _fts_in(ranges)]) + order
         rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
-    windows = SEARCH_WINDOWS_DAYS if most > FEW_MATCHES else (None,)
+    windows = _useful_windows(conn, now, most, limit + offset)
     rows = _newest_matches(conn, where, params, match, now, limit, offset, windows)
     return [_entry(r, shown) for r in rows]
 
@@ -172,13 +174,19 @@ RANGE_GAP, MAX_RANGES = 512, 12
 def _id_ranges(conn: sqlite3.Connection, ids_sql: str, params=()) -> list[tuple[int, int]]:
     """The ids ``ids_sql`` selects, as a few (first, last) ranges that hold them all.
 
-    Item ids follow collection order: time order pass after pass, but stream after stream
-    in a first backfill. The biggest gaps between consecutive ids split the ranges, so the
-    FTS index is read only where the wanted items are.
+    Item ids follow collection order: time order pass after pass (one dense range, found
+    in SQL), but stream after stream in a first backfill. Then the biggest gaps between
+    consecutive ids split the ranges, so the FTS index is read only where the items are.
     """
-    ids = sorted(r[0] for r in conn.execute(ids_sql, params))
-    if not ids:
+    low, high, count = conn.execute(
+        f"SELECT min(id), max(id), count(*) FROM ({ids_sql})",  # noqa: S608
+        params,
+    ).fetchone()
+    if low is None:
         return []
+    if high - low < 2 * count + RANGE_GAP:
+        return [(low, high)]
+    ids = sorted(r[0] for r in conn.execute(ids_sql, params))
     gaps = sorted(
         ((ids[k + 1] - ids[k], k) for k in range(len(ids) - 1) if ids[k + 1] - ids[k] > RANGE_GAP),
         reverse=True,
@@ -196,6 +204,37 @@ def _id_ranges(conn: sqlite3.Connection, ids_sql: str, params=()) -> list[tuple[
 # history. Spelled as its few exact terms (poubelle OR poubelles), each term's doclist is
 # read only within the bounds. Short prefixes (many terms) keep FTS5's own prefix search.
 MIN_EXPANDED_PREFIX, MAX_EXPANDED_TERMS = 3, 40
+
+
+_TERMS_CACHE: dict[tuple, list[tuple[str, int]]] = {}
+
+
+def _index_version(conn: sqlite3.Connection) -> tuple:
+    """Which state of the FTS index this is: its file and its structure record, which FTS5
+    rewrites (with a write counter) on every change, so a new term is never missed."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    row = conn.execute("SELECT block FROM items_fts_data WHERE id = 10").fetchone()
+    return (path, bytes(row[0]) if row else b"")
+
+
+def _terms_starting(conn: sqlite3.Connection, prefix: str, version: tuple):
+    """(term, documents) of the index's terms starting with ``prefix``, at most one more
+    than MAX_EXPANDED_TERMS; reading the vocabulary decodes each term's doclist, so it is
+    kept until the index changes (the next page of the same search reads nothing)."""
+    key = (version, prefix, MAX_EXPANDED_TERMS)
+    if key not in _TERMS_CACHE:
+        if len(_TERMS_CACHE) > 256:
+            _TERMS_CACHE.clear()
+        _TERMS_CACHE[key] = [
+            (r[0], r[1])
+            for r in conn.execute(
+                "SELECT term, doc FROM temp.search_vocabulary WHERE term >= ? AND term < ? "
+                "LIMIT ?",
+                (prefix, prefix + "\U0010ffff", MAX_EXPANDED_TERMS + 1),
+            )
+            if r[0].startswith(prefix)
+        ]
+    return _TERMS_CACHE[key]
 
 
 def _expanded_match(conn: sqlite3.Connection, text: str) -> tuple[str, float]:
@@ -220,6 +259,7 @@ def _expanded_match(conn: sqlite3.Connection, text: str) -> tuple[str, float]:
         "USING fts5vocab(main, items_fts, row)"
     )
     parts, most = [], float("inf")
+    version = _index_version(conn)
     for word in text.split():
         if not word.strip('"'):
             continue
@@ -230,16 +270,7 @@ def _expanded_match(conn: sqlite3.Connection, text: str) -> tuple[str, float]:
         if len(tokens) != 1 or len(tokens[0]) < MIN_EXPANDED_PREFIX:
             parts.append(f'"{quoted}"*')
             continue
-        prefix = tokens[0]
-        found = [
-            (r[0], r[1])
-            for r in conn.execute(
-                "SELECT term, doc FROM temp.search_vocabulary WHERE term >= ? AND term < ? "
-                "LIMIT ?",
-                (prefix, prefix + "\U0010ffff", MAX_EXPANDED_TERMS + 1),
-            )
-            if r[0].startswith(prefix)
-        ]
+        found = _terms_starting(conn, tokens[0], version)
         if len(found) > MAX_EXPANDED_TERMS:
             parts.append(f'"{quoted}"*')
         elif not found:
@@ -263,6 +294,17 @@ def _fts_in(ranges: list[tuple[int, int]]) -> str:
 
 def _fts_params(match: str, ranges: list[tuple[int, int]]) -> list:
     return [v for first, last in ranges for v in (match, first, last)]
+
+
+def _useful_windows(conn, now, most: float, wanted: int) -> tuple[int | None, ...]:
+    """The windows worth trying: none when the matches are few (read them all), and only
+    windows where the matches, spread evenly over the history, would fill the page."""
+    if most <= FEW_MATCHES:
+        return (None,)
+    first = conn.execute("SELECT min(created_at) FROM items").fetchone()[0]
+    span = max(1.0, (now - from_db(first)).total_seconds() / 86400) if first else 1.0
+    useful = tuple(d for d in SEARCH_WINDOWS_DAYS if d is None or most * d / span >= wanted)
+    return useful
 
 
 def _newest_matches(
