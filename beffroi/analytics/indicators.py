@@ -194,9 +194,7 @@ def responses(
         minutes_between = business_clock(settings)
         minutes[unmeasured] = [
             minutes_between(from_db(c), from_db(r))
-            for c, r in zip(
-                raw["created"][unmeasured], raw["replied_at"][unmeasured], strict=True
-            )
+            for c, r in zip(raw["created"][unmeasured], raw["replied_at"][unmeasured], strict=True)
         ]
     networks = account_networks(conn, settings)
     sla = {p: settings.sla.minutes_for(p) for p in raw["priority"].unique()}

@@ -153,7 +153,19 @@ def _person_expr(filters: RankingFilter) -> str:
     return "coalesce(m.person_id, m.id)" if filters.combine_persons else "m.id"
 
 
-def _grouped(
+SCORE_COLUMNS = [
+    "person",
+    "score",
+    "interactions",
+    "active_weeks",
+    "bonus",
+    "last_at",
+    *[f"n_{k}" for k in KINDS],
+    *[f"pts_{k}" for k in KINDS],
+]
+
+
+def _person_scores(
     conn: sqlite3.Connection,
     settings: Settings,
     now: datetime,
@@ -161,11 +173,12 @@ def _grouped(
     only_person: int | None = None,
     member_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Points per person, kind and week, summed in SQLite.
+    """One row per person: counts and decayed points per kind, active weeks, bonus, score.
 
-    The window's rows are first grouped per member, kind and week straight off the index
-    (the decay of each row computed against ``now``'s Julian day, asked of SQLite once, not
-    per row); the member flags and the person link are then joined per group, not per row.
+    SQLite reads the window once off the covering index and sums per member (each row's
+    decay against ``now``'s Julian day, asked of SQLite once; its week, into the member's
+    list of distinct weeks); the member flags and the person link are then joined per
+    member, not per row. Only persons with several linked accounts are merged in pandas.
     """
     events, params = _events_sql(conn, settings, now, filters, member_ids)
     person = _person_expr(filters)
@@ -180,48 +193,60 @@ def _grouped(
         clause, clause_params = _not_invited(person, filters, now)
         extra += clause
         extra_params += clause_params
+    counts = ", ".join(f"sum(kind = '{k}') AS n_{k}" for k in KINDS)
+    decays = ", ".join(f"sum(CASE WHEN kind = '{k}' THEN decay END) AS d_{k}" for k in KINDS)
     sql = f"""
-        WITH ev AS (SELECT member_id, kind, created_at, julianday(created_at) AS day
+        WITH ev AS (SELECT member_id, kind, created_at,
+                           CAST((julianday(created_at) + 0.5) / 7 AS INTEGER) AS week,
+                           pow(0.5, (? - julianday(created_at)) / ?) AS decay
                     FROM ({events})),
         g AS (
-            SELECT member_id, kind, CAST((day + 0.5) / 7 AS INTEGER) AS week,
-                   count(*) AS n, sum(pow(0.5, (? - day) / ?)) AS decayed,
+            SELECT member_id, count(*) AS n, {counts}, {decays},
+                   count(DISTINCT week) AS weeks, group_concat(DISTINCT week) AS week_list,
                    max(created_at) AS last_at
-            FROM ev GROUP BY 1, 2, 3
+            FROM ev GROUP BY member_id
         )
-        SELECT {person} AS person, g.kind AS kind, g.week AS week,
-               sum(g.n) AS n, sum(g.decayed) AS decayed, max(g.last_at) AS last_at
-        FROM g JOIN members m ON m.id = g.member_id
+        SELECT {person} AS person, g.* FROM g JOIN members m ON m.id = g.member_id
         WHERE {_EXCLUDED}{extra}
-        GROUP BY 1, 2, 3
     """  # noqa: S608 - only fixed fragments are interpolated
-    rows = conn.execute(sql, [*params, now_day, half_life, *extra_params]).fetchall()
-    return pd.DataFrame(
-        [tuple(r) for r in rows], columns=["person", "kind", "week", "n", "decayed", "last_at"]
-    )
-
-
-def _scores(grouped: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    rows = conn.execute(sql, [now_day, half_life, *params, *extra_params]).fetchall()
+    if not rows:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    names = ["person", "member_id", "n", *[f"n_{k}" for k in KINDS]]
+    names += [f"d_{k}" for k in KINDS] + ["weeks", "week_list", "last_at"]
+    members = pd.DataFrame([tuple(r) for r in rows], columns=names)
+    if members["person"].duplicated().any():
+        # Persons with linked accounts: sum their accounts, count their distinct weeks.
+        weeks = members.groupby("person")["week_list"].agg(
+            lambda lists: len({w for text in lists for w in text.split(",")})
+        )
+        sums = {c: "sum" for c in names if c.startswith(("n", "d_"))}
+        merged = members.groupby("person", sort=True).agg({**sums, "last_at": "max"})
+        merged["weeks"] = weeks
+        merged = merged.reset_index()
+    else:
+        merged = members.sort_values("person", kind="stable").reset_index(drop=True)
     weights = settings.engagement.weights
-    columns = ["person", "score", "interactions", "active_weeks", "bonus", "last_at"]
-    columns += [f"n_{k}" for k in KINDS] + [f"pts_{k}" for k in KINDS]
-    if grouped.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = grouped.assign(points=grouped["decayed"] * grouped["kind"].map(weights).fillna(0.0))
-    by_kind = grouped.pivot_table(
-        index="person", columns="kind", values=["n", "points"], aggfunc="sum", fill_value=0
-    )
-    out = pd.DataFrame(index=by_kind.index)
-    for kind in KINDS:
-        out[f"n_{kind}"] = by_kind["n"][kind].astype(int) if kind in by_kind["n"] else 0
-        out[f"pts_{kind}"] = by_kind["points"][kind] if kind in by_kind["points"] else 0.0
-    per_person = grouped.groupby("person").agg(
-        active_weeks=("week", "nunique"), last_at=("last_at", "max"), interactions=("n", "sum")
-    )
-    out = out.join(per_person)
-    out["bonus"] = out["active_weeks"] * settings.engagement.active_week_bonus
-    out["score"] = out[[f"pts_{k}" for k in KINDS]].sum(axis=1) + out["bonus"]
-    return out.reset_index()[columns]
+    columns: dict = {"person": merged["person"].to_numpy()}
+    points = {
+        k: merged[f"d_{k}"].astype(float).fillna(0.0).to_numpy() * float(weights.get(k, 0.0))
+        for k in KINDS
+    }
+    weeks = merged["weeks"].astype(int).to_numpy()
+    bonus = weeks * settings.engagement.active_week_bonus
+    score = points[KINDS[0]].copy()
+    for kind in KINDS[1:]:
+        score = score + points[kind]
+    columns |= {
+        "score": score + bonus,
+        "interactions": merged["n"].astype(int).to_numpy(),
+        "active_weeks": weeks,
+        "bonus": bonus,
+        "last_at": merged["last_at"].to_numpy(),
+    }
+    columns |= {f"n_{k}": merged[f"n_{k}"].astype(int).to_numpy() for k in KINDS}
+    columns |= {f"pts_{k}": points[k] for k in KINDS}
+    return pd.DataFrame(columns, columns=SCORE_COLUMNS)
 
 
 ACCOUNT_COLUMNS = [
@@ -261,7 +286,7 @@ def rank_members(
     display_name, and first_network/first_external_id (what a pseudonym is computed from).
     """
     filters = filters or RankingFilter()
-    scores = _scores(_grouped(conn, settings, now, filters), settings)
+    scores = _person_scores(conn, settings, now, filters)
     if filters.network in MANUAL_NETWORKS:
         scores = _manual_network(conn, settings, now, filters, scores)
     if filters.min_active_weeks:
@@ -330,8 +355,7 @@ def explain(
     filters = filters or RankingFilter()
     accounts = _accounts_of(conn, [person_id], filters.combine_persons)
     member_ids = [int(m) for m in accounts["member_id"]]
-    grouped = _grouped(conn, settings, now, filters, only_person=person_id, member_ids=member_ids)
-    scores = _scores(grouped, settings)
+    scores = _person_scores(conn, settings, now, filters, person_id, member_ids)
     row = scores.iloc[0] if not scores.empty else None
     counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
     contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}

@@ -228,8 +228,7 @@ def _terms_starting(conn: sqlite3.Connection, prefix: str, version: tuple):
         _TERMS_CACHE[key] = [
             (r[0], r[1])
             for r in conn.execute(
-                "SELECT term, doc FROM temp.search_vocabulary WHERE term >= ? AND term < ? "
-                "LIMIT ?",
+                "SELECT term, doc FROM temp.search_vocabulary WHERE term >= ? AND term < ? LIMIT ?",
                 (prefix, prefix + "\U0010ffff", MAX_EXPANDED_TERMS + 1),
             )
             if r[0].startswith(prefix)

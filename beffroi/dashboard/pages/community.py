@@ -24,6 +24,7 @@ from beffroi.analytics.invitations import (
 )
 from beffroi.analytics.pseudonym import pseudonym, pseudonym_key
 from beffroi.analytics.ranking import KIND_LABELS, KINDS, RankingFilter, explain, rank_members
+from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.inbox import deliver_invitation
 from beffroi.store import from_db
@@ -150,7 +151,7 @@ def _filters(ctx: PageContext) -> RankingFilter:
 
 def _ranking_section(ctx: PageContext) -> None:
     filters = _filters(ctx)
-    now = ctx.now().replace(second=0, microsecond=0)
+    now = data_moment(str(ctx.settings.database_path), ctx.now())
     ranking = ctx.cached(rank_members, ctx.settings, now, filters)
     if ranking.empty:
         st.info("Personne ne correspond à ces filtres sur la période.")

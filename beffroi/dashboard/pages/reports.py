@@ -31,6 +31,7 @@ from beffroi.analytics.indicators import (
 )
 from beffroi.analytics.ranking import KIND_LABELS
 from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
+from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.store import from_db
 
@@ -231,7 +232,7 @@ def _downloads(ctx: PageContext, period: Period, now: datetime) -> None:
 def render(ctx: PageContext) -> None:
     st.title(TITLE)
     period, scope = _scope(ctx)
-    now = ctx.now().replace(second=0, microsecond=0)
+    now = data_moment(str(ctx.settings.database_path), ctx.now())
     if period.end > now:
         local = now.astimezone(ctx.tz)
         st.caption(
