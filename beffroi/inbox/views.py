@@ -83,7 +83,7 @@ class Filters:
 # rows newest first above a date bound are the first rows of the whole list, as soon as
 # there are enough of them. The last step has no bound (a rare word: few matches anyway).
 SEARCH_WINDOWS_DAYS = (3, 30, 180, None)
-FEW_MATCHES = 600  # so few matches that reading them all is quicker than widening windows
+FEW_MATCHES = 2000  # so few matches that reading them all is quicker than widening windows
 
 
 def list_entries(
@@ -136,11 +136,13 @@ def list_entries(
         where.append("q.due_at IS NOT NULL AND q.due_at <= ?")
         params.append(to_db(now))
     match = fts_query(filters.search) if filters.search else ""
-    most = float("inf")
+    most, one_arm = float("inf"), False
     if match:
         match, most = _expanded_match(conn, filters.search)
         if not match:
             return []
+        # A word left as a prefix costs a whole doclist merge per arm: read one range.
+        one_arm = '"*' in match
     if only_open:
         # The work list: most urgent first (the deadline already weighs the priority).
         order = (
@@ -159,11 +161,12 @@ def list_entries(
         ranges = _id_ranges(
             conn, "SELECT item_id AS id FROM queue WHERE status IN ('new', 'assigned')"
         )
+        ranges = _one_range(ranges) if one_arm else ranges
         sql = _ENTRY_SQL + " WHERE " + " AND ".join([*where, _fts_in(ranges)]) + order
         rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
     windows = _useful_windows(conn, now, most, limit + offset)
-    rows = _newest_matches(conn, where, params, match, now, limit, offset, windows)
+    rows = _newest_matches(conn, where, params, match, now, limit, offset, windows, one_arm)
     return [_entry(r, shown) for r in rows]
 
 
@@ -283,6 +286,10 @@ def _expanded_match(conn: sqlite3.Connection, text: str) -> tuple[str, float]:
     return " AND ".join(parts), most
 
 
+def _one_range(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(ranges[0][0], ranges[-1][1])] if ranges else []
+
+
 def _fts_in(ranges: list[tuple[int, int]]) -> str:
     arms = " UNION ALL ".join(
         "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?"
@@ -302,12 +309,14 @@ def _useful_windows(conn, now, most: float, wanted: int) -> tuple[int | None, ..
         return (None,)
     first = conn.execute("SELECT min(created_at) FROM items").fetchone()[0]
     span = max(1.0, (now - from_db(first)).total_seconds() / 86400) if first else 1.0
-    useful = tuple(d for d in SEARCH_WINDOWS_DAYS if d is None or most * d / span >= wanted)
-    return useful
+    # Windows where the page would fill, and that spare reading most of the matches.
+    return tuple(
+        d for d in SEARCH_WINDOWS_DAYS if d is None or wanted <= most * d / span <= most / 4
+    )
 
 
 def _newest_matches(
-    conn, where, params, match, now, limit, offset, windows=SEARCH_WINDOWS_DAYS
+    conn, where, params, match, now, limit, offset, windows=SEARCH_WINDOWS_DAYS, one_arm=False
 ) -> list[sqlite3.Row]:
     """The page of a newest-first search, from the smallest window of days that fills it."""
     for days in windows:
@@ -317,6 +326,7 @@ def _newest_matches(
         else:
             bound = to_db(now - timedelta(days=days))
             ranges = _id_ranges(conn, "SELECT id FROM items WHERE created_at >= ?", (bound,))
+            ranges = _one_range(ranges) if one_arm else ranges
             if not ranges:
                 continue  # nothing that recent: widen
             clauses, extra = [*where, _fts_in(ranges), "i.created_at >= ?"], (bound,)

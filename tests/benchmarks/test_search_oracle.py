@@ -42,11 +42,15 @@ QUERIES = [
 
 
 # The plan's thresholds, as shipped and forced to each of their paths on this small city.
+def every_window(*_):
+    return views.SEARCH_WINDOWS_DAYS
+
+
 PLANS = {
     "as shipped": {},
-    "windows": {"FEW_MATCHES": 0},
-    "windows, prefix kept": {"FEW_MATCHES": 0, "MAX_EXPANDED_TERMS": 0},
-    "windows, many ranges": {"FEW_MATCHES": 0, "RANGE_GAP": 0, "MAX_RANGES": 4},
+    "windows": {"_useful_windows": every_window},
+    "windows, prefix kept": {"_useful_windows": every_window, "MAX_EXPANDED_TERMS": 0},
+    "windows, many ranges": {"_useful_windows": every_window, "RANGE_GAP": 0, "MAX_RANGES": 4},
 }
 
 
@@ -70,19 +74,45 @@ def test_sample_reaches_every_window(city, monkeypatch):
     """The sample above is not all decided by the first window: some pages fill within
     three days, others need a wider window, others the whole history."""
     conn, settings = city
-    monkeypatch.setattr(views, "FEW_MATCHES", 0)
+    monkeypatch.setattr(views, "_useful_windows", every_window)
     now = bench_module("city").END
-    statements: list[str] = []
-    conn.set_trace_callback(statements.append)
+    windows: list[str] = []
+    id_ranges = views._id_ranges
+
+    def counting(conn, sql, params=()):
+        windows.append(sql)
+        return id_ranges(conn, sql, params)
+
+    monkeypatch.setattr(views, "_id_ranges", counting)
     tried = set()
-    try:
-        for query in QUERIES:
-            for limit in (5, 20, 51):
-                statements.clear()
-                list_entries(conn, settings, Filters(statuses=ALL, search=query), now=now,
-                             limit=limit)  # fmt: skip
-                tried.add(sum("SELECT id FROM items WHERE created_at" in s for s in statements))
-    finally:
-        conn.set_trace_callback(None)
+    for query in QUERIES:
+        for limit in (5, 20, 51):
+            windows.clear()
+            list_entries(conn, settings, Filters(statuses=ALL, search=query), now=now, limit=limit)
+            tried.add(len(windows))
     assert {1, len(views.SEARCH_WINDOWS_DAYS) - 1} <= tried
     assert len(tried) >= 3
+
+
+def test_a_word_written_after_a_search_is_found_by_the_next_one(tmp_path, example_settings):
+    """The vocabulary read for a prefix is kept only while the FTS index is unchanged."""
+    from datetime import UTC, datetime
+
+    from beffroi.collectors import Author, Item
+    from beffroi.store import save_page
+
+    conn = connect(tmp_path / "b.db")
+    now = datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+    def write(external_id, text):
+        author = Author("x", "id-1", "jeanne", None)
+        item = Item("x", "x_ville", external_id, "mention", "in", text, now, author)
+        save_page(conn, "x_ville", "mentions", [item], None)
+
+    write("1", "Une poubelle déborde")
+    found = list_entries(conn, example_settings, Filters(statuses=ALL, search="poubel"), now=now)
+    assert [e["text"] for e in found] == ["Une poubelle déborde"]
+    write("2", "Les poubelles du marché")
+    found = list_entries(conn, example_settings, Filters(statuses=ALL, search="Poubel"), now=now)
+    assert sorted(e["text"] for e in found) == ["Les poubelles du marché", "Une poubelle déborde"]
+    conn.close()
