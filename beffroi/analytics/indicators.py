@@ -150,6 +150,9 @@ def responses(
     """
     clauses, params = _scope_clauses(conn, settings, start, end, scope)
     clauses += ["i.direction = 'in'", "q.needs_reply = 1"]
+    # Only columns of items_inbound are read from ``i`` (the window is read off the index);
+    # the message's network and id are looked up (as ``s``) only when the queue holds no
+    # reply time, to find the city's reply written on the network.
     if scope.manager:
         clauses.append("coalesce(q.replied_by, q.assignee) = ?")
         params.append(scope.manager)
@@ -158,9 +161,9 @@ def responses(
         SELECT i.created_at, i.account, q.theme, coalesce(q.replied_by, q.assignee) AS manager,
                q.priority, q.business_response_seconds,
                coalesce(q.replied_at,
-                        (SELECT min(r.created_at) FROM items r
-                         WHERE r.network = i.network AND r.parent_external_id = i.external_id
-                           AND r.direction = 'out')) AS replied_at
+                        (SELECT min(r.created_at) FROM items s JOIN items r
+                           ON r.network = s.network AND r.parent_external_id = s.external_id
+                         WHERE s.id = i.id AND r.direction = 'out')) AS replied_at
         FROM items i INDEXED BY items_inbound JOIN queue q ON q.item_id = i.id
         WHERE {" AND ".join(clauses)}
         """,  # noqa: S608 - fixed fragments only
