@@ -132,13 +132,14 @@ def wait_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
 
 
 def drawn(page, heading: str, timeout_ms: float) -> None:
-    """The heading is visible and Streamlit no longer runs the page's script."""
+    """The heading is visible and Streamlit has finished the page's script (the app's
+    ``data-test-script-state``, which Streamlit's own browser tests wait on)."""
     from playwright.sync_api import expect
 
     expect(page.get_by_role("heading", name=heading).first).to_be_visible(timeout=timeout_ms)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=stStatusWidget]')"
-        " || !document.querySelector('[data-testid=stStatusWidget]').innerText.trim()",
+        "() => document.querySelector('[data-testid=stApp]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
         timeout=timeout_ms,
     )
 
