@@ -166,6 +166,8 @@ def list_entries(
         rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
     windows = _useful_windows(conn, now, most, limit + offset)
+    if one_arm:  # each window would merge the prefix's whole doclists again: one try
+        windows = (*windows[:1], None) if windows[0] is not None else (None,)
     rows = _newest_matches(conn, where, params, match, now, limit, offset, windows, one_arm)
     return [_entry(r, shown) for r in rows]
 
