@@ -82,7 +82,7 @@ class Filters:
 # Newest-first searches look at the matches of the last few days first, then widen: the
 # rows newest first above a date bound are the first rows of the whole list, as soon as
 # there are enough of them. The last step has no bound (a rare word: few matches anyway).
-SEARCH_WINDOWS_DAYS = (3, 30, 180, None)
+SEARCH_WINDOWS_DAYS = (3, 30, 180, None)  # the sizes the tests force; see _useful_windows
 FEW_MATCHES = 2000  # so few matches that reading them all is quicker than widening windows
 
 
@@ -103,7 +103,7 @@ def list_entries(
     A full-text search never collects every match of a common word: on the open list it
     reads only the matches from the oldest open item on (the open rows are few and
     recent); newest first, it reads the matches of a widening window of days and stops at
-    the first window holding a full page (see ``SEARCH_WINDOWS_DAYS``).
+    the first window holding a full page (see ``_useful_windows``).
     """
     where, params = [], []
     statuses = list(filters.statuses) or list(OPEN)
@@ -304,17 +304,21 @@ def _fts_params(match: str, ranges: list[tuple[int, int]]) -> list:
     return [v for first, last in ranges for v in (match, first, last)]
 
 
-def _useful_windows(conn, now, most: float, wanted: int) -> tuple[int | None, ...]:
-    """The windows worth trying: none when the matches are few (read them all), and only
-    windows where the matches, spread evenly over the history, would fill the page."""
+def _useful_windows(conn, now, most: float, wanted: int) -> tuple[float | None, ...]:
+    """The windows (in days) worth trying: none when the matches are few (read them all);
+    else from the window where, spread evenly over the history, the matches would fill the
+    page twice, widening eightfold while a window still spares most of the matches."""
     if most <= FEW_MATCHES:
         return (None,)
     first = conn.execute("SELECT min(created_at) FROM items").fetchone()[0]
     span = max(1.0, (now - from_db(first)).total_seconds() / 86400) if first else 1.0
-    # Windows where the page would fill, and that spare reading most of the matches.
-    return tuple(
-        d for d in SEARCH_WINDOWS_DAYS if d is None or wanted <= most * d / span <= most / 4
-    )
+    if most == float("inf"):  # no word spelled out: no estimate
+        return SEARCH_WINDOWS_DAYS
+    days, windows = max(1 / 24, 2 * max(wanted, 1) * span / most), []
+    while days <= span / 4:
+        windows.append(days)
+        days *= 8
+    return (*windows, None)
 
 
 def _newest_matches(
