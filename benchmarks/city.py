@@ -66,7 +66,6 @@ def build(
     from beffroi.cli.wiring import collectors_for, open_database
     from beffroi.inbox import ingest_hooks
     from beffroi.scheduler import collect_all
-    from beffroi.store.queue import close_many
 
     settings, scale = city_settings(path, items, days)
     started = time.perf_counter()
@@ -87,16 +86,7 @@ def build(
     collected = time.perf_counter() - t0
     n = conn.execute("SELECT count(*) FROM items").fetchone()[0]
     out(f"  collected {n:,} items in {collected:.0f} s ({n / collected:,.0f} items/s)")
-    old = [
-        r[0]
-        for r in conn.execute(
-            "SELECT q.id FROM queue q JOIN items i ON i.id = q.item_id "
-            "WHERE q.status IN ('new', 'assigned') ORDER BY i.created_at DESC, i.id DESC "
-            "LIMIT -1 OFFSET ?",
-            (keep_open,),
-        )
-    ]
-    closed = close_many(conn, old, "handled_elsewhere", actor="benchmark", now=end)
+    closed = close_all_but_newest(conn, keep_open, end)
     conn.execute("ANALYZE")
     counts = {
         "items": n,
@@ -110,6 +100,22 @@ def build(
     conn.close()
     out(f"  {counts}")
     return counts
+
+
+def close_all_but_newest(conn, keep_open: int, now: datetime) -> int:
+    """Close every open item but the newest ``keep_open``, as one audited bulk close."""
+    from beffroi.store.queue import close_many
+
+    old = [
+        r[0]
+        for r in conn.execute(
+            "SELECT q.id FROM queue q JOIN items i ON i.id = q.item_id "
+            "WHERE q.status IN ('new', 'assigned') ORDER BY i.created_at DESC, i.id DESC "
+            "LIMIT -1 OFFSET ?",
+            (keep_open,),
+        )
+    ]
+    return close_many(conn, old, "handled_elsewhere", actor="benchmark", now=now)
 
 
 COPIED_AS_IS = ("accounts", "staff", "cursors", "collection_runs", "saved_replies", "series")
@@ -132,7 +138,6 @@ def replicate(src: Path, dst: Path, copies: int, *, keep_open: int = 300, out=pr
     through ``close_many``, as in ``build``.
     """
     from beffroi.store import connect
-    from beffroi.store.queue import close_many
 
     started = time.perf_counter()
     conn = connect(dst)  # the schema, by the real migrations
@@ -206,16 +211,7 @@ def replicate(src: Path, dst: Path, copies: int, *, keep_open: int = 300, out=pr
             + " FROM src.interactions t CROSS JOIN copies c ORDER BY t.created_at, c.k"
         )
     conn.execute("DETACH src")
-    old = [
-        r[0]
-        for r in conn.execute(
-            "SELECT q.id FROM queue q JOIN items i ON i.id = q.item_id "
-            "WHERE q.status IN ('new', 'assigned') ORDER BY i.created_at DESC, i.id DESC "
-            "LIMIT -1 OFFSET ?",
-            (keep_open,),
-        )
-    ]
-    closed = close_many(conn, old, "handled_elsewhere", actor="benchmark", now=END)
+    closed = close_all_but_newest(conn, keep_open, END)
     conn.execute("ANALYZE")
     counts = _counts(conn) | {"closed_old": closed, "seconds": round(time.perf_counter() - started)}
     conn.close()
