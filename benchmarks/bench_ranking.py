@@ -4,7 +4,7 @@
 
 Generates a database of N inbound items (N/20 members, three networks, 120 days) through
 the real store, then times ``rank_members`` (SQLite aggregation + pandas) against DuckDB
-computing the same scores over the same SQLite file: through DuckDB's sqlite scanner when
+computing the same scores (items and interactions) over the same SQLite file: through DuckDB's sqlite scanner when
 the extension is available, otherwise by loading the window's rows into DuckDB (the load is
 timed separately). Prints the times, the ratio, and checks both agree on the top 10.
 """
@@ -67,6 +67,9 @@ WITH ev AS (
     SELECT i.member_id, i.kind, i.created_at FROM items i
     WHERE i.direction = 'in' AND i.member_id IS NOT NULL AND i.kind != 'post'
       AND i.created_at >= $start AND i.created_at <= $end
+    UNION ALL
+    SELECT t.member_id, t.kind, t.created_at FROM interactions t
+    WHERE t.created_at >= $start AND t.created_at <= $end
 ), g AS (
     SELECT coalesce(m.person_id, m.id) AS person, ev.kind,
            count(*) AS n,
@@ -107,6 +110,7 @@ def run_duckdb(path: Path, settings, start: str, end: str):
         duck.execute(f"ATTACH '{path}' AS src (TYPE sqlite, READ_ONLY)")
         duck.execute("CREATE VIEW items AS SELECT * FROM src.items")
         duck.execute("CREATE VIEW members AS SELECT * FROM src.members")
+        duck.execute("CREATE VIEW interactions AS SELECT * FROM src.interactions")
     else:
         mode = "loaded from SQLite"
         src = connect(path, readonly=True)
@@ -119,9 +123,16 @@ def run_duckdb(path: Path, settings, start: str, end: str):
         members = pd.read_sql_query(
             "SELECT id, person_id, is_staff, is_blocked, is_spam, erased_at FROM members", src
         )
+        interactions = pd.read_sql_query(
+            "SELECT member_id, kind, created_at FROM interactions "
+            "WHERE created_at >= ? AND created_at <= ?",
+            src,
+            params=(start, end),
+        )
         src.close()
         duck.register("items", items)
         duck.register("members", members)
+        duck.register("interactions", interactions)
     weights = pd.DataFrame(list(settings.engagement.weights.items()), columns=["kind", "weight"])
     duck.register("weights", weights)
     load = time.perf_counter() - t0

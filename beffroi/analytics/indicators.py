@@ -25,6 +25,7 @@ from beffroi.french import MONTHS, WEEKDAYS
 from beffroi.store import from_db, to_db
 
 NO_THEME = "sans thème"
+DB_TIMES = "%Y-%m-%d %H:%M:%S"
 
 
 # ---------------------------------------------------------------- periods
@@ -149,6 +150,9 @@ def responses(
     """
     clauses, params = _scope_clauses(conn, settings, start, end, scope)
     clauses += ["i.direction = 'in'", "q.needs_reply = 1"]
+    # Only columns of items_inbound are read from ``i`` (the window is read off the index);
+    # the message's network and id are looked up (as ``s``) only when the queue holds no
+    # reply time, to find the city's reply written on the network.
     if scope.manager:
         clauses.append("coalesce(q.replied_by, q.assignee) = ?")
         params.append(scope.manager)
@@ -157,36 +161,14 @@ def responses(
         SELECT i.created_at, i.account, q.theme, coalesce(q.replied_by, q.assignee) AS manager,
                q.priority, q.business_response_seconds,
                coalesce(q.replied_at,
-                        (SELECT min(r.created_at) FROM items r
-                         WHERE r.network = i.network AND r.parent_external_id = i.external_id
-                           AND r.direction = 'out')) AS replied_at
+                        (SELECT min(r.created_at) FROM items s JOIN items r
+                           ON r.network = s.network AND r.parent_external_id = s.external_id
+                         WHERE s.id = i.id AND r.direction = 'out')) AS replied_at
         FROM items i INDEXED BY items_inbound JOIN queue q ON q.item_id = i.id
         WHERE {" AND ".join(clauses)}
         """,  # noqa: S608 - fixed fragments only
         params,
     ).fetchall()
-    networks = account_networks(conn, settings)
-    minutes_between = business_clock(settings)
-    records = []
-    for created, account, theme, manager, priority, measured, replied_at in rows:
-        created_at = from_db(created)
-        replied = from_db(replied_at)
-        if measured is not None:
-            minutes = measured / 60
-        else:
-            minutes = minutes_between(created_at, replied) if replied else None
-        records.append(
-            {
-                "created_at": created_at,
-                "network": networks.get(account, account),
-                "theme": theme or NO_THEME,
-                "manager": manager or "—",
-                "priority": priority,
-                "replied": replied is not None,
-                "minutes": minutes,
-                "within_sla": minutes is not None and minutes <= settings.sla.minutes_for(priority),
-            }
-        )
     columns = [
         "created_at",
         "network",
@@ -197,8 +179,41 @@ def responses(
         "minutes",
         "within_sla",
     ]
-    frame = pd.DataFrame(records, columns=columns)
-    frame["minutes"] = frame["minutes"].astype(float)
+    if not rows:
+        frame = pd.DataFrame([], columns=columns)
+        frame["minutes"] = frame["minutes"].astype(float)
+        return frame
+    raw = pd.DataFrame(
+        [tuple(r) for r in rows],
+        columns=["created", "account", "theme", "manager", "priority", "measured", "replied_at"],
+    )
+    # Vectorised: one pass per column instead of a Python dict per message. Only replies
+    # the queue did not measure (written on the network itself) go through the clock.
+    created = pd.to_datetime(raw["created"].str.slice(0, 19), format=DB_TIMES, utc=True)
+    replied = raw["replied_at"].notna()
+    minutes = raw["measured"].astype(float) / 60
+    unmeasured = raw["measured"].isna() & replied
+    if unmeasured.any():
+        minutes_between = business_clock(settings)
+        minutes[unmeasured] = [
+            minutes_between(from_db(c), from_db(r))
+            for c, r in zip(raw["created"][unmeasured], raw["replied_at"][unmeasured], strict=True)
+        ]
+    networks = account_networks(conn, settings)
+    sla = {p: settings.sla.minutes_for(p) for p in raw["priority"].unique()}
+    frame = pd.DataFrame(
+        {
+            "created_at": created,
+            "network": raw["account"].map(lambda a: networks.get(a, a)),
+            "theme": raw["theme"].where(raw["theme"].astype(bool), None).fillna(NO_THEME),
+            "manager": raw["manager"].where(raw["manager"].astype(bool), None).fillna("—"),
+            "priority": raw["priority"],
+            "replied": replied,
+            "minutes": minutes,
+            "within_sla": minutes.notna() & (minutes <= raw["priority"].map(sla)),
+        },
+        columns=columns,
+    )
     return frame
 
 

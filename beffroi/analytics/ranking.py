@@ -72,9 +72,17 @@ def _window(settings: Settings, now: datetime, filters: RankingFilter) -> tuple[
 
 
 def _events_sql(
-    conn: sqlite3.Connection, settings: Settings, now: datetime, filters: RankingFilter
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter,
+    member_ids: list[int] | None = None,
 ) -> tuple[str, list]:
-    """The interactions in the window as (member_id, kind, created_at, account) rows."""
+    """The interactions in the window as (member_id, kind, created_at, account) rows.
+
+    ``member_ids``: only these members' rows, read through their own index (one person's
+    explanation must not scan the whole window).
+    """
     start, end = _window(settings, now, filters)
     accounts: list[str] | None = None
     if filters.network and filters.network not in MANUAL_NETWORKS:
@@ -83,30 +91,41 @@ def _events_sql(
             accounts = ["\x00none"]
     marks = ",".join("?" * len(accounts)) if accounts else ""
     account_clause = f" AND i.account IN ({marks})" if accounts else ""
+    member_clause = ""
+    if member_ids is not None:
+        member_clause = f" AND i.member_id IN ({','.join('?' * len(member_ids)) or 'NULL'})"
     theme_join = ""
     params: list = []
     if filters.theme:
         theme_join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
         params.append(filters.theme)
-    params += [start, end, *(accounts or [])]
+    params += [start, end, *(accounts or []), *(member_ids or [])]
     # INDEXED BY: the covering partial index reads a window without touching the rows;
     # left alone, SQLite's planner may prefer items_member and read every row (30× slower).
+    # One member's rows are few: their own index (member_id, created_at) finds them.
+    index = "items_member" if member_ids is not None else "items_inbound"
     items_sql = (
         "SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
-        " FROM items i INDEXED BY items_inbound"
+        f" FROM items i INDEXED BY {index}"
         + theme_join
         + " WHERE i.direction = 'in' AND i.member_id IS NOT NULL"
         + " AND i.created_at >= ? AND i.created_at <= ? AND i.kind != 'post'"
         + account_clause
+        + member_clause
     )
     if filters.theme:
         return items_sql, params  # reactions and shares carry no theme
     interactions_sql = (
         " UNION ALL SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
         " FROM interactions i"
-        " WHERE i.created_at >= ? AND i.created_at <= ?" + account_clause
+        " WHERE i.created_at >= ? AND i.created_at <= ?" + account_clause + member_clause
     )
-    return items_sql + interactions_sql, params + [start, end, *(accounts or [])]
+    return items_sql + interactions_sql, params + [
+        start,
+        end,
+        *(accounts or []),
+        *(member_ids or []),
+    ]
 
 
 _EXCLUDED = "m.is_staff = 0 AND m.is_blocked = 0 AND m.is_spam = 0 AND m.erased_at IS NULL"
@@ -127,16 +146,37 @@ def _person_expr(filters: RankingFilter) -> str:
     return "coalesce(m.person_id, m.id)" if filters.combine_persons else "m.id"
 
 
-def _grouped(
+SCORE_COLUMNS = [
+    "person",
+    "score",
+    "interactions",
+    "active_weeks",
+    "bonus",
+    "last_at",
+    *[f"n_{k}" for k in KINDS],
+    *[f"pts_{k}" for k in KINDS],
+]
+
+
+def _person_scores(
     conn: sqlite3.Connection,
     settings: Settings,
     now: datetime,
     filters: RankingFilter,
     only_person: int | None = None,
+    member_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    events, params = _events_sql(conn, settings, now, filters)
+    """One row per person: counts and decayed points per kind, active weeks, bonus, score.
+
+    SQLite reads the window once off the covering index and sums per member (each row's
+    decay against ``now``'s Julian day, asked of SQLite once; its week, into the member's
+    list of distinct weeks); the member flags and the person link are then joined per
+    member, not per row. Only persons with several linked accounts are merged in pandas.
+    """
+    events, params = _events_sql(conn, settings, now, filters, member_ids)
     person = _person_expr(filters)
     half_life = float(settings.engagement.half_life_days)
+    now_day = conn.execute("SELECT julianday(?)", (to_db(now),)).fetchone()[0]
     extra = ""
     extra_params: list = []
     if only_person is not None:
@@ -146,44 +186,60 @@ def _grouped(
         clause, clause_params = _not_invited(person, filters, now)
         extra += clause
         extra_params += clause_params
+    counts = ", ".join(f"sum(kind = '{k}') AS n_{k}" for k in KINDS)
+    decays = ", ".join(f"sum(CASE WHEN kind = '{k}' THEN decay END) AS d_{k}" for k in KINDS)
     sql = f"""
-        WITH ev AS ({events})
-        SELECT {person} AS person, ev.kind AS kind,
-               CAST((julianday(ev.created_at) + 0.5) / 7 AS INTEGER) AS week,
-               count(*) AS n,
-               sum(pow(0.5, (julianday(?) - julianday(ev.created_at)) / ?)) AS decayed,
-               max(ev.created_at) AS last_at
-        FROM ev JOIN members m ON m.id = ev.member_id
+        WITH ev AS (SELECT member_id, kind, created_at,
+                           CAST((julianday(created_at) + 0.5) / 7 AS INTEGER) AS week,
+                           pow(0.5, (? - julianday(created_at)) / ?) AS decay
+                    FROM ({events})),
+        g AS (
+            SELECT member_id, count(*) AS n, {counts}, {decays},
+                   count(DISTINCT week) AS weeks, group_concat(DISTINCT week) AS week_list,
+                   max(created_at) AS last_at
+            FROM ev GROUP BY member_id
+        )
+        SELECT {person} AS person, g.* FROM g JOIN members m ON m.id = g.member_id
         WHERE {_EXCLUDED}{extra}
-        GROUP BY 1, 2, 3
     """  # noqa: S608 - only fixed fragments are interpolated
-    rows = conn.execute(sql, [*params, to_db(now), half_life, *extra_params]).fetchall()
-    return pd.DataFrame(
-        [tuple(r) for r in rows], columns=["person", "kind", "week", "n", "decayed", "last_at"]
-    )
-
-
-def _scores(grouped: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    rows = conn.execute(sql, [now_day, half_life, *params, *extra_params]).fetchall()
+    if not rows:
+        return pd.DataFrame(columns=SCORE_COLUMNS)
+    names = ["person", "member_id", "n", *[f"n_{k}" for k in KINDS]]
+    names += [f"d_{k}" for k in KINDS] + ["weeks", "week_list", "last_at"]
+    members = pd.DataFrame([tuple(r) for r in rows], columns=names)
+    if members["person"].duplicated().any():
+        # Persons with linked accounts: sum their accounts, count their distinct weeks.
+        weeks = members.groupby("person")["week_list"].agg(
+            lambda lists: len({w for text in lists for w in text.split(",")})
+        )
+        sums = {c: "sum" for c in names if c.startswith(("n", "d_"))}
+        merged = members.groupby("person", sort=True).agg({**sums, "last_at": "max"})
+        merged["weeks"] = weeks
+        merged = merged.reset_index()
+    else:
+        merged = members.sort_values("person", kind="stable").reset_index(drop=True)
     weights = settings.engagement.weights
-    columns = ["person", "score", "interactions", "active_weeks", "bonus", "last_at"]
-    columns += [f"n_{k}" for k in KINDS] + [f"pts_{k}" for k in KINDS]
-    if grouped.empty:
-        return pd.DataFrame(columns=columns)
-    grouped = grouped.assign(points=grouped["decayed"] * grouped["kind"].map(weights).fillna(0.0))
-    by_kind = grouped.pivot_table(
-        index="person", columns="kind", values=["n", "points"], aggfunc="sum", fill_value=0
-    )
-    out = pd.DataFrame(index=by_kind.index)
-    for kind in KINDS:
-        out[f"n_{kind}"] = by_kind["n"][kind].astype(int) if kind in by_kind["n"] else 0
-        out[f"pts_{kind}"] = by_kind["points"][kind] if kind in by_kind["points"] else 0.0
-    per_person = grouped.groupby("person").agg(
-        active_weeks=("week", "nunique"), last_at=("last_at", "max"), interactions=("n", "sum")
-    )
-    out = out.join(per_person)
-    out["bonus"] = out["active_weeks"] * settings.engagement.active_week_bonus
-    out["score"] = out[[f"pts_{k}" for k in KINDS]].sum(axis=1) + out["bonus"]
-    return out.reset_index()[columns]
+    columns: dict = {"person": merged["person"].to_numpy()}
+    points = {
+        k: merged[f"d_{k}"].astype(float).fillna(0.0).to_numpy() * float(weights.get(k, 0.0))
+        for k in KINDS
+    }
+    weeks = merged["weeks"].astype(int).to_numpy()
+    bonus = weeks * settings.engagement.active_week_bonus
+    score = points[KINDS[0]].copy()
+    for kind in KINDS[1:]:
+        score = score + points[kind]
+    columns |= {
+        "score": score + bonus,
+        "interactions": merged["n"].astype(int).to_numpy(),
+        "active_weeks": weeks,
+        "bonus": bonus,
+        "last_at": merged["last_at"].to_numpy(),
+    }
+    columns |= {f"n_{k}": merged[f"n_{k}"].astype(int).to_numpy() for k in KINDS}
+    columns |= {f"pts_{k}": points[k] for k in KINDS}
+    return pd.DataFrame(columns, columns=SCORE_COLUMNS)
 
 
 ACCOUNT_COLUMNS = [
@@ -223,7 +279,7 @@ def rank_members(
     display_name, and first_network/first_external_id (what a pseudonym is computed from).
     """
     filters = filters or RankingFilter()
-    scores = _scores(_grouped(conn, settings, now, filters), settings)
+    scores = _person_scores(conn, settings, now, filters)
     if filters.network in MANUAL_NETWORKS:
         scores = _manual_network(conn, settings, now, filters, scores)
     if filters.min_active_weeks:
@@ -290,12 +346,12 @@ def explain(
 ) -> Explanation:
     """What a person's score is made of, with their last interactions and links to them."""
     filters = filters or RankingFilter()
-    scores = _scores(_grouped(conn, settings, now, filters, only_person=person_id), settings)
+    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
+    member_ids = [int(m) for m in accounts["member_id"]]
+    scores = _person_scores(conn, settings, now, filters, person_id, member_ids)
     row = scores.iloc[0] if not scores.empty else None
     counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
     contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}
-    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
-    member_ids = [int(m) for m in accounts["member_id"]]
     recent: list[dict] = []
     if member_ids:
         start, end = _window(settings, now, filters)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import streamlit as st
@@ -45,3 +46,24 @@ def cached_reader(db_path: str) -> Callable[..., Any]:
         return _call(db_path, current_version(db_path), name, args, fn)
 
     return cached
+
+
+# Figures that decay with time (the ranking, the period compared "so far") are computed as
+# of the moment the data last changed, not as of the current minute: keyed on the minute,
+# every cached ranking was thrown away once a minute although nothing had been written.
+# Without writes the moment still moves on, once an hour.
+MAX_STILL = timedelta(hours=1)
+_moments: dict[str, tuple[int, datetime]] = {}
+_moments_lock = threading.Lock()
+
+
+def data_moment(db_path: str, now: datetime) -> datetime:
+    """``now`` (to the minute) when the database changed since the last call, otherwise
+    the moment of that change: a cache key that follows real writes, not the clock."""
+    version = current_version(db_path)
+    minute = now.replace(second=0, microsecond=0)
+    with _moments_lock:
+        seen = _moments.get(db_path)
+        if seen is None or seen[0] != version or not seen[1] <= minute < seen[1] + MAX_STILL:
+            _moments[db_path] = seen = (version, minute)
+        return seen[1]

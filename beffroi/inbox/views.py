@@ -79,6 +79,13 @@ class Filters:
     search: str | None = None
 
 
+# Newest-first searches look at the matches of the last few days first, then widen: the
+# rows newest first above a date bound are the first rows of the whole list, as soon as
+# there are enough of them. The last step has no bound (a rare word: few matches anyway).
+SEARCH_WINDOWS_DAYS = (3, 30, 180, None)  # the sizes the tests force; see _useful_windows
+FEW_MATCHES = 2000  # so few matches that reading them all is quicker than widening windows
+
+
 def list_entries(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -92,6 +99,11 @@ def list_entries(
 
     ``offset`` pages through a long list; the order is total (ties end on the item id), so
     consecutive pages never repeat or skip a row while nothing changes.
+
+    A full-text search never collects every match of a common word: on the open list it
+    reads only the matches from the oldest open item on (the open rows are few and
+    recent); newest first, it reads the matches of a widening window of days and stops at
+    the first window holding a full page (see ``_useful_windows``).
     """
     where, params = [], []
     statuses = list(filters.statuses) or list(OPEN)
@@ -123,9 +135,14 @@ def list_entries(
     if filters.overdue_only:
         where.append("q.due_at IS NOT NULL AND q.due_at <= ?")
         params.append(to_db(now))
-    if filters.search and (match := fts_query(filters.search)):
-        where.append("q.item_id IN (SELECT rowid FROM items_fts WHERE items_fts MATCH ?)")
-        params.append(match)
+    match = fts_query(filters.search) if filters.search else ""
+    most, one_arm = float("inf"), False
+    if match:
+        match, most = _expanded_match(conn, filters.search)
+        if not match:
+            return []
+        # A word left as a prefix costs a whole doclist merge per arm: read one range.
+        one_arm = '"*' in match
     if only_open:
         # The work list: most urgent first (the deadline already weighs the priority).
         order = (
@@ -136,9 +153,201 @@ def list_entries(
     else:
         # Browsing answered or closed messages: newest first, walking items_created.
         order = " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
-    sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
-    rows = conn.execute(sql, (*params, limit, offset)).fetchall()
+    if not match:
+        sql = _ENTRY_SQL + " WHERE " + " AND ".join(where) + order
+        rows = conn.execute(sql, (*params, limit, offset)).fetchall()
+        return [_entry(r, shown) for r in rows]
+    if only_open:
+        ranges = _id_ranges(
+            conn, "SELECT item_id AS id FROM queue WHERE status IN ('new', 'assigned')"
+        )
+        ranges = _one_range(ranges) if one_arm else ranges
+        sql = _ENTRY_SQL + " WHERE " + " AND ".join([*where, _fts_in(ranges)]) + order
+        rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
+        return [_entry(r, shown) for r in rows]
+    windows = _useful_windows(conn, now, most, limit + offset)
+    if one_arm:  # each window would merge the prefix's whole doclists again: one try
+        windows = (*windows[:1], None) if windows[0] is not None else (None,)
+    rows = _newest_matches(conn, where, params, match, now, limit, offset, windows, one_arm)
     return [_entry(r, shown) for r in rows]
+
+
+# Ids closer than this are read as one range of the FTS index; at most this many ranges.
+RANGE_GAP, MAX_RANGES = 512, 12
+
+
+def _id_ranges(conn: sqlite3.Connection, ids_sql: str, params=()) -> list[tuple[int, int]]:
+    """The ids ``ids_sql`` selects, as a few (first, last) ranges that hold them all.
+
+    Item ids follow collection order: time order pass after pass (one dense range, found
+    in SQL), but stream after stream in a first backfill. Then the biggest gaps between
+    consecutive ids split the ranges, so the FTS index is read only where the items are.
+    """
+    low, high, count = conn.execute(
+        f"SELECT min(id), max(id), count(*) FROM ({ids_sql})",  # noqa: S608
+        params,
+    ).fetchone()
+    if low is None:
+        return []
+    if high - low < 2 * count + RANGE_GAP:
+        return [(low, high)]
+    ids = sorted(r[0] for r in conn.execute(ids_sql, params))
+    gaps = sorted(
+        ((ids[k + 1] - ids[k], k) for k in range(len(ids) - 1) if ids[k + 1] - ids[k] > RANGE_GAP),
+        reverse=True,
+    )[: MAX_RANGES - 1]
+    ranges, start = [], 0
+    for _, k in sorted(gaps, key=lambda g: g[1]):
+        ranges.append((ids[start], ids[k]))
+        start = k + 1
+    ranges.append((ids[start], ids[-1]))
+    return ranges
+
+
+# A prefix word ("poubelle"*) is matched by FTS5 by merging the whole doclists of every
+# term that starts with it, whatever the rowid bounds: the cost of a common word grows with
+# history. Spelled as its few exact terms (poubelle OR poubelles), each term's doclist is
+# read only within the bounds. Short prefixes (many terms) keep FTS5's own prefix search.
+MIN_EXPANDED_PREFIX, MAX_EXPANDED_TERMS = 3, 40
+
+
+_TERMS_CACHE: dict[tuple, list[tuple[str, int]]] = {}
+
+
+def _index_version(conn: sqlite3.Connection) -> tuple:
+    """Which state of the FTS index this is: its file and its structure record, which FTS5
+    rewrites (with a write counter) on every change, so a new term is never missed."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    row = conn.execute("SELECT block FROM items_fts_data WHERE id = 10").fetchone()
+    return (path, bytes(row[0]) if row else b"")
+
+
+def _terms_starting(conn: sqlite3.Connection, prefix: str, version: tuple):
+    """(term, documents) of the index's terms starting with ``prefix``, at most one more
+    than MAX_EXPANDED_TERMS; reading the vocabulary decodes each term's doclist, so it is
+    kept until the index changes (the next page of the same search reads nothing)."""
+    key = (version, prefix, MAX_EXPANDED_TERMS)
+    if key not in _TERMS_CACHE:
+        if len(_TERMS_CACHE) > 256:
+            _TERMS_CACHE.clear()
+        _TERMS_CACHE[key] = [
+            (r[0], r[1])
+            for r in conn.execute(
+                "SELECT term, doc FROM temp.search_vocabulary WHERE term >= ? AND term < ? LIMIT ?",
+                (prefix, prefix + "\U0010ffff", MAX_EXPANDED_TERMS + 1),
+            )
+            if r[0].startswith(prefix)
+        ]
+    return _TERMS_CACHE[key]
+
+
+def _expanded_match(conn: sqlite3.Connection, text: str) -> tuple[str, float]:
+    """``fts_query(text)`` with each one-token word spelled as its exact indexed terms,
+    and at most how many items match (``inf`` when no word could be spelled out).
+
+    Same matches: a prefix query matches exactly the documents holding one of the indexed
+    terms that start with the prefix, and those terms are read from the index's own
+    vocabulary; the word is split and folded by a scratch FTS5 table with the same
+    tokenizer, so "École" is looked up as "ecole" as the index stores it.
+    """
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_words USING fts5(word, "
+        "tokenize='unicode61 remove_diacritics 2')"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_tokens "
+        "USING fts5vocab(temp, search_words, instance)"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocabulary "
+        "USING fts5vocab(main, items_fts, row)"
+    )
+    parts, most = [], float("inf")
+    version = _index_version(conn)
+    for word in text.split():
+        if not word.strip('"'):
+            continue
+        quoted = word.replace('"', '""')
+        conn.execute("DELETE FROM temp.search_words")
+        conn.execute("INSERT INTO temp.search_words (rowid, word) VALUES (1, ?)", (word,))
+        tokens = [r[0] for r in conn.execute("SELECT term FROM temp.search_tokens")]
+        if len(tokens) != 1 or len(tokens[0]) < MIN_EXPANDED_PREFIX:
+            parts.append(f'"{quoted}"*')
+            continue
+        found = _terms_starting(conn, tokens[0], version)
+        if len(found) > MAX_EXPANDED_TERMS:
+            parts.append(f'"{quoted}"*')
+        elif not found:
+            conn.execute("DELETE FROM temp.search_words")
+            return "", 0  # a word found nowhere: nothing matches
+        else:
+            terms = " OR ".join('"' + t.replace('"', '""') + '"' for t, _ in found)
+            parts.append(f"({terms})")
+            most = min(most, sum(doc for _, doc in found))
+    conn.execute("DELETE FROM temp.search_words")
+    return " AND ".join(parts), most
+
+
+def _one_range(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    return [(ranges[0][0], ranges[-1][1])] if ranges else []
+
+
+def _fts_in(ranges: list[tuple[int, int]]) -> str:
+    arms = " UNION ALL ".join(
+        "SELECT rowid FROM items_fts WHERE items_fts MATCH ? AND rowid BETWEEN ? AND ?"
+        for _ in ranges
+    )
+    return f"q.item_id IN ({arms or 'SELECT NULL WHERE 0'})"
+
+
+def _fts_params(match: str, ranges: list[tuple[int, int]]) -> list:
+    return [v for first, last in ranges for v in (match, first, last)]
+
+
+def _useful_windows(conn, now, most: float, wanted: int) -> tuple[float | None, ...]:
+    """The windows (in days) worth trying: none when the matches are few (read them all);
+    else from the window where, spread evenly over the history, the matches would fill the
+    page twice, widening eightfold while a window still spares most of the matches."""
+    if most <= FEW_MATCHES:
+        return (None,)
+    first = conn.execute("SELECT min(created_at) FROM items").fetchone()[0]
+    span = max(1.0, (now - from_db(first)).total_seconds() / 86400) if first else 1.0
+    if most == float("inf"):  # no word spelled out: no estimate
+        return SEARCH_WINDOWS_DAYS
+    days, windows = max(1 / 24, 2 * max(wanted, 1) * span / most), []
+    while days <= span / 4:
+        windows.append(days)
+        days *= 8
+    return (*windows, None)
+
+
+def _newest_matches(
+    conn, where, params, match, now, limit, offset, windows=SEARCH_WINDOWS_DAYS, one_arm=False
+) -> list[sqlite3.Row]:
+    """The page of a newest-first search, from the smallest window of days that fills it."""
+    for days in windows:
+        if days is None:
+            ranges = [(-(2**63), 2**63 - 1)]
+            clauses, extra = [*where, _fts_in(ranges)], ()
+        else:
+            bound = to_db(now - timedelta(days=days))
+            ranges = _id_ranges(conn, "SELECT id FROM items WHERE created_at >= ?", (bound,))
+            ranges = _one_range(ranges) if one_arm else ranges
+            if not ranges:
+                continue  # nothing that recent: widen
+            clauses, extra = [*where, _fts_in(ranges), "i.created_at >= ?"], (bound,)
+        sql = (
+            _ENTRY_SQL
+            + " WHERE "
+            + " AND ".join(clauses)
+            + " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
+        )
+        values = (*params, *_fts_params(match, ranges), *extra, limit, offset)
+        rows = conn.execute(sql, values).fetchall()
+        # A full page inside the window: the window's newest rows head the whole list.
+        if days is None or len(rows) == limit:
+            return rows
+    return []
 
 
 def get_entry(conn: sqlite3.Connection, settings: Settings, queue_id: int) -> dict | None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pandas as pd
 import pytest
 
 from beffroi.analytics.indicators import (
@@ -166,3 +167,42 @@ def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_sett
     period = period_containing("week", date(2026, 11, 25), PARIS)
     frame = responses(db, example_settings, period.start, period.end)
     assert frame["replied"].tolist() == [True] and frame["minutes"].tolist() == [45]
+
+
+# ---------------------------------------------------------------- main's per-row reading as oracle
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    from beffroi.store import connect
+    from tests.benchmarks.city_db import bench_module, small_city
+
+    path = small_city(tmp_path_factory.mktemp("indicators"))
+    settings, _ = bench_module("city").city_settings(path, 2500, 120)
+    conn = connect(path)
+    # A few replies written on the network itself, which the queue did not measure.
+    with transaction(conn):
+        conn.execute(
+            "UPDATE queue SET replied_at = NULL, business_response_seconds = NULL "
+            "WHERE id IN (SELECT id FROM queue WHERE replied_at IS NOT NULL "
+            "ORDER BY id LIMIT 40)"
+        )
+    yield conn, settings, bench_module("main_59cd8f0/indicators"), bench_module("city").END
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    "scope",
+    [Scope(), Scope(network="facebook"), Scope(theme="propreté"), Scope(manager="réseau")],
+    ids=repr,
+)
+def test_responses_frame_equals_mains_per_row_frame(city, scope):
+    conn, settings, main, end = city
+    for days in (120, 30, 0):
+        start = end.replace(day=1) if days == 0 else end - timedelta(days=days)
+        new = responses(conn, settings, start, end, scope)
+        old = main.responses(conn, settings, start, end, main.Scope(**scope.__dict__))
+        pd.testing.assert_frame_equal(new, old)
+    empty = responses(conn, settings, end, end, scope)
+    pd.testing.assert_frame_equal(empty, main.responses(conn, settings, end, end))
+    assert len(responses(conn, settings, end - timedelta(days=120), end)) > 100

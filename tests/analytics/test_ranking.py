@@ -193,3 +193,76 @@ def test_reactions_and_shares_count_with_their_weights(db, example_settings):
     )
     themed = rank_members(db, example_settings, NOW, RankingFilter(theme="culture"))
     assert "sharer" not in _order(themed)
+
+
+# ---------------------------------------------------------------- the old plan as oracle
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """A small city collected through the real path (benchmarks/city.py), a few members
+    linked into persons and one invited, read by main's ranking and by today's."""
+    from tests.benchmarks.city_db import bench_module, small_city
+
+    path = small_city(tmp_path_factory.mktemp("ranking"))
+    settings, _ = bench_module("city").city_settings(path, 2500, 120)
+    conn = connect(path)
+    active = [r[0] for r in conn.execute(
+        "SELECT member_id FROM items WHERE member_id IS NOT NULL GROUP BY 1 "
+        "ORDER BY count(*) DESC, 1 LIMIT 6"
+    )]  # fmt: skip
+    if not conn.execute("SELECT 1 FROM members WHERE person_id IS NOT NULL").fetchone():
+        link_members(conn, active[0], active[5])
+        link_members(conn, active[1], active[4])
+        end = bench_module("city").END
+        event = create_event(conn, name="Visite", kind="instameet", starts_at=end, now=end)
+        (invitation,) = propose_invitations(conn, event, {active[2]: "Bonjour"}, now=end)
+        set_status(conn, invitation, "invited", now=end, sent_via="manual")
+    yield conn, settings, bench_module("main_59cd8f0/ranking"), bench_module("city").END
+    conn.close()
+
+
+ORACLE_FILTERS = [
+    RankingFilter(),
+    RankingFilter(limit=None),
+    RankingFilter(combine_persons=False, limit=None),
+    RankingFilter(network="x"),
+    RankingFilter(network="facebook", window_days=30),
+    RankingFilter(theme="propreté"),
+    RankingFilter(min_active_weeks=3),
+    RankingFilter(not_invited_months=6, limit=None),
+    RankingFilter(window_days=365, limit=30),
+]
+
+
+def _same_frames(new, old):
+    assert list(new.columns) == list(old.columns)
+    assert list(new["person"]) == list(old["person"])
+    for column in new.columns:
+        if new[column].dtype.kind == "f":
+            assert new[column].to_numpy() == pytest.approx(old[column].to_numpy(), abs=1e-9)
+        else:
+            assert new[column].tolist() == old[column].tolist(), column
+
+
+@pytest.mark.parametrize("filters", ORACLE_FILTERS, ids=repr)
+def test_ranking_and_explanations_equal_mains_on_a_collected_city(city, filters):
+    conn, settings, main, end = city
+    for now in (end, end - timedelta(days=200, hours=5)):
+        new = rank_members(conn, settings, now, filters)
+        old = main.rank_members(conn, settings, now, main.RankingFilter(**filters.__dict__))
+        assert len(new) > 0 or now != end
+        _same_frames(new, old)
+        for person in list(new["person"][:5]) + [10**9]:
+            mine = explain(conn, settings, now, int(person), filters)
+            theirs = main.explain(
+                conn, settings, now, int(person), main.RankingFilter(**filters.__dict__)
+            )
+            assert mine.score == pytest.approx(theirs.score, abs=1e-9)
+            assert mine.contributions == pytest.approx(theirs.contributions, abs=1e-9)
+            assert (mine.counts, mine.active_weeks, mine.accounts, mine.last_interactions) == (
+                theirs.counts,
+                theirs.active_weeks,
+                theirs.accounts,
+                theirs.last_interactions,
+            )

@@ -113,7 +113,6 @@ def test_erasure_rewrites_the_archived_weekly_reports_that_quoted_the_person(tmp
     quote citizens (masked names, but their words): after an erasure, no archived report
     quotes the person any more."""
 
-
     from beffroi.analytics.report import build_report, choose_period, render_pdf
     from beffroi.config import load_settings
     from tests.analytics.helpers import item, save

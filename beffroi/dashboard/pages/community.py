@@ -27,6 +27,7 @@ from beffroi.analytics import (
     pseudonym_key,
     rank_members,
 )
+from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export, frame_csv
 from beffroi.inbox import (
@@ -152,7 +153,7 @@ def _filters(ctx: PageContext) -> RankingFilter:
 
 def _ranking_section(ctx: PageContext) -> None:
     filters = _filters(ctx)
-    now = ctx.now().replace(second=0, microsecond=0)
+    now = data_moment(str(ctx.settings.database_path), ctx.now())
     ranking = ctx.cached(rank_members, ctx.settings, now, filters)
     if ranking.empty:
         st.info("Personne ne correspond à ces filtres sur la période.")

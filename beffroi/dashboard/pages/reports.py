@@ -30,6 +30,7 @@ from beffroi.analytics.indicators import (
     weekly_trend,
 )
 from beffroi.analytics.report import build_report, format_value, render_csv, render_html, render_pdf
+from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export
 from beffroi.labels import kind_label, network_label
@@ -235,7 +236,7 @@ def render(ctx: PageContext) -> None:
     disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     period, scope = _scope(ctx)
-    now = ctx.now().replace(second=0, microsecond=0)
+    now = data_moment(str(ctx.settings.database_path), ctx.now())
     if period.end > now:
         local = now.astimezone(ctx.tz)
         st.caption(

@@ -1,0 +1,363 @@
+"""The engagement ranking: who interacts most with the city, and why.
+
+A member's score over a window is the sum, for each interaction, of its kind's weight
+decayed by age (``0.5 ** (age_days / half_life_days)``), plus a bonus per distinct active
+week (weeks start on Monday 00:00 UTC: Julian day numbers count weeks from a Monday).
+Staff, blocked, spam-flagged and erased accounts never rank. Accounts linked by hand to one person (``members.person_id``) can be counted together.
+
+SQLite does the heavy part (one pass over a covering index, grouped by person, kind and
+week); pandas only sums a few rows per person. Ties are broken by the most recent
+interaction, then by the lowest id, so the order is stable from one run to the next.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pandas as pd
+
+from beffroi.config import Settings
+from beffroi.store import to_db
+
+# The kinds that count, in the order they are shown. ``share`` and ``reaction`` come from
+# the ``interactions`` table (where a network says who shared or reacted), the rest are items.
+KINDS = ("comment", "reply", "mention", "share", "ugc", "reaction", "dm")
+KIND_LABELS = {
+    "comment": ("commentaire", "commentaires"),
+    "reply": ("réponse", "réponses"),
+    "mention": ("mention", "mentions"),
+    "share": ("partage", "partages"),
+    "ugc": ("publication identifiée", "publications identifiées"),
+    "reaction": ("réaction", "réactions"),
+    "dm": ("message privé", "messages privés"),
+}
+RANKED_NETWORKS = ("instagram", "facebook", "x", "snapchat")
+LAST_ENGAGEMENTS = 3  # reactions and shares shown among a member's last interactions
+# Networks whose members are entered by hand: they rank through their linked accounts.
+MANUAL_NETWORKS = ("snapchat",)
+
+
+@dataclass(frozen=True)
+class RankingFilter:
+    network: str | None = None  # instagram, facebook, x, snapchat; None: every network
+    window_days: int | None = None  # None: settings.engagement.window_days
+    theme: str | None = None
+    min_active_weeks: int = 0
+    not_invited_months: int | None = None
+    combine_persons: bool = True
+    limit: int | None = 100
+
+
+@dataclass
+class Explanation:
+    """What one score is made of."""
+
+    person_id: int
+    score: float
+    counts: dict[str, int]
+    contributions: dict[str, float]
+    active_weeks: int
+    bonus: float
+    accounts: list[dict] = field(default_factory=list)
+    last_interactions: list[dict] = field(default_factory=list)
+
+
+def account_networks(conn: sqlite3.Connection, settings: Settings) -> dict[str, str]:
+    """Account key → the network a person sees (sandbox accounts show what they simulate;
+    public Instagram posts count as Instagram)."""
+    mapping = {row[0]: row[1] for row in conn.execute("SELECT key, network FROM accounts")}
+    for account in settings.accounts:
+        mapping[account.key] = account.shown_network
+    return {k: ("instagram" if v == "instagram_public" else v) for k, v in mapping.items()}
+
+
+def _window(settings: Settings, now: datetime, filters: RankingFilter) -> tuple[str, str]:
+    days = filters.window_days or settings.engagement.window_days
+    return to_db(now - timedelta(days=days)), to_db(now)
+
+
+def _events_sql(
+    conn: sqlite3.Connection, settings: Settings, now: datetime, filters: RankingFilter
+) -> tuple[str, list]:
+    """The interactions in the window as (member_id, kind, created_at, account) rows."""
+    start, end = _window(settings, now, filters)
+    accounts: list[str] | None = None
+    if filters.network and filters.network not in MANUAL_NETWORKS:
+        accounts = [k for k, v in account_networks(conn, settings).items() if v == filters.network]
+        if not accounts:
+            accounts = ["\x00none"]
+    marks = ",".join("?" * len(accounts)) if accounts else ""
+    account_clause = f" AND i.account IN ({marks})" if accounts else ""
+    theme_join = ""
+    params: list = []
+    if filters.theme:
+        theme_join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
+        params.append(filters.theme)
+    params += [start, end, *(accounts or [])]
+    # INDEXED BY: the covering partial index reads a window without touching the rows;
+    # left alone, SQLite's planner may prefer items_member and read every row (30× slower).
+    items_sql = (
+        "SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
+        " FROM items i INDEXED BY items_inbound"
+        + theme_join
+        + " WHERE i.direction = 'in' AND i.member_id IS NOT NULL"
+        + " AND i.created_at >= ? AND i.created_at <= ? AND i.kind != 'post'"
+        + account_clause
+    )
+    if filters.theme:
+        return items_sql, params  # reactions and shares carry no theme
+    interactions_sql = (
+        " UNION ALL SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
+        " FROM interactions i"
+        " WHERE i.created_at >= ? AND i.created_at <= ?" + account_clause
+    )
+    return items_sql + interactions_sql, params + [start, end, *(accounts or [])]
+
+
+_EXCLUDED = "m.is_staff = 0 AND m.is_blocked = 0 AND m.is_spam = 0 AND m.erased_at IS NULL"
+
+
+def _not_invited(person: str, filters: RankingFilter, now: datetime) -> tuple[str, list]:
+    """Leave out persons invited (beyond a mere proposal) in the last N months."""
+    clause = (
+        f" AND {person} NOT IN ("  # noqa: S608 - ``person`` is one of two fixed expressions
+        " SELECT coalesce(m2.person_id, m2.id) FROM invitations inv"
+        " JOIN members m2 ON m2.id = inv.member_id WHERE inv.status != 'proposed'"
+        " AND coalesce(inv.invited_at, inv.created_at) >= datetime(?, ?))"
+    )
+    return clause, [to_db(now), f"-{int(filters.not_invited_months)} months"]
+
+
+def _person_expr(filters: RankingFilter) -> str:
+    return "coalesce(m.person_id, m.id)" if filters.combine_persons else "m.id"
+
+
+def _grouped(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter,
+    only_person: int | None = None,
+) -> pd.DataFrame:
+    events, params = _events_sql(conn, settings, now, filters)
+    person = _person_expr(filters)
+    half_life = float(settings.engagement.half_life_days)
+    extra = ""
+    extra_params: list = []
+    if only_person is not None:
+        extra = f" AND {person} = ?"
+        extra_params.append(only_person)
+    if filters.not_invited_months:
+        clause, clause_params = _not_invited(person, filters, now)
+        extra += clause
+        extra_params += clause_params
+    sql = f"""
+        WITH ev AS ({events})
+        SELECT {person} AS person, ev.kind AS kind,
+               CAST((julianday(ev.created_at) + 0.5) / 7 AS INTEGER) AS week,
+               count(*) AS n,
+               sum(pow(0.5, (julianday(?) - julianday(ev.created_at)) / ?)) AS decayed,
+               max(ev.created_at) AS last_at
+        FROM ev JOIN members m ON m.id = ev.member_id
+        WHERE {_EXCLUDED}{extra}
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - only fixed fragments are interpolated
+    rows = conn.execute(sql, [*params, to_db(now), half_life, *extra_params]).fetchall()
+    return pd.DataFrame(
+        [tuple(r) for r in rows], columns=["person", "kind", "week", "n", "decayed", "last_at"]
+    )
+
+
+def _scores(grouped: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    weights = settings.engagement.weights
+    columns = ["person", "score", "interactions", "active_weeks", "bonus", "last_at"]
+    columns += [f"n_{k}" for k in KINDS] + [f"pts_{k}" for k in KINDS]
+    if grouped.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = grouped.assign(points=grouped["decayed"] * grouped["kind"].map(weights).fillna(0.0))
+    by_kind = grouped.pivot_table(
+        index="person", columns="kind", values=["n", "points"], aggfunc="sum", fill_value=0
+    )
+    out = pd.DataFrame(index=by_kind.index)
+    for kind in KINDS:
+        out[f"n_{kind}"] = by_kind["n"][kind].astype(int) if kind in by_kind["n"] else 0
+        out[f"pts_{kind}"] = by_kind["points"][kind] if kind in by_kind["points"] else 0.0
+    per_person = grouped.groupby("person").agg(
+        active_weeks=("week", "nunique"), last_at=("last_at", "max"), interactions=("n", "sum")
+    )
+    out = out.join(per_person)
+    out["bonus"] = out["active_weeks"] * settings.engagement.active_week_bonus
+    out["score"] = out[[f"pts_{k}" for k in KINDS]].sum(axis=1) + out["bonus"]
+    return out.reset_index()[columns]
+
+
+ACCOUNT_COLUMNS = [
+    "person",
+    "member_id",
+    "network",
+    "external_id",
+    "handle",
+    "display_name",
+    "notes",
+]
+
+
+def _accounts_of(conn: sqlite3.Connection, persons: list[int], combine: bool) -> pd.DataFrame:
+    if not persons:
+        return pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    marks = ",".join("?" * len(persons))
+    key = "coalesce(person_id, id)" if combine else "id"
+    rows = conn.execute(
+        f"SELECT {key} AS person, id, network, external_id, handle, display_name, notes "  # noqa: S608
+        f"FROM members WHERE {key} IN ({marks}) ORDER BY id",
+        persons,
+    ).fetchall()
+    return pd.DataFrame([tuple(r) for r in rows], columns=ACCOUNT_COLUMNS)
+
+
+def rank_members(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter | None = None,
+) -> pd.DataFrame:
+    """The ranking as a DataFrame, best first: one row per person (or account).
+
+    Columns: rank, person, score, interactions, active_weeks, bonus, last_at, n_<kind> and
+    pts_<kind> (the decayed, weighted points of each kind), member_ids, handles, networks,
+    display_name, and first_network/first_external_id (what a pseudonym is computed from).
+    """
+    filters = filters or RankingFilter()
+    scores = _scores(_grouped(conn, settings, now, filters), settings)
+    if filters.network in MANUAL_NETWORKS:
+        scores = _manual_network(conn, settings, now, filters, scores)
+    if filters.min_active_weeks:
+        scores = scores[scores["active_weeks"] >= filters.min_active_weeks]
+    scores = scores.assign(
+        _last=scores["last_at"].fillna(""), _neg_score=-scores["score"].round(9)
+    ).sort_values(["_neg_score", "_last", "person"], ascending=[True, False, True])
+    scores = scores.drop(columns=["_last", "_neg_score"])
+    if filters.limit:
+        scores = scores.head(filters.limit)
+    scores = scores.reset_index(drop=True)
+    scores.insert(0, "rank", range(1, len(scores) + 1))
+    accounts = _accounts_of(conn, [int(p) for p in scores["person"]], filters.combine_persons)
+    grouped = accounts.groupby("person").agg(
+        member_ids=("member_id", list),
+        handles=("handle", lambda s: [h for h in s if h]),
+        networks=("network", lambda s: sorted(set(s))),
+        display_name=("display_name", lambda s: next((d for d in s if d), None)),
+        first_network=("network", "first"),
+        first_external_id=("external_id", "first"),
+    )
+    return scores.join(grouped, on="person")
+
+
+def _manual_network(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter,
+    scores: pd.DataFrame,
+) -> pd.DataFrame:
+    """Members of a network without API (Snapchat): every one of them is listed, with the
+    score of their linked accounts on other networks when persons are combined."""
+    person = "coalesce(m.person_id, m.id)" if filters.combine_persons else "m.id"
+    extra, params = "", [filters.network]
+    if filters.not_invited_months:
+        extra, clause_params = _not_invited(person, filters, now)
+        params += clause_params
+    rows = conn.execute(
+        f"SELECT DISTINCT {person} FROM members m WHERE m.network = ? AND {_EXCLUDED}{extra}",  # noqa: S608
+        params,
+    ).fetchall()
+    persons = pd.DataFrame({"person": [r[0] for r in rows]})
+    merged = persons.merge(scores, on="person", how="left")
+    for column in merged.columns:
+        if column.startswith(("n_", "pts_")) or column in (
+            "score",
+            "interactions",
+            "active_weeks",
+            "bonus",
+        ):
+            merged[column] = merged[column].fillna(0)
+    return merged
+
+
+def explain(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    person_id: int,
+    filters: RankingFilter | None = None,
+    *,
+    last: int = 5,
+) -> Explanation:
+    """What a person's score is made of, with their last interactions and links to them."""
+    filters = filters or RankingFilter()
+    scores = _scores(_grouped(conn, settings, now, filters, only_person=person_id), settings)
+    row = scores.iloc[0] if not scores.empty else None
+    counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
+    contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}
+    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
+    member_ids = [int(m) for m in accounts["member_id"]]
+    recent: list[dict] = []
+    if member_ids:
+        start, end = _window(settings, now, filters)
+        marks = ",".join("?" * len(member_ids))
+        networks = account_networks(conn, settings)
+        rows = conn.execute(
+            f"""
+            SELECT created_at, kind, account, permalink, text FROM items
+            WHERE member_id IN ({marks}) AND direction = 'in' AND kind != 'post'
+              AND created_at >= ? AND created_at <= ?
+            ORDER BY created_at DESC LIMIT ?
+            """,  # noqa: S608
+            [*member_ids, start, end, last],
+        ).fetchall()
+        # Likes and shares have no text: a few of them, so that a liker's score is explained
+        # without hiding the words of someone who also writes.
+        rows += conn.execute(
+            f"""
+            SELECT created_at, kind, account, permalink, '' AS text FROM interactions
+            WHERE member_id IN ({marks}) AND created_at >= ? AND created_at <= ?
+            ORDER BY created_at DESC LIMIT ?
+            """,  # noqa: S608
+            [*member_ids, start, end, LAST_ENGAGEMENTS],
+        ).fetchall()
+        rows.sort(key=lambda r: r["created_at"], reverse=True)
+        recent = [
+            {
+                "created_at": r["created_at"],
+                "kind": r["kind"],
+                "network": networks.get(r["account"], r["account"]),
+                "permalink": r["permalink"],
+                "text": r["text"],
+            }
+            for r in rows
+        ]
+    return Explanation(
+        person_id=person_id,
+        score=float(row["score"]) if row is not None else 0.0,
+        counts=counts,
+        contributions=contributions,
+        active_weeks=int(row["active_weeks"]) if row is not None else 0,
+        bonus=float(row["bonus"]) if row is not None else 0.0,
+        accounts=accounts.drop(columns=["person"]).to_dict("records"),
+        last_interactions=recent,
+    )
+
+
+def describe(explanation: Explanation) -> str:
+    """The explanation in one French sentence, e.g. for the demo's note or a tooltip."""
+    parts = [
+        f"{explanation.counts[k]} {KIND_LABELS[k][explanation.counts[k] > 1]}"
+        f" ({explanation.contributions[k]:.1f} pts)"
+        for k in KINDS
+        if explanation.counts[k]
+    ]
+    plural = "s" if explanation.active_weeks > 1 else ""
+    weeks = f"{explanation.active_weeks} semaine{plural} active{plural} (+{explanation.bonus:.1f})"
+    return f"{explanation.score:.1f} pts = " + ", ".join([*parts, weeks])

@@ -1,0 +1,26 @@
+"""A small city history built through the real collection path (benchmarks/city.py), once
+per test session: the old and new implementations are compared on it."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def bench_module(name: str):
+    """A script of benchmarks/ imported as a module (they are not a package), once."""
+    key = "benchmarks." + name.replace("/", ".")
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, BENCHMARKS / f"{name}.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+def small_city(folder: Path, items: int = 2500, days: int = 120) -> Path:
+    city = bench_module("city")
+    return city.ensure_city(folder / "city.db", items, days=days, out=lambda *_: None)
