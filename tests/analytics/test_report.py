@@ -204,7 +204,8 @@ def test_cli_refuses_a_missing_folder(tmp_path, capsys):
     cfg = write_config(tmp_path)
     code = main(["-c", str(cfg), "report", "--out", str(tmp_path / "nowhere" / "r.pdf")])
     assert code == 2
-    assert "folder does not exist" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "nowhere does not exist; nothing was written" in err
     assert not (tmp_path / "nowhere").exists()
 
 
