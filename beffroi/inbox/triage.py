@@ -9,7 +9,11 @@ rule                  needs_reply   fires on
 ====================  ============  ========================================================
 ``spam``              no            a configured spam keyword (crypto, "cliquez ici"...)
 ``empty``             no            no letters or digits at all (emoji, "!!!", a tag)
-``urgent``            yes           a configured urgent keyword (danger, fuite, verglas...)
+``urgent``            yes           a danger now: an urgency rule on lemmas and phrases (gas,
+                                    fire, smoke, flooding, a fallen tree, a hole, traffic
+                                    lights out, ice, a cable, a lost child, a person in
+                                    distress, an animal on the road: ``urgency.py``) or a
+                                    configured urgent keyword
 ``between_citizens``  no            a public comment opening on a citizen's @handle, or a
                                     question put in "tu" with no "vous" nor the city's name
 ``rhetorical``        no            "qui se souvient ?" under a throwback photo
@@ -23,11 +27,15 @@ rule                  needs_reply   fires on
 ``no_signal``         no            a public comment with none of the above
 ====================  ============  ========================================================
 
-Priority: ``urgent`` when the ``urgent`` rule decided (an urgent word in a message that is
+Priority: ``urgent`` when the ``urgent`` rule decided (an urgent phrase in a message that is
 neither spam nor bare tags: "#verglas" alone needs no reply, so it is not urgent), ``high`` for
 complaints, ``normal`` for other messages that need a reply (DMs are never below normal),
 ``low`` for messages that need none. ``due_at`` comes from the SLA clock for messages that
 need a reply; the others have no deadline.
+
+Beside the decision, ``understand`` gives the message's main and secondary themes
+(``themes.py``: weighted keywords on lemmas; an urgent report keeps its subject's theme) and
+its tone (``tone.py``), each with the words that decided.
 """
 
 from __future__ import annotations
@@ -38,13 +46,15 @@ from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
+from beffroi.inbox.lemmas import Lemmatised, lemmatise
 from beffroi.inbox.text import find_keyword, fold
+from beffroi.inbox.themes import ThemeScore, score_themes
+from beffroi.inbox.tone import Tone, tone_of
+from beffroi.inbox.urgency import Urgency, find_urgency
 from beffroi.store import QueueFields
 
-# Phrases that contain an urgent word but are not an emergency; removed before matching.
-_NOT_URGENT = re.compile(r"\bfeux? d'artifice\b|\bfeu vert\b|\bfeu de camp\b")
 # "Aucun problème, super organisation": a problem word, negated; removed before matching.
-_NO_PROBLEM = re.compile(r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b")
+_NO_PROBLEM = re.compile(r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b|\btrou normand\b")
 # Questions nobody expects the city to answer: a throwback photo's "qui se souvient ?".
 _RHETORICAL = (
     "qui se souvient",
@@ -225,6 +235,29 @@ _PROBLEM_WORDS = (
     "sans chauffage",
     "rodeos",
     "avale",
+    # Reports that name the fault without a "problem" word (issue 13's development set).
+    "il manque",
+    "manque de",
+    "abandonnes",
+    "abandonnees",
+    "jetes",
+    "jetees",
+    "clignote",
+    "clignotent",
+    "fuite",
+    "fuites",
+    "degoutant",
+    "degueulasse",
+    "stationnees sur",
+    "stationnes sur",
+    "garees sur les places",
+    "pleine de nids",
+    "plein de nids",
+    "pleines de plastique",
+    "pleins de dechets",
+    "pleine de dechets",
+    "crottes",
+    "plus de place",
 )
 # "ne s'allume plus", "n'entretient plus", "ne passe plus": something stopped working.
 # Inverted questions without a question mark: "organise-t-il", "avez-vous", "peut-on".
@@ -348,6 +381,7 @@ class Decision:
     needs_reply: bool
     rule: str
     keyword: str | None = None
+    urgency: Urgency | None = None
 
 
 _LEADING_MENTION = re.compile(r"^@([\w.]+)")
@@ -363,8 +397,10 @@ def _addressed_to_citizen(settings: Settings, folded: str) -> str | None:
 
 
 def _city_handles(settings: Settings) -> frozenset[str]:
-    """The city's own handles, folded and without "@" (read for each message)."""
-    return _folded_handles(tuple(a.handle for a in settings.accounts if a.handle))
+    """The city's own handles, folded and without "@" (read for each message): its accounts'
+    handles and the other names it is addressed by (``triage.city_handles``)."""
+    handles = [a.handle for a in settings.accounts if a.handle]
+    return _folded_handles(tuple(handles + list(settings.triage.city_handles)))
 
 
 @lru_cache(maxsize=8)
@@ -372,9 +408,10 @@ def _folded_handles(handles: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(h).lstrip("@") for h in handles)
 
 
-def decide(settings: Settings, text: str, kind: str) -> Decision:
+def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None = None) -> Decision:
     """Whether a message needs a reply, and the rule that decided it."""
-    folded = fold(text)
+    message = message or lemmatise(text)
+    folded = message.folded
     rules = settings.triage
     spam = find_keyword(folded, rules.spam_keywords)
     if not spam and (pitch := _SPAM_PATTERN.search(folded)):
@@ -386,9 +423,9 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
         return Decision(True, "dm")
     if not _HAS_WORD.search(re.sub(r"[@#]\w+|https?://\S+", "", folded)):
         return Decision(False, "empty")
-    urgent = find_keyword(_NOT_URGENT.sub(" ", folded), rules.urgent_keywords)
-    if urgent:
-        return Decision(True, "urgent", urgent)
+    urgency = find_urgency(message, tuple(rules.urgent_keywords))
+    if urgency:
+        return Decision(True, "urgent", urgency.words, urgency)
     if kind in ("comment", "reply") and (other := _addressed_to_citizen(settings, folded)):
         # "@martine.per On se retrouve là-bas ?": one citizen answering another under the
         # city's post. The question is not the city's; urgent words were checked above.
@@ -435,12 +472,8 @@ def decide(settings: Settings, text: str, kind: str) -> Decision:
 
 
 def theme_of(settings: Settings, text: str) -> str | None:
-    """The first configured theme one of whose keywords appears in the message."""
-    folded = fold(text)
-    for theme in settings.themes:
-        if find_keyword(folded, theme.keywords):
-            return theme.name
-    return None
+    """The message's main theme (see ``themes.py``), or None."""
+    return understand(settings, text, "comment").theme
 
 
 def priority_of(settings: Settings, text: str, decision: Decision) -> str:
@@ -451,6 +484,47 @@ def priority_of(settings: Settings, text: str, decision: Decision) -> str:
     if decision.rule == "complaint" or find_keyword(fold(text), settings.triage.complaint_keywords):
         return "high"
     return "normal"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """Everything triage reads in one message, each part with why."""
+
+    needs_reply: bool
+    rule: str  # "question:?", "urgent:odeur de gaz": the queue's ``triage_rule``
+    priority: str
+    theme: str | None
+    secondary_themes: tuple[str, ...]
+    theme_rule: str | None
+    theme_unsure: bool
+    tone: str
+    tone_rule: str
+    decision: Decision
+
+
+def understand(settings: Settings, text: str, kind: str) -> Understanding:
+    message = lemmatise(text)
+    decision = decide(settings, text, kind, message)
+    priority = priority_of(settings, text, decision)
+    if decision.rule in ("spam", "empty"):
+        themes = ThemeScore(None, (), 0.0, None, False)
+    else:
+        urgent_theme = decision.urgency.theme if decision.urgency else None
+        themes = score_themes(settings, message, urgent_theme)
+    tone: Tone = tone_of(message, text, decision.rule)
+    rule = decision.rule if decision.keyword is None else f"{decision.rule}:{decision.keyword}"
+    return Understanding(
+        needs_reply=decision.needs_reply,
+        rule=rule,
+        priority=priority,
+        theme=themes.theme,
+        secondary_themes=themes.secondary,
+        theme_rule=themes.rule,
+        theme_unsure=themes.unsure,
+        tone=tone.tone,
+        tone_rule=tone.rule,
+        decision=decision,
+    )
 
 
 class Triage:
@@ -464,16 +538,18 @@ class Triage:
         return self.fields(item.text, item.kind, item.created_at)
 
     def fields(self, text: str, kind: str, received_at) -> QueueFields:
-        decision = decide(self.settings, text, kind)
-        priority = priority_of(self.settings, text, decision)
+        seen = understand(self.settings, text, kind)
         due = None
-        if decision.needs_reply:
-            due = self.clock.due_at(received_at, self.settings.sla.minutes_for(priority))
-        rule = decision.rule if decision.keyword is None else f"{decision.rule}:{decision.keyword}"
+        if seen.needs_reply:
+            due = self.clock.due_at(received_at, self.settings.sla.minutes_for(seen.priority))
         return QueueFields(
-            needs_reply=decision.needs_reply,
-            triage_rule=rule,
-            theme=theme_of(self.settings, text),
-            priority=priority,
+            needs_reply=seen.needs_reply,
+            triage_rule=seen.rule,
+            theme=seen.theme,
+            priority=seen.priority,
             due_at=due,
+            secondary_themes=seen.secondary_themes,
+            theme_rule=seen.theme_rule,
+            tone=seen.tone,
+            tone_rule=seen.tone_rule,
         )

@@ -34,6 +34,10 @@ class QueueFields:
     theme: str | None = None
     priority: str = "normal"
     due_at: datetime | None = None
+    secondary_themes: tuple[str, ...] = ()
+    theme_rule: str | None = None
+    tone: str | None = None
+    tone_rule: str | None = None
 
 
 # Called inside the page's transaction for each new inbound queued item.
@@ -169,8 +173,9 @@ def save_items(
             conn.execute(
                 """
                 INSERT INTO queue (item_id, status, needs_reply, triage_rule, theme, priority,
-                                   due_at, created_at, updated_at)
-                VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?)
+                                   due_at, secondary_themes, theme_rule, tone, tone_rule,
+                                   created_at, updated_at)
+                VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
                 (
                     item_id,
@@ -179,6 +184,10 @@ def save_items(
                     fields.theme,
                     fields.priority,
                     to_db(fields.due_at),
+                    ",".join(fields.secondary_themes) or None,
+                    fields.theme_rule,
+                    fields.tone,
+                    fields.tone_rule,
                     stamp,
                     stamp,
                 ),

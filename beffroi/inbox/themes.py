@@ -1,0 +1,110 @@
+"""Themes: what a message is about, hence which service it goes to and what directors read.
+
+Each configured theme lists ``keywords`` (weight 1: words that hint at the theme, "rue",
+"mairie", "enfant") and ``strong_keywords`` (weight 3: words that name it, "nid de poule",
+"passeport", "piscine"); a phrase of several words counts half a point more per extra word,
+because it is more specific. Keywords match on whole words of the folded text AND on lemmas
+(``lemmas.py``), so "dépôts sauvages" meets "dépôt sauvage" and "les arbres sont tombés"
+meets "arbre".
+
+The theme with the highest score is the main theme (ties: the first in the configuration);
+the other themes that scored are secondary, best first. An urgent rule adds its subject's
+theme a weight that no place name outweighs ("odeur de gaz près de l'école" -> sécurité, with
+jeunesse secondary). ``rule`` says which words weighed, for the inbox: "travaux:chantier+trou".
+A score below ``UNSURE_BELOW`` or a near tie is "unsure": the city's model may then propose
+a theme (``model.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from beffroi.config import Settings
+from beffroi.inbox.lemmas import Lemmatised, lemmatise
+from beffroi.inbox.text import fold, keyword_pattern
+
+STRONG = 3.0
+URGENT_BONUS = 10.0
+UNSURE_BELOW = 2.0
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str | None
+    secondary: tuple[str, ...]
+    score: float
+    rule: str | None  # "propreté:dépôt sauvage+poubelle"
+    unsure: bool
+
+
+@dataclass(frozen=True)
+class _Keyword:
+    text: str  # as configured, shown in the rule
+    surface: str  # folded
+    lemmas: str  # folded lemmas
+    weight: float
+
+
+@lru_cache(maxsize=32)
+def _compiled(themes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]):
+    out = []
+    for name, weak, strong in themes:
+        # Variants of one lemma ("vélo", "vélos") count once, at the highest weight.
+        by_lemma: dict[str, _Keyword] = {}
+        for base, words in ((1.0, weak), (STRONG, strong)):
+            for word in words:
+                if not word.strip():
+                    continue
+                extra = 0.5 * (len(fold(word).split()) - 1)
+                keyword = _Keyword(word, fold(word), lemmatise(word).lemmas, base + extra)
+                known = by_lemma.get(keyword.lemmas)
+                if known is None or known.weight < keyword.weight:
+                    by_lemma[keyword.lemmas] = keyword
+        out.append((name, tuple(by_lemma.values())))
+    return tuple(out)
+
+
+def _key(settings: Settings):
+    return tuple(
+        (t.name, tuple(t.keywords), tuple(getattr(t, "strong_keywords", ()) or ()))
+        for t in settings.themes
+    )
+
+
+def _found(keyword: _Keyword, message: Lemmatised) -> bool:
+    for needle, hay in ((keyword.surface, message.folded), (keyword.lemmas, message.lemmas)):
+        pattern = keyword_pattern((needle,))
+        if pattern is not None and pattern.search(hay):
+            return True
+    return False
+
+
+def score_themes(
+    settings: Settings, message: Lemmatised, urgent_theme: str | None = None
+) -> ThemeScore:
+    scored: list[tuple[float, int, str, list[str]]] = []
+    for order, (name, keywords) in enumerate(_compiled(_key(settings))):
+        total, words = 0.0, []
+        for keyword in keywords:
+            if _found(keyword, message):
+                total += keyword.weight
+                words.append(keyword.text)
+        if name == urgent_theme:
+            total += URGENT_BONUS
+            words.insert(0, "urgence")
+        if total > 0:
+            scored.append((total, order, name, words))
+    if not scored:
+        return ThemeScore(None, (), 0.0, None, True)
+    scored.sort(key=lambda s: (-s[0], s[1]))
+    best, _, name, words = scored[0]
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    unsure = best < UNSURE_BELOW or best - runner_up < 1.0
+    return ThemeScore(
+        theme=name,
+        secondary=tuple(s[2] for s in scored[1:]),
+        score=best,
+        rule=f"{name}:{'+'.join(words)}",
+        unsure=unsure,
+    )
