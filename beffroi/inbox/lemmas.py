@@ -27,6 +27,8 @@ from beffroi.inbox.text import fold
 # words ("peut-on") because simplemma does not know the parts.
 _TOKEN = re.compile(r"[^\W\d_]+(?:['’]|(?:-[^\W\d_]+)*)|\d+", re.UNICODE)
 # simplemma turns a few everyday words into lemmas the rules would not expect.
+# ... and leaves a few plurals the rules need as lemmas.
+_OVERRIDES = {"feux": "feu", "nids-de-poule": "nid-de-poule", "bacs": "bac"}
 _KEEP = frozenset(
     {"feux", "fils", "trous", "gaz", "pompiers", "urgences", "sens", "vis", "travaux"}
 )
@@ -47,6 +49,8 @@ class Lemmatised:
 @lru_cache(maxsize=20000)
 def lemma(word: str) -> str:
     """The folded lemma of one lower-case word."""
+    if word in _OVERRIDES:
+        return _OVERRIDES[word]
     if word in _KEEP or len(word) < 3:
         return fold(word)
     found = simplemma.lemmatize(word, lang="fr")

@@ -27,6 +27,7 @@ from beffroi.inbox.text import fold, keyword_pattern
 STRONG = 3.0
 URGENT_BONUS = 10.0
 UNSURE_BELOW = 2.0
+MIN_SCORE = 1.0  # below: no main theme (measured: 1.5 lost more than it won)
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,9 @@ def score_themes(
         return ThemeScore(None, (), 0.0, None, True)
     scored.sort(key=lambda s: (-s[0], s[1]))
     best, _, name, words = scored[0]
+    if best < MIN_SCORE:
+        # One hint ("mairie", "équipe") is not a theme: the message may be about anything.
+        return ThemeScore(None, tuple(s[2] for s in scored), best, f"indice:{'+'.join(words)}", True)
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     unsure = best < UNSURE_BELOW or best - runner_up < 1.0
     return ThemeScore(

@@ -33,7 +33,9 @@ _NEGATIVE = (
     r"|incapable\w*|catastroph\w*|pire|horrible|affreu\w*|penible|bruit|nuisance\w*|retard"
     r"|attente|insecurite|vol|vole|volee|cambriol\w*|abime\w*|encore des|encore une?"
     r"|pas normal|inutile|dangereu\w*|vite|stress\w*|galere\w*|zero|pagaille|manque\w*"
-    r"|fracture\w*|tag|tags|insult\w*|crotte\w*|depots? sauvages?|dechets|rats|deborde\w*"
+    r"|fracture\w*|tag|tags|insult\w*|crotte\w*|depots? sauvages?|rats|deborde\w*|supprim\w*"
+    r"|coupe|coupee|coupes|pue|puent|puanteur|mauvais\w*|contresens|plein a craquer|trous"
+    r"|froid|glacial|trop long\w*|aussi long\w*|inquiet\w*|peur|gaz"
     r"|pas ete|n'ont pas|n'a pas|ne s'arrete plus|ne passe plus|plus rien|sans reponse"
     r"|ne marche|ne fonctionne|bloque\w*|envahi\w*|arrache\w*|trop de|beaucoup trop"
 )

@@ -258,6 +258,23 @@ _PROBLEM_WORDS = (
     "pleine de dechets",
     "crottes",
     "plus de place",
+    "manque d'",
+    "a contresens",
+    "en sens interdit",
+    "plein a craquer",
+    "pleine a craquer",
+    "pleins a craquer",
+    "sent mauvais",
+    "sent tres mauvais",
+    "pue",
+    "puent",
+    "puanteur",
+)
+# "plein de trous", "pleine de déchets": a place full of something that should not be there.
+_FULL_OF = re.compile(
+    r"\b(?:plein|pleine|pleins|pleines|couvert|couverte|couverts|couvertes|jonche|jonchee)"
+    r" (?:de|d') ?(?:trous|dechets|detritus|nids|rats|boue|crottes|plastique|tags|ordures"
+    r"|seringues|bouteilles|verre|mauvaises herbes|ronces|eau)\b"
 )
 # "ne s'allume plus", "n'entretient plus", "ne passe plus": something stopped working.
 # Inverted questions without a question mark: "organise-t-il", "avez-vous", "peut-on".
@@ -455,6 +472,8 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
     problem = find_keyword(_NO_PROBLEM.sub(" ", folded), _PROBLEM_WORDS)
     if problem:
         return Decision(True, "problem", problem)
+    if full := _FULL_OF.search(folded):
+        return Decision(True, "problem", full.group(0))
     if without := _WITHOUT_FOR.search(folded):
         return Decision(True, "problem", without.group(0))
     stopped = _STOPPED.search(folded)

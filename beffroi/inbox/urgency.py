@@ -118,7 +118,12 @@ RULES: tuple[UrgentRule, ...] = (
     _rule(
         "gaz",
         "sécurité",
-        near(r"gaz", r"odeurs?|sent\w*|fuite\w*|fuir|fuit|explos\w*|renifl\w*", 5),
+        near(
+            r"gaz",
+            r"odeurs?|sent\w*|fuite\w*|fuir|fuit|explos\w*|renifl\w*|pue\w*|puer|empest\w*"
+            r"|schlingu\w*|respir\w*",
+            5,
+        ),
         r"\bca sent le gaz\b",
     ),
     _rule(
@@ -126,6 +131,7 @@ RULES: tuple[UrgentRule, ...] = (
         "sécurité",
         r"\bincendies?\b|\bincendi\w+\b",
         r"\b(?:au|en|prend|prendre|pris|prise|prennent) feu\b",
+        r"\bfeu (?:\S+ ){0,2}(?:pris|prend|prendre|parti|declare|declarer|se propage|propager)\b",
         r"\bdepart de feu\b|\bdeparts de feu\b|\bdebut d'incendie\b",
         r"\bfeu (?:de|d'|dans) (?:un |une |la |le |l'|des )?(?:poubelles?|voitures?|vehicules?"
         r"|broussailles?|cheminee|foret|bois|appartements?|maisons?|immeubles?|locale?s?|cave"
@@ -152,7 +158,7 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bl'eau (?:\S+ ){0,2}(?:monte|monter|rentre|rentrer|entre|entrer|jaillit|jaillir"
         r"|coule partout|envahit|envahir|arrive)\b",
         r"\beau (?:monte|monter|jaillit|jaillir)\b",
-        r"\bsous (?:l'|le )?eau\b",
+        r"\bsous (?:l'|le )?eau\b|\b\d+ ?(?:cm|centimetres?|metres?) d'eau\b",
         r"\bfuites? d'eau\b|\bfuites? de gaz\b|\bfuite (?:enorme|importante|massive)\b",
         r"\bdegats? des eaux\b",
         near(
@@ -168,7 +174,13 @@ RULES: tuple[UrgentRule, ...] = (
         near(_TREE, _FALLEN, 4),
         near(r"branches?|grosses? branches?", _BRANCH_STATE, 3),
     ),
-    _rule("trou", "travaux", near(_HOLE, _OPEN_HOLE, 5)),
+    _rule(
+        "trou",
+        "travaux",
+        near(_HOLE, _OPEN_HOLE, 5),
+        near(_HOLE, r"tomb\w*|chut\w*|failli|blesse\w*|accident\w*", 9),
+        rf"\b(?:gros|grosse|grand|immense|vrai) (?:{_HOLE})\b",
+    ),
     _rule("feux", "mobilité", near(_LIGHTS, _OUT, 8)),
     _rule(
         "verglas",
@@ -204,7 +216,10 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             _PERSON + r"|personne|quelqu'un|cycliste|pieton|pietonne|enfant",
             r"(?:allonge|etendu|couche|inanime|inerte)\w* (?:\S+ )?(?:par terre|au sol|sur le"
-            r" trottoir|sur la chaussee)|ne bouge (?:pas|plus)",
+            r" trottoir|sur la chaussee)|ne bouge (?:pas|plus)|tomb\w* (?:par terre|au sol|sur le"
+            r" trottoir|sur la chaussee|dans la rue|dans l'escalier|dans les escaliers)"
+            r"|(?:n'arrive|n'arriver|ne peut|ne pouvoir|n'arrivons) (?:pas|plus) a (?:se|la|le) relever"
+            r"|ne (?:peut|pouvoir) (?:pas|plus) se relever",
             5,
         ),
         r"\bdetresse\b|\bsuicid\w*\b|\bse noie\b|\bnoyade\b|\ben train de se noyer\b",
@@ -217,7 +232,9 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             _PERSON,
             r"ne (?:repond|repondre|reponds|repondent) (?:plus|pas|a rien)|(?:pas|plus|aucune?) de "
-            r"nouvelles?|injoignable|volets? (?:\S+ ){0,2}ferme\w*",
+            r"nouvelles?|injoignable|volets? (?:\S+ ){0,2}ferme\w*|n'a (?:pas |plus )?de nouvelles?"
+            r"|n'avons (?:pas |plus )?de nouvelles?|sans nouvelles?|alzheimer|desoriente\w*"
+            r"|(?:a|est|etre|avoir) (?:disparu|fugue)",
             8,
         ),
     ),
@@ -266,6 +283,10 @@ _NOT_URGENT = re.compile(
     r"|\bcrottes? de chiens?\b|\bdejections? canines?\b"
     r"|\brisques? d'inondations?\b|\bzones? inondables?\b|\binondable\b"
     r"|\b(?:contre|prevention des|plan) (?:les )?inondations?\b"
+    r"|\b(?:prevention|risques?|consignes?|formation|atelier|securite|detecteurs?|exercices?"
+    r"|guide|conseils?|sensibilisation|campagne|simulation|assurance) (?:\S+ ){0,2}"
+    r"(?:incendies?|inondations?|fumees?|gaz|noyades?)\b"
+    r"|\ben cas (?:d'|de )(?:\S+ )?(?:incendies?|inondations?|fuite|malaise|accident|verglas)\b"
 )
 
 
