@@ -6,7 +6,7 @@ the Inbox page needs. Writes go through ``beffroi.store.queue``.
 """
 
 from beffroi.business_hours import SlaClock
-from beffroi.inbox.alerts import SweepResult, sweep_overdue
+from beffroi.inbox.alerts import SweepResult, UrgentResult, alert_urgent, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import ingest_hooks
@@ -28,7 +28,7 @@ from beffroi.inbox.states import (
     QueueError,
     triage_rule_label,
 )
-from beffroi.inbox.triage import Triage, decide, theme_of
+from beffroi.inbox.triage import Triage, Understanding, decide, theme_of, understand
 from beffroi.inbox.views import (
     Counters,
     Filters,
@@ -52,6 +52,10 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "UrgentResult",
+    "Understanding",
+    "alert_urgent",
+    "understand",
     "assign_many",
     "Delivery",
     "deliver_invitation",

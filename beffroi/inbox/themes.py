@@ -7,8 +7,9 @@ because it is more specific. Keywords match on whole words of the folded text AN
 (``lemmas.py``), so "dépôts sauvages" meets "dépôt sauvage" and "les arbres sont tombés"
 meets "arbre".
 
-The theme with the highest score is the main theme (ties: the first in the configuration);
-the other themes that scored are secondary, best first. An urgent rule adds its subject's
+The theme with the highest score is the main theme;
+the other themes that scored are secondary, best first. A tie goes to the theme whose word
+comes first in the message, then to the first in the configuration. An urgent rule adds its subject's
 theme a weight that no place name outweighs ("odeur de gaz près de l'école" -> sécurité, with
 jeunesse secondary). ``rule`` says which words weighed, for the inbox: "travaux:chantier+trou".
 A score below ``UNSURE_BELOW`` or a near tie is "unsure": the city's model may then propose
@@ -73,12 +74,14 @@ def _key(settings: Settings):
     )
 
 
-def _found(keyword: _Keyword, message: Lemmatised) -> bool:
+def _position(keyword: _Keyword, message: Lemmatised) -> float | None:
+    """Where the keyword first appears (as a fraction of the text), or None."""
     for needle, hay in ((keyword.surface, message.folded), (keyword.lemmas, message.lemmas)):
         pattern = keyword_pattern((needle,))
-        if pattern is not None and pattern.search(hay):
-            return True
-    return False
+        found = pattern.search(hay) if pattern is not None else None
+        if found:
+            return found.start() / max(len(hay), 1)
+    return None
 
 
 def score_themes(
@@ -86,28 +89,32 @@ def score_themes(
 ) -> ThemeScore:
     scored: list[tuple[float, int, str, list[str]]] = []
     for order, (name, keywords) in enumerate(_compiled(_key(settings))):
-        total, words = 0.0, []
+        total, words, first = 0.0, [], 1.0
         for keyword in keywords:
-            if _found(keyword, message):
+            where = _position(keyword, message)
+            if where is not None:
                 total += keyword.weight
                 words.append(keyword.text)
+                first = min(first, where)
         if name == urgent_theme:
             total += URGENT_BONUS
             words.insert(0, "urgence")
         if total > 0:
-            scored.append((total, order, name, words))
+            # Ties go to the theme named first: the subject usually opens the sentence
+            # ("la bibliothèque rouvre après les travaux ?"), then configuration order.
+            scored.append((total, first, order, name, words))
     if not scored:
         return ThemeScore(None, (), 0.0, None, True)
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    best, _, name, words = scored[0]
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    best, _, _, name, words = scored[0]
     if best < MIN_SCORE:
         # One hint ("mairie", "équipe") is not a theme: the message may be about anything.
-        return ThemeScore(None, tuple(s[2] for s in scored), best, f"indice:{'+'.join(words)}", True)
+        return ThemeScore(None, tuple(s[3] for s in scored), best, f"indice:{'+'.join(words)}", True)
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     unsure = best < UNSURE_BELOW or best - runner_up < 1.0
     return ThemeScore(
         theme=name,
-        secondary=tuple(s[2] for s in scored[1:]),
+        secondary=tuple(s[3] for s in scored[1:]),
         score=best,
         rule=f"{name}:{'+'.join(words)}",
         unsure=unsure,

@@ -521,7 +521,7 @@ class Understanding:
     decision: Decision
 
 
-def understand(settings: Settings, text: str, kind: str) -> Understanding:
+def understand(settings: Settings, text: str, kind: str = "comment") -> Understanding:
     message = lemmatise(text)
     decision = decide(settings, text, kind, message)
     priority = priority_of(settings, text, decision)

@@ -39,6 +39,7 @@ JOB_LABELS = {
     "draft_alerts": "Alertes de brouillon manquant",
     "heartbeat": "Signal de vie",
     "sla_sweep": "Relance des messages en retard",
+    "urgent_alerts": "Alerte immédiate des messages urgents",
     "weekly_report": "Rapport hebdomadaire",
     "retention_purge": "Purge (durées de conservation)",
 }
