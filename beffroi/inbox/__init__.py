@@ -25,7 +25,9 @@ from beffroi.inbox.states import (
     OPEN,
     PRIORITY_LABELS,
     STATUS_LABELS,
+    TONE_LABELS,
     QueueError,
+    theme_rule_label,
     triage_rule_label,
 )
 from beffroi.inbox.triage import Triage, Understanding, decide, theme_of, understand
@@ -44,6 +46,7 @@ from beffroi.store.queue import (
     add_saved_reply,
     close,
     close_many,
+    correct_triage,
     release_send,
     reopen,
     retire_saved_reply,
@@ -53,6 +56,9 @@ from beffroi.store.queue import (
 
 __all__ = [
     "UrgentResult",
+    "TONE_LABELS",
+    "correct_triage",
+    "theme_rule_label",
     "Understanding",
     "alert_urgent",
     "understand",

@@ -22,10 +22,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.config import Settings
-from beffroi.inbox.states import PRIORITY_LABELS
+from beffroi.inbox.states import PRIORITY_LABELS, triage_rule_label
 from beffroi.inbox.views import entries_by_ids
 from beffroi.mailer import MailError, send_mail
-from beffroi.inbox.states import triage_rule_label
 from beffroi.store.queue import (
     claim_overdue_alerts,
     claim_urgent_alerts,

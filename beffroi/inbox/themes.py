@@ -109,7 +109,9 @@ def score_themes(
     best, _, _, name, words = scored[0]
     if best < MIN_SCORE:
         # One hint ("mairie", "équipe") is not a theme: the message may be about anything.
-        return ThemeScore(None, tuple(s[3] for s in scored), best, f"indice:{'+'.join(words)}", True)
+        return ThemeScore(
+            None, tuple(s[3] for s in scored), best, f"indice:{'+'.join(words)}", True
+        )
     runner_up = scored[1][0] if len(scored) > 1 else 0.0
     unsure = best < UNSURE_BELOW or best - runner_up < 1.0
     return ThemeScore(

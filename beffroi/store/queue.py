@@ -545,12 +545,23 @@ def correct_triage(
         conn.execute(
             "INSERT INTO triage_corrections (queue_id, field, old_value, new_value, actor, at) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            (queue_id, field, None if old is None else str(old), None if new is None else str(new),
-             actor, to_db(now)),
+            (
+                queue_id,
+                field,
+                None if old is None else str(old),
+                None if new is None else str(new),
+                actor,
+                to_db(now),
+            ),
         )
         write_audit(
-            conn, actor, "correct_triage", "queue", queue_id,
-            {"field": field, "from": old, "to": new}, now=now,
+            conn,
+            actor,
+            "correct_triage",
+            "queue",
+            queue_id,
+            {"field": field, "from": old, "to": new},
+            now=now,
         )
     return True
 

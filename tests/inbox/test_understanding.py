@@ -52,7 +52,8 @@ def test_themes_match_lemmas_and_the_city_handle(example_settings):
     dumps = understand(example_settings, "Encore des dépôts sauvages au bout de l'avenue Foch")
     assert (dumps.theme, dumps.needs_reply) == ("propreté", True)
     library = understand(
-        example_settings, "@villedemarcq quand est-ce que la bibliothèque rouvre après les travaux ?"
+        example_settings,
+        "@villedemarcq quand est-ce que la bibliothèque rouvre après les travaux ?",
     )
     assert (library.needs_reply, library.theme, library.secondary_themes) == (
         True,
@@ -158,7 +159,11 @@ def test_urgent_items_come_first_in_the_inbox_even_at_night(db, example_settings
 
 
 def test_a_managers_correction_is_recorded_with_who_and_when(db, example_settings):
-    ingest(db, example_settings, message("m1", "Les vestiaires du stade sont sales, c'est inadmissible"))
+    ingest(
+        db,
+        example_settings,
+        message("m1", "Les vestiaires du stade sont sales, c'est inadmissible"),
+    )
     qid = queue_row(db, "m1")["id"]
     at = now_utc().replace(microsecond=0)
     assert correct_triage(db, qid, "theme", "propreté", actor="alice", now=at)
@@ -166,9 +171,44 @@ def test_a_managers_correction_is_recorded_with_who_and_when(db, example_setting
     assert not correct_triage(db, qid, "theme", "propreté", actor="alice", now=at)  # unchanged
     rows = list(sqlite_utils.Database(db)["triage_corrections"].rows)
     stamp = to_db(at)
-    assert [{k: r[k] for k in ("field", "old_value", "new_value", "actor", "at")} for r in rows] == [
-        {"field": "theme", "old_value": "sport", "new_value": "propreté", "actor": "alice", "at": stamp},
+    assert [
+        {k: r[k] for k in ("field", "old_value", "new_value", "actor", "at")} for r in rows
+    ] == [
+        {
+            "field": "theme",
+            "old_value": "sport",
+            "new_value": "propreté",
+            "actor": "alice",
+            "at": stamp,
+        },
         {"field": "needs_reply", "old_value": "1", "new_value": "0", "actor": "bruno", "at": stamp},
     ]
     row = queue_row(db, "m1")
     assert (row["theme"], row["needs_reply"]) == ("propreté", 0)
+
+
+def test_the_inbox_shows_urgent_in_red_first_and_records_a_correction(db, example_settings):
+    from tests.inbox.helpers import app, texts
+
+    ingest(
+        db,
+        example_settings,
+        message("m1", "Le marché est ouvert dimanche ?", at=MONDAY_9),
+        message("m2", "Odeur de gaz très forte près de l'école !!", at=later(30)),
+    )
+    urgent_id = queue_row(db, "m2")["id"]
+    at = app(db, example_settings, later(40))
+    assert not at.exception
+    frame = at.dataframe[0].value
+    assert list(frame["n°"])[0] == urgent_id and frame["Priorité"][0] == "Urgente"
+    assert any(e.value.startswith("URGENT : danger possible") for e in at.error)
+    shown = texts(at)
+    assert "Pourquoi ce thème : sécurité (« urgence », « gaz »)" in shown
+    assert "Ton : négatif" in shown
+    at.selectbox(key=f"inbox_fix_theme_{urgent_id}").set_value("jeunesse")
+    next(b for b in at.button if b.label == "Enregistrer la correction").click().run()
+    assert not at.exception
+    rows = list(sqlite_utils.Database(db)["triage_corrections"].rows)
+    assert [(r["field"], r["old_value"], r["new_value"], r["actor"]) for r in rows] == [
+        ("theme", "sécurité", "jeunesse", "alice")
+    ]
