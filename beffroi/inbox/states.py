@@ -31,6 +31,7 @@ TRIAGE_RULE_LABELS = {
     "no_signal": "commentaire sans demande",
     "between_citizens": "réponse d'un citoyen à un autre",
     "rhetorical": "question qui n'attend pas de réponse",
+    "model": "modèle de la ville, appris des corrections",
 }
 
 TONE_LABELS = {"positive": "positif", "neutral": "neutre", "negative": "négatif"}

@@ -25,6 +25,9 @@ rule                  needs_reply   fires on
 ``thanks``            no            thanks, congratulations, compliments
 ``dm``                yes           any other private message: someone wrote to the city
 ``no_signal``         no            a public comment with none of the above
+``model``             yes or no     the city's model, trained on its managers' corrections
+                                    (``model.py``), overruling ``dm`` or ``no_signal`` when
+                                    it is confident; never an urgent decision
 ====================  ============  ========================================================
 
 Priority: ``urgent`` when the ``urgent`` rule decided (an urgent phrase in a message that is
@@ -41,12 +44,20 @@ its tone (``tone.py``), each with the words that decided.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
 from beffroi.inbox.lemmas import Lemmatised, lemmatise
+from beffroi.inbox.model import (
+    REPLY_CONFIDENCE,
+    THEME_CONFIDENCE,
+    UNSURE_RULES,
+    CityModel,
+    ModelCache,
+    model_path,
+)
 from beffroi.inbox.text import find_keyword, fold
 from beffroi.inbox.themes import ThemeScore, score_themes
 from beffroi.inbox.tone import Tone, tone_of
@@ -546,18 +557,42 @@ def understand(settings: Settings, text: str, kind: str = "comment") -> Understa
     )
 
 
+def consult_model(seen: Understanding, model: CityModel | None, text: str) -> Understanding:
+    """The city's model decides where the rules are unsure; never on urgent or spam."""
+    if model is None or seen.priority == "urgent" or seen.decision.rule in ("spam", "empty"):
+        return seen
+    changes: dict = {}
+    if seen.theme_unsure and (proposal := model.propose_theme(text)):
+        if proposal.probability >= THEME_CONFIDENCE and proposal.value != seen.theme:
+            others = (seen.theme, *seen.secondary_themes)
+            changes.update(
+                theme=proposal.value,
+                theme_rule=proposal.rule(),
+                secondary_themes=tuple(t for t in others if t and t != proposal.value),
+            )
+    if seen.decision.rule in UNSURE_RULES and (proposal := model.propose_reply(text)):
+        if proposal.probability >= REPLY_CONFIDENCE and proposal.value != seen.needs_reply:
+            changes.update(
+                needs_reply=proposal.value,
+                rule=proposal.rule(),
+                priority="normal" if proposal.value else "low",
+            )
+    return replace(seen, **changes) if changes else seen
+
+
 class Triage:
     """The ``triage`` ingest hook: one decision per new inbound item."""
 
     def __init__(self, settings: Settings, clock: SlaClock | None = None) -> None:
         self.settings = settings
         self.clock = clock or SlaClock.from_settings(settings)
+        self.models = ModelCache(model_path(settings))
 
     def __call__(self, item) -> QueueFields:
         return self.fields(item.text, item.kind, item.created_at)
 
     def fields(self, text: str, kind: str, received_at) -> QueueFields:
-        seen = understand(self.settings, text, kind)
+        seen = consult_model(understand(self.settings, text, kind), self.models.get(), text)
         due = None
         if seen.needs_reply:
             due = self.clock.due_at(received_at, self.settings.sla.minutes_for(seen.priority))

@@ -177,6 +177,7 @@ class SchedulerService:
         # starts, never for `beffroi run --help`.
         from beffroi.analytics import send_weekly_report
         from beffroi.inbox import alert_urgent, sweep_overdue
+        from beffroi.inbox.model import retrain
 
         specs += [
             JobSpec(
@@ -195,6 +196,12 @@ class SchedulerService:
                 "weekly_report",
                 lambda conn, now: weekly_report_if_due(conn, s, now, send_weekly_report),
                 IntervalTrigger(minutes=15, timezone=tz),
+            ),
+            JobSpec(
+                # The city's model learns from the day's corrections (beffroi.inbox.model).
+                "model_training",
+                lambda conn, now: retrain(conn, s, now),
+                CronTrigger(hour=2, minute=45, timezone=tz),
             ),
             JobSpec(
                 "retention_purge",

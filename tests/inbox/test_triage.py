@@ -158,5 +158,5 @@ def test_every_rule_has_a_french_label():
     from beffroi.inbox import triage
     from beffroi.inbox.states import TRIAGE_RULE_LABELS
 
-    documented = set(re.findall(r"^``(\w+)`` +(?:yes|no) ", triage.__doc__, re.MULTILINE))
+    documented = set(re.findall(r"^``(\w+)`` +(?:yes|no)", triage.__doc__, re.MULTILINE))
     assert documented == set(TRIAGE_RULE_LABELS)
