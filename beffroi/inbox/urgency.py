@@ -82,6 +82,7 @@ _ROAD = (
 )
 _HOLE = (
     r"trous?|tranchees?|excavation|plaques? d'egout|bouches? d'egout|plaques? de fonte"
+    r"|trappes?(?: d'egout)?"
     r"|nids? de poule|nids?-de-poule|affaissement|effondrement|cratere|regards? d'egout"
 )
 _OPEN_HOLE = (
@@ -110,7 +111,7 @@ _CABLE = (
     r"|(?:armoires?|boitiers?|coffrets?|transformateurs?) electriques?"
 )
 _LIVE = (
-    r"a nu|denude\w*|pend\w*|au sol|par terre|arrach\w*|tomb\w*|etincelle\w*|gresill\w*"
+    r"a nu|denude\w*|pend\w*|au sol|par terre|a terre|arrach\w*|tomb\w*|etincelle\w*|gresill\w*"
     r"|fume\w*|ouverte?s?|dans l'eau|sur la route|sur le trottoir|sur la chaussee|touch\w*"
 )
 
@@ -132,6 +133,9 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bincendies?\b|\bincendi\w+\b",
         r"\b(?:au|en|prend|prendre|pris|prise|prennent) feu\b",
         r"\bfeu (?:\S+ ){0,2}(?:pris|prend|prendre|parti|declare|declarer|se propage|propager)\b",
+        r"\b(?:il y a|y a|y'a) (?:le |du )?feu\b(?! au lac)|\b(?:ca|ça) (?:brule|crame)\b",
+        r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?brule\b|\bodeur de (?:cram|fume)\w*",
+        r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
         r"\bdepart de feu\b|\bdeparts de feu\b|\bdebut d'incendie\b",
         r"\bfeu (?:de|d'|dans) (?:un |une |la |le |l'|des )?(?:poubelles?|voitures?|vehicules?"
         r"|broussailles?|cheminee|foret|bois|appartements?|maisons?|immeubles?|locale?s?|cave"
@@ -159,6 +163,7 @@ RULES: tuple[UrgentRule, ...] = (
         r"|coule partout|envahit|envahir|arrive)\b",
         r"\beau (?:monte|monter|jaillit|jaillir)\b",
         r"\bsous (?:l'|le )?eau\b|\b\d+ ?(?:cm|centimetres?|metres?) d'eau\b",
+        r"\b(?:prend|prendre|prennent|pris) l'eau\b",
         r"\bfuites? d'eau\b|\bfuites? de gaz\b|\bfuite (?:enorme|importante|massive)\b",
         r"\bdegats? des eaux\b",
         near(
@@ -186,6 +191,7 @@ RULES: tuple[UrgentRule, ...] = (
         "verglas",
         "mobilité",
         r"\bverglas\w*\b",
+        r"\b(?:ca|ça) glisse\b",
         near(_GROUND, _ICY, 4),
         r"\bplaques? de glace\b",
     ),
@@ -199,12 +205,14 @@ RULES: tuple[UrgentRule, ...] = (
         "enfant perdu",
         "sécurité",
         rf"\b(?:{_CHILD})\b (?:\S+ ){{0,4}}(?:s'est|se sont|se etre|est|sont|etre) (?:\S+ )?"
-        rf"(?:{_LOST})\b",
+        rf"(?:{_LOST})\b(?! sans)",
         rf"\b(?:perdu|perdre|cherche|cherchons|cherchez|disparition de|ne trouve plus|ne trouvons"
         rf" plus|ne retrouve plus|ne retrouvons plus|ne retrouver plus) (?:\S+ )?"
         rf"(?:mon|ma|notre|nos|mes|son|sa|un|une|le|la|leur) (?:petite? |jeune )?(?:{_CHILD})\b",
         rf"\b(?:{_CHILD})\b (?:\S+ ){{0,3}}(?:introuvable|a disparu|a fugue|porte disparu\w*)\b",
-        rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b",
+        rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b(?! sans)",
+        rf"\b(?:{_CHILD}) (?:tout |toute )?seule?s?\b (?:\S+ ){{0,3}}(?:pleur\w*|cherch\w*|perdu\w*)",
+        r"\bcherch\w* (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
         r"\benlev\w* (?:un |une |mon |ma |notre )?(?:enfant|fils|fille)\b",
     ),
     _rule(
@@ -252,6 +260,7 @@ RULES: tuple[UrgentRule, ...] = (
         "effondrement",
         "travaux",
         r"\beffondr\w*\b|\bs'est ecroule\w*\b|\bs'ecroul\w*\b|\bmenace de s'effondrer\b",
+        r"\baffaiss\w*\b|\beboulement\w*\b|\b(?:sol|chaussee|trottoir|mur|plafond|toit) (?:\S+ )?cede\b",
     ),
     _rule(
         "danger",
@@ -279,14 +288,28 @@ _NOT_URGENT = re.compile(
     r"|\bfeu rouge (?:devant|pres|a cote)(?=.*\b(?:stationn|gare|garee)\w*)"
     r"|\bbrule\w* (?:au|du|de) soleil\b|\bcreme brulee\b"
     r"|\binond\w* de (?:soleil|lumiere|fleurs|monde)\b"
+    r"|\b(?:inondations?|incendies?|tempetes?|accidents?|orages?) (?:de|d'|du) (?:l'an|l'annee"
+    r"|l'hiver|l'ete|20\d\d|mois dernier|la semaine derniere|l'automne)\w*"
+    r"|\b(?:risques?|previsions?|alerte meteo|vigilance) (?:de |d'|au |aux )?(?:verglas|orages?"
+    r"|inondations?)\b|\bverglas (?:annonce|prevu|attendu)\w*"
+    r"|\bfumees? (?:de|d'|du|des) (?:la |l')?(?:cigarettes?|barbecues?|chicha|joints?|cheminees?)\b"
     r"|\bbelle chute\b|\bchute de neige\b|\bchutes de neige\b"
+    r"|\bdetecteurs? (?:de fumee|incendie|de monoxyde)s?\b(?! (?:\S+ ){0,4}(?:sonn|bip|retentit))"
     r"|\bcrottes? de chiens?\b|\bdejections? canines?\b"
     r"|\brisques? d'inondations?\b|\bzones? inondables?\b|\binondable\b"
     r"|\b(?:contre|prevention des|plan) (?:les )?inondations?\b"
-    r"|\b(?:prevention|risques?|consignes?|formation|atelier|securite|detecteurs?|exercices?"
+    r"|\b(?:prevention|risques?|consignes?|formation|atelier|securite|exercices?"
     r"|guide|conseils?|sensibilisation|campagne|simulation|assurance) (?:\S+ ){0,2}"
     r"(?:incendies?|inondations?|fumees?|gaz|noyades?)\b"
     r"|\ben cas (?:d'|de )(?:\S+ )?(?:incendies?|inondations?|fuite|malaise|accident|verglas)\b"
+)
+
+
+# The danger is over: "l'arbre tombé a été enlevé, merci" (but not "n'a pas été enlevé").
+_RESOLVED = re.compile(
+    r"(?<!n')\b(?:a|ont) (?:bien )?ete (?:enleve|retire|degage|repare|rebouche|securise|evacue"
+    r"|nettoye|balise|remis en (?:service|marche)|retrouve|eteint)\w*"
+    r"|\bmerci (?:pour|de) (?:votre|l'|la|leur) (?:intervention|rapidite|reactivite)"
 )
 
 
@@ -301,6 +324,8 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
     """The first urgent rule that fires, or None; ``extra_keywords`` come from the settings."""
     from beffroi.inbox.text import find_keyword
 
+    if _RESOLVED.search(message.folded):
+        return None
     surface = _NOT_URGENT.sub(" ~ ", message.folded)
     lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
     for rule in RULES:

@@ -212,3 +212,24 @@ def test_the_inbox_shows_urgent_in_red_first_and_records_a_correction(db, exampl
     assert [(r["field"], r["old_value"], r["new_value"], r["actor"]) for r in rows] == [
         ("theme", "sécurité", "jeunesse", "alice")
     ]
+
+
+def test_floors_on_the_development_sets(example_settings, capsys):
+    """Development sets (tuned on, so these are floors that keep later rules honest, not a
+    measurement; the blind measurement is the lead's)."""
+    from pathlib import Path
+
+    from beffroi.inbox.evaluate import labelled_lists, measure
+
+    here = Path(__file__).parent
+    for name in ("understanding_dev.py", "understanding_dev2.py", "understanding_probes.py"):
+        for list_name, messages in labelled_lists(here / name):
+            scores = measure(example_settings, list_name, messages)
+            with capsys.disabled():
+                print("\n" + "\n".join(scores.lines()))
+            assert scores.urgent_found / scores.urgent_total >= 0.95
+            assert scores.false_urgent / scores.calm_total <= 0.02
+            if scores.theme_total:
+                assert scores.theme_right / scores.theme_total >= 0.85
+                assert scores.tp / (scores.tp + scores.fp) >= 0.95
+                assert scores.tp / (scores.tp + scores.fn) >= 0.95
