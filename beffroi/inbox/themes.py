@@ -18,8 +18,9 @@ a theme (``model.py``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from beffroi.config import Settings
 from beffroi.inbox.lemmas import Lemmatised, lemmatise
@@ -40,12 +41,25 @@ class ThemeScore:
     unsure: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Keyword:
     text: str  # as configured, shown in the rule
     surface: str  # folded
     lemmas: str  # folded lemmas
     weight: float
+
+    @cached_property
+    def patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+        """Compiled once per keyword: a theme list has hundreds, more than any shared cache."""
+        return _whole_words(self.surface), _whole_words(self.lemmas)
+
+
+def _whole_words(keyword: str) -> re.Pattern[str] | None:
+    return keyword_pattern.__wrapped__((keyword,))
+
+
+def _whole_words_any(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    return keyword_pattern.__wrapped__(keywords)
 
 
 @lru_cache(maxsize=32)
@@ -63,7 +77,13 @@ def _compiled(themes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]):
                 known = by_lemma.get(keyword.lemmas)
                 if known is None or known.weight < keyword.weight:
                     by_lemma[keyword.lemmas] = keyword
-        out.append((name, tuple(by_lemma.values())))
+        found = tuple(by_lemma.values())
+        # One search per theme first: most messages name one or two themes, not eleven.
+        any_word = (
+            _whole_words_any(tuple(k.surface for k in found)),
+            _whole_words_any(tuple(k.lemmas for k in found)),
+        )
+        out.append((name, found, any_word))
     return tuple(out)
 
 
@@ -76,8 +96,7 @@ def _key(settings: Settings):
 
 def _position(keyword: _Keyword, message: Lemmatised) -> float | None:
     """Where the keyword first appears (as a fraction of the text), or None."""
-    for needle, hay in ((keyword.surface, message.folded), (keyword.lemmas, message.lemmas)):
-        pattern = keyword_pattern((needle,))
+    for pattern, hay in zip(keyword.patterns, (message.folded, message.lemmas), strict=True):
         found = pattern.search(hay) if pattern is not None else None
         if found:
             return found.start() / max(len(hay), 1)
@@ -88,9 +107,13 @@ def score_themes(
     settings: Settings, message: Lemmatised, urgent_theme: str | None = None
 ) -> ThemeScore:
     scored: list[tuple[float, int, str, list[str]]] = []
-    for order, (name, keywords) in enumerate(_compiled(_key(settings))):
+    for order, (name, keywords, any_word) in enumerate(_compiled(_key(settings))):
         total, words, first = 0.0, [], 1.0
-        for keyword in keywords:
+        named = any(
+            p is not None and p.search(hay)
+            for p, hay in zip(any_word, (message.folded, message.lemmas), strict=True)
+        )
+        for keyword in keywords if named else ():
             where = _position(keyword, message)
             if where is not None:
                 total += keyword.weight
