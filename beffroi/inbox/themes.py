@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 from beffroi.config import Settings
 from beffroi.inbox.lemmas import Lemmatised, lemmatise
@@ -48,15 +48,6 @@ class _Keyword:
     lemmas: str  # folded lemmas
     weight: float
 
-    @cached_property
-    def patterns(self) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-        """Compiled once per keyword: a theme list has hundreds, more than any shared cache."""
-        return _whole_words(self.surface), _whole_words(self.lemmas)
-
-
-def _whole_words(keyword: str) -> re.Pattern[str] | None:
-    return keyword_pattern.__wrapped__((keyword,))
-
 
 def _whole_words_any(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     return keyword_pattern.__wrapped__(keywords)
@@ -78,12 +69,19 @@ def _compiled(themes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]):
                 if known is None or known.weight < keyword.weight:
                     by_lemma[keyword.lemmas] = keyword
         found = tuple(by_lemma.values())
-        # One search per theme first: most messages name one or two themes, not eleven.
-        any_word = (
-            _whole_words_any(tuple(k.surface for k in found)),
-            _whole_words_any(tuple(k.lemmas for k in found)),
+        # One pass per theme and text: a single alternation (longest keywords first), each
+        # match mapped back to its keyword.
+        surface = {k.surface: k for k in found}
+        lemmas = {k.lemmas: k for k in found}
+        out.append(
+            (
+                name,
+                (
+                    (_whole_words_any(tuple(surface)), surface),
+                    (_whole_words_any(tuple(lemmas)), lemmas),
+                ),
+            )
         )
-        out.append((name, found, any_word))
     return tuple(out)
 
 
@@ -94,31 +92,22 @@ def _key(settings: Settings):
     )
 
 
-def _position(keyword: _Keyword, message: Lemmatised) -> float | None:
-    """Where the keyword first appears (as a fraction of the text), or None."""
-    for pattern, hay in zip(keyword.patterns, (message.folded, message.lemmas), strict=True):
-        found = pattern.search(hay) if pattern is not None else None
-        if found:
-            return found.start() / max(len(hay), 1)
-    return None
-
-
 def score_themes(
     settings: Settings, message: Lemmatised, urgent_theme: str | None = None
 ) -> ThemeScore:
     scored: list[tuple[float, int, str, list[str]]] = []
-    for order, (name, keywords, any_word) in enumerate(_compiled(_key(settings))):
-        total, words, first = 0.0, [], 1.0
-        named = any(
-            p is not None and p.search(hay)
-            for p, hay in zip(any_word, (message.folded, message.lemmas), strict=True)
-        )
-        for keyword in keywords if named else ():
-            where = _position(keyword, message)
-            if where is not None:
-                total += keyword.weight
-                words.append(keyword.text)
-                first = min(first, where)
+    for order, (name, passes) in enumerate(_compiled(_key(settings))):
+        hits: dict[str, tuple[_Keyword, float]] = {}
+        for (pattern, keywords), hay in zip(passes, (message.folded, message.lemmas), strict=True):
+            if pattern is None:
+                continue
+            for found in pattern.finditer(hay):
+                keyword = keywords.get(" ".join(found.group(0).split()))
+                if keyword is not None and keyword.text not in hits:
+                    hits[keyword.text] = (keyword, found.start() / max(len(hay), 1))
+        total = sum(k.weight for k, _ in hits.values())
+        words = list(hits)
+        first = min((where for _, where in hits.values()), default=1.0)
         if name == urgent_theme:
             total += URGENT_BONUS
             words.insert(0, "urgence")
