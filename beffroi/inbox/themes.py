@@ -85,6 +85,17 @@ def _compiled(themes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]):
     return tuple(out)
 
 
+_LAST: list = [None, None]  # (the settings' themes list, its compiled form)
+
+
+def _themes(settings: Settings):
+    """Compiled themes, kept while the settings' list is the same object (hashing hundreds of
+    keywords for a cache key on every message cost more than the matching)."""
+    if _LAST[0] is not settings.themes:
+        _LAST[:] = [settings.themes, _compiled(_key(settings))]
+    return _LAST[1]
+
+
 def _key(settings: Settings):
     return tuple(
         (t.name, tuple(t.keywords), tuple(getattr(t, "strong_keywords", ()) or ()))
@@ -96,7 +107,7 @@ def score_themes(
     settings: Settings, message: Lemmatised, urgent_theme: str | None = None
 ) -> ThemeScore:
     scored: list[tuple[float, int, str, list[str]]] = []
-    for order, (name, passes) in enumerate(_compiled(_key(settings))):
+    for order, (name, passes) in enumerate(_themes(settings)):
         hits: dict[str, tuple[_Keyword, float]] = {}
         for (pattern, keywords), hay in zip(passes, (message.folded, message.lemmas), strict=True):
             if pattern is None:

@@ -43,10 +43,58 @@ class UrgentRule:
     name: str
     theme: str
     pattern: re.Pattern[str]
+    # Word beginnings without which the rule cannot fire: most messages hold none, and a
+    # set lookup is much cheaper than the phrase patterns (triage runs on every message).
+    triggers: tuple[str, ...]
 
 
 def _rule(name: str, theme: str, *alternatives: str) -> UrgentRule:
-    return UrgentRule(name, theme, re.compile("|".join(f"(?:{a})" for a in alternatives)))
+    pattern = re.compile("|".join(f"(?:{a})" for a in alternatives))
+    return UrgentRule(name, theme, pattern, TRIGGERS[name])
+
+
+TRIGGERS: dict[str, tuple[str, ...]] = {
+    "gaz": ("gaz",),
+    "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme"),
+    "fumée": ("fume",),
+    "inondation": (
+        "inond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
+        "regard", "bouche", "conduite", "tuyau", "fuite", "degat",
+    ),
+    "arbre": (
+        "arbre", "branche", "platane", "tilleul", "chene", "peuplier", "marronnier", "bouleau",
+        "sapin", "pin", "saule", "erable", "frene", "hetre",
+    ),
+    "trou": (
+        "trou", "tranchee", "excavation", "plaque", "bouche", "trappe", "nid", "affaiss",
+        "effondrement", "cratere", "regard",
+    ),
+    "feux": ("feu", "signalisation"),
+    "verglas": ("verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque"),
+    "électricité": (
+        "cable", "fil", "ligne", "poteau", "armoire", "boitier", "coffret", "transformateur",
+        "etincelle", "electrocut", "court",
+    ),
+    "enfant perdu": (
+        "enfant", "fils", "fille", "garcon", "gamin", "petit", "bebe", "ado", "bambin", "nino",
+        "neveu", "niece", "loulou", "cherch", "enlev",
+    ),
+    "personne en détresse": (
+        "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
+        "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
+        "detresse", "suicid", "noy", "samu", "appel",
+    ),
+    "personne injoignable": (
+        "repond", "nouvelle", "injoignable", "volet", "alzheimer", "desorient", "disparu", "fugue",
+    ),
+    "animal sur la route": (
+        "chien", "chat", "cheva", "vache", "mouton", "chevreuil", "biche", "sanglier", "anima",
+        "poney", "renard", "cerf", "chevre", "ane", "taureau", "veau", "cygne", "canard", "oie",
+        "poule",
+    ),
+    "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
+    "danger": ("danger", "accident", "bless", "agress", "faire", "tuer", "mort"),
+}  # fmt: skip
 
 
 _TREE = (
@@ -305,6 +353,8 @@ _NOT_URGENT = re.compile(
 )
 
 
+_WORD = re.compile(r"[^\W_]+")
+
 # The danger is over: "l'arbre tombé a été enlevé, merci" (but not "n'a pas été enlevé").
 _RESOLVED = re.compile(
     r"(?<!n')\b(?:a|ont) (?:bien )?ete (?:enleve|retire|degage|repare|rebouche|securise|evacue"
@@ -328,7 +378,10 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
         return None
     surface = _NOT_URGENT.sub(" ~ ", message.folded)
     lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
+    words = set(_WORD.findall(surface)) | set(_WORD.findall(lemmas))
     for rule in RULES:
+        if not any(word.startswith(rule.triggers) for word in words):
+            continue
         for text in (surface, lemmas):
             found = rule.pattern.search(text)
             if found:
