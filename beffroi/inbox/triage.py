@@ -280,6 +280,10 @@ _PROBLEM_WORDS = (
     "pue",
     "puent",
     "puanteur",
+    "nid de poule",
+    "nids de poule",
+    "nids-de-poule",
+    "nid-de-poule",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(

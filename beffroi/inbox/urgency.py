@@ -91,6 +91,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "chien", "chat", "cheva", "vache", "mouton", "chevreuil", "biche", "sanglier", "anima",
         "poney", "renard", "cerf", "chevre", "ane", "taureau", "veau", "cygne", "canard", "oie",
         "poule",
+
     ),
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
     "danger": ("danger", "accident", "bless", "agress", "faire", "tuer", "mort"),
@@ -122,7 +123,7 @@ _LOST = (
 _ANIMAL = (
     r"chiens?|chats?|chevaux|cheval|vaches?|moutons?|chevreuils?|biches?|sangliers?|animal"
     r"|animaux|poneys?|renards?|cerfs?|chevres?|ane|anes|taureau|veaux?|cygnes?|canards?"
-    r"|oies|poules?"
+    r"|oies|(?<!de )(?<!nid )(?<!nids )poules?"
 )
 _ROAD = (
     r"route|chaussee|voie|voie rapide|rocade|autoroute|boulevard|rond-point|circulation|n356"

@@ -38,6 +38,11 @@ def test_urgency_reads_lemmas_and_phrases_not_single_words(example_settings):
     assert not urgent("Un arbre magnifique dans le parc")
     assert not urgent("J'ai appelé le service, on ne me répond pas")
     assert not urgent("Atelier de prévention des incendies samedi")
+    # "poule" is an animal on the road, but not inside "nids de poule" (found on the
+    # simulated city: "Nids de poule partout sur la chaussée" was urgent, and needed no reply).
+    assert urgent("Des poules sur la route de Lille")
+    potholes = understand(example_settings, "Nids de poule partout sur la chaussée rue Péri")
+    assert (potholes.priority, potholes.needs_reply, potholes.theme) == ("normal", True, "travaux")
 
 
 def test_an_urgent_report_keeps_its_subjects_theme(example_settings):
