@@ -116,11 +116,14 @@ class SLA(Section):
 
 class Theme(Section):
     name: str
-    keywords: list[str]
+    keywords: list[str]  # weight 1: words that hint at the theme
+    strong_keywords: list[str] = Field(default_factory=list)  # weight 3: words that name it
     service: str | None = None
 
 
 class Triage(Section):
+    # Other names the city is addressed by, beside its accounts' handles ("@marcqenbaroeul").
+    city_handles: list[str] = Field(default_factory=list)
     urgent_keywords: list[str] = Field(default_factory=list)
     complaint_keywords: list[str] = Field(default_factory=list)
     spam_keywords: list[str] = Field(default_factory=list)
@@ -196,6 +199,9 @@ class SMTP(Section):
 
 class Alerts(Section):
     on_duty_email: str | None = None
+    # Urgent items are mailed at once to this address (the on-call phone's mailbox, say);
+    # without it, to on_duty_email.
+    urgent_email: str | None = None
     comms_email: str | None = None
     sweep_minutes: int = Field(default=5, ge=1)
 

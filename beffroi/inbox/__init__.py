@@ -7,7 +7,7 @@ the Inbox page needs. Writes go through ``beffroi.store.queue``.
 """
 
 from beffroi.business_hours import SlaClock
-from beffroi.inbox.alerts import SweepResult, sweep_overdue
+from beffroi.inbox.alerts import SweepResult, UrgentResult, alert_urgent, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import (
@@ -34,10 +34,12 @@ from beffroi.inbox.states import (
     OPEN,
     PRIORITY_LABELS,
     STATUS_LABELS,
+    TONE_LABELS,
     QueueError,
+    theme_rule_label,
     triage_rule_label,
 )
-from beffroi.inbox.triage import QueueFields, Triage, decide, theme_of
+from beffroi.inbox.triage import QueueFields, Triage, Understanding, decide, theme_of, understand
 from beffroi.inbox.views import (
     Counters,
     Filters,
@@ -70,6 +72,7 @@ from beffroi.store.queue import (
     add_saved_reply,
     close,
     close_many,
+    correct_triage,
     release_send,
     reopen,
     retire_saved_reply,
@@ -96,6 +99,13 @@ __all__ = [
     "SaveResult",
     "answer_conversation",
     "ingest_page",
+    "UrgentResult",
+    "TONE_LABELS",
+    "correct_triage",
+    "theme_rule_label",
+    "Understanding",
+    "alert_urgent",
+    "understand",
     "assign_many",
     "Delivery",
     "deliver_invitation",

@@ -31,9 +31,23 @@ TRIAGE_RULE_LABELS = {
     "no_signal": "commentaire sans demande",
     "between_citizens": "réponse d'un citoyen à un autre",
     "rhetorical": "question qui n'attend pas de réponse",
+    "model": "modèle de la ville, appris des corrections",
 }
 
+TONE_LABELS = {"positive": "positif", "neutral": "neutre", "negative": "négatif"}
+
 assert set(CLOSE_REASON_LABELS) == set(CLOSE_REASONS)
+
+
+def theme_rule_label(rule: str | None) -> str:
+    """'sécurité:urgence+gaz' -> 'sécurité (« urgence », « gaz »)': which words weighed."""
+    if not rule:
+        return "aucun mot de thème"
+    name, _, words = rule.partition(":")
+    if name == "indice":
+        name = "un seul indice, pas de thème"
+    shown = ", ".join(f"« {w} »" for w in words.split("+") if w)
+    return f"{name} ({shown})" if shown else name
 
 
 def triage_rule_label(rule: str | None) -> str:
@@ -51,6 +65,8 @@ __all__ = [
     "OPEN",
     "PRIORITY_LABELS",
     "STATUS_LABELS",
+    "TONE_LABELS",
     "QueueError",
+    "theme_rule_label",
     "triage_rule_label",
 ]

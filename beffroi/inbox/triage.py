@@ -9,7 +9,11 @@ rule                  needs_reply   fires on
 ====================  ============  ========================================================
 ``spam``              no            a configured spam keyword (crypto, "cliquez ici"...)
 ``empty``             no            no letters or digits at all (emoji, "!!!", a tag)
-``urgent``            yes           a configured urgent keyword (danger, fuite, verglas...)
+``urgent``            yes           a danger now: an urgency rule on lemmas and phrases (gas,
+                                    fire, smoke, flooding, a fallen tree, a hole, traffic
+                                    lights out, ice, a cable, a lost child, a person in
+                                    distress, an animal on the road: ``urgency.py``) or a
+                                    configured urgent keyword
 ``between_citizens``  no            a public comment opening on a citizen's @handle, or a
                                     question put in "tu" with no "vous" nor the city's name
 ``rhetorical``        no            "qui se souvient ?" under a throwback photo
@@ -21,25 +25,44 @@ rule                  needs_reply   fires on
 ``thanks``            no            thanks, congratulations, compliments
 ``dm``                yes           any other private message: someone wrote to the city
 ``no_signal``         no            a public comment with none of the above
+``model``             yes or no     the city's model, trained on its managers' corrections
+                                    (``model.py``), overruling ``dm`` or ``no_signal`` when
+                                    it is confident; never an urgent decision
 ====================  ============  ========================================================
 
-Priority: ``urgent`` when the ``urgent`` rule decided (an urgent word in a message that is
+Priority: ``urgent`` when the ``urgent`` rule decided (an urgent phrase in a message that is
 neither spam nor bare tags: "#verglas" alone needs no reply, so it is not urgent), ``high`` for
 complaints, ``normal`` for other messages that need a reply (DMs are never below normal),
 ``low`` for messages that need none. ``due_at`` comes from the SLA clock for messages that
 need a reply; the others have no deadline.
+
+Beside the decision, ``understand`` gives the message's main and secondary themes
+(``themes.py``: weighted keywords on lemmas; an urgent report keeps its subject's theme) and
+its tone (``tone.py``), each with the words that decided.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
+from beffroi.inbox.lemmas import Lemmatised, lemmatise
+from beffroi.inbox.model import (
+    REPLY_CONFIDENCE,
+    THEME_CONFIDENCE,
+    UNSURE_RULES,
+    CityModel,
+    ModelCache,
+    model_path,
+)
 from beffroi.inbox.text import find_keyword, fold
+from beffroi.inbox.themes import ThemeScore, score_themes
+from beffroi.inbox.tone import Tone, tone_of
+from beffroi.inbox.urgency import Urgency, find_urgency
 
 
 @dataclass(frozen=True)
@@ -51,12 +74,14 @@ class QueueFields:
     theme: str | None = None
     priority: str = "normal"
     due_at: datetime | None = None
+    secondary_themes: tuple[str, ...] = ()
+    theme_rule: str | None = None
+    tone: str | None = None
+    tone_rule: str | None = None
 
 
-# Phrases that contain an urgent word but are not an emergency; removed before matching.
-_NOT_URGENT = re.compile(r"\bfeux? d'artifice\b|\bfeu vert\b|\bfeu de camp\b")
 # "Aucun problème, super organisation": a problem word, negated; removed before matching.
-_NO_PROBLEM = re.compile(r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b")
+_NO_PROBLEM = re.compile(r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b|\btrou normand\b")
 # Questions nobody expects the city to answer: a throwback photo's "qui se souvient ?".
 _RHETORICAL = (
     "qui se souvient",
@@ -237,6 +262,50 @@ _PROBLEM_WORDS = (
     "sans chauffage",
     "rodeos",
     "avale",
+    # Reports that name the fault without a "problem" word (issue 13's development set).
+    "il manque",
+    "manque de",
+    "abandonnes",
+    "abandonnees",
+    "jetes",
+    "jetees",
+    "clignote",
+    "clignotent",
+    "fuite",
+    "fuites",
+    "degoutant",
+    "degueulasse",
+    "stationnees sur",
+    "stationnes sur",
+    "garees sur les places",
+    "pleine de nids",
+    "plein de nids",
+    "pleines de plastique",
+    "pleins de dechets",
+    "pleine de dechets",
+    "crottes",
+    "plus de place",
+    "manque d'",
+    "a contresens",
+    "en sens interdit",
+    "plein a craquer",
+    "pleine a craquer",
+    "pleins a craquer",
+    "sent mauvais",
+    "sent tres mauvais",
+    "pue",
+    "puent",
+    "puanteur",
+    "nid de poule",
+    "nids de poule",
+    "nids-de-poule",
+    "nid-de-poule",
+)
+# "plein de trous", "pleine de déchets": a place full of something that should not be there.
+_FULL_OF = re.compile(
+    r"\b(?:plein|pleine|pleins|pleines|couvert|couverte|couverts|couvertes|jonche|jonchee)"
+    r" (?:de|d') ?(?:trous|dechets|detritus|nids|rats|boue|crottes|plastique|tags|ordures"
+    r"|seringues|bouteilles|verre|mauvaises herbes|ronces|eau)\b"
 )
 # "ne s'allume plus", "n'entretient plus", "ne passe plus": something stopped working.
 # Inverted questions without a question mark: "organise-t-il", "avez-vous", "peut-on".
@@ -360,6 +429,7 @@ class Decision:
     needs_reply: bool
     rule: str
     keyword: str | None = None
+    urgency: Urgency | None = None
 
 
 _LEADING_MENTION = re.compile(r"^@([\w.]+)")
@@ -375,8 +445,10 @@ def _addressed_to_citizen(settings: Settings, folded: str) -> str | None:
 
 
 def _city_handles(settings: Settings) -> frozenset[str]:
-    """The city's own handles, folded and without "@" (read for each message)."""
-    return _folded_handles(tuple(a.handle for a in settings.accounts if a.handle))
+    """The city's own handles, folded and without "@" (read for each message): its accounts'
+    handles and the other names it is addressed by (``triage.city_handles``)."""
+    handles = [a.handle for a in settings.accounts if a.handle]
+    return _folded_handles(tuple(handles + list(settings.triage.city_handles)))
 
 
 @lru_cache(maxsize=8)
@@ -384,12 +456,10 @@ def _folded_handles(handles: tuple[str, ...]) -> frozenset[str]:
     return frozenset(fold(h).lstrip("@") for h in handles)
 
 
-def decide(settings: Settings, text: str, kind: str) -> Decision:
+def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None = None) -> Decision:
     """Whether a message needs a reply, and the rule that decided it."""
-    return _decide(settings, fold(text), kind)
-
-
-def _decide(settings: Settings, folded: str, kind: str) -> Decision:
+    message = message or lemmatise(text)
+    folded = message.folded
     rules = settings.triage
     spam = find_keyword(folded, rules.spam_keywords)
     if not spam and (pitch := _SPAM_PATTERN.search(folded)):
@@ -401,9 +471,9 @@ def _decide(settings: Settings, folded: str, kind: str) -> Decision:
         return Decision(True, "dm")
     if not _HAS_WORD.search(re.sub(r"[@#]\w+|https?://\S+", "", folded)):
         return Decision(False, "empty")
-    urgent = find_keyword(_NOT_URGENT.sub(" ", folded), rules.urgent_keywords)
-    if urgent:
-        return Decision(True, "urgent", urgent)
+    urgency = find_urgency(message, tuple(rules.urgent_keywords))
+    if urgency:
+        return Decision(True, "urgent", urgency.words, urgency)
     if kind in ("comment", "reply") and (other := _addressed_to_citizen(settings, folded)):
         # "@martine.per On se retrouve là-bas ?": one citizen answering another under the
         # city's post. The question is not the city's; urgent words were checked above.
@@ -433,6 +503,8 @@ def _decide(settings: Settings, folded: str, kind: str) -> Decision:
     problem = find_keyword(_NO_PROBLEM.sub(" ", folded), _PROBLEM_WORDS)
     if problem:
         return Decision(True, "problem", problem)
+    if full := _FULL_OF.search(folded):
+        return Decision(True, "problem", full.group(0))
     if without := _WITHOUT_FOR.search(folded):
         return Decision(True, "problem", without.group(0))
     stopped = _STOPPED.search(folded)
@@ -450,15 +522,8 @@ def _decide(settings: Settings, folded: str, kind: str) -> Decision:
 
 
 def theme_of(settings: Settings, text: str) -> str | None:
-    """The first configured theme one of whose keywords appears in the message."""
-    return _theme(settings, fold(text))
-
-
-def _theme(settings: Settings, folded: str) -> str | None:
-    for theme in settings.themes:
-        if find_keyword(folded, theme.keywords):
-            return theme.name
-    return None
+    """The message's main theme (see ``themes.py``), or None."""
+    return understand(settings, text, "comment").theme
 
 
 def priority_of(settings: Settings, text: str, decision: Decision) -> str:
@@ -475,28 +540,94 @@ def _priority(settings: Settings, folded: str, decision: Decision) -> str:
     return "normal"
 
 
+@dataclass(frozen=True)
+class Understanding:
+    """Everything triage reads in one message, each part with why."""
+
+    needs_reply: bool
+    rule: str  # "question:?", "urgent:odeur de gaz": the queue's ``triage_rule``
+    priority: str
+    theme: str | None
+    secondary_themes: tuple[str, ...]
+    theme_rule: str | None
+    theme_unsure: bool
+    tone: str
+    tone_rule: str
+    decision: Decision
+
+
+def understand(settings: Settings, text: str, kind: str = "comment") -> Understanding:
+    message = lemmatise(text)
+    decision = decide(settings, text, kind, message)
+    priority = priority_of(settings, text, decision)
+    if decision.rule in ("spam", "empty"):
+        themes = ThemeScore(None, (), 0.0, None, False)
+    else:
+        urgent_theme = decision.urgency.theme if decision.urgency else None
+        themes = score_themes(settings, message, urgent_theme)
+    tone: Tone = tone_of(message, text, decision.rule)
+    rule = decision.rule if decision.keyword is None else f"{decision.rule}:{decision.keyword}"
+    return Understanding(
+        needs_reply=decision.needs_reply,
+        rule=rule,
+        priority=priority,
+        theme=themes.theme,
+        secondary_themes=themes.secondary,
+        theme_rule=themes.rule,
+        theme_unsure=themes.unsure,
+        tone=tone.tone,
+        tone_rule=tone.rule,
+        decision=decision,
+    )
+
+
+def consult_model(seen: Understanding, model: CityModel | None, text: str) -> Understanding:
+    """The city's model decides where the rules are unsure; never on urgent or spam."""
+    if model is None or seen.priority == "urgent" or seen.decision.rule in ("spam", "empty"):
+        return seen
+    changes: dict = {}
+    if seen.theme_unsure and (proposal := model.propose_theme(text)):
+        if proposal.probability >= THEME_CONFIDENCE and proposal.value != seen.theme:
+            others = (seen.theme, *seen.secondary_themes)
+            changes.update(
+                theme=proposal.value,
+                theme_rule=proposal.rule(),
+                secondary_themes=tuple(t for t in others if t and t != proposal.value),
+            )
+    if seen.decision.rule in UNSURE_RULES and (proposal := model.propose_reply(text)):
+        if proposal.probability >= REPLY_CONFIDENCE and proposal.value != seen.needs_reply:
+            changes.update(
+                needs_reply=proposal.value,
+                rule=proposal.rule(),
+                priority="normal" if proposal.value else "low",
+            )
+    return replace(seen, **changes) if changes else seen
+
+
 class Triage:
     """The ``triage`` ingest hook: one decision per new inbound item."""
 
     def __init__(self, settings: Settings, clock: SlaClock | None = None) -> None:
         self.settings = settings
         self.clock = clock or SlaClock.from_settings(settings)
+        self.models = ModelCache(model_path(settings))
 
     def __call__(self, item) -> QueueFields:
         return self.fields(item.text, item.kind, item.created_at)
 
     def fields(self, text: str, kind: str, received_at) -> QueueFields:
-        folded = fold(text)  # once per message: the rules, the theme and the priority share it
-        decision = _decide(self.settings, folded, kind)
-        priority = _priority(self.settings, folded, decision)
+        seen = consult_model(understand(self.settings, text, kind), self.models.get(), text)
         due = None
-        if decision.needs_reply:
-            due = self.clock.due_at(received_at, self.settings.sla.minutes_for(priority))
-        rule = decision.rule if decision.keyword is None else f"{decision.rule}:{decision.keyword}"
+        if seen.needs_reply:
+            due = self.clock.due_at(received_at, self.settings.sla.minutes_for(seen.priority))
         return QueueFields(
-            needs_reply=decision.needs_reply,
-            triage_rule=rule,
-            theme=_theme(self.settings, folded),
-            priority=priority,
+            needs_reply=seen.needs_reply,
+            triage_rule=seen.rule,
+            theme=seen.theme,
+            priority=seen.priority,
             due_at=due,
+            secondary_themes=seen.secondary_themes,
+            theme_rule=seen.theme_rule,
+            tone=seen.tone,
+            tone_rule=seen.tone_rule,
         )

@@ -25,6 +25,8 @@ SELECT q.id AS queue_id, q.item_id, q.status, q.needs_reply, q.triage_rule, q.th
        q.replied_at, q.replied_by, q.response_seconds, q.business_response_seconds,
        q.previous_queue_id, q.overdue_at, q.reply_draft, q.last_error, q.last_error_at,
        q.sending_since, q.sending_by, q.reply_item_id,
+       q.secondary_themes, q.theme_rule, q.tone, q.tone_rule, q.urgent_alerted_at,
+       q.urgent_alert_to,
        i.network, i.account, i.kind, i.text, i.created_at, i.permalink, i.member_id,
        i.external_id, i.parent_external_id, i.thread_external_id,
        m.handle AS author_handle, m.display_name AS author_name,
@@ -32,7 +34,15 @@ SELECT q.id AS queue_id, q.item_id, q.status, q.needs_reply, q.triage_rule, q.th
 FROM queue q JOIN items i ON i.id = q.item_id
 LEFT JOIN members m ON m.id = i.member_id
 """
-_TIMES = ("due_at", "created_at", "replied_at", "overdue_at", "last_error_at", "sending_since")
+_TIMES = (
+    "due_at",
+    "created_at",
+    "replied_at",
+    "overdue_at",
+    "last_error_at",
+    "sending_since",
+    "urgent_alerted_at",
+)
 
 
 def _shown_networks(settings: Settings) -> dict[str, str]:
@@ -95,7 +105,7 @@ def list_entries(
     limit: int = 200,
     offset: int = 0,
 ) -> list[dict]:
-    """Items matching the filters, most urgent first (earliest deadline, then priority).
+    """Items matching the filters: urgent first, then earliest deadline, then priority.
 
     ``offset`` pages through a long list; the order is total (ties end on the item id), so
     consecutive pages never repeat or skip a row while nothing changes.
@@ -144,9 +154,12 @@ def list_entries(
         # A word left as a prefix costs a whole doclist merge per arm: read one range.
         one_arm = '"*' in match
     if only_open:
-        # The work list: most urgent first (the deadline already weighs the priority).
+        # The work list: urgent items on top whatever their deadline (at night an urgent
+        # item's business deadline is tomorrow morning, but it is a danger now), then the
+        # earliest deadline (which already weighs the priority).
         order = (
-            " ORDER BY q.due_at IS NULL, q.due_at, CASE q.priority WHEN 'urgent' THEN 0 "
+            " ORDER BY q.priority != 'urgent', q.due_at IS NULL, q.due_at, "
+            "CASE q.priority WHEN 'urgent' THEN 0 "
             "WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, i.created_at DESC, q.id "
             "LIMIT ? OFFSET ?"
         )

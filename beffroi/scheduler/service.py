@@ -178,7 +178,8 @@ class SchedulerService:
         )
         # Imported here, not at the top: pandas and the PDF stack load once the service
         # starts, never for `beffroi run --help`.
-        from beffroi.inbox import sweep_overdue
+        from beffroi.inbox import alert_urgent, sweep_overdue
+        from beffroi.inbox.model import retrain
         from beffroi.scheduler.weekly_report import send_weekly_report
 
         specs += [
@@ -188,9 +189,22 @@ class SchedulerService:
                 IntervalTrigger(minutes=s.alerts.sweep_minutes, timezone=tz),
             ),
             JobSpec(
+                # Urgent items are alerted right after the collection that stored them; this
+                # job retries a failed mail and catches items made urgent by a manager.
+                "urgent_alerts",
+                lambda conn, now: _urgent_summary(alert_urgent(conn, s, now)),
+                IntervalTrigger(seconds=60, timezone=tz),
+            ),
+            JobSpec(
                 "weekly_report",
                 lambda conn, now: weekly_report_if_due(conn, s, now, send_weekly_report),
                 IntervalTrigger(minutes=15, timezone=tz),
+            ),
+            JobSpec(
+                # The city's model learns from the day's corrections (beffroi.inbox.model).
+                "model_training",
+                lambda conn, now: retrain(conn, s, now),
+                CronTrigger(hour=2, minute=45, timezone=tz),
             ),
             JobSpec(
                 "retention_purge",
@@ -211,6 +225,14 @@ class SchedulerService:
             if not new and not errors:
                 return None  # an idle pass: nothing worth a log line
             text = f"{len(reports)} streams, {new} new"
+            if new:
+                # An urgent message reaches the on-call address at once, not at the next sweep.
+                from beffroi.inbox import alert_urgent
+
+                urgent = alert_urgent(conn, self.settings, now)
+                if urgent.alerted or urgent.error:
+                    text += f"; {urgent.alerted} urgent alert(s)"
+                    text += f" ({urgent.error})" if urgent.failed else ""
             if errors:
                 text += "; errors: " + "; ".join(errors)
             return text
@@ -397,3 +419,10 @@ def _summary(result) -> str | None:
     if isinstance(result, Mapping):
         return ", ".join(f"{k}={v}" for k, v in result.items())
     return str(result)
+
+
+def _urgent_summary(result) -> str | None:
+    """Silent when nothing was urgent: the job runs every minute."""
+    if not result.alerted and not result.error:
+        return None
+    return _summary(result)

@@ -124,8 +124,9 @@ def ingest_open(
     conn.executemany(
         """
         INSERT INTO queue (item_id, status, needs_reply, triage_rule, theme, priority,
-                           due_at, created_at, updated_at)
-        VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?)
+                           due_at, secondary_themes, theme_rule, tone, tone_rule,
+                           created_at, updated_at)
+        VALUES (?, 'new', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         [
             (
@@ -135,6 +136,10 @@ def ingest_open(
                 f.theme,
                 f.priority,
                 to_db(f.due_at),
+                ",".join(getattr(f, "secondary_themes", ())) or None,
+                getattr(f, "theme_rule", None),
+                getattr(f, "tone", None),
+                getattr(f, "tone_rule", None),
                 stamp,
                 stamp,
             )
@@ -509,6 +514,90 @@ def record_overdue_alerts(conn, queue_ids: Sequence[int], recipient: str, now: d
             {"to": recipient, "items": list(queue_ids)},
             now=now,
         )
+
+
+# ---------------------------------------------------------------- urgent alerts (issue 13)
+
+
+def claim_urgent_alerts(conn: sqlite3.Connection, now: datetime) -> list[int]:
+    """Take the open urgent items not alerted yet (marking them), so no two passes share one."""
+    with transaction(conn):
+        rows = conn.execute(
+            "UPDATE queue SET urgent_alerted_at = ? WHERE priority = 'urgent' "
+            "AND urgent_alerted_at IS NULL AND status IN ('new', 'assigned') RETURNING id",
+            (to_db(now),),
+        ).fetchall()
+    return sorted(r[0] for r in rows)
+
+
+def release_urgent_alert(conn: sqlite3.Connection, queue_id: int) -> None:
+    """The alert could not be sent: the next pass tries this item again."""
+    with transaction(conn):
+        conn.execute(
+            "UPDATE queue SET urgent_alerted_at = NULL, urgent_alert_to = NULL WHERE id = ?",
+            (queue_id,),
+        )
+
+
+def record_urgent_alert(conn, queue_id: int, recipient: str, now: datetime) -> None:
+    with transaction(conn):
+        conn.execute("UPDATE queue SET urgent_alert_to = ? WHERE id = ?", (recipient, queue_id))
+        write_audit(conn, "beffroi", "urgent_alert", "queue", queue_id, {"to": recipient}, now=now)
+
+
+# ---------------------------------------------------------------- triage corrections (issue 13)
+
+CORRECTABLE = ("theme", "priority", "needs_reply", "tone")
+_TONES = ("positive", "neutral", "negative")
+
+
+def correct_triage(
+    conn: sqlite3.Connection, queue_id: int, field: str, value: Any, *, actor: str, now: datetime
+) -> bool:
+    """A manager corrects what triage decided; recorded with who and when. False if unchanged.
+
+    ``needs_reply`` takes a bool; the others a string (``theme`` may be None: no theme).
+    The queue row carries the corrected value; ``triage_corrections`` keeps every change.
+    """
+    if field not in CORRECTABLE:
+        raise QueueError(f"Ce champ ne se corrige pas : {field}.")
+    allowed = {"priority": ("urgent", "high", "normal", "low"), "tone": _TONES}.get(field)
+    if allowed and value not in allowed:
+        raise QueueError(f"Valeur impossible pour {field} : {value}.")
+    with transaction(conn):
+        row = conn.execute(f"SELECT {field} FROM queue WHERE id = ?", (queue_id,)).fetchone()  # noqa: S608 (field is one of CORRECTABLE)
+        if row is None:
+            raise QueueError("Ce message n'existe plus dans la file.")
+        old = row[0]
+        new = int(bool(value)) if field == "needs_reply" else value
+        if old == new:
+            return False
+        conn.execute(
+            f"UPDATE queue SET {field} = ?, updated_at = ? WHERE id = ?",  # noqa: S608
+            (new, to_db(now), queue_id),
+        )
+        conn.execute(
+            "INSERT INTO triage_corrections (queue_id, field, old_value, new_value, actor, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                queue_id,
+                field,
+                None if old is None else str(old),
+                None if new is None else str(new),
+                actor,
+                to_db(now),
+            ),
+        )
+        write_audit(
+            conn,
+            actor,
+            "correct_triage",
+            "queue",
+            queue_id,
+            {"field": field, "from": old, "to": new},
+            now=now,
+        )
+    return True
 
 
 # ---------------------------------------------------------------- saved replies

@@ -38,6 +38,8 @@ JOB_LABELS = {
     "draft_alerts": "Alertes de brouillon manquant",
     "heartbeat": "Signal de vie",
     "sla_sweep": "Relance des messages en retard",
+    "urgent_alerts": "Alerte immédiate des messages urgents",
+    "model_training": "Apprentissage nocturne du modèle de la ville",
     "weekly_report": "Rapport hebdomadaire",
     "retention_purge": "Purge (durées de conservation)",
 }

@@ -270,11 +270,20 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
         }
     )
 
+    urgent = [e["priority"] == "urgent" and e["status"] in OPEN for e in entries]
+
     def red(column):
         return ["color: #c62828; font-weight: bold" if flag else "" for flag in late]
 
+    def urgent_red(column):
+        # Urgent items lead the list (views.list_entries) and are shown in red.
+        return [
+            "background-color: #c62828; color: white; font-weight: bold" if flag else ""
+            for flag in urgent
+        ]
+
     event = st.dataframe(
-        frame.style.apply(red, subset=["Échéance"]),
+        frame.style.apply(red, subset=["Échéance"]).apply(urgent_red, subset=["Priorité", "n°"]),
         key="inbox_grid",
         on_select="rerun",
         selection_mode="single-row",
@@ -344,6 +353,16 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
     qid = entry["queue_id"]
     with st.container(border=True):
         st.subheader(f"Message n°{qid}")
+        if entry["priority"] == "urgent" and entry["status"] in OPEN:
+            sent = entry.get("urgent_alerted_at")
+            st.error(
+                "URGENT : danger possible, à traiter maintenant."
+                + (
+                    f" Alerte envoyée à {entry.get('urgent_alert_to')} le {full_time(sent, ctx.tz)}."
+                    if sent and entry.get("urgent_alert_to")
+                    else ""
+                )
+            )
         status = STATUS_LABELS[entry["status"]]
         if entry["closed_reason"]:
             status += f" ({inbox.CLOSE_REASON_LABELS.get(entry['closed_reason'], entry['closed_reason'])})"
@@ -360,6 +379,9 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 else ""
             ),
             f"Tri : {inbox.triage_rule_label(entry['triage_rule'])}",
+            f"Pourquoi ce thème : {inbox.theme_rule_label(entry.get('theme_rule'))}"
+            + (f" · aussi : {entry['secondary_themes']}" if entry.get("secondary_themes") else ""),
+            f"Ton : {inbox.TONE_LABELS.get(entry.get('tone') or '', '—')}",
         ]
         if entry["assignee"]:
             facts.append(f"Attribué à : {entry['assignee']}")
@@ -408,6 +430,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 width="stretch",
             )
 
+    if can_edit:
+        _correction_box(ctx, entry, username, now)
     if can_edit and entry["status"] in OPEN:
         _reply_box(ctx, entry, username, now)
         _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
@@ -432,6 +456,52 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 hide_index=True,
                 width="stretch",
             )
+
+
+NO_THEME = "(aucun thème)"
+
+
+def _correction_box(ctx: PageContext, entry: dict, username: str, now) -> None:
+    """The manager corrects triage; each change is recorded (who, when) and teaches the model."""
+    qid = entry["queue_id"]
+    themes = [NO_THEME, *[t.name for t in ctx.settings.themes]]
+    priorities = list(inbox.PRIORITY_LABELS)
+    with st.expander("Corriger le tri"), st.form(f"inbox_correct_{qid}"):
+        left, middle, right = st.columns(3)
+        theme = left.selectbox(
+            "Thème",
+            themes,
+            index=themes.index(entry["theme"]) if entry["theme"] in themes else 0,
+            key=f"inbox_fix_theme_{qid}",
+        )
+        priority = middle.selectbox(
+            "Priorité",
+            priorities,
+            index=priorities.index(entry["priority"]),
+            format_func=lambda p: inbox.PRIORITY_LABELS[p],
+            key=f"inbox_fix_priority_{qid}",
+        )
+        needs = right.selectbox(
+            "Réponse attendue",
+            ["oui", "non"],
+            index=0 if entry["needs_reply"] else 1,
+            key=f"inbox_fix_needs_{qid}",
+        )
+        if st.form_submit_button("Enregistrer la correction"):
+            wanted = {
+                "theme": None if theme == NO_THEME else theme,
+                "priority": priority,
+                "needs_reply": needs == "oui",
+            }
+            changed = [
+                field
+                for field, value in wanted.items()
+                if inbox.correct_triage(ctx.db, qid, field, value, actor=username, now=now)
+            ]
+            if changed:
+                st.success("Correction enregistrée : " + ", ".join(changed) + ".")
+            else:
+                st.info("Rien n'a changé.")
 
 
 THREAD_BEFORE, THREAD_AFTER = 3, 8  # lines shown around the message in a long conversation

@@ -1,0 +1,146 @@
+"""Themes: what a message is about, hence which service it goes to and what directors read.
+
+Each configured theme lists ``keywords`` (weight 1: words that hint at the theme, "rue",
+"mairie", "enfant") and ``strong_keywords`` (weight 3: words that name it, "nid de poule",
+"passeport", "piscine"); a phrase of several words counts half a point more per extra word,
+because it is more specific. Keywords match on whole words of the folded text AND on lemmas
+(``lemmas.py``), so "dépôts sauvages" meets "dépôt sauvage" and "les arbres sont tombés"
+meets "arbre".
+
+The theme with the highest score is the main theme;
+the other themes that scored are secondary, best first. A tie goes to the theme whose word
+comes first in the message, then to the first in the configuration. An urgent rule adds its subject's
+theme a weight that no place name outweighs ("odeur de gaz près de l'école" -> sécurité, with
+jeunesse secondary). ``rule`` says which words weighed, for the inbox: "travaux:chantier+trou".
+A score below ``UNSURE_BELOW`` or a near tie is "unsure": the city's model may then propose
+a theme (``model.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from beffroi.config import Settings
+from beffroi.inbox.lemmas import Lemmatised, lemmatise
+from beffroi.inbox.text import fold, keyword_pattern
+
+STRONG = 3.0
+URGENT_BONUS = 10.0
+UNSURE_BELOW = 2.0
+MIN_SCORE = 1.0  # below: no main theme (measured: 1.5 lost more than it won)
+
+
+@dataclass(frozen=True)
+class ThemeScore:
+    theme: str | None
+    secondary: tuple[str, ...]
+    score: float
+    rule: str | None  # "propreté:dépôt sauvage+poubelle"
+    unsure: bool
+
+
+@dataclass(frozen=True, eq=False)
+class _Keyword:
+    text: str  # as configured, shown in the rule
+    surface: str  # folded
+    lemmas: str  # folded lemmas
+    weight: float
+
+
+def _whole_words_any(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    return keyword_pattern.__wrapped__(keywords)
+
+
+@lru_cache(maxsize=32)
+def _compiled(themes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]):
+    out = []
+    for name, weak, strong in themes:
+        # Variants of one lemma ("vélo", "vélos") count once, at the highest weight.
+        by_lemma: dict[str, _Keyword] = {}
+        for base, words in ((1.0, weak), (STRONG, strong)):
+            for word in words:
+                if not word.strip():
+                    continue
+                extra = 0.5 * (len(fold(word).split()) - 1)
+                keyword = _Keyword(word, fold(word), lemmatise(word).lemmas, base + extra)
+                known = by_lemma.get(keyword.lemmas)
+                if known is None or known.weight < keyword.weight:
+                    by_lemma[keyword.lemmas] = keyword
+        found = tuple(by_lemma.values())
+        # One pass per theme and text: a single alternation (longest keywords first), each
+        # match mapped back to its keyword.
+        surface = {k.surface: k for k in found}
+        lemmas = {k.lemmas: k for k in found}
+        out.append(
+            (
+                name,
+                (
+                    (_whole_words_any(tuple(surface)), surface),
+                    (_whole_words_any(tuple(lemmas)), lemmas),
+                ),
+            )
+        )
+    return tuple(out)
+
+
+_LAST: list = [None, None]  # (the settings' themes list, its compiled form)
+
+
+def _themes(settings: Settings):
+    """Compiled themes, kept while the settings' list is the same object (hashing hundreds of
+    keywords for a cache key on every message cost more than the matching)."""
+    if _LAST[0] is not settings.themes:
+        _LAST[:] = [settings.themes, _compiled(_key(settings))]
+    return _LAST[1]
+
+
+def _key(settings: Settings):
+    return tuple(
+        (t.name, tuple(t.keywords), tuple(getattr(t, "strong_keywords", ()) or ()))
+        for t in settings.themes
+    )
+
+
+def score_themes(
+    settings: Settings, message: Lemmatised, urgent_theme: str | None = None
+) -> ThemeScore:
+    scored: list[tuple[float, int, str, list[str]]] = []
+    for order, (name, passes) in enumerate(_themes(settings)):
+        hits: dict[str, tuple[_Keyword, float]] = {}
+        for (pattern, keywords), hay in zip(passes, (message.folded, message.lemmas), strict=True):
+            if pattern is None:
+                continue
+            for found in pattern.finditer(hay):
+                keyword = keywords.get(" ".join(found.group(0).split()))
+                if keyword is not None and keyword.text not in hits:
+                    hits[keyword.text] = (keyword, found.start() / max(len(hay), 1))
+        total = sum(k.weight for k, _ in hits.values())
+        words = list(hits)
+        first = min((where for _, where in hits.values()), default=1.0)
+        if name == urgent_theme:
+            total += URGENT_BONUS
+            words.insert(0, "urgence")
+        if total > 0:
+            # Ties go to the theme named first: the subject usually opens the sentence
+            # ("la bibliothèque rouvre après les travaux ?"), then configuration order.
+            scored.append((total, first, order, name, words))
+    if not scored:
+        return ThemeScore(None, (), 0.0, None, True)
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    best, _, _, name, words = scored[0]
+    if best < MIN_SCORE:
+        # One hint ("mairie", "équipe") is not a theme: the message may be about anything.
+        return ThemeScore(
+            None, tuple(s[3] for s in scored), best, f"indice:{'+'.join(words)}", True
+        )
+    runner_up = scored[1][0] if len(scored) > 1 else 0.0
+    unsure = best < UNSURE_BELOW or best - runner_up < 1.0
+    return ThemeScore(
+        theme=name,
+        secondary=tuple(s[3] for s in scored[1:]),
+        score=best,
+        rule=f"{name}:{'+'.join(words)}",
+        unsure=unsure,
+    )
