@@ -36,11 +36,15 @@ def shared_fixture(relative: str) -> Path:
     return path
 
 
+# The test harness's own knobs (no secret among them): a printed seed must replay its run.
+TEST_KNOBS = ("BEFFROI_REQUIRE_BROWSER", "BEFFROI_KILL_TEST_SEED", "BEFFROI_KILL_TEST_KILLS")
+
+
 @pytest.fixture(autouse=True)
 def _no_real_secrets(monkeypatch):
-    """Tests never see the developer's real tokens."""
+    """Tests never see the developer's real tokens (nor any BEFFROI_ variable but the knobs)."""
     for name in list(os.environ):
-        if name.startswith("BEFFROI_") and name not in ("BEFFROI_REQUIRE_BROWSER",):
+        if name.startswith("BEFFROI_") and name not in TEST_KNOBS:
             monkeypatch.delenv(name, raising=False)
 
 

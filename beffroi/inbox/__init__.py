@@ -10,8 +10,20 @@ from beffroi.inbox.alerts import SweepResult, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import ingest_hooks
-from beffroi.inbox.invitations import Delivery, deliver_invitation
-from beffroi.inbox.replying import ReplyFailed, SentReply, send_reply
+from beffroi.inbox.invitations import (
+    Delivery,
+    deliver_invitation,
+    release_stuck_invitation,
+    resolve_stuck_invitation,
+)
+from beffroi.inbox.replying import (
+    ReplyFailed,
+    SendCheck,
+    SentReply,
+    release_stuck_send,
+    resolve_stuck_send,
+    send_reply,
+)
 from beffroi.inbox.saved_replies import (
     SavedReply,
     first_name,
@@ -44,7 +56,6 @@ from beffroi.store.queue import (
     add_saved_reply,
     close,
     close_many,
-    release_send,
     reopen,
     retire_saved_reply,
     save_draft,
@@ -86,7 +97,11 @@ __all__ = [
     "ingest_hooks",
     "list_entries",
     "list_saved_replies",
-    "release_send",
+    "release_stuck_invitation",
+    "release_stuck_send",
+    "resolve_stuck_invitation",
+    "resolve_stuck_send",
+    "SendCheck",
     "render",
     "reopen",
     "retire_saved_reply",
