@@ -174,7 +174,7 @@ def _collector_for(settings: Settings, item: Item) -> Collector:
 
 
 def _record_sent(
-    conn, settings, queue_id, item, reply, actor, now, facts: dict | None = None
+    conn, settings, queue_id, item, reply, actor, now, facts: dict | None = None, checker=None
 ) -> SentReply:
     """The reply is on the network: save it and mark the conversation answered, together."""
     clock = SlaClock.from_settings(settings)
@@ -189,7 +189,7 @@ def _record_sent(
             now or now_utc(), force_author=True,
         )  # fmt: skip
         if facts is not None:
-            note_send_check(conn, queue_id, "send_found", facts, actor=actor, now=now)
+            note_send_check(conn, queue_id, "send_found", facts, actor=checker, now=now)
     return SentReply(queue_id, reply_id, response, business)
 
 
@@ -304,7 +304,7 @@ def release_stuck_send(
     outcome, found = ask_network(collector, item, claim["reply_draft"] or "", since, trust, facts)
     if found is not None:
         by = claim["sending_by"] or actor
-        _record_sent(conn, settings, queue_id, item, found, by, now, facts=facts)
+        _record_sent(conn, settings, queue_id, item, found, by, now, facts=facts, checker=actor)
         return SendCheck(queue_id, "found", SENT_FOUND, facts)
     if outcome == "absent":
         release_send(

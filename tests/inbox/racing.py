@@ -57,19 +57,21 @@ def _step(conn, settings, name: str, qid: int) -> None:
         raise ValueError(name)
 
 
-def _wait_for_claim(conn, qid: int, seconds: float = 120) -> bool:
+def _claim(conn, qid: int) -> str | None:
+    return conn.execute("SELECT sending_since FROM queue WHERE id = ?", (qid,)).fetchone()[0]
+
+
+def _wait_for_claim(conn, qid: int, seconds: float = 120) -> str | None:
     """Until manager A's send holds the item (condition-based: no assumption on CPU)."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         row = conn.execute(
             "SELECT sending_since, status FROM queue WHERE id = ?", (qid,)
         ).fetchone()
-        if row[0] is not None:
-            return True
-        if row[1] == "replied":
-            return False
+        if row[0] is not None or row[1] == "replied":
+            return row[0]
         time.sleep(0.002)
-    return False
+    return None
 
 
 def worker(data: dict, jobs, results) -> None:
@@ -103,7 +105,8 @@ def _run(conn, settings, kind: str, action: str, target: int) -> list:
             return [("invite", delivery.error or "ok")]
         except CommunityError as exc:
             return [("invite", str(exc))]
-    if not _wait_for_claim(conn, target):
+    claim = _wait_for_claim(conn, target)
+    if claim is None:
         return [("wait", "no claim seen")]
     done = []
     for name in STEPS[action]:
@@ -113,7 +116,10 @@ def _run(conn, settings, kind: str, action: str, target: int) -> list:
             done.append((name, str(exc)))
             break
         done.append((name, "ok"))
-    return done
+    # In flight: A's send still held the item when B's first action was over (on a loaded
+    # machine A may have finished first; then only "no double reply" is asserted).
+    in_flight = _claim(conn, target) == claim if done[0][1] != "ok" else None
+    return [*done, ("in_flight", in_flight)]
 
 
 def settings_collector(settings, account_key: str):
