@@ -89,12 +89,3 @@ def smtp_server():
 def settings_with(base, **sections):
     """A copy of settings with some sections replaced (settings are frozen)."""
     return base.model_copy(update=sections)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_throttle():
-    """Each test starts with no remembered failed logins (the throttle is process-wide)."""
-    from beffroi.dashboard.auth import THROTTLE
-
-    THROTTLE.reset()
-    yield
