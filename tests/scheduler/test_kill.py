@@ -113,8 +113,14 @@ def rows_with_status(conn, *statuses: str) -> int:
     ).fetchone()[0]
 
 
-def publish_cycles(conn) -> int:
-    return conn.execute("SELECT count(*) FROM job_runs WHERE job = 'publish'").fetchone()[0]
+def claimed_by(conn, pid: int) -> bool:
+    """Whether the service with this pid holds a publication (its identity is host:pid)."""
+    return bool(
+        conn.execute(
+            "SELECT count(*) FROM publications WHERE status = 'publishing' AND claimed_by LIKE ?",
+            (f"%:{pid}",),
+        ).fetchone()[0]
+    )
 
 
 def wait_until(condition, seconds: float) -> bool:
@@ -160,17 +166,30 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
     print(f"KILL TEST seed {seed} (replay: BEFFROI_KILL_TEST_SEED={seed})")
     rng = random.Random(seed)
     kills, found_publishing, scale = 0, 0, 1.0
+    expected = SERIES_DRAFTS * 2 + ONE_OFF_DRAFTS
+
+    def all_done() -> bool:
+        return rows_with_status(conn, "published", "needs_person") >= expected
+
     begun = time.monotonic()
     while kills < KILLS:
-        early = rng.random() < 0.15  # some kills land before the first cycle's calls
-        pause = rng.uniform(0.0, 1.0)
+        # Kill points are tied to the service's work, not to the clock: on a loaded machine
+        # a fixed pause after the start would always land before the first network call.
+        mode = rng.choices(["early", "in_flight", "after_progress"], [0.15, 0.45, 0.40])[0]
+        pause = rng.uniform(0.0, NETWORK_DELAY * 1.5 if mode == "in_flight" else 0.3)
+        progress = rng.randint(1, 3)
+        published_before = rows_with_status(conn, "published")
         proc = spawn(cfg)
-        cycles = publish_cycles(conn)
         scale = slowness(started(proc))
-        # Kill points are measured from the first publishing cycle of this run, not from the
-        # start: on a loaded machine the first cycle may begin seconds after "holds".
-        if not early:
-            wait_until(lambda c=cycles: publish_cycles(conn) > c, 30 * scale)
+        if mode == "in_flight":  # this run's claim: the kill lands before, during or after the call
+            wait_until(lambda p=proc.pid: claimed_by(conn, p) or all_done(), 30 * scale)
+        elif mode == "after_progress":  # between calls, after some posts went out
+            wait_until(
+                lambda b=published_before, n=progress: (
+                    rows_with_status(conn, "published") >= b + n or all_done()
+                ),
+                30 * scale,
+            )
         time.sleep(pause)
         proc.send_signal(signal.SIGKILL)
         proc.communicate(timeout=30)
@@ -179,7 +198,6 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
             "SELECT count(*) FROM publications WHERE status = 'publishing'"
         ).fetchone()[0]
 
-    expected = SERIES_DRAFTS * 2 + ONE_OFF_DRAFTS
     published_during_kills = conn.execute(
         "SELECT count(*) FROM publications WHERE status = 'published'"
     ).fetchone()[0]
