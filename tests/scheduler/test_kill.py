@@ -68,15 +68,15 @@ STALL_SECONDS = 45
 NOMINAL_START_SECONDS = 1.5
 
 
-def started(proc) -> float:
+def started(proc, cfg) -> float:
     """Wait for the service's "holds" line; the seconds it took. A service that exits (or
     prints anything else) first fails the test with what it wrote."""
     begun = time.monotonic()
     line = proc.stdout.readline()
     if "holds" not in line:
         proc.kill()
-        out, err = proc.communicate(timeout=60)
-        raise AssertionError(f"the service did not start: {line!r}{out}\n{err}")
+        out, _ = proc.communicate(timeout=60)
+        raise AssertionError(f"the service did not start: {line!r}{out}\n{service_log(cfg)}")
     return time.monotonic() - begun
 
 
@@ -92,7 +92,7 @@ def settle(cfg, conn, remaining, scale: float) -> None:
     count goes down), and fails only after ``STALL_SECONDS`` (scaled) without any.
     """
     proc = spawn(cfg)
-    scale = max(scale, slowness(started(proc)))
+    scale = max(scale, slowness(started(proc, cfg)))
     left, changed = remaining(), time.monotonic()
     while left and time.monotonic() - changed < STALL_SECONDS * scale:
         time.sleep(0.2)
@@ -100,8 +100,8 @@ def settle(cfg, conn, remaining, scale: float) -> None:
         if now_left != left:
             left, changed = now_left, time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=60 * scale)
-    assert proc.returncode == 0, err
+    proc.communicate(timeout=60 * scale)
+    assert proc.returncode == 0, service_log(cfg)
     assert not left, f"{left} not settled after {STALL_SECONDS * scale:.0f} s without progress"
 
 
@@ -133,13 +133,26 @@ def wait_until(condition, seconds: float) -> bool:
 
 
 def spawn(cfg):
-    return subprocess.Popen(
-        [sys.executable, "-m", "beffroi", "--config", str(cfg), "run", "--only", "publish"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=dict(os.environ, PYTHONUNBUFFERED="1"),
-    )
+    """The service, its log (stderr) going to a file beside the configuration.
+
+    Not to a pipe: the service logs every cycle at INFO, and a pipe nobody reads while
+    settle() polls fills up (64 KiB) and blocks the service in the middle of its work.
+    """
+    log = (cfg.parent / "service.log").open("a")
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-m", "beffroi", "--config", str(cfg), "run", "--only", "publish"],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=dict(os.environ, PYTHONUNBUFFERED="1"),
+        )
+    finally:
+        log.close()
+
+
+def service_log(cfg, tail: int = 4000) -> str:
+    return (cfg.parent / "service.log").read_text(errors="replace")[-tail:]
 
 
 @pytest.mark.slow
@@ -180,7 +193,7 @@ def test_sigkill_at_random_points_never_publishes_twice_nor_loses_a_post(tmp_pat
         progress = rng.randint(1, 3)
         published_before = rows_with_status(conn, "published")
         proc = spawn(cfg)
-        scale = slowness(started(proc))
+        scale = slowness(started(proc, cfg))
         if mode == "in_flight":  # this run's claim: the kill lands before, during or after the call
             wait_until(lambda p=proc.pid: claimed_by(conn, p) or all_done(), 30 * scale)
         elif mode == "after_progress":  # between calls, after some posts went out
