@@ -80,7 +80,11 @@ def worker(data: dict, jobs, results) -> None:
     try:
         while (job := jobs.get()) is not None:
             kind, action, target = job
-            results.put((kind, action, target, _run(conn, settings, kind, action, target)))
+            try:
+                outcome = _run(conn, settings, kind, action, target)
+            except Exception as exc:  # noqa: BLE001 - reported to the test, never a silent hang
+                outcome = [("crash", f"{type(exc).__name__}: {exc}")]
+            results.put((kind, action, target, outcome))
     finally:
         conn.close()
 

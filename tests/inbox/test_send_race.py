@@ -30,7 +30,7 @@ from tests.inbox.racing import STEPS, worker
 
 ROUNDS = int(os.environ.get("BEFFROI_RACE_ROUNDS", "3"))  # per pair of actions
 DELAY = 1.0  # seconds the network call lasts after the reply is recorded
-RESULT_WAIT = 180  # a guard against a hang only; each round waits on conditions
+RESULT_WAIT = 600  # a guard against a hang only; each round waits on conditions
 
 
 def city_data(folder) -> dict:
