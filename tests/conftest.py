@@ -67,11 +67,20 @@ def pytest_runtest_setup(item):
         missing(REQUIRE_BROWSER, MISSING_CHROMIUM)
 
 
+# The test harness's own knobs (no secret among them): a printed seed must replay its run.
+TEST_KNOBS = (
+    REQUIRE_BROWSER,
+    REQUIRE_FIXTURES,
+    "BEFFROI_KILL_TEST_SEED",
+    "BEFFROI_KILL_TEST_KILLS",
+)
+
+
 @pytest.fixture(autouse=True)
 def _no_real_secrets(monkeypatch):
-    """Tests never see the developer's real tokens."""
+    """Tests never see the developer's real tokens (nor any BEFFROI_ variable but the knobs)."""
     for name in list(os.environ):
-        if name.startswith("BEFFROI_") and name not in (REQUIRE_BROWSER, REQUIRE_FIXTURES):
+        if name.startswith("BEFFROI_") and name not in TEST_KNOBS:
             monkeypatch.delenv(name, raising=False)
 
 
@@ -116,12 +125,3 @@ def smtp_server():
 def settings_with(base, **sections):
     """A copy of settings with some sections replaced (settings are frozen)."""
     return base.model_copy(update=sections)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_login_throttle():
-    """Each test starts with no remembered failed logins (the throttle is process-wide)."""
-    from beffroi.dashboard.auth import THROTTLE
-
-    THROTTLE.reset()
-    yield

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sys
 from pathlib import Path
 
@@ -29,39 +30,61 @@ def app_path() -> Path:
     return Path(__file__).resolve().parents[1] / "dashboard" / "entry" / "run.py"
 
 
-def streamlit_command(host: str, port: int) -> list[str]:
-    """The ``streamlit run`` line: headless, no usage statistics, no file watcher.
+# Every Streamlit option that protects the dashboard, set on the command line, which wins
+# over any `.streamlit/config.toml` (in the working folder or the home folder): a file left
+# there cannot switch XSRF protection or CORS off, widen the origins allowed, or turn the
+# error details or usage statistics back on. The list options get one empty entry, which
+# replaces whatever a file lists and matches no origin.
+PROTECTING_OPTIONS: tuple[tuple[str, str], ...] = (
+    ("server.headless", "true"),
+    ("server.enableXsrfProtection", "true"),
+    ("server.xsrfCookieSameSite", "lax"),
+    ("server.enableCORS", "true"),
+    ("server.corsAllowedOrigins", ""),
+    ("client.allowedOrigins", ""),
+    ("server.enableStaticServing", "false"),
+    ("server.enableWebsocketCompression", "false"),
+    ("server.enableAgentApi", "false"),
+    ("server.enableExpensiveMemoryStats", "false"),
+    ("server.scriptHealthCheckEnabled", "false"),
+    ("server.showEmailPrompt", "false"),
+    ("server.baseUrlPath", ""),
+    ("server.maxUploadSize", "50"),
+    ("server.maxMessageSize", "200"),
+    ("server.fileWatcherType", "none"),
+    ("server.runOnSave", "false"),
+    ("server.allowRunOnSave", "false"),
+    ("browser.gatherUsageStats", "false"),
+    ("client.showErrorDetails", "none"),
+    ("client.showErrorLinks", "false"),
+    ("client.toolbarMode", "minimal"),
+    ("global.developmentMode", "false"),
+    ("logger.level", "info"),
+    ("theme.base", "light"),
+)
+# Sensitive options Streamlit refuses on the command line: set through its environment
+# variable, which also wins over configuration files.
+COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 
-    Error details stay in the server's log ("none" in the browser): staff see a generic
-    message, never a traceback with paths or SQL.
-    """
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_path()),
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.fileWatcherType",
-        "none",
-        "--server.runOnSave",
-        "false",
-        "--browser.gatherUsageStats",
-        "false",
-        "--client.showErrorDetails",
-        "none",
-        "--client.toolbarMode",
-        "minimal",
-        "--global.developmentMode",
-        "false",
-        "--theme.base",
-        "light",
-    ]
+
+def streamlit_command(host: str, port: int) -> list[str]:
+    """The ``streamlit run`` line: headless, every protecting option pinned (see
+    ``PROTECTING_OPTIONS``). Error details stay in the server's log ("none" in the
+    browser): staff see a generic message, never a traceback with paths or SQL."""
+    command = [sys.executable, "-m", "streamlit", "run", str(app_path())]
+    command += ["--server.address", host, "--server.port", str(port)]
+    for name, value in PROTECTING_OPTIONS:
+        command += [f"--{name}", value]
+    return command
+
+
+def streamlit_environment(base: dict[str, str]) -> dict[str, str]:
+    """The server's environment: a fresh cookie secret each start (the XSRF tokens and the
+    session cookies are signed with it; a secret written in a config file would let anyone
+    who read that file forge them)."""
+    env = dict(base)
+    env[COOKIE_SECRET_ENV] = secrets.token_hex(32)
+    return env
 
 
 def run(args) -> int:
@@ -70,10 +93,13 @@ def run(args) -> int:
     settings = settings_from(args.config)
     # Create and migrate the database now, so a wrong path fails here in one sentence.
     open_database(settings).close()
-    env = dict(os.environ)
+    env = streamlit_environment(dict(os.environ))
     env[CONFIG_ENV_VAR] = str(settings.source or Path(args.config or "beffroi.toml").resolve())
     command = streamlit_command(args.host, args.port)
     print(f"Beffroi dashboard: http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    # Streamlit also reads `.streamlit/config.toml` in the working folder: run from the
+    # dashboard's own folder, so a file wherever the command was typed is not even read.
+    os.chdir(app_path().parent)
     # Replace this process: signals (Ctrl+C, the service manager's stop) reach Streamlit.
     os.execve(command[0], command, env)
     return 0  # not reached

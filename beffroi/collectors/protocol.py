@@ -21,6 +21,12 @@ class Collector(Protocol):
     for. ``"marker"`` where the network keeps the post's hidden marker (``OutgoingPost.marker``);
     ``"text"`` where it cannot (X, Facebook, Instagram): the outbox passes the exact text it
     sent, and the collector matches it among the account's posts since the given time.
+
+    Read by the inbox when a reply send stayed marked in progress (a crash mid-send):
+    ``send_timeout_seconds`` (default: ``timeout``, else 60), the longest a ``reply`` call can
+    last; ``find_reply(to, text, since) -> Item | None``, the city's reply to ``to`` with that
+    text since ``since`` (absent: the network cannot tell, a person decides).
+    ``find_published_is_exhaustive`` also says whether ``find_reply``'s None is a proof.
     """
 
     network: str

@@ -219,6 +219,20 @@ class SandboxCollector:
             self.state.wait(self.account, "publish", "after")
         return external_id
 
+    # A reply call never lasts longer than this plus the delays a test set (``set_delay``).
+    SEND_TIMEOUT = 30.0
+
+    @property
+    def send_timeout_seconds(self) -> float:
+        """The longest a ``reply`` can take: past it, a send still marked is a dead one."""
+        return self.SEND_TIMEOUT + self.state.delay(self.account, "reply")
+
+    def find_reply(self, to: Item, text: str, since: datetime) -> Item | None:
+        """The city's reply to ``to`` with this exact text, sent since ``since``, or None (the
+        simulated network holds every reply: None proves it never arrived)."""
+        row = self.state.find_reply(self.account, to.external_id, text, since)
+        return self._item(row) if row is not None else None
+
     def find_published(self, marker: str, since: datetime) -> str | None:
         """The simulated network keeps the marker as hidden metadata of the post.
 

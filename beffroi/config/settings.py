@@ -230,6 +230,13 @@ class Scheduler(Section):
     stop_timeout_seconds: float = Field(default=20, ge=0)
 
 
+class Dashboard(Section):
+    """Sessions of the dashboard: a session unused this long, or this old, logs out."""
+
+    idle_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    absolute_timeout_hours: int = Field(default=12, ge=1, le=7 * 24)
+
+
 class Media(Section):
     # Where the draft images (the `images` folder beside the database) can be fetched from
     # the internet, e.g. "https://www.ville.fr/beffroi-images/". Instagram's API does not take
@@ -269,6 +276,7 @@ class Settings(Section):
     retention: Retention = Retention()
     scheduler: Scheduler = Scheduler()
     media: Media = Media()
+    dashboard: Dashboard = Dashboard()
     sandbox: Sandbox = Sandbox()
     # Where the configuration was read from; relative paths are resolved against it.
     source: Path | None = None

@@ -19,17 +19,39 @@ from types import ModuleType
 import streamlit as st
 
 from beffroi.config import CONFIG_ENV_VAR, ConfigError, Settings, load_settings
-from beffroi.dashboard.auth import ROLE_LABELS, authenticate
+from beffroi.dashboard.auth import ROLE_LABELS, login, session_expired
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only
 from beffroi.dashboard.pages import page_name, pages_for
 from beffroi.errors import BeffroiError
-from beffroi.store import StaffMember, StoreError, connect, get_staff, now_utc, sync_accounts
+from beffroi.store import (
+    StaffMember,
+    StoreError,
+    connect,
+    get_staff,
+    login_history,
+    now_utc,
+    sync_accounts,
+)
 
-WRONG_LOGIN = "Identifiant ou mot de passe incorrect."
 _USER_KEY = "beffroi_username"
 _DB_KEY = "beffroi_db"
 _LOGIN_FAILED_KEY = "beffroi_login_failed"
+_LOGGED_IN_AT_KEY = "beffroi_logged_in_at"
+_SEEN_AT_KEY = "beffroi_seen_at"
+_HISTORY_KEY = "beffroi_login_history"
+
+# The time, read through this name so tests can move it (session expiry) without waiting.
+clock = now_utc
+
+
+def _client_address() -> str | None:
+    """The browser's address as Streamlit sees it (the proxy's, behind a reverse proxy)."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no request context (e.g. a test runner): unknown
+        return None
+    return address if isinstance(address, str) and address else None
 
 
 @st.cache_resource(show_spinner=False)
@@ -56,17 +78,25 @@ def _session_db(settings: Settings) -> sqlite3.Connection:
 
 
 def _check_login(settings: Settings) -> None:
-    """Form callback: runs before the script, so the next render already knows the user."""
+    """Form callback: runs before the script, so the next render already knows the user.
+
+    The attempt is recorded through the session's read-write connection: every dashboard
+    process shares the throttle (see ``beffroi.dashboard.auth``)."""
     username = st.session_state.get("login_username", "")
     password = st.session_state.get("login_password", "")
-    with read_only(settings.database_path) as conn:
-        member = authenticate(conn, username, password)
+    now = clock()
+    outcome = login(_session_db(settings), username, password, _client_address(), now=now)
     st.session_state["login_password"] = ""
-    if member is None:
-        st.session_state[_LOGIN_FAILED_KEY] = True
+    if outcome.member is None:
+        st.session_state[_LOGIN_FAILED_KEY] = outcome.message
         return
     st.session_state.pop(_LOGIN_FAILED_KEY, None)
-    st.session_state[_USER_KEY] = member.username
+    st.session_state[_USER_KEY] = outcome.member.username
+    st.session_state[_LOGGED_IN_AT_KEY] = now
+    st.session_state[_SEEN_AT_KEY] = now
+    st.session_state[_HISTORY_KEY] = login_history(
+        _session_db(settings), outcome.member.username, before=now
+    )
 
 
 def _login(settings: Settings) -> None:
@@ -76,12 +106,54 @@ def _login(settings: Settings) -> None:
         st.text_input("Identifiant", key="login_username")
         st.text_input("Mot de passe", type="password", key="login_password")
         st.form_submit_button("Se connecter", on_click=_check_login, args=(settings,))
-    if st.session_state.pop(_LOGIN_FAILED_KEY, False):
-        st.error(WRONG_LOGIN)
+    message = st.session_state.pop(_LOGIN_FAILED_KEY, None)
+    if message:
+        st.error(message)
 
 
-def _logout() -> None:
-    st.session_state.pop(_USER_KEY, None)
+def _logout(reason: str | None = None) -> None:
+    for key in (_USER_KEY, _LOGGED_IN_AT_KEY, _SEEN_AT_KEY, _HISTORY_KEY):
+        st.session_state.pop(key, None)
+    if reason:
+        st.session_state[_LOGIN_FAILED_KEY] = reason
+
+
+def _expire(settings: Settings) -> None:
+    """End a session idle for too long or too old; otherwise note this use of it."""
+    if not st.session_state.get(_USER_KEY):
+        return
+    now = clock()
+    logged_in = st.session_state.get(_LOGGED_IN_AT_KEY) or now
+    seen = st.session_state.get(_SEEN_AT_KEY) or now
+    reason = session_expired(
+        logged_in,
+        seen,
+        now,
+        idle_minutes=settings.dashboard.idle_timeout_minutes,
+        absolute_hours=settings.dashboard.absolute_timeout_hours,
+    )
+    if reason:
+        _logout(reason)
+    else:
+        st.session_state[_SEEN_AT_KEY] = now
+
+
+def _login_history_caption(settings: Settings) -> None:
+    """Under the name in the sidebar: the previous login and the failures since."""
+    history = st.session_state.get(_HISTORY_KEY)
+    if history is None:
+        return
+    from beffroi.dashboard.format import full_time
+
+    if history.last_login_at is None:
+        st.caption("Première connexion enregistrée.")
+    else:
+        st.caption(f"Dernière connexion : {full_time(history.last_login_at, settings.tz)}")
+    if history.failures_since:
+        st.warning(
+            f"{history.failures_since} tentative(s) de connexion échouée(s) sur votre compte "
+            f"depuis, la dernière : {full_time(history.last_failure_at, settings.tz)}."
+        )
 
 
 def _current_user(db: sqlite3.Connection) -> StaffMember | None:
@@ -115,6 +187,7 @@ def main() -> None:
     try:
         settings = _settings(os.environ.get(CONFIG_ENV_VAR))
         db = _session_db(settings)
+        _expire(settings)
         user = _current_user(db)
     except ConfigError as exc:
         st.error(f"La configuration ne peut pas être lue ({CONFIG_ENV_VAR}) : {exc}")
@@ -147,5 +220,6 @@ def main() -> None:
     nav = st.navigation(pages)
     with st.sidebar:
         st.text(f"{user.display_name}\n{ROLE_LABELS.get(user.role, user.role)}")
+        _login_history_caption(settings)
         st.button("Se déconnecter", on_click=_logout, key="logout")
     nav.run()

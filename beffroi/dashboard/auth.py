@@ -1,24 +1,41 @@
-"""Passwords and roles.
+"""Passwords, roles, the login throttle and session expiry.
 
 Passwords are hashed with argon2 (the OWASP recommendation); a wrong user name and a wrong
-password give the same answer so the login page does not reveal who has an account. After
-``MAX_FAILURES`` wrong passwords for one user name within ``LOCKOUT``, that name is refused
-(even with the right password) until the window has passed: guessing a manager's password
-from the city's network takes years instead of hours.
+password give the same answer so the login page does not reveal who has an account.
+
+Every attempt is recorded in the database (``login_attempts``: shared by every dashboard
+process, kept across restarts; never the password). Repeated failures slow the guesser
+down instead of locking the account: after ``FREE_FAILURES`` failures from one client
+address (since its last success), each new try from it must wait a delay that doubles with
+every further failure, up to ``MAX_DELAY``; the same for one account name after
+``FREE_ACCOUNT_FAILURES`` failures from anywhere, except from the addresses the person
+logged in from recently (``KNOWN_CLIENT_DAYS``). A guesser on another machine thus slows
+only themselves, and the real person keeps logging in from their usual one. A try refused
+because of the delay does not check the password and does not count as a failure.
+
+Sessions end after ``[dashboard] idle_timeout_minutes`` without use and
+``absolute_timeout_hours`` after login, whatever the use (``session_expired``).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import sqlite3
-import threading
-import time
-from collections import defaultdict, deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from beffroi.store import StaffMember, get_staff
+from beffroi.store import (
+    StaffMember,
+    failures_since_success,
+    get_staff,
+    known_clients,
+    now_utc,
+    record_login_attempt,
+)
 
 _hasher = PasswordHasher()
 
@@ -39,6 +56,14 @@ ROLE_LABELS = {
     "admin": "Administrateur",
 }
 
+FREE_FAILURES = 5  # per client address, before any delay
+FREE_ACCOUNT_FAILURES = 10  # per account name, from addresses it never logged in from
+BASE_DELAY = 2.0  # seconds, doubled at each further failure
+MAX_DELAY = 15 * 60.0
+WINDOW = timedelta(hours=24)  # failures older than this are forgiven
+KNOWN_CLIENT_DAYS = 30
+UNKNOWN_CLIENT = "inconnue"
+
 
 def hash_password(password: str) -> str:
     if len(password) < 8:
@@ -46,63 +71,104 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-MAX_FAILURES = 5
-LOCKOUT = 15 * 60  # seconds
+def delay_after(failures: int, free: int) -> float:
+    """Seconds to wait after the last of ``failures`` failures: 0 for the first ``free``."""
+    if failures < free:
+        return 0.0
+    return min(MAX_DELAY, BASE_DELAY * 2 ** (failures - free))
 
 
-class LoginThrottle:
-    """Recent failed logins per user name, in this process (one dashboard server)."""
+@dataclass(frozen=True)
+class Login:
+    """The outcome of a login attempt: the member, or why not (``wait_seconds`` > 0: the
+    throttle refused the try before checking the password)."""
 
-    def __init__(self, clock=time.monotonic) -> None:
-        self.clock = clock
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    member: StaffMember | None
+    wait_seconds: int = 0
 
-    def _recent(self, name: str) -> deque[float]:
-        failures, cutoff = self._failures[name], self.clock() - LOCKOUT
-        while failures and failures[0] < cutoff:
-            failures.popleft()
-        return failures
-
-    def locked(self, name: str) -> bool:
-        with self._lock:
-            return len(self._recent(name)) >= MAX_FAILURES
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            self._recent(name).append(self.clock())
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name, None)
-
-    def reset(self) -> None:
-        with self._lock:
-            self._failures.clear()
+    @property
+    def message(self) -> str | None:
+        if self.member is not None:
+            return None
+        if self.wait_seconds:
+            return (
+                f"Trop de tentatives de connexion : réessayez dans {self.wait_seconds} s "
+                "(chaque échec allonge l'attente)."
+            )
+        return WRONG_LOGIN
 
 
-THROTTLE = LoginThrottle()
+WRONG_LOGIN = "Identifiant ou mot de passe incorrect."
+
+
+def throttle_wait(conn: sqlite3.Connection, key: str, client: str, now: datetime) -> int:
+    """Whole seconds this client must still wait before trying ``key`` again (0: go)."""
+    since = now - WINDOW
+    waits = []
+    count, last = failures_since_success(conn, client=client, since=since)
+    if last is not None:
+        waits.append(last + timedelta(seconds=delay_after(count, FREE_FAILURES)) - now)
+    if client not in known_clients(conn, key, now - timedelta(days=KNOWN_CLIENT_DAYS)):
+        count, last = failures_since_success(conn, username=key, since=since)
+        if last is not None:
+            waits.append(last + timedelta(seconds=delay_after(count, FREE_ACCOUNT_FAILURES)) - now)
+    longest = max(waits, default=timedelta(0)).total_seconds()
+    return math.ceil(longest) if longest > 0 else 0
+
+
+def login(
+    conn: sqlite3.Connection,
+    username: str,
+    password: str,
+    client: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> Login:
+    """Check a login from ``client`` (its address); every checked attempt is recorded."""
+    now = now or now_utc()
+    client = client or UNKNOWN_CLIENT
+    name = username.strip()
+    key = name.casefold()
+    wait = throttle_wait(conn, key, client, now)
+    if wait:
+        return Login(None, wait)
+    member = get_staff(conn, name)
+    try:
+        if member is None or not member.active:
+            _hasher.verify(_dummy_hash(), password)
+            raise VerificationError("refused")
+        _hasher.verify(member.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        record_login_attempt(conn, key, client, False, now=now)
+        return Login(None)
+    record_login_attempt(conn, key, client, True, now=now)
+    return Login(member)
 
 
 def authenticate(
     conn: sqlite3.Connection,
     username: str,
     password: str,
-    throttle: LoginThrottle | None = None,
+    client: str | None = None,
+    *,
+    now: datetime | None = None,
 ) -> StaffMember | None:
-    """The staff member if the password is right, the account active and the name not
-    locked out by repeated failures; else None (the same answer for every failure)."""
-    throttle = throttle or THROTTLE
-    name = username.strip()
-    key = name.casefold()
-    member = get_staff(conn, name)
-    try:
-        if member is None or not member.active or throttle.locked(key):
-            _hasher.verify(_dummy_hash(), password)
-            raise VerificationError("refused")
-        _hasher.verify(member.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        throttle.failed(key)
-        return None
-    throttle.succeeded(key)
-    return member
+    """The staff member if the password is right, the account active and the client not
+    made to wait; else None (see ``login`` for the reason)."""
+    return login(conn, username, password, client, now=now).member
+
+
+def session_expired(
+    logged_in_at: datetime,
+    last_seen_at: datetime,
+    now: datetime,
+    *,
+    idle_minutes: int,
+    absolute_hours: int,
+) -> str | None:
+    """Why a session must log in again (a French sentence), or None while it is valid."""
+    if now - logged_in_at >= timedelta(hours=absolute_hours):
+        return f"Votre session a duré {absolute_hours} h, la durée maximale : reconnectez-vous."
+    if now - last_seen_at >= timedelta(minutes=idle_minutes):
+        return f"Votre session a expiré après {idle_minutes} min sans activité : reconnectez-vous."
+    return None

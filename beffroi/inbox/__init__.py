@@ -19,8 +19,20 @@ from beffroi.inbox.ingest import (
     ingest_hooks,
     ingest_page,
 )
-from beffroi.inbox.invitations import Delivery, deliver_invitation
-from beffroi.inbox.replying import ReplyFailed, SentReply, send_reply
+from beffroi.inbox.invitations import (
+    Delivery,
+    deliver_invitation,
+    release_stuck_invitation,
+    resolve_stuck_invitation,
+)
+from beffroi.inbox.replying import (
+    ReplyFailed,
+    SendCheck,
+    SentReply,
+    release_stuck_send,
+    resolve_stuck_send,
+    send_reply,
+)
 from beffroi.inbox.saved_replies import (
     SavedReply,
     first_name,
@@ -73,7 +85,6 @@ from beffroi.store.queue import (
     close,
     close_many,
     correct_triage,
-    release_send,
     reopen,
     retire_saved_reply,
     save_draft,
@@ -140,7 +151,11 @@ __all__ = [
     "ingest_hooks",
     "list_entries",
     "list_saved_replies",
-    "release_send",
+    "release_stuck_invitation",
+    "release_stuck_send",
+    "resolve_stuck_invitation",
+    "resolve_stuck_send",
+    "SendCheck",
     "render",
     "reopen",
     "retire_saved_reply",

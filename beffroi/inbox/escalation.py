@@ -13,7 +13,7 @@ from beffroi.config import Settings
 from beffroi.inbox.views import get_entry
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import now_utc
-from beffroi.store.queue import QueueError
+from beffroi.store.queue import SENDING, QueueError
 from beffroi.store.queue import escalate as store_escalate
 
 
@@ -63,6 +63,8 @@ def escalate(
         raise QueueError("Ce message n'existe plus dans la file.")
     if entry["status"] not in ("new", "assigned"):
         raise QueueError("Seul un message ouvert peut être transmis à un service.")
+    if entry["sending_since"] is not None:
+        raise QueueError(SENDING)  # before the e-mail: the store would refuse after it
     subject, body = escalation_mail(settings, entry, service.name, actor, note)
     try:
         send_mail(settings, [service.email], subject, body)

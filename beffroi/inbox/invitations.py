@@ -5,10 +5,16 @@ keeps the SQL (``invitation_to_send``, ``record_invitation_sent``...). The DM an
 member's last private message, so it lands in the conversation they opened; elsewhere
 (Snapchat, no DM yet, no collector able to send) the invitation is marked ``invited`` by
 hand and its message is shown to copy.
+
+Like a reply, an invitation is claimed before the network is called
+(``claim_invitation_send``): a double click on "Envoyer l'invitation" is refused, and a
+claim left by a crash is settled by asking the network (``release_stuck_invitation``) or,
+where it cannot tell, by a person (``resolve_stuck_invitation``).
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,13 +22,32 @@ from datetime import datetime
 from typing import Any
 
 from beffroi.collectors import mask_secrets
-from beffroi.inbox.replying import stored_item
+from beffroi.inbox.replying import (
+    CHECK_FIRST,
+    SENT_UNKNOWN,
+    SendCheck,
+    ask_network,
+    still_running,
+    stored_item,
+)
+from beffroi.store import from_db, now_utc, to_db
 from beffroi.store.community import (
+    CommunityError,
+    claim_invitation_send,
+    invitation_claim,
     invitation_to_send,
+    record_invitation_check,
     record_invitation_error,
     record_invitation_sent,
+    release_invitation_send,
     set_status,
 )
+
+INVITATION_FOUND = "L'invitation était bien partie : elle est enregistrée comme envoyée."
+INVITATION_ABSENT = (
+    "Le réseau confirme n'avoir reçu aucune invitation : elle peut être envoyée à nouveau."
+)
+NOTHING_SENDING = "Aucun envoi n'est en cours pour cette invitation."
 
 
 @dataclass(frozen=True)
@@ -47,13 +72,16 @@ def deliver_invitation(
 
     ``collector_for(account_key)`` gives the collector of one of the city's accounts (or
     None when it cannot send). A network error is recorded on the invitation, which stays
-    ``proposed``.
+    ``proposed``. A second call while the first is sending raises CommunityError.
     """
     message, dm_item = invitation_to_send(conn, invitation_id)
     to = stored_item(conn, dm_item) if dm_item is not None else None
     collector = collector_for(to.account) if to is not None else None
+    claim_invitation_send(conn, invitation_id, actor=actor, now=now)
     if to is None or collector is None:
-        set_status(conn, invitation_id, "invited", actor=actor, now=now, sent_via="manual")
+        set_status(
+            conn, invitation_id, "invited", actor=actor, now=now, sent_via="manual", claimed=True
+        )
         return Delivery(invitation_id, "manual", message)
     try:
         sent = collector.reply(to, message)
@@ -63,3 +91,79 @@ def deliver_invitation(
         return Delivery(invitation_id, "dm", message, error=error)
     record_invitation_sent(conn, invitation_id, to.account, sent, actor=actor, now=now)
     return Delivery(invitation_id, "dm", message)
+
+
+def release_stuck_invitation(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    collector_for: Callable[[str], Any | None],
+    *,
+    actor: str,
+    trust_absence: bool = True,
+    now: datetime | None = None,
+) -> SendCheck:
+    """Settle an invitation claim a crash left behind, as ``release_stuck_send`` does for a
+    reply: refused while the send may still run, then the network is asked for the DM."""
+    now = now or now_utc()
+    row = invitation_claim(conn, invitation_id)
+    since = from_db(row["sending_since"])
+    if since is None:
+        raise CommunityError(NOTHING_SENDING)
+    message, dm_item = invitation_to_send(conn, invitation_id)
+    to = stored_item(conn, dm_item) if dm_item is not None else None
+    collector = collector_for(to.account) if to is not None else None
+    refused = still_running(collector, since, now)
+    if refused:
+        raise CommunityError(refused)
+    facts: dict[str, Any] = {
+        "claimed_at": row["sending_since"],
+        "claimed_by": row["sending_by"],
+        "checked_at": to_db(now),
+        "checked_by": actor,
+    }
+    if to is None:
+        facts["network"] = "aucun message privé à retrouver"
+        outcome, found = "unknown", None
+    else:
+        outcome, found = ask_network(collector, to, message, since, trust_absence, facts)
+    if found is not None and to is not None:
+        by = row["sending_by"] or actor
+        record_invitation_sent(conn, invitation_id, to.account, found, actor=by, now=now)
+        return SendCheck(invitation_id, "found", INVITATION_FOUND, facts)
+    if outcome == "absent":
+        release_invitation_send(
+            conn, invitation_id, claimed_since=row["sending_since"], facts=facts, actor=actor,
+            now=now,
+        )  # fmt: skip
+        return SendCheck(invitation_id, "absent", INVITATION_ABSENT, facts)
+    record_invitation_check(
+        conn, invitation_id, claimed_since=row["sending_since"], facts=facts, actor=actor, now=now
+    )
+    return SendCheck(invitation_id, "unknown", SENT_UNKNOWN, facts)
+
+
+def resolve_stuck_invitation(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    went_out: bool,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """A person looked on the network after ``release_stuck_invitation`` could not tell:
+    ``went_out`` marks the invitation ``invited`` (by hand), otherwise frees it to resend."""
+    row = invitation_claim(conn, invitation_id)
+    if row["sending_since"] is None:
+        raise CommunityError(NOTHING_SENDING)
+    if row["send_check"] is None:
+        raise CommunityError(CHECK_FIRST)
+    facts = {**json.loads(row["send_check"]), "decided_by": actor, "went_out": went_out}
+    if went_out:
+        set_status(
+            conn, invitation_id, "invited", actor=actor, now=now, sent_via="manual", claimed=True
+        )
+    else:
+        release_invitation_send(
+            conn, invitation_id, claimed_since=row["sending_since"], facts=facts, actor=actor,
+            now=now,
+        )  # fmt: skip

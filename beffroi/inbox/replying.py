@@ -9,17 +9,26 @@ The order of operations is what keeps the promise "nothing is lost, nothing is s
    becomes ``replied`` with the response time, in one transaction;
    failure: the marker is freed, the draft kept and the network's error stored and shown.
 
+While the marker is held nothing can clear it: closing, reopening, assigning, escalating
+and the bulk actions are refused (``store.queue.SENDING``), so no second send can start.
+
 If the process dies between 2 and 3 the marker stays: the next collection sees the reply on
-the network and closes the item as replied; otherwise a person checks and frees it
-(``release_send``) instead of Beffroi posting blind a second time.
+the network and closes the item as replied. Otherwise "Débloquer l'envoi"
+(``release_stuck_send``) frees it, and only once the send is older than the collector's own
+timeout and the network was asked whether the reply went out (``find_reply``, as the
+outbox's reconciliation asks ``find_published`` for posts): found, it is recorded as sent;
+proved absent, the item is free again; the network cannot tell: a person looks and decides
+(``resolve_stuck_send``), never a blind second reply.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
 
 from beffroi.business_hours import SlaClock
 from beffroi.collectors import (
@@ -32,8 +41,38 @@ from beffroi.collectors import (
 )
 from beffroi.config import Settings
 from beffroi.inbox.ingest import answer_conversation
-from beffroi.store import from_db, now_utc, transaction
-from beffroi.store.queue import QueueError, claim_send, record_send_failure, save_sent_reply
+from beffroi.store import from_db, now_utc, to_db, transaction
+from beffroi.store.queue import (
+    QueueError,
+    claim_send,
+    mark_replied,
+    note_send_check,
+    record_send_check,
+    record_send_failure,
+    release_send,
+    save_sent_reply,
+    sending_claim,
+)
+
+# A reply call lasts at most the collector's timeout; this much more covers the clocks of two
+# machines (the dashboard that sent, the one that checks) drifting apart.
+SEND_MARGIN = timedelta(seconds=30)
+DEFAULT_SEND_TIMEOUT = 60.0  # a collector that says nothing: twice the HTTP clients' 30 s
+# Look this far before the claim for the reply on the network (clocks differ a little).
+FIND_MARGIN = timedelta(minutes=10)
+
+NOTHING_SENDING = "Aucun envoi n'est en cours pour ce message."
+SENT_FOUND = "La réponse était bien partie : elle est enregistrée, le message est répondu."
+SENT_ABSENT = "Le réseau confirme n'avoir reçu aucune réponse : le message peut être renvoyé."
+SENT_UNKNOWN = (
+    "Le réseau ne permet pas de savoir si la réponse est partie. Vérifiez la conversation "
+    "sur le réseau, puis indiquez ce que vous avez vu : « La réponse est partie » ou "
+    "« La réponse n'est pas partie »."
+)
+CHECK_FIRST = (
+    "Vérifiez d'abord l'envoi avec « Débloquer l'envoi » : Beffroi interroge le réseau "
+    "avant qu'une personne décide."
+)
 
 
 class ReplyFailed(QueueError):
@@ -115,19 +154,29 @@ def send_reply(
     item = item_for_queue(conn, queue_id)
     claim_send(conn, queue_id, text, actor=actor, now=now)
     try:
-        if collector is None:
-            try:
-                account = settings.account(item.account)
-            except KeyError:
-                raise PermissionError(
-                    f"le compte {item.account} n'est plus dans la configuration"
-                ) from None
-            collector = build_collector(settings, account)
+        collector = collector or _collector_for(settings, item)
         reply = collector.reply(item, text)
     except Exception as exc:  # every failure keeps the draft; none is a traceback
         error = str(exc) if isinstance(exc, CollectorError) else mask_secrets(str(exc))
         record_send_failure(conn, queue_id, error or type(exc).__name__, actor=actor, now=now)
         raise ReplyFailed(f"L'envoi a échoué, le brouillon est conservé : {error}") from exc
+    return _record_sent(conn, settings, queue_id, item, reply, actor, now)
+
+
+def _collector_for(settings: Settings, item: Item) -> Collector:
+    try:
+        account = settings.account(item.account)
+    except KeyError:
+        raise PermissionError(
+            f"le compte {item.account} n'est plus dans la configuration"
+        ) from None
+    return build_collector(settings, account)
+
+
+def _record_sent(
+    conn, settings, queue_id, item, reply, actor, now, facts: dict | None = None, checker=None
+) -> SentReply:
+    """The reply is on the network: save it and mark the conversation answered, together."""
     clock = SlaClock.from_settings(settings)
     replied_at = reply.created_at or (now or now_utc())
     response = max(0, int((replied_at - item.created_at).total_seconds()))
@@ -139,4 +188,176 @@ def send_reply(
             conn, clock, queue_id, item.created_at, reply_id, replied_at, actor,
             now or now_utc(), force_author=True,
         )  # fmt: skip
+        if facts is not None:
+            note_send_check(conn, queue_id, "send_found", facts, actor=checker, now=now)
     return SentReply(queue_id, reply_id, response, business)
+
+
+# ---------------------------------------------------------------- a send left marked
+
+
+@dataclass(frozen=True)
+class SendCheck:
+    """What checking a stuck send found, for the dashboard.
+
+    ``outcome``: ``found`` (the reply was on the network; now recorded, the item replied),
+    ``absent`` (the network proves it never arrived; the item is free to answer again) or
+    ``unknown`` (the marker stays; a person decides with ``resolve_stuck_send``).
+    ``message`` is the French sentence to show; ``facts`` what was checked.
+    """
+
+    queue_id: int
+    outcome: str
+    message: str
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def send_timeout(collector: Any) -> float:
+    """The longest the collector's ``reply`` call can last (its own timeout)."""
+    for name in ("send_timeout_seconds", "timeout"):
+        value = getattr(collector, name, None)
+        if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+            return float(value)
+    return DEFAULT_SEND_TIMEOUT
+
+
+def still_running(collector: Any, since: datetime, now: datetime) -> str | None:
+    """The French sentence refusing to settle a send that may still be running (younger
+    than the collector's timeout plus ``SEND_MARGIN``), or None when it is surely over."""
+    wait = timedelta(seconds=send_timeout(collector)) + SEND_MARGIN
+    age = now - since
+    if age >= wait:
+        return None
+    left = math.ceil((wait - age).total_seconds())
+    return (
+        f"Un envoi est en cours depuis {int(age.total_seconds())} s : attendez encore "
+        f"{left} s avant de le débloquer (le réseau peut encore l'accepter)."
+    )
+
+
+def ask_network(
+    collector: Any, to: Item, text: str, since: datetime, trust_absence: bool, facts: dict
+) -> tuple[str, Item | None]:
+    """Did the city's ``text`` in answer to ``to`` reach the network after ``since``?
+
+    ``("found", reply)``, ``("absent", None)`` only where the network sees every reply
+    (``find_published_is_exhaustive``) and absence is trusted, else ``("unknown", None)``.
+    ``facts["network"]`` gets what the network said, in French.
+    """
+    if collector is None:
+        return "unknown", None
+    if not hasattr(collector, "find_reply"):
+        facts["network"] = "ce réseau ne permet pas de retrouver une réponse envoyée"
+        return "unknown", None
+    try:
+        found = collector.find_reply(to, text, since - FIND_MARGIN)
+    except CollectorError as exc:
+        facts["network"] = f"le réseau n'a pas pu répondre : {exc}"
+        return "unknown", None
+    if found is not None:
+        facts["network"] = f"réponse retrouvée : {found.external_id}"
+        return "found", found
+    if trust_absence and getattr(collector, "find_published_is_exhaustive", False):
+        facts["network"] = "le réseau confirme n'avoir reçu aucune réponse"
+        return "absent", None
+    facts["network"] = "réponse introuvable, mais le réseau ne voit pas tout"
+    return "unknown", None
+
+
+def release_stuck_send(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    queue_id: int,
+    *,
+    actor: str,
+    collector: Collector | None = None,
+    now: datetime | None = None,
+) -> SendCheck:
+    """ "Débloquer l'envoi": settle a send marker left by a send that never finished.
+
+    Refused (QueueError) while the send may still be running: younger than the collector's
+    timeout plus ``SEND_MARGIN``. Then the network is asked for the reply (``find_reply``).
+    """
+    now = now or now_utc()
+    claim = sending_claim(conn, queue_id)
+    since = from_db(claim["sending_since"])
+    if since is None:
+        raise QueueError(NOTHING_SENDING)
+    item = item_for_queue(conn, queue_id)
+    facts: dict[str, Any] = {
+        "claimed_at": claim["sending_since"],
+        "claimed_by": claim["sending_by"],
+        "checked_at": to_db(now),
+        "checked_by": actor,
+    }
+    try:
+        collector = collector or _collector_for(settings, item)
+    except Exception as exc:  # noqa: BLE001 - no collector: the network cannot be asked
+        collector = None
+        facts["network"] = (
+            f"compte indisponible : impossible de vérifier ({mask_secrets(str(exc))})"
+        )
+    refused = still_running(collector, since, now)
+    if refused:
+        raise QueueError(refused)
+    trust = settings.scheduler.trust_network_absence
+    outcome, found = ask_network(collector, item, claim["reply_draft"] or "", since, trust, facts)
+    if found is not None:
+        by = claim["sending_by"] or actor
+        _record_sent(conn, settings, queue_id, item, found, by, now, facts=facts, checker=actor)
+        return SendCheck(queue_id, "found", SENT_FOUND, facts)
+    if outcome == "absent":
+        release_send(
+            conn, queue_id, claimed_since=claim["sending_since"], facts=facts, actor=actor, now=now
+        )
+        return SendCheck(queue_id, "absent", SENT_ABSENT, facts)
+    record_send_check(
+        conn, queue_id, claimed_since=claim["sending_since"], facts=facts, actor=actor, now=now
+    )
+    return SendCheck(queue_id, "unknown", SENT_UNKNOWN, facts)
+
+
+def resolve_stuck_send(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    queue_id: int,
+    went_out: bool,
+    *,
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """A person looked on the network after ``release_stuck_send`` could not tell.
+
+    ``went_out``: the reply is there, the item becomes replied (by who sent it, at the time
+    of the send; a later collection links the reply itself). Otherwise the marker is freed
+    and the draft kept, to send again.
+    """
+    now = now or now_utc()
+    claim = sending_claim(conn, queue_id)
+    if claim["sending_since"] is None:
+        raise QueueError(NOTHING_SENDING)
+    if claim["send_check"] is None:
+        raise QueueError(CHECK_FIRST)
+    facts = {**json.loads(claim["send_check"]), "decided_by": actor, "went_out": went_out}
+    if not went_out:
+        release_send(
+            conn, queue_id, claimed_since=claim["sending_since"], facts=facts, actor=actor, now=now
+        )
+        return
+    item = item_for_queue(conn, queue_id)
+    sent_at = from_db(claim["sending_since"])
+    clock = SlaClock.from_settings(settings)
+    with transaction(conn):
+        if sending_claim(conn, queue_id)["sending_since"] != claim["sending_since"]:
+            raise QueueError("L'envoi de ce message a changé entre-temps ; rechargez la page.")
+        mark_replied(
+            conn,
+            queue_id,
+            reply_item_id=None,
+            replied_at=sent_at,
+            by=claim["sending_by"] or actor,
+            response_seconds=max(0, int((sent_at - item.created_at).total_seconds())),
+            business_seconds=clock.business_seconds_between(item.created_at, sent_at),
+            now=now,
+        )
+        note_send_check(conn, queue_id, "send_resolved", facts, actor=actor, now=now)

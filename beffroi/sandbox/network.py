@@ -429,6 +429,16 @@ class SandboxNetwork:
         ).fetchone()
         return row[0] if row else None
 
+    def find_reply(
+        self, account: str, parent: str, text: str, since: datetime
+    ) -> sqlite3.Row | None:
+        """The city's first reply to ``parent`` with exactly ``text``, sent since ``since``."""
+        return self.conn.execute(
+            "SELECT * FROM messages WHERE account = ? AND parent = ? AND text = ? "
+            "AND origin = 'api' AND created_at >= ? ORDER BY seq LIMIT 1",
+            (account, parent, text, to_text(since)),
+        ).fetchone()
+
     # ------------------------------------------------------------------ writing as the city
 
     def record_reply(
@@ -656,6 +666,14 @@ class SandboxNetwork:
                     "moment = excluded.moment",
                     (account, operation, seconds, moment),
                 )
+
+    def delay(self, account: str, operation: str) -> float:
+        """The seconds ``set_delay`` adds to ``operation`` (before and after together)."""
+        row = self.conn.execute(
+            "SELECT coalesce(sum(seconds), 0) FROM delays WHERE account = ? AND operation = ?",
+            (account, operation),
+        ).fetchone()
+        return float(row[0])
 
     def wait(self, account: str, operation: str, moment: str) -> None:
         row = self.conn.execute(

@@ -46,7 +46,18 @@ from beffroi.store.meta import get_meta, set_meta, sync_accounts, write_audit
 from beffroi.store.privacy import MemberNotFound, erase_member, find_member, purge_expired
 from beffroi.store.reads import data_version, stream_health
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
-from beffroi.store.staff import ROLES, StaffMember, get_staff, list_staff, upsert_staff
+from beffroi.store.staff import (
+    ROLES,
+    LoginHistory,
+    StaffMember,
+    failures_since_success,
+    get_staff,
+    known_clients,
+    list_staff,
+    login_history,
+    record_login_attempt,
+    upsert_staff,
+)
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
@@ -74,6 +85,11 @@ __all__ = [
     "ROLES",
     "StaffMember",
     "get_staff",
+    "LoginHistory",
+    "failures_since_success",
+    "known_clients",
+    "login_history",
+    "record_login_attempt",
     "list_staff",
     "upsert_staff",
     "SavedItems",

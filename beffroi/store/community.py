@@ -481,14 +481,16 @@ def set_status(
     now: datetime | None = None,
     sent_via: str | None = None,
     dm_item_id: int | None = None,
+    claimed: bool = False,
 ) -> None:
-    """Move an invitation along its life cycle, refusing any other move.
+    """Move an invitation along its life cycle, refusing any other move (and any move while
+    it is being sent, unless ``claimed``: the sender itself, see ``_move``).
 
     ``accepted`` for an event under 18 needs the minor status declared and, for a minor,
     the parental consent recorded first.
     """
     with transaction(conn):
-        _move(conn, invitation_id, status, actor, now, sent_via, dm_item_id)
+        _move(conn, invitation_id, status, actor, now, sent_via, dm_item_id, claimed=claimed)
 
 
 def _move(
@@ -499,13 +501,18 @@ def _move(
     now: datetime | None,
     sent_via: str | None = None,
     dm_item_id: int | None = None,
+    *,
+    claimed: bool = False,
 ) -> None:
-    """``set_status`` inside the caller's transaction."""
+    """``set_status`` inside the caller's transaction. ``claimed``: the caller holds the send
+    claim (``claim_invitation_send``) and records its own send, which frees the claim."""
     if status not in INVITATION_STATES:
         raise CommunityError(f"état d'invitation inconnu : {status}")
     stamp = to_db(now or now_utc())
     row = _invitation(conn, invitation_id)
     current = row["status"]
+    if row["sending_since"] is not None and not claimed:
+        raise CommunityError(INVITATION_SENDING)
     if status not in TRANSITIONS[current]:
         raise CommunityError(f"passage impossible de « {current} » à « {status} »")
     if status == "accepted" and under_18(row["min_age"], row["max_age"]):
@@ -529,6 +536,7 @@ def _move(
         f"""
         UPDATE invitations SET status = ?, {extra} = ?, updated_at = ?, updated_by = ?,
                sent_via = coalesce(?, sent_via), dm_item_id = coalesce(?, dm_item_id),
+               sending_since = NULL, sending_by = NULL, send_check = NULL,
                send_error = CASE WHEN ? = 'invited' THEN NULL ELSE send_error END
         WHERE id = ?
         """,  # noqa: S608
@@ -543,6 +551,89 @@ def _move(
         {"from": current, "via": sent_via} if sent_via else {"from": current},
         now,
     )
+
+
+INVITATION_SENDING = (
+    "Cette invitation est en cours d'envoi : attendez la fin de l'envoi avant de la modifier."
+)
+INVITATION_ALREADY_SENDING = "Cette invitation est déjà en cours d'envoi."
+
+
+def claim_invitation_send(
+    conn: sqlite3.Connection, invitation_id: int, *, actor: str, now: datetime | None = None
+) -> str:
+    """Take the send claim of a proposed invitation (its stamp); a second click is refused.
+
+    As ``queue.claim_send`` for replies: only one caller changes the row, the other gets a
+    CommunityError and never reaches the network.
+    """
+    stamp = to_db(now or now_utc())
+    with transaction(conn):
+        row = _invitation(conn, invitation_id)
+        if row["status"] != "proposed":
+            raise CommunityError("cette invitation est déjà partie")
+        cur = conn.execute(
+            "UPDATE invitations SET sending_since = ?, sending_by = ?, updated_at = ? "
+            "WHERE id = ? AND status = 'proposed' AND sending_since IS NULL",
+            (stamp, actor, stamp, invitation_id),
+        )
+        if cur.rowcount != 1:
+            raise CommunityError(INVITATION_ALREADY_SENDING)
+    return stamp
+
+
+def invitation_claim(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
+    """The invitation's row with its send claim (``sending_since``, ``sending_by``,
+    ``send_check``), its message and the DM it answers (``dm_to``)."""
+    return _invitation(conn, invitation_id)
+
+
+def release_invitation_send(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    *,
+    claimed_since: str,
+    facts: Mapping[str, Any],
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """Free a stuck claim once it is established the DM did not go out (the invitation
+    stays ``proposed``, to send again). A newer claim is never freed by an older check."""
+    now = now or now_utc()
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE invitations SET sending_since = NULL, sending_by = NULL, send_check = NULL, "
+            "updated_at = ? WHERE id = ? AND sending_since = ?",
+            (to_db(now), invitation_id, claimed_since),
+        )
+        if cur.rowcount != 1:
+            raise CommunityError("l'envoi de cette invitation a changé entre-temps")
+        write_audit(conn, actor, "invitation.release_send", "invitation", invitation_id,
+                    dict(facts), now)  # fmt: skip
+
+
+def record_invitation_check(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    *,
+    claimed_since: str,
+    facts: Mapping[str, Any],
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """The network cannot tell whether a stuck DM went out: keep the claim, store the facts
+    for the person who decides."""
+    import json
+
+    now = now or now_utc()
+    with transaction(conn):
+        conn.execute(
+            "UPDATE invitations SET send_check = ?, updated_at = ? "
+            "WHERE id = ? AND sending_since = ?",
+            (json.dumps(dict(facts), ensure_ascii=False), to_db(now), invitation_id, claimed_since),
+        )
+        write_audit(conn, actor, "invitation.send_uncertain", "invitation", invitation_id,
+                    dict(facts), now)  # fmt: skip
 
 
 def invitation_to_send(conn: sqlite3.Connection, invitation_id: int) -> tuple[str, int | None]:
@@ -564,10 +655,12 @@ def invitation_to_send(conn: sqlite3.Connection, invitation_id: int) -> tuple[st
 def record_invitation_error(
     conn: sqlite3.Connection, invitation_id: int, error: str, now: datetime | None = None
 ) -> None:
-    """The network refused the DM: the invitation stays ``proposed`` with the error shown."""
+    """The network refused the DM: the invitation stays ``proposed`` with the error shown
+    (and its send claim freed, to try again)."""
     with transaction(conn):
         conn.execute(
-            "UPDATE invitations SET send_error = ?, updated_at = ? WHERE id = ?",
+            "UPDATE invitations SET send_error = ?, sending_since = NULL, sending_by = NULL, "
+            "updated_at = ? WHERE id = ?",
             (error, to_db(now or now_utc()), invitation_id),
         )
 
@@ -594,4 +687,7 @@ def record_invitation_sent(
                 "SELECT id FROM items WHERE network = ? AND external_id = ?",
                 (sent.network, sent.external_id),
             ).fetchone()[0]
-        _move(conn, invitation_id, "invited", actor, now, sent_via="dm", dm_item_id=item_id)
+        _move(
+            conn, invitation_id, "invited", actor, now, sent_via="dm", dm_item_id=item_id,
+            claimed=True,
+        )  # fmt: skip

@@ -11,11 +11,13 @@ collection page's); the others open their own.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from beffroi.errors import BeffroiError
 from beffroi.store.connection import transaction
 from beffroi.store.ingest import save_items
 from beffroi.store.meta import write_audit
@@ -31,8 +33,16 @@ NETWORK_ACTOR = "réseau"
 TRIAGE_ACTOR = "triage"
 
 
-class QueueError(Exception):
+class QueueError(BeffroiError):
     """An action that cannot be done on this item now; the message is French, for people."""
+
+
+# What closing, reopening, assigning or escalating an item whose reply is on its way says:
+# clearing the send marker then would let a second reply go out.
+SENDING = (
+    "Une réponse à ce message est en cours d'envoi : attendez la fin de l'envoi avant de "
+    "le clore, le rouvrir ou l'attribuer."
+)
 
 
 def _audit(conn, actor, action, queue_id, detail, now) -> None:
@@ -41,7 +51,8 @@ def _audit(conn, actor, action, queue_id, detail, now) -> None:
 
 def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
     row = conn.execute(
-        "SELECT id, status, assignee, service, theme, sending_since FROM queue WHERE id = ?",
+        "SELECT id, status, assignee, service, theme, sending_since, sending_by, reply_draft, "
+        "send_check FROM queue WHERE id = ?",
         (queue_id,),
     ).fetchone()
     if row is None:
@@ -52,10 +63,16 @@ def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
 def _update(
     conn: sqlite3.Connection, queue_id: int, values: dict[str, Any], allowed: Sequence[str]
 ):
+    """Change an item in one of the ``allowed`` states whose reply is not being sent.
+
+    The ``sending_since IS NULL`` condition is in the same statement as the change, so a
+    send claimed by another process a moment before can never be cleared or overtaken.
+    """
     columns = ", ".join(f"{name} = ?" for name in values)
     marks = ", ".join("?" for _ in allowed)
     cur = conn.execute(
-        f"UPDATE queue SET {columns} WHERE id = ? AND status IN ({marks})",  # noqa: S608 (column names are ours)
+        f"UPDATE queue SET {columns} WHERE id = ? AND status IN ({marks}) "  # noqa: S608 (column names are ours)
+        "AND sending_since IS NULL",
         (*values.values(), queue_id, *allowed),
     )
     return cur.rowcount == 1
@@ -89,6 +106,8 @@ def _change(
         before = _status(conn, queue_id)
         if before["status"] not in allowed:
             raise QueueError(_REFUSED[before["status"]])
+        if before["sending_since"] is not None:
+            raise QueueError(SENDING)
         _update(conn, queue_id, {**values, "updated_at": stamp}, allowed)
         full = {"from": before["status"], **(detail or {})}
         _audit(conn, actor, action, queue_id, full, now)
@@ -107,7 +126,6 @@ def _closing(reason: str, actor: str, stamp: str) -> dict[str, Any]:
         "closed_reason": reason,
         "closed_by": actor,
         "closed_at": stamp,
-        "sending_since": None,
     }
 
 
@@ -169,7 +187,7 @@ def mark_replied(
     conn: sqlite3.Connection,
     queue_id: int,
     *,
-    reply_item_id: int,
+    reply_item_id: int | None,
     replied_at: datetime,
     by: str,
     response_seconds: int,
@@ -192,7 +210,7 @@ def mark_replied(
             response_seconds = coalesce(response_seconds, ?),
             business_response_seconds = coalesce(business_response_seconds, ?),
             closed_reason = NULL, closed_by = NULL, closed_at = NULL,
-            sending_since = NULL, sending_by = NULL,
+            sending_since = NULL, sending_by = NULL, send_check = NULL,
             reply_draft = NULL, last_error = NULL, last_error_at = NULL, updated_at = ?
         WHERE id = ? AND (status <> 'replied' OR ?)
         """,
@@ -246,7 +264,7 @@ def assign_many(
     now: datetime | None = None,
 ) -> int:
     """Give several open items to one person at once (one transaction, like ``close_many``);
-    items no longer open are skipped."""
+    items no longer open, or whose reply is being sent, are skipped."""
     now = now or now_utc()
     stamp = to_db(now)
     values = {**_assigning(assignee, stamp), "updated_at": stamp}
@@ -281,7 +299,7 @@ def assign_round_robin(
     with transaction(conn):
         for queue_id in queue_ids:
             row = _status(conn, queue_id)
-            if row["status"] not in OPEN:
+            if row["status"] not in OPEN or row["sending_since"] is not None:
                 continue
             theme = row["theme"] or ""
             last = conn.execute(
@@ -329,7 +347,8 @@ def close_many(
     actor: str,
     now: datetime | None = None,
 ) -> int:
-    """Close several open items at once (one transaction); items no longer open are skipped."""
+    """Close several open items at once (one transaction); items no longer open, or whose
+    reply is being sent, are skipped (the count says how many were closed)."""
     now = now or now_utc()
     stamp = to_db(now)
     values = {**_closing(reason, actor, stamp), "updated_at": stamp}
@@ -350,6 +369,8 @@ def reopen(conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime
         before = _status(conn, queue_id)
         if before["status"] in OPEN:
             raise QueueError("Ce message est déjà ouvert.")
+        if before["sending_since"] is not None:
+            raise QueueError(SENDING)
         status = "assigned" if before["assignee"] or before["service"] else "new"
         _update(
             conn,
@@ -390,8 +411,12 @@ def escalate(
 def save_draft(
     conn: sqlite3.Connection, queue_id: int, text: str, *, actor: str, now: datetime | None = None
 ) -> None:
+    """Keep a draft; refused while a reply is being sent (its text is what the network is
+    asked about if the send is interrupted)."""
     now = now or now_utc()
     with transaction(conn):
+        if _status(conn, queue_id)["sending_since"] is not None:
+            raise QueueError(SENDING)
         conn.execute(
             "UPDATE queue SET reply_draft = ?, updated_at = ? WHERE id = ?",
             (text, to_db(now), queue_id),
@@ -441,19 +466,72 @@ def record_send_failure(
         _audit(conn, actor, "reply_failed", queue_id, {"error": error}, now)
 
 
-def release_send(
-    conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None
+def sending_claim(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
+    """The item's send marker as it is now: ``sending_since``, ``sending_by``, the text
+    being sent (``reply_draft``), ``send_check`` (what was checked, JSON) and its status."""
+    return _status(conn, queue_id)
+
+
+def _clear_claim(
+    conn: sqlite3.Connection, queue_id: int, claimed_since: str, action: str, facts, actor, now
 ) -> None:
-    """A person checked the network after a crash mid-send and frees the item by hand."""
+    cur = conn.execute(
+        "UPDATE queue SET sending_since = NULL, sending_by = NULL, send_check = NULL, "
+        "updated_at = ? WHERE id = ? AND sending_since = ?",
+        (to_db(now), queue_id, claimed_since),
+    )
+    if cur.rowcount != 1:
+        raise QueueError("L'envoi de ce message a changé entre-temps ; rechargez la page.")
+    _audit(conn, actor, action, queue_id, facts, now)
+
+
+def release_send(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    *,
+    claimed_since: str,
+    facts: dict[str, Any],
+    actor: str,
+    now: datetime | None = None,
+) -> None:
+    """Free a stuck send marker, once it was established that the reply did not go out.
+
+    Only ``inbox.release_stuck_send`` (after asking the network) and ``inbox.resolve_stuck_send``
+    (a person's decision) call this. ``claimed_since`` is the claim that was checked: a newer
+    claim (another send started meanwhile) is never freed by an older check.
+    """
+    now = now or now_utc()
+    with transaction(conn):
+        _clear_claim(conn, queue_id, claimed_since, "release_send", facts, actor, now)
+
+
+def record_send_check(
+    conn: sqlite3.Connection,
+    queue_id: int,
+    *,
+    claimed_since: str,
+    facts: dict[str, Any],
+    actor: str,
+    now: datetime | None = None,
+) -> bool:
+    """The network could not say whether a stuck reply went out: keep the marker and store
+    what was checked, for the person who decides (False: the claim changed meanwhile)."""
     now = now or now_utc()
     with transaction(conn):
         cur = conn.execute(
-            "UPDATE queue SET sending_since = NULL, sending_by = NULL, updated_at = ? "
-            "WHERE id = ? AND sending_since IS NOT NULL",
-            (to_db(now), queue_id),
+            "UPDATE queue SET send_check = ?, updated_at = ? WHERE id = ? AND sending_since = ?",
+            (json.dumps(facts, ensure_ascii=False), to_db(now), queue_id, claimed_since),
         )
         if cur.rowcount:
-            _audit(conn, actor, "release_send", queue_id, None, now)
+            _audit(conn, actor, "send_uncertain", queue_id, facts, now)
+    return bool(cur.rowcount)
+
+
+def note_send_check(
+    conn: sqlite3.Connection, queue_id: int, action: str, facts, *, actor: str, now=None
+) -> None:
+    """The audit line of a stuck send settled, inside the caller's transaction."""
+    _audit(conn, actor, action, queue_id, facts, now or now_utc())
 
 
 def save_sent_reply(

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime
 
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
-from beffroi.store.times import now_utc, to_db
+from beffroi.store.times import from_db, now_utc, to_db
 
 ROLES = ("community_manager", "comms", "comms_lead", "director", "admin")
 
@@ -74,3 +75,93 @@ def list_staff(conn: sqlite3.Connection, role: str | None = None) -> list[StaffM
         (role, role),
     ).fetchall()
     return [_member(r) for r in rows]
+
+
+# ---------------------------------------------------------------- login attempts
+
+
+@dataclass(frozen=True)
+class LoginHistory:
+    """What a staff member sees of their own account: their previous login and the failed
+    attempts on their name since then."""
+
+    last_login_at: datetime | None
+    last_login_client: str | None
+    failures_since: int
+    last_failure_at: datetime | None
+    last_failure_client: str | None
+
+
+def record_login_attempt(
+    conn: sqlite3.Connection,
+    username: str,
+    client: str,
+    succeeded: bool,
+    *,
+    now: datetime | None = None,
+) -> None:
+    """Record one attempt (never the password), with an audit line: ``login`` or
+    ``login_failed``, whose target is the name as typed (it may be no account at all)."""
+    now = now or now_utc()
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO login_attempts (at, username, client, succeeded) VALUES (?, ?, ?, ?)",
+            (to_db(now), username, client, int(succeeded)),
+        )
+        action = "login" if succeeded else "login_failed"
+        write_audit(conn, username or "?", action, "staff", username, {"client": client}, now)
+
+
+def failures_since_success(
+    conn: sqlite3.Connection,
+    *,
+    since: datetime,
+    username: str | None = None,
+    client: str | None = None,
+) -> tuple[int, datetime | None]:
+    """Failed attempts for a name, or from a client address, after its last success and
+    after ``since``: how many, and when the last one was."""
+    column, value = ("username", username) if username is not None else ("client", client)
+    row = conn.execute(
+        f"""
+        SELECT count(*), max(at) FROM login_attempts
+        WHERE {column} = ? AND succeeded = 0 AND at > ?
+          AND at > coalesce((SELECT max(at) FROM login_attempts
+                             WHERE {column} = ? AND succeeded = 1), '')
+        """,  # noqa: S608 (column is one of two names above)
+        (value, to_db(since), value),
+    ).fetchone()
+    return row[0], from_db(row[1])
+
+
+def known_clients(conn: sqlite3.Connection, username: str, since: datetime) -> set[str]:
+    """The addresses this name logged in from successfully since ``since``."""
+    rows = conn.execute(
+        "SELECT DISTINCT client FROM login_attempts WHERE username = ? AND succeeded = 1 "
+        "AND at > ?",
+        (username, to_db(since)),
+    )
+    return {r[0] for r in rows}
+
+
+def login_history(conn: sqlite3.Connection, username: str, before: datetime) -> LoginHistory:
+    """The login before ``before`` (the current one) and the failures on the name since."""
+    key = username.strip().casefold()
+    last = conn.execute(
+        "SELECT at, client FROM login_attempts WHERE username = ? AND succeeded = 1 "
+        "AND at < ? ORDER BY at DESC, id DESC LIMIT 1",
+        (key, to_db(before)),
+    ).fetchone()
+    failed = conn.execute(
+        "SELECT count(*), max(at), (SELECT client FROM login_attempts WHERE username = ? "
+        "AND succeeded = 0 AND at > ? ORDER BY at DESC, id DESC LIMIT 1) "
+        "FROM login_attempts WHERE username = ? AND succeeded = 0 AND at > ?",
+        (key, last[0] if last else "", key, last[0] if last else ""),
+    ).fetchone()
+    return LoginHistory(
+        from_db(last[0]) if last else None,
+        last[1] if last else None,
+        failed[0],
+        from_db(failed[1]),
+        failed[2],
+    )

@@ -527,6 +527,32 @@ def _thread_lines(ctx: PageContext, entry: dict, thread: list[dict]) -> None:
         st.caption(f"… {len(thread) - end} message(s) plus récent(s) dans cette conversation")
 
 
+def _stuck_send(ctx: PageContext, qid: int, username: str, now) -> None:
+    """A send in progress or interrupted: Beffroi asks the network first, then a person."""
+    st.warning(
+        "Un envoi est en cours ou a été interrompu. « Débloquer l'envoi » demande d'abord au "
+        "réseau si la réponse est partie."
+    )
+    if st.button("Débloquer l'envoi", key=f"inbox_release_{qid}"):
+        try:
+            check = inbox.release_stuck_send(ctx.db, ctx.settings, qid, actor=username, now=now)
+            _flash(check.message, "error" if check.outcome == "unknown" else "success")
+        except inbox.QueueError as exc:
+            _flash(str(exc), "error")
+        st.rerun()
+    gone, kept = st.columns(2)
+    if gone.button("La réponse est partie", key=f"inbox_went_{qid}"):
+        _do(
+            lambda: inbox.resolve_stuck_send(ctx.db, ctx.settings, qid, True, actor=username),
+            "Réponse enregistrée comme envoyée.",
+        )
+    if kept.button("La réponse n'est pas partie", key=f"inbox_not_went_{qid}"):
+        _do(
+            lambda: inbox.resolve_stuck_send(ctx.db, ctx.settings, qid, False, actor=username),
+            "Envoi débloqué : le brouillon est conservé.",
+        )
+
+
 def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
     qid = entry["queue_id"]
     key = f"inbox_reply_{qid}"
@@ -536,11 +562,7 @@ def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
         st.error("Le dernier envoi a échoué ; votre brouillon est conservé. Erreur du réseau :")
         st.text(entry["last_error"])
     if entry["sending_since"]:
-        st.warning(
-            "Un envoi est en cours ou a été interrompu. Vérifiez sur le réseau avant de débloquer."
-        )
-        if st.button("Débloquer l'envoi", key=f"inbox_release_{qid}"):
-            _do(lambda: inbox.release_send(ctx.db, qid, actor=username, now=now), "Envoi débloqué.")
+        _stuck_send(ctx, qid, username, now)
     templates = ctx.cached(_templates, entry["theme"])
     if templates:
         names = {t.id: f"{t.title} ({t.theme or 'général'})" for t in templates}
