@@ -646,7 +646,7 @@ class BlueskyCollector:
         if post.link and post.link not in text:
             text = f"{text}\n{post.link}"
         self.check_length(text)
-        rkey = getattr(post, "key", None) or tid(self.now())
+        rkey = post.key or tid(self.now())
         extra: dict[str, Any] = {}
         if post.image_path:
             image = Path(post.image_path)
@@ -659,9 +659,7 @@ class BlueskyCollector:
             )
             extra["embed"] = {
                 "$type": "app.bsky.embed.images",
-                "images": [
-                    {"alt": getattr(post, "image_alt", None) or "", "image": as_dict(blob.blob)}
-                ],
+                "images": [{"alt": post.image_alt or "", "image": as_dict(blob.blob)}],
             }
         return self._create(rkey, self._record(text, **extra))["uri"]
 

@@ -126,6 +126,10 @@ class OutgoingPost:
     image_path: str | None = None
     link: str | None = None
     image_url: str | None = None
+    # The key the outbox row chose before the call, for networks that create a post at a
+    # key of the client's choosing (Bluesky's record key); None elsewhere.
+    key: str | None = None
+    image_alt: str | None = None
 
 
 def utcnow() -> datetime:

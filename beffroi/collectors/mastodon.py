@@ -563,7 +563,7 @@ class MastodonCollector:
                 "l'envoi de l'image",
                 self.api.media_post,
                 post.image_path,
-                description=getattr(post, "image_alt", None) or None,
+                description=post.image_alt or None,
             )
             media = [uploaded["id"]]
         status = self._post(

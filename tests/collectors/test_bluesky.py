@@ -329,8 +329,7 @@ def test_publish_uses_the_key_chosen_before_the_call(pds):
     xrpc(pds, "com.atproto.repo.createRecord", "POST").respond_with_json(
         {"uri": f"at://{CITY}/app.bsky.feed.post/{key}", "cid": "bafynew"}
     )
-    post = OutgoingPost("bsky_ville", "Conseil municipal ce soir #Marcq", "bfmarker01")
-    object.__setattr__(post, "key", key)
+    post = OutgoingPost("bsky_ville", "Conseil municipal ce soir #Marcq", "bfmarker01", key=key)
     uri = collector(pds).publish(post)
     sent = json.loads(calls(pds, "com.atproto.repo.createRecord")[0].data)
     assert sent["rkey"] == key and uri.endswith(f"/{key}")
@@ -368,8 +367,7 @@ def test_a_retry_after_a_crash_finds_the_record_at_its_key(pds):
         {"error": "InvalidRequest", "message": "Record already exists"}, status=400
     )
     xrpc(pds, "com.atproto.repo.getRecord").respond_with_json(existing)
-    post = OutgoingPost("bsky_ville", "regress test", "bfm")
-    object.__setattr__(post, "key", "3k2yinh52ne2x")
+    post = OutgoingPost("bsky_ville", "regress test", "bfm", key="3k2yinh52ne2x")
     assert collector(pds).publish(post) == existing["uri"]
     assert len(calls(pds, "com.atproto.repo.createRecord")) == 1
 

@@ -285,8 +285,13 @@ def test_publish_with_image_and_alt_text(http, tmp_path):
     image = tmp_path / "affiche.png"
     image.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
     c = collector(max_chars=500)
-    post = OutgoingPost("masto_ville", "Marché de Noël", "bfmedia", image_path=str(image))
-    object.__setattr__(post, "image_alt", "Affiche du marché")
+    post = OutgoingPost(
+        "masto_ville",
+        "Marché de Noël",
+        "bfmedia",
+        image_path=str(image),
+        image_alt="Affiche du marché",
+    )
     status_id = c.publish(post)
     assert status_id == recorded("status_delete_media.json")[2]["response"]["body"]["id"]
     assert http.calls[0].request.url.endswith("/api/v2/media")
