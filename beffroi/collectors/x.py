@@ -89,6 +89,7 @@ from beffroi.collectors.item import (
     utcnow,
 )
 from beffroi.collectors.matching import normalise_text
+from beffroi.collectors.x_meter import Meter
 from beffroi.collectors.x_payloads import (
     DM_EVENT_FIELDS,
     TWEET_FIELDS,
@@ -153,15 +154,25 @@ TIMELINE_PAGES = 5
 
 
 class _TimeoutSession(requests.Session):
-    """tweepy's session with a default timeout (requests has none: a dead socket hangs)."""
+    """tweepy's session with a default timeout (requests has none: a dead socket hangs).
+    Every answer also goes to the X usage meter (issue 15: X bills every read)."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, meter: Meter | None = None) -> None:
         super().__init__()
         self.timeout = timeout
+        self.meter = meter
 
     def request(self, *args: Any, **kwargs: Any) -> requests.Response:
         kwargs.setdefault("timeout", self.timeout)
-        return super().request(*args, **kwargs)
+        response = super().request(*args, **kwargs)
+        if self.meter is not None:
+            try:
+                body: Any = response.json()
+            except ValueError:
+                body = None
+            path = requests.utils.urlparse(response.request.url or "").path
+            self.meter.saw(response.request.method or "GET", path, response.status_code, body)
+        return response
 
 
 class _MaskingFilter(logging.Filter):
@@ -399,11 +410,18 @@ class XCollector:
             return_type=requests.Response,
             wait_on_rate_limit=False,
         )
-        self.client.session = _TimeoutSession(timeout)
+        # X on a metered budget (issue 15): every request counted; publish_only never reads.
+        self.meter = Meter()
+        self.pricing = None  # set by for_account from [x.pricing]; None: the default rates
+        self.publish_only = account.publish_only
+        self.budget_usd = account.budget_usd
+        if self.publish_only:
+            self._streams = []
+        self.client.session = _TimeoutSession(timeout, self.meter)
 
     @classmethod
     def for_account(cls, settings: Settings, account: Account) -> XCollector:
-        return cls(
+        collector = cls(
             account,
             bearer_token=account.token(),
             consumer_key=account.secret("consumer_key"),
@@ -411,6 +429,8 @@ class XCollector:
             access_token=account.secret("user_access_token"),
             access_token_secret=account.secret("user_access_secret"),
         )
+        collector.pricing = settings.x.pricing  # the estimate of the month's X cost
+        return collector
 
     # ------------------------------------------------------------------ plumbing
 
@@ -579,6 +599,7 @@ class XCollector:
         return list(self._streams)
 
     def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
+        self.meter.stream = stream
         state = _load(cursor)
         if stream == "mentions":
             return self._mentions(state)
@@ -935,6 +956,7 @@ class XCollector:
 
     def reply(self, to: Item, text: str) -> Item:
         """Answer ``to`` as the city: a reply tweet, or a DM for a DM; returns it as posted."""
+        self.meter.stream = "reply"
         self._need_user("replying")
         self._city_id()
         if to.kind == "dm":
@@ -1013,6 +1035,7 @@ class XCollector:
         the only upload tweepy offers), which is retried like a read: an upload that went
         through twice only leaves an unused media id on X. The tweet itself is not retried.
         """
+        self.meter.stream = "publish"
         self._need_user("publishing")
         media_ids = [self._upload_image(post.image_path)] if post.image_path else None
         text = post.text
@@ -1051,6 +1074,7 @@ class XCollector:
         (``find_published_matches = "text"``). The oldest match wins. Walks at most
         three pages (300 tweets).
         """
+        self.meter.stream = "find_published"
         needle = normalise_text(marker)
         if not needle:
             return None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.collectors import Collector, CollectorError, RateLimited, mask_secrets
+from beffroi.scheduler import x_budget
 from beffroi.store import (
     blocked_until,
     finish_run,
@@ -71,6 +72,7 @@ def collect_stream(
         return report
     run_id = start_run(conn, collector.account, stream, now=now())
     try:
+        x_budget.before_stream(conn, collector, now())  # X on a metered budget (issue 15)
         cursor = get_cursor(conn, collector.account, stream)
         for page in collector.fetch(stream, cursor):
             result = save_page(
@@ -98,6 +100,7 @@ def collect_stream(
         log.exception("collector %s/%s crashed", collector.account, stream)
         report.status, report.error_kind = "error", "bug"
         report.error = mask_secrets(f"{type(exc).__name__}: {exc}")
+    x_budget.after_stream(conn, collector, now())
     finish_run(
         conn,
         run_id,
