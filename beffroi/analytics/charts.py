@@ -16,6 +16,8 @@ NETWORK_NAMES = {
     "instagram": "Instagram",
     "facebook": "Facebook",
     "x": "X",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
     "snapchat": "Snapchat",
     "sandbox": "Démo",
 }
@@ -23,6 +25,8 @@ NETWORK_COLOURS = {
     "Instagram": "#c13584",
     "Facebook": "#1877f2",
     "X": "#333333",
+    "Bluesky": "#0085ff",
+    "Mastodon": "#6364ff",
     "Snapchat": "#e6c700",
     "Démo": "#7a7a7a",
 }

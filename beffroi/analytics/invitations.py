@@ -22,6 +22,8 @@ NETWORK_LABELS = {
     "instagram": "Instagram",
     "facebook": "Facebook",
     "x": "X",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
     "snapchat": "Snapchat",
     "sandbox": "la ville simulée",
 }

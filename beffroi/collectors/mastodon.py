@@ -38,7 +38,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -73,7 +72,7 @@ from beffroi.collectors.social_errors import (
     PostTooLong,
     TokenRevoked,
 )
-from beffroi.collectors.social_text import html_to_text
+from beffroi.collectors.social_text import html_to_text, mastodon_length
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -85,7 +84,6 @@ STREAMS = ("notifications", "dms", "own", "engagement")
 DEFAULT_STREAMS = ("notifications", "dms", "own")
 PAGE_SIZE = 40
 DEFAULT_LIMIT = 500
-URL_LENGTH = 23  # Mastodon counts every link as 23 characters
 FALLBACK_RATE_WAIT = timedelta(minutes=5)
 ENGAGEMENT = {
     "favourites": ("favourites_count", "status_favourited_by", "reaction"),
@@ -127,13 +125,6 @@ def _load(cursor: str | None) -> dict[str, Any]:
 
 def _dump(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True, separators=(",", ":"))
-
-
-def mastodon_length(text: str) -> int:
-    """Characters as Mastodon counts them: a link is 23, ``@user@domain`` counts ``@user``."""
-    text = re.sub(r"https?://\S+", "x" * URL_LENGTH, text)
-    text = re.sub(r"(@\w+)@[\w.-]+\w", r"\1", text)
-    return len(text)
 
 
 def author_of(account: Any) -> Author:

@@ -172,3 +172,13 @@ def facets_for(text: str) -> list[dict[str, Any]]:
             }
         )
     return sorted(facets, key=lambda f: f["index"]["byteStart"])
+
+
+URL_LENGTH = 23  # Mastodon counts every link as 23 characters
+
+
+def mastodon_length(text: str) -> int:
+    """Characters as Mastodon counts them: a link is 23, ``@user@domain`` counts ``@user``."""
+    text = re.sub(r"https?://\S+", "x" * URL_LENGTH, text)
+    text = re.sub(r"(@\w+)@[\w.-]+\w", r"\1", text)
+    return len(text)

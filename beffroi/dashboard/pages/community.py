@@ -51,6 +51,8 @@ NETWORK_CHOICES = {
     "Instagram": "instagram",
     "Facebook": "facebook",
     "X": "x",
+    "Bluesky": "bluesky",
+    "Mastodon": "mastodon",
     "Snapchat": "snapchat",
 }
 EVENT_KIND_LABELS = {

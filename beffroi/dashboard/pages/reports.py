@@ -39,7 +39,14 @@ ICON = ":material/monitoring:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 30
 
-NETWORKS = {"Tous les réseaux": None, "Instagram": "instagram", "Facebook": "facebook", "X": "x"}
+NETWORKS = {
+    "Tous les réseaux": None,
+    "Instagram": "instagram",
+    "Facebook": "facebook",
+    "X": "x",
+    "Bluesky": "bluesky",
+    "Mastodon": "mastodon",
+}
 PERIODS = {"Semaine": "week", "Mois": "month"}
 
 
