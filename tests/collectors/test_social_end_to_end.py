@@ -93,10 +93,14 @@ def test_bluesky_collected_queued_closed_by_a_native_reply_and_ranked(db, settin
         NOTIFICATIONS[0]["uri"]: "new",
     }
 
-    ranking = rank_members(db, settings, NOW).set_index("handles")
-    jeanne = ranking.loc[[h for h in ranking.index if "@jeanne.bsky.social" in str(h)][0]]
-    assert jeanne["n_reaction"] == 1 and jeanne["n_reply"] == 1 and jeanne["n_mention"] == 1
-    paul = ranking.loc[[h for h in ranking.index if "@paul.bsky.social" in str(h)][0]]
+    ranking = rank_members(db, settings, NOW)
+
+    def person(handle):
+        (row,) = [r for _, r in ranking.iterrows() if handle in r["handles"]]
+        return row
+
+    jeanne, paul = person("@jeanne.bsky.social"), person("@paul.bsky.social")
+    assert (jeanne["n_reaction"], jeanne["n_reply"], jeanne["n_mention"]) == (1, 1, 1)
     assert paul["n_share"] == 1
     assert "bluesky" in paul["networks"]
 
