@@ -271,10 +271,10 @@ class XPricing(Section):
 
 
 class XSettings(Section):
+    """``[x]``: X's prices. When an account's ``budget_usd`` is reached, collection pauses;
+    publishing and replies go on (pausing them too is not offered yet)."""
+
     pricing: XPricing = XPricing()
-    # When an account's budget is reached: collection pauses; publishing and replies go on
-    # unless this is true.
-    pause_publishing_on_budget: bool = False
 
 
 class Settings(Section):
