@@ -33,7 +33,7 @@ KIND_LABELS = {
     "reaction": ("réaction", "réactions"),
     "dm": ("message privé", "messages privés"),
 }
-RANKED_NETWORKS = ("instagram", "facebook", "x", "snapchat")
+RANKED_NETWORKS = ("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
 LAST_ENGAGEMENTS = 3  # reactions and shares shown among a member's last interactions
 # Networks whose members are entered by hand: they rank through their linked accounts.
 MANUAL_NETWORKS = ("snapchat",)

@@ -556,3 +556,29 @@ def test_tid_form():
     key = tid(datetime(2026, 12, 1, tzinfo=UTC), 0)
     assert len(key) == 13 and key[0] in "234567abcdefghij"
     assert tid(datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC), 0) > key
+
+
+def test_reply_to_a_reply_keeps_the_thread_root(pds):
+    """WRITTEN postView of a citizen's reply: the city's answer names the citizen's post as
+    parent and the thread's first post (from the parent's own record) as root."""
+    citizen = NOTIFICATIONS[0]
+    view = {
+        "uri": citizen["uri"],
+        "cid": citizen["cid"],
+        "author": citizen["author"],
+        "record": citizen["record"],
+        "indexedAt": citizen["indexedAt"],
+    }
+    xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(
+        {"thread": {"$type": "app.bsky.feed.defs#threadViewPost", "post": view}}
+    )
+    xrpc(pds, "com.atproto.repo.createRecord", "POST").respond_with_json(
+        {"uri": f"at://{CITY}/app.bsky.feed.post/3lbcity00002a", "cid": "bafyr"}
+    )
+    c = collector(pds)
+    item = c.notification_page([citizen]).items[0]
+    reply = c.reply(item, "Oui, de 9 h à 13 h.")
+    sent = json.loads(calls(pds, "com.atproto.repo.createRecord")[0].data)["record"]["reply"]
+    assert (sent["root"]["uri"], sent["root"]["cid"]) == (CITY_POST, "bafyroot")
+    assert (sent["parent"]["uri"], sent["parent"]["cid"]) == (citizen["uri"], citizen["cid"])
+    assert (reply.parent_external_id, reply.thread_external_id) == (citizen["uri"], CITY_POST)
