@@ -26,6 +26,8 @@ _COLOURS = {
     "instagram": "#c13584",
     "facebook": "#1877f2",
     "x": "#333333",
+    "bluesky": "#0085ff",
+    "mastodon": "#6364ff",
     "snapchat": "#e6c700",
     "sandbox": "#7a7a7a",
 }

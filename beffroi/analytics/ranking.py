@@ -26,7 +26,7 @@ from beffroi.store import to_db
 # the ``interactions`` table (where a network says who shared or reacted), the rest are items.
 KINDS = ("comment", "reply", "mention", "share", "ugc", "reaction", "dm")
 KIND_LABELS = {kind: KIND_NAMES[kind] for kind in KINDS}  # (singular, plural), lower case
-RANKED_NETWORKS = ("instagram", "facebook", "x", "snapchat")
+RANKED_NETWORKS = ("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
 LAST_ENGAGEMENTS = 3  # reactions and shares shown among a member's last interactions
 # Networks whose members are entered by hand: they rank through their linked accounts.
 MANUAL_NETWORKS = ("snapchat",)

@@ -102,7 +102,7 @@ def run(args) -> int:
         print(f"{MISSING} no enabled account in the configuration")
         return 1
     for key, collector, error in collectors:
-        for ok, text in _lines(key, collector, error):
+        for ok, text in [*_lines(key, collector, error), *_x_cost(settings, key)]:
             mark = NEUTRAL if ok is None else (OK if ok else MISSING)
             print(f"{mark} {text}", flush=True)
             failed = failed or ok is False
@@ -123,3 +123,35 @@ def _lines(key, collector, error) -> list[tuple[bool | None, str]]:
             (False, f"{key}: the check failed ({mask_secrets(f'{type(exc).__name__}: {exc}')})")
         ]
     return lines or [(None, f"{key}: nothing to check")]
+
+
+def _x_cost(settings, key) -> list[tuple[bool | None, str]]:
+    """What a month of X costs at the configured intervals (issue 15: X bills every read)."""
+    from beffroi.collectors.x import DEFAULT_STREAMS
+    from beffroi.scheduler.x_budget import projection
+
+    account = settings.account(key)
+    if account.network != "x":
+        return []
+    if account.publish_only:
+        return [(None, f"{key} : publication seule, aucune lecture sur X n'est payée")]
+    streams = list(account.streams or DEFAULT_STREAMS)
+    requests, idle, typical = projection(account, settings.x.pricing, streams)
+    lines: list[tuple[bool | None, str]] = [
+        (
+            None,
+            f"{key} : toutes les {account.interval_minutes} min, un mois sans activité fait "
+            f"{requests} requêtes sur X ({idle:.2f} $ : X facture les ressources renvoyées) ; "
+            f"un mois d'activité habituelle coûte environ {typical:.2f} $",
+        )
+    ]
+    if account.budget_usd is not None and typical > account.budget_usd:
+        lines.append(
+            (
+                False,
+                f"{key} : ce coût habituel dépasse le budget de {account.budget_usd:.2f} $ : la "
+                "collecte s'arrêtera avant la fin du mois ; allongez interval_minutes ou "
+                "retirez des flux (engagement coûte le plus)",
+            )
+        )
+    return lines

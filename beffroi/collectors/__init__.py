@@ -55,6 +55,14 @@ def build_collector(settings: Settings, account: Account) -> Collector:
         from beffroi.collectors.instagram_public import InstagramPublicCollector
 
         return InstagramPublicCollector.for_account(settings, account)
+    if account.network == "bluesky":
+        from beffroi.collectors.bluesky import BlueskyCollector
+
+        return BlueskyCollector.for_account(settings, account)
+    if account.network == "mastodon":
+        from beffroi.collectors.mastodon import MastodonCollector
+
+        return MastodonCollector.for_account(settings, account)
     raise ValueError(f"unknown network {account.network!r}")
 
 

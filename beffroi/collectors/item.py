@@ -129,6 +129,10 @@ class OutgoingPost:
     image_path: str | None = None
     link: str | None = None
     image_url: str | None = None
+    # The key the outbox row chose before the call, for networks that create a post at a
+    # key of the client's choosing (Bluesky's record key); None elsewhere.
+    key: str | None = None
+    image_alt: str | None = None
 
 
 # The program's one clock (``beffroi.clock``), under the name the collectors know it by.

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-NETWORKS = ("x", "facebook", "instagram", "instagram_public", "sandbox")
+NETWORKS = ("x", "facebook", "instagram", "instagram_public", "bluesky", "mastodon", "sandbox")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -50,7 +50,9 @@ class Account(Section):
     """One of the city's own accounts on a network."""
 
     key: str = Field(pattern=r"^[a-z0-9_]+$")
-    network: Literal["x", "facebook", "instagram", "instagram_public", "sandbox"]
+    network: Literal[
+        "x", "facebook", "instagram", "instagram_public", "bluesky", "mastodon", "sandbox"
+    ]
     handle: str
     external_id: str | None = None
     enabled: bool = True
@@ -66,7 +68,19 @@ class Account(Section):
     engagement_days: int = Field(default=14, ge=1)
     engagement_posts_per_pass: int = Field(default=5, ge=1)
     # For the simulated city: which simulated network this account stands for.
-    simulates: Literal["x", "facebook", "instagram"] | None = None
+    simulates: Literal["x", "facebook", "instagram", "bluesky", "mastodon"] | None = None
+    # --- Bluesky and Mastodon (issue 15) ---
+    # Mastodon: the account's instance (required), e.g. "https://mastodon.social". Bluesky:
+    # the account's PDS, "https://bsky.social" when unset.
+    instance_url: str | None = None
+    # The longest post the network takes; unset: Bluesky 300 graphemes, Mastodon what the
+    # instance says (500 when it does not say).
+    max_chars: int | None = Field(default=None, ge=1)
+    # --- X on a metered budget (issue 15) ---
+    # True: the account only publishes and replies; it never reads (no X read is paid).
+    publish_only: bool = False
+    # The month's estimated X cost at which collection pauses (see ``[x]``); unset: no cap.
+    budget_usd: float | None = Field(default=None, ge=0)
 
     def token(self) -> str | None:
         """The account's token from the environment, or None when unset."""
@@ -259,6 +273,22 @@ class Sandbox(Section):
     live_every_seconds: float = Field(default=8.0, gt=0)
 
 
+class XPricing(Section):
+    """X's pay-per-use prices in US dollars (defaults: the published rates of February 2026)."""
+
+    post_read: float = Field(default=0.005, ge=0)
+    user_read: float = Field(default=0.010, ge=0)
+    dm_event_read: float = Field(default=0.010, ge=0)
+    post_create: float = Field(default=0.015, ge=0)
+
+
+class XSettings(Section):
+    """``[x]``: X's prices. When an account's ``budget_usd`` is reached, collection pauses;
+    publishing and replies go on (pausing them too is not offered yet)."""
+
+    pricing: XPricing = XPricing()
+
+
 class Settings(Section):
     city: City
     database: Database = Database()
@@ -278,6 +308,7 @@ class Settings(Section):
     media: Media = Media()
     dashboard: Dashboard = Dashboard()
     sandbox: Sandbox = Sandbox()
+    x: XSettings = XSettings()
     # Where the configuration was read from; relative paths are resolved against it.
     source: Path | None = None
 

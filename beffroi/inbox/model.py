@@ -16,7 +16,7 @@ needs_reply decided by a fallback rule (``dm``: any private message; ``no_signal
 public comment with nothing recognised). It never touches an urgent decision. What it
 decided is shown like a rule: ``model:word+word`` with the words that weighed most.
 
-``python -m beffroi.inbox.learning_curve`` prints the learning curve (rules alone vs rules +
+``python benchmarks/learning_curve.py`` prints the learning curve (rules alone vs rules +
 model after N corrections) on the development sets and the simulated city.
 """
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from beffroi.collectors import Collector, CollectorError, RateLimited, mask_secrets
 from beffroi.inbox import NO_HOOKS, IngestHooks, ingest_page
+from beffroi.scheduler import x_budget
 from beffroi.store import blocked_until, finish_run, from_db, get_cursor, now_utc, start_run
 
 log = logging.getLogger(__name__)
@@ -62,6 +63,7 @@ def collect_stream(
         return report
     run_id = start_run(conn, collector.account, stream, now=now())
     try:
+        x_budget.before_stream(conn, collector, now())  # X on a metered budget (issue 15)
         cursor = get_cursor(conn, collector.account, stream)
         for page in collector.fetch(stream, cursor):
             result = ingest_page(conn, collector.account, stream, page, hooks=hooks, now=now())
@@ -78,6 +80,7 @@ def collect_stream(
         log.exception("collector %s/%s crashed", collector.account, stream)
         report.status, report.error_kind = "error", "bug"
         report.error = mask_secrets(f"{type(exc).__name__}: {exc}")
+    x_budget.after_stream(conn, collector, now())
     finish_run(
         conn,
         run_id,

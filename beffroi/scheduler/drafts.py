@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from beffroi.collectors.social_text import grapheme_count, mastodon_length
 from beffroi.config import Settings
 from beffroi.errors import BeffroiError
 from beffroi.scheduler.outbox import database_folder, post_text
@@ -25,7 +26,9 @@ from beffroi.store import publishing as pub
 APPROVER_ROLES = frozenset({"comms_lead", "admin"})
 EDITOR_ROLES = frozenset({"comms", "comms_lead", "admin"})
 # Characters a post may have, per network as the reader sees it.
-LIMITS = {"x": 280, "instagram": 2200, "facebook": 63206}
+# Bluesky counts graphemes (300), Mastodon characters with links as 23 (500 by default; an
+# account's max_chars says its instance's own limit).
+LIMITS = {"x": 280, "instagram": 2200, "facebook": 63206, "bluesky": 300, "mastodon": 500}
 NEEDS_IMAGE = frozenset({"instagram"})
 # Real networks that download the image from a public address themselves (no upload).
 FETCHES_IMAGE = frozenset({"instagram"})
@@ -66,6 +69,10 @@ def x_length(text: str) -> int:
 
 
 def text_length(network: str, text: str) -> int:
+    if network == "bluesky":
+        return grapheme_count(text)
+    if network == "mastodon":
+        return mastodon_length(text)
     return x_length(text) if network == "x" else len(text)
 
 
@@ -92,10 +99,16 @@ def check_texts(settings: Settings, series_key: str | None, texts: dict) -> list
     for account in series_accounts(settings, series_key, texts):
         network = _network(settings, account)
         final = post_text(texts.get(account, ""), tags)
-        checks.append(
-            TextCheck(account, network, final, text_length(network, final), LIMITS.get(network))
-        )
+        limit = _max_chars(settings, account) or LIMITS.get(network)
+        checks.append(TextCheck(account, network, final, text_length(network, final), limit))
     return checks
+
+
+def _max_chars(settings: Settings, account: str) -> int | None:
+    try:
+        return settings.account(account).max_chars
+    except KeyError:
+        return None
 
 
 def _network(settings: Settings, account: str) -> str:

@@ -42,7 +42,7 @@ from beffroi.collectors import (
 )
 from beffroi.config import Rendezvous, Settings
 from beffroi.scheduler.series import MAX_LOOKBACK, occurrences
-from beffroi.store import from_db, get_meta, set_meta, to_db
+from beffroi.store import from_db, get_meta, publish_keys, set_meta, to_db
 from beffroi.store import publishing as pub
 
 log = logging.getLogger(__name__)
@@ -123,10 +123,25 @@ def public_image_url(settings: Settings, image_path: str | None) -> str | None:
     return base.rstrip("/") + "/" + image_path.removeprefix("images/")
 
 
-def sought(collector: Collector, marker: str, text: str) -> str:
-    """What ``find_published`` looks for on this collector's network: the hidden marker where
-    the network keeps one, otherwise the exact text that was sent (see the protocol)."""
-    return marker if getattr(collector, "find_published_matches", "text") == "marker" else text
+def sought(collector: Collector, marker: str, text: str, key: str | None = None) -> str | None:
+    """What ``find_published`` looks for on this collector's network: the row's own key where
+    the network creates posts at a chosen key (None: no key was chosen, so no call was
+    made), the hidden marker where the network keeps one, otherwise the exact text that was
+    sent (see the protocol)."""
+    matches = getattr(collector, "find_published_matches", "text")
+    if matches == "key":
+        return key
+    return marker if matches == "marker" else text
+
+
+def _find(collector: Collector, wanted: str | None, since: datetime) -> str | None:
+    return collector.find_published(wanted, since) if wanted else None
+
+
+def _publish_key(conn: sqlite3.Connection, pub_id: int, collector: Collector) -> str | None:
+    """The key chosen and committed before the call, where the network takes one."""
+    choose = getattr(collector, "new_publish_key", None)
+    return publish_keys.key_for(conn, pub_id, choose) if callable(choose) else None
 
 
 def sent_text(settings: Settings, series_key: str, texts_json: str | None, account: str) -> str:
@@ -155,7 +170,7 @@ def reconcile(
     trust_absence = settings.scheduler.trust_network_absence
     rows = conn.execute(
         "SELECT p.id, p.series_key, p.account, p.marker, p.claimed_at, p.claimed_by, "
-        "p.attempts, d.texts FROM publications p LEFT JOIN drafts d ON d.id = p.draft_id "
+        "p.attempts, p.publish_key, d.texts FROM publications p LEFT JOIN drafts d ON d.id = p.draft_id "
         "WHERE p.status = 'publishing' ORDER BY p.id"
     ).fetchall()
     for row in rows:
@@ -175,8 +190,10 @@ def reconcile(
             continue
         try:
             text = sent_text(settings, row["series_key"], row["texts"], row["account"])
-            found = collector.find_published(
-                sought(collector, row["marker"], text), claimed_at - RECONCILE_MARGIN
+            found = _find(
+                collector,
+                sought(collector, row["marker"], text, row["publish_key"]),
+                claimed_at - RECONCILE_MARGIN,
             )
         except CollectorError as exc:
             # Cannot ask now: the row stays in publishing and is checked again next cycle.
@@ -343,7 +360,7 @@ def publish_due(
     rows = conn.execute(
         """
         SELECT p.id, p.series_key, p.occurrence, p.account, p.marker, p.attempts, p.claimed_at,
-               d.texts, d.image_path
+               p.publish_key, d.texts, d.image_path
         FROM publications p JOIN drafts d ON d.id = p.draft_id
         WHERE p.status = 'approved' AND p.occurrence <= ?
           AND (p.next_attempt_at IS NULL OR p.next_attempt_at <= ?)
@@ -384,8 +401,9 @@ def publish_due(
         if row["attempts"] > 0:
             # An earlier attempt ended in an error: make sure it did not go out anyway.
             try:
-                found = collector.find_published(
-                    sought(collector, row["marker"], text),
+                found = _find(
+                    collector,
+                    sought(collector, row["marker"], text, row["publish_key"]),
                     (previous_claim or now) - RECONCILE_MARGIN,
                 )
             except CollectorError:
@@ -400,6 +418,7 @@ def publish_due(
             marker=row["marker"],
             image_path=image,
             image_url=public_image_url(settings, row["image_path"]),
+            key=_publish_key(conn, row["id"], collector),
         )
         attempt = row["attempts"] + 1
         try:

@@ -255,7 +255,9 @@ class SchedulerService:
 
     def _alerts_job(self, conn, now):
         from beffroi.scheduler.outbox import alert_cycle
+        from beffroi.scheduler.x_budget import notify_admins
 
+        notify_admins(conn, self.settings, now)  # X budget pauses, once per account and month
         return _summary(alert_cycle(conn, self.settings, now=now))
 
     def _heartbeat_job(self, conn, now):

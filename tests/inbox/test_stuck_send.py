@@ -12,12 +12,12 @@ import tomllib
 from datetime import timedelta
 
 import pytest
-from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
 
 from beffroi import inbox
 from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
 from beffroi.config import example_config_path, settings_from_dict
 from beffroi.inbox.replying import SEND_MARGIN, send_timeout
+from beffroi.sandbox import SandboxNetwork, state_path
 from beffroi.store import connect, now_utc, sync_accounts
 from beffroi.store.community import CommunityError, create_event, propose_invitations
 from beffroi.store.queue import SENDING, claim_send

@@ -45,6 +45,7 @@ from beffroi.collectors.http import (
     with_retries,
 )
 from beffroi.collectors.item import utcnow
+from beffroi.collectors.x.meter import Meter
 from beffroi.collectors.x.payloads import TWEET_FIELDS, USER_FIELDS, Context, next_token
 
 if TYPE_CHECKING:
@@ -133,6 +134,25 @@ def _refused(kind: type[_Refused], message: str, problem: str) -> CollectorError
     return error
 
 
+class MeteredSession(TimeoutSession):
+    """tweepy's session with a timeout; every answer also goes to the X usage meter
+    (issue 15: X bills every read)."""
+
+    def __init__(self, timeout: float, meter: Meter) -> None:
+        super().__init__(timeout)
+        self.meter = meter
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        response = super().request(*args, **kwargs)
+        try:
+            body: Any = read_json(response.content)
+        except ValueError:
+            body = None
+        path = requests.utils.urlparse(response.request.url or "").path
+        self.meter.saw(response.request.method or "GET", path, response.status_code, body)
+        return response
+
+
 class XClient:
     """One X account's connection: its credentials, tweepy's client, the calls it made.
 
@@ -182,7 +202,14 @@ class XClient:
             return_type=requests.Response,
             wait_on_rate_limit=False,
         )
-        self.client.session = TimeoutSession(timeout)
+        # X on a metered budget (issue 15): every request counted; publish_only never reads.
+        self.meter = Meter()
+        self.pricing = None  # set by for_account from [x.pricing]; None: the default rates
+        self.publish_only = account.publish_only
+        self.budget_usd = account.budget_usd
+        if self.publish_only:
+            self._streams = []
+        self.client.session = MeteredSession(timeout, self.meter)
 
     def scrub(self, text: str) -> str:
         """``text`` with this account's secrets and the known token patterns masked."""

@@ -44,7 +44,7 @@ class XCollector(XClient):
 
     @classmethod
     def for_account(cls, settings: Settings, account: Account) -> XCollector:
-        return cls(
+        collector = cls(
             account,
             bearer_token=account.token(),
             consumer_key=account.secret("consumer_key"),
@@ -52,6 +52,8 @@ class XCollector(XClient):
             access_token=account.secret("user_access_token"),
             access_token_secret=account.secret("user_access_secret"),
         )
+        collector.pricing = settings.x.pricing  # the estimate of the month's X cost
+        return collector
 
     def streams(self) -> list[str]:
         unknown = [s for s in self._streams if s not in STREAMS]
@@ -65,18 +67,22 @@ class XCollector(XClient):
         fetcher = FETCHERS.get(stream)
         if fetcher is None:
             raise PermanentError(f"{self.account}: unknown X stream {stream!r}")
+        self.meter.stream = stream
         return fetcher(self, XCursor.load(cursor))
 
     def replies_query(self, conversations: dict[str, str]) -> str:
         return replies_query(self.handle, conversations)
 
     def reply(self, to: Item, text: str) -> Item:
+        self.meter.stream = "reply"
         return publishing.reply(self, to, text)
 
     def publish(self, post: OutgoingPost) -> str:
+        self.meter.stream = "publish"
         return publishing.publish(self, post)
 
     def find_published(self, marker: str, since: datetime) -> str | None:
+        self.meter.stream = "find_published"
         return publishing.find_published(self, marker, since)
 
     def check(self) -> list[tuple[bool, str]]:

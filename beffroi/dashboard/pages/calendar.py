@@ -314,7 +314,7 @@ def _draft_editor(ctx: PageContext) -> None:
             # (23) and emoji (2), so its exact count is the preview's, on leaving the field.
             # (Never below a stored text's length: Streamlit refuses a longer value.)
             max_chars=None
-            if network == "x" or network not in LIMITS
+            if network in ("x", "bluesky", "mastodon") or network not in LIMITS
             else max(LIMITS[network], len(stored_texts.get(account, ""))),
             help=(
                 "X compte chaque lien pour 23 caractères et un emoji pour 2 : le compte exact "

@@ -54,7 +54,7 @@ ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 40
 
 NETWORK_CHOICES = {"Tous les réseaux": None} | {
-    network_name(n): n for n in ("instagram", "facebook", "x", "snapchat")
+    network_name(n): n for n in ("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
 }
 EVENT_KIND_LABELS = {
     "instameet": "Instameet",

@@ -17,6 +17,7 @@ from beffroi.config import Account
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import STREAM_LABELS, network_label, relative_time
 from beffroi.dashboard.service_status import warn_if_service_down
+from beffroi.dashboard.x_budget_panel import render_x_budget
 from beffroi.export import disable_grid_export
 from beffroi.store import ROLES as ALL_ROLES
 from beffroi.store import from_db, job_health, stream_health, to_db
@@ -49,6 +50,7 @@ ERROR_KINDS = {
     "transient": "Erreur passagère",
     "permanent": "Requête refusée",
     "bug": "Erreur interne",
+    "budget": "Budget X atteint",
     "error": "Erreur",
 }
 # How late a stream may be, in multiples of its interval, before the panel worries.
@@ -78,6 +80,11 @@ def renewal_advice(account: Account | None, key: str) -> str:
         "(Meta Business Suite) avec un compte administrateur",
         "instagram_public": "Reconnectez la session Instagram d'instaloader "
         "(instaloader --login NOM_DU_COMPTE) et indiquez le fichier de session",
+        "bluesky": "Créez un nouveau mot de passe d'application dans Bluesky (Réglages, "
+        "Confidentialité et sécurité, Mots de passe d'application ; cochez l'accès aux "
+        "messages privés)",
+        "mastodon": "Créez un nouveau jeton d'accès sur l'instance Mastodon du compte "
+        "(Préférences, Développement, Nouvelle application)",
     }.get(account.network, "Renouvelez l'accès du compte auprès du réseau")
     return (
         f"Le compte {name} n'est plus autorisé : son jeton a expiré, a été révoqué ou a "
@@ -97,6 +104,11 @@ def _advice(run: dict, ctx: PageContext) -> str | None:
             local = retry.astimezone(ctx.tz)
             when = f" ; reprise prévue le {local:%d/%m} à {local:%H:%M}"
         return f"Le réseau limite le nombre d'appels{when}. Rien à faire."
+    if kind == "budget":
+        return (
+            "Budget X du mois atteint : la collecte sur X est en pause jusqu'au mois prochain "
+            "ou jusqu'à ce qu'un administrateur relève budget_usd."
+        )
     if kind == "transient":
         return "Le réseau n'a pas répondu : nouvel essai au prochain passage. Rien à faire."
     return "La collecte de ce flux échoue : transmettez le message d'erreur à l'administrateur."
@@ -205,4 +217,5 @@ def render(ctx: PageContext) -> None:
                 "Le service Beffroi tourne-t-il ?"
             )
 
+    render_x_budget(ctx, now)  # issue 15: X bills every read
     _service(ctx, now)

@@ -42,7 +42,7 @@ ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 30
 
 NETWORKS = {"Tous les réseaux": None} | {
-    network_label(n): n for n in ("instagram", "facebook", "x")
+    network_label(n): n for n in ("instagram", "facebook", "x", "bluesky", "mastodon")
 }
 PERIODS = {"Semaine": "week", "Mois": "month"}
 

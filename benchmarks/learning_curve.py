@@ -1,17 +1,20 @@
 """The learning curve of the city's model: rules alone vs rules + model after N corrections.
 
-``python -m beffroi.inbox.learning_curve [MESSAGES files] [--thin-config-from REV]``: on the
+``python benchmarks/learning_curve.py [MESSAGES files] [--thin-config-from REV]``: on the
 development sets and on the simulated city, and optionally with the example configuration of
 an older revision (a city whose theme lists are thin), the figures in docs/inbox.md.
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
-from beffroi.config import Settings
-from beffroi.inbox.model import Example, train
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from beffroi.config import Settings  # noqa: E402
+from beffroi.inbox.model import Example, train  # noqa: E402
 
 
 def _labelled_pool(paths: list[Path]) -> list[dict]:
@@ -28,11 +31,9 @@ def _simulated_city(settings: Settings, workdir: Path) -> list[dict]:
     import tomllib
     from datetime import UTC
 
-    from beffroi.collectors.sandbox import sandbox_config
-    from beffroi.collectors.sandbox_history import CityProfile
-    from beffroi.collectors.sandbox_network import SandboxNetwork, state_path
-    from beffroi.collectors.sandbox_text import NEEDS_REPLY
     from beffroi.config import example_config_path, settings_from_dict
+    from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
+    from beffroi.sandbox.text import NEEDS_REPLY
 
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
     city = settings_from_dict(
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from beffroi.config import example_config_path, load_settings
 
-    parser = argparse.ArgumentParser(prog="python -m beffroi.inbox.learning_curve")
+    parser = argparse.ArgumentParser(prog="python benchmarks/learning_curve.py")
     parser.add_argument("paths", nargs="*", type=Path, help="labelled MESSAGES files")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--city-sample", type=int, default=800)

@@ -1,0 +1,733 @@
+"""The Bluesky collector, through the ``atproto`` SDK (which speaks HTTP with ``httpx``).
+
+The account signs in with its handle and an app password (environment variable named by
+``secret_envs.app_password``, or ``token_env``) on its PDS (``instance_url``, default
+``https://bsky.social``); the session is opened once per collector and refreshed by the SDK.
+Streams (an idle pass is exactly one request per stream):
+
+- ``notifications``: ``app.bsky.notification.listNotifications``, newest first. ``mention``,
+  ``reply`` and ``quote`` become items (``mention``, ``reply``, ``mention``); ``like`` and
+  ``repost`` become Interactions (``reaction``, ``share``) on the post they name
+  (``reasonSubject``), at the time of the like record. The cursor keeps the newest
+  ``indexedAt`` seen; a pass walks older pages (the lexicon's ``cursor``) until it meets it,
+  then records the new mark, so a crash re-reads what was not saved (ingestion ignores
+  duplicates).
+- ``own``: the city's own posts and replies (``app.bsky.feed.getAuthorFeed``,
+  ``posts_with_replies``): a reply staff wrote in the Bluesky app closes its queue item.
+- ``dms``: ``chat.bsky.convo.listConvos`` through the chat proxy (``atproto-proxy:
+  did:web:api.bsky.chat#bsky_chat``), then ``getMessages`` for each conversation whose last
+  message changed. Needs an app password created with direct-message access (or the OAuth
+  scope ``transition:chat.bsky``); without it, ``NoDirectMessageAccess``.
+
+Text: ``text`` plus facets (``social_text.facets_to_text``: a link shortened by the app is
+stored whole), never HTML. Items carry the post's ``at://`` URI as their id; ``raw`` keeps the
+``cid`` a reply needs.
+
+Publishing is exactly once by construction: ``com.atproto.repo.createRecord`` with a record
+key (a TID) chosen by the outbox row before the call (``OutgoingPost.key``), so a retry after
+a crash either finds the record at that key (``find_published``: ``getRecord``) or creates it;
+the PDS refuses a second record at the same key.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+from atproto import Client
+from atproto_client.exceptions import (
+    BadRequestError,
+    InvokeTimeoutError,
+    LoginRequiredError,
+    ModelError,
+    NetworkError,
+    RateLimitExceededError,
+    RequestErrorBase,
+    UnauthorizedError,
+)
+from atproto_client.models.utils import get_model_as_dict
+from atproto_client.request import Request
+
+from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited
+from beffroi.collectors.item import (
+    Author,
+    Interaction,
+    Item,
+    OutgoingPost,
+    Page,
+    Rejected,
+    utcnow,
+)
+from beffroi.collectors.social_errors import (
+    InstanceDown,
+    NoDirectMessageAccess,
+    ParentDeleted,
+    PostTooLong,
+    SessionExpired,
+)
+from beffroi.collectors.social_text import facets_for, facets_to_text, grapheme_count
+
+if TYPE_CHECKING:
+    from beffroi.config import Account, Settings
+
+log = logging.getLogger(__name__)
+
+NETWORK = "bluesky"
+POST = "app.bsky.feed.post"
+STREAMS = ("notifications", "own", "dms")
+DEFAULT_STREAMS = ("notifications", "own")
+DEFAULT_PDS = "https://bsky.social"
+PAGE_SIZE = 50
+MAX_PAGES = 10
+LIMIT = 300  # graphemes
+FALLBACK_RATE_WAIT = timedelta(minutes=5)
+ITEM_REASONS = {"mention": "mention", "reply": "reply", "quote": "mention"}
+INTERACTION_REASONS = {"like": "reaction", "repost": "share"}
+_TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
+
+
+def tid(moment: datetime, clock_id: int | None = None) -> str:
+    """A record key in the TID form: 53 bits of microseconds since 1970 and 10 bits of clock
+    id, base32-sortable, 13 characters (so keys sort like the times they were chosen)."""
+    micros = int(moment.timestamp() * 1_000_000)
+    clock = random.randrange(1024) if clock_id is None else clock_id % 1024  # noqa: S311
+    value = (micros << 10) | clock
+    out = []
+    for _ in range(13):
+        out.append(_TID_ALPHABET[value & 31])
+        value >>= 5
+    return "".join(reversed(out))
+
+
+def rkey_of(uri: str) -> str:
+    return uri.rstrip("/").rsplit("/", 1)[-1]
+
+
+def _when(value: Any) -> datetime:
+    moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def author_of(profile: dict[str, Any]) -> Author:
+    handle = profile.get("handle")
+    return Author(
+        NETWORK,
+        str(profile["did"]),
+        f"@{handle}" if handle else None,
+        profile.get("displayName") or None,
+    )
+
+
+def permalink(uri: str, handle: str | None) -> str | None:
+    parts = uri.removeprefix("at://").split("/")
+    if len(parts) != 3 or parts[1] != POST:
+        return None
+    return f"https://bsky.app/profile/{handle or parts[0]}/post/{parts[2]}"
+
+
+def as_dict(model: Any) -> dict[str, Any]:
+    return model if isinstance(model, dict) else get_model_as_dict(model)
+
+
+class BlueskyCollector:
+    network = NETWORK
+    # getRecord at the row's own key answers for sure: absent means never created.
+    find_published_is_exhaustive = True
+    find_published_matches = "key"
+
+    def __init__(
+        self,
+        account: Account,
+        *,
+        password: str | None,
+        pds_url: str = DEFAULT_PDS,
+        max_chars: int | None = None,
+        now: Callable[[], datetime] = utcnow,
+        timeout: float = 30.0,
+    ) -> None:
+        self.account = account.key
+        self.handle = account.handle.lstrip("@")
+        self.city_did: str | None = account.external_id or None
+        self._streams = list(account.streams) if account.streams else list(DEFAULT_STREAMS)
+        self._password = password
+        self._password_env = account.secret_envs.get("app_password") or account.token_env
+        self.pds_url = pds_url.rstrip("/")
+        self.limit = max_chars or LIMIT
+        self.now = now
+        self.calls = 0
+        # The SDK's own httpx client, with a timeout (a dead socket must not hang a pass).
+        self.client = Client(base_url=f"{self.pds_url}/xrpc", request=Request(timeout=timeout))
+        self.client.request._client.event_hooks["response"].append(self._saw)
+        self._chat: Client | None = None
+        self._signed_in = False
+
+    @classmethod
+    def for_account(cls, settings: Settings, account: Account) -> BlueskyCollector:
+        return cls(
+            account,
+            password=account.secret("app_password") or account.token(),
+            pds_url=account.instance_url or DEFAULT_PDS,
+            max_chars=account.max_chars,
+        )
+
+    def streams(self) -> list[str]:
+        return list(self._streams)
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _saw(self, response: httpx.Response) -> None:
+        """Every HTTP answer (an httpx hook): counted, so tests and meters see the cost."""
+        self.calls += 1
+
+    def _sign_in(self) -> None:
+        if self._signed_in:
+            return
+        if not self._password:
+            raise AuthExpired(
+                f"{self.account} : pas de mot de passe d'application Bluesky ; mettez-le dans "
+                f"la variable d'environnement {self._password_env or '(non configurée)'}"
+            )
+        try:
+            self.client.login(self.handle, self._password, fetch_bsky_profile=False)
+        except (UnauthorizedError, BadRequestError) as exc:
+            raise SessionExpired(self.account, _words(exc)) from None
+        except (NetworkError, InvokeTimeoutError) as exc:
+            raise InstanceDown(self.account, self.pds_url, type(exc).__name__) from None
+        me = self.client.me.did if self.client.me else None
+        session = getattr(self.client, "_session", None)
+        self.city_did = self.city_did or me or (session.did if session else None)
+        self._signed_in = True
+
+    def _call(self, what: str, method: Callable[..., Any], *, chat: bool = False, **kwargs):
+        """One XRPC call through the SDK, its failures as typed errors (French)."""
+        self._sign_in()
+        try:
+            return method(**kwargs)
+        except RateLimitExceededError as exc:
+            reset = _reset(exc) or self.now() + FALLBACK_RATE_WAIT
+            raise RateLimited(
+                f"{self.account} : limite de requêtes Bluesky atteinte ({what}) ; reprise "
+                f"après {reset:%Y-%m-%d %H:%M:%S} UTC",
+                reset,
+            ) from None
+        except (UnauthorizedError, LoginRequiredError) as exc:
+            words = _words(exc)
+            if chat and ("scope" in words.lower() or "InvalidToken" in words):
+                raise NoDirectMessageAccess(self.account, words) from None
+            self._signed_in = False
+            raise SessionExpired(self.account, words) from None
+        except BadRequestError as exc:
+            words = _words(exc)
+            if "ExpiredToken" in words or "InvalidToken" in words:
+                if chat and "scope" in words.lower():
+                    raise NoDirectMessageAccess(self.account, words) from None
+                self._signed_in = False
+                raise SessionExpired(self.account, words) from None
+            raise _Refused(f"{self.account} : Bluesky refuse {what} ({words})", words) from None
+        except (NetworkError, InvokeTimeoutError) as exc:
+            raise InstanceDown(
+                self.account, self.pds_url, _words(exc) or type(exc).__name__
+            ) from None
+        except RequestErrorBase as exc:
+            status = exc.response.status_code if exc.response is not None else 0
+            if status >= 500 or status == 0:
+                raise InstanceDown(self.account, self.pds_url, str(status)) from None
+            raise PermanentError(
+                f"{self.account} : Bluesky refuse {what} ({_words(exc)})"
+            ) from None
+        except (
+            ValueError,
+            ModelError,
+        ) as exc:  # a body that is not the lexicon's JSON (an HTML page)
+            raise InstanceDown(self.account, self.pds_url, "réponse illisible") from exc
+
+    def _chat_client(self) -> Client:
+        self._sign_in()
+        if self._chat is None:
+            self._chat = self.client.with_bsky_chat_proxy()
+        return self._chat
+
+    # ------------------------------------------------------------------ parsing
+
+    def post_item(
+        self,
+        uri: str,
+        record: dict[str, Any],
+        profile: dict[str, Any] | None,
+        *,
+        kind: str | None = None,
+        raw: dict[str, Any] | None = None,
+        indexed_at: str | None = None,
+    ) -> Item:
+        """One post record as an Item (text and facets as plain text, never HTML)."""
+        who = author_of(profile) if profile else None
+        outgoing = who is not None and who.external_id == self.city_did
+        reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+        if kind is None:
+            kind = "reply" if reply else ("post" if outgoing else "mention")
+        return Item(
+            network=NETWORK,
+            account=self.account,
+            external_id=uri,
+            kind=kind,
+            direction="out" if outgoing else "in",
+            text=facets_to_text(str(record.get("text") or ""), record.get("facets")),
+            created_at=_when(record.get("createdAt") or indexed_at),
+            author=who,
+            permalink=permalink(uri, profile.get("handle") if profile else None),
+            parent_external_id=(reply.get("parent") or {}).get("uri"),
+            thread_external_id=(reply.get("root") or {}).get("uri"),
+            raw=raw,
+        )
+
+    def notification_page(self, notes: list[dict[str, Any]]) -> Page:
+        items, interactions, rejected = [], [], []
+        for note in notes:
+            reason = note.get("reason")
+            try:
+                if reason in ITEM_REASONS:
+                    items.append(
+                        self.post_item(
+                            note["uri"],
+                            note["record"],
+                            note["author"],
+                            kind=ITEM_REASONS[reason],
+                            raw=note,
+                            indexed_at=note.get("indexedAt"),
+                        )
+                    )
+                elif reason in INTERACTION_REASONS:
+                    record = note.get("record") or {}
+                    target = note.get("reasonSubject") or (record.get("subject") or {}).get("uri")
+                    if not target:
+                        raise KeyError("reasonSubject")
+                    interactions.append(
+                        Interaction(
+                            NETWORK,
+                            self.account,
+                            INTERACTION_REASONS[reason],
+                            author_of(note["author"]),
+                            target,
+                            _when(record.get("createdAt") or note["indexedAt"]),
+                            permalink(target, None),
+                        )
+                    )
+            except (KeyError, TypeError, ValueError) as exc:
+                rejected.append(Rejected(note, f"notification illisible : {exc}"))
+        return Page(items, None, rejected, interactions=interactions)
+
+    # ------------------------------------------------------------------ reading
+
+    def fetch(self, stream: str, cursor: str | None) -> Iterator[Page]:
+        if stream == "notifications":
+            yield from self._walk(
+                stream,
+                cursor,
+                lambda **p: self.client.app.bsky.notification.list_notifications(params=p),
+                "notifications",
+                lambda n: n.get("indexedAt"),
+                self.notification_page,
+            )
+        elif stream == "own":
+            self._sign_in()
+            yield from self._walk(
+                stream,
+                cursor,
+                lambda **p: self.client.app.bsky.feed.get_author_feed(
+                    params={**p, "actor": self.city_did, "filter": "posts_with_replies"}
+                ),
+                "feed",
+                lambda entry: (entry.get("post") or {}).get("indexedAt"),
+                self._own_page,
+            )
+        elif stream == "dms":
+            yield from self._dms(cursor)
+        else:
+            raise ValueError(f"unknown Bluesky stream {stream!r}")
+
+    def _own_page(self, feed: list[dict[str, Any]]) -> Page:
+        items, rejected = [], []
+        for entry in feed:
+            post = entry.get("post") or {}
+            if entry.get("reason") or (post.get("author") or {}).get("did") != self.city_did:
+                continue  # reposts and others' posts shown in the feed
+            try:
+                items.append(
+                    self.post_item(
+                        post["uri"],
+                        post["record"],
+                        post["author"],
+                        raw=post,
+                        indexed_at=post.get("indexedAt"),
+                    )
+                )
+            except (KeyError, TypeError, ValueError) as exc:
+                rejected.append(Rejected(entry, f"post illisible : {exc}"))
+        return Page(items, None, rejected)
+
+    def _walk(self, stream, cursor, method, key, stamp, parse) -> Iterator[Page]:
+        """Newest first until the stored mark; the last page records the new mark."""
+        seen = cursor or ""
+        newest, page_cursor = None, None
+        for number in range(MAX_PAGES):
+            params: dict[str, Any] = {"limit": PAGE_SIZE}
+            if page_cursor:
+                params["cursor"] = page_cursor
+            body = as_dict(self._call(stream, method, **params))
+            entries = [e for e in body.get(key) or [] if isinstance(e, dict)]
+            fresh = [e for e in entries if (stamp(e) or "") > seen]
+            if number == 0:
+                newest = max((stamp(e) or "" for e in entries), default="") or None
+            page_cursor = body.get("cursor")
+            # At MAX_PAGES the mark moves anyway: what is older than 500 notifications is
+            # left behind rather than blocking the stream for ever.
+            done = (
+                len(fresh) < len(entries)
+                or not page_cursor
+                or not entries
+                or number == MAX_PAGES - 1
+            )
+            page = parse(fresh)
+            if done and newest and newest > seen:
+                page.cursor = newest
+            yield page
+            if done:
+                return
+
+    def _dms(self, cursor: str | None) -> Iterator[Page]:
+        import json
+
+        chat = self._chat_client()
+        try:
+            state = json.loads(cursor) if cursor else {}
+        except ValueError:
+            state = {}
+        state = state if isinstance(state, dict) else {}
+        body = as_dict(
+            self._call(
+                "dms",
+                lambda **p: chat.chat.bsky.convo.list_convos(params=p),
+                chat=True,
+                limit=PAGE_SIZE,
+            )
+        )
+        moved = dict(state)
+        items, rejected, calls = [], [], 1
+        for convo in body.get("convos") or []:
+            last = (convo.get("lastMessage") or {}).get("id")
+            cid = str(convo.get("id"))
+            if not last or state.get(cid) == last:
+                continue
+            messages = as_dict(
+                self._call(
+                    "dms",
+                    lambda **p: chat.chat.bsky.convo.get_messages(params=p),
+                    chat=True,
+                    convo_id=cid,
+                    limit=PAGE_SIZE,
+                )
+            )
+            calls += 1
+            members = {m["did"]: m for m in convo.get("members") or [] if "did" in m}
+            for message in messages.get("messages") or []:
+                if state.get(cid) and str(message.get("id", "")) <= state[cid]:
+                    continue
+                if message.get("$type") not in (None, "chat.bsky.convo.defs#messageView"):
+                    continue  # deleted messages
+                try:
+                    sender = message["sender"]["did"]
+                    profile = members.get(sender) or {"did": sender}
+                    who = author_of(profile)
+                    items.append(
+                        Item(
+                            network=NETWORK,
+                            account=self.account,
+                            external_id=str(message["id"]),
+                            kind="dm",
+                            direction="out" if sender == self.city_did else "in",
+                            text=facets_to_text(
+                                str(message.get("text") or ""), message.get("facets")
+                            ),
+                            created_at=_when(message["sentAt"]),
+                            author=who,
+                            thread_external_id=cid,
+                            raw=message,
+                        )
+                    )
+                except (KeyError, TypeError, ValueError) as exc:
+                    rejected.append(Rejected(message, f"message illisible : {exc}"))
+            moved[cid] = last
+        new = json.dumps(moved, sort_keys=True) if moved != state else None
+        yield Page(items, new, rejected, api_calls=calls)
+
+    def thread(self, uri: str) -> list[Item]:
+        """A post, its parents and its replies (``app.bsky.feed.getPostThread``)."""
+        view = self._thread_view(uri)
+        out: list[Item] = []
+
+        def walk(node: dict[str, Any], up: bool) -> None:
+            post = node.get("post")
+            if not post:
+                return
+            out.append(self.post_item(post["uri"], post["record"], post["author"], raw=post))
+            if up and isinstance(node.get("parent"), dict):
+                walk(node["parent"], True)
+            if not up:
+                for reply in node.get("replies") or []:
+                    if isinstance(reply, dict):
+                        walk(reply, False)
+
+        walk(view, False)
+        if isinstance(view.get("parent"), dict):
+            walk(view["parent"], True)
+        return out
+
+    def _thread_view(self, uri: str, depth: int = 6) -> dict[str, Any]:
+        try:
+            body = as_dict(
+                self._call(
+                    "le fil",
+                    lambda **p: self.client.app.bsky.feed.get_post_thread(params=p),
+                    uri=uri,
+                    depth=depth,
+                )
+            )
+        except _Refused as exc:
+            if "NotFound" in exc.words:
+                raise ParentDeleted(self.account, "Bluesky", uri) from None
+            raise
+        view = body.get("thread") or {}
+        if view.get("notFound") or view.get("blocked") or not view.get("post"):
+            raise ParentDeleted(self.account, "Bluesky", uri)
+        return view
+
+    def follows(self) -> list[tuple[Author, str | None]]:
+        """Whom the city follows, with who accepts its messages (``allowIncoming``)."""
+        body = as_dict(
+            self._call(
+                "les abonnements",
+                lambda **p: self.client.app.bsky.graph.get_follows(params=p),
+                actor=self.city_did or self.handle,
+                limit=100,
+            )
+        )
+        return [
+            (author_of(p), ((p.get("associated") or {}).get("chat") or {}).get("allowIncoming"))
+            for p in body.get("follows") or []
+        ]
+
+    def record(self, uri: str) -> dict[str, Any] | None:
+        """A record by its URI (``com.atproto.repo.getRecord``), None when absent."""
+        repo, collection, rkey = uri.removeprefix("at://").split("/")
+        try:
+            return as_dict(
+                self._call(
+                    "l'enregistrement",
+                    lambda **p: self.client.com.atproto.repo.get_record(params=p),
+                    repo=repo,
+                    collection=collection,
+                    rkey=rkey,
+                )
+            )
+        except _Refused as exc:
+            if "RecordNotFound" in exc.words or "Could not locate record" in exc.words:
+                return None
+            raise
+
+    # ------------------------------------------------------------------ writing
+
+    def check_length(self, text: str) -> None:
+        length = grapheme_count(text)
+        if length > self.limit:
+            raise PostTooLong(self.account, "Bluesky", length, self.limit, "signes")
+
+    def new_publish_key(self) -> str:
+        """The record key an outbox row stores before its first call (a TID of now)."""
+        return tid(self.now())
+
+    def _create(self, rkey: str, record: dict[str, Any]) -> dict[str, Any]:
+        self._sign_in()
+        try:
+            return as_dict(
+                self._call(
+                    "la publication",
+                    lambda **d: self.client.com.atproto.repo.create_record(data=d),
+                    repo=self.city_did,
+                    collection=POST,
+                    rkey=rkey,
+                    record=record,
+                )
+            )
+        except _Refused:
+            # Most likely a record already at this key (a retry after a crash): it is ours.
+            found = self.record(f"at://{self.city_did}/{POST}/{rkey}")
+            if found:
+                return {"uri": found["uri"], "cid": found.get("cid")}
+            raise
+
+    def _record(self, text: str, **extra: Any) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "$type": POST,
+            "text": text,
+            "createdAt": self.now().astimezone(UTC).isoformat().replace("+00:00", "Z"),
+            "langs": ["fr"],
+        }
+        facets = facets_for(text)
+        if facets:
+            record["facets"] = facets
+        record.update(extra)
+        return record
+
+    def reply(self, to: Item, text: str) -> Item:
+        """Answer ``to``: a DM in its conversation, or a post with ``reply.root`` and
+        ``reply.parent`` taken from the parent as it is now (a deleted parent stops it)."""
+        self.check_length(text)
+        if to.kind == "dm":
+            return self._send_message(to, text)
+        view = self._thread_view(to.external_id, depth=0)
+        parent = view["post"]
+        parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
+        root = ((parent.get("record") or {}).get("reply") or {}).get("root") or parent_ref
+        record = self._record(text, reply={"root": root, "parent": parent_ref})
+        created = self._create(tid(self.now()), record)
+        return Item(
+            network=NETWORK,
+            account=self.account,
+            external_id=created["uri"],
+            kind="reply",
+            direction="out",
+            text=text,
+            created_at=_when(record["createdAt"]),
+            author=Author(NETWORK, self.city_did or "", f"@{self.handle}", None),
+            permalink=permalink(created["uri"], self.handle),
+            parent_external_id=parent_ref["uri"],
+            thread_external_id=root["uri"],
+            raw={"uri": created["uri"], "cid": created.get("cid"), "record": record},
+        )
+
+    def _send_message(self, to: Item, text: str) -> Item:
+        if not to.thread_external_id:
+            raise PermanentError(f"{self.account} : ce message privé n'a pas de conversation")
+        chat = self._chat_client()
+        message: dict[str, Any] = {"text": text}
+        if facets := facets_for(text):
+            message["facets"] = facets
+        sent = as_dict(
+            self._call(
+                "le message privé",
+                lambda **d: chat.chat.bsky.convo.send_message(data=d),
+                chat=True,
+                convo_id=to.thread_external_id,
+                message=message,
+            )
+        )
+        return Item(
+            network=NETWORK,
+            account=self.account,
+            external_id=str(sent["id"]),
+            kind="dm",
+            direction="out",
+            text=text,
+            created_at=_when(sent.get("sentAt") or self.now().isoformat()),
+            author=Author(NETWORK, self.city_did or "", f"@{self.handle}", None),
+            parent_external_id=to.external_id,
+            thread_external_id=to.thread_external_id,
+            raw=sent,
+        )
+
+    def publish(self, post: OutgoingPost) -> str:
+        """Create the post at the row's record key; returns its ``at://`` URI."""
+        text = post.text
+        if post.link and post.link not in text:
+            text = f"{text}\n{post.link}"
+        self.check_length(text)
+        rkey = post.key or tid(self.now())
+        extra: dict[str, Any] = {}
+        if post.image_path:
+            image = Path(post.image_path)
+            if not image.is_file():
+                raise PermanentError(f"{self.account} : l'image {post.image_path} n'existe pas")
+            blob = self._call(
+                "l'envoi de l'image",
+                lambda **d: self.client.upload_blob(d["data"]),
+                data=image.read_bytes(),
+            )
+            extra["embed"] = {
+                "$type": "app.bsky.embed.images",
+                "images": [{"alt": post.image_alt or "", "image": as_dict(blob.blob)}],
+            }
+        return self._create(rkey, self._record(text, **extra))["uri"]
+
+    def find_published(self, marker: str, since: datetime) -> str | None:
+        """The post at record key ``marker`` (the outbox row's key), or None: exhaustive,
+        since a key names one record."""
+        self._sign_in()
+        found = self.record(f"at://{self.city_did}/{POST}/{marker}")
+        return found["uri"] if found else None
+
+    # ------------------------------------------------------------------ doctor
+
+    def check(self) -> list[tuple[bool, str]]:
+        try:
+            self._sign_in()
+        except (AuthExpired, InstanceDown) as exc:
+            return [(False, str(exc))]
+        results = [(True, f"{self.account} : connexion Bluesky réussie (@{self.handle})")]
+        try:
+            did = as_dict(
+                self._call(
+                    "la résolution du pseudo",
+                    lambda **p: self.client.com.atproto.identity.resolve_handle(params=p),
+                    handle=self.handle,
+                )
+            )["did"]
+            repo = as_dict(
+                self._call(
+                    "le dépôt",
+                    lambda **p: self.client.com.atproto.repo.describe_repo(params=p),
+                    repo=did,
+                )
+            )
+        except (PermanentError, InstanceDown, RateLimited) as exc:
+            return [*results, (False, str(exc))]
+        if not repo.get("handleIsCorrect", True):
+            results.append((False, f"{self.account} : le pseudo @{self.handle} n'est pas vérifié"))
+        if self.city_did and self.city_did != did:
+            results.append(
+                (False, f"{self.account} : external_id devrait être {did} (@{self.handle})")
+            )
+        try:
+            list(self.fetch("dms", None)) if "dms" in self._streams else None
+        except NoDirectMessageAccess as exc:
+            results.append((False, str(exc)))
+        return results
+
+
+class _Refused(PermanentError):
+    """A 400 from the PDS; ``words`` is its ``error: message``."""
+
+    def __init__(self, message: str, words: str) -> None:
+        super().__init__(message)
+        self.words = words
+
+
+def _words(exc: Exception) -> str:
+    response = getattr(exc, "response", None)
+    content = getattr(response, "content", None)
+    error = getattr(content, "error", None)
+    if error:
+        message = getattr(content, "message", None)
+        return f"{error}: {message}" if message else str(error)
+    return str(exc)[:200] if str(exc) else type(exc).__name__
+
+
+def _reset(exc: Exception) -> datetime | None:
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None) or {}
+    value = headers.get("ratelimit-reset")
+    return datetime.fromtimestamp(int(value), UTC) if value and str(value).isdigit() else None
