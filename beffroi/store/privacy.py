@@ -157,6 +157,16 @@ class _Names:
             words = [re.escape(w) for w in name.split(" ")]
             patterns.append(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)")
         self.regex = re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
+        # LIKE patterns that every match contains (LIKE ignores ASCII case; a non-ASCII
+        # letter, which SQLite does not fold, becomes "_"): SQLite skips most rows itself
+        # before the regular expression is asked.
+        words = [handle or ""] + (name.split(" ") if len(name) >= 5 else [])
+        self.likes = [_like(w) for w in words if len(w) >= 2]
+
+    def sql(self, column: str) -> tuple[str, list[str]]:
+        """A WHERE clause for ``column`` selecting the rows that name the person."""
+        likes = " OR ".join(f"{column} LIKE ? ESCAPE '\\'" for _ in self.likes) or "1"
+        return f"({likes}) AND beffroi_names_person({column})", self.likes
 
     def __bool__(self) -> bool:
         return self.regex is not None
@@ -168,6 +178,11 @@ class _Names:
         return self.regex.sub(
             lambda m: "@" + ERASED_HANDLE if m.group(0).startswith("@") else ERASED_HANDLE, text
         )
+
+
+def _like(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return "%" + "".join(c if c.isascii() else "_" for c in escaped) + "%"
 
 
 # Every column where someone else's words, or a value derived from them, can name a person.
@@ -198,8 +213,10 @@ def _mask_everywhere(conn: sqlite3.Connection, names: _Names) -> int:
     city_messages = 0
     try:
         for table, column in MASKED_COLUMNS:
+            where, args = names.sql(column)
             rows = conn.execute(
-                f"SELECT rowid, {column} FROM {table} WHERE beffroi_names_person({column})"  # noqa: S608 (constant names)
+                f"SELECT rowid, {column} FROM {table} WHERE {where}",  # noqa: S608 (constant names)
+                args,
             ).fetchall()
             for rowid, value in rows:
                 conn.execute(
