@@ -23,7 +23,18 @@ from beffroi.store.ingest import (
 )
 from beffroi.store.meta import get_meta, set_meta, sync_accounts, write_audit
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
-from beffroi.store.staff import ROLES, StaffMember, get_staff, list_staff, upsert_staff
+from beffroi.store.staff import (
+    ROLES,
+    StaffMember,
+    all_staff,
+    check_username,
+    get_staff,
+    list_staff,
+    set_staff_active,
+    set_staff_password,
+    set_staff_role,
+    upsert_staff,
+)
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
@@ -32,6 +43,11 @@ __all__ = [
     "get_staff",
     "list_staff",
     "upsert_staff",
+    "all_staff",
+    "check_username",
+    "set_staff_active",
+    "set_staff_password",
+    "set_staff_role",
     "QUEUED_KINDS",
     "IngestHooks",
     "QueueFields",
