@@ -20,6 +20,7 @@ import streamlit as st
 
 from beffroi.config import ConfigError, Settings, load_settings
 from beffroi.config.loading import CONFIG_ENV_VAR
+from beffroi.dashboard import style
 from beffroi.dashboard.auth import ROLE_LABELS, authenticate
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only
@@ -110,6 +111,7 @@ def _no_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Beffroi", page_icon=":material/notifications:", layout="wide")
+    style.apply()
     try:
         settings = _settings(os.environ.get(CONFIG_ENV_VAR))
         db = _session_db(settings)

@@ -227,7 +227,7 @@ def _calendar(ctx: PageContext) -> None:
                 for entry in by_day.get(shown, []):
                     _cell(ctx, entry, with_title=view == "Semaine")
         current += timedelta(days=7)
-    st.subheader("Détail")
+    st.header("Détail")
     if not entries:
         st.info("Aucun rendez-vous sur cette période.")
     for entry in entries:
