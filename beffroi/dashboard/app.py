@@ -24,7 +24,7 @@ from beffroi.dashboard import style
 from beffroi.dashboard.auth import ROLE_LABELS, authenticate
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only
-from beffroi.dashboard.pages import page_name, pages_for
+from beffroi.dashboard.pages import PAGES, page_name, pages_for
 from beffroi.store import StaffMember, StoreError, connect, get_staff, now_utc, sync_accounts
 
 WRONG_LOGIN = "Identifiant ou mot de passe incorrect."
@@ -124,8 +124,12 @@ def main() -> None:
         st.stop()
 
     if user is None:
+        # Every page's address shows the login form, so a bookmark or a link to a page opens
+        # that page once logged in (instead of Streamlit's English "Page not found").
+        login = partial(_login, settings)
         st.navigation(
-            [st.Page(partial(_login, settings), title="Connexion", url_path="login")],
+            [st.Page(login, title="Connexion", url_path="login", default=True)]
+            + [st.Page(login, title=page.TITLE, url_path=page_name(page)) for page in PAGES],
             position="hidden",
         ).run()
         return
