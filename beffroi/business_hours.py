@@ -59,6 +59,12 @@ class SlaClock:
             closures=hours.closures,
         )
 
+    def is_closed(self, day: date) -> bool:
+        """A public holiday or a closure of the town hall, whatever the day of the week."""
+        return day in self.closures or bool(
+            self.country and day in _public_holidays(self.country, day.year)
+        )
+
     def is_business_day(self, day: date) -> bool:
         # Remembered per day: a holiday lookup costs ~100 µs, and every deadline and every
         # response delay asks about the same few days again.
@@ -68,9 +74,7 @@ class SlaClock:
         return known
 
     def _is_business_day(self, day: date) -> bool:
-        if day.weekday() not in self.weekdays or day in self.closures:
-            return False
-        return not (self.country and day in _public_holidays(self.country, day.year))
+        return day.weekday() in self.weekdays and not self.is_closed(day)
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
         """The day's opening hours as aware UTC times (wall-clock local, DST applied)."""

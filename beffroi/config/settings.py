@@ -183,6 +183,9 @@ class Rendezvous(Section):
     hashtags: list[str] = Field(default_factory=list)
     alert_hours_before: int = Field(default=48, ge=0)
     grace_minutes: int = Field(default=120, ge=0)
+    # No rendez-vous on a public holiday or a configured closure of the town hall: nobody is
+    # there to approve, answer or notice a mistake. False for a series that always goes out.
+    skip_closed_days: bool = True
 
 
 class Engagement(Section):

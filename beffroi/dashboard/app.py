@@ -19,10 +19,11 @@ from types import ModuleType
 import streamlit as st
 
 from beffroi.config import CONFIG_ENV_VAR, ConfigError, Settings, load_settings
+from beffroi.dashboard import style
 from beffroi.dashboard.auth import ROLE_LABELS, login, session_expired
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only
-from beffroi.dashboard.pages import page_name, pages_for
+from beffroi.dashboard.pages import PAGES, page_name, pages_for
 from beffroi.errors import BeffroiError
 from beffroi.store import (
     StaffMember,
@@ -184,6 +185,7 @@ def _no_page() -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Beffroi", page_icon=":material/notifications:", layout="wide")
+    style.apply()
     try:
         settings = _settings(os.environ.get(CONFIG_ENV_VAR))
         db = _session_db(settings)
@@ -197,8 +199,12 @@ def main() -> None:
         st.stop()
 
     if user is None:
+        # Every page's address shows the login form, so a bookmark or a link to a page opens
+        # that page once logged in (instead of Streamlit's English "Page not found").
+        login = partial(_login, settings)
         st.navigation(
-            [st.Page(partial(_login, settings), title="Connexion", url_path="login")],
+            [st.Page(login, title="Connexion", url_path="login", default=True)]
+            + [st.Page(login, title=page.TITLE, url_path=page_name(page)) for page in PAGES],
             position="hidden",
         ).run()
         return

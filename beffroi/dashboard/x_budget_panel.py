@@ -23,7 +23,7 @@ def render_x_budget(ctx: PageContext, now) -> None:
     accounts = [a for a in ctx.settings.enabled_accounts("x") if a.network == "x"]
     if not accounts:
         return
-    st.subheader("Coût de l'API X (paiement à l'usage)")
+    st.header("Coût de l'API X (paiement à l'usage)")
     pricing = ctx.settings.x.pricing
     month = month_of(now)
     previous = month_of(now.replace(day=1) - timedelta(days=1))

@@ -17,6 +17,7 @@ from beffroi.scheduler.drafts import (
     problems,
     resolve_publication,
     save_image,
+    send_back_draft,
     update_draft,
 )
 from beffroi.scheduler.lock import AlreadyRunning, ServiceLock
@@ -58,6 +59,7 @@ __all__ = [
     "collect_all",
     "collect_stream",
     "describe",
+    "send_back_draft",
     "marker_for",
     "next_occurrences",
     "occurrences",

@@ -203,6 +203,8 @@ def create_draft(
     image_path: str | None = None,
 ) -> int:
     saved = _editable_texts(settings, role, "rédiger un brouillon", series_key, texts)
+    if not saved:
+        raise DraftError("Écrivez au moins un texte avant d'enregistrer le brouillon.")
     return pub.insert_draft(
         conn,
         series_key=series_key,
@@ -279,6 +281,27 @@ def approve_draft(
         conn, draft_id, from_statuses=("draft",), to_status="approved", actor=username, now=now
     ):
         raise DraftError(f"ce brouillon n'est pas à approuver (état : {draft['status']})")
+
+
+def send_back_draft(
+    conn: sqlite3.Connection,
+    draft_id: int,
+    comment: str,
+    *,
+    username: str,
+    role: str,
+    now: datetime,
+) -> None:
+    """Refuse a draft for now and tell its author why; editing it asks for approval again."""
+    _require(role, APPROVER_ROLES, "renvoyer un brouillon (responsable communication ou admin)")
+    if not comment or not comment.strip():
+        raise DraftError("Dites à l'auteur ce qu'il faut changer avant de renvoyer le brouillon.")
+    if not pub.send_back_draft_row(
+        conn, draft_id, comment=comment.strip(), actor=username, now=now
+    ):
+        raise DraftError(
+            f"ce brouillon n'attend pas d'approbation (état : {get_draft(conn, draft_id)['status']})"
+        )
 
 
 def cancel_draft(

@@ -8,10 +8,12 @@ weekly 11:00 Paris post stays at 11:00 Paris on both sides of a daylight-saving 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import islice, takewhile
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
+from beffroi.business_hours import SlaClock
 from beffroi.config import WEEKDAYS as DAY_KEYS
 from beffroi.config import Recurrence, Rendezvous, Settings
 from beffroi.french import WEEKDAYS
@@ -19,6 +21,8 @@ from beffroi.french import WEEKDAYS
 NTH = {1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 5: "5th", -1: "last"}
 # Never look further back than this for occurrences missed while the service was down.
 MAX_LOOKBACK = timedelta(days=35)
+# Closed days in a row after which a series is taken to have no more occurrences.
+MAX_SKIPPED = 500
 
 
 def series_tz(rdv: Rendezvous, settings: Settings) -> ZoneInfo:
@@ -91,27 +95,31 @@ def _cron_day(text: str, upper: bool = False) -> int:
     return 7 if (value == 7 and upper) else value % 7
 
 
+def _fire_times(rdv: Rendezvous, settings: Settings, after: datetime):
+    """The series' instants from ``after`` on, closed days left out where the series says so."""
+    tz = series_tz(rdv, settings)
+    trigger = trigger_for(rdv.recurrence, tz)
+    clock = SlaClock.from_settings(settings)
+    moment = trigger.get_next_fire_time(None, after)
+    skipped = 0  # a series that only ever falls on closed days (a cron on 25 December) ends
+    while moment is not None and skipped < MAX_SKIPPED:
+        if rdv.skip_closed_days and clock.is_closed(moment.astimezone(tz).date()):
+            skipped += 1
+        else:
+            skipped = 0
+            yield moment.astimezone(UTC).replace(microsecond=0)
+        moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
+
+
 def occurrences(
     rdv: Rendezvous, settings: Settings, start: datetime, end: datetime
 ) -> list[datetime]:
     """Every occurrence in [start, end], as aware UTC datetimes (whole seconds)."""
-    trigger = trigger_for(rdv.recurrence, series_tz(rdv, settings))
-    found: list[datetime] = []
-    moment = trigger.get_next_fire_time(None, start)
-    while moment is not None and moment <= end:
-        found.append(moment.astimezone(UTC).replace(microsecond=0))
-        moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
-    return found
+    return list(takewhile(lambda moment: moment <= end, _fire_times(rdv, settings, start)))
 
 
 def next_occurrences(rdv: Rendezvous, settings: Settings, after: datetime, count: int):
-    trigger = trigger_for(rdv.recurrence, series_tz(rdv, settings))
-    found: list[datetime] = []
-    moment = trigger.get_next_fire_time(None, after)
-    while moment is not None and len(found) < count:
-        found.append(moment.astimezone(UTC).replace(microsecond=0))
-        moment = trigger.get_next_fire_time(moment, moment + timedelta(seconds=1))
-    return found
+    return list(islice(_fire_times(rdv, settings, after), count))
 
 
 def describe(rdv: Rendezvous) -> str:

@@ -101,7 +101,7 @@ def update_draft_row(
             """
             UPDATE drafts SET series_key = ?, fixed_at = ?, title = ?, texts = ?, image_path = ?,
                    status = 'draft', approved_by = NULL, approved_at = NULL,
-                   updated_by = ?, updated_at = ?
+                   review_comment = NULL, updated_by = ?, updated_at = ?
             WHERE id = ? AND status IN ('draft', 'approved')
             """,
             (
@@ -138,6 +138,21 @@ def set_draft_status(
         ).rowcount
         if changed:
             write_audit(conn, actor, to_status, "draft", draft_id, now=now)
+    return bool(changed)
+
+
+def send_back_draft_row(
+    conn: sqlite3.Connection, draft_id: int, *, comment: str, actor: str, now: datetime
+) -> bool:
+    """An approver's comment on a draft waiting for approval; it waits for its author now."""
+    with transaction(conn):
+        changed = conn.execute(
+            "UPDATE drafts SET review_comment = ?, reviewed_by = ?, reviewed_at = ?, "
+            "updated_at = ? WHERE id = ? AND status = 'draft'",
+            (comment, actor, to_db(now), to_db(now), draft_id),
+        ).rowcount
+        if changed:
+            write_audit(conn, actor, "send_back", "draft", draft_id, {"comment": comment}, now=now)
     return bool(changed)
 
 

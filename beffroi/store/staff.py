@@ -6,6 +6,7 @@ never sees a password.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -164,4 +165,57 @@ def login_history(conn: sqlite3.Connection, username: str, before: datetime) -> 
         failed[0],
         from_db(failed[1]),
         failed[2],
+    )
+
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+
+
+def check_username(username: str) -> str:
+    """A user name staff can type at the login: 2 to 40 lower-case letters, digits, dots,
+    dashes or underscores. Raises ValueError with a French sentence otherwise."""
+    if not USERNAME.match(username):
+        raise ValueError(
+            "L'identifiant doit faire de 2 à 40 caractères : lettres minuscules sans accent, "
+            "chiffres, point, tiret ou tiret bas (par exemple « claire.d »)."
+        )
+    return username
+
+
+def all_staff(conn: sqlite3.Connection) -> list[StaffMember]:
+    """Every account, deactivated ones included, for the administration page."""
+    return [_member(r) for r in conn.execute("SELECT * FROM staff ORDER BY active DESC, username")]
+
+
+def _update_staff(
+    conn: sqlite3.Connection, username: str, column: str, value, action: str, detail, actor: str
+) -> bool:
+    with transaction(conn):
+        changed = conn.execute(
+            f"UPDATE staff SET {column} = ? WHERE username = ?",  # noqa: S608 (fixed columns)
+            (value, username),
+        ).rowcount
+        if changed:
+            write_audit(conn, actor, action, "staff", username, detail)
+    return bool(changed)
+
+
+def set_staff_active(conn: sqlite3.Connection, username: str, active: bool, *, actor: str) -> bool:
+    """Deactivate (no login, history kept) or reactivate an account."""
+    action = "staff_reactivate" if active else "staff_deactivate"
+    return _update_staff(conn, username, "active", int(active), action, None, actor)
+
+
+def set_staff_role(conn: sqlite3.Connection, username: str, role: str, *, actor: str) -> bool:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; choose one of: {', '.join(ROLES)}")
+    return _update_staff(conn, username, "role", role, "staff_role", {"role": role}, actor)
+
+
+def set_staff_password(
+    conn: sqlite3.Connection, username: str, password_hash: str, *, actor: str
+) -> bool:
+    """A new password hash, set by an administrator (the password itself is never seen)."""
+    return _update_staff(
+        conn, username, "password_hash", password_hash, "staff_password", None, actor
     )

@@ -181,3 +181,57 @@ def test_collected_messages_show_up_without_a_click(chromium, served, city):
             expect(notice).to_have_count(0)
         finally:
             browser.close()
+
+
+def test_a_link_to_a_page_opens_it_after_the_login(chromium, served):
+    """A bookmark of the Rapports page shows the login form (not Streamlit's English "Page
+    not found"), then the Rapports page itself."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+            page.goto(served + "reports")
+            expect(page.get_by_role("button", name="Se connecter")).to_be_visible(timeout=20_000)
+            assert page.get_by_text("Page not found").count() == 0
+            page.get_by_label("Identifiant").fill("claire")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", name="Rapports")).to_be_visible(timeout=20_000)
+            assert page.url.endswith("/reports")
+            assert page.get_by_text("Page not found").count() == 0
+        finally:
+            browser.close()
+
+
+def test_streamlit_speaks_french_too(chromium, served, city):
+    """The framework's own words (file uploader, placeholders, 'Page not found') are French."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.dashboard.conftest import add_staff
+
+    add_staff(city[2], lea="comms")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+            page.goto(served + "nulle-part")
+            expect(page.get_by_text("Page introuvable")).to_be_visible(timeout=20_000)
+            assert page.get_by_text("Page not found").count() == 0
+            page.goto(served)
+            page.get_by_label("Identifiant").fill("lea")
+            page.get_by_label("Mot de passe").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            expect(page.get_by_role("heading", name="Calendrier des rendez-vous")).to_be_visible(
+                timeout=20_000
+            )
+            page.get_by_role("tab", name="Brouillons").click()
+            uploader = page.get_by_test_id("stFileUploaderDropzone")
+            expect(uploader).to_contain_text("Choisir un fichier", timeout=20_000)
+            expect(uploader).to_contain_text("200 Mo par fichier")
+            text = page.locator("body").inner_text()
+            for english in ("Drag and drop", "per file", "Choose an option", "Upload\n"):
+                assert english not in text
+        finally:
+            browser.close()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 import pytest
 import streamlit as st
@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from beffroi.scheduler.drafts import create_draft
 from beffroi.scheduler.outbox import publish_cycle
+from beffroi.scheduler.series import next_occurrences
 from beffroi.store import now_utc, set_meta, to_db
 from beffroi.store import publishing as pub
 from tests.city_config import city_toml, open_city, sandbox_accounts_toml
@@ -89,12 +90,10 @@ def calendar_as(user):
 
 
 def next_thursday_eleven(settings) -> date:
-    """The day of the series' next occurrence, Paris time: today if it is Thursday before 11:00."""
-    local = now_utc().astimezone(settings.tz)
-    ahead = (3 - local.weekday()) % 7
-    if ahead == 0 and local.time() >= time(11):
-        ahead = 7
-    return local.date() + timedelta(days=ahead)
+    """The day of the series' next occurrence, Paris time: a Thursday at 11:00 that is not a
+    public holiday (the series skips those)."""
+    rdv = next(r for r in settings.rendezvous if r.key == "jeudi_economie")
+    return next_occurrences(rdv, settings, now_utc(), 1)[0].astimezone(settings.tz).date()
 
 
 def test_calendar_shows_published_scheduled_and_missing_occurrences(city):
@@ -123,7 +122,7 @@ def test_draft_editor_counts_characters_and_saves(city):
     at = calendar_as("lea")
     at.text_area(key="draft_text_None_x_ville").input("é" * 300).run()
     captions = " ".join(c.value for c in at.caption)
-    assert "Aperçu X (x_ville) — 319 / 280 caractères" in captions
+    assert "Aperçu X (@marcqenbaroeul) — 319 / 280 caractères" in captions
     assert any("Trop long pour X" in e.value for e in at.error)
     at.text_area(key="draft_text_None_x_ville").input("Jeudi, les artisans").run()
     at.text_area(key="draft_text_None_facebook_ville").input("Jeudi, les artisans !").run()
@@ -167,3 +166,69 @@ def test_pause_and_resume_a_series(city):
     assert any("En pause" in w.value for w in at.warning)
     at.button(key="pause_jeudi_economie").click().run()
     assert conn.execute("SELECT paused FROM series WHERE key = 'jeudi_economie'").fetchone()[0] == 0
+
+
+def test_saving_a_draft_says_so_clears_the_form_and_a_second_click_adds_nothing(city):
+    settings, conn, _ = city
+    at = calendar_as("lea")
+    at.text_area(key="draft_text_None_x_ville").input("Jeudi, les artisans").run()
+    at.text_area(key="draft_text_None_facebook_ville").input("Jeudi, les artisans !").run()
+    at.text_input(key="draft_title_None").input("Artisans").run()
+    at.button(key="draft_save_None").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Brouillon enregistré."]
+    # The form is empty again: a second click has nothing to save, so no duplicate draft.
+    assert at.text_area(key="draft_text_None_x_ville").value == ""
+    assert at.text_input(key="draft_title_None").value == ""
+    at.button(key="draft_save_None").click().run()
+    count = conn.execute("SELECT count(*) FROM drafts WHERE title = 'Artisans'").fetchone()[0]
+    assert count == 1
+    assert any("Écrivez au moins un texte" in e.value for e in at.error)
+
+
+def test_approving_and_pausing_say_so_after_the_page_reloads(city):
+    settings, conn, _ = city
+    waiting = conn.execute("SELECT id FROM drafts WHERE title = 'Commerçants'").fetchone()[0]
+    chef = calendar_as("chef")
+    assert [t.label for t in chef.tabs][2] == "À approuver (1)"
+    chef.button(key=f"approve_{waiting}").click().run()
+    assert [s.value for s in chef.success] == ["Brouillon approuvé."]
+    assert [t.label for t in chef.tabs][2] == "À approuver"
+    chef.button(key="pause_jeudi_economie").click().run()
+    assert [s.value for s in chef.success] == ["Série mise en pause."]
+
+
+def test_an_approver_sends_a_draft_back_with_a_comment_the_author_reads(city):
+    settings, conn, _ = city
+    waiting = conn.execute("SELECT id FROM drafts WHERE title = 'Commerçants'").fetchone()[0]
+    chef = calendar_as("chef")
+    chef.text_input(key=f"sendback_comment_{waiting}").input("Ajoutez l'adresse du lieu").run()
+    chef.button(key=f"sendback_{waiting}").click().run()
+    assert [s.value for s in chef.success] == ["Brouillon renvoyé à son auteur."]
+    row = conn.execute(
+        "SELECT status, review_comment, reviewed_by FROM drafts WHERE id = ?", (waiting,)
+    ).fetchone()
+    assert tuple(row) == ("draft", "Ajoutez l'adresse du lieu", "chef")
+    assert [t.label for t in chef.tabs][2] == "À approuver"  # no longer waiting for approval
+    lea = calendar_as("lea")
+    lea.selectbox(key="draft_pick").set_value(waiting).run()
+    assert any("Ajoutez l'adresse du lieu" in w.value for w in lea.warning)
+    # Editing it puts it back in the approver's list, comment cleared.
+    lea.text_area(key=f"draft_text_{waiting}_x_ville").input("Rencontre, 12 rue Nationale").run()
+    lea.button(key=f"draft_save_{waiting}").click().run()
+    row = conn.execute("SELECT status, review_comment FROM drafts WHERE id = ?", (waiting,))
+    assert tuple(row.fetchone()) == ("draft", None)
+    assert [t.label for t in calendar_as("chef").tabs][2] == "À approuver (1)"
+
+
+def test_accounts_are_named_not_keyed_and_a_series_draft_says_its_date(city):
+    settings, conn, _ = city
+    at = calendar_as("lea")
+    waiting = conn.execute("SELECT id FROM drafts WHERE title = 'Commerçants'").fetchone()[0]
+    at.selectbox(key="draft_pick").set_value(waiting).run()
+    labels = [t.label for t in at.text_area]
+    assert "Texte pour X (@marcqenbaroeul)" in labels
+    assert not any("x_ville" in label for label in labels)
+    # Not approved yet: it would take the next occurrence without an approved draft.
+    thursday = next_thursday_eleven(settings)
+    assert any(f"{thursday:%d/%m}" in i.value and "11:00" in i.value for i in at.info)

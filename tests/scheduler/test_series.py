@@ -72,3 +72,27 @@ def test_cron_day_numbers_follow_standard_cron():
     assert cron_weekdays("5-7") == "sun,fri,sat"
     assert cron_weekdays("*/2") == "sun,tue,thu,sat"
     assert cron_weekdays("sat,sun") == "sun,sat"
+
+
+def test_public_holidays_and_town_hall_closures_have_no_rendezvous(example_settings):
+    """The example closes the town hall on 24 and 31 December 2026 (two Thursdays), and
+    Ascension 2027 is Thursday 6 May: no post is due, so the calendar never asks for a draft."""
+    series = rdv(kind="weekly", days=["thu"], time=time(11, 0))
+    winter = occurrences(
+        series,
+        example_settings,
+        datetime(2026, 12, 20, tzinfo=UTC),
+        datetime(2027, 1, 10, tzinfo=UTC),
+    )
+    assert [o.astimezone(example_settings.tz).date().isoformat() for o in winter] == ["2027-01-07"]
+    spring = next_occurrences(series, example_settings, datetime(2027, 4, 30, tzinfo=UTC), 2)
+    assert [o.astimezone(example_settings.tz).day for o in spring] == [13, 20]
+    # A series that must go out whatever the day says so.
+    always = series.model_copy(update={"skip_closed_days": False})
+    kept = occurrences(
+        always,
+        example_settings,
+        datetime(2026, 12, 20, tzinfo=UTC),
+        datetime(2027, 1, 10, tzinfo=UTC),
+    )
+    assert len(kept) == 3

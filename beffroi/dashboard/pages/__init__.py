@@ -20,6 +20,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from beffroi.dashboard.pages import (
+    admin,
     calendar,
     community,
     health,
@@ -33,6 +34,7 @@ PAGES: list[ModuleType] = [
     community,
     reports,
     health,
+    admin,
 ]
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from beffroi.business_hours import SlaClock
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.export import disable_grid_export
@@ -40,6 +41,7 @@ from beffroi.scheduler import (
     problems,
     resolve_publication,
     save_image,
+    send_back_draft,
     tracked_since,
     update_draft,
 )
@@ -107,6 +109,19 @@ def _entries(ctx: PageContext, first: date, last: date) -> list[Entry]:
     )  # fmt: skip
 
 
+FLASH = "cal_flash"
+RESET_EDITOR = "cal_reset_editor"
+
+
+def _done(message: str, *, reset_editor: bool = False) -> None:
+    """Reload the page with ``message`` shown at its top: a success written just before
+    ``st.rerun()`` would vanish with the run that wrote it."""
+    st.session_state[FLASH] = message
+    if reset_editor:
+        st.session_state[RESET_EDITOR] = True
+    st.rerun()
+
+
 def _act(ctx: PageContext, action, *args, success: str, **kwargs) -> None:
     """Do a draft or series action as the signed-in person, now; a refusal is shown in French."""
     try:
@@ -114,8 +129,46 @@ def _act(ctx: PageContext, action, *args, success: str, **kwargs) -> None:
     except DraftError as exc:
         st.error(str(exc))
         return
-    st.success(success)
-    st.rerun()
+    _done(success)
+
+
+def _account_name(ctx: PageContext, key: str) -> str:
+    """How staff know an account: its network and handle, not its configuration key."""
+    try:
+        account = ctx.settings.account(key)
+    except (KeyError, ValueError):
+        return key
+    network = network_label(account.shown_network)
+    return f"{network} (@{account.handle})"
+
+
+def _waiting_for_approval(ctx: PageContext) -> list[dict]:
+    """Drafts an approver has to look at: not those sent back and not edited since."""
+    return [d for d in ctx.cached(drafts_by_status, ("draft",)) if not d.get("review_comment")]
+
+
+def _future_entries(ctx: PageContext, weeks: int = 12) -> list[Entry]:
+    today = _local(ctx, ctx.now()).date()
+    return _entries(ctx, today, today + timedelta(weeks=weeks))
+
+
+def _draft_date(ctx: PageContext, draft: dict) -> str | None:
+    """When a series draft will go out: the occurrence it holds once approved, or the first
+    one still without an approved draft."""
+    now = ctx.now()
+    entries = [e for e in _future_entries(ctx) if e.key == draft["series_key"] and e.when >= now]
+    held = next((e for e in entries if e.draft_id == draft["id"]), None)
+    if held:
+        local = _local(ctx, held.when)
+        return f"Ce brouillon sera publié le {WEEKDAYS[local.weekday()]} {local:%d/%m à %H:%M}."
+    free = next((e for e in entries if e.state == "missing"), None)
+    if free:
+        local = _local(ctx, free.when)
+        return (
+            "Une fois approuvé, ce brouillon prendra le premier rendez-vous sans brouillon "
+            f"approuvé : {WEEKDAYS[local.weekday()]} {local:%d/%m à %H:%M}."
+        )
+    return None
 
 
 def _is_approver(ctx: PageContext) -> bool:
@@ -160,6 +213,12 @@ def _calendar(ctx: PageContext) -> None:
         for state in LEGEND:
             color, icon, label = STATES[state]
             st.badge(label, icon=icon, color=color)
+    if any(e.state == "untracked" for e in entries):
+        st.caption(
+            "« avant Beffroi » : ce rendez-vous est passé avant que Beffroi ne publie pour la "
+            "ville ; il a pu être publié à la main, Beffroi n'en sait rien."
+        )
+    clock = SlaClock.from_settings(ctx.settings)
     current = first
     while current < last:
         columns = st.columns(7)
@@ -167,11 +226,14 @@ def _calendar(ctx: PageContext) -> None:
             shown = current + timedelta(days=offset)
             with column:
                 muted = view == "Mois" and shown.month != day.month
-                st.caption(f"{WEEKDAYS[shown.weekday()]} {shown:%d/%m}" + (" ·" if muted else ""))
+                closed = " · férié ou fermé" if clock.is_closed(shown) else ""
+                st.caption(
+                    f"{WEEKDAYS[shown.weekday()]} {shown:%d/%m}{closed}" + (" ·" if muted else "")
+                )
                 for entry in by_day.get(shown, []):
                     _cell(ctx, entry, with_title=view == "Semaine")
         current += timedelta(days=7)
-    st.subheader("Détail")
+    st.header("Détail")
     if not entries:
         st.info("Aucun rendez-vous sur cette période.")
     for entry in entries:
@@ -189,11 +251,11 @@ def _entry_detail(ctx: PageContext, entry: Entry) -> None:
     if entry.draft_id:
         st.text(f"Brouillon n° {entry.draft_id} : {entry.draft_title or '(sans titre)'}")
         for account, text in entry.texts.items():
-            st.caption(account)
+            st.caption(_account_name(ctx, account))
             st.text(text)
     for row in entry.rows:
         color, icon, label = STATES.get(row["status"], UNKNOWN_STATE)
-        st.badge(_md(f"{row['account']} : {label}"), icon=icon, color=color)
+        st.badge(_md(f"{_account_name(ctx, row['account'])} : {label}"), icon=icon, color=color)
         if row.get("error"):
             st.error(_md(row["error"]))
         if row["status"] == "published":
@@ -237,7 +299,7 @@ def _text_checks(ctx: PageContext, series_key: str | None, texts: dict) -> bool:
         network = network_label(check.network)
         counter = f"{check.length} / {check.limit}" if check.limit else f"{check.length}"
         with st.container(border=True):
-            st.caption(f"Aperçu {network} ({check.account}) — {counter} caractères")
+            st.caption(f"Aperçu {_account_name(ctx, check.account)} — {counter} caractères")
             if not check.ok:
                 fits = False
                 st.error(f"Trop long pour {network} : {check.length - check.limit} en trop.")
@@ -245,7 +307,15 @@ def _text_checks(ctx: PageContext, series_key: str | None, texts: dict) -> bool:
     return fits
 
 
+def _reset_editor() -> None:
+    """After a save: every field of the editor empty again, on a new draft."""
+    if st.session_state.pop(RESET_EDITOR, False):
+        for key in [k for k in st.session_state if str(k).startswith("draft_")]:
+            del st.session_state[key]
+
+
 def _draft_editor(ctx: PageContext) -> None:
+    _reset_editor()
     editable = ctx.cached(drafts_by_status, ("draft", "approved"))
     labels = {None: "Nouveau brouillon"}
     for d in editable:
@@ -258,6 +328,15 @@ def _draft_editor(ctx: PageContext) -> None:
     if current and current["status"] == "approved":
         st.info(
             "Ce brouillon est approuvé : le modifier le renvoie en brouillon, à approuver de nouveau."
+        )
+    if current and current.get("review_comment"):
+        st.warning(
+            _md(
+                f"Renvoyé par {current['reviewed_by']} le "
+                f"{_local(ctx, from_db(current['reviewed_at'])):%d/%m à %H:%M} : "
+                f"« {current['review_comment']} ». Modifiez-le puis enregistrez : il repart "
+                "à l'approbation."
+            )
         )
     series_options = [r.key for r in ctx.settings.rendezvous] + [ONE_OFF]
     names = {r.key: r.name for r in ctx.settings.rendezvous} | {
@@ -293,11 +372,16 @@ def _draft_editor(ctx: PageContext) -> None:
             "Comptes",
             [a.key for a in ctx.settings.enabled_accounts() if a.shown_network in LIMITS],
             default=[a for a in stored_texts if a in {x.key for x in ctx.settings.accounts}],
+            format_func=lambda key: _account_name(ctx, key),
             key=f"draft_accounts_{chosen}",
         )
     else:
         rdv = next(r for r in ctx.settings.rendezvous if r.key == series_key)
         accounts = list(rdv.accounts)
+        if current and current["series_key"] == series_key:
+            when = _draft_date(ctx, current)
+            if when:
+                st.info(when)
         if rdv.hashtags:
             st.caption("Mots-dièse ajoutés automatiquement : " + " ".join(rdv.hashtags))
     title = st.text_input(
@@ -307,7 +391,7 @@ def _draft_editor(ctx: PageContext) -> None:
     for account in accounts:
         network = ctx.settings.account(account).shown_network
         texts[account] = st.text_area(
-            f"Texte pour {account} ({network_label(network)})",
+            f"Texte pour {_account_name(ctx, account)}",
             value=stored_texts.get(account, ""),
             key=f"draft_text_{chosen}_{account}",
             # The browser counts as you type where a character is a character; X weighs links
@@ -361,8 +445,7 @@ def _draft_editor(ctx: PageContext) -> None:
         except DraftError as exc:
             st.error(str(exc))
         else:
-            st.success("Brouillon enregistré.")
-            st.rerun()
+            _done("Brouillon enregistré.", reset_editor=True)
     if current and cancel.button("Annuler ce brouillon", key=f"draft_cancel_{chosen}"):
         _act(
             ctx,
@@ -379,9 +462,12 @@ def _approvals(ctx: PageContext) -> None:
             "Seuls la responsable communication et les administrateurs approuvent les brouillons."
         )
         return
-    waiting = ctx.cached(drafts_by_status, ("draft",))
+    waiting = _waiting_for_approval(ctx)
+    sent_back = len(ctx.cached(drafts_by_status, ("draft",))) - len(waiting)
     if not waiting:
         st.info("Aucun brouillon en attente d'approbation.")
+    if sent_back:
+        st.caption(f"{sent_back} brouillon(s) renvoyé(s) à leur auteur, en attente de correction.")
     for draft in waiting:
         texts = json.loads(draft["texts"])
         if draft["series_key"]:
@@ -407,6 +493,10 @@ def _approvals(ctx: PageContext) -> None:
             )
             for problem in found:
                 st.warning(problem)
+            if draft["series_key"]:
+                when = _draft_date(ctx, draft)
+                if when:
+                    st.caption(when)
             if st.button(
                 "Approuver", key=f"approve_{draft['id']}", disabled=bool(found), type="primary"
             ):
@@ -418,6 +508,19 @@ def _approvals(ctx: PageContext) -> None:
                     draft["id"],
                     success="Brouillon approuvé.",
                 )
+            comment = st.text_input(
+                "Ou renvoyer à l'auteur, avec ce qu'il faut changer",
+                key=f"sendback_comment_{draft['id']}",
+            )
+            if st.button("Renvoyer à l'auteur", key=f"sendback_{draft['id']}"):
+                _act(
+                    ctx,
+                    send_back_draft,
+                    ctx.db,
+                    draft["id"],
+                    comment,
+                    success="Brouillon renvoyé à son auteur.",
+                )
 
 
 def _series(ctx: PageContext) -> None:
@@ -425,7 +528,8 @@ def _series(ctx: PageContext) -> None:
     for rdv in ctx.settings.rendezvous:
         paused = bool(states.get(rdv.key, {}).get("paused"))
         with st.container(border=True):
-            st.text(f"{rdv.name} — {describe(rdv)} — comptes : {', '.join(rdv.accounts)}")
+            names = ", ".join(_account_name(ctx, a) for a in rdv.accounts)
+            st.text(f"{rdv.name} — {describe(rdv)} — comptes : {names}")
             coming = next_occurrences(rdv, ctx.settings, ctx.now(), 3)
             st.caption("Prochains : " + ", ".join(f"{_local(ctx, o):%d/%m %H:%M}" for o in coming))
             if paused:
@@ -440,7 +544,7 @@ def _series(ctx: PageContext) -> None:
                     ctx.db,
                     rdv.key,
                     not paused,
-                    success="Série mise à jour.",
+                    success="Série reprise." if paused else "Série mise en pause.",
                 )
 
 
@@ -457,7 +561,8 @@ def _needs_person(ctx: PageContext) -> None:
         local = _local(ctx, from_db(row["occurrence"]))
         with st.container(border=True):
             st.text(
-                f"{row['series_key']} · {local:%d/%m %H:%M} · {row['account']} · tentative {row['attempts']}"
+                f"{row['series_key']} · {local:%d/%m %H:%M} · {_account_name(ctx, row['account'])}"
+                f" · tentative {row['attempts']}"
             )
             texts = json.loads(row["draft_texts"] or "{}")
             st.text(texts.get(row["account"], ""))
@@ -502,10 +607,14 @@ def _needs_person(ctx: PageContext) -> None:
 def render(ctx: PageContext) -> None:
     disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
     warn_if_service_down(ctx, "les rendez-vous ne partent pas tant qu'il ne tourne pas")
     waiting = len(ctx.cached(publications_waiting_for_a_person))
     check_label = f"À vérifier ({waiting})" if waiting else "À vérifier"
-    tabs = st.tabs(["Calendrier", "Brouillons", "À approuver", "Séries", check_label])
+    to_approve = len(_waiting_for_approval(ctx)) if _is_approver(ctx) else 0
+    approve_label = f"À approuver ({to_approve})" if to_approve else "À approuver"
+    tabs = st.tabs(["Calendrier", "Brouillons", approve_label, "Séries", check_label])
     with tabs[0]:
         _calendar(ctx)
     with tabs[1]:

@@ -249,7 +249,7 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
 def _invite_from_ranking(ctx: PageContext, ranking, chosen: list[int], now) -> None:
     events = ctx.cached(list_events)
     upcoming = events[events["starts_at"] >= now.strftime("%Y-%m-%d %H:%M:%S")]
-    st.subheader("Inviter la sélection")
+    st.header("Inviter la sélection")
     if upcoming.empty:
         st.info("Créez d'abord une rencontre (onglet « Rencontres »).")
         return
@@ -275,7 +275,7 @@ def _invite_from_ranking(ctx: PageContext, ranking, chosen: list[int], now) -> N
 
 
 def _linking_section(ctx: PageContext) -> None:
-    st.subheader("Lier les comptes d'une même personne")
+    st.header("Lier les comptes d'une même personne")
     cols = st.columns(2)
     first_q = cols[0].text_input("Premier compte (pseudo ou nom)", key="community_link_a")
     second_q = cols[1].text_input("Second compte (pseudo ou nom)", key="community_link_b")
@@ -484,7 +484,7 @@ def render(ctx: PageContext) -> None:
     if _is_director(ctx):
         st.caption("Vue direction : les membres sont pseudonymisés.")
         _ranking_section(ctx)
-        st.subheader("Rencontres")
+        st.header("Rencontres")
         _events_section(ctx)
         return
     tabs = st.tabs(["Classement", "Rencontres", "Comptes liés", "Import Snapchat"])

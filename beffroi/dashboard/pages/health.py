@@ -125,7 +125,7 @@ def _job_label(job: str) -> str:
 
 
 def _service(ctx: PageContext, now) -> None:
-    st.subheader("Service Beffroi")
+    st.header("Service Beffroi")
     warn_if_service_down(ctx, "ni collecte, ni publication, ni alerte")
     jobs = ctx.cached(job_health, to_db(now.replace(minute=0, second=0) - timedelta(days=1)))
     if not jobs:

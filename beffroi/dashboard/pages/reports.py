@@ -105,7 +105,7 @@ def _compared_ends(period: Period, now: datetime) -> tuple[datetime, datetime]:
 
 
 def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetime) -> None:
-    st.subheader("Réactivité")
+    st.header("Réactivité")
     end, previous_end = _compared_ends(period, now)
     # One read for the 8-week trend, which holds the period and the previous one too.
     trend_frame = ctx.cached(
@@ -162,7 +162,7 @@ def _delta_pts(now_s, prev_s, column) -> str | None:
 
 
 def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
-    st.subheader("Activité")
+    st.header("Activité")
     buckets = ctx.cached(inbound_buckets, ctx.settings, period.start, period.end, scope)
     if buckets.empty:
         st.info("Aucun message reçu sur la période avec ces filtres.")
@@ -210,7 +210,7 @@ def _activity(ctx: PageContext, period: Period, scope: Scope) -> None:
 
 
 def _downloads(ctx: PageContext, period: Period, now: datetime) -> None:
-    st.subheader("Rapport de direction")
+    st.header("Rapport de direction")
     st.caption(
         f"{period.label} : chiffres clés, graphiques, thèmes (exemples pseudonymisés, "
         "effectifs inférieurs à 5 masqués), rencontres."
