@@ -19,9 +19,9 @@ from datetime import timedelta
 import pytest
 
 from beffroi import inbox
-from beffroi.collectors.sandbox import SandboxCollector, sandbox_config
+from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import example_config_path, settings_from_dict
-from beffroi.sandbox import SandboxNetwork, state_path
+from beffroi.sandbox import SandboxNetwork, sandbox_config, state_path
 from beffroi.scheduler import collect_all
 from beffroi.store import connect, now_utc, sync_accounts
 from beffroi.store.queue import SENDING
