@@ -358,6 +358,8 @@ def test_a_missing_part_is_a_one_line_skip_or_under_ci_a_failure(monkeypatch, tm
     import tests.conftest as conftest
 
     monkeypatch.setattr(conftest, "SHARED_FIXTURES", tmp_path / "absent")
+    for name in ("BEFFROI_REQUIRE_FIXTURES", "BEFFROI_REQUIRE_BROWSER"):  # CI sets them
+        monkeypatch.delenv(name, raising=False)
     with pytest.raises(pytest.skip.Exception, match=r"needs \.\./shared/fixtures beside"):
         conftest.shared_fixture("x/get_me.json")
     monkeypatch.setenv("BEFFROI_REQUIRE_FIXTURES", "1")

@@ -194,9 +194,11 @@ def main() -> None:
     except ConfigError as exc:
         st.error(f"La configuration ne peut pas être lue ({CONFIG_ENV_VAR}) : {exc}")
         st.stop()
+        return
     except StoreError as exc:
         st.error(f"La base de données ne peut pas être ouverte : {exc}")
         st.stop()
+        return
 
     if user is None:
         # Every page's address shows the login form, so a bookmark or a link to a page opens

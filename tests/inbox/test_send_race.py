@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import tomllib
+import types
 from collections import Counter
 from datetime import timedelta
 
@@ -27,6 +29,14 @@ from beffroi.store import connect, now_utc, sync_accounts
 from beffroi.store.queue import SENDING
 from tests.inbox.helpers import add_managers
 from tests.inbox.racing import STEPS, worker
+
+
+@pytest.fixture(autouse=True)
+def _plain_main(monkeypatch):
+    """Streamlit's AppTest, run earlier in the same pytest process, leaves the dashboard's
+    script as ``__main__``; a spawned worker would run it again instead of the race."""
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
+
 
 ROUNDS = int(os.environ.get("BEFFROI_RACE_ROUNDS", "3"))  # per pair of actions
 DELAY = 1.0  # seconds the network call lasts after the reply is recorded
