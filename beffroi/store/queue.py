@@ -136,8 +136,8 @@ def ingest_open(
     conn: sqlite3.Connection, entries: Iterable[tuple[int, Any]], now: datetime
 ) -> None:
     """New inbound items enter the queue as ``new`` with what triage decided for each:
-    ``(item_id, fields)`` pairs, ``fields`` with ``needs_reply``, ``triage_rule``, ``theme``,
-    ``priority`` and ``due_at`` (the inbox's ``QueueFields``). One statement per page."""
+    ``(item_id, fields)`` pairs, ``fields`` being the inbox's ``QueueFields`` (needs a reply,
+    rule, main and secondary themes, tone, priority, due time). One statement per page."""
     stamp = to_db(now)
     conn.executemany(
         """
@@ -154,10 +154,10 @@ def ingest_open(
                 f.theme,
                 f.priority,
                 to_db(f.due_at),
-                ",".join(getattr(f, "secondary_themes", ())) or None,
-                getattr(f, "theme_rule", None),
-                getattr(f, "tone", None),
-                getattr(f, "tone_rule", None),
+                ",".join(f.secondary_themes) or None,
+                f.theme_rule,
+                f.tone,
+                f.tone_rule,
                 stamp,
                 stamp,
             )
