@@ -143,10 +143,44 @@ class Triage(Section):
     spam_keywords: list[str] = Field(default_factory=list)
 
 
+class Open311(Section):
+    """A service's request system speaking Open311 GeoReport v2 (issue 13).
+
+    ``endpoint`` is the base address the spec's paths hang from (``.../requests.json``);
+    the API key is read from the environment variable ``api_key_env``, never written here.
+    """
+
+    endpoint: str
+    service_code: str
+    api_key_env: str
+    jurisdiction_id: str | None = None
+    timeout_seconds: float = Field(default=10, gt=0)
+
+    @field_validator("endpoint")
+    @classmethod
+    def _http(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http:// on the town hall's network)")
+        return value
+
+    def api_key(self) -> str | None:
+        return os.environ.get(self.api_key_env) or None
+
+
 class Service(Section):
     key: str = Field(pattern=r"^[a-z0-9_]+$")
     name: str
-    email: str
+    # Where the escalation goes: an e-mail address, the service's Open311 request system,
+    # or both (then Open311 is used and the e-mail is not sent).
+    email: str | None = None
+    open311: Open311 | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Service:
+        if not self.email and self.open311 is None:
+            raise ValueError(f"service {self.key!r}: give an email or an [services.open311]")
+        return self
 
 
 class Recurrence(Section):
@@ -245,6 +279,8 @@ class Scheduler(Section):
     trust_network_absence: bool = True
     # On SIGTERM, how long running jobs may take to finish before they are abandoned.
     stop_timeout_seconds: float = Field(default=20, ge=0)
+    # How often the Open311 requests still open are asked for their status.
+    open311_poll_minutes: int = Field(default=15, ge=1)
 
 
 class Dashboard(Section):

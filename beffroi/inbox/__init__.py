@@ -25,6 +25,14 @@ from beffroi.inbox.invitations import (
     release_stuck_invitation,
     resolve_stuck_invitation,
 )
+from beffroi.inbox.open311 import (
+    Open311View,
+    PollResult,
+    check_request,
+    citizen_told,
+    open311_view,
+    poll_open311,
+)
 from beffroi.inbox.replying import (
     ReplyFailed,
     SendCheck,
@@ -145,6 +153,12 @@ __all__ = [
     "decide",
     "distribute",
     "escalate",
+    "Open311View",
+    "PollResult",
+    "check_request",
+    "citizen_told",
+    "open311_view",
+    "poll_open311",
     "first_name",
     "get_entry",
     "history",

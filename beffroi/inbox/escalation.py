@@ -1,6 +1,7 @@
-"""Forwarding a message to a city service by e-mail; the item then waits on that service.
+"""Forwarding a message to a city service; the item then waits on that service.
 
-The e-mail goes first: if the mail server refuses, nothing changes in the queue and the
+A service with an ``[services.open311]`` section gets an Open311 request
+(``beffroi.inbox.open311``); the others an e-mail. The e-mail goes first: if the mail server refuses, nothing changes in the queue and the
 manager sees why. The message text is sent as plain text (never HTML): it is the citizen's.
 """
 
@@ -10,6 +11,7 @@ import sqlite3
 from datetime import datetime
 
 from beffroi.config import Settings
+from beffroi.inbox.open311 import transmit
 from beffroi.inbox.views import get_entry
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import now_utc
@@ -54,7 +56,12 @@ def escalate(
     actor: str,
     note: str = "",
     now: datetime | None = None,
-) -> None:
+    **place: str | float | None,
+) -> str:
+    """Transmit the item to the service; the French outcome to show the manager.
+
+    ``place``: ``address`` (or ``lat`` and ``long``) locate the problem for a service on
+    Open311 (``inbox.open311.transmit``); the e-mail carries the message as it is."""
     service = next((s for s in settings.services if s.key == service_key), None)
     if service is None:
         raise QueueError(f"Service inconnu : {service_key}.")
@@ -65,9 +72,12 @@ def escalate(
         raise QueueError("Seul un message ouvert peut être transmis à un service.")
     if entry["sending_since"] is not None:
         raise QueueError(SENDING)  # before the e-mail: the store would refuse after it
+    if service.open311 is not None:
+        return transmit(conn, settings, entry, service, actor=actor, note=note, now=now, **place)
     subject, body = escalation_mail(settings, entry, service.name, actor, note)
     try:
         send_mail(settings, [service.email], subject, body)
     except MailError as exc:
         raise QueueError(f"Le courriel au service n'a pas pu partir : {exc}") from None
     store_escalate(conn, queue_id, service_key, actor=actor, now=now or now_utc())
+    return f"Message transmis : {service.name}."

@@ -178,7 +178,7 @@ class SchedulerService:
         )
         # Imported here, not at the top: pandas and the PDF stack load once the service
         # starts, never for `beffroi run --help`.
-        from beffroi.inbox import alert_urgent, sweep_overdue
+        from beffroi.inbox import alert_urgent, poll_open311, sweep_overdue
         from beffroi.inbox.model import retrain
         from beffroi.scheduler.weekly_report import send_weekly_report
 
@@ -194,6 +194,12 @@ class SchedulerService:
                 "urgent_alerts",
                 lambda conn, now: _urgent_summary(alert_urgent(conn, s, now)),
                 IntervalTrigger(seconds=60, timezone=tz),
+            ),
+            JobSpec(
+                # Open311 requests: unanswered ones looked for, tokens and statuses read.
+                "open311_poll",
+                lambda conn, now: _open311_summary(poll_open311(conn, s, now)),
+                IntervalTrigger(minutes=s.scheduler.open311_poll_minutes, timezone=tz),
             ),
             JobSpec(
                 "weekly_report",
@@ -428,3 +434,8 @@ def _urgent_summary(result) -> str | None:
     if not result.alerted and not result.error:
         return None
     return _summary(result)
+
+
+def _open311_summary(result) -> str | None:
+    """Silent when no request was asked about (most cities have none)."""
+    return str(result) if result.checked else None

@@ -364,29 +364,36 @@ def close_many(
 def reopen(conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None):
     """Back to ``assigned`` (if someone had it) or ``new``; the first reply's times stay."""
     now = now or now_utc()
-    stamp = to_db(now)
     with transaction(conn):
         before = _status(conn, queue_id)
         if before["status"] in OPEN:
             raise QueueError("Ce message est déjà ouvert.")
         if before["sending_since"] is not None:
             raise QueueError(SENDING)
-        status = "assigned" if before["assignee"] or before["service"] else "new"
-        _update(
-            conn,
-            queue_id,
-            {
-                "status": status,
-                "closed_reason": None,
-                "closed_by": None,
-                "closed_at": None,
-                "overdue_at": None,
-                "overdue_alerted_at": None,
-                "updated_at": stamp,
-            },
-            ("replied", "closed"),
-        )
-        _audit(conn, actor, "reopen", queue_id, {"from": before["status"], "to": status}, now)
+        reopen_within(conn, queue_id, actor=actor, now=now)
+
+
+def reopen_within(
+    conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime, detail=None
+) -> bool:
+    """Reopen a replied or closed item inside the caller's transaction (False: it was open,
+    or its reply is being sent). ``detail`` is added to the audit line."""
+    before = _status(conn, queue_id)
+    status = "assigned" if before["assignee"] or before["service"] else "new"
+    values = {
+        "status": status,
+        "closed_reason": None,
+        "closed_by": None,
+        "closed_at": None,
+        "overdue_at": None,
+        "overdue_alerted_at": None,
+        "updated_at": to_db(now),
+    }
+    if not _update(conn, queue_id, values, ("replied", "closed")):
+        return False
+    full = {"from": before["status"], "to": status, **(detail or {})}
+    _audit(conn, actor, "reopen", queue_id, full, now)
+    return True
 
 
 def escalate(
@@ -399,13 +406,31 @@ def escalate(
 ) -> None:
     """The item waits in ``assigned`` to a city service (the e-mail is sent by the inbox)."""
     now = now or now_utc()
-    values = {
+    values = _escalating(service, actor, now)
+    _change(conn, queue_id, "escalate", values, {"service": service}, actor=actor, now=now)
+
+
+def _escalating(service: str, actor: str, now: datetime) -> dict[str, Any]:
+    return {
         "status": "assigned",
         "service": service,
         "escalated_at": to_db(now),
         "escalated_by": actor,
     }
-    _change(conn, queue_id, "escalate", values, {"service": service}, actor=actor, now=now)
+
+
+def escalate_within(
+    conn: sqlite3.Connection, queue_id: int, service: str, detail, *, actor: str, now: datetime
+) -> bool:
+    """Escalate inside the caller's transaction (the Open311 request's answer is recorded in
+    the same one); False when the item is no longer open or its reply is being sent."""
+    before = _status(conn, queue_id)
+    values = {**_escalating(service, actor, now), "updated_at": to_db(now)}
+    if not _update(conn, queue_id, values, OPEN):
+        return False
+    full = {"from": before["status"], "service": service, **(detail or {})}
+    _audit(conn, actor, "escalate", queue_id, full, now)
+    return True
 
 
 def save_draft(

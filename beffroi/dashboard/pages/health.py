@@ -40,6 +40,7 @@ JOB_LABELS = {
     "heartbeat": "Signal de vie",
     "sla_sweep": "Relance des messages en retard",
     "urgent_alerts": "Alerte immédiate des messages urgents",
+    "open311_poll": "Suivi des demandes Open311 des services",
     "model_training": "Apprentissage nocturne du modèle de la ville",
     "weekly_report": "Rapport hebdomadaire",
     "retention_purge": "Purge (durées de conservation)",

@@ -28,6 +28,7 @@ from beffroi.dashboard.format import (
     network_label,
     relative_time,
 )
+from beffroi.dashboard.open311_panel import escalation_place, render_open311
 from beffroi.export import disable_grid_export, frame_csv
 from beffroi.labels import duration
 from beffroi.store import list_staff
@@ -102,10 +103,11 @@ def _show_flash() -> None:
         st.text(message)  # may quote a network's error: plain text
 
 
-def _do(action, success: str) -> None:
+def _do(action, success: str | None = None) -> None:
+    """Run a write; ``success`` is shown, or else what the action said it did."""
     try:
-        action()
-        _flash(success)
+        said = action()
+        _flash(success or said)
     except inbox.QueueError as exc:
         _flash(str(exc), "error")
     st.rerun()
@@ -400,6 +402,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
 
+    render_open311(ctx, entry, username, now, can_edit)
     thread = ctx.cached(_thread, entry)
     answered_later = [
         t
@@ -646,12 +649,12 @@ def _actions(
                 key=f"inbox_service_{qid}",
             )
             note = st.text_input("Note pour le service", key=f"inbox_note_{qid}")
+            place = escalation_place(ctx, service, qid)
             if st.button("Transmettre", key=f"inbox_escalate_{qid}"):
                 _do(
                     lambda: inbox.escalate(
-                        ctx.db, settings, qid, service, actor=username, note=note, now=now
-                    ),
-                    f"Message transmis : {services[service]}.",
+                        ctx.db, settings, qid, service, actor=username, note=note, now=now, **place
+                    )
                 )
 
 

@@ -1,0 +1,301 @@
+"""Transmitting a signalement to a city service by Open311, and following it to the end.
+
+``transmit`` claims the item's one request slot, then POSTs once. Its answer decides:
+
+- an id (or a token): the item waits on the service, like an e-mail escalation;
+- a refusal (4xx, or the server never reached): nothing exists, the slot is freed and the
+  manager reads why; transmitting again is safe;
+- no answer (timeout after sending, 5xx): the request *may* exist. It is never sent again
+  blind. ``poll_open311`` (the scheduler's job, or "Vérifier maintenant") lists the
+  service's requests of that moment and looks for the reference Beffroi wrote in the
+  description. Found: its id is recorded. Absent from a listing that shows descriptions,
+  once the server had time to finish: the slot is freed, transmitting again is safe.
+  Otherwise it stays "à vérifier" and says so: a person decides.
+
+The same job asks tokens for their request id and open requests for their status; a
+resolved request brings the item back with "prévenir le citoyen".
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from beffroi.config import Service, Settings
+from beffroi.inbox.open311_client import Client, Open311Failure, Refused, Unanswered
+from beffroi.store import from_db, now_utc
+from beffroi.store.open311 import (
+    OPEN311_ACTOR,
+    claim_request,
+    latest_request,
+    mark_citizen_told,
+    record_accepted,
+    record_check_error,
+    record_failed,
+    record_status,
+    record_token_resolved,
+    record_uncertain,
+    request_by_id,
+    requests_to_poll,
+)
+from beffroi.store.queue import QueueError
+
+UNCERTAIN = (
+    "Le serveur Open311 n'a pas répondu : la demande est peut-être arrivée. Elle ne sera pas "
+    "renvoyée avant d'avoir été recherchée chez le service (vérification automatique)."
+)
+NO_LOCATION = "Indiquez l'adresse du signalement (ou ses coordonnées) pour le service."
+SEARCH_MARGIN = timedelta(minutes=5)  # around the POST, for the servers' clocks
+
+
+def settle_after(service: Service) -> timedelta:
+    """How long after an unanswered POST its absence from the listing is believed: the
+    server may still be writing a request it was slow to acknowledge."""
+    return timedelta(seconds=max(60.0, 3 * service.open311.timeout_seconds))
+
+
+def _client(service: Service) -> Client:
+    return Client(service.open311, service.open311.api_key())
+
+
+def _service(settings: Settings, key: str) -> Service:
+    found = next((s for s in settings.services if s.key == key), None)
+    if found is None or found.open311 is None:
+        raise QueueError(f"Service sans Open311 : {key}.")
+    return found
+
+
+def description(settings: Settings, entry: dict, note: str, reference: str) -> str:
+    """The citizen's words as plain text, what the manager adds, and Beffroi's reference.
+
+    No name, handle or contact of the citizen: the service needs the problem, and the city
+    answers the person itself.
+    """
+    local = entry["created_at"].astimezone(settings.tz)
+    lines = [
+        f"Signalement reçu par {settings.city.name} sur {entry['shown_network']} "
+        f"le {local:%d/%m/%Y à %H:%M} :",
+        entry["text"],
+    ]
+    if note.strip():
+        lines += ["", f"Note de l'équipe communication : {note.strip()}"]
+    lines += ["", f"Référence Beffroi : {reference}"]
+    return "\n".join(lines)
+
+
+def transmit(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    entry: dict,
+    service: Service,
+    *,
+    actor: str,
+    note: str = "",
+    address: str | None = None,
+    lat: float | None = None,
+    long: float | None = None,
+    now: datetime | None = None,
+) -> str:
+    """Create the service's request for this item, once; the French outcome."""
+    now = now or now_utc()
+    address = (address or "").strip() or None
+    if (lat is None) != (long is None):
+        raise QueueError("Donnez la latitude et la longitude, ou aucune des deux.")
+    if address is None and lat is None:
+        raise QueueError(NO_LOCATION)
+    if not service.open311.api_key():
+        raise QueueError(
+            f"La clé d'API Open311 du service {service.name} manque : variable "
+            f"d'environnement {service.open311.api_key_env}."
+        )
+    row = claim_request(
+        conn,
+        entry["queue_id"],
+        service.key,
+        address=address,
+        lat=lat,
+        long=long,
+        actor=actor,
+        now=now,
+    )
+    text = description(settings, entry, note, row["reference"])
+    try:
+        got = _client(service).create(text, address=address, lat=lat, long=long)
+    except Refused as exc:
+        record_failed(conn, row["id"], str(exc), actor=actor, now=now)
+        raise QueueError(f"La demande n'a pas été créée : {exc}.") from None
+    except Unanswered as exc:
+        record_uncertain(conn, row["id"], str(exc), now)
+        raise QueueError(UNCERTAIN) from None
+    record_accepted(
+        conn,
+        row["id"],
+        request_id=got.request_id,
+        token=got.token,
+        notice=got.notice,
+        actor=actor,
+        now=now,
+    )
+    if got.request_id:
+        return f"Demande n°{got.request_id} créée chez {service.name}."
+    return f"Demande reçue par {service.name} (numéro à venir)."
+
+
+# ---------------------------------------------------------------- following requests
+
+
+@dataclass
+class PollResult:
+    checked: int = 0
+    found: int = 0  # unanswered requests found at the service
+    freed: int = 0  # unanswered requests established as never arrived
+    resolved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        text = (
+            f"checked={self.checked}, found={self.found}, freed={self.freed}, "
+            f"resolved={self.resolved}"
+        )
+        return text + (f", errors={len(self.errors)}" if self.errors else "")
+
+
+def poll_open311(
+    conn: sqlite3.Connection, settings: Settings, now: datetime | None = None
+) -> PollResult:
+    """Settle unanswered requests, resolve tokens, read open requests' status."""
+    result = PollResult()
+    for row in requests_to_poll(conn):
+        check_request(conn, settings, row["id"], now=now, result=result)
+    return result
+
+
+def check_request(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    row_id: int,
+    *,
+    now: datetime | None = None,
+    result: PollResult | None = None,
+) -> PollResult:
+    """One request's turn (the poll's, or the manager's "Vérifier maintenant")."""
+    now = now or now_utc()
+    result = result or PollResult()
+    row = request_by_id(conn, row_id)
+    service = next((s for s in settings.services if s.key == row["service"]), None)
+    if service is None or service.open311 is None:
+        return result  # the service left the configuration: nothing to ask
+    sent = from_db(row["sent_at"])
+    if row["state"] == "sending" and now - sent < settle_after(service):
+        return result  # its POST may be under way in another process
+    result.checked += 1
+    client = _client(service)
+    try:
+        if row["state"] in ("sending", "uncertain"):
+            _look_for(conn, client, row, service, sent, now, result)
+        elif row["state"] == "token":
+            request_id = client.request_id_for_token(row["token"])
+            if request_id:
+                record_token_resolved(conn, row_id, request_id, now)
+        else:
+            status = client.status(row["request_id"])
+            if record_status(conn, row_id, status.status, status.notes, now):
+                result.resolved += 1
+    except Open311Failure as exc:
+        record_check_error(conn, row_id, str(exc), now)
+        result.errors.append(f"{row['reference']}: {exc}")
+    return result
+
+
+def _look_for(conn, client: Client, row, service: Service, sent, now, result) -> None:
+    search = client.find(row["reference"], sent - SEARCH_MARGIN, now + SEARCH_MARGIN)
+    if search.request_id:
+        record_accepted(
+            conn,
+            row["id"],
+            request_id=search.request_id,
+            token=None,
+            notice=None,
+            actor=row["actor"],
+            now=now,
+        )
+        result.found += 1
+    elif search.conclusive and now - sent >= settle_after(service):
+        record_failed(
+            conn,
+            row["id"],
+            "vérifié : la demande n'est pas arrivée chez le service ; elle peut être "
+            "transmise à nouveau",
+            actor=OPEN311_ACTOR,
+            now=now,
+        )
+        result.freed += 1
+    else:
+        why = "trop tôt pour conclure" if search.conclusive else "la liste du service est muette"
+        record_uncertain(conn, row["id"], f"demande introuvable ({why})", now)
+
+
+# ---------------------------------------------------------------- what the manager sees
+
+
+@dataclass(frozen=True)
+class Open311View:
+    """The item's Open311 request, in French: the steps, the detail, the prompt."""
+
+    row_id: int
+    state: str
+    steps: list[tuple[str, bool]]  # ("Transmis à Service voirie", done), ...
+    detail: str
+    tell_citizen: bool  # resolved, and the citizen not told yet
+    can_check: bool  # an unanswered request a manager may have looked for now
+    problem: str | None  # the last error, if any
+
+    @property
+    def line(self) -> str:
+        return " — ".join(label for label, _ in self.steps)
+
+
+def open311_view(
+    conn: sqlite3.Connection, settings: Settings, queue_id: int, replied_at: datetime | None
+) -> Open311View | None:
+    """None when the item never went to a service by Open311."""
+    row = latest_request(conn, queue_id)
+    if row is None:
+        return None
+    names = {s.key: s.name for s in settings.services}
+    name = names.get(row["service"], row["service"])
+    state = row["state"]
+    number = f" (demande n°{row['request_id']})" if row["request_id"] else ""
+    steps = [
+        (f"transmis à {name[:1].lower()}{name[1:]}", state in ("token", "open", "closed")),
+        ("en cours", state in ("open", "closed")),
+        ("résolu", state == "closed"),
+    ]
+    detail = {
+        "sending": "Transmission en cours…",
+        "uncertain": "Transmission à vérifier : le serveur du service n'a pas répondu.",
+        "token": "Reçu par le service, numéro de demande à venir.",
+        "open": f"Le service traite la demande{number}.",
+        "closed": f"Le service a résolu la demande{number}.",
+        "failed": "La dernière transmission a échoué : vous pouvez transmettre à nouveau.",
+    }[state]
+    if row["status_notes"]:
+        detail += f" Note du service : {row['status_notes']}"
+    closed = from_db(row["closed_at"]) if row["closed_at"] else None
+    told = row["citizen_told_at"] is not None or (
+        closed is not None and replied_at is not None and replied_at >= closed
+    )
+    return Open311View(
+        row_id=row["id"],
+        state=state,
+        steps=steps,
+        detail=detail,
+        tell_citizen=state == "closed" and not told,
+        can_check=state in ("sending", "uncertain"),
+        problem=row["last_error"],
+    )
+
+
+def citizen_told(conn: sqlite3.Connection, queue_id: int, *, actor: str, now=None) -> None:
+    mark_citizen_told(conn, queue_id, actor=actor, now=now or now_utc())
