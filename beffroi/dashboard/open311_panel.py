@@ -41,7 +41,7 @@ def escalation_place(ctx: PageContext, service_key: str, qid: int) -> dict:
 
 def render_open311(ctx: PageContext, entry: dict, username: str, now, can_edit: bool) -> None:
     qid = entry["queue_id"]
-    view = inbox.open311_view(ctx.db, ctx.settings, qid, entry.get("replied_at"))
+    view = inbox.open311_view(ctx.db, ctx.settings, qid)
     if view is None:
         return
     with st.container(border=True):

@@ -36,6 +36,7 @@ from beffroi.store.open311 import (
     record_status,
     record_token_resolved,
     record_uncertain,
+    replied_since,
     request_by_id,
     requests_to_poll,
 )
@@ -256,9 +257,7 @@ class Open311View:
         return " — ".join(label for label, _ in self.steps)
 
 
-def open311_view(
-    conn: sqlite3.Connection, settings: Settings, queue_id: int, replied_at: datetime | None
-) -> Open311View | None:
+def open311_view(conn: sqlite3.Connection, settings: Settings, queue_id: int) -> Open311View | None:
     """None when the item never went to a service by Open311."""
     row = latest_request(conn, queue_id)
     if row is None:
@@ -282,9 +281,8 @@ def open311_view(
     }[state]
     if row["status_notes"]:
         detail += f" Note du service : {row['status_notes']}"
-    closed = from_db(row["closed_at"]) if row["closed_at"] else None
     told = row["citizen_told_at"] is not None or (
-        closed is not None and replied_at is not None and replied_at >= closed
+        row["closed_at"] is not None and replied_since(conn, queue_id, row["closed_at"])
     )
     return Open311View(
         row_id=row["id"],

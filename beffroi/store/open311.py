@@ -216,5 +216,18 @@ def latest_request(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row | Non
     ).fetchone()
 
 
+def replied_since(conn: sqlite3.Connection, queue_id: int, since: str) -> bool:
+    """Whether the city replied to the item at or after ``since`` (a stored time): a reply
+    after the service resolved the request tells the citizen."""
+    return (
+        conn.execute(
+            "SELECT 1 FROM audit WHERE target_kind = 'queue' AND target_id = ? "
+            "AND action IN ('reply', 'reply_native') AND at >= ? LIMIT 1",
+            (str(queue_id), since),
+        ).fetchone()
+        is not None
+    )
+
+
 def request_by_id(conn: sqlite3.Connection, row_id: int) -> sqlite3.Row | None:
     return _row(conn, row_id)

@@ -16,13 +16,13 @@ from beffroi.inbox import (
     QueueError,
     check_request,
     citizen_told,
-    close,
     escalate,
     history,
     open311_view,
     poll_open311,
 )
 from beffroi.store.open311 import ALREADY, latest_request
+from beffroi.store.queue import claim_send, mark_replied
 from tests.conftest import free_port, settings_with
 from tests.inbox.georeport_server import API_KEY, SERVICE_CODE, GeoReport
 from tests.inbox.helpers import ingest, later, message, queue_row
@@ -76,7 +76,7 @@ def _unanswered(db, settings, georeport, mode: str) -> int:
 
 
 def _view(db, settings, qid):
-    return open311_view(db, settings, qid, None)
+    return open311_view(db, settings, qid)
 
 
 def test_round_trip_created_followed_resolved_and_the_citizen_told(
@@ -131,20 +131,40 @@ def test_round_trip_created_followed_resolved_and_the_citizen_told(
     assert len(georeport.requests) == 1
 
 
-def test_a_resolved_request_reopens_an_item_closed_meanwhile(
+def test_a_resolved_request_reopens_an_item_replied_meanwhile(
     db, example_settings, georeport, api_key
 ):
     settings = open311_settings(example_settings, georeport.endpoint)
     qid = _item(db, settings)
     escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=SENT)
-    close(db, qid, "handled_elsewhere", actor="alice", now=later(5))
+    claim_send(db, qid, "Transmis à la voirie, merci !", actor="alice", now=later(4))
+    mark_replied(
+        db,
+        qid,
+        reply_item_id=None,
+        replied_at=later(5),
+        by="alice",
+        response_seconds=60,
+        business_seconds=60,
+        now=later(5),
+    )
     georeport.close_request("1001", "Fait")
     poll_open311(db, settings, later(30))
     assert queue_row(db, "m1")["status"] == "assigned"
     assert _view(db, settings, qid).tell_citizen
-    # A reply after the resolution counts as telling the citizen.
-    replied = later(31)
-    assert not open311_view(db, settings, qid, replied).tell_citizen
+    # A reply after the resolution (this item had one before) tells the citizen.
+    claim_send(db, qid, "C'est réparé, merci !", actor="alice", now=later(31))
+    mark_replied(
+        db,
+        qid,
+        reply_item_id=None,
+        replied_at=later(32),
+        by="alice",
+        response_seconds=60,
+        business_seconds=60,
+        now=later(32),
+    )
+    assert not _view(db, settings, qid).tell_citizen
 
 
 def test_refusals_create_nothing_and_a_corrected_retry_creates_one(
