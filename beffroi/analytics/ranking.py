@@ -3,7 +3,8 @@
 A member's score over a window is the sum, for each interaction, of its kind's weight
 decayed by age (``0.5 ** (age_days / half_life_days)``), plus a bonus per distinct active
 week (weeks start on Monday 00:00 UTC: Julian day numbers count weeks from a Monday).
-Staff, blocked, spam-flagged and erased accounts never rank. Accounts linked by hand to one person (``members.person_id``) can be counted together.
+Staff, blocked, spam-flagged and erased accounts never rank, nor persons who objected to
+the ranking (GDPR art. 21, ``store.objection``). Accounts linked by hand to one person (``members.person_id``) can be counted together.
 
 SQLite does the heavy part (one pass over a covering index, grouped by person, kind and
 week); pandas only sums a few rows per person. Ties are broken by the most recent
@@ -20,7 +21,7 @@ import pandas as pd
 
 from beffroi.config import Settings
 from beffroi.labels import KIND_NAMES
-from beffroi.store import to_db
+from beffroi.store import OBJECTED_PERSONS, to_db
 
 # The kinds that count, in the order they are shown. ``share`` and ``reaction`` come from
 # the ``interactions`` table (where a network says who shared or reacted), the rest are items.
@@ -128,7 +129,12 @@ def _events_sql(
     ]
 
 
-_EXCLUDED = "m.is_staff = 0 AND m.is_blocked = 0 AND m.is_spam = 0 AND m.erased_at IS NULL"
+# Objection (``store.objection``) holds for the person: every account linked to one who
+# objected is left out, whether or not persons are combined.
+_EXCLUDED = (
+    "m.is_staff = 0 AND m.is_blocked = 0 AND m.is_spam = 0 AND m.erased_at IS NULL"
+    f" AND coalesce(m.person_id, m.id) NOT IN ({OBJECTED_PERSONS})"
+)
 
 
 def _not_invited(person: str, filters: RankingFilter, now: datetime) -> tuple[str, list]:

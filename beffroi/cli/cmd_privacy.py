@@ -1,5 +1,5 @@
-"""``beffroi privacy``: a citizen's rights (access, erasure) on request, and the
-retention limits applied now."""
+"""``beffroi privacy``: a citizen's rights (access, erasure, objection to the ranking) on
+request, and the retention limits applied now."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
 from beffroi.cli.wiring import settings_from
 from beffroi.store import connect, now_utc, transaction, write_audit
+from beffroi.store.objection import ObjectionError, object_to_ranking, withdraw_objection
 from beffroi.store.privacy import (
     MemberNotFound,
     erase_member,
@@ -25,10 +26,11 @@ from beffroi.store.privacy import (
 def register(sub) -> None:
     p = sub.add_parser(
         "privacy",
-        help="erase a citizen's data on request, or purge data past retention",
+        help="a citizen's rights (erase, export, object to the ranking), or purge old data",
         description="Personal data: `erase` forgets one citizen (names, messages, raw "
-        "payloads, invitations); `purge` deletes what is older than the [retention] "
-        "settings (the scheduler also does it every day).",
+        "payloads, invitations); `export` writes what is held about them; `object` leaves "
+        "them out of the engagement ranking and invitations; `purge` deletes what is older "
+        "than the [retention] settings (the scheduler also does it every day).",
     )
     actions = p.add_subparsers(dest="privacy_action", metavar="ACTION")
     erase = actions.add_parser(
@@ -38,9 +40,7 @@ def register(sub) -> None:
         "by a neutral marker, raw payloads and invitations deleted, the city's replies "
         "that named them masked. An audit row records who did it, not whom.",
     )
-    who = erase.add_mutually_exclusive_group(required=True)
-    who.add_argument("--member", type=int, metavar="ID", help="the member's id")
-    who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
+    _whom(erase)
     erase.add_argument("--actor", help="who asks for it (default: your login name)")
     erase.set_defaults(handler=run_erase)
     export = actions.add_parser(
@@ -52,19 +52,40 @@ def register(sub) -> None:
         "beffroi-acces-<network>-<id>.json and .html in --out. An audit row records who "
         "asked for it.",
     )
-    who = export.add_mutually_exclusive_group(required=True)
-    who.add_argument("--member", type=int, metavar="ID", help="the member's id")
-    who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
+    _whom(export)
     export.add_argument("--out", default=".", metavar="FOLDER", help="folder (default: here)")
     export.add_argument("--actor", help="who asks for it (default: your login name)")
     export.set_defaults(handler=run_export)
+    objection = actions.add_parser(
+        "object",
+        help="record a citizen's objection to the engagement ranking (or its withdrawal)",
+        description="Right to object (GDPR art. 21): ranking residents by engagement is "
+        "profiling. After the objection the person (all accounts linked to them) is left out "
+        "of every ranking and of invitations (proposed, unsent ones are withdrawn); their "
+        "messages are still answered. --withdraw lifts it. An audit row records who did it.",
+    )
+    _whom(objection)
+    objection.add_argument(
+        "--withdraw", action="store_true", help="the person withdraws their objection"
+    )
+    objection.add_argument("--actor", help="who records it (default: your login name)")
+    objection.set_defaults(handler=run_object)
     purge = actions.add_parser("purge", help="delete data older than the retention settings")
     purge.set_defaults(handler=run_purge)
     p.set_defaults(handler=_no_action)
 
 
+def _whom(parser) -> None:
+    """``--member ID`` or ``--handle NETWORK:HANDLE``: the person the right is exercised for."""
+    who = parser.add_mutually_exclusive_group(required=True)
+    who.add_argument("--member", type=int, metavar="ID", help="the member's id")
+    who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
+
+
 def _no_action(args) -> int:
-    raise UsageError("choose an action: erase, export or purge (see beffroi privacy --help)")
+    raise UsageError(
+        "choose an action: erase, export, object or purge (see beffroi privacy --help)"
+    )
 
 
 def _member_id(conn, args, verb: str = "erased") -> int:
@@ -149,6 +170,32 @@ def run_export(args) -> int:
         f"{len(record['city_messages'])} message(s) from the city, "
         f"{len(record['invitations'])} invitation(s) written to {paths[0]} and {paths[1]}"
     )
+    return 0
+
+
+def run_object(args) -> int:
+    settings = settings_from(args.config)
+    conn = connect(settings.database_path)
+    actor = args.actor or f"cli:{getpass.getuser()}"
+    verb = "changed"
+    try:
+        member_id = _member_id(conn, args, verb=verb)
+        try:
+            if args.withdraw:
+                withdraw_objection(conn, member_id, actor=actor)
+            else:
+                withdrawn = object_to_ranking(conn, member_id, actor=actor)
+        except ObjectionError as exc:
+            raise UsageError(f"member {member_id}: {exc} Nothing was {verb}.") from None
+    finally:
+        conn.close()
+    if args.withdraw:
+        print(f"member {member_id}: objection withdrawn; they may be ranked and invited again")
+    else:
+        print(
+            f"member {member_id}: objection recorded; left out of rankings and invitations "
+            f"({withdrawn} proposed invitation(s) withdrawn); their messages are still answered"
+        )
     return 0
 
 

@@ -88,6 +88,12 @@ from beffroi.store.community import (
     unlink_member,
 )
 from beffroi.store.community import set_status as set_invitation_status
+from beffroi.store.objection import (
+    ObjectionError,
+    object_to_ranking,
+    objections,
+    withdraw_objection,
+)
 from beffroi.store.queue import (
     add_saved_reply,
     close,
@@ -111,6 +117,10 @@ __all__ = [
     "set_invitation_status",
     "set_member_flags",
     "unlink_member",
+    "ObjectionError",
+    "object_to_ranking",
+    "objections",
+    "withdraw_objection",
     "NO_HOOKS",
     "Conversations",
     "IngestHooks",

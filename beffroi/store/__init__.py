@@ -43,6 +43,7 @@ from beffroi.store.jobs import (
     start_job_run,
 )
 from beffroi.store.meta import get_meta, set_meta, sync_accounts, write_audit
+from beffroi.store.objection import OBJECTED_PERSONS, has_objected
 from beffroi.store.privacy import MemberNotFound, erase_member, find_member, purge_expired
 from beffroi.store.reads import data_version, stream_health
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
@@ -66,6 +67,8 @@ from beffroi.store.staff import (
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
+    "OBJECTED_PERSONS",
+    "has_objected",
     "approved_series_drafts",
     "drafts_by_status",
     "fixed_drafts_between",

@@ -21,6 +21,7 @@ from beffroi.errors import BeffroiError
 from beffroi.french import french_date
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
+from beffroi.store.objection import has_objected
 from beffroi.store.times import from_db, now_utc, to_db
 
 EVENT_KINDS = ("instameet", "snapmeet", "afterwork", "other")
@@ -391,6 +392,10 @@ def propose_invitations(
             member = _member_row(conn, member_id)
             if member["erased_at"] is not None:
                 raise CommunityError(f"le membre {member_id} a été effacé")
+            if has_objected(conn, member_id):
+                raise CommunityError(
+                    f"le membre {member_id} s'est opposé au classement : il n'est pas invité"
+                )
             row = conn.execute(
                 """
                 INSERT INTO invitations (event_id, member_id, status, message, created_at, updated_at,

@@ -153,3 +153,31 @@ def test_erasure_rewrites_the_archived_weekly_reports_that_quoted_the_person(tmp
     rewritten = text_of(archived)
     assert "xylophonique" not in rewritten and "Pasteur" in rewritten
     assert other.read_bytes() == b"%PDF-1.4 another week\n"  # she wrote nothing that week
+
+
+def test_object_and_withdraw_by_handle(tmp_path, capsys):
+    from beffroi.analytics import rank_members
+    from beffroi.config import load_settings
+
+    cfg, conn = setup(tmp_path, handles=("jeanne_m", "paul"))
+    settings = load_settings(cfg)
+    now = datetime.now(UTC)
+    assert sorted(rank_members(conn, settings, now)["handles"].sum()) == ["jeanne_m", "paul"]
+    argv = ["-c", str(cfg), "privacy", "object", "--handle", "x:@Jeanne_M", "--actor", "claire"]
+    assert main(argv) == 0
+    assert "objection recorded" in capsys.readouterr().out
+    assert list(rank_members(conn, settings, now)["handles"].sum()) == ["paul"]
+    assert main(argv) == 2
+    assert "déjà opposée" in capsys.readouterr().err
+    assert main([*argv, "--withdraw"]) == 0
+    assert "objection withdrawn" in capsys.readouterr().out
+    assert sorted(rank_members(conn, settings, now)["handles"].sum()) == ["jeanne_m", "paul"]
+    actions = conn.execute(
+        "SELECT actor, action FROM audit WHERE action LIKE 'member.object%' ORDER BY id"
+    ).fetchall()
+    assert [tuple(a) for a in actions] == [
+        ("claire", "member.object"),
+        ("claire", "member.object_withdrawn"),
+    ]
+    assert main(["-c", str(cfg), "privacy", "object", "--handle", "x:nobody"]) == 2
+    assert "nothing was changed" in capsys.readouterr().err

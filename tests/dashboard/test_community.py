@@ -116,3 +116,23 @@ def test_linking_two_accounts_of_one_person(city):
     # Counted together, the person now leads with two mentions.
     at = _community("claire")
     assert at.dataframe[0].value["Membre"][0].count("@") == 2
+
+
+def test_an_objection_recorded_on_the_page_takes_the_person_out_of_the_ranking(city):
+    _settings, _config, conn = city
+    at = _community("claire")
+    at.text_input(key="community_object_q").input("jeanne").run()
+    assert at.selectbox(key="object_id").options == ["@jeanne_m (Jeanne_M, X)"]
+    at.button(key="community_object").click().run()
+    assert not at.exception
+    assert "Opposition enregistrée" in at.success[0].value
+    audit = conn.execute("SELECT actor FROM audit WHERE action = 'member.object'").fetchone()
+    assert audit[0] == "claire"
+    at = _community("claire")
+    members = list(at.dataframe[0].value["Membre"])
+    assert members == ["Leo59 (@leo59)", "Paul.D (@paul.d)", "Anne.B (@anne.b)"]
+    at.text_input(key="community_object_q").input("jeanne").run()
+    at.button(key="community_unobject").click().run()
+    assert "Opposition levée" in at.success[0].value
+    at = _community("claire")
+    assert at.dataframe[0].value["Membre"][0] == "Jeanne_M (@jeanne_m)"

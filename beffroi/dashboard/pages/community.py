@@ -33,16 +33,20 @@ from beffroi.export import disable_grid_export, frame_csv
 from beffroi.inbox import (
     EVENT_KINDS,
     CommunityError,
+    ObjectionError,
     create_event,
     declare_minor,
     deliver_invitation,
     import_members_csv,
     link_members,
+    object_to_ranking,
+    objections,
     propose_invitations,
     record_parental_consent,
     set_invitation_status,
     set_member_flags,
     unlink_member,
+    withdraw_objection,
 )
 from beffroi.labels import kind_label
 from beffroi.labels import network_label as network_name
@@ -101,7 +105,7 @@ def _act(action, success: str) -> bool:
     """Run a write; French error on refusal, success message otherwise."""
     try:
         action()
-    except CommunityError as exc:
+    except (CommunityError, ObjectionError) as exc:
         st.error(str(exc))
         return False
     st.success(success)
@@ -309,6 +313,48 @@ def _linking_section(ctx: PageContext) -> None:
         )
 
 
+def _objection_section(ctx: PageContext) -> None:
+    """GDPR art. 21: a person who objects is left out of rankings and invitations; their
+    messages are still answered. Recorded and withdrawn here, audited with who did it."""
+    st.header("Droit d'opposition au classement")
+    st.caption(
+        "Classer les habitants selon leur engagement est un profilage : toute personne peut "
+        "s'y opposer. Elle sort alors du classement et des invitations (celles proposées et "
+        "pas encore envoyées sont retirées) ; ses messages reçoivent toujours une réponse."
+    )
+    query = st.text_input("Personne (pseudo ou nom)", key="community_object_q")
+    chosen = None
+    if query:
+        found = dict(ctx.cached(_find_members, query))
+        chosen = st.selectbox("Compte", list(found), format_func=found.get, key="object_id")
+    left, right = st.columns(2)
+    if left.button("Enregistrer l'opposition", disabled=not chosen, key="community_object"):
+        _act(
+            lambda: object_to_ranking(ctx.db, int(chosen), actor=ctx.user.username),
+            "Opposition enregistrée : la personne ne figure plus au classement ni aux invitations.",
+        )
+    if right.button("Lever l'opposition", disabled=not chosen, key="community_unobject"):
+        _act(
+            lambda: withdraw_objection(ctx.db, int(chosen), actor=ctx.user.username),
+            "Opposition levée : la personne peut de nouveau être classée et invitée.",
+        )
+    current = ctx.cached(objections)
+    if current:
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    "Compte": [f"@{o['handle'] or '—'}" for o in current],
+                    "Réseau": [network_name(o["network"]) for o in current],
+                    "Depuis le": [from_db(o["objected_at"]).strftime("%d/%m/%Y") for o in current],
+                    "Enregistrée par": [o["objected_by"] for o in current],
+                }
+            ),
+            hide_index=True,
+        )
+    else:
+        st.caption("Aucune opposition enregistrée.")
+
+
 def _events_section(ctx: PageContext) -> None:
     if not _is_director(ctx):
         _new_event_form(ctx)
@@ -487,7 +533,9 @@ def render(ctx: PageContext) -> None:
         st.header("Rencontres")
         _events_section(ctx)
         return
-    tabs = st.tabs(["Classement", "Rencontres", "Comptes liés", "Import Snapchat"])
+    tabs = st.tabs(
+        ["Classement", "Rencontres", "Comptes liés", "Droit d'opposition", "Import Snapchat"]
+    )
     with tabs[0]:
         _ranking_section(ctx)
     with tabs[1]:
@@ -495,4 +543,6 @@ def render(ctx: PageContext) -> None:
     with tabs[2]:
         _linking_section(ctx)
     with tabs[3]:
+        _objection_section(ctx)
+    with tabs[4]:
         _import_section(ctx)
