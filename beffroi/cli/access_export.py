@@ -65,6 +65,7 @@ def export_html(record: dict, city: str, now: datetime) -> str:
         ["Marqué comme indésirable", "oui" if m["is_spam"] else "non"],
         ["Notes de l'équipe", m["notes"] or "—"],
         ["Effacé le", m["erased_at"] or "—"],
+        ["Opposé(e) au classement depuis le", m.get("objected_at") or "—"],
     ]
     messages = [
         [

@@ -30,6 +30,7 @@ from beffroi.inbox.open311 import (
     PollResult,
     check_request,
     citizen_told,
+    open311_labels,
     open311_view,
     poll_open311,
 )
@@ -167,6 +168,7 @@ __all__ = [
     "PollResult",
     "check_request",
     "citizen_told",
+    "open311_labels",
     "open311_view",
     "poll_open311",
     "first_name",

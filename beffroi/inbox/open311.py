@@ -38,6 +38,7 @@ from beffroi.store.open311 import (
     record_uncertain,
     replied_since,
     request_by_id,
+    request_states,
     requests_to_poll,
 )
 from beffroi.store.queue import QueueError
@@ -293,6 +294,28 @@ def open311_view(conn: sqlite3.Connection, settings: Settings, queue_id: int) ->
         can_check=state in ("sending", "uncertain"),
         problem=row["last_error"],
     )
+
+
+SHORT_STATES = {
+    "sending": "transmission en cours",
+    "uncertain": "transmission à vérifier",
+    "token": "transmis",
+    "open": "en cours",
+    "closed": "résolu",
+    "failed": "transmission échouée",
+}
+
+
+def open311_labels(conn: sqlite3.Connection, queue_ids) -> dict[int, str]:
+    """Queue id → a few words for the Inbox list ("en cours", "résolu — prévenir le
+    citoyen"), for the items sent to a service by Open311."""
+    labels = {}
+    for queue_id, (state, told) in request_states(conn, queue_ids).items():
+        label = SHORT_STATES[state]
+        labels[queue_id] = label + (
+            " — prévenir le citoyen" if state == "closed" and not told else ""
+        )
+    return labels
 
 
 def citizen_told(conn: sqlite3.Connection, queue_id: int, *, actor: str, now=None) -> None:

@@ -216,6 +216,31 @@ def latest_request(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row | Non
     ).fetchone()
 
 
+_TOLD = (
+    "r.citizen_told_at IS NOT NULL OR (r.closed_at IS NOT NULL AND EXISTS ("
+    "SELECT 1 FROM audit a WHERE a.target_kind = 'queue' AND a.target_id = CAST(r.queue_id AS TEXT) "
+    "AND a.action IN ('reply', 'reply_native') AND a.at >= r.closed_at))"
+)
+
+
+def request_states(conn: sqlite3.Connection, queue_ids) -> dict[int, tuple[str, bool]]:
+    """Queue id → (state of its latest request, citizen told?) for the items that have one;
+    for the Inbox list, a few hundred ids at a time."""
+    found: dict[int, tuple[str, bool]] = {}
+    ids = list(queue_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join("?" for _ in chunk)
+        rows = conn.execute(
+            f"SELECT r.queue_id, r.state, {_TOLD} AS told FROM open311_requests r "  # noqa: S608 (fixed SQL)
+            f"WHERE r.queue_id IN ({marks}) ORDER BY r.state = 'failed' DESC, r.id",
+            chunk,
+        ).fetchall()
+        for row in rows:  # the active request, read last, wins over failed attempts
+            found[row["queue_id"]] = (row["state"], bool(row["told"]))
+    return found
+
+
 def replied_since(conn: sqlite3.Connection, queue_id: int, since: str) -> bool:
     """Whether the city replied to the item at or after ``since`` (a stored time): a reply
     after the service resolved the request tells the citizen."""

@@ -349,7 +349,7 @@ def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
     member = conn.execute(
         """
         SELECT id, network, external_id, handle, display_name, is_blocked, is_spam,
-               erased_at, notes, first_seen_at, last_seen_at, person_id
+               erased_at, notes, first_seen_at, last_seen_at, person_id, objected_at
         FROM members WHERE id = ?
         """,
         (member_id,),

@@ -18,6 +18,7 @@ from beffroi.inbox import (
     citizen_told,
     escalate,
     history,
+    open311_labels,
     open311_view,
     poll_open311,
 )
@@ -152,6 +153,7 @@ def test_a_resolved_request_reopens_an_item_replied_meanwhile(
     poll_open311(db, settings, later(30))
     assert queue_row(db, "m1")["status"] == "assigned"
     assert _view(db, settings, qid).tell_citizen
+    assert open311_labels(db, [qid]) == {qid: "résolu — prévenir le citoyen"}
     # A reply after the resolution (this item had one before) tells the citizen.
     claim_send(db, qid, "C'est réparé, merci !", actor="alice", now=later(31))
     mark_replied(
@@ -165,6 +167,7 @@ def test_a_resolved_request_reopens_an_item_replied_meanwhile(
         now=later(32),
     )
     assert not _view(db, settings, qid).tell_citizen
+    assert open311_labels(db, [qid]) == {qid: "résolu"}
 
 
 def test_refusals_create_nothing_and_a_corrected_retry_creates_one(
@@ -310,10 +313,13 @@ def test_the_inbox_page_transmits_follows_and_prompts_to_tell_the_citizen(
     assert not at.exception
     assert georeport.posts[0]["address_string"] == ADDRESS
     assert "✔ transmis à service voirie — ✔ en cours — … résolu" in texts(at)
+    assert at.dataframe[0].value["Attribué à"][0] == "Service voirie · en cours"
     georeport.close_request("1001", "Rebouché <b>vite</b>")
     poll_open311(db, settings, later(30))
     at = app(db, settings, later(31))
     at.selectbox(key="inbox_selected").set_value(qid).run()
+    grid = at.dataframe[0].value
+    assert grid["Attribué à"][0] == "Service voirie · résolu — prévenir le citoyen"
     shown = texts(at)
     assert "✔ transmis à service voirie — ✔ en cours — ✔ résolu" in shown
     assert "Note du service : Rebouché <b>vite</b>" in shown  # plain text, as written
@@ -321,3 +327,4 @@ def test_the_inbox_page_transmits_follows_and_prompts_to_tell_the_citizen(
     button(at, "Citoyen prévenu").click().run()
     assert not at.exception
     assert latest_request(db, qid)["citizen_told_by"] == "alice"
+    assert at.dataframe[0].value["Attribué à"][0] == "Service voirie · résolu"

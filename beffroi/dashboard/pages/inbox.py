@@ -250,6 +250,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
     """The work list. Clicking a row opens that message below (same as the selector)."""
     services = {s.key: s.name for s in ctx.settings.services}
     late = [e["due_at"] is not None and e["due_at"] <= now and e["status"] in OPEN for e in entries]
+    followed = ctx.cached(inbox.open311_labels, tuple(e["queue_id"] for e in entries))
     frame = pd.DataFrame(
         {
             "n°": [e["queue_id"] for e in entries],
@@ -267,7 +268,15 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
             "Thème": [e["theme"] or "" for e in entries],
             "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
             "Attribué à": [
-                e["assignee"] or services.get(e["service"], e["service"] or "") for e in entries
+                " · ".join(
+                    part
+                    for part in (
+                        e["assignee"] or services.get(e["service"], e["service"] or ""),
+                        followed.get(e["queue_id"]),  # the Open311 request's step
+                    )
+                    if part
+                )
+                for e in entries
             ],
         }
     )
