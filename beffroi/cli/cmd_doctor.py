@@ -27,7 +27,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "doctor",
         help="check that every enabled account can be collected (tokens, permissions)",
-        description="For each enabled account, build its collector and ask it to check "
+        description="Check the database, each service on Open311 (key set, server "
+        "answering, service_code offered), then, for each enabled account, build its "
+        "collector and ask it to check "
         "itself with one cheap request: token set, valid, not expired, permissions for its "
         "streams. Prints ✓/✗ lines and exits with 1 when something is missing.",
     )
@@ -86,6 +88,12 @@ def run(args) -> int:
     for ok, text in database_lines(args.db or settings.database_path):
         print(f"{NEUTRAL if ok is None else (OK if ok else MISSING)} {text}", flush=True)
         failed = failed or ok is False
+    if args.network is None:
+        from beffroi.inbox import check_services  # only for a city with Open311 services
+
+        for ok, text in check_services(settings):
+            print(f"{OK if ok else MISSING} {text}", flush=True)
+            failed = failed or not ok
     try:
         collectors = [(c.account, c, None) for c in collectors_for(settings, args.network)]
     except UsageError:

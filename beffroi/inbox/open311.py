@@ -238,6 +238,33 @@ def _look_for(conn, client: Client, row, service: Service, sent, now, result) ->
         record_uncertain(conn, row["id"], f"demande introuvable ({why})", now)
 
 
+def check_services(settings: Settings) -> list[tuple[bool, str]]:
+    """``beffroi doctor``'s lines for the services on Open311: the API key set, the server
+    answering, the configured service_code among the ones it lists."""
+    lines = []
+    for service in settings.services:
+        target = service.open311
+        if target is None:
+            continue
+        name = f"service {service.key} (Open311 {target.endpoint})"
+        if not target.api_key():
+            lines.append((False, f"{name}: API key missing, set ${target.api_key_env}"))
+            continue
+        try:
+            codes = _client(service).service_codes()
+        except Open311Failure as exc:
+            lines.append((False, f"{name}: {exc}"))
+            continue
+        if target.service_code not in codes:
+            shown = ", ".join(codes[:8]) or "none"
+            lines.append(
+                (False, f"{name}: service_code {target.service_code!r} not offered ({shown})")
+            )
+        else:
+            lines.append((True, f"{name}: answers, takes {target.service_code!r}, key set"))
+    return lines
+
+
 # ---------------------------------------------------------------- what the manager sees
 
 

@@ -1,6 +1,6 @@
 """Speaking Open311 GeoReport v2 to a city service's request system (JSON format).
 
-The four calls Beffroi needs (http://wiki.open311.org/GeoReport_v2/):
+The calls Beffroi needs (http://wiki.open311.org/GeoReport_v2/):
 
 - ``POST /requests.json``: create a request (service_code, description, address_string or
   lat/long, api_key, jurisdiction_id when the server serves several cities). The answer is
@@ -9,7 +9,8 @@ The four calls Beffroi needs (http://wiki.open311.org/GeoReport_v2/):
 - ``GET /tokens/{token}.json``: the request id behind a token, once it has one;
 - ``GET /requests/{id}.json``: the request's ``status`` (open or closed), ``status_notes``;
 - ``GET /requests.json`` (service_code, start_date, end_date): the requests of a period,
-  to find, by the reference written in its description, a request whose answer was lost.
+  to find, by the reference written in its description, a request whose answer was lost;
+- ``GET /services.json``: the service codes, for ``beffroi doctor``.
 
 Errors come as ``[{"code": 403, "description": "Invalid api_key"}]`` with a 4xx status.
 
@@ -117,6 +118,11 @@ class Client:
         if status not in ("open", "closed"):
             raise Open311Failure(f"statut Open311 inconnu : {status or 'absent'}")
         return Status(status, _text(first.get("status_notes")))
+
+    def service_codes(self) -> list[str]:
+        """``GET /services.json``: the request types the server takes."""
+        listed = self._get("services.json", {}, whole=True)
+        return [str(s.get("service_code")) for s in listed if s.get("service_code")]
 
     def find(self, reference: str, since: datetime, until: datetime) -> Search:
         params = {

@@ -3,7 +3,7 @@
 It answers the spec's documented responses (http://wiki.open311.org/GeoReport_v2/), in
 JSON: ``POST /requests.json`` (an id, or a token in ``token`` mode), ``GET
 /tokens/{token}.json``, ``GET /requests/{id}.json``, ``GET /requests.json`` with
-service_code, start_date and end_date, and errors as ``[{"code": ..., "description": ...}]``.
+service_code, start_date and end_date, ``GET /services.json``, and errors as ``[{"code": ..., "description": ...}]``.
 
 ``mode`` makes it misbehave the ways a real one does: ``slow`` creates the request then
 answers after ``delay`` seconds (the client has timed out: the request exists); ``lost``
@@ -153,7 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path.removeprefix("/open311/v2/")
         g = self.georeport
-        if path == "requests.json":
+        if path == "services.json":
+            self._answer(200, [{"service_code": SERVICE_CODE, "service_name": "Chaussée"}])
+        elif path == "requests.json":
             self._answer(*g.listing(query))
         elif path.startswith("requests/") and path.endswith(".json"):
             request = g.requests.get(path[len("requests/") : -len(".json")])

@@ -328,3 +328,51 @@ def test_the_inbox_page_transmits_follows_and_prompts_to_tell_the_citizen(
     assert not at.exception
     assert latest_request(db, qid)["citizen_told_by"] == "alice"
     assert at.dataframe[0].value["Attribué à"][0] == "Service voirie · résolu"
+
+
+def test_the_retention_purge_takes_the_requests_with_their_items(
+    db, example_settings, georeport, api_key
+):
+    from beffroi.store.privacy import purge_expired
+
+    settings = open311_settings(example_settings, georeport.endpoint)
+    qid = _item(db, settings)
+    escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=SENT)
+    result = purge_expired(db, settings.retention, SENT + timedelta(days=800))
+    assert result.queue == 1
+    assert db.execute("SELECT count(*) FROM open311_requests").fetchone()[0] == 0
+
+
+def test_doctor_says_whether_each_open311_service_is_ready(
+    tmp_path, example_settings, georeport, monkeypatch, capsys
+):
+    from beffroi.cli.main import main
+    from beffroi.inbox import check_services
+
+    settings = open311_settings(example_settings, georeport.endpoint)
+    [(ok, text)] = check_services(settings)
+    assert not ok and f"API key missing, set ${KEY_ENV}" in text
+    monkeypatch.setenv(KEY_ENV, API_KEY)
+    assert check_services(settings) == [
+        (
+            True,
+            f"service voirie (Open311 {georeport.endpoint}): answers, takes "
+            f"'{SERVICE_CODE}', key set",
+        )
+    ]
+    wrong = open311_settings(example_settings, georeport.endpoint, service_code="trottoir")
+    [(ok, text)] = check_services(wrong)
+    assert not ok and f"'trottoir' not offered ({SERVICE_CODE})" in text
+    down = open311_settings(example_settings, f"http://127.0.0.1:{free_port()}/o")
+    [(ok, text)] = check_services(down)
+    assert not ok and "injoignable" in text
+
+    config = tmp_path / "b.toml"
+    config.write_text(
+        '[city]\nname = "Ville"\n[database]\npath = "b.db"\n'
+        '[[services]]\nkey = "voirie"\nname = "Voirie"\n'
+        f'open311 = {{ endpoint = "{georeport.endpoint}", service_code = "{SERVICE_CODE}", '
+        f'api_key_env = "{KEY_ENV}" }}\n'
+    )
+    main(["-c", str(config), "doctor"])
+    assert f"✓ service voirie (Open311 {georeport.endpoint}): answers" in capsys.readouterr().out
