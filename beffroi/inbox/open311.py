@@ -285,6 +285,30 @@ class Open311View:
         return " — ".join(label for label, _ in self.steps)
 
 
+_MASCULINE = {"service", "pôle", "centre", "ccas", "bureau", "cabinet", "secrétariat"}
+_FEMININE = {"direction", "police", "mairie", "maison", "mission", "régie", "cellule"}
+_FEMININE_ENDINGS = ("ie", "ion", "té", "ure", "esse", "ance", "ence")
+
+
+def to_service(name: str) -> str:
+    """ "à" and the article a service's name takes: "au service voirie", "à la police
+    municipale", "à la voirie", "à l'état civil", "aux sports", "au CCAS"; a name not
+    recognised keeps a bare "à" and its capital."""
+    first = name.split(" ", 1)[0]
+    acronym = len(first) > 1 and first.isupper()
+    shown = name if acronym else name[:1].lower() + name[1:]
+    word = first.lower()
+    if acronym or word in _MASCULINE:
+        return f"au {shown}"
+    if word.endswith(("s", "x")):
+        return f"aux {shown}"
+    if word[:1] in "aeiouyéèêàâîôûh":
+        return f"à l'{shown}"
+    if word in _FEMININE or word.endswith(_FEMININE_ENDINGS):
+        return f"à la {shown}"
+    return f"à {name}"
+
+
 def open311_view(conn: sqlite3.Connection, settings: Settings, queue_id: int) -> Open311View | None:
     """None when the item never went to a service by Open311."""
     row = latest_request(conn, queue_id)
@@ -295,7 +319,7 @@ def open311_view(conn: sqlite3.Connection, settings: Settings, queue_id: int) ->
     state = row["state"]
     number = f" (demande n°{row['request_id']})" if row["request_id"] else ""
     steps = [
-        (f"transmis à {name[:1].lower()}{name[1:]}", state in ("token", "open", "closed")),
+        (f"transmis {to_service(name)}", state in ("token", "open", "closed")),
         ("en cours", state in ("open", "closed")),
         ("résolu", state == "closed"),
     ]

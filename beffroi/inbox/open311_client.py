@@ -115,9 +115,15 @@ class Client:
     def status(self, request_id: str) -> Status:
         first = self._get(f"requests/{request_id}.json", {})
         status = str(first.get("status") or "").strip().lower()
-        if status not in ("open", "closed"):
-            raise Open311Failure(f"statut Open311 inconnu : {status or 'absent'}")
-        return Status(status, _text(first.get("status_notes")))
+        notes = _text(first.get("status_notes"))
+        if not status:
+            raise Open311Failure("réponse Open311 sans statut")
+        if status in ("open", "closed"):
+            return Status(status, notes)
+        # The spec has two values; some servers say more ("in_progress"): still open,
+        # and the manager reads what it said.
+        said = f"statut « {status} »"
+        return Status("open", f"{said} ; {notes}" if notes else said)
 
     def service_codes(self) -> list[str]:
         """``GET /services.json``: the request types the server takes."""

@@ -100,17 +100,18 @@ def test_round_trip_created_followed_resolved_and_the_citizen_told(
     row = queue_row(db, "m1")
     assert (row["status"], row["service"], row["escalated_by"]) == ("assigned", "voirie", "alice")
     view = _view(db, settings, qid)
-    assert view.line == "transmis à service voirie — en cours — résolu"
+    assert view.line == "transmis au service voirie — en cours — résolu"
     assert view.steps == [
-        ("transmis à service voirie", True),
+        ("transmis au service voirie", True),
         ("en cours", True),
         ("résolu", False),
     ]
     assert not view.tell_citizen
 
     georeport.note("1001", "Équipe programmée jeudi")
+    georeport.requests["1001"]["status"] = "in_progress"  # beyond the spec's two values
     assert poll_open311(db, settings, later(20)).resolved == 0
-    assert "Équipe programmée jeudi" in _view(db, settings, qid).detail
+    assert "statut « in_progress » ; Équipe programmée jeudi" in _view(db, settings, qid).detail
 
     georeport.close_request("1001", "Rebouché le 3/12")
     polled = poll_open311(db, settings, later(40))
@@ -312,7 +313,7 @@ def test_the_inbox_page_transmits_follows_and_prompts_to_tell_the_citizen(
     button(at, "Transmettre").click().run()
     assert not at.exception
     assert georeport.posts[0]["address_string"] == ADDRESS
-    assert "✔ transmis à service voirie — ✔ en cours — … résolu" in texts(at)
+    assert "✔ transmis au service voirie — ✔ en cours — … résolu" in texts(at)
     assert at.dataframe[0].value["Attribué à"][0] == "Service voirie · en cours"
     georeport.close_request("1001", "Rebouché <b>vite</b>")
     poll_open311(db, settings, later(30))
@@ -321,7 +322,7 @@ def test_the_inbox_page_transmits_follows_and_prompts_to_tell_the_citizen(
     grid = at.dataframe[0].value
     assert grid["Attribué à"][0] == "Service voirie · résolu — prévenir le citoyen"
     shown = texts(at)
-    assert "✔ transmis à service voirie — ✔ en cours — ✔ résolu" in shown
+    assert "✔ transmis au service voirie — ✔ en cours — ✔ résolu" in shown
     assert "Note du service : Rebouché <b>vite</b>" in shown  # plain text, as written
     assert any("prévenez le citoyen" in w.value for w in at.warning)
     button(at, "Citoyen prévenu").click().run()
@@ -376,3 +377,44 @@ def test_doctor_says_whether_each_open311_service_is_ready(
     )
     main(["-c", str(config), "doctor"])
     assert f"✓ service voirie (Open311 {georeport.endpoint}): answers" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("Service voirie", "au service voirie"),
+        ("Direction de la culture", "à la direction de la culture"),
+        ("Police municipale", "à la police municipale"),
+        ("État civil", "à l'état civil"),
+        ("CCAS (action sociale)", "au CCAS (action sociale)"),
+        ("Espaces verts", "aux espaces verts"),
+        ("Voirie", "à la voirie"),
+        ("Sports", "aux sports"),
+        ("Urbanisme", "à l'urbanisme"),
+        ("Guichet unique", "à Guichet unique"),
+    ],
+)
+def test_the_step_names_the_service_in_french(name, said):
+    from beffroi.inbox.open311 import to_service
+
+    assert to_service(name) == said
+
+
+def test_a_request_left_sending_by_a_crash_is_settled_by_the_poll(
+    db, example_settings, georeport, api_key
+):
+    from beffroi.store.open311 import claim_request
+
+    settings = open311_settings(example_settings, georeport.endpoint)
+    qid = _item(db, settings)
+    # The process died between taking the slot and the POST: nothing reached the server.
+    row = claim_request(
+        db, qid, "voirie", address=ADDRESS, lat=None, long=None, actor="alice", now=SENT
+    )
+    assert poll_open311(db, settings, SENT + timedelta(seconds=5)).checked == 0  # may be posting
+    with pytest.raises(QueueError, match=ALREADY):
+        escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=later(4))
+    assert poll_open311(db, settings, SENT + timedelta(minutes=2)).freed == 1
+    assert latest_request(db, qid)["id"] == row["id"]
+    assert escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=later(6))
+    assert len(georeport.posts) == 1 and len(georeport.requests) == 1
