@@ -151,6 +151,11 @@ def _edit_staff(ctx: PageContext) -> None:
 
 
 def _privacy(ctx: PageContext) -> None:
+    st.caption(
+        "Opposition au classement (RGPD art. 21) : page Communauté, onglet « Droit "
+        "d'opposition » (ou `beffroi privacy object`). La personne sort du classement et des "
+        "invitations ; ses messages reçoivent toujours une réponse."
+    )
     st.markdown("**Effacer un citoyen (droit à l'effacement, RGPD art. 17)**")
     st.caption(
         "Ses messages sont vidés, son nom et son identifiant oubliés, ses invitations, "
