@@ -418,3 +418,42 @@ def test_a_request_left_sending_by_a_crash_is_settled_by_the_poll(
     assert latest_request(db, qid)["id"] == row["id"]
     assert escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=later(6))
     assert len(georeport.posts) == 1 and len(georeport.requests) == 1
+
+
+def test_the_scheduler_job_follows_the_requests(tmp_path, georeport, api_key):
+    import time
+
+    from beffroi.config import load_settings
+    from beffroi.scheduler.service import SchedulerService
+    from beffroi.store import connect
+
+    config = tmp_path / "b.toml"
+    config.write_text(
+        '[city]\nname = "Ville"\n[database]\npath = "b.db"\n'
+        "[scheduler]\nopen311_poll_minutes = 1\n"
+        '[[services]]\nkey = "voirie"\nname = "Service voirie"\n'
+        f'open311 = {{ endpoint = "{georeport.endpoint}", service_code = "{SERVICE_CODE}", '
+        f'api_key_env = "{KEY_ENV}" }}\n'
+    )
+    settings = load_settings(config)
+    conn = connect(settings.database_path)
+    try:
+        qid = _item(conn, settings)
+        escalate(conn, settings, qid, "voirie", actor="alice", address=ADDRESS)
+        georeport.close_request("1001", "Fait")
+        service = SchedulerService(settings, only=["open311_poll"])
+        assert [spec.name for spec in service.job_specs()] == ["open311_poll"]
+        service.start()
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and latest_request(conn, qid)["state"] != "closed":
+                time.sleep(0.1)
+        finally:
+            service.stop()
+        assert latest_request(conn, qid)["state"] == "closed"
+        run = conn.execute(
+            "SELECT status, detail FROM job_runs WHERE job = 'open311_poll'"
+        ).fetchone()
+        assert run["status"] == "ok" and "resolved=1" in (run["detail"] or "")
+    finally:
+        conn.close()
