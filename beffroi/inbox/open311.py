@@ -23,7 +23,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from beffroi.config import Service, Settings
-from beffroi.inbox.open311_client import Client, Open311Failure, Refused, Unanswered
+from beffroi.inbox.open311_client import (
+    Client,
+    Open311Failure,
+    Refused,
+    Status,
+    Unanswered,
+)
 from beffroi.store import from_db, now_utc
 from beffroi.store.open311 import (
     OPEN311_ACTOR,
@@ -166,11 +172,35 @@ class PollResult:
 def poll_open311(
     conn: sqlite3.Connection, settings: Settings, now: datetime | None = None
 ) -> PollResult:
-    """Settle unanswered requests, resolve tokens, read open requests' status."""
+    """Settle unanswered requests, resolve tokens, read open requests' status (several
+    per call where the server allows it; one by one where it does not)."""
     result = PollResult()
-    for row in requests_to_poll(conn):
-        check_request(conn, settings, row["id"], now=now, result=result)
+    rows = requests_to_poll(conn)
+    known = _statuses_in_bulk(settings, [r for r in rows if r["state"] == "open"])
+    for row in rows:
+        check_request(conn, settings, row["id"], now=now, result=result, known=known)
     return result
+
+
+BULK = 50  # request ids per GET /requests.json
+
+
+def _statuses_in_bulk(settings: Settings, rows) -> dict[int, Status]:
+    """Row id → status, for the open requests their server listed in bulk."""
+    known: dict[int, Status] = {}
+    for service in settings.services:
+        if service.open311 is None:
+            continue
+        mine = {r["request_id"]: r["id"] for r in rows if r["service"] == service.key}
+        ids = sorted(mine)
+        client = _client(service)
+        for start in range(0, len(ids), BULK):
+            try:
+                listed = client.statuses(ids[start : start + BULK])
+            except Open311Failure:
+                continue  # not offered by this server: each is asked on its own
+            known |= {mine[request_id]: status for request_id, status in listed.items()}
+    return known
 
 
 def check_request(
@@ -180,8 +210,10 @@ def check_request(
     *,
     now: datetime | None = None,
     result: PollResult | None = None,
+    known: dict[int, Status] | None = None,
 ) -> PollResult:
-    """One request's turn (the poll's, or the manager's "Vérifier maintenant")."""
+    """One request's turn (the poll's, or the manager's "Vérifier maintenant");
+    ``known``: statuses already read in bulk, by row id."""
     now = now or now_utc()
     result = result or PollResult()
     row = request_by_id(conn, row_id)
@@ -201,7 +233,7 @@ def check_request(
             if request_id:
                 record_token_resolved(conn, row_id, request_id, now)
         else:
-            status = client.status(row["request_id"])
+            status = (known or {}).get(row_id) or client.status(row["request_id"])
             if record_status(conn, row_id, status.status, status.notes, now):
                 result.resolved += 1
     except Open311Failure as exc:

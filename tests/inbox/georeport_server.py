@@ -31,6 +31,8 @@ class GeoReport:
         self.posts: list[dict] = []  # every POST received, even refused ones
         self.mode = "id"
         self.delay = 0.0
+        self.bulk = True  # answers GET /requests.json?service_request_id=1,2
+        self.gets: list[str] = []  # the paths of every GET, in order
         self._lock = threading.Lock()
         self._next = 1000
         handler = type("Handler", (_Handler,), {"georeport": self})
@@ -111,6 +113,12 @@ class GeoReport:
         return 201, [{"service_request_id": request_id, "service_notice": "Merci"}]
 
     def listing(self, query: dict) -> tuple[int, list]:
+        if "service_request_id" in query:  # overrides every other filter (the spec)
+            if not self.bulk:
+                return 400, [{"code": 400, "description": "service_request_id not supported"}]
+            wanted = query["service_request_id"].split(",")
+            with self._lock:
+                return 200, [dict(self.requests[i]) for i in wanted if i in self.requests]
         with self._lock:
             found = [
                 dict(r)
@@ -153,6 +161,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[0] for k, v in parse_qs(parts.query).items()}
         path = parts.path.removeprefix("/open311/v2/")
         g = self.georeport
+        g.gets.append(path)
         if path == "services.json":
             self._answer(200, [{"service_code": SERVICE_CODE, "service_name": "Chaussée"}])
         elif path == "requests.json":

@@ -457,3 +457,20 @@ def test_the_scheduler_job_follows_the_requests(tmp_path, georeport, api_key):
         assert run["status"] == "ok" and "resolved=1" in (run["detail"] or "")
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize("bulk", [True, False])
+def test_open_requests_are_read_in_one_call_where_the_server_allows_it(
+    db, example_settings, georeport, api_key, bulk
+):
+    settings = open311_settings(example_settings, georeport.endpoint)
+    georeport.bulk = bulk
+    for ext in ("m1", "m2"):
+        qid = _item(db, settings, ext)
+        escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=SENT)
+    georeport.close_request("1002", "Fait")
+    assert poll_open311(db, settings, later(20)).resolved == 1
+    one_by_one = ["requests/1001.json", "requests/1002.json"]
+    assert georeport.gets == ["requests.json", *([] if bulk else one_by_one)]
+    assert latest_request(db, queue_row(db, "m1")["id"])["state"] == "open"
+    assert latest_request(db, queue_row(db, "m2")["id"])["state"] == "closed"
