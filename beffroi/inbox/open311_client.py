@@ -8,6 +8,7 @@ The calls Beffroi needs (http://wiki.open311.org/GeoReport_v2/):
   requests later, ``[{"token": ..., "service_notice": ...}]``;
 - ``GET /tokens/{token}.json``: the request id behind a token, once it has one;
 - ``GET /requests/{id}.json``: the request's ``status`` (open or closed), ``status_notes``;
+  ``GET /requests.json?service_request_id=1,2,3`` for several at once;
 - ``GET /requests.json`` (service_code, start_date, end_date): the requests of a period,
   to find, by the reference written in its description, a request whose answer was lost;
 - ``GET /services.json``: the service codes, for ``beffroi doctor``.
