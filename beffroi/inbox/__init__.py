@@ -25,16 +25,8 @@ from beffroi.inbox.invitations import (
     release_stuck_invitation,
     resolve_stuck_invitation,
 )
-from beffroi.inbox.open311 import (
-    Open311View,
-    PollResult,
-    check_request,
-    check_services,
-    citizen_told,
-    open311_labels,
-    open311_view,
-    poll_open311,
-)
+from beffroi.inbox.open311 import PollResult, check_request, check_services, poll_open311
+from beffroi.inbox.open311_view import Open311View, citizen_told, open311_labels, open311_view
 from beffroi.inbox.replying import (
     ReplyFailed,
     SendCheck,

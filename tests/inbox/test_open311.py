@@ -395,7 +395,7 @@ def test_doctor_says_whether_each_open311_service_is_ready(
     ],
 )
 def test_the_step_names_the_service_in_french(name, said):
-    from beffroi.inbox.open311 import to_service
+    from beffroi.inbox.open311_view import to_service
 
     assert to_service(name) == said
 
