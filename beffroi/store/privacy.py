@@ -110,6 +110,17 @@ def erase_member(
             """,
             (member_id,),
         )
+        # Where a manager located their signalement (it may be their own doorstep), and
+        # what the service wrote back about it.
+        conn.execute(
+            """
+            UPDATE open311_requests SET address = NULL, lat = NULL, long = NULL,
+                   status_notes = NULL, service_notice = NULL, last_error = NULL
+            WHERE queue_id IN (SELECT q.id FROM queue q JOIN items i ON i.id = q.item_id
+                               WHERE i.member_id = ?)
+            """,
+            (member_id,),
+        )
         invitations = conn.execute(
             "DELETE FROM invitations WHERE member_id = ?", (member_id,)
         ).rowcount

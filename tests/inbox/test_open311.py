@@ -474,3 +474,20 @@ def test_open_requests_are_read_in_one_call_where_the_server_allows_it(
     assert georeport.gets == ["requests.json", *([] if bulk else one_by_one)]
     assert latest_request(db, queue_row(db, "m1")["id"])["state"] == "open"
     assert latest_request(db, queue_row(db, "m2")["id"])["state"] == "closed"
+
+
+def test_erasing_the_citizen_forgets_where_their_signalement_was(
+    db, example_settings, georeport, api_key
+):
+    from beffroi.store.privacy import erase_member
+
+    settings = open311_settings(example_settings, georeport.endpoint)
+    qid = _item(db, settings)
+    escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=SENT)
+    georeport.note("1001", "Vu avec Mme Durand au 120")
+    poll_open311(db, settings, later(20))
+    member = queue_row(db, "m1")["item_id"]
+    member = db.execute("SELECT member_id FROM items WHERE id = ?", (member,)).fetchone()[0]
+    erase_member(db, member, actor="admin", now=later(30))
+    row = latest_request(db, qid)
+    assert (row["address"], row["status_notes"], row["request_id"]) == (None, None, "1001")
