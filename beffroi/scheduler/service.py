@@ -178,7 +178,7 @@ class SchedulerService:
         )
         # Imported here, not at the top: pandas and the PDF stack load once the service
         # starts, never for `beffroi run --help`.
-        from beffroi.inbox import alert_urgent, sweep_overdue
+        from beffroi.inbox import after_ingestion, alert_urgent, sweep_overdue
         from beffroi.inbox.model import retrain
         from beffroi.scheduler.weekly_report import send_weekly_report
 
@@ -193,6 +193,14 @@ class SchedulerService:
                 # job retries a failed mail and catches items made urgent by a manager.
                 "urgent_alerts",
                 lambda conn, now: _urgent_summary(alert_urgent(conn, s, now)),
+                IntervalTrigger(seconds=60, timezone=tz),
+            ),
+            JobSpec(
+                # Hides and unhides queued by the moderation rules or a manager, performed
+                # outside any collection transaction, retried until they succeed; the rules'
+                # e-mail alerts (beffroi.inbox.moderation_actions).
+                "moderation",
+                lambda conn, now: after_ingestion(conn, s, now),
                 IntervalTrigger(seconds=60, timezone=tz),
             ),
             JobSpec(
@@ -233,6 +241,12 @@ class SchedulerService:
                 if urgent.alerted or urgent.error:
                     text += f"; {urgent.alerted} urgent alert(s)"
                     text += f" ({urgent.error})" if urgent.failed else ""
+                # The rules' hides, queued inside the pages' transactions, go out now.
+                from beffroi.inbox import after_ingestion
+
+                moderation = after_ingestion(conn, self.settings, now)
+                if moderation:
+                    text += f"; {moderation}"
             if errors:
                 text += "; errors: " + "; ".join(errors)
             return text
