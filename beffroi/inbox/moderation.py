@@ -47,6 +47,7 @@ from beffroi.store.moderation import (
     ingest_label,
     ingest_queue_network_action,
     ingest_record_hit,
+    ingest_reopen_triaged,
 )
 from beffroi.store.moderation import save_rule as store_rule
 
@@ -303,8 +304,9 @@ def describe_conditions(conditions: dict[str, Any]) -> str:
 
 
 def describe_actions(actions: dict[str, Any]) -> str:
-    """'masquer sur le réseau, étiquette « insulte », priorité haute' for people."""
-    parts = []
+    """'masquer sur le réseau, étiquette « insulte », priorité haute' for people: a rule's
+    actions, or what a hit did (its priority as [before, after], ``reopened``)."""
+    parts = ["rouvrir"] if actions.get("reopened") else []
     if actions.get("hide"):
         parts.append("masquer sur le réseau")
     if actions.get("label"):
@@ -312,7 +314,9 @@ def describe_actions(actions: dict[str, Any]) -> str:
     if actions.get("assign_to"):
         parts.append(f"attribuer à {actions['assign_to']}")
     if actions.get("priority"):
-        parts.append(f"priorité {PRIORITY_LABELS[actions['priority']].lower()}")
+        priority = actions["priority"]
+        priority = priority[-1] if isinstance(priority, list) else priority
+        parts.append(f"priorité {PRIORITY_LABELS[priority].lower()}")
     if actions.get("close_reason"):
         parts.append(f"clore ({CLOSE_REASON_LABELS[actions['close_reason']].lower()})")
     if actions.get("alert_email"):
@@ -383,6 +387,9 @@ def _act(conn: sqlite3.Connection, rule: Rule, row: sqlite3.Row, why: str, now: 
         "SELECT status, priority, assignee FROM queue WHERE id = ?", (queue_id,)
     ).fetchone()
     done: dict[str, Any] = {}
+    if (a.get("priority") or a.get("assign_to")) and ingest_reopen_triaged(conn, queue_id, now):
+        # Triage guessed no reply was needed; the rule asks for a person: it is open again.
+        done["reopened"] = True
     if a.get("label"):
         ingest_label(conn, queue_id, a["label"], MODERATION_ACTOR, now)
         done["label"] = a["label"]

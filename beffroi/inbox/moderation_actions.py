@@ -208,6 +208,8 @@ def undo_moderation(
     parts = []
     if reversed_.get("rouvert"):
         parts.append("message rouvert")
+    if reversed_.get("reclos"):
+        parts.append("message reclos comme sans réponse nécessaire")
     if "priorité" in reversed_:
         parts.append("priorité remise")
     if "attribution retirée" in reversed_:

@@ -115,6 +115,17 @@ def ingest_apply(
     return cur.rowcount == 1
 
 
+def ingest_reopen_triaged(conn: sqlite3.Connection, queue_id: int, now: datetime) -> bool:
+    """A rule wants a person on a message triage closed as needing no reply: open again."""
+    cur = conn.execute(
+        "UPDATE queue SET status = 'new', closed_reason = NULL, closed_by = NULL, "
+        "closed_at = NULL, updated_at = ? WHERE id = ? AND status = 'closed' "
+        "AND closed_by = 'triage' AND closed_reason = 'no_reply_needed'",
+        (to_db(now), queue_id),
+    )
+    return cur.rowcount == 1
+
+
 def ingest_label(conn: sqlite3.Connection, queue_id: int, label: str, by: str, now: datetime):
     conn.execute(
         "INSERT OR IGNORE INTO queue_labels (queue_id, label, added_by, added_at) "
@@ -313,6 +324,14 @@ def undo_hit(conn: sqlite3.Connection, hit_id: int, *, actor: str, now: datetime
                 (stamp, queue_id, MODERATION_ACTOR),
             )
             reversed_["rouvert"] = cur.rowcount == 1
+        if done.get("reopened"):
+            conn.execute(
+                "UPDATE queue SET status = 'closed', closed_reason = 'no_reply_needed', "
+                "closed_by = 'triage', closed_at = ?, updated_at = ? WHERE id = ? "
+                "AND status = 'new' AND assignee IS NULL",
+                (stamp, stamp, queue_id),
+            )
+            reversed_["reclos"] = True
         if "priority" in done:
             before, after = done["priority"]
             conn.execute(

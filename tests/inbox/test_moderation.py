@@ -13,6 +13,7 @@ from beffroi.collectors import Author, Page
 from beffroi.inbox import (
     Rule,
     RuleError,
+    after_ingestion,
     clean_rule,
     explain,
     ingest_hooks,
@@ -351,3 +352,56 @@ def test_unsupported_networks_are_recorded_with_the_french_reason(db, example_se
     [hit] = list_hits(db)
     assert hit["actions"]["hide_impossible"].startswith("X ne permet de masquer que les réponses")
     assert db.execute("SELECT count(*) FROM network_actions").fetchone()[0] == 0
+
+
+def test_an_alert_rule_mails_once_after_the_page_through_a_real_smtp_server(
+    db, example_settings, smtp_server
+):
+    from tests.inbox.helpers import with_smtp
+
+    settings = with_smtp(example_settings, smtp_server)
+    _, _, received = smtp_server
+    rid = save_rule(
+        db,
+        None,
+        "Menaces",
+        {"lemmas": ["brûler"]},
+        {"alert_email": "cabinet@marcq.test", "priority": "urgent"},
+        actor="admin",
+        now=MONDAY_9,
+    )
+    set_rule_enabled(db, rid, True, actor="admin", now=MONDAY_9)
+    ingest_fb(db, settings, fb_comment("c7", "Je vais brûler la mairie"))
+    assert received == []  # nothing leaves during the page's transaction
+    line = after_ingestion(db, settings, later(1))
+    assert (
+        line
+        == "modération : 0 fait(s), 0 à réessayer, 0 en échec, 0 impossible(s), 1 alerte(s) envoyée(s)"
+    )
+    [mail] = received
+    assert mail["To"] == "cabinet@marcq.test"
+    assert mail["Subject"] == "[Beffroi] Modération : Menaces"
+    body = mail.get_content()
+    assert "« Je vais brûler la mairie »" in body and "contient le lemme « bruler »" in body
+    assert after_ingestion(db, settings, later(2)) is None
+    # Triage thought the threat needed no reply; the rule asks for a person: it is open.
+    row = queue_row(db, "c7")
+    assert (row["status"], row["priority"], row["closed_reason"]) == ("new", "urgent", None)
+    [hit] = list_hits(db)
+    assert hit["actions"] == {"priority": ["low", "urgent"], "reopened": True}
+    assert undo_moderation(db, settings, hit["id"], actor="admin", now=later(5)) == (
+        "Annulé : message reclos comme sans réponse nécessaire, priorité remise."
+    )
+    row = queue_row(db, "c7")
+    assert (row["status"], row["priority"], row["closed_by"]) == ("closed", "low", "triage")
+
+
+def test_what_a_rule_did_reads_as_french():
+    from beffroi.inbox import describe_actions, describe_conditions
+
+    assert describe_actions({"priority": ["low", "urgent"], "reopened": True, "hide": True}) == (
+        "rouvrir, masquer sur le réseau, priorité urgente"
+    )
+    assert describe_conditions({"contact": True, "public_only": True, "networks": ["x"]}) == (
+        "contient un numéro de téléphone ou une adresse e-mail ; sur X ; message public"
+    )
