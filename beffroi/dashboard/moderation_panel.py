@@ -27,6 +27,8 @@ STATE_WORDS = {
     ("unhide", "running"): "Réaffichage en cours",
     ("unhide", "failed"): "Le réaffichage a échoué",
     ("unhide", "unsupported"): "Réaffichage impossible sur ce réseau",
+    ("hide", "cancelled"): "Masquage annulé avant d'être fait",
+    ("unhide", "cancelled"): "Réaffichage annulé",
 }
 
 
@@ -73,12 +75,12 @@ def render(ctx: PageContext, entry: dict, username: str, can_edit: bool, do: Cal
                 lambda: inbox.set_hidden_on_network(
                     ctx.db, ctx.settings, qid, hidden=False, actor=username, now=now
                 ),
-                "Demande de réaffichage envoyée au réseau.",
+                "Message réaffiché sur le réseau.",
             )
     elif st.button("Masquer sur le réseau", key=f"inbox_hide_{qid}"):
         do(
             lambda: inbox.set_hidden_on_network(
                 ctx.db, ctx.settings, qid, hidden=True, actor=username, now=now
             ),
-            "Demande de masquage envoyée au réseau.",
+            "Message masqué sur le réseau.",
         )

@@ -165,7 +165,8 @@ def set_hidden_on_network(
     now: datetime | None = None,
 ) -> str:
     """A manager's "Masquer sur le réseau" (``hidden``) or "Réafficher": queued, audited,
-    then performed at once; returns the French outcome (an error raises ``QueueError``)."""
+    then performed at once; returns the French outcome. Not done now (refused, impossible,
+    or to be retried automatically) raises ``QueueError`` with the French reason."""
     now = now or now_utc()
     row = conn.execute(
         "SELECT i.id, i.network, i.kind, i.account FROM queue q JOIN items i ON i.id = q.item_id "
@@ -186,8 +187,10 @@ def set_hidden_on_network(
     collectors = {row["account"]: collector} if collector is not None else None
     done = perform_network_actions(conn, settings, now, collectors=collectors, item_id=row["id"])
     if not done.messages:
-        return "Demande déjà en cours : elle sera faite au prochain passage."
-    if done.failed or done.unsupported:
+        raise QueueError(
+            "Une demande est déjà en cours pour ce message : elle sera faite au prochain passage."
+        )
+    if not done.done:  # refused, impossible, or to be retried later: the person must know
         raise QueueError(done.messages[-1])
     return done.messages[-1]
 
@@ -216,6 +219,8 @@ def undo_moderation(
         parts.append("attribution retirée")
     if "étiquette retirée" in reversed_:
         parts.append("étiquette retirée")
+    if reversed_.get("masquage annulé avant d'être fait"):
+        parts.append("masquage annulé avant d'être fait")
     if reversed_.get("réaffichage demandé"):
         item_id, account = conn.execute(
             "SELECT h.item_id, i.account FROM moderation_hits h JOIN items i ON i.id = h.item_id "
@@ -224,8 +229,8 @@ def undo_moderation(
         ).fetchone()
         collectors = {account: collector} if collector is not None else None
         done = perform_network_actions(conn, settings, now, collectors=collectors, item_id=item_id)
-        said = done.messages[-1] if done.messages else "réaffichage en attente"
-        parts.append(said[:1].lower() + said[1:].rstrip("."))
+        said = done.messages[-1] if done.messages else "Réaffichage en attente."
+        return f"Annulé : {', '.join(parts) or 'rien d’autre à défaire'}. {said}"
     return "Annulé : " + (", ".join(parts) if parts else "rien à défaire") + "."
 
 

@@ -352,7 +352,17 @@ def undo_hit(conn: sqlite3.Connection, hit_id: int, *, actor: str, now: datetime
                 (queue_id, done["label"], MODERATION_ACTOR),
             )
             reversed_["étiquette retirée"] = done["label"]
+        cancelled = 0
         if done.get("hide"):
+            # Not performed yet: cancelled, nothing to show again on the network.
+            cancelled = conn.execute(
+                "UPDATE network_actions SET status = 'cancelled', done_at = ? "
+                "WHERE item_id = ? AND action = 'hide' AND status = 'pending'",
+                (stamp, hit["item_id"]),
+            ).rowcount
+            if cancelled:
+                reversed_["masquage annulé avant d'être fait"] = True
+        if done.get("hide") and not cancelled:
             ingest_queue_network_action(
                 conn,
                 hit["item_id"],

@@ -60,6 +60,32 @@ def city_reply(ext: str, parent: str, *, at: datetime, thread: str | None = None
     )
 
 
+def fb_comment(ext: str, text: str, **kw) -> Item:
+    """A citizen's comment under the city's Facebook post ``post-1``."""
+    return message(
+        ext,
+        text,
+        kind="comment",
+        network="facebook",
+        account="facebook_ville",
+        author=Author("facebook", "fb-u1", None, "Camille Durand"),
+        parent="post-1",
+        thread="post-1",
+        **kw,
+    )
+
+
+def ingest_fb(db, settings, *items, now: datetime = MONDAY_9):
+    return ingest_page(
+        db,
+        "facebook_ville",
+        "comments",
+        Page(list(items), None),
+        hooks=ingest_hooks(settings),
+        now=now,
+    )
+
+
 def ingest(db, settings, *items, stream="mentions"):
     return ingest_page(db, "x_ville", stream, Page(list(items), None), hooks=ingest_hooks(settings))
 

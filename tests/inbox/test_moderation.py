@@ -9,7 +9,7 @@ import json
 import pytest
 import sqlite_utils
 
-from beffroi.collectors import Author, Page
+from beffroi.collectors import Page
 from beffroi.inbox import (
     Rule,
     RuleError,
@@ -26,7 +26,7 @@ from beffroi.inbox import (
 )
 from beffroi.inbox.moderation import Subject
 from beffroi.sandbox import SandboxNetwork
-from tests.inbox.helpers import MONDAY_9, later, message, queue_row
+from tests.inbox.helpers import MONDAY_9, fb_comment, ingest_fb, later, message, queue_row
 
 
 def rule(conditions, actions=None, name="r") -> Rule:
@@ -105,31 +105,6 @@ def test_a_rule_that_would_catch_everything_or_do_nothing_is_refused_in_french()
 
 
 # ---------------------------------------------------------------- at ingestion
-
-
-def fb_comment(ext, text, **kw):
-    return message(
-        ext,
-        text,
-        kind="comment",
-        network="facebook",
-        account="facebook_ville",
-        author=Author("facebook", "fb-u1", None, "Camille Durand"),
-        parent="post-1",
-        thread="post-1",
-        **kw,
-    )
-
-
-def ingest_fb(db, settings, *items):
-    return ingest_page(
-        db,
-        "facebook_ville",
-        "comments",
-        Page(list(items), None),
-        hooks=ingest_hooks(settings),
-        now=MONDAY_9,
-    )
 
 
 def builtin_rule_id(db) -> int:
@@ -296,7 +271,7 @@ def test_the_hide_is_performed_after_with_retries_and_undone_on_request(db, exam
     outcome = undo_moderation(
         db, example_settings, hit["id"], actor="admin", collector=collector, now=later(10)
     )
-    assert outcome == "Annulé : étiquette retirée, message réaffiché sur le réseau."
+    assert outcome == "Annulé : étiquette retirée. Message réaffiché sur le réseau."
     assert not state.is_hidden("c1")
     history = [
         (r["actor"], r["action"])
@@ -405,3 +380,17 @@ def test_what_a_rule_did_reads_as_french():
     assert describe_conditions({"contact": True, "public_only": True, "networks": ["x"]}) == (
         "contient un numéro de téléphone ou une adresse e-mail ; sur X ; message public"
     )
+
+
+def test_undoing_a_hide_not_performed_yet_cancels_it(db, example_settings):
+    set_rule_enabled(db, builtin_rule_id(db), True, actor="admin", now=MONDAY_9)
+    ingest_fb(db, example_settings, fb_comment("c1", "mon mail : camille@exemple.fr"))
+    [hit] = list_hits(db)
+    assert undo_moderation(db, example_settings, hit["id"], actor="cm", now=later(1)) == (
+        "Annulé : étiquette retirée, masquage annulé avant d'être fait."
+    )
+    assert [tuple(r) for r in db.execute("SELECT action, status FROM network_actions")] == [
+        ("hide", "cancelled")
+    ]
+    # Nothing is left for the network: no call, not even to a collector without a token.
+    assert perform_network_actions(db, example_settings, later(2)).messages == []

@@ -49,13 +49,15 @@ CREATE TABLE queue_labels (
 
 -- A hide or unhide to perform on the network. Queued inside the ingestion transaction (or
 -- by a manager), performed after it by beffroi.inbox.moderation.perform_network_actions:
--- pending -> done | failed (retried until attempts run out) | unsupported.
+-- pending -> done | failed (retried until attempts run out) | unsupported | cancelled
+-- (undone before it was performed).
 CREATE TABLE network_actions (
     id               INTEGER PRIMARY KEY,
     item_id          INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
     action           TEXT NOT NULL CHECK (action IN ('hide', 'unhide')),
     status           TEXT NOT NULL DEFAULT 'pending'
-                     CHECK (status IN ('pending', 'running', 'done', 'failed', 'unsupported')),
+                     CHECK (status IN ('pending', 'running', 'done', 'failed', 'unsupported',
+                                       'cancelled')),
     requested_by     TEXT NOT NULL,
     hit_id           INTEGER REFERENCES moderation_hits(id) ON DELETE SET NULL,
     reason           TEXT,
