@@ -73,7 +73,7 @@ def test_an_admin_tries_switches_on_and_undoes_the_contact_rule(chromium, served
                 hooks=IngestHooks(moderation=Moderation()),
                 now=now,
             )
-            page.get_by_role("tab", name="Journal des actions automatiques").click()
+            page.get_by_test_id("stRadio").get_by_text("Journal des actions automatiques").click()
             expect(
                 cells.filter(has_text="contient un numéro de téléphone (07 … 11)")
             ).to_have_count(1, timeout=20_000)
@@ -82,7 +82,6 @@ def test_an_admin_tries_switches_on_and_undoes_the_contact_rule(chromium, served
             expect(
                 page.get_by_text("Annulé : étiquette retirée, masquage annulé avant d'être fait.")
             ).to_be_visible(timeout=20_000)
-            page.get_by_role("tab", name="Journal des actions automatiques").click()
             expect(cells.filter(has_text=re.compile(r"^par alex le "))).to_have_count(
                 1, timeout=20_000
             )

@@ -32,6 +32,7 @@ ORDER = 90
 
 FLASH = "moderation_flash"
 NEW = 0  # the "new rule" choice in the rule picker
+SECTIONS = ("Règles", "Journal des actions automatiques")
 NETWORKS = ("facebook", "instagram", "x", "mastodon", "bluesky")
 KINDS = ("comment", "reply", "mention", "dm", "ugc")
 
@@ -288,6 +289,8 @@ def _outcome(hit: dict) -> str:
 
 
 def _journal_tab(ctx) -> None:
+    # The rules act while the page is open (collection runs beside it): read again on demand.
+    st.button("Actualiser le journal", key="mod_refresh")
     hits = ctx.cached(_hits)
     if not hits:
         st.info("Aucune règle n'a encore agi.")
@@ -297,10 +300,6 @@ def _journal_tab(ctx) -> None:
             {
                 "N°": [h["id"] for h in hits],
                 "Quand": [full_time(h["at"], ctx.tz) for h in hits],
-                "Règle": [h["rule_name"] for h in hits],
-                "Message": [h["text"] for h in hits],
-                "Pourquoi": [h["why"] for h in hits],
-                "Fait": [inbox.describe_actions(h["actions"]) or "—" for h in hits],
                 "Sur le réseau": [_outcome(h) for h in hits],
                 "Annulé": [
                     f"par {h['undone_by']} le {full_time(h['undone_at'], ctx.tz)}"
@@ -308,6 +307,10 @@ def _journal_tab(ctx) -> None:
                     else ""
                     for h in hits
                 ],
+                "Fait": [inbox.describe_actions(h["actions"]) or "—" for h in hits],
+                "Pourquoi": [h["why"] for h in hits],
+                "Règle": [h["rule_name"] for h in hits],
+                "Message": [h["text"] for h in hits],
             }
         ),
         hide_index=True,
@@ -342,8 +345,11 @@ def render(ctx) -> None:
         "30 derniers jours avant de l'activer ; toute action automatique s'annule dans le "
         "journal."
     )
-    rules, journal = st.tabs(["Règles", "Journal des actions automatiques"])
-    with rules:
+    # A choice the server keeps (tabs would fall back to the first one at each rerun).
+    section = st.radio(
+        "Afficher", SECTIONS, horizontal=True, key="mod_section", label_visibility="collapsed"
+    )
+    if section == SECTIONS[0]:
         _rules_tab(ctx)
-    with journal:
+    else:
         _journal_tab(ctx)
