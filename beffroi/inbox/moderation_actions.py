@@ -268,10 +268,17 @@ def send_alerts(conn: sqlite3.Connection, settings: Settings, now: datetime) -> 
     return sent
 
 
-def after_ingestion(conn: sqlite3.Connection, settings: Settings, now: datetime) -> str | None:
-    """After a collection pass: perform the queued network actions, send the rules'
-    alerts. A line for the scheduler's log, or None when there was nothing to do."""
-    done = perform_network_actions(conn, settings, now)
+def after_ingestion(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    *,
+    collectors: Mapping[str, Any] | None = None,
+) -> str | None:
+    """After a collection pass: perform the queued network actions (through ``collectors``
+    by account when given, else built from the configuration), send the rules' alerts.
+    A line for the scheduler's log, or None when there was nothing to do."""
+    done = perform_network_actions(conn, settings, now, collectors=collectors)
     alerts = send_alerts(conn, settings, now)
     if not done.messages and not alerts:
         return None

@@ -200,7 +200,7 @@ class SchedulerService:
                 # outside any collection transaction, retried until they succeed; the rules'
                 # e-mail alerts (beffroi.inbox.moderation_actions).
                 "moderation",
-                lambda conn, now: after_ingestion(conn, s, now),
+                lambda conn, now: after_ingestion(conn, s, now, collectors=self.collectors),
                 IntervalTrigger(seconds=60, timezone=tz),
             ),
             JobSpec(
@@ -244,7 +244,7 @@ class SchedulerService:
                 # The rules' hides, queued inside the pages' transactions, go out now.
                 from beffroi.inbox import after_ingestion
 
-                moderation = after_ingestion(conn, self.settings, now)
+                moderation = after_ingestion(conn, self.settings, now, collectors=self.collectors)
                 if moderation:
                     text += f"; {moderation}"
             if errors:
