@@ -68,10 +68,9 @@ def fb_comment(ext: str, text: str, **kw) -> Item:
         kind="comment",
         network="facebook",
         account="facebook_ville",
-        author=Author("facebook", "fb-u1", None, "Camille Durand"),
         parent="post-1",
         thread="post-1",
-        **kw,
+        **{"author": Author("facebook", "fb-u1", None, "Camille Durand"), **kw},
     )
 
 

@@ -9,7 +9,7 @@ import json
 import pytest
 import sqlite_utils
 
-from beffroi.collectors import Page
+from beffroi.collectors import Author, Page
 from beffroi.inbox import (
     Rule,
     RuleError,
@@ -394,3 +394,24 @@ def test_undoing_a_hide_not_performed_yet_cancels_it(db, example_settings):
     ]
     # Nothing is left for the network: no call, not even to a collector without a token.
     assert perform_network_actions(db, example_settings, later(2)).messages == []
+
+
+def test_erasing_a_citizen_masks_them_in_watch_lists_and_reasons(db, example_settings):
+    from beffroi.store import erase_member
+
+    rid = save_rule(
+        db, None, "Surveillés", {"authors": ["troll59"]}, {"hide": True}, actor="a", now=MONDAY_9
+    )
+    set_rule_enabled(db, rid, True, actor="a", now=MONDAY_9)
+    troll = Author("facebook", "fb-t", "troll59", "Troll")
+    ingest_fb(db, example_settings, fb_comment("c1", "bof", author=troll))
+    member = db.execute("SELECT id FROM members WHERE handle = 'troll59'").fetchone()[0]
+    erase_member(db, member, actor="admin")
+    for table, column in (
+        ("moderation_rules", "conditions"),
+        ("moderation_hits", "why"),
+        ("network_actions", "reason"),
+        ("audit", "detail"),
+    ):
+        values = " ".join(str(r[0]) for r in db.execute(f"SELECT {column} FROM {table}"))  # noqa: S608
+        assert "troll59" not in values, (table, values)
