@@ -55,7 +55,9 @@ CONDITION_KEYS = (
     "keywords", "lemmas", "link", "contact", "emoji_only", "min_length", "max_length",
     "networks", "kinds", "authors", "themes", "tones", "public_only",
 )  # fmt: skip
-ACTION_KEYS = ("label", "assign_to", "priority", "close_reason", "hide", "alert_email")
+ACTION_KEYS = (
+    "label", "assign_to", "assign_team", "priority", "close_reason", "hide", "alert_email",
+)  # fmt: skip
 TRY_DAYS = 30
 
 # French phone numbers as citizens write them: 06 12 34 56 78, 06.12.34.56.78, +33 6 12...
@@ -157,6 +159,8 @@ def clean_rule(name: str, conditions: dict[str, Any], actions: dict[str, Any]) -
         act["label"] = actions["label"].strip()
     if (actions.get("assign_to") or "").strip():
         act["assign_to"] = actions["assign_to"].strip()
+    elif actions.get("assign_team"):
+        act["assign_team"] = True
     if actions.get("priority"):
         if actions["priority"] not in PRIORITY_LABELS:
             raise RuleError(f"Priorité inconnue : {actions['priority']}.")
@@ -313,6 +317,8 @@ def describe_actions(actions: dict[str, Any]) -> str:
         parts.append(f"étiquette « {actions['label']} »")
     if actions.get("assign_to"):
         parts.append(f"attribuer à {actions['assign_to']}")
+    elif actions.get("assign_team"):
+        parts.append("attribuer au community manager le moins chargé")
     if actions.get("priority"):
         priority = actions["priority"]
         priority = priority[-1] if isinstance(priority, list) else priority
@@ -380,6 +386,16 @@ class Moderation:
                     _act(conn, rule, row, "; ".join(why), now)
 
 
+def _least_busy(conn: sqlite3.Connection) -> str | None:
+    """The team's pick: the active community manager with the fewest open messages."""
+    row = conn.execute(
+        "SELECT s.username FROM staff s WHERE s.role = 'community_manager' AND s.active = 1 "
+        "ORDER BY (SELECT count(*) FROM queue q WHERE q.assignee = s.username "
+        "AND q.status IN ('new', 'assigned')), s.username LIMIT 1"
+    ).fetchone()
+    return row[0] if row else None
+
+
 def _act(conn: sqlite3.Connection, rule: Rule, row: sqlite3.Row, why: str, now: datetime):
     """Do what ``rule`` says to the message of ``row``; record the hit with what changed."""
     a, queue_id, stamp = rule.actions, row["queue_id"], to_db(now)
@@ -387,7 +403,8 @@ def _act(conn: sqlite3.Connection, rule: Rule, row: sqlite3.Row, why: str, now: 
         "SELECT status, priority, assignee FROM queue WHERE id = ?", (queue_id,)
     ).fetchone()
     done: dict[str, Any] = {}
-    if (a.get("priority") or a.get("assign_to")) and ingest_reopen_triaged(conn, queue_id, now):
+    assignee = a.get("assign_to") or (_least_busy(conn) if a.get("assign_team") else None)
+    if (a.get("priority") or assignee) and ingest_reopen_triaged(conn, queue_id, now):
         # Triage guessed no reply was needed; the rule asks for a person: it is open again.
         done["reopened"] = True
     if a.get("label"):
@@ -396,10 +413,10 @@ def _act(conn: sqlite3.Connection, rule: Rule, row: sqlite3.Row, why: str, now: 
     if a.get("priority") and a["priority"] != current["priority"]:
         if ingest_apply(conn, queue_id, {"priority": a["priority"]}, now):
             done["priority"] = [current["priority"], a["priority"]]
-    if a.get("assign_to") and current["assignee"] is None:
-        values = {"status": "assigned", "assignee": a["assign_to"], "assigned_at": stamp}
+    if assignee and current["assignee"] is None:
+        values = {"status": "assigned", "assignee": assignee, "assigned_at": stamp}
         if ingest_apply(conn, queue_id, values, now):
-            done["assign_to"] = a["assign_to"]
+            done["assign_to"] = assignee
     if a.get("close_reason"):
         values = {
             "status": "closed",

@@ -415,3 +415,23 @@ def test_erasing_a_citizen_masks_them_in_watch_lists_and_reasons(db, example_set
     ):
         values = " ".join(str(r[0]) for r in db.execute(f"SELECT {column} FROM {table}"))  # noqa: S608
         assert "troll59" not in values, (table, values)
+
+
+def test_a_rule_gives_the_message_to_the_least_busy_community_manager(db, example_settings):
+    from tests.inbox.helpers import add_managers
+
+    add_managers(db, "alice", "bruno")
+    rid = save_rule(
+        db,
+        None,
+        "Voirie",
+        {"keywords": ["trottoir"]},
+        {"assign_team": True},
+        actor="a",
+        now=MONDAY_9,
+    )
+    set_rule_enabled(db, rid, True, actor="a", now=MONDAY_9)
+    ingest_fb(db, example_settings, fb_comment("c1", "Le trottoir est cassé, que faire ?"))
+    ingest_fb(db, example_settings, fb_comment("c2", "Un trottoir encore cassé, vous passez ?"))
+    assert [queue_row(db, e)["assignee"] for e in ("c1", "c2")] == ["alice", "bruno"]
+    assert [h["why"] for h in list_hits(db)] == ["contient « trottoir »"] * 2

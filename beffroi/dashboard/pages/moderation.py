@@ -161,6 +161,10 @@ def _form(ctx, rule, staff: list[str]) -> tuple[str, dict[str, Any], dict[str, A
                 index=people.index(a["assign_to"]) if a.get("assign_to") in people else 0,
                 format_func=lambda u: u or "(personne)",
             )
+            team = st.checkbox(
+                "ou attribuer au community manager le moins chargé (équipe)",
+                value=bool(a.get("assign_team")),
+            )
         with right:
             priorities = ["", *inbox.PRIORITY_LABELS]
             priority = st.selectbox(
@@ -199,6 +203,7 @@ def _form(ctx, rule, staff: list[str]) -> tuple[str, dict[str, Any], dict[str, A
         "hide": hide,
         "label": label,
         "assign_to": assign_to,
+        "assign_team": team,
         "priority": priority,
         "close_reason": close_reason,
         "alert_email": alert,
