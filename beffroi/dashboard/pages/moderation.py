@@ -31,6 +31,7 @@ ROLES = {"admin"}
 ORDER = 90
 
 FLASH = "moderation_flash"
+PICK_NEXT = "mod_pick_next"
 NEW = 0  # the "new rule" choice in the rule picker
 SECTIONS = ("Règles", "Journal des actions automatiques")
 NETWORKS = ("facebook", "instagram", "x", "mastodon", "bluesky")
@@ -242,6 +243,8 @@ def _rules_tab(ctx) -> None:
     rules = ctx.cached(_rules)
     _rules_table(rules)
     by_id = {r.id: r for r in rules}
+    if PICK_NEXT in st.session_state:  # the rule just saved (a widget's key is set before it)
+        st.session_state["mod_pick"] = st.session_state.pop(PICK_NEXT)
     chosen = st.selectbox(
         "Règle à modifier",
         [NEW, *by_id],
@@ -277,7 +280,7 @@ def _rules_tab(ctx) -> None:
         except inbox.ModerationError as exc:
             st.error(str(exc))
             return
-        st.session_state["mod_pick"] = rule_id
+        st.session_state[PICK_NEXT] = rule_id
         _done(
             f"Règle « {name.strip()} » enregistrée"
             + (" (désactivée : essayez-la puis activez-la)." if rule is None else ".")
