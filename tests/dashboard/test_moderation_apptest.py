@@ -35,8 +35,9 @@ def test_an_admin_writes_tries_saves_and_switches_on_a_rule(db, example_settings
 
     widget(at.button, "Enregistrer").click().run()
     assert not at.exception
-    assert [s.value for s in at.success] == [
-        "Règle « Insultes » enregistrée (désactivée : essayez-la puis activez-la)."
+    assert [s.value for s in at.success] == ["C'est fait."]
+    assert "Règle « Insultes » enregistrée (désactivée : essayez-la puis activez-la)." in [
+        t.value for t in at.text
     ]
     row = db.execute(
         "SELECT name, conditions, actions, enabled, created_by FROM moderation_rules "
@@ -50,15 +51,21 @@ def test_an_admin_writes_tries_saves_and_switches_on_a_rule(db, example_settings
         "alex",
     )
     widget(at.button, "Activer").click().run()
-    assert [s.value for s in at.success] == ["Règle « Insultes » activée."]
+    assert "Règle « Insultes » activée." in [t.value for t in at.text]
     assert db.execute("SELECT enabled FROM moderation_rules WHERE name = 'Insultes'").fetchone()[0]
 
 
-def test_a_rule_without_content_condition_is_refused_in_french(db, example_settings):
+def test_refusals_are_french_and_quote_what_was_typed_as_plain_text(db, example_settings):
     at = app(db, example_settings, later(60), username="alex", role="admin", page="moderation")
     widget(at.text_input, "Nom de la règle").set_value("Tout")
     widget(at.button, "Enregistrer").click().run()
-    assert [e.value for e in at.error] == [
+    assert [e.value for e in at.error] == ["Ce n'est pas fait :"]
+    assert [t.value for t in at.text][-1] == (
         "Une règle doit regarder le contenu du message (mots, lemmes, lien, coordonnées, "
         "émojis, longueur, auteur, thème ou ton) : elle s'appliquerait sinon à tout."
-    ]
+    )
+    widget(at.checkbox, "contient un lien").check()
+    widget(at.text_input, "alerter par courriel").set_value("**pas-une-adresse**")
+    widget(at.button, "Enregistrer").click().run()
+    assert [t.value for t in at.text][-1] == "Adresse d'alerte invalide : **pas-une-adresse**."
+    assert "pas-une-adresse" not in "".join(m.value for m in at.markdown)

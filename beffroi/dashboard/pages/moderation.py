@@ -38,6 +38,13 @@ NETWORKS = ("facebook", "instagram", "x", "mastodon", "bluesky")
 KINDS = ("comment", "reply", "mention", "dm", "ugc")
 
 
+def _refused(message: str) -> None:
+    """A refusal: the sentence may quote what an admin typed or a network said, so it is
+    plain text under a fixed headline, never Markdown."""
+    st.error("Ce n'est pas fait :")
+    st.text(message)
+
+
 def _done(message: str) -> None:
     """Reload with ``message`` at the top (a success written before a rerun is lost)."""
     st.session_state[FLASH] = message
@@ -216,7 +223,7 @@ def _dry_run(ctx, name: str, conditions, actions) -> None:
     try:
         rule = inbox.clean_rule(name or "essai", conditions, actions)
     except inbox.RuleError as exc:
-        st.error(str(exc))
+        _refused(str(exc))
         return
     with ctx.read() as conn:
         result = inbox.try_rule(conn, rule, ctx.now())
@@ -278,7 +285,7 @@ def _rules_tab(ctx) -> None:
                 now=ctx.now(),
             )
         except inbox.ModerationError as exc:
-            st.error(str(exc))
+            _refused(str(exc))
             return
         st.session_state[PICK_NEXT] = rule_id
         _done(
@@ -339,7 +346,7 @@ def _journal_tab(ctx) -> None:
                 ctx.db, ctx.settings, chosen, actor=ctx.user.username, now=ctx.now()
             )
         except (inbox.ModerationError, inbox.QueueError) as exc:
-            st.error(str(exc))
+            _refused(str(exc))
             return
         _done(outcome)
 
@@ -347,7 +354,8 @@ def _journal_tab(ctx) -> None:
 def render(ctx) -> None:
     st.title(TITLE)
     if FLASH in st.session_state:
-        st.success(st.session_state.pop(FLASH))
+        st.success("C'est fait.")
+        st.text(st.session_state.pop(FLASH))  # may name a rule or quote a network: plain text
     st.caption(
         "Les règles agissent sur chaque nouveau message collecté. Essayez une règle sur les "
         "30 derniers jours avant de l'activer ; toute action automatique s'annule dans le "
