@@ -43,6 +43,8 @@ def test_an_admin_tries_switches_on_and_undoes_the_contact_rule(chromium, served
 
             page.get_by_test_id("stSelectbox").filter(has_text="Règle à modifier").click()
             page.get_by_role("option", name=BUILTIN).click()
+            # The form is drawn again for the chosen rule before it is submitted.
+            expect(page.get_by_label("Nom de la règle")).to_have_value(BUILTIN, timeout=20_000)
             page.get_by_role("button", name="Essayer sur les 30 derniers jours").click()
             expect(
                 page.get_by_text(
