@@ -57,6 +57,7 @@ JOB_NAMES = (
     "draft_alerts",
     "heartbeat",
     "sla_sweep",
+    "moderation",
     "weekly_report",
     "retention_purge",
 )
