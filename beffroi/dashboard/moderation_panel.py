@@ -67,7 +67,7 @@ def render(ctx: PageContext, entry: dict, username: str, can_edit: bool, do: Cal
     if impossible:
         st.caption(impossible)
         return
-    hidden = state is not None and state["action"] == "hide" and state["status"] == "done"
+    hidden = state is not None and state["hidden"]
     qid = entry["queue_id"]
     if hidden:
         if st.button("Réafficher", key=f"inbox_unhide_{qid}"):

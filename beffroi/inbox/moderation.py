@@ -559,7 +559,8 @@ def labels_of(conn: sqlite3.Connection, queue_id: int) -> list[str]:
 
 
 def network_state(conn: sqlite3.Connection, item_id: int) -> dict[str, Any] | None:
-    """The latest hide/unhide asked for this message and where it stands, or None."""
+    """The latest hide/unhide asked for this message and where it stands (``hidden``:
+    whether the comment is hidden on the network now), or None."""
     row = conn.execute(
         "SELECT action, status, requested_by, reason, attempts, last_error, requested_at, "
         "done_at, next_attempt_at FROM network_actions WHERE item_id = ? ORDER BY id DESC LIMIT 1",
@@ -570,4 +571,12 @@ def network_state(conn: sqlite3.Connection, item_id: int) -> dict[str, Any] | No
     state = dict(row)
     for key in ("requested_at", "done_at", "next_attempt_at"):
         state[key] = from_db(state[key])
+    # Hidden now: the last request the network carried out was a hide (a failed unhide
+    # after it leaves the comment hidden).
+    last_done = conn.execute(
+        "SELECT action FROM network_actions WHERE item_id = ? AND status = 'done' "
+        "ORDER BY id DESC LIMIT 1",
+        (item_id,),
+    ).fetchone()
+    state["hidden"] = last_done is not None and last_done[0] == "hide"
     return state

@@ -60,3 +60,21 @@ def test_no_button_where_the_network_cannot_hide_and_none_for_directors(db, exam
     ingest_fb(db, example_settings, fb_comment("5001_44", "Le marché est ouvert samedi ?"))
     at = app(db, example_settings, later(5), username="dora", role="director")
     assert not [b for b in at.button if b.label == "Masquer sur le réseau"]
+
+
+def test_a_failed_unhide_leaves_the_comment_hidden_and_offers_to_try_again(
+    db, example_settings, monkeypatch
+):
+    monkeypatch.setenv("BEFFROI_META_PAGE_TOKEN", "EAAB-page-token-for-tests")
+    ingest_fb(db, example_settings, fb_comment("5001_45", "Le marché est ouvert dimanche ?"))
+    with responses.RequestsMock() as rsps:
+        rsps.post(GRAPH + "5001_45", json={"success": True})
+        rsps.post(GRAPH + "5001_45", json={"error": {"message": "boom", "code": 100}}, status=400)
+        at = app(db, example_settings, later(5))
+        button(at, "Masquer sur le réseau").click().run()
+        button(at, "Réafficher").click().run()
+        assert "Facebook a refusé le réaffichage de ce message." in texts(at)
+        assert "Le réaffichage a échoué —" in texts(at)
+        assert [
+            b.label for b in at.button if b.label in ("Réafficher", "Masquer sur le réseau")
+        ] == ["Réafficher"]
