@@ -106,6 +106,9 @@ def perform_network_actions(
         retry_at = None
         try:
             item = stored_item(conn, row["item_id"])
+            impossible = cannot_hide(item.network, item.kind)
+            if impossible:  # said before any collector is built or any request is made
+                raise HideUnsupported(impossible)
             collector = _collector(settings, item.account, cache)
             if not hasattr(collector, "hide"):
                 raise HideUnsupported(

@@ -108,6 +108,10 @@ class LockedCollector:
         with self._lock:
             return self._collector.find_published(marker, since)
 
+    def hide(self, item, hidden=True):
+        with self._lock:
+            return self._collector.hide(item, hidden)
+
     def __getattr__(self, name):
         return getattr(self._collector, name)
 
