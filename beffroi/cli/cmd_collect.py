@@ -7,8 +7,9 @@ import sys
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, open_database, settings_from
 from beffroi.config import NETWORKS
-from beffroi.inbox import ingest_hooks
+from beffroi.inbox import after_ingestion, ingest_hooks
 from beffroi.scheduler import collect_all
+from beffroi.store import now_utc
 
 
 def register(sub) -> None:
@@ -42,6 +43,10 @@ def run(args) -> int:
             hooks=ingest_hooks(settings),
             on_report=lambda r: print(r.line(), flush=True),
         )
+        # Hides queued by the moderation rules during the pages' transactions go out now.
+        moderation = after_ingestion(conn, settings, now_utc())
+        if moderation:
+            print(moderation, flush=True)
     finally:
         conn.close()
     errors = [r for r in reports if r.status == "error"]

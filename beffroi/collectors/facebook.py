@@ -221,6 +221,7 @@ def _reaction_totals(stored: Any, posts: dict[str, dict[str, Any]]) -> dict[str,
 
 class FacebookCollector(GraphCollector):
     network = NETWORK
+    HIDE_FIELD = "is_hidden"
     STREAMS = ("comments", "messages", "posts", "engagement")
     # Collected when the account names no streams; ``engagement`` must be asked for.
     DEFAULT_STREAMS = ("comments", "messages", "posts")

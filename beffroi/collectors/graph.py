@@ -51,6 +51,7 @@ from beffroi.collectors.http import (
 )
 from beffroi.collectors.item import Author, Item, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
+from beffroi.collectors.moderation import check_hideable, french_errors
 from beffroi.collectors.values import as_int
 
 if TYPE_CHECKING:
@@ -533,6 +534,26 @@ class GraphCollector:
                 yield self._page(items, hw.advanced(stamps).dump(), calls, rejected)
                 return
             yield self._page(items, None, calls, rejected)
+
+    # The field that hides a comment: ``is_hidden`` on Facebook, ``hide`` on Instagram.
+    HIDE_FIELD = ""
+
+    def hide(self, item: Item, hidden: bool = True) -> None:
+        """Hide a citizen's comment under the city's post (``hidden=False``: show it again):
+        ``POST /{comment-id}`` with the network's field set to true or false. Idempotent."""
+        check_hideable(self.network, item.kind)
+        if item.direction != "in" or item.network != self.network:
+            raise PermanentError(
+                f"{self.account}: only a citizen's {self.network} comment can be hidden"
+            )
+        with french_errors(self.network, hidden):
+            data = self.session.post(
+                item.external_id, {self.HIDE_FIELD: "true" if hidden else "false"}
+            )
+            if data.get("success") is not True:
+                raise PermanentError(
+                    f"{self.account}: Meta did not confirm the change ({str(data)[:120]})"
+                )
 
     MAX_SEARCH_PAGES = 10
     # The edge that lists the account's own posts, and the key of their text.

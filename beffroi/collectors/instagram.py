@@ -239,6 +239,7 @@ def flatten_comments(
 # ------------------------------------------------------------------ the collector
 class InstagramCollector(GraphCollector):
     network = NETWORK
+    HIDE_FIELD = "hide"
     STREAMS = ("comments", "mentions", "messages")
     WINDOW_DAYS = 30
     MEDIA_PER_REQUEST = 25

@@ -27,6 +27,10 @@ class Collector(Protocol):
     last; ``find_reply(to, text, since) -> Item | None``, the city's reply to ``to`` with that
     text since ``since`` (absent: the network cannot tell, a person decides).
     ``find_published_is_exhaustive`` also says whether ``find_reply``'s None is a proof.
+
+    Read by the inbox's moderation, after the ingestion transaction: ``hide(item, hidden)``
+    hides a citizen's comment on the network or shows it again (idempotent), raising
+    ``collectors.moderation.HideUnsupported`` where the network cannot (absent: the same).
     """
 
     network: str

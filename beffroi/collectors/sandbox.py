@@ -26,6 +26,7 @@ from beffroi.collectors.errors import (
     TransientError,
 )
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, utcnow
+from beffroi.collectors.moderation import check_hideable, french_errors
 from beffroi.sandbox import (
     SETTLE,
     STREAMS,
@@ -203,6 +204,15 @@ class SandboxCollector:
             row = self.state.record_reply(self.account, to.external_id, text, now)
             self.state.wait(self.account, "reply", "after")
         return self._item(row)
+
+    def hide(self, item: Item, hidden: bool = True) -> None:
+        """Hide a citizen's comment (or show it again) where the simulated network's real
+        one allows it: Facebook and Instagram comments, X replies."""
+        check_hideable(self.network, item.kind)
+        now = self._now()
+        with french_errors(self.network, hidden), collector_errors():
+            self.state.take_failure(self.account, "hide", now)
+            self.state.set_hidden(self.account, item.external_id, hidden, now)
 
     def publish(self, post: OutgoingPost) -> str:
         if post.account != self.account:

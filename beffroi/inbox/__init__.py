@@ -7,6 +7,7 @@ the Inbox page needs. Writes go through ``beffroi.store.queue``.
 """
 
 from beffroi.business_hours import SlaClock
+from beffroi.collectors.moderation import cannot_hide
 from beffroi.inbox.alerts import SweepResult, UrgentResult, alert_urgent, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
 from beffroi.inbox.escalation import escalate
@@ -24,6 +25,30 @@ from beffroi.inbox.invitations import (
     deliver_invitation,
     release_stuck_invitation,
     resolve_stuck_invitation,
+)
+from beffroi.inbox.moderation import (
+    DryRun,
+    Moderation,
+    Rule,
+    RuleError,
+    clean_rule,
+    describe_actions,
+    describe_conditions,
+    explain,
+    get_rule,
+    labels_of,
+    list_hits,
+    list_rules,
+    network_state,
+    save_rule,
+    try_rule,
+)
+from beffroi.inbox.moderation_actions import (
+    Performed,
+    after_ingestion,
+    perform_network_actions,
+    set_hidden_on_network,
+    undo_moderation,
 )
 from beffroi.inbox.open311 import PollResult, check_request, check_services, poll_open311
 from beffroi.inbox.open311_view import Open311View, citizen_told, open311_labels, open311_view
@@ -82,6 +107,7 @@ from beffroi.store.community import (
     unlink_member,
 )
 from beffroi.store.community import set_status as set_invitation_status
+from beffroi.store.moderation import ModerationError, set_rule_enabled
 from beffroi.store.objection import (
     ObjectionError,
     object_to_ranking,
@@ -100,6 +126,29 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "DryRun",
+    "Moderation",
+    "ModerationError",
+    "Performed",
+    "Rule",
+    "RuleError",
+    "after_ingestion",
+    "cannot_hide",
+    "clean_rule",
+    "describe_actions",
+    "describe_conditions",
+    "network_state",
+    "explain",
+    "get_rule",
+    "labels_of",
+    "list_hits",
+    "list_rules",
+    "perform_network_actions",
+    "set_hidden_on_network",
+    "save_rule",
+    "set_rule_enabled",
+    "try_rule",
+    "undo_moderation",
     "EVENT_KINDS",
     "CommunityError",
     "create_event",

@@ -23,6 +23,9 @@ What happens to each new item:
 - That reply also answers the same citizen's earlier messages of the conversation still
   open (the ``previous_queue_id`` chain): a citizen who wrote three DMs before the city
   answered is answered, not left with two messages open forever at the top of the list.
+- The moderation rules switched on act last, on what triage and conversations decided
+  (label, assign, priority, close, alert); a hide on the network is queued here and
+  performed after the transaction (``moderation_actions.after_ingestion``).
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from datetime import datetime
 from beffroi.business_hours import SlaClock
 from beffroi.collectors import QUEUED_KINDS, Item, Page
 from beffroi.config import Settings
+from beffroi.inbox.moderation import Moderation
 from beffroi.inbox.triage import QueueFields, Triage
 from beffroi.store import (
     from_db,
@@ -158,13 +162,16 @@ class Conversations:
 
 @dataclass(frozen=True)
 class IngestHooks:
-    """The inbox's part of ingestion: triage of new messages, conversation bookkeeping.
+    """The inbox's part of ingestion: triage of new messages, conversation bookkeeping,
+    then the moderation rules switched on (``moderation.py``; hides are only queued).
 
     Without ``triage`` a new message gets an untriaged queue row (``needs_reply`` NULL);
-    without ``conversations`` no row is linked, closed or answered (tests, benchmarks)."""
+    without ``conversations`` no row is linked, closed or answered (tests, benchmarks);
+    without ``moderation`` no rule runs."""
 
     triage: Triaging | None = None
     conversations: Conversations | None = None
+    moderation: Moderation | None = None
 
 
 NO_HOOKS = IngestHooks()
@@ -174,7 +181,9 @@ def ingest_hooks(settings: Settings) -> IngestHooks:
     """The inbox's hooks from the configuration: triage each new message, then queue
     bookkeeping, both on the city's business clock."""
     clock = SlaClock.from_settings(settings)
-    return IngestHooks(triage=Triage(settings, clock), conversations=Conversations(clock))
+    return IngestHooks(
+        triage=Triage(settings, clock), conversations=Conversations(clock), moderation=Moderation()
+    )
 
 
 @dataclass(frozen=True)
@@ -208,6 +217,8 @@ def ingest_page(
         _queue_new(conn, saved.new, hooks.triage, now)
         if hooks.conversations is not None:
             hooks.conversations.apply(conn, saved.new, now)
+        if hooks.moderation is not None:
+            hooks.moderation.apply(conn, saved.new, now)
         n_rejected = save_rejected(conn, account, stream, [*page.rejected, *saved.rejected], now)
         save_cursor(conn, account, stream, page.cursor, now)
     return SaveResult(

@@ -39,7 +39,7 @@ from beffroi.sandbox.history import (
     stream_for,
 )
 
-OPERATIONS = ("fetch", "reply", "publish")
+OPERATIONS = ("fetch", "reply", "publish", "hide")
 # Live activity older than this is not generated after a long stop: a demo restarted a week
 # later catches up two hours of activity, not 75,000 messages.
 MAX_CATCH_UP = timedelta(hours=2)
@@ -87,6 +87,12 @@ CREATE TABLE IF NOT EXISTS failures (
     kind          TEXT NOT NULL,
     remaining     INTEGER NOT NULL,
     reset_seconds REAL NOT NULL DEFAULT 60
+);
+-- Citizens' comments the city hid (as Facebook's is_hidden, X's hidden replies).
+CREATE TABLE IF NOT EXISTS hidden (
+    external_id  TEXT PRIMARY KEY,
+    account      TEXT NOT NULL,
+    hidden_at    TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS delays (
     account    TEXT NOT NULL,
@@ -440,6 +446,26 @@ class SandboxNetwork:
         ).fetchone()
 
     # ------------------------------------------------------------------ writing as the city
+
+    def set_hidden(self, account: str, external_id: str, hidden: bool, now: datetime) -> None:
+        """Hide a message of ``account``'s conversations, or show it again (idempotent)."""
+        with self._write():
+            row = self.message(external_id)
+            if row is None or row["account"] != account:
+                raise SandboxError(f"no message {external_id} on account {account}")
+            if hidden:
+                self.conn.execute(
+                    "INSERT OR IGNORE INTO hidden (external_id, account, hidden_at) VALUES (?, ?, ?)",
+                    (external_id, account, to_text(now)),
+                )
+            else:
+                self.conn.execute("DELETE FROM hidden WHERE external_id = ?", (external_id,))
+
+    def is_hidden(self, external_id: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM hidden WHERE external_id = ?", (external_id,)
+        ).fetchone()
+        return row is not None
 
     def record_reply(
         self, account: str, to_external_id: str, text: str, now: datetime

@@ -393,8 +393,9 @@ BETWEEN_CITIZENS: dict[str, tuple[str, ...]] = {
         "Chez nous au {quartier} aussi.", "Ah bon ? Je n'étais pas au courant.",
         "Il faut faire un signalement sur le site de la ville.",
     ),
-    "other": (
-        "J'y étais, c'était super {emoji}", "Tout à fait d'accord !", "On se retrouve là-bas ?",
+    "other": (  # 06 39 98 xx xx: numbers ARCEP keeps for fiction
+        "J'y étais, c'était super {emoji}", "Tout à fait d'accord !",
+        "On se retrouve là-bas ? Appelle-moi au 06 39 98 12 34",
         "+1", "Merci pour l'info !", "Trop bien {emoji}",
     ),
 }  # fmt: skip

@@ -57,6 +57,7 @@ JOB_NAMES = (
     "draft_alerts",
     "heartbeat",
     "sla_sweep",
+    "moderation",
     "weekly_report",
     "retention_purge",
 )
@@ -106,6 +107,10 @@ class LockedCollector:
     def find_published(self, marker, since):
         with self._lock:
             return self._collector.find_published(marker, since)
+
+    def hide(self, item, hidden=True):
+        with self._lock:
+            return self._collector.hide(item, hidden)
 
     def __getattr__(self, name):
         return getattr(self._collector, name)
@@ -178,7 +183,7 @@ class SchedulerService:
         )
         # Imported here, not at the top: pandas and the PDF stack load once the service
         # starts, never for `beffroi run --help`.
-        from beffroi.inbox import alert_urgent, poll_open311, sweep_overdue
+        from beffroi.inbox import after_ingestion, alert_urgent, poll_open311, sweep_overdue
         from beffroi.inbox.model import retrain
         from beffroi.scheduler.weekly_report import send_weekly_report
 
@@ -200,6 +205,14 @@ class SchedulerService:
                 "open311_poll",
                 lambda conn, now: _open311_summary(poll_open311(conn, s, now)),
                 IntervalTrigger(minutes=s.scheduler.open311_poll_minutes, timezone=tz),
+            ),
+            JobSpec(
+                # Hides and unhides queued by the moderation rules or a manager, performed
+                # outside any collection transaction, retried until they succeed; the rules'
+                # e-mail alerts (beffroi.inbox.moderation_actions).
+                "moderation",
+                lambda conn, now: after_ingestion(conn, s, now, collectors=self.collectors),
+                IntervalTrigger(seconds=60, timezone=tz),
             ),
             JobSpec(
                 "weekly_report",
@@ -239,6 +252,12 @@ class SchedulerService:
                 if urgent.alerted or urgent.error:
                     text += f"; {urgent.alerted} urgent alert(s)"
                     text += f" ({urgent.error})" if urgent.failed else ""
+                # The rules' hides, queued inside the pages' transactions, go out now.
+                from beffroi.inbox import after_ingestion
+
+                moderation = after_ingestion(conn, self.settings, now, collectors=self.collectors)
+                if moderation:
+                    text += f"; {moderation}"
             if errors:
                 text += "; errors: " + "; ".join(errors)
             return text

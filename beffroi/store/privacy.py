@@ -214,6 +214,11 @@ MASKED_COLUMNS = (
     ("job_runs", "detail"),
     ("job_runs", "error"),
     ("publications", "error"),
+    # Moderation: a watch list names people; a rule's reason and a network's error may too.
+    ("moderation_rules", "conditions"),
+    ("moderation_hits", "why"),
+    ("network_actions", "reason"),
+    ("network_actions", "last_error"),
 )
 
 

@@ -60,6 +60,31 @@ def city_reply(ext: str, parent: str, *, at: datetime, thread: str | None = None
     )
 
 
+def fb_comment(ext: str, text: str, **kw) -> Item:
+    """A citizen's comment under the city's Facebook post ``post-1``."""
+    return message(
+        ext,
+        text,
+        kind="comment",
+        network="facebook",
+        account="facebook_ville",
+        parent="post-1",
+        thread="post-1",
+        **{"author": Author("facebook", "fb-u1", None, "Camille Durand"), **kw},
+    )
+
+
+def ingest_fb(db, settings, *items, now: datetime = MONDAY_9):
+    return ingest_page(
+        db,
+        "facebook_ville",
+        "comments",
+        Page(list(items), None),
+        hooks=ingest_hooks(settings),
+        now=now,
+    )
+
+
 def ingest(db, settings, *items, stream="mentions"):
     return ingest_page(db, "x_ville", stream, Page(list(items), None), hooks=ingest_hooks(settings))
 
@@ -98,14 +123,17 @@ def later(minutes: int) -> datetime:
 # ---------------------------------------------------------------- the Inbox page in AppTest
 
 
-def inbox_app(db_path, settings, username, role, now):
-    """The Inbox page alone, given the shell's PageContext (AppTest runs this source)."""
+def inbox_app(db_path, settings, username, role, now, page_name="inbox"):
+    """One dashboard page alone (the Inbox by default), given the shell's PageContext
+    (AppTest runs this function's source)."""
+    import importlib
     from functools import partial
 
     from beffroi.dashboard.cache import cached_reader
     from beffroi.dashboard.context import PageContext, read_only
-    from beffroi.dashboard.pages import inbox as page
     from beffroi.store import StaffMember, connect, now_utc
+
+    page = importlib.import_module(f"beffroi.dashboard.pages.{page_name}")
 
     conn = connect(db_path, migrate=False)
     try:
@@ -123,12 +151,12 @@ def inbox_app(db_path, settings, username, role, now):
         conn.close()
 
 
-def app(db, settings, now=None, username="alice", role="community_manager"):
+def app(db, settings, now=None, username="alice", role="community_manager", page="inbox"):
     from streamlit.testing.v1 import AppTest
 
     path = db.execute("PRAGMA database_list").fetchone()[2]
     at = AppTest.from_function(
-        inbox_app, args=(path, settings, username, role, now), default_timeout=30
+        inbox_app, args=(path, settings, username, role, now, page), default_timeout=30
     )
     return at.run()
 

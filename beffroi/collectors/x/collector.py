@@ -81,6 +81,10 @@ class XCollector(XClient):
         self.meter.stream = "publish"
         return publishing.publish(self, post)
 
+    def hide(self, item: Item, hidden: bool = True) -> None:
+        self.meter.stream = "hide"
+        publishing.hide(self, item, hidden)
+
     def find_published(self, marker: str, since: datetime) -> str | None:
         self.meter.stream = "find_published"
         return publishing.find_published(self, marker, since)

@@ -12,6 +12,7 @@ from typing import Any
 from beffroi.collectors.errors import PermanentError
 from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.collectors.matching import normalise_text
+from beffroi.collectors.moderation import check_hideable, french_errors
 from beffroi.collectors.x.client import Answer, XClient
 from beffroi.collectors.x.media import upload_image
 from beffroi.collectors.x.payloads import permalink, snowflake_time
@@ -87,6 +88,25 @@ def _reply_dm(x: XClient, to: Item, text: str) -> Item:
         or None,
         raw=data,
     )
+
+
+def hide(x: XClient, item: Item, hidden: bool = True) -> None:
+    """Hide a reply in a conversation the city started (``hidden=False``: show it again):
+    ``PUT /2/tweets/{id}/hidden`` with ``{"hidden": true|false}``. X answers success for a
+    reply already in that state, so the call is retried like a read."""
+    check_hideable("x", item.kind)
+    with french_errors("x", hidden):
+        x.need_user("hiding a reply")
+        answer = x.call(
+            "hide reply" if hidden else "unhide reply",
+            x.client.hide_reply if hidden else x.client.unhide_reply,
+            id=item.external_id,
+            user_auth=True,
+        )
+        body = answer.body if isinstance(answer.body, dict) else {}
+        data = body.get("data") if isinstance(body.get("data"), dict) else {}
+        if data.get("hidden") is not hidden:
+            raise PermanentError(f"{x.account}: X did not confirm the change ({str(body)[:120]})")
 
 
 def _posted(x: XClient, answer: Answer, what: str) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from beffroi.dashboard.pages import (
     community,
     health,
     inbox,
+    moderation,
     reports,
 )
 
@@ -34,6 +35,7 @@ PAGES: list[ModuleType] = [
     community,
     reports,
     health,
+    moderation,
     admin,
 ]
 

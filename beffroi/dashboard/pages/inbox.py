@@ -19,6 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
+from beffroi.dashboard import moderation_panel
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
@@ -410,6 +411,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         st.text(entry["text"])
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
+        moderation_panel.render(ctx, entry, username, can_edit, _do, now)
 
     render_open311(ctx, entry, username, now, can_edit)
     thread = ctx.cached(_thread, entry)
