@@ -14,7 +14,13 @@ from beffroi.analytics.invitations import (
     list_events,
     list_invitations,
 )
-from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
+from beffroi.analytics.pseudonym import (
+    ensure_key_file,
+    key_file_path,
+    mask_text,
+    pseudonym,
+    pseudonym_key,
+)
 from beffroi.analytics.ranking import KINDS as RANKED_KINDS
 from beffroi.analytics.ranking import Explanation, RankingFilter, describe, explain, rank_members
 from beffroi.analytics.report import (
@@ -37,8 +43,10 @@ __all__ = [
     "choose_period",
     "describe",
     "draft_messages",
+    "ensure_key_file",
     "event_outcome",
     "explain",
+    "key_file_path",
     "last_complete_period",
     "list_events",
     "list_invitations",

@@ -125,7 +125,10 @@ def _live_counters(ctx: PageContext, listed_open: int) -> None:
     cols[0].metric("Ouverts", counts.open)
     cols[1].metric("En retard", counts.overdue)
     cols[2].metric("Répondus aujourd'hui", counts.answered_today)
-    cols[3].metric("1re réponse, médiane (semaine)", duration(counts.median_response_seconds_week))
+    cols[3].metric(
+        "1re réponse, médiane (semaine, heures ouvrées)",
+        duration(counts.median_response_seconds_week),
+    )
     if counts.open > listed_open:
         left, right = st.columns([3, 1])
         left.info(f"{counts.open - listed_open} nouveau(x) message(s) depuis l'affichage.")
