@@ -196,3 +196,28 @@ def test_health_panel_shows_the_service_and_its_failing_job(city):
     assert list(jobs["Tâche"]) == ["Publication des rendez-vous", "Relance des messages en retard"]
     assert list(jobs["État"]) == ["OK", "Erreur"] and list(jobs["Erreurs (24 h)"]) == [0, 2]
     assert "SMTPServerDisconnected" in all_text(at)
+
+
+def test_directors_read_a_summary_of_the_collection_not_its_tables(city):
+    """A director wants to know whether the city's accounts are followed, not the streams'
+    API calls or an error's text (issue "dashboard", État)."""
+    settings, _, conn = city
+    now = datetime.now(UTC).replace(microsecond=0)
+    ok = start_run(conn, "facebook_ville", "comments", now=now - timedelta(minutes=2))
+    finish_run(conn, ok, status="ok", fetched=12, new=3, api_calls=2, now=now)
+    bad = start_run(conn, "x_ville", "mentions", now=now - timedelta(minutes=1))
+    finish_run(
+        conn,
+        bad,
+        status="error",
+        error_kind="auth_expired",
+        error="401 Unauthorized: token revoked",
+        now=now,
+    )
+    at = open_page(login(start(), "diane", PASSWORD), "health")
+    assert at.title[0].value == "État de la collecte"
+    assert len(at.dataframe) == 0
+    text = all_text(at)
+    assert "401 Unauthorized" not in text and "x_ville" not in text
+    assert "1 compte sur 2 est suivi normalement." in text
+    assert "« marcqenbaroeul » (X) : l'autorisation du réseau a expiré" in text
