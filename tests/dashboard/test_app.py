@@ -139,8 +139,8 @@ def test_pages_through_long_lists(city):
     assert list(at.dataframe[0].value["Message"]) == list(first["Message"])
 
 
-def test_health_panel_names_the_expired_account_and_what_to_do(city):
-    settings, _, conn = city
+def facebook_fine_x_expired(conn) -> None:
+    """Two collection runs: Facebook's went well, X's token was revoked."""
     now = datetime.now(UTC).replace(microsecond=0)
     ok = start_run(conn, "facebook_ville", "comments", now=now - timedelta(minutes=2))
     finish_run(conn, ok, status="ok", fetched=12, new=3, api_calls=2, now=now)
@@ -153,6 +153,11 @@ def test_health_panel_names_the_expired_account_and_what_to_do(city):
         error="401 Unauthorized: token revoked",
         now=now,
     )
+
+
+def test_health_panel_names_the_expired_account_and_what_to_do(city):
+    settings, _, conn = city
+    facebook_fine_x_expired(conn)
     at = open_page(login(start(), "alex", PASSWORD), "health")
     assert at.title[0].value == "État de la collecte"
     errors = [e.value for e in at.error]
@@ -202,18 +207,7 @@ def test_directors_read_a_summary_of_the_collection_not_its_tables(city):
     """A director wants to know whether the city's accounts are followed, not the streams'
     API calls or an error's text (issue "dashboard", État)."""
     settings, _, conn = city
-    now = datetime.now(UTC).replace(microsecond=0)
-    ok = start_run(conn, "facebook_ville", "comments", now=now - timedelta(minutes=2))
-    finish_run(conn, ok, status="ok", fetched=12, new=3, api_calls=2, now=now)
-    bad = start_run(conn, "x_ville", "mentions", now=now - timedelta(minutes=1))
-    finish_run(
-        conn,
-        bad,
-        status="error",
-        error_kind="auth_expired",
-        error="401 Unauthorized: token revoked",
-        now=now,
-    )
+    facebook_fine_x_expired(conn)
     at = open_page(login(start(), "diane", PASSWORD), "health")
     assert at.title[0].value == "État de la collecte"
     assert len(at.dataframe) == 0
