@@ -30,7 +30,7 @@ def test_manager_sees_the_ranking_with_names_and_an_explanation(city):
         "Anne.B (@anne.b)",
     ]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Semaines actives"] == "1" and metrics["Bonus d'assiduité"] == "+0.5"
+    assert metrics["Semaines actives"] == "1" and metrics["Bonus d'assiduité"] == "+0,5"
 
 
 def test_hostile_text_in_an_explanation_stays_literal(city):

@@ -30,6 +30,7 @@ from beffroi.analytics import (
 from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export, frame_csv
+from beffroi.french import french_number
 from beffroi.inbox import (
     EVENT_KINDS,
     CommunityError,
@@ -215,12 +216,12 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     )
     parts = parts[parts["Nombre"] > 0]
     cols = st.columns(3)
-    cols[0].metric("Score", f"{why.score:.1f}")
+    cols[0].metric("Score", french_number(why.score))
     cols[1].metric("Semaines actives", why.active_weeks)
-    cols[2].metric("Bonus d'assiduité", f"+{why.bonus:.1f}")
+    cols[2].metric("Bonus d'assiduité", f"+{french_number(why.bonus)}")
     st.dataframe(parts, hide_index=True, width="stretch")
     st.caption(
-        f"Chaque interaction compte son poids × 0,5^(âge / {ctx.settings.engagement.half_life_days:g} "
+        f"Chaque interaction compte son poids × 0,5^(âge / {french_number(ctx.settings.engagement.half_life_days, 0)} "
         "jours) ; plus un bonus par semaine active."
     )
     if _is_director(ctx):
