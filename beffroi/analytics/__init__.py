@@ -5,7 +5,13 @@ activity indicators, the directors' report (HTML, PDF, CSV, as bytes: the caller
 the file, and the scheduler mails the weekly one).
 """
 
-from beffroi.analytics.indicators import Period, Scope, last_complete_period, period_containing
+from beffroi.analytics.indicators import (
+    Period,
+    Scope,
+    compared_ends,
+    last_complete_period,
+    period_containing,
+)
 from beffroi.analytics.invitations import (
     EventOutcome,
     draft_messages,
@@ -41,6 +47,7 @@ __all__ = [
     "Scope",
     "build_report",
     "choose_period",
+    "compared_ends",
     "describe",
     "draft_messages",
     "ensure_key_file",
