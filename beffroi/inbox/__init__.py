@@ -9,6 +9,7 @@ the Inbox page needs. Writes go through ``beffroi.store.queue``.
 from beffroi.business_hours import SlaClock
 from beffroi.inbox.alerts import SweepResult, UrgentResult, alert_urgent, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
+from beffroi.inbox.audit_words import describe_event, person_label
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import (
     NO_HOOKS,
@@ -81,6 +82,7 @@ from beffroi.store.community import (
 )
 from beffroi.store.community import set_status as set_invitation_status
 from beffroi.store.queue import (
+    NETWORK_ACTOR,
     add_saved_reply,
     close,
     close_many,
@@ -92,6 +94,9 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "describe_event",
+    "NETWORK_ACTOR",
+    "person_label",
     "EVENT_KINDS",
     "CommunityError",
     "create_event",
