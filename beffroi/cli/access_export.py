@@ -91,6 +91,7 @@ def export_html(record: dict, city: str, now: datetime) -> str:
             INVITATION_STATUSES.get(r["status"], r["status"]),
             r["message"] or "—",
             {1: "oui", 0: "non"}.get(r["is_minor"], "non déclaré"),
+            f"{r['declared_age']} ans" if r["declared_age"] is not None else "non déclaré",
             r["consent_recorded_at"] or "—",
         ]
         for r in record["invitations"]
@@ -130,7 +131,8 @@ def export_html(record: dict, city: str, now: datetime) -> str:
         (
             f"Invitations ({len(invitations)})",
             _table(
-                ["Événement", "Date", "Statut", "Message", "Mineur", "Consentement"], invitations
+                ["Événement", "Date", "Statut", "Message", "Mineur", "Âge déclaré", "Consentement"],
+                invitations,
             ),
         ),
         (

@@ -2,9 +2,10 @@
 invitations. (Reactions and shares come in with collected pages: ``inbox.ingest_page``.)
 
 Every rule that protects people lives here, next to the SQL, so that no screen or command
-can skip it: an invitation moves only along its life cycle, and a minor invited to an event
-for under-18s cannot be marked ``accepted`` before a parental consent is recorded. Nothing
-about age is guessed: whether the person is a minor is declared on the invitation.
+can skip it: an invitation moves only along its life cycle; an invitation to an event with an
+age range (a Snapmeet for 12-18 year olds) leaves, and is accepted, only once the age the
+person declared is recorded and within the range; and a minor cannot be marked ``accepted``
+before a parental consent is recorded. Nothing about age is guessed.
 """
 
 from __future__ import annotations
@@ -421,6 +422,60 @@ def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
     return row
 
 
+def _age_span(min_age: int | None, max_age: int | None) -> str:
+    if min_age is not None and max_age is not None:
+        return f"{min_age}-{max_age} ans"
+    if min_age is not None:
+        return f"{min_age} ans et plus"
+    return f"{max_age} ans au plus"
+
+
+def age_refusal(row: Mapping[str, Any]) -> str | None:
+    """Why an invitation to this event cannot go out or be accepted yet, in French, or None.
+
+    ``row`` carries the event's ``min_age``/``max_age`` and the invitation's
+    ``declared_age``/``is_minor``. An adult declared without an age is enough only for an
+    event with no upper age limit that admits adults."""
+    low, high = row["min_age"], row["max_age"]
+    if low is None and high is None:
+        return None
+    span = _age_span(low, high)
+    age = row["declared_age"]
+    if age is None:
+        if row["is_minor"] == 0 and high is None and (low is None or low <= ADULT_AGE):
+            return None
+        return (
+            f"Cette rencontre est réservée aux {span} : enregistrez d'abord l'âge déclaré par "
+            "la personne (rien n'est deviné)."
+        )
+    if (low is not None and age < low) or (high is not None and age > high):
+        return f"Cette rencontre est réservée aux {span} : la personne a déclaré {age} ans."
+    return None
+
+
+def declare_age(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    age: int,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """Record the age the person (or their parent) declared; it also says whether they are a
+    minor. The audit says that an age was declared, not which (only the invitation keeps it,
+    and it goes with the invitation on erasure)."""
+    if isinstance(age, bool) or not isinstance(age, int) or not 1 <= age <= 120:
+        raise CommunityError("l'âge déclaré doit être un nombre entier entre 1 et 120")
+    with transaction(conn):
+        _invitation(conn, invitation_id)
+        conn.execute(
+            "UPDATE invitations SET declared_age = ?, is_minor = ?, updated_at = ?, "
+            "updated_by = ? WHERE id = ?",
+            (age, int(age < ADULT_AGE), to_db(now or now_utc()), actor, invitation_id),
+        )
+        write_audit(conn, actor, "invitation.age", "invitation", invitation_id, None, now)
+
+
 def declare_minor(
     conn: sqlite3.Connection,
     invitation_id: int,
@@ -515,6 +570,9 @@ def _move(
         raise CommunityError(INVITATION_SENDING)
     if status not in TRANSITIONS[current]:
         raise CommunityError(f"passage impossible de « {current} » à « {status} »")
+    refusal = age_refusal(row) if status in ("invited", "accepted") else None
+    if refusal:
+        raise CommunityError(refusal)
     if status == "accepted" and under_18(row["min_age"], row["max_age"]):
         if row["is_minor"] is None:
             raise CommunityError(
@@ -642,6 +700,9 @@ def invitation_to_send(conn: sqlite3.Connection, invitation_id: int) -> tuple[st
     row = _invitation(conn, invitation_id)
     if row["status"] != "proposed":
         raise CommunityError("cette invitation est déjà partie")
+    refusal = age_refusal(row)
+    if refusal:
+        raise CommunityError(refusal)
     if row["member_network"] in MANUAL_NETWORKS:
         return row["message"] or "", None
     dm = conn.execute(

@@ -17,6 +17,7 @@ from beffroi.store.community import (
     CommunityError,
     add_member,
     create_event,
+    declare_age,
     declare_minor,
     import_members_csv,
     propose_invitations,
@@ -103,22 +104,55 @@ def test_minors_need_declared_status_and_parental_consent(db, example_settings):
     lea, hugo = _invite(db, example_settings, event, ["lea.snap", "hugo_s"])
     message = list_invitations(db, event).iloc[0]["message"]
     assert "autorisation parentale" in message and "Snapchat" in message
-    for inv in (lea, hugo):
-        assert deliver_invitation(db, inv, lambda _a: object(), now=NOW).via == "manual"
-    with pytest.raises(CommunityError, match="indiquez d'abord"):
-        set_status(db, lea, "accepted", now=NOW)  # nothing is guessed
-    declare_minor(db, lea, True, actor="cm", now=NOW)
+    # An event for 12–18 year olds: nothing leaves before the person's age is declared
+    # (the invitation used to go out by DM before anyone knew it).
+    with pytest.raises(CommunityError, match="âge déclaré"):
+        deliver_invitation(db, lea, lambda _a: object(), now=NOW)
+    with pytest.raises(CommunityError, match="entre 1 et 120"):
+        declare_age(db, lea, 0, actor="cm", now=NOW)
+    declare_age(db, lea, 15, actor="cm", now=NOW)
+    declare_age(db, hugo, 25, actor="cm", now=NOW)
+    assert deliver_invitation(db, lea, lambda _a: object(), now=NOW).via == "manual"
+    with pytest.raises(
+        CommunityError, match="réservée aux 12-18 ans : la personne a déclaré 25 ans"
+    ):
+        deliver_invitation(db, hugo, lambda _a: object(), now=NOW)
     with pytest.raises(CommunityError, match="autorisation parentale"):
         set_status(db, lea, "accepted", now=NOW)
     record_parental_consent(db, lea, actor="cm", now=NOW)
     set_status(db, lea, "accepted", now=NOW)
-    declare_minor(db, hugo, False, actor="cm", now=NOW)
+    # Hugo's age was mistyped: 18 is in the range, and an adult needs no consent.
+    declare_age(db, hugo, 18, actor="cm", now=NOW)
     with pytest.raises(CommunityError, match="mineure"):
         record_parental_consent(db, hugo, actor="cm", now=NOW)
-    set_status(db, hugo, "accepted", now=NOW)  # an adult needs no consent
+    assert deliver_invitation(db, hugo, lambda _a: object(), now=NOW).via == "manual"
+    set_status(db, hugo, "accepted", now=NOW)
     rows = list_invitations(db, event).set_index("id")
     assert rows.loc[lea, "consent_recorded_by"] == "cm"
     assert rows.loc[lea, "status"] == rows.loc[hugo, "status"] == "accepted"
+    assert (rows.loc[lea, "is_minor"], rows.loc[hugo, "is_minor"]) == (1, 0)
+
+
+def test_a_declared_adult_is_never_accepted_to_an_event_for_teenagers(db, example_settings):
+    """The reported case: declared "majeure" (no age), then accepted to the Snapmeet ados."""
+    save(db, [item("tom", days_ago=1)])
+    event = create_event(
+        db,
+        name="Snapmeet ados",
+        kind="snapmeet",
+        starts_at=NOW + timedelta(days=5),
+        min_age=12,
+        max_age=18,
+        now=NOW,
+    )
+    (tom,) = _invite(db, example_settings, event, ["tom"])
+    declare_minor(db, tom, False, actor="cm", now=NOW)  # "Déclarée majeure": an age is needed
+    with pytest.raises(CommunityError, match="âge déclaré"):
+        deliver_invitation(db, tom, lambda _a: None, now=NOW)
+    declare_age(db, tom, 34, actor="cm", now=NOW)
+    with pytest.raises(CommunityError, match="34 ans"):
+        deliver_invitation(db, tom, lambda _a: None, now=NOW)
+    assert list(list_invitations(db, event)["status"]) == ["proposed"]
 
 
 def test_csv_import_refuses_a_row_without_handle(db):

@@ -35,7 +35,7 @@ from beffroi.inbox import (
     EVENT_KINDS,
     CommunityError,
     create_event,
-    declare_minor,
+    declare_age,
     deliver_invitation,
     import_members_csv,
     link_members,
@@ -448,10 +448,15 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
             "Réponse enregistrée.",
         )
     cols = st.columns(3)
-    if cols[0].button("Déclarée mineure", key="inv_minor"):
-        _act(lambda: declare_minor(ctx.db, int(inv), True, actor=actor, now=now), "Noté.")
-    if cols[1].button("Déclarée majeure", key="inv_adult"):
-        _act(lambda: declare_minor(ctx.db, int(inv), False, actor=actor, now=now), "Noté.")
+    # The age the person (or a parent) declared: an event's age range is checked on it.
+    age = cols[0].number_input(
+        "Âge déclaré", min_value=1, max_value=120, value=None, step=1, key="inv_age"
+    )
+    if cols[1].button("Enregistrer l'âge déclaré", key="inv_age_go", disabled=age is None):
+        _act(
+            lambda: declare_age(ctx.db, int(inv), int(age), actor=actor, now=now),
+            "Âge déclaré enregistré.",
+        )
     if cols[2].button("Autorisation parentale reçue", key="inv_consent"):
         _act(
             lambda: record_parental_consent(ctx.db, int(inv), actor=actor, now=now),
