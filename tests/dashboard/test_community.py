@@ -116,3 +116,36 @@ def test_linking_two_accounts_of_one_person(city):
     # Counted together, the person now leads with two mentions.
     at = _community("claire")
     assert at.dataframe[0].value["Membre"][0].count("@") == 2
+
+
+def test_comms_staff_see_no_private_message_in_an_explanation(city):
+    """Private messages are read by the inbox's roles only; "Pourquoi ce score ?" showed
+    them to comms staff. The count still says how many there were."""
+    from datetime import UTC, datetime
+
+    from beffroi.collectors import Page
+    from beffroi.inbox import ingest_page
+    from tests.dashboard.conftest import THEMES, add_staff, make_item
+
+    settings, _config, conn = city
+    now = datetime.now(UTC).replace(microsecond=0)
+    secret = make_item(
+        "x_ville",
+        "x",
+        "dm1",
+        now - timedelta(minutes=3),
+        "jeanne_m",
+        "Mon adresse perso est 7 rue Imaginaire",
+        kind="dm",
+    )
+    ingest_page(conn, "x_ville", "dms", Page([secret], None), hooks=THEMES, now=now)
+    add_staff(conn, cora="comms")
+    jeanne = conn.execute("SELECT id FROM members WHERE handle = 'jeanne_m'").fetchone()[0]
+    for user, sees in (("cora", False), ("claire", True)):
+        at = _community(user)
+        at.selectbox(key="community_explain").set_value(jeanne).run()
+        assert not at.exception
+        texts = [t for df in at.dataframe if "Texte" in df.value.columns for t in df.value["Texte"]]
+        assert ("Mon adresse perso est 7 rue Imaginaire" in texts) is sees, user
+        captions = " ".join(c.value for c in at.caption)
+        assert ("1 message privé n'est pas affiché" in captions) is not sees, user

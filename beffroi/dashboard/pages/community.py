@@ -52,6 +52,9 @@ from beffroi.store import from_db
 TITLE = "Communauté"
 ICON = ":material/groups:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
+# Private messages are read by the roles that work the inbox, nobody else (a comms officer
+# choosing whom to invite sees how many there were, not what they say).
+READS_PRIVATE_MESSAGES = {"community_manager", "admin"}
 ORDER = 40
 
 NETWORK_CHOICES = {"Tous les réseaux": None} | {
@@ -227,6 +230,19 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     if _is_director(ctx):
         return
     recent = pd.DataFrame(why.last_interactions)
+    if not recent.empty and ctx.user.role not in READS_PRIVATE_MESSAGES:
+        private = recent["kind"] == "dm"
+        if private.any():
+            n = int(private.sum())
+            st.caption(
+                f"{n} message privé n'est pas affiché"
+                if n == 1
+                else f"{n} messages privés ne sont pas affichés"
+            )
+            st.caption(
+                "Les messages privés ne sont lisibles que par l'équipe de la boîte de réception."
+            )
+        recent = recent[~private]
     if not recent.empty:
         recent = pd.DataFrame(
             {
