@@ -70,6 +70,7 @@ from beffroi.inbox.views import (
 # (the ``dashboard-writes`` import-linter contract forbids it ``beffroi.store.community``).
 from beffroi.store.community import (
     EVENT_KINDS,
+    INVITATION_LABELS,
     CommunityError,
     create_event,
     declare_age,
@@ -78,6 +79,7 @@ from beffroi.store.community import (
     link_members,
     propose_invitations,
     record_parental_consent,
+    set_invitation_message,
     set_member_flags,
     unlink_member,
 )
@@ -102,6 +104,8 @@ __all__ = [
     "CommunityError",
     "create_event",
     "declare_age",
+    "INVITATION_LABELS",
+    "set_invitation_message",
     "declare_minor",
     "import_members_csv",
     "link_members",

@@ -26,6 +26,15 @@ from beffroi.store.times import from_db, now_utc, to_db
 
 EVENT_KINDS = ("instameet", "snapmeet", "afterwork", "other")
 INVITATION_STATES = ("proposed", "invited", "accepted", "declined", "attended", "no_show")
+# The words staff read for each state (pages, messages, the access export).
+INVITATION_LABELS = {
+    "proposed": "proposée",
+    "invited": "envoyée",
+    "accepted": "acceptée",
+    "declined": "déclinée",
+    "attended": "présent·e",
+    "no_show": "absent·e",
+}
 # Where an invitation may go from each state. ``accepted → declined`` lets a person change
 # their mind; ``declined → accepted`` lets them change it back before the event.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -282,6 +291,15 @@ def create_event(
     if min_age is not None and max_age is not None and min_age > max_age:
         raise CommunityError("l'âge minimum dépasse l'âge maximum")
     with transaction(conn):
+        # Checked in the writing transaction: a double click on "Créer" makes one event.
+        twin = conn.execute(
+            "SELECT 1 FROM events WHERE name = ? AND starts_at = ?",
+            (name.strip(), to_db(starts_at)),
+        ).fetchone()
+        if twin:
+            raise CommunityError(
+                f"la rencontre « {name.strip()} » du {french_date(starts_at)} existe déjà"
+            )
         row = conn.execute(
             """
             INSERT INTO events (name, kind, starts_at, place, capacity, min_age, max_age, created_at)
@@ -569,7 +587,10 @@ def _move(
     if row["sending_since"] is not None and not claimed:
         raise CommunityError(INVITATION_SENDING)
     if status not in TRANSITIONS[current]:
-        raise CommunityError(f"passage impossible de « {current} » à « {status} »")
+        raise CommunityError(
+            f"passage impossible de « {INVITATION_LABELS[current]} » "
+            f"à « {INVITATION_LABELS[status]} »"
+        )
     refusal = age_refusal(row) if status in ("invited", "accepted") else None
     if refusal:
         raise CommunityError(refusal)
@@ -692,6 +713,32 @@ def record_invitation_check(
         )
         write_audit(conn, actor, "invitation.send_uncertain", "invitation", invitation_id,
                     dict(facts), now)  # fmt: skip
+
+
+def set_invitation_message(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    message: str,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """The text staff edited before sending: changeable while the invitation is proposed
+    and not being sent (the text that leaves is the text that was read)."""
+    if not message.strip():
+        raise CommunityError("le message de l'invitation est vide")
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE invitations SET message = ?, updated_at = ?, updated_by = ? "
+            "WHERE id = ? AND status = 'proposed' AND sending_since IS NULL",
+            (message.strip(), to_db(now or now_utc()), actor, invitation_id),
+        )
+        if cur.rowcount != 1:
+            row = _invitation(conn, invitation_id)
+            if row["sending_since"] is not None:
+                raise CommunityError(INVITATION_SENDING)
+            raise CommunityError("cette invitation est déjà partie : son texte ne change plus")
+        write_audit(conn, actor, "invitation.edit", "invitation", invitation_id, None, now)
 
 
 def invitation_to_send(conn: sqlite3.Connection, invitation_id: int) -> tuple[str, int | None]:

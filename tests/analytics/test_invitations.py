@@ -22,6 +22,7 @@ from beffroi.store.community import (
     import_members_csv,
     propose_invitations,
     record_parental_consent,
+    set_invitation_message,
     set_status,
 )
 from tests.analytics.helpers import NOW, item, member_id, save
@@ -260,3 +261,34 @@ def test_a_dm_a_collection_stored_first_is_still_the_invitations_dm(db):
     with pytest.raises(CommunityError, match="impossible"):
         record_invitation_sent(db, inv, "instagram_ville", sent, actor="cm", now=NOW)
     assert db.execute("SELECT count(*) FROM items WHERE external_id = 'ig-dm-9'").fetchone()[0] == 1
+
+
+def test_the_same_event_twice_is_refused_and_moves_are_said_in_french(db, example_settings):
+    """A double click on "Créer" made two identical events; a refused move named the
+    internal states (« proposed » → « accepted »)."""
+    when = NOW + timedelta(days=9)
+    create_event(db, name="Instameet du parc", kind="instameet", starts_at=when, now=NOW)
+    with pytest.raises(CommunityError, match="existe déjà"):
+        create_event(db, name=" Instameet du parc ", kind="instameet", starts_at=when, now=NOW)
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    save(db, [item("zoe", days_ago=1)])
+    event = db.execute("SELECT id FROM events").fetchone()[0]
+    (inv,) = _invite(db, example_settings, event, ["zoe"])
+    with pytest.raises(CommunityError) as refused:
+        set_status(db, inv, "accepted", now=NOW)
+    assert str(refused.value) == "passage impossible de « proposée » à « acceptée »"
+
+
+def test_the_invitation_text_can_be_edited_until_it_leaves(db, example_settings):
+    save(db, [item("zoe", days_ago=1)])
+    event = create_event(
+        db, name="Afterwork", kind="afterwork", starts_at=NOW + timedelta(days=3), now=NOW
+    )
+    (inv,) = _invite(db, example_settings, event, ["zoe"])
+    set_invitation_message(db, inv, "Bonjour Zoé, venez jeudi !", actor="cm", now=NOW)
+    delivery = deliver_invitation(db, inv, lambda _a: None, now=NOW)
+    assert delivery.message == "Bonjour Zoé, venez jeudi !"
+    with pytest.raises(CommunityError, match="déjà partie"):
+        set_invitation_message(db, inv, "Trop tard", actor="cm", now=NOW)
+    with pytest.raises(CommunityError, match="vide"):
+        set_invitation_message(db, inv, "  ", actor="cm", now=NOW)

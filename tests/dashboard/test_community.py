@@ -72,7 +72,10 @@ def test_invitation_sent_by_hand_then_accepted(city):
     at = _community("claire")
     at.selectbox(key="community_event").set_value(event).run()
     at.selectbox(key="community_invitation").set_value(inv).run()
-    assert "Bonjour Paul, venez !" in [c.value for c in at.code]
+    # The message is an editable text, not a code block; the edited text is what leaves.
+    text = at.text_area(key=f"inv_text_{inv}")
+    assert text.value == "Bonjour Paul, venez !" and not at.code
+    text.input("Bonjour Paul, venez jeudi à 18 h !")
     at.button(key="inv_send").click().run()
     assert not at.exception
     # No DM conversation with Paul: the message is to be copied by hand.
@@ -84,6 +87,27 @@ def test_invitation_sent_by_hand_then_accepted(city):
         "SELECT status, sent_via FROM invitations WHERE id = ?", (inv,)
     ).fetchone()
     assert tuple(status) == ("accepted", "manual")
+    message = conn.execute("SELECT message FROM invitations WHERE id = ?", (inv,)).fetchone()[0]
+    assert message == "Bonjour Paul, venez jeudi à 18 h !"
+
+
+def test_proposed_invitations_are_sent_in_one_click(city):
+    settings, _config, conn = city
+    now = now_utc()
+    event = create_event(
+        conn, name="Instameet du parc", kind="instameet", starts_at=now + timedelta(days=7)
+    )
+    people = [r[0] for r in conn.execute("SELECT id FROM members ORDER BY id LIMIT 3")]
+    propose_invitations(conn, event, {m: f"Bonjour {m}" for m in people})
+    at = _community("claire")
+    at.selectbox(key="community_event").set_value(event).run()
+    at.button(key="inv_send_all").click().run()
+    assert not at.exception
+    assert "3 invitations parties : 0 par message privé, 3 à copier à la main." in [
+        s.value for s in at.success
+    ]
+    states = {r[0] for r in conn.execute("SELECT status FROM invitations")}
+    assert states == {"invited"}
 
 
 def test_creating_an_event_through_the_form(city):

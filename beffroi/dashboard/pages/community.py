@@ -33,6 +33,7 @@ from beffroi.export import disable_grid_export, frame_csv
 from beffroi.french import french_number
 from beffroi.inbox import (
     EVENT_KINDS,
+    INVITATION_LABELS,
     CommunityError,
     create_event,
     declare_age,
@@ -41,6 +42,7 @@ from beffroi.inbox import (
     link_members,
     propose_invitations,
     record_parental_consent,
+    set_invitation_message,
     set_invitation_status,
     set_member_flags,
     unlink_member,
@@ -66,14 +68,7 @@ EVENT_KIND_LABELS = {
     "afterwork": "Afterwork",
     "other": "Autre",
 }
-STATUS_LABELS = {
-    "proposed": "Proposée",
-    "invited": "Invitée",
-    "accepted": "Acceptée",
-    "declined": "Déclinée",
-    "attended": "Présente",
-    "no_show": "Absente",
-}
+STATUS_LABELS = {k: v.capitalize() for k, v in INVITATION_LABELS.items()}
 DM_NETWORKS = ("x", "facebook", "instagram", "sandbox")
 
 
@@ -427,17 +422,27 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
     )
     if director:
         return
+    _send_all(ctx, invitations)
     labels = dict(zip(invitations["id"].astype(int), who, strict=True))
     inv = st.selectbox(
         "Invitation", list(labels), format_func=labels.get, key="community_invitation"
     )
     row = invitations[invitations["id"] == inv].iloc[0]
-    st.text("Message :")
-    st.code(row["message"] or "", language=None)
+    proposed = row["status"] == "proposed"
+    # Plain text (never Markdown), editable until the invitation leaves.
+    text = st.text_area(
+        "Message de l'invitation",
+        row["message"] or "",
+        key=f"inv_text_{inv}",
+        disabled=not proposed,
+        height=180,
+    )
     actor, now = ctx.user.username, ctx.now()
     cols = st.columns(3)
-    if cols[0].button("Envoyer", disabled=row["status"] != "proposed", key="inv_send"):
+    if cols[0].button("Envoyer", disabled=not proposed, key="inv_send"):
         try:
+            if text.strip() != (row["message"] or "").strip():
+                set_invitation_message(ctx.db, int(inv), text, actor=actor, now=now)
             delivery = deliver_invitation(
                 ctx.db, int(inv), _collector_for(ctx), actor=actor, now=now
             )
@@ -478,6 +483,42 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
             lambda: record_parental_consent(ctx.db, int(inv), actor=actor, now=now),
             "Autorisation parentale enregistrée.",
         )
+
+
+def _send_all(ctx: PageContext, invitations: pd.DataFrame) -> None:
+    """Every proposed invitation of the event in one click, each with its own text; those a
+    network cannot send are marked to copy by hand, those refused say why."""
+    waiting = [int(i) for i in invitations.loc[invitations["status"] == "proposed", "id"]]
+    if not waiting:
+        return
+    label = f"Envoyer les {len(waiting)} invitations proposées"
+    if not st.button(
+        label if len(waiting) > 1 else "Envoyer l'invitation proposée", key="inv_send_all"
+    ):
+        return
+    actor, now, collector_for = ctx.user.username, ctx.now(), _collector_for(ctx)
+    by_dm, by_hand, refused = 0, [], []
+    for inv in waiting:
+        try:
+            delivery = deliver_invitation(ctx.db, inv, collector_for, actor=actor, now=now)
+        except CommunityError as exc:
+            refused.append(str(exc))
+            continue
+        if delivery.error:
+            refused.append(delivery.error)
+        elif delivery.via == "manual":
+            by_hand.append(delivery.message)
+        else:
+            by_dm += 1
+    left = by_dm + len(by_hand)
+    st.success(
+        f"{left} invitation{'s' if left > 1 else ''} partie{'s' if left > 1 else ''} : "
+        f"{by_dm} par message privé, {len(by_hand)} à copier à la main."
+    )
+    for message in by_hand:
+        st.text(message)  # citizen names inside: plain text
+    for reason in refused:
+        st.error(reason)
 
 
 def _import_section(ctx: PageContext) -> None:
