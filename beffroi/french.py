@@ -29,3 +29,12 @@ WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanc
 def french_date(day: date) -> str:
     """'jeudi 3 décembre 2026' (a datetime is written in its own time zone)."""
     return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def french_number(value: float, digits: int = 1) -> str:
+    """'1 234,5': a decimal comma and a narrow no-break space between thousands, as French
+    typography writes numbers (Python's format writes '1,234.5' whatever the locale)."""
+    text = f"{value:,.{digits}f}"
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")  # never "-0,0"
+    return text.replace(",", "\u202f").replace(".", ",")

@@ -17,3 +17,34 @@ def test_french_date_of_a_datetime_is_its_own_local_day():
     late = datetime(2026, 2, 28, 23, 30, tzinfo=ZoneInfo("UTC"))
     assert french_date(late) == "samedi 28 février 2026"
     assert french_date(late.astimezone(ZoneInfo("Europe/Paris"))) == "dimanche 1 mars 2026"
+
+
+def test_french_numbers_use_a_decimal_comma_and_a_narrow_space_for_thousands():
+    from beffroi.french import french_number
+
+    assert french_number(143.8) == "143,8"
+    assert french_number(1234567.891, 2) == "1\u202f234\u202f567,89"
+    assert french_number(-0.04) == "0,0"  # never "-0,0"
+    assert french_number(12, 0) == "12"
+
+
+def test_the_ranking_explanation_writes_french_numbers():
+    from beffroi.analytics import describe
+    from beffroi.analytics.ranking import KINDS, Explanation
+
+    counts = {k: 0 for k in KINDS}
+    points = {k: 0.0 for k in KINDS}
+    counts["comment"], points["comment"] = 3, 4.25
+    why = Explanation(
+        person_id=1,
+        score=143.8,
+        counts=counts,
+        contributions=points,
+        active_weeks=2,
+        bonus=1.5,
+        accounts=[],
+        last_interactions=[],
+    )
+    text = describe(why)
+    assert text.startswith("143,8 pts = 3 commentaires (4,2 pts)")  # 4.25 rounds half-even
+    assert text.endswith("2 semaines actives (+1,5)")

@@ -5,7 +5,13 @@ activity indicators, the directors' report (HTML, PDF, CSV, as bytes: the caller
 the file, and the scheduler mails the weekly one).
 """
 
-from beffroi.analytics.indicators import Period, Scope, last_complete_period, period_containing
+from beffroi.analytics.indicators import (
+    Period,
+    Scope,
+    compared_ends,
+    last_complete_period,
+    period_containing,
+)
 from beffroi.analytics.invitations import (
     EventOutcome,
     draft_messages,
@@ -14,7 +20,13 @@ from beffroi.analytics.invitations import (
     list_events,
     list_invitations,
 )
-from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
+from beffroi.analytics.pseudonym import (
+    ensure_key_file,
+    key_file_path,
+    mask_text,
+    pseudonym,
+    pseudonym_key,
+)
 from beffroi.analytics.ranking import KINDS as RANKED_KINDS
 from beffroi.analytics.ranking import Explanation, RankingFilter, describe, explain, rank_members
 from beffroi.analytics.report import (
@@ -35,10 +47,13 @@ __all__ = [
     "Scope",
     "build_report",
     "choose_period",
+    "compared_ends",
     "describe",
     "draft_messages",
+    "ensure_key_file",
     "event_outcome",
     "explain",
+    "key_file_path",
     "last_complete_period",
     "list_events",
     "list_invitations",

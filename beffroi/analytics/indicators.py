@@ -217,6 +217,18 @@ def responses(
     return frame
 
 
+def compared_ends(period: Period, now: datetime) -> tuple[datetime, datetime]:
+    """Where the period and the one it is compared with stop. A period still running is
+    compared with the same elapsed span of the previous one (Monday to Thursday 10:00 with
+    Monday to Thursday 10:00): against a whole week, every count and rate would seem to
+    fall only because the week is not over. The Rapports page and the report files both
+    use it, so a downloaded report says what the screen says."""
+    if period.end <= now:
+        return period.end, period.previous.end
+    elapsed = max(now - period.start, timedelta(0))
+    return now, min(period.previous.start + elapsed, period.previous.end)
+
+
 def received_between(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.DataFrame:
     """The rows of a ``responses`` frame received in [start, end): one wide read can then
     serve a period, the one before it and a trend."""

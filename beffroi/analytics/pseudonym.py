@@ -1,9 +1,13 @@
 """Pseudonyms for people in reports and in the directors' views.
 
 A member becomes ``membre-1a2b3c4d``: an HMAC-SHA256 of their network and platform id with
-a key kept in an environment variable, so the same person keeps the same pseudonym from
-one report to the next, while nobody without the key can go back from the pseudonym to
-the account (a plain hash of a handle could be reversed by hashing every handle).
+a secret key, so the same person keeps the same pseudonym from one report to the next and
+from one process to another (the dashboard, the command line and the mailed report name
+them alike), while nobody without the key can go back from the pseudonym to the account (a
+plain hash of a handle could be reversed by hashing every handle). The key comes from an
+environment variable when the city sets one, otherwise from a key file that ``beffroi init``
+and the demo create beside the database (readable by its owner only, never inside the
+database, so a copy of the database alone does not carry it).
 Example texts are masked too: @handles, the author's own names, e-mails, phone numbers and
 links.
 """
@@ -17,6 +21,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from beffroi.config import Settings
 
@@ -33,13 +38,41 @@ class PseudonymKey:
     stable: bool  # False when the environment variable is missing: a per-process key
 
 
+def key_file_path(settings: Settings) -> Path:
+    """The key file beside the database: ``b.db`` keeps its key in ``b.db.pseudonym-key``."""
+    db = settings.database_path
+    return db.with_name(db.name + ".pseudonym-key")
+
+
 def pseudonym_key(settings: Settings) -> PseudonymKey:
-    """The key from ``settings.reports.pseudonym_key_env``; without it, a random key that
-    lives as long as the process (pseudonyms then change from one run to the next)."""
+    """The key from ``settings.reports.pseudonym_key_env``, else from the key file beside the
+    database; without either, a random key that lives as long as the process (pseudonyms
+    then change from one run to the next, and reports say so)."""
     value = os.environ.get(settings.reports.pseudonym_key_env)
     if value:
         return PseudonymKey(value.encode("utf-8"), True)
+    try:
+        kept = key_file_path(settings).read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        kept = ""
+    if kept:
+        return PseudonymKey(kept.encode("ascii"), True)
     return PseudonymKey(_EPHEMERAL, False)
+
+
+def ensure_key_file(settings: Settings) -> Path | None:
+    """Create the key file (owner-only) unless the environment variable or the file already
+    gives a key; returns the file created, or None when nothing was written. Kept by
+    ``init`` and the demo so that pseudonyms are stable without any setup."""
+    if os.environ.get(settings.reports.pseudonym_key_env):
+        return None
+    path = key_file_path(settings)
+    if path.exists():
+        return None
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(secrets.token_hex(32) + "\n")
+    return path
 
 
 def pseudonym(key: PseudonymKey | bytes, network: str, external_id: str) -> str:

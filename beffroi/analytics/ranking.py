@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 import pandas as pd
 
 from beffroi.config import Settings
+from beffroi.french import french_number
 from beffroi.labels import KIND_NAMES
 from beffroi.store import OBJECTED_PERSONS, to_db
 
@@ -409,10 +410,11 @@ def describe(explanation: Explanation) -> str:
     """The explanation in one French sentence, e.g. for the demo's note or a tooltip."""
     parts = [
         f"{explanation.counts[k]} {KIND_LABELS[k][explanation.counts[k] > 1]}"
-        f" ({explanation.contributions[k]:.1f} pts)"
+        f" ({french_number(explanation.contributions[k])} pts)"
         for k in KINDS
         if explanation.counts[k]
     ]
     plural = "s" if explanation.active_weeks > 1 else ""
-    weeks = f"{explanation.active_weeks} semaine{plural} active{plural} (+{explanation.bonus:.1f})"
-    return f"{explanation.score:.1f} pts = " + ", ".join([*parts, weeks])
+    bonus = french_number(explanation.bonus)
+    weeks = f"{explanation.active_weeks} semaine{plural} active{plural} (+{bonus})"
+    return f"{french_number(explanation.score)} pts = " + ", ".join([*parts, weeks])

@@ -30,6 +30,7 @@ from beffroi.analytics import charts
 from beffroi.analytics.indicators import (
     NO_THEME,
     Period,
+    compared_ends,
     inbound_buckets,
     last_complete_period,
     members_new_returning,
@@ -118,6 +119,19 @@ class Report:
         return report_charts(self)
 
     @property
+    def comparison(self) -> str:
+        """The period and what it is compared with, e.g. for a week still running:
+        "semaine 48 (…), en cours : jusqu'au 24/11 à 13:00, comparée à la même durée de
+        semaine 47 (…)"."""
+        if self.period.end <= self.generated_at:
+            return f"{self.period.label} — comparé à {self.period.previous.label}"
+        local = self.generated_at.astimezone(self.period.tz)
+        return (
+            f"{self.period.label}, en cours : jusqu'au {local:%d/%m à %H:%M}, comparée à la "
+            f"même durée de {self.period.previous.label}"
+        )
+
+    @property
     def title(self) -> str:
         kind = "hebdomadaire" if self.period.kind == "week" else "mensuel"
         return f"Rapport {kind} — {self.city}"
@@ -132,14 +146,14 @@ def _headlines(
     """The headline figures of ``period`` and of the one before, from ``answers`` (the
     ``responses`` of both) and the period's ``events``."""
 
-    def figures(p: Period, events: pd.DataFrame) -> dict[str, float | None]:
-        summary = summarise_responses(received_between(answers, p.start, min(p.end, now))).iloc[0]
+    def figures(p: Period, end: datetime, events: pd.DataFrame) -> dict[str, float | None]:
+        summary = summarise_responses(received_between(answers, p.start, end)).iloc[0]
         inbound = conn.execute(
             "SELECT count(*), count(DISTINCT member_id) FROM items INDEXED BY items_inbound "
             "WHERE direction = 'in' AND kind != 'post' AND created_at >= ? AND created_at < ?",
-            (to_db(p.start), to_db(p.end)),
+            (to_db(p.start), to_db(end)),
         ).fetchone()
-        members = members_new_returning(conn, p.start, p.end)
+        members = members_new_returning(conn, p.start, end)
         attended = int(events["attended"].sum()) if not events.empty else 0
         marked = attended + (int(events["no_show"].sum()) if not events.empty else 0)
         return {
@@ -153,9 +167,12 @@ def _headlines(
             "attendance": attended / marked if marked else None,
         }
 
-    now_f = figures(period, events)
+    end, previous_end = compared_ends(period, now)
+    now_f = figures(period, end, events)
     before = figures(
-        period.previous, events_between(conn, period.previous.start, period.previous.end)
+        period.previous,
+        previous_end,
+        events_between(conn, period.previous.start, period.previous.end),
     )
     spec = [
         ("Messages reçus", "inbound", "count"),
@@ -230,7 +247,7 @@ def build_report(
 ) -> Report:
     """Everything the report shows, computed once."""
     buckets = inbound_buckets(conn, settings, period.start, period.end)
-    previous = inbound_buckets(conn, settings, period.previous.start, period.previous.end)
+    previous = inbound_buckets(conn, settings, period.previous.start, compared_ends(period, now)[1])
     networks = volume_by(buckets, "network").merge(
         volume_by(previous, "network").rename(columns={"n": "previous"}), on="network", how="outer"
     )
@@ -341,7 +358,7 @@ td.v{{font-weight:bold;font-size:1.2em}} .ex{{color:#444;font-style:italic}} .no
 figure{{margin:1em 0}} img{{max-width:100%}}
 </style></head><body>
 <h1>{e(report.title)}</h1>
-<p>{e(report.period.label)} — comparé à {e(report.period.previous.label)}</p>
+<p>{e(report.comparison)}</p>
 <h2>Chiffres clés</h2>
 <table><tr><th></th><th>période</th><th>précédente</th><th>évolution</th></tr>{rows}</table>
 {images}
@@ -368,6 +385,7 @@ def render_csv(report: Report) -> str:
     writer = safe_writer(out)  # a theme or event name can start with "="
     writer.writerow(["section", "libellé", "valeur", "précédente", "évolution"])
     writer.writerow(["période", report.period.label, "", report.period.previous.label, ""])
+    writer.writerow(["période", "comparaison", report.comparison, "", ""])
     for h in report.headlines:
         writer.writerow(["chiffres clés", h.label, h.shown(), h.shown("previous"), h.change])
     for row in report.networks.itertuples():
@@ -475,7 +493,7 @@ def render_pdf(report: Report) -> bytes:
     pdf.cell(
         0,
         6,
-        f"{report.period.label} — comparé à {report.period.previous.label}",
+        report.comparison,
         new_x="LMARGIN",
         new_y="NEXT",
     )

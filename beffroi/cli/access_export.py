@@ -12,16 +12,7 @@ import json
 from datetime import datetime
 
 from beffroi.dashboard.format import KIND_LABELS
-from beffroi.inbox import PRIORITY_LABELS, STATUS_LABELS
-
-INVITATION_STATUSES = {
-    "proposed": "proposée",
-    "invited": "envoyée",
-    "accepted": "acceptée",
-    "declined": "refusée",
-    "attended": "présent·e",
-    "no_show": "absent·e",
-}
+from beffroi.inbox import INVITATION_LABELS, PRIORITY_LABELS, STATUS_LABELS
 
 
 def export_json(record: dict, city: str, now: datetime) -> str:
@@ -89,9 +80,10 @@ def export_html(record: dict, city: str, now: datetime) -> str:
         [
             r["event"],
             r["starts_at"],
-            INVITATION_STATUSES.get(r["status"], r["status"]),
+            INVITATION_LABELS.get(r["status"], r["status"]),
             r["message"] or "—",
             {1: "oui", 0: "non"}.get(r["is_minor"], "non déclaré"),
+            f"{r['declared_age']} ans" if r["declared_age"] is not None else "non déclaré",
             r["consent_recorded_at"] or "—",
         ]
         for r in record["invitations"]
@@ -131,7 +123,8 @@ def export_html(record: dict, city: str, now: datetime) -> str:
         (
             f"Invitations ({len(invitations)})",
             _table(
-                ["Événement", "Date", "Statut", "Message", "Mineur", "Consentement"], invitations
+                ["Événement", "Date", "Statut", "Message", "Mineur", "Âge déclaré", "Consentement"],
+                invitations,
             ),
         ),
         (

@@ -18,6 +18,7 @@ import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from beffroi.analytics import ensure_key_file
 from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
@@ -125,6 +126,7 @@ def seed(
         remove_demo_data(db)
     write_demo_config(db, config, mail_port)
     settings = load_settings(config)
+    ensure_key_file(settings)  # the dashboard, the CLI and mailed reports share pseudonyms
     started = time.monotonic()
     try:
         network = SandboxNetwork(state_path(settings.database_path))

@@ -41,7 +41,9 @@ def run(args) -> int:
         print(f"open: {c.open}")
         print(f"overdue: {c.overdue}")
         print(f"answered today: {c.answered_today}")
-        print(f"median first response this week: {duration(c.median_response_seconds_week)}")
+        print(
+            f"median first response this week (business hours): {duration(c.median_response_seconds_week)}"
+        )
         return 0
     finally:
         conn.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from beffroi.analytics import ensure_key_file
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database
 from beffroi.config import example_config_path, load_settings
@@ -42,4 +43,10 @@ def run(args) -> int:
     conn = open_database(settings)
     conn.close()
     print(f"database ready: {settings.database_path}")
+    created = ensure_key_file(settings)
+    if created is not None:
+        print(
+            f"pseudonymisation key kept in {created} (readable by you only; back it up with "
+            "the database, or set $" + settings.reports.pseudonym_key_env + " instead)"
+        )
     return 0

@@ -77,6 +77,17 @@ def relative_time(moment: datetime | str | None, now: datetime, tz: tzinfo) -> s
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
 
 
+def received_time(moment: datetime | str | None, now: datetime, tz: tzinfo) -> str:
+    """ "mardi 8 septembre 2026 à 20:24", followed by "(il y a 5 min)" or "(hier à 20:24)"
+    only while the relative words say something the date does not: a week on, they would
+    only repeat it ("… 8 septembre 2026 à 20:24 (8 septembre à 20:24)")."""
+    full = full_time(moment, tz)
+    local = local_time(moment, tz)
+    if local is None or (now.astimezone(tz).date() - local.date()).days >= 7:
+        return full
+    return f"{full} ({relative_time(moment, now, tz)})"
+
+
 def full_time(moment: datetime | str | None, tz: tzinfo) -> str:
     """An unambiguous local time: "mardi 24 novembre 2026 à 14:02"."""
     local = local_time(moment, tz)

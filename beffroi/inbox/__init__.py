@@ -10,6 +10,7 @@ from beffroi.business_hours import SlaClock
 from beffroi.collectors.moderation import cannot_hide
 from beffroi.inbox.alerts import SweepResult, UrgentResult, alert_urgent, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
+from beffroi.inbox.audit_words import describe_event, person_label
 from beffroi.inbox.escalation import escalate
 from beffroi.inbox.ingest import (
     NO_HOOKS,
@@ -96,13 +97,16 @@ from beffroi.inbox.views import (
 # (the ``dashboard-writes`` import-linter contract forbids it ``beffroi.store.community``).
 from beffroi.store.community import (
     EVENT_KINDS,
+    INVITATION_LABELS,
     CommunityError,
     create_event,
+    declare_age,
     declare_minor,
     import_members_csv,
     link_members,
     propose_invitations,
     record_parental_consent,
+    set_invitation_message,
     set_member_flags,
     unlink_member,
 )
@@ -115,6 +119,7 @@ from beffroi.store.objection import (
     withdraw_objection,
 )
 from beffroi.store.queue import (
+    NETWORK_ACTOR,
     add_saved_reply,
     close,
     close_many,
@@ -149,9 +154,15 @@ __all__ = [
     "set_rule_enabled",
     "try_rule",
     "undo_moderation",
+    "describe_event",
+    "NETWORK_ACTOR",
+    "person_label",
     "EVENT_KINDS",
     "CommunityError",
     "create_event",
+    "declare_age",
+    "INVITATION_LABELS",
+    "set_invitation_message",
     "declare_minor",
     "import_members_csv",
     "link_members",

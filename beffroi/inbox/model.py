@@ -241,10 +241,13 @@ def retrain(conn: sqlite3.Connection, settings: Settings, now: datetime) -> str:
     examples = training_examples(conn)
     model = train(examples, now)
     if model.theme is None and model.reply is None:
-        return f"not enough labelled messages yet ({len(examples)}, {MIN_EXAMPLES} needed)"
+        return (
+            f"pas encore assez de messages étiquetés ({len(examples)} ; il en faut {MIN_EXAMPLES})"
+        )
     save_model(model, model_path(settings))
     return (
-        f"trained on {model.trained_on['theme']} themes, {model.trained_on['needs_reply']} replies"
+        f"appris sur {model.trained_on['theme']} thèmes et "
+        f"{model.trained_on['needs_reply']} décisions de réponse"
     )
 
 

@@ -19,19 +19,19 @@ CLOSE_REASON_LABELS = {
 }
 PRIORITY_LABELS = {"urgent": "Urgente", "high": "Haute", "normal": "Normale", "low": "Basse"}
 TRIAGE_RULE_LABELS = {
-    "spam": "mot indésirable",
-    "empty": "emoji ou message vide",
-    "urgent": "mot d'urgence",
-    "question": "question",
-    "complaint": "réclamation",
-    "problem": "signalement d'un problème",
-    "request": "demande",
-    "thanks": "remerciement ou compliment",
-    "dm": "message privé",
+    "spam": "le message contient un mot indésirable",
+    "empty": "le message ne contient que des emoji, ou rien",
+    "urgent": "le message signale un danger",
+    "question": "le message pose une question",
+    "complaint": "le message exprime une réclamation",
+    "problem": "le message signale un problème",
+    "request": "le message formule une demande",
+    "thanks": "le message remercie ou félicite",
+    "dm": "c'est un message privé",
     "no_signal": "commentaire sans demande",
-    "between_citizens": "réponse d'un citoyen à un autre",
-    "rhetorical": "question qui n'attend pas de réponse",
-    "model": "modèle de la ville, appris des corrections",
+    "between_citizens": "un citoyen répond à un autre",
+    "rhetorical": "la question n'attend pas de réponse",
+    "model": "le modèle de la ville, appris des corrections, l'a proposé",
 }
 
 TONE_LABELS = {"positive": "positif", "neutral": "neutre", "negative": "négatif"}
@@ -51,9 +51,9 @@ def theme_rule_label(rule: str | None) -> str:
 
 
 def triage_rule_label(rule: str | None) -> str:
-    """'question:?' -> 'question (« ? »)': why triage decided, in French."""
+    """'question:?' -> 'le message pose une question (« ? »)': why triage decided."""
     if not rule:
-        return "non trié"
+        return "pas encore trié"
     name, _, keyword = rule.partition(":")
     label = TRIAGE_RULE_LABELS.get(name, name)
     return f"{label} (« {keyword} »)" if keyword else label

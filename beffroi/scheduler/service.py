@@ -17,7 +17,7 @@ import socket
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -32,6 +32,7 @@ from beffroi.collectors import Collector, mask_secrets
 from beffroi.config import Settings
 from beffroi.inbox import IngestHooks
 from beffroi.scheduler.collection import collect_all
+from beffroi.scheduler.job_summary import describe, describe_collection
 from beffroi.scheduler.lock import ServiceLock
 from beffroi.store import (
     abandon_job_runs,
@@ -190,7 +191,7 @@ class SchedulerService:
         specs += [
             JobSpec(
                 "sla_sweep",
-                lambda conn, now: _summary(sweep_overdue(conn, s, now)),
+                lambda conn, now: describe(sweep_overdue(conn, s, now)),
                 IntervalTrigger(minutes=s.alerts.sweep_minutes, timezone=tz),
             ),
             JobSpec(
@@ -227,7 +228,7 @@ class SchedulerService:
             ),
             JobSpec(
                 "retention_purge",
-                lambda conn, now: _summary(purge_expired(conn, s.retention, now)),
+                lambda conn, now: describe(purge_expired(conn, s.retention, now)),
                 CronTrigger(hour=3, minute=30, timezone=tz),
             ),
         ]
@@ -240,26 +241,20 @@ class SchedulerService:
         def job(conn, now):
             reports = collect_all(conn, [collector], hooks=self.hooks, now=self.now)
             new = sum(r.new for r in reports)
-            errors = [f"{r.stream}: {r.error}" for r in reports if r.status == "error"]
-            if not new and not errors:
-                return None  # an idle pass: nothing worth a log line
-            text = f"{len(reports)} streams, {new} new"
+            errors = [f"{r.stream} : {r.error}" for r in reports if r.status == "error"]
+            urgent = moderation = None
             if new:
                 # An urgent message reaches the on-call address at once, not at the next sweep.
                 from beffroi.inbox import alert_urgent
 
                 urgent = alert_urgent(conn, self.settings, now)
-                if urgent.alerted or urgent.error:
-                    text += f"; {urgent.alerted} urgent alert(s)"
-                    text += f" ({urgent.error})" if urgent.failed else ""
                 # The rules' hides, queued inside the pages' transactions, go out now.
                 from beffroi.inbox import after_ingestion
 
                 moderation = after_ingestion(conn, self.settings, now, collectors=self.collectors)
-                if moderation:
-                    text += f"; {moderation}"
-            if errors:
-                text += "; errors: " + "; ".join(errors)
+            text = describe_collection(len(reports), new, urgent, errors)
+            if new and moderation:
+                text = f"{text} ; {moderation}" if text else moderation
             return text
 
         return job
@@ -267,7 +262,7 @@ class SchedulerService:
     def _publish_job(self, conn, now):
         from beffroi.scheduler.outbox import publish_cycle
 
-        return _summary(
+        return describe(
             publish_cycle(
                 conn,
                 self.settings,
@@ -283,7 +278,7 @@ class SchedulerService:
         from beffroi.scheduler.x_budget import notify_admins
 
         notify_admins(conn, self.settings, now)  # X budget pauses, once per account and month
-        return _summary(alert_cycle(conn, self.settings, now=now))
+        return describe(alert_cycle(conn, self.settings, now=now))
 
     def _heartbeat_job(self, conn, now):
         beat = {"at": to_db(now), "pid": os.getpid(), "host": socket.gethostname()}
@@ -435,26 +430,23 @@ def weekly_report_if_due(conn, settings: Settings, now: datetime, send) -> str |
         return None
     result = send(settings, conn, now)
     set_meta(conn, WEEKLY_REPORT_KEY, week)
-    return f"week of {week} sent: {result}"
-
-
-def _summary(result) -> str | None:
-    if result is None:
-        return None
-    if isinstance(result, str):
-        return result
-    if isinstance(result, Mapping):
-        return ", ".join(f"{k}={v}" for k, v in result.items())
-    return str(result)
+    done = describe(result) or "aucun destinataire configuré : rien n'a été envoyé"
+    return f"semaine du {monday:%d/%m/%Y} : {done}"
 
 
 def _urgent_summary(result) -> str | None:
     """Silent when nothing was urgent: the job runs every minute."""
     if not result.alerted and not result.error:
         return None
-    return _summary(result)
+    return describe(result)
 
 
 def _open311_summary(result) -> str | None:
     """Silent when no request was asked about (most cities have none)."""
-    return str(result) if result.checked else None
+    if not result.checked:
+        return None
+    text = (
+        f"{result.checked} demande(s) Open311 suivie(s) : {result.found} retrouvée(s), "
+        f"{result.freed} jamais arrivée(s), {result.resolved} résolue(s)"
+    )
+    return text + (f" ; {len(result.errors)} erreur(s)" if result.errors else "")

@@ -62,6 +62,7 @@ from beffroi.store.staff import (
     set_staff_active,
     set_staff_password,
     set_staff_role,
+    staff_names,
     upsert_staff,
 )
 from beffroi.store.times import from_db, now_utc, to_db
@@ -99,6 +100,7 @@ __all__ = [
     "login_history",
     "record_login_attempt",
     "list_staff",
+    "staff_names",
     "upsert_staff",
     "SavedItems",
     "Unstorable",

@@ -2,9 +2,10 @@
 invitations. (Reactions and shares come in with collected pages: ``inbox.ingest_page``.)
 
 Every rule that protects people lives here, next to the SQL, so that no screen or command
-can skip it: an invitation moves only along its life cycle, and a minor invited to an event
-for under-18s cannot be marked ``accepted`` before a parental consent is recorded. Nothing
-about age is guessed: whether the person is a minor is declared on the invitation.
+can skip it: an invitation moves only along its life cycle; an invitation to an event with an
+age range (a Snapmeet for 12-18 year olds) leaves, and is accepted, only once the age the
+person declared is recorded and within the range; and a minor cannot be marked ``accepted``
+before a parental consent is recorded. Nothing about age is guessed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,15 @@ from beffroi.store.times import from_db, now_utc, to_db
 
 EVENT_KINDS = ("instameet", "snapmeet", "afterwork", "other")
 INVITATION_STATES = ("proposed", "invited", "accepted", "declined", "attended", "no_show")
+# The words staff read for each state (pages, messages, the access export).
+INVITATION_LABELS = {
+    "proposed": "proposée",
+    "invited": "envoyée",
+    "accepted": "acceptée",
+    "declined": "déclinée",
+    "attended": "présent·e",
+    "no_show": "absent·e",
+}
 # Where an invitation may go from each state. ``accepted → declined`` lets a person change
 # their mind; ``declined → accepted`` lets them change it back before the event.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -282,6 +292,15 @@ def create_event(
     if min_age is not None and max_age is not None and min_age > max_age:
         raise CommunityError("l'âge minimum dépasse l'âge maximum")
     with transaction(conn):
+        # Checked in the writing transaction: a double click on "Créer" makes one event.
+        twin = conn.execute(
+            "SELECT 1 FROM events WHERE name = ? AND starts_at = ?",
+            (name.strip(), to_db(starts_at)),
+        ).fetchone()
+        if twin:
+            raise CommunityError(
+                f"la rencontre « {name.strip()} » du {french_date(starts_at)} existe déjà"
+            )
         row = conn.execute(
             """
             INSERT INTO events (name, kind, starts_at, place, capacity, min_age, max_age, created_at)
@@ -426,6 +445,60 @@ def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
     return row
 
 
+def _age_span(min_age: int | None, max_age: int | None) -> str:
+    if min_age is not None and max_age is not None:
+        return f"{min_age}-{max_age} ans"
+    if min_age is not None:
+        return f"{min_age} ans et plus"
+    return f"{max_age} ans au plus"
+
+
+def age_refusal(row: Mapping[str, Any]) -> str | None:
+    """Why an invitation to this event cannot go out or be accepted yet, in French, or None.
+
+    ``row`` carries the event's ``min_age``/``max_age`` and the invitation's
+    ``declared_age``/``is_minor``. An adult declared without an age is enough only for an
+    event with no upper age limit that admits adults."""
+    low, high = row["min_age"], row["max_age"]
+    if low is None and high is None:
+        return None
+    span = _age_span(low, high)
+    age = row["declared_age"]
+    if age is None:
+        if row["is_minor"] == 0 and high is None and (low is None or low <= ADULT_AGE):
+            return None
+        return (
+            f"Cette rencontre est réservée aux {span} : enregistrez d'abord l'âge déclaré par "
+            "la personne (rien n'est deviné)."
+        )
+    if (low is not None and age < low) or (high is not None and age > high):
+        return f"Cette rencontre est réservée aux {span} : la personne a déclaré {age} ans."
+    return None
+
+
+def declare_age(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    age: int,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """Record the age the person (or their parent) declared; it also says whether they are a
+    minor. The audit says that an age was declared, not which (only the invitation keeps it,
+    and it goes with the invitation on erasure)."""
+    if isinstance(age, bool) or not isinstance(age, int) or not 1 <= age <= 120:
+        raise CommunityError("l'âge déclaré doit être un nombre entier entre 1 et 120")
+    with transaction(conn):
+        _invitation(conn, invitation_id)
+        conn.execute(
+            "UPDATE invitations SET declared_age = ?, is_minor = ?, updated_at = ?, "
+            "updated_by = ? WHERE id = ?",
+            (age, int(age < ADULT_AGE), to_db(now or now_utc()), actor, invitation_id),
+        )
+        write_audit(conn, actor, "invitation.age", "invitation", invitation_id, None, now)
+
+
 def declare_minor(
     conn: sqlite3.Connection,
     invitation_id: int,
@@ -519,7 +592,13 @@ def _move(
     if row["sending_since"] is not None and not claimed:
         raise CommunityError(INVITATION_SENDING)
     if status not in TRANSITIONS[current]:
-        raise CommunityError(f"passage impossible de « {current} » à « {status} »")
+        raise CommunityError(
+            f"passage impossible de « {INVITATION_LABELS[current]} » "
+            f"à « {INVITATION_LABELS[status]} »"
+        )
+    refusal = age_refusal(row) if status in ("invited", "accepted") else None
+    if refusal:
+        raise CommunityError(refusal)
     if status == "accepted" and under_18(row["min_age"], row["max_age"]):
         if row["is_minor"] is None:
             raise CommunityError(
@@ -641,12 +720,41 @@ def record_invitation_check(
                     dict(facts), now)  # fmt: skip
 
 
+def set_invitation_message(
+    conn: sqlite3.Connection,
+    invitation_id: int,
+    message: str,
+    *,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> None:
+    """The text staff edited before sending: changeable while the invitation is proposed
+    and not being sent (the text that leaves is the text that was read)."""
+    if not message.strip():
+        raise CommunityError("le message de l'invitation est vide")
+    with transaction(conn):
+        cur = conn.execute(
+            "UPDATE invitations SET message = ?, updated_at = ?, updated_by = ? "
+            "WHERE id = ? AND status = 'proposed' AND sending_since IS NULL",
+            (message.strip(), to_db(now or now_utc()), actor, invitation_id),
+        )
+        if cur.rowcount != 1:
+            row = _invitation(conn, invitation_id)
+            if row["sending_since"] is not None:
+                raise CommunityError(INVITATION_SENDING)
+            raise CommunityError("cette invitation est déjà partie : son texte ne change plus")
+        write_audit(conn, actor, "invitation.edit", "invitation", invitation_id, None, now)
+
+
 def invitation_to_send(conn: sqlite3.Connection, invitation_id: int) -> tuple[str, int | None]:
     """A proposed invitation's message, and the member's last DM to answer it in (None where
     the network cannot send one, or the member never wrote to the city)."""
     row = _invitation(conn, invitation_id)
     if row["status"] != "proposed":
         raise CommunityError("cette invitation est déjà partie")
+    refusal = age_refusal(row)
+    if refusal:
+        raise CommunityError(refusal)
     if row["member_network"] in MANUAL_NETWORKS:
         return row["message"] or "", None
     dm = conn.execute(

@@ -403,7 +403,8 @@ def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
     invitations = conn.execute(
         """
         SELECT e.name AS event, e.starts_at, e.place, v.status, v.message, v.sent_via,
-               v.is_minor, v.consent_recorded_at, v.invited_at, v.responded_at, v.created_at
+               v.is_minor, v.declared_age, v.consent_recorded_at, v.invited_at, v.responded_at,
+               v.created_at
         FROM invitations v JOIN events e ON e.id = v.event_id
         WHERE v.member_id = ? ORDER BY v.created_at, v.id
         """,

@@ -78,6 +78,11 @@ def list_staff(conn: sqlite3.Connection, role: str | None = None) -> list[StaffM
     return [_member(r) for r in rows]
 
 
+def staff_names(conn: sqlite3.Connection) -> dict[str, str]:
+    """username -> display name, former staff included (the history still names them)."""
+    return dict(conn.execute("SELECT username, display_name FROM staff").fetchall())
+
+
 # ---------------------------------------------------------------- login attempts
 
 

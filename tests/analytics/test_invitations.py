@@ -17,10 +17,12 @@ from beffroi.store.community import (
     CommunityError,
     add_member,
     create_event,
+    declare_age,
     declare_minor,
     import_members_csv,
     propose_invitations,
     record_parental_consent,
+    set_invitation_message,
     set_status,
 )
 from tests.analytics.helpers import NOW, item, member_id, save
@@ -103,22 +105,55 @@ def test_minors_need_declared_status_and_parental_consent(db, example_settings):
     lea, hugo = _invite(db, example_settings, event, ["lea.snap", "hugo_s"])
     message = list_invitations(db, event).iloc[0]["message"]
     assert "autorisation parentale" in message and "Snapchat" in message
-    for inv in (lea, hugo):
-        assert deliver_invitation(db, inv, lambda _a: object(), now=NOW).via == "manual"
-    with pytest.raises(CommunityError, match="indiquez d'abord"):
-        set_status(db, lea, "accepted", now=NOW)  # nothing is guessed
-    declare_minor(db, lea, True, actor="cm", now=NOW)
+    # An event for 12–18 year olds: nothing leaves before the person's age is declared
+    # (the invitation used to go out by DM before anyone knew it).
+    with pytest.raises(CommunityError, match="âge déclaré"):
+        deliver_invitation(db, lea, lambda _a: object(), now=NOW)
+    with pytest.raises(CommunityError, match="entre 1 et 120"):
+        declare_age(db, lea, 0, actor="cm", now=NOW)
+    declare_age(db, lea, 15, actor="cm", now=NOW)
+    declare_age(db, hugo, 25, actor="cm", now=NOW)
+    assert deliver_invitation(db, lea, lambda _a: object(), now=NOW).via == "manual"
+    with pytest.raises(
+        CommunityError, match="réservée aux 12-18 ans : la personne a déclaré 25 ans"
+    ):
+        deliver_invitation(db, hugo, lambda _a: object(), now=NOW)
     with pytest.raises(CommunityError, match="autorisation parentale"):
         set_status(db, lea, "accepted", now=NOW)
     record_parental_consent(db, lea, actor="cm", now=NOW)
     set_status(db, lea, "accepted", now=NOW)
-    declare_minor(db, hugo, False, actor="cm", now=NOW)
+    # Hugo's age was mistyped: 18 is in the range, and an adult needs no consent.
+    declare_age(db, hugo, 18, actor="cm", now=NOW)
     with pytest.raises(CommunityError, match="mineure"):
         record_parental_consent(db, hugo, actor="cm", now=NOW)
-    set_status(db, hugo, "accepted", now=NOW)  # an adult needs no consent
+    assert deliver_invitation(db, hugo, lambda _a: object(), now=NOW).via == "manual"
+    set_status(db, hugo, "accepted", now=NOW)
     rows = list_invitations(db, event).set_index("id")
     assert rows.loc[lea, "consent_recorded_by"] == "cm"
     assert rows.loc[lea, "status"] == rows.loc[hugo, "status"] == "accepted"
+    assert (rows.loc[lea, "is_minor"], rows.loc[hugo, "is_minor"]) == (1, 0)
+
+
+def test_a_declared_adult_is_never_accepted_to_an_event_for_teenagers(db, example_settings):
+    """The reported case: declared "majeure" (no age), then accepted to the Snapmeet ados."""
+    save(db, [item("tom", days_ago=1)])
+    event = create_event(
+        db,
+        name="Snapmeet ados",
+        kind="snapmeet",
+        starts_at=NOW + timedelta(days=5),
+        min_age=12,
+        max_age=18,
+        now=NOW,
+    )
+    (tom,) = _invite(db, example_settings, event, ["tom"])
+    declare_minor(db, tom, False, actor="cm", now=NOW)  # "Déclarée majeure": an age is needed
+    with pytest.raises(CommunityError, match="âge déclaré"):
+        deliver_invitation(db, tom, lambda _a: None, now=NOW)
+    declare_age(db, tom, 34, actor="cm", now=NOW)
+    with pytest.raises(CommunityError, match="34 ans"):
+        deliver_invitation(db, tom, lambda _a: None, now=NOW)
+    assert list(list_invitations(db, event)["status"]) == ["proposed"]
 
 
 def test_csv_import_refuses_a_row_without_handle(db):
@@ -226,3 +261,34 @@ def test_a_dm_a_collection_stored_first_is_still_the_invitations_dm(db):
     with pytest.raises(CommunityError, match="impossible"):
         record_invitation_sent(db, inv, "instagram_ville", sent, actor="cm", now=NOW)
     assert db.execute("SELECT count(*) FROM items WHERE external_id = 'ig-dm-9'").fetchone()[0] == 1
+
+
+def test_the_same_event_twice_is_refused_and_moves_are_said_in_french(db, example_settings):
+    """A double click on "Créer" made two identical events; a refused move named the
+    internal states (« proposed » → « accepted »)."""
+    when = NOW + timedelta(days=9)
+    create_event(db, name="Instameet du parc", kind="instameet", starts_at=when, now=NOW)
+    with pytest.raises(CommunityError, match="existe déjà"):
+        create_event(db, name=" Instameet du parc ", kind="instameet", starts_at=when, now=NOW)
+    assert db.execute("SELECT count(*) FROM events").fetchone()[0] == 1
+    save(db, [item("zoe", days_ago=1)])
+    event = db.execute("SELECT id FROM events").fetchone()[0]
+    (inv,) = _invite(db, example_settings, event, ["zoe"])
+    with pytest.raises(CommunityError) as refused:
+        set_status(db, inv, "accepted", now=NOW)
+    assert str(refused.value) == "passage impossible de « proposée » à « acceptée »"
+
+
+def test_the_invitation_text_can_be_edited_until_it_leaves(db, example_settings):
+    save(db, [item("zoe", days_ago=1)])
+    event = create_event(
+        db, name="Afterwork", kind="afterwork", starts_at=NOW + timedelta(days=3), now=NOW
+    )
+    (inv,) = _invite(db, example_settings, event, ["zoe"])
+    set_invitation_message(db, inv, "Bonjour Zoé, venez jeudi !", actor="cm", now=NOW)
+    delivery = deliver_invitation(db, inv, lambda _a: None, now=NOW)
+    assert delivery.message == "Bonjour Zoé, venez jeudi !"
+    with pytest.raises(CommunityError, match="déjà partie"):
+        set_invitation_message(db, inv, "Trop tard", actor="cm", now=NOW)
+    with pytest.raises(CommunityError, match="vide"):
+        set_invitation_message(db, inv, "  ", actor="cm", now=NOW)

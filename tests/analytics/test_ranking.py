@@ -184,7 +184,7 @@ def test_reactions_and_shares_count_with_their_weights(db, example_settings):
     assert sharer["n_share"] == 1 and sharer["pts_share"] == pytest.approx(1.5)  # 3 × ½
     assert liker["n_reaction"] == 2 and liker["pts_reaction"] == pytest.approx(0.4)
     why = describe(explain(db, example_settings, NOW, int(liker["person"])))
-    assert "2 réactions (0.4 pts)" in why
+    assert "2 réactions (0,4 pts)" in why
     last = explain(db, example_settings, NOW, int(liker["person"])).last_interactions
     assert [(r["kind"], r["text"]) for r in last] == [("reaction", ""), ("reaction", "")]
     # Instagram's ranking and a theme's ranking have no reactions nor shares.

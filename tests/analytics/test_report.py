@@ -239,3 +239,24 @@ def test_pdf_drops_what_its_font_cannot_draw():
     font = find_font()
     assert _printable("Merci 🙏 pour le feu d'artifice !", font) == "Merci pour le feu d'artifice !"
     assert _printable("Rue de l'Abbé-Lemire, à côté", font) == "Rue de l'Abbé-Lemire, à côté"
+
+
+def test_a_report_of_the_week_in_progress_compares_the_same_elapsed_span(db, example_settings):
+    """Downloaded on Tuesday noon, the report compares Monday–Tuesday noon with Monday–Tuesday
+    noon of the week before, as the Rapports page does: against the whole previous week,
+    every figure seemed to collapse ("taux de réponse −69 pts") only because the week had
+    just begun."""
+    from beffroi.analytics import period_containing
+
+    tz = example_settings.tz
+    monday = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # 9:00 in Marcq
+    save(db, [item(f"p{i}", at=monday - timedelta(days=7) + timedelta(hours=i)) for i in range(2)])
+    save(db, [item(f"q{i}", at=monday - timedelta(days=3) + timedelta(hours=i)) for i in range(5)])
+    save(db, [item(f"c{i}", at=monday + timedelta(hours=i)) for i in range(3)])
+    now = monday + timedelta(days=1, hours=4)
+    period = period_containing("week", now.astimezone(tz).date(), tz)
+    report = build_report(db, example_settings, period, now)
+    received = next(h for h in report.headlines if h.label == "Messages reçus")
+    assert (received.value, received.previous) == (3, 2)
+    assert "span" not in render_csv(report)  # the CSV states the compared span in French
+    assert "comparée à la même durée" in render_csv(report)

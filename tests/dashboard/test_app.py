@@ -139,8 +139,8 @@ def test_pages_through_long_lists(city):
     assert list(at.dataframe[0].value["Message"]) == list(first["Message"])
 
 
-def test_health_panel_names_the_expired_account_and_what_to_do(city):
-    settings, _, conn = city
+def facebook_fine_x_expired(conn) -> None:
+    """Two collection runs: Facebook's went well, X's token was revoked."""
     now = datetime.now(UTC).replace(microsecond=0)
     ok = start_run(conn, "facebook_ville", "comments", now=now - timedelta(minutes=2))
     finish_run(conn, ok, status="ok", fetched=12, new=3, api_calls=2, now=now)
@@ -153,6 +153,11 @@ def test_health_panel_names_the_expired_account_and_what_to_do(city):
         error="401 Unauthorized: token revoked",
         now=now,
     )
+
+
+def test_health_panel_names_the_expired_account_and_what_to_do(city):
+    settings, _, conn = city
+    facebook_fine_x_expired(conn)
     at = open_page(login(start(), "alex", PASSWORD), "health")
     assert at.title[0].value == "État de la collecte"
     errors = [e.value for e in at.error]
@@ -196,3 +201,17 @@ def test_health_panel_shows_the_service_and_its_failing_job(city):
     assert list(jobs["Tâche"]) == ["Publication des rendez-vous", "Relance des messages en retard"]
     assert list(jobs["État"]) == ["OK", "Erreur"] and list(jobs["Erreurs (24 h)"]) == [0, 2]
     assert "SMTPServerDisconnected" in all_text(at)
+
+
+def test_directors_read_a_summary_of_the_collection_not_its_tables(city):
+    """A director wants to know whether the city's accounts are followed, not the streams'
+    API calls or an error's text (issue "dashboard", État)."""
+    settings, _, conn = city
+    facebook_fine_x_expired(conn)
+    at = open_page(login(start(), "diane", PASSWORD), "health")
+    assert at.title[0].value == "État de la collecte"
+    assert len(at.dataframe) == 0
+    text = all_text(at)
+    assert "401 Unauthorized" not in text and "x_ville" not in text
+    assert "1 compte sur 2 est suivi normalement." in text
+    assert "« marcqenbaroeul » (X) : l'autorisation du réseau a expiré" in text

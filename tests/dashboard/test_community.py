@@ -30,7 +30,7 @@ def test_manager_sees_the_ranking_with_names_and_an_explanation(city):
         "Anne.B (@anne.b)",
     ]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Semaines actives"] == "1" and metrics["Bonus d'assiduité"] == "+0.5"
+    assert metrics["Semaines actives"] == "1" and metrics["Bonus d'assiduité"] == "+0,5"
 
 
 def test_hostile_text_in_an_explanation_stays_literal(city):
@@ -72,7 +72,10 @@ def test_invitation_sent_by_hand_then_accepted(city):
     at = _community("claire")
     at.selectbox(key="community_event").set_value(event).run()
     at.selectbox(key="community_invitation").set_value(inv).run()
-    assert "Bonjour Paul, venez !" in [c.value for c in at.code]
+    # The message is an editable text, not a code block; the edited text is what leaves.
+    text = at.text_area(key=f"inv_text_{inv}")
+    assert text.value == "Bonjour Paul, venez !" and not at.code
+    text.input("Bonjour Paul, venez jeudi à 18 h !")
     at.button(key="inv_send").click().run()
     assert not at.exception
     # No DM conversation with Paul: the message is to be copied by hand.
@@ -84,6 +87,27 @@ def test_invitation_sent_by_hand_then_accepted(city):
         "SELECT status, sent_via FROM invitations WHERE id = ?", (inv,)
     ).fetchone()
     assert tuple(status) == ("accepted", "manual")
+    message = conn.execute("SELECT message FROM invitations WHERE id = ?", (inv,)).fetchone()[0]
+    assert message == "Bonjour Paul, venez jeudi à 18 h !"
+
+
+def test_proposed_invitations_are_sent_in_one_click(city):
+    settings, _config, conn = city
+    now = now_utc()
+    event = create_event(
+        conn, name="Instameet du parc", kind="instameet", starts_at=now + timedelta(days=7)
+    )
+    people = [r[0] for r in conn.execute("SELECT id FROM members ORDER BY id LIMIT 3")]
+    propose_invitations(conn, event, {m: f"Bonjour {m}" for m in people})
+    at = _community("claire")
+    at.selectbox(key="community_event").set_value(event).run()
+    at.button(key="inv_send_all").click().run()
+    assert not at.exception
+    assert "3 invitations parties : 0 par message privé, 3 à copier à la main." in [
+        s.value for s in at.success
+    ]
+    states = {r[0] for r in conn.execute("SELECT status FROM invitations")}
+    assert states == {"invited"}
 
 
 def test_creating_an_event_through_the_form(city):
@@ -136,3 +160,36 @@ def test_an_objection_recorded_on_the_page_takes_the_person_out_of_the_ranking(c
     assert "Opposition levée" in at.success[0].value
     at = _community("claire")
     assert at.dataframe[0].value["Membre"][0] == "Jeanne_M (@jeanne_m)"
+
+
+def test_comms_staff_see_no_private_message_in_an_explanation(city):
+    """Private messages are read by the inbox's roles only; "Pourquoi ce score ?" showed
+    them to comms staff. The count still says how many there were."""
+    from datetime import UTC, datetime
+
+    from beffroi.collectors import Page
+    from beffroi.inbox import ingest_page
+    from tests.dashboard.conftest import THEMES, add_staff, make_item
+
+    settings, _config, conn = city
+    now = datetime.now(UTC).replace(microsecond=0)
+    secret = make_item(
+        "x_ville",
+        "x",
+        "dm1",
+        now - timedelta(minutes=3),
+        "jeanne_m",
+        "Mon adresse perso est 7 rue Imaginaire",
+        kind="dm",
+    )
+    ingest_page(conn, "x_ville", "dms", Page([secret], None), hooks=THEMES, now=now)
+    add_staff(conn, cora="comms")
+    jeanne = conn.execute("SELECT id FROM members WHERE handle = 'jeanne_m'").fetchone()[0]
+    for user, sees in (("cora", False), ("claire", True)):
+        at = _community(user)
+        at.selectbox(key="community_explain").set_value(jeanne).run()
+        assert not at.exception
+        texts = [t for df in at.dataframe if "Texte" in df.value.columns for t in df.value["Texte"]]
+        assert ("Mon adresse perso est 7 rue Imaginaire" in texts) is sees, user
+        captions = " ".join(c.value for c in at.caption)
+        assert ("1 message privé n'est pas affiché" in captions) is not sees, user

@@ -52,3 +52,17 @@ def test_author_label():
     assert author_label("jeanne_m", None, False) == "@jeanne_m"
     assert author_label(None, None, False) == "(auteur inconnu)"
     assert author_label(None, None, True) == "(personne effacée)"
+
+
+def test_received_time_adds_relative_words_only_when_they_say_more():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from beffroi.dashboard.format import received_time
+
+    paris = ZoneInfo("Europe/Paris")
+    now = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+    recent = datetime(2026, 12, 1, 9, 55, tzinfo=UTC)
+    old = datetime(2026, 9, 8, 18, 24, tzinfo=UTC)
+    assert received_time(recent, now, paris) == "mardi 1 décembre 2026 à 10:55 (il y a 5 min)"
+    assert received_time(old, now, paris) == "mardi 8 septembre 2026 à 20:24"

@@ -118,10 +118,17 @@ def test_assignment_lists_start_with_me_and_hold_only_inbox_staff(db, example_se
     at = app(db, example_settings, later(5), username="zoe")
     for key in ("inbox_bulk_assignee", f"inbox_assignee_{qid}"):
         assert at.selectbox(key=key).value == "zoe"
-        assert at.selectbox(key=key).options == ["zoe", "alice", "bruno"]  # no director
+        # People by name, not username; no director.
+        assert at.selectbox(key=key).options == ["Zoe", "Alice", "Bruno"]
     at.multiselect(key="inbox_bulk_ids").set_value([qid]).run()
     button(at, "Attribuer la sélection").click().run()
     assert queue_row(db, "m1")["assignee"] == "zoe"
+    history = at.dataframe[-1].value  # the message's "Historique des actions"
+    assert list(history[["Qui", "Action", "Détail"]].iloc[-1]) == [
+        "Zoe",
+        "Attribué",
+        "à Zoe ; action groupée",
+    ]
 
 
 def test_a_message_answered_later_in_its_conversation_says_so(db, example_settings):

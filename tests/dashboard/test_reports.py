@@ -40,14 +40,13 @@ def test_a_period_in_progress_is_compared_with_the_same_span_before():
     from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
-    from beffroi.analytics import period_containing
-    from beffroi.dashboard.pages.reports import _compared_ends
+    from beffroi.analytics import compared_ends, period_containing
 
     paris = ZoneInfo("Europe/Paris")
     week = period_containing("week", datetime(2026, 11, 26).date(), paris)  # Mon 23 – Sun 29
     thursday_10 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-    end, previous_end = _compared_ends(week, thursday_10)
+    end, previous_end = compared_ends(week, thursday_10)
     assert end == thursday_10
     assert previous_end == datetime(2026, 11, 19, 9, 0, tzinfo=UTC)  # Thursday before, 10:00
     # A finished period keeps whole periods on both sides.
-    assert _compared_ends(week, datetime(2026, 12, 2, tzinfo=UTC)) == (week.end, week.previous.end)
+    assert compared_ends(week, datetime(2026, 12, 2, tzinfo=UTC)) == (week.end, week.previous.end)

@@ -99,7 +99,9 @@ def test_corrections_and_handled_messages_train_the_nightly_model(db, example_se
         "Bonjour, c'est encore moi"
     }
     summary = retrain(db, settings, later(60))
-    assert summary == f"trained on {themes_fixed} themes, {replies_fixed + 1} replies"
+    assert summary == (
+        f"appris sur {themes_fixed} thèmes et {replies_fixed + 1} décisions de réponse"
+    )
     assert load_model(model_path(settings)).trained_on == {
         "theme": themes_fixed,
         "needs_reply": replies_fixed + 1,
@@ -114,5 +116,5 @@ def test_too_few_labels_make_no_model(db, example_settings, tmp_path):
         example_settings,
         database=example_settings.database.model_copy(update={"path": tmp_path / "b.db"}),
     )
-    assert retrain(db, settings, later(60)).startswith("not enough labelled messages yet (0")
+    assert retrain(db, settings, later(60)).startswith("pas encore assez de messages étiquetés (0")
     assert not model_path(settings).exists()

@@ -242,6 +242,30 @@ def test_list_filters_search_and_counters(db, example_settings):
     assert entry["author_label"] == "Camille1 Durand (@citoyen1)"
 
 
+def test_answered_today_counts_a_reply_made_within_the_current_minute(db, example_settings):
+    """The dashboard reads the counters as of the current minute (its cache key): a reply
+    sent 30 s into that minute must already count (it lagged up to a minute)."""
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    replied = MONDAY_9 + timedelta(minutes=20, seconds=30)
+    ingest(db, example_settings, city_reply("r1", "m1", at=replied), stream="replies")
+    minute = replied.replace(second=0)
+    assert counters(db, example_settings, minute).answered_today == 1
+
+
+def test_the_inbox_median_response_is_in_business_hours_like_the_reports(db, example_settings):
+    """Friday 18:00 answered Monday 9:10 is 63 h by the wall clock, a few business minutes
+    for the city; the inbox said the first, the Rapports page the second."""
+    friday_evening = MONDAY_9 - timedelta(days=3) + timedelta(hours=9)
+    ingest(
+        db, example_settings, message("m1", "Le marché est ouvert dimanche ?", at=friday_evening)
+    )
+    ingest(db, example_settings, city_reply("r1", "m1", at=later(10)), stream="replies")
+    row = queue_row(db, "m1")
+    assert row["response_seconds"] > 60 * 3600 > row["business_response_seconds"]
+    c = counters(db, example_settings, later(20))
+    assert c.median_response_seconds_week == row["business_response_seconds"]
+
+
 def test_a_dm_reply_without_parent_answers_the_open_message_of_its_conversation(
     db, example_settings
 ):

@@ -122,7 +122,7 @@ def test_an_urgent_message_alerts_the_on_call_address_at_once_day_or_night(
     assert mail["Subject"].startswith("[Beffroi] URGENT : Un arbre est tombé")
     body = mail.get_content()
     assert "« Un arbre est tombé en travers de la route du Molinel »" in body
-    assert "https://x.com/i/web/status/m1" in body and "mot d'urgence" in body
+    assert "https://x.com/i/web/status/m1" in body and "le message signale un danger" in body
     # Alerted once: the next pass sends nothing.
     assert alert_urgent(db, settings, SATURDAY_3AM).alerted == 0
     assert len(received) == 1

@@ -277,6 +277,8 @@ def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_
         "SELECT status, detail FROM job_runs WHERE job = 'retention_purge'"
     ).fetchone()
     assert run["status"] == "ok", run["detail"]
+    # The État page shows this detail to staff: a French sentence, not a Python repr.
+    assert run["detail"] == "1 message supprimé, 1 ligne de file supprimée"
     assert [r[0] for r in conn.execute("SELECT external_id FROM items")] == ["m1"]
     conn.close()
 

@@ -33,7 +33,10 @@ def test_report_sent_once_from_its_time_even_after_a_restart(db, example_setting
     done = weekly_report_if_due(
         db, settings, MONDAY_8 + timedelta(hours=2, minutes=30), send_weekly_report
     )
-    assert done.startswith("week of 2026-11-23 sent")
+    assert (
+        done
+        == "semaine du 23/11/2026 : rapport envoyé et archivé (beffroi-rapport-semaine-2026-11-16.pdf)"
+    )
     assert len(inbox) == 1 and inbox[0]["To"] == "direction@ville.test"
     assert get_meta(db, WEEKLY_REPORT_KEY) == "2026-11-23"
     # Later the same week (another restart): nothing more. The next Monday: the next one.

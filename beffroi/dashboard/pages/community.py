@@ -30,12 +30,14 @@ from beffroi.analytics import (
 from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export, frame_csv
+from beffroi.french import french_number
 from beffroi.inbox import (
     EVENT_KINDS,
+    INVITATION_LABELS,
     CommunityError,
     ObjectionError,
     create_event,
-    declare_minor,
+    declare_age,
     deliver_invitation,
     import_members_csv,
     link_members,
@@ -43,6 +45,7 @@ from beffroi.inbox import (
     objections,
     propose_invitations,
     record_parental_consent,
+    set_invitation_message,
     set_invitation_status,
     set_member_flags,
     unlink_member,
@@ -55,6 +58,9 @@ from beffroi.store import from_db
 TITLE = "Communauté"
 ICON = ":material/groups:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
+# Private messages are read by the roles that work the inbox, nobody else (a comms officer
+# choosing whom to invite sees how many there were, not what they say).
+READS_PRIVATE_MESSAGES = {"community_manager", "admin"}
 ORDER = 40
 
 NETWORK_CHOICES = {"Tous les réseaux": None} | {
@@ -66,14 +72,7 @@ EVENT_KIND_LABELS = {
     "afterwork": "Afterwork",
     "other": "Autre",
 }
-STATUS_LABELS = {
-    "proposed": "Proposée",
-    "invited": "Invitée",
-    "accepted": "Acceptée",
-    "declined": "Déclinée",
-    "attended": "Présente",
-    "no_show": "Absente",
-}
+STATUS_LABELS = {k: v.capitalize() for k, v in INVITATION_LABELS.items()}
 DM_NETWORKS = ("x", "facebook", "instagram", "sandbox")
 
 
@@ -219,17 +218,30 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     )
     parts = parts[parts["Nombre"] > 0]
     cols = st.columns(3)
-    cols[0].metric("Score", f"{why.score:.1f}")
+    cols[0].metric("Score", french_number(why.score))
     cols[1].metric("Semaines actives", why.active_weeks)
-    cols[2].metric("Bonus d'assiduité", f"+{why.bonus:.1f}")
+    cols[2].metric("Bonus d'assiduité", f"+{french_number(why.bonus)}")
     st.dataframe(parts, hide_index=True, width="stretch")
     st.caption(
-        f"Chaque interaction compte son poids × 0,5^(âge / {ctx.settings.engagement.half_life_days:g} "
+        f"Chaque interaction compte son poids × 0,5^(âge / {french_number(ctx.settings.engagement.half_life_days, 0)} "
         "jours) ; plus un bonus par semaine active."
     )
     if _is_director(ctx):
         return
     recent = pd.DataFrame(why.last_interactions)
+    if not recent.empty and ctx.user.role not in READS_PRIVATE_MESSAGES:
+        private = recent["kind"] == "dm"
+        if private.any():
+            n = int(private.sum())
+            st.caption(
+                f"{n} message privé n'est pas affiché"
+                if n == 1
+                else f"{n} messages privés ne sont pas affichés"
+            )
+            st.caption(
+                "Les messages privés ne sont lisibles que par l'équipe de la boîte de réception."
+            )
+        recent = recent[~private]
     if not recent.empty:
         recent = pd.DataFrame(
             {
@@ -456,17 +468,27 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
     )
     if director:
         return
+    _send_all(ctx, invitations)
     labels = dict(zip(invitations["id"].astype(int), who, strict=True))
     inv = st.selectbox(
         "Invitation", list(labels), format_func=labels.get, key="community_invitation"
     )
     row = invitations[invitations["id"] == inv].iloc[0]
-    st.text("Message :")
-    st.code(row["message"] or "", language=None)
+    proposed = row["status"] == "proposed"
+    # Plain text (never Markdown), editable until the invitation leaves.
+    text = st.text_area(
+        "Message de l'invitation",
+        row["message"] or "",
+        key=f"inv_text_{inv}",
+        disabled=not proposed,
+        height=180,
+    )
     actor, now = ctx.user.username, ctx.now()
     cols = st.columns(3)
-    if cols[0].button("Envoyer", disabled=row["status"] != "proposed", key="inv_send"):
+    if cols[0].button("Envoyer", disabled=not proposed, key="inv_send"):
         try:
+            if text.strip() != (row["message"] or "").strip():
+                set_invitation_message(ctx.db, int(inv), text, actor=actor, now=now)
             delivery = deliver_invitation(
                 ctx.db, int(inv), _collector_for(ctx), actor=actor, now=now
             )
@@ -493,15 +515,56 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
             "Réponse enregistrée.",
         )
     cols = st.columns(3)
-    if cols[0].button("Déclarée mineure", key="inv_minor"):
-        _act(lambda: declare_minor(ctx.db, int(inv), True, actor=actor, now=now), "Noté.")
-    if cols[1].button("Déclarée majeure", key="inv_adult"):
-        _act(lambda: declare_minor(ctx.db, int(inv), False, actor=actor, now=now), "Noté.")
+    # The age the person (or a parent) declared: an event's age range is checked on it.
+    age = cols[0].number_input(
+        "Âge déclaré", min_value=1, max_value=120, value=None, step=1, key="inv_age"
+    )
+    if cols[1].button("Enregistrer l'âge déclaré", key="inv_age_go", disabled=age is None):
+        _act(
+            lambda: declare_age(ctx.db, int(inv), int(age), actor=actor, now=now),
+            "Âge déclaré enregistré.",
+        )
     if cols[2].button("Autorisation parentale reçue", key="inv_consent"):
         _act(
             lambda: record_parental_consent(ctx.db, int(inv), actor=actor, now=now),
             "Autorisation parentale enregistrée.",
         )
+
+
+def _send_all(ctx: PageContext, invitations: pd.DataFrame) -> None:
+    """Every proposed invitation of the event in one click, each with its own text; those a
+    network cannot send are marked to copy by hand, those refused say why."""
+    waiting = [int(i) for i in invitations.loc[invitations["status"] == "proposed", "id"]]
+    if not waiting:
+        return
+    label = f"Envoyer les {len(waiting)} invitations proposées"
+    if not st.button(
+        label if len(waiting) > 1 else "Envoyer l'invitation proposée", key="inv_send_all"
+    ):
+        return
+    actor, now, collector_for = ctx.user.username, ctx.now(), _collector_for(ctx)
+    by_dm, by_hand, refused = 0, [], []
+    for inv in waiting:
+        try:
+            delivery = deliver_invitation(ctx.db, inv, collector_for, actor=actor, now=now)
+        except CommunityError as exc:
+            refused.append(str(exc))
+            continue
+        if delivery.error:
+            refused.append(delivery.error)
+        elif delivery.via == "manual":
+            by_hand.append(delivery.message)
+        else:
+            by_dm += 1
+    left = by_dm + len(by_hand)
+    st.success(
+        f"{left} invitation{'s' if left > 1 else ''} partie{'s' if left > 1 else ''} : "
+        f"{by_dm} par message privé, {len(by_hand)} à copier à la main."
+    )
+    for message in by_hand:
+        st.text(message)  # citizen names inside: plain text
+    for reason in refused:
+        st.error(reason)
 
 
 def _import_section(ctx: PageContext) -> None:

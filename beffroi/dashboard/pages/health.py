@@ -3,7 +3,8 @@
 An expired token is the one failure a person must fix: the panel names the account, the
 environment variable to renew and how, in French, instead of an API error code. Below, the
 scheduler service itself: alive or not, and each job's last run (a job that raised is
-recorded and shown here; the service keeps running).
+recorded and shown here; the service keeps running). Directors read a summary instead: are
+the city's accounts followed, and what is waiting for an administrator.
 """
 
 from __future__ import annotations
@@ -153,12 +154,54 @@ def _service(ctx: PageContext, now) -> None:
                 st.text(job["error"])
 
 
+PROBLEMS = {
+    "auth_expired": "l'autorisation du réseau a expiré : un administrateur doit la renouveler",
+    "rate_limited": "le réseau limite les appels : la collecte reprendra d'elle-même",
+    "transient": "le réseau n'a pas répondu : nouvel essai au prochain passage",
+    "budget": "budget X du mois atteint : collecte en pause",
+}
+
+
+def _director_summary(ctx: PageContext, runs: list[dict], now) -> None:
+    """Whether each enabled account is followed, in sentences: no tables, keys or errors."""
+    accounts = [a for a in ctx.settings.accounts if a.enabled]
+    problems = []
+    for account in accounts:
+        mine = [r for r in runs if r["account"] == account.key]
+        name = f"« {account.handle} » ({network_label(account.shown_network)})"
+        failing = [r for r in mine if r["status"] == "error"]
+        last = max((from_db(r["finished_at"]) for r in mine if r["finished_at"]), default=None)
+        if failing:
+            kind = failing[0].get("error_kind") or "error"
+            why = PROBLEMS.get(
+                kind, "la collecte échoue : l'administrateur est averti sur cette page"
+            )
+            problems.append(f"{name} : {why}.")
+        elif last is None:
+            problems.append(f"{name} : pas encore collecté.")
+        elif now - last > timedelta(minutes=LATE_FACTOR * account.interval_minutes):
+            problems.append(f"{name} : dernière collecte {relative_time(last, now, ctx.tz)}.")
+    fine = len(accounts) - len(problems)
+    summary = (
+        f"{fine} compte sur {len(accounts)} est suivi normalement."
+        if fine <= 1
+        else f"{fine} comptes sur {len(accounts)} sont suivis normalement."
+    )
+    (st.info if problems else st.success)(summary)
+    for line in problems:
+        st.warning(line)
+    warn_if_service_down(ctx, "ni collecte, ni publication, ni alerte")
+
+
 def render(ctx: PageContext) -> None:
     disable_grid_export()  # its grids' own CSV download is unsafe (beffroi.export)
     st.title(TITLE)
     runs = ctx.cached(stream_health)
     accounts = {a.key: a for a in ctx.settings.accounts}
     now = ctx.now()
+    if ctx.user.role == "director":
+        _director_summary(ctx, runs, now)
+        return
     seen = {run["account"] for run in runs}
 
     for run in runs:

@@ -27,12 +27,13 @@ from beffroi.dashboard.format import (
     STATUS_LABELS,
     full_time,
     network_label,
+    received_time,
     relative_time,
 )
 from beffroi.dashboard.open311_panel import escalation_place, render_open311
 from beffroi.export import disable_grid_export, frame_csv
 from beffroi.labels import duration
-from beffroi.store import list_staff
+from beffroi.store import list_staff, staff_names
 
 TITLE = "Boîte de réception"
 ICON = ":material/inbox:"
@@ -79,6 +80,16 @@ def _templates(conn, theme: str | None, all_themes: bool = False):
 def _staff(conn):
     """Who can be given a message: active staff who work the inbox (not directors, comms)."""
     return [m.username for m in list_staff(conn) if m.role in ROLES]
+
+
+def _staff_names(conn):
+    return staff_names(conn)
+
+
+def _name(ctx: PageContext, username: str | None) -> str:
+    """A colleague's name as people know it (``cm`` is Claire Martin), or what a machine
+    actor is ("Tri automatique")."""
+    return inbox.person_label(username, ctx.cached(_staff_names))
 
 
 def _me_first(staff: list[str], username: str) -> list[str]:
@@ -128,7 +139,10 @@ def _live_counters(ctx: PageContext, listed_open: int) -> None:
     cols[0].metric("Ouverts", counts.open)
     cols[1].metric("En retard", counts.overdue)
     cols[2].metric("Répondus aujourd'hui", counts.answered_today)
-    cols[3].metric("1re réponse, médiane (semaine)", duration(counts.median_response_seconds_week))
+    cols[3].metric(
+        "1re réponse, médiane (semaine, heures ouvrées)",
+        duration(counts.median_response_seconds_week),
+    )
     if counts.open > listed_open:
         left, right = st.columns([3, 1])
         left.info(f"{counts.open - listed_open} nouveau(x) message(s) depuis l'affichage.")
@@ -234,7 +248,12 @@ def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters
         key="inbox_themes",
     )
     left, middle, right = st.columns([1, 2, 1])
-    who = left.selectbox("Attribué à", [ANYONE, ME, NOBODY, *staff], key="inbox_assignee")
+    who = left.selectbox(
+        "Attribué à",
+        [ANYONE, ME, NOBODY, *staff],
+        format_func=lambda u: u if u in (ANYONE, ME, NOBODY) else _name(ctx, u),
+        key="inbox_assignee",
+    )
     search = middle.text_input("Rechercher dans les messages", key="inbox_search")
     overdue = right.checkbox("En retard seulement", key="inbox_overdue")
     return inbox.Filters(
@@ -272,7 +291,9 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
                 " · ".join(
                     part
                     for part in (
-                        e["assignee"] or services.get(e["service"], e["service"] or ""),
+                        _name(ctx, e["assignee"])
+                        if e["assignee"]
+                        else services.get(e["service"], e["service"] or ""),
                         followed.get(e["queue_id"]),  # the Open311 request's step
                     )
                     if part
@@ -351,12 +372,15 @@ def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -
             )
         if staff:
             who = right.selectbox(
-                "Attribuer à", _me_first(staff, username), key="inbox_bulk_assignee"
+                "Attribuer à",
+                _me_first(staff, username),
+                format_func=lambda u: _name(ctx, u),
+                key="inbox_bulk_assignee",
             )
             if right.button("Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked):
                 _do(
                     lambda: inbox.assign_many(ctx.db, picked, who, actor=username, now=now),
-                    f"{len(picked)} message(s) attribué(s) à {who}.",
+                    f"{len(picked)} message(s) attribué(s) à {_name(ctx, who)}.",
                 )
 
 
@@ -381,7 +405,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         facts = [
             f"{network_label(entry['shown_network'])} · {KIND_LABELS.get(entry['kind'], entry['kind'])}"
             f" · {entry['author_label']}",
-            f"Reçu {full_time(entry['created_at'], ctx.tz)} ({relative_time(entry['created_at'], now, ctx.tz)})",
+            f"Reçu {received_time(entry['created_at'], now, ctx.tz)}",
             f"Statut : {status} · Priorité : {PRIORITY_LABELS.get(entry['priority'])}"
             f" · Thème : {entry['theme'] or '—'}",
             f"Échéance : {full_time(entry['due_at'], ctx.tz) or '—'}"
@@ -396,13 +420,18 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             f"Ton : {inbox.TONE_LABELS.get(entry.get('tone') or '', '—')}",
         ]
         if entry["assignee"]:
-            facts.append(f"Attribué à : {entry['assignee']}")
+            facts.append(f"Attribué à : {_name(ctx, entry['assignee'])}")
         if entry["service"]:
             name = next((s.name for s in settings.services if s.key == entry["service"]), None)
             facts.append(f"Transmis à : {name or entry['service']}")
         if entry["replied_by"]:
             facts.append(
-                f"Répondu par {entry['replied_by']} en {duration(entry['response_seconds'])}"
+                (
+                    "Répondu dans l'application du réseau"
+                    if entry["replied_by"] == inbox.NETWORK_ACTOR
+                    else f"Répondu par {_name(ctx, entry['replied_by'])}"
+                )
+                + f" en {duration(entry['response_seconds'])}"
                 f" ({duration(entry['business_response_seconds'])} en heures ouvrées)"
             )
         if entry["previous_queue_id"]:
@@ -454,17 +483,17 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
 
     events = ctx.cached(_history, qid)
     if events:
+        names = ctx.cached(_staff_names)
+        services = {s.key: s.name for s in settings.services}
+        rows = [inbox.describe_event(ev, names, services) for ev in events]
         with st.expander("Historique des actions"):
             st.dataframe(
                 pd.DataFrame(
                     {
                         "Quand": [full_time(ev["at"], ctx.tz) for ev in events],
-                        "Qui": [ev["actor"] for ev in events],
-                        "Action": [ev["action"] for ev in events],
-                        "Détail": [
-                            ", ".join(f"{k} = {v}" for k, v in ev["detail"].items())
-                            for ev in events
-                        ],
+                        "Qui": [who for who, _, _ in rows],
+                        "Action": [what for _, what, _ in rows],
+                        "Détail": [detail for _, _, detail in rows],
                     }
                 ),
                 hide_index=True,
@@ -624,12 +653,15 @@ def _actions(
     with left:
         if staff:
             who = st.selectbox(
-                "Attribuer à", _me_first(staff, username), key=f"inbox_assignee_{qid}"
+                "Attribuer à",
+                _me_first(staff, username),
+                format_func=lambda u: _name(ctx, u),
+                key=f"inbox_assignee_{qid}",
             )
             if st.button("Attribuer", key=f"inbox_assign_{qid}"):
                 _do(
                     lambda: inbox.assign(ctx.db, qid, who, actor=username, now=now),
-                    f"Message attribué à {who}.",
+                    f"Message attribué à {_name(ctx, who)}.",
                 )
         if st.button("Me l'attribuer", key=f"inbox_assign_me_{qid}"):
             _do(

@@ -7,7 +7,7 @@ the downloadable report carries only pseudonymised, masked examples.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,7 @@ from beffroi.analytics.indicators import (
     NO_THEME,
     Period,
     Scope,
+    compared_ends,
     inbound_buckets,
     managers,
     members_new_returning,
@@ -93,20 +94,9 @@ def _scope(ctx: PageContext) -> tuple[Period, Scope]:
     )
 
 
-def _compared_ends(period: Period, now: datetime) -> tuple[datetime, datetime]:
-    """Where the period and the one it is compared with stop. A period still running is
-    compared with the same elapsed span of the previous one (Monday to Thursday 10:00 with
-    Monday to Thursday 10:00): against a whole week, every count and rate would seem to
-    fall only because the week is not over."""
-    if period.end <= now:
-        return period.end, period.previous.end
-    elapsed = max(now - period.start, timedelta(0))
-    return now, min(period.previous.start + elapsed, period.previous.end)
-
-
 def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetime) -> None:
     st.header("Réactivité")
-    end, previous_end = _compared_ends(period, now)
+    end, previous_end = compared_ends(period, now)
     # One read for the 8-week trend, which holds the period and the previous one too.
     trend_frame = ctx.cached(
         responses, ctx.settings, period.start - pd.Timedelta(weeks=8), end, scope
