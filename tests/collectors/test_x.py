@@ -73,8 +73,9 @@ def test_first_pass_turns_mentions_into_items_and_sets_since_id(http):
     sent = params(http.calls[0])
     assert "since_id" not in sent and "pagination_token" not in sent
     assert sent["max_results"] == "100"
-    assert sent["expansions"] == "author_id"
+    assert sent["expansions"] == "author_id,referenced_tweets.id"
     assert set(sent["tweet.fields"].split(",")) == {
+        "entities",
         "author_id",
         "created_at",
         "conversation_id",
@@ -651,7 +652,9 @@ def test_a_resumed_replies_walk_keeps_the_query_it_started_with(http):
     assert state["since_id"] == tid(1) and state["conversations"] == {post: NOW.isoformat()}
 
 
-UPLOAD_URL = "https://upload.twitter.com/1.1/media/upload.json"
+# Written from docs.x.com, "Upload media" (POST /2/media/upload, 2026): multipart ``media``
+# with ``media_category``, answered ``{"data": {"id", "media_key", ...}}``.
+UPLOAD_URL = "https://api.x.com/2/media/upload"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -662,9 +665,13 @@ def test_publish_with_an_image_uploads_it_then_attaches_it(http, tmp_path):
     http.post(
         UPLOAD_URL,
         json={
-            "media_id": 1455952740635586573,
-            "media_id_string": "1455952740635586573",
-            "size": 72,
+            "data": {
+                "id": "1455952740635586573",
+                "media_key": "3_1455952740635586573",
+                "size": 72,
+                "expires_after_secs": 86400,
+                "image": {"image_type": "image/png", "w": 1, "h": 1},
+            }
         },
     )
     http.post(f"{API}/tweets", status=201, json={"data": {"id": tid(0), "text": "x"}})
@@ -672,6 +679,7 @@ def test_publish_with_an_image_uploads_it_then_attaches_it(http, tmp_path):
     assert x_collector().publish(post) == tid(0)
     upload = http.calls[1].request
     assert upload.headers["Authorization"].startswith("OAuth ") and PNG in upload.body
+    assert b'name="media_category"\r\n\r\ntweet_image' in upload.body
     assert sent_json(http.calls[2]) == {
         "text": "La braderie, c'est dimanche",
         "media": {"media_ids": ["1455952740635586573"]},

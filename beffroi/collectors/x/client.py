@@ -65,7 +65,8 @@ FALLBACK_RATE_WAIT = timedelta(minutes=15)
 TWEET_REQUEST = {
     "max_results": PAGE_SIZE,
     "tweet_fields": TWEET_FIELDS,
-    "expansions": ["author_id"],
+    # referenced_tweets.id: the quoted post's author (in includes.tweets), for the reply rule
+    "expansions": ["author_id", "referenced_tweets.id"],
     "user_fields": USER_FIELDS,
 }
 # 403 problem types that mean "a person must fix the app or the token", not "this object".
