@@ -15,7 +15,7 @@ from beffroi.collectors.matching import normalise_text
 from beffroi.collectors.x.client import Answer, RequestRefused, XClient
 from beffroi.collectors.x.media import upload_image
 from beffroi.collectors.x.payloads import permalink, snowflake_time
-from beffroi.collectors.x.reply_rules import refusal_sentence
+from beffroi.collectors.x.reply_rules import is_reply_restriction, refusal_sentence
 
 
 def _city_author(x: XClient) -> Author:
@@ -38,6 +38,8 @@ def reply(x: XClient, to: Item, text: str) -> Item:
             user_auth=True,
         )
     except RequestRefused as exc:
+        if not is_reply_restriction(exc.problem):
+            raise
         # Since 23 February 2026 X refuses (403) a reply to a post that neither mentions
         # nor quotes the city: nothing was posted, and sending again is refused again.
         raise ReplyNotAllowed(

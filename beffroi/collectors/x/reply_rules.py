@@ -34,6 +34,14 @@ def refusal_sentence(handle: str) -> str:
     )
 
 
+def is_reply_restriction(problem: str) -> bool:
+    """Whether X's words for a 403 on a reply are the reply rule's ("Reply to this
+    conversation is not allowed because you have not been mentioned or otherwise engaged
+    by the author of the post you are replying to"), not another refusal (a duplicate)."""
+    words = problem.lower()
+    return "reply" in words and ("not allowed" in words or "not permitted" in words)
+
+
 def _mentions_city(raw: dict[str, Any], city_id: str | None, handle: str) -> bool:
     entities = raw.get("entities")
     mentions = entities.get("mentions") if isinstance(entities, dict) else None
