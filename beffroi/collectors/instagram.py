@@ -13,7 +13,11 @@ costs:
   Caption and comment @mentions are announced by Meta only through webhooks; given the id
   a webhook delivers, ``mention_from_webhook`` reads it (``mentioned_media`` /
   ``mentioned_comment`` fields) and returns the Item.
-- ``messages``: ONE request to the Page's conversations with ``platform=instagram``.
+- ``messages``: ONE request to the Page's conversations with ``platform=instagram``. Meta's
+  Instagram Messaging API returns only the 20 most recent messages of a conversation and
+  answers an error for older ones, so each conversation is read with ``messages.limit(20)``
+  and never paged further: older history is out of reach (the health page says so,
+  ``collectors.limits``).
 
 Instagram comments carry ``timestamp`` (not ``created_time``) and ``username``. Authors are
 keyed by their username (lowercased): it is what comments, tags, Direct messages and
@@ -245,7 +249,9 @@ class InstagramCollector(GraphCollector):
     COMMENTS_PER_MEDIA = 25
     TAGS_PER_REQUEST = 50
     CONVERSATIONS_PER_REQUEST = 25
-    MESSAGES_PER_CONVERSATION = 25
+    # Instagram Direct: the 20 most recent messages of a conversation, nothing older.
+    MESSAGES_PER_CONVERSATION = 20
+    OLDER_MESSAGES_REACHABLE = False
     CONTAINER_CHECKS = 5
     CONTAINER_WAIT = 3.0
     PUBLISHED_EDGE = "media"

@@ -12,6 +12,8 @@ fixture written from the documentation too.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import responses
 
@@ -76,7 +78,7 @@ def test_a_mention_may_be_answered_a_reply_between_citizens_may_not(http):
     http.get(SEARCH_URL, json=body([side], [CITIZEN]))
     x = x_collector()
     [mention] = next(x.fetch("mentions", None)).items
-    cursor = '{"conversations": {"%s": "%s"}}' % (city_post, NOW.isoformat())
+    cursor = json.dumps({"conversations": {city_post: NOW.isoformat()}})
     [reply] = next(x.fetch("replies", cursor)).items
     assert (
         reply_refusal(mention.kind, mention.raw, city_id=CITY_ID, handle="marcqenbaroeul") is None
