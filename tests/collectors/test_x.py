@@ -585,8 +585,16 @@ def test_check_says_what_works_and_that_the_dm_permission_is_missing(http):
         headers={"x-access-level": "read-write"},
     )
     results = x_collector().check()
-    assert [ok for ok, _ in results] == [True, True, False]
-    assert "DM permission missing" in results[2][1] and "read-write" in results[2][1]
+    lines = dict((line.split(" : ")[1], ok) for ok, line in results[2:])
+    assert [ok for ok, _ in results[:2]] == [True, True]
+    assert lines == {
+        "flux « mentions »": True,
+        "flux « replies »": True,
+        "flux « dms »": False,  # read-write only: no Direct Message permission
+        "répondre et publier (images par POST /2/media/upload)": True,
+    }
+    dms = next(line for _, line in results if "« dms »" in line)
+    assert "« Read and write and Direct message »" in dms and "« read-write »" in dms
 
 
 def test_check_with_an_expired_bearer_and_no_user_keys(http):
@@ -597,9 +605,11 @@ def test_check_with_an_expired_bearer_and_no_user_keys(http):
     )
     collector = x_collector(access_token=None)
     results = collector.check()
-    assert [ok for ok, _ in results] == [False, False]
+    assert [ok for ok, _ in results[:2]] == [False, False]
     assert "expired or revoked" in results[0][1]
     assert "BEFFROI_X_USER_ACCESS_TOKEN" in results[1][1]
+    dms = next(line for ok, line in results if "« dms »" in line and not ok)
+    assert "clés utilisateur absentes" in dms
     assert (
         x_collector(bearer_token=None, access_token=None)
         .check()[0][1]
