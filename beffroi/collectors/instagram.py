@@ -241,6 +241,22 @@ def flatten_comments(
 
 
 # ------------------------------------------------------------------ the collector
+def require_instagram_id(collector: GraphCollector) -> str:
+    """The city's professional account id: ``external_id`` when configured (no request:
+    ``me?fields=instagram_business_account`` may need a user token), else asked of the
+    Page the token belongs to."""
+    if not collector.account_id:
+        data = collector.session.get("me", fields="instagram_business_account")
+        linked = data.get("instagram_business_account") if isinstance(data, dict) else None
+        if not isinstance(linked, dict) or not linked.get("id"):
+            raise PermanentError(
+                f"{collector.account}: no Instagram professional account is linked to the "
+                "Page of this token; set external_id in the configuration"
+            )
+        collector.account_id = str(linked["id"])
+    return collector.account_id
+
+
 class InstagramCollector(GraphCollector):
     network = NETWORK
     STREAMS = ("comments", "mentions", "messages")
@@ -258,17 +274,7 @@ class InstagramCollector(GraphCollector):
     PUBLISHED_TEXT = "caption"
 
     def _require_id(self) -> str:
-        """The professional account's id; asked of the linked Page when not configured."""
-        if not self.account_id:
-            data = self.session.get("me", fields="instagram_business_account")
-            linked = data.get("instagram_business_account")
-            if not isinstance(linked, dict) or not linked.get("id"):
-                raise PermanentError(
-                    f"{self.account}: no Instagram professional account is linked to the "
-                    "Page of this token; set external_id in the configuration"
-                )
-            self.account_id = str(linked["id"])
-        return self.account_id
+        return require_instagram_id(self)
 
     def _flatten(self, block: Any, media_id: str | None):
         return flatten_comments(

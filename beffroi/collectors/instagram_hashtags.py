@@ -25,6 +25,7 @@ from typing import Any
 
 from beffroi.collectors.errors import CollectorError, PermanentError
 from beffroi.collectors.graph import GraphCollector, HighWater, checked, entries, split_new
+from beffroi.collectors.instagram import require_instagram_id
 from beffroi.collectors.item import Item, Page, Rejected
 from beffroi.collectors.values import as_int, as_text, rejecting
 
@@ -66,17 +67,7 @@ class MetaHashtagSearch(GraphCollector):
     HISTORY_DAYS = 1  # recent_media covers the last 24 hours
 
     def _require_id(self) -> str:
-        """The city's professional account: configured, else from the Page token."""
-        if not self.account_id:
-            data = self.session.get("me", fields="instagram_business_account")
-            linked = data.get("instagram_business_account") if isinstance(data, dict) else None
-            if not isinstance(linked, dict) or not linked.get("id"):
-                raise PermanentError(
-                    f"{self.account}: Meta's hashtag search needs the city's Instagram "
-                    "professional account: set external_id in the configuration"
-                )
-            self.account_id = str(linked["id"])
-        return self.account_id
+        return require_instagram_id(self)
 
     def hashtag_id(self, tag: str, hw: HighWater) -> str:
         known = hw.extra.get("hashtag_id")
