@@ -13,11 +13,12 @@ fixture written from the documentation too.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 import responses
 
-from beffroi.collectors import REPLY_REFUSED, Author, Item, PermanentError, ReplyNotAllowed
+from beffroi.collectors import REPLY_REFUSED, Item, PermanentError, ReplyNotAllowed
 from beffroi.collectors.x.reply_rules import reply_refusal
 from beffroi.inbox import ReplyFailed, reply_warning, send_reply
 from tests.collectors.x_http import (
@@ -32,6 +33,7 @@ from tests.collectors.x_http import (
     x_collector,
 )
 from tests.inbox.helpers import ingest, queue_row
+from tests.inbox.test_replying_x import mention
 
 CITIZEN = {"id": "2002", "username": "jeanne_marcq", "name": "Jeanne"}
 # docs.x.com: the problem X answers a reply its rule refuses.
@@ -111,18 +113,13 @@ def test_a_direct_message_is_never_restricted():
 
 def _unmentioned(ext: str) -> Item:
     """A reply in the city's conversation whose writer left out the @mention X proposes."""
-    return Item(
-        network="x",
-        account="x_ville",
-        external_id=ext,
+    text = "Le parking de la mairie est fermé ce week-end ?"
+    return replace(
+        mention(ext),
         kind="reply",
-        direction="in",
-        text="Le parking de la mairie est fermé ce week-end ?",
-        created_at=NOW,
-        author=Author("x", "42", "jeanne_marcq", "Jeanne"),
+        text=text,
         permalink=f"https://x.com/jeanne_marcq/status/{ext}",
-        thread_external_id=ext,
-        raw={"id": ext, "text": "Le parking de la mairie est fermé ce week-end ?"},
+        raw={"id": ext, "text": text},
     )
 
 
