@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from beffroi.collectors.errors import (
+    REPLY_REFUSED,
     AuthExpired,
     CollectorError,
     PermanentError,
     RateLimited,
+    ReplyNotAllowed,
     TransientError,
     mask_secrets,
 )
@@ -68,6 +70,7 @@ def build_collector(settings: Settings, account: Account) -> Collector:
 
 __all__ = [
     "KINDS",
+    "REPLY_REFUSED",
     "QUEUED_KINDS",
     "AuthExpired",
     "Author",
@@ -79,6 +82,7 @@ __all__ = [
     "Page",
     "PermanentError",
     "RateLimited",
+    "ReplyNotAllowed",
     "Rejected",
     "TransientError",
     "build_collector",

@@ -76,7 +76,9 @@ def _conversation_messages(collector, conversation, hw, own_id, parse, rejected)
             (rejected if isinstance(parsed, Rejected) else everything).append(parsed)
         next_url = next_link(block)
         all_new = all(hw.is_new(i.created_at, i.external_id) for i in everything)
-        if not (all_new and next_url and entries(block)):
+        # Instagram Direct answers an error past a conversation's 20 newest messages.
+        older_reachable = getattr(collector, "OLDER_MESSAGES_REACHABLE", True)
+        if not (all_new and next_url and entries(block) and older_reachable):
             break
         block = collector.session.get_next(next_url)
     linked = link_out_messages(everything)

@@ -47,6 +47,16 @@ class PermanentError(CollectorError):
     kind = "permanent"
 
 
+# How every ReplyNotAllowed message starts (the inbox shows those without "try again").
+REPLY_REFUSED = "X refuse cette réponse"
+
+
+class ReplyNotAllowed(PermanentError):
+    """The network refuses the city's reply to this message (X since 23 February 2026:
+    only to posts that @mention or quote the city). Its message is French and says what to
+    do instead; sending again would be refused again."""
+
+
 _SECRET_PATTERNS = [
     re.compile(r"(access_token=)[^&\s\"']+", re.IGNORECASE),
     re.compile(r"(Bearer\s+)[A-Za-z0-9%._\-~+/=]+", re.IGNORECASE),

@@ -13,7 +13,11 @@ costs:
   Caption and comment @mentions are announced by Meta only through webhooks; given the id
   a webhook delivers, ``mention_from_webhook`` reads it (``mentioned_media`` /
   ``mentioned_comment`` fields) and returns the Item.
-- ``messages``: ONE request to the Page's conversations with ``platform=instagram``.
+- ``messages``: ONE request to the Page's conversations with ``platform=instagram``. Meta's
+  Instagram Messaging API returns only the 20 most recent messages of a conversation and
+  answers an error for older ones, so each conversation is read with ``messages.limit(20)``
+  and never paged further: older history is out of reach (the health page says so,
+  ``collectors.limits``).
 
 Instagram comments carry ``timestamp`` (not ``created_time``) and ``username``. Authors are
 keyed by their username (lowercased): it is what comments, tags, Direct messages and
@@ -32,7 +36,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from beffroi.collectors.conversations import conversation_pages
-from beffroi.collectors.errors import PermanentError, RateLimited
+from beffroi.collectors.errors import CollectorError, PermanentError, RateLimited
 from beffroi.collectors.graph import (
     GraphCollector,
     HighWater,
@@ -237,6 +241,22 @@ def flatten_comments(
 
 
 # ------------------------------------------------------------------ the collector
+def require_instagram_id(collector: GraphCollector) -> str:
+    """The city's professional account id: ``external_id`` when configured (no request:
+    ``me?fields=instagram_business_account`` may need a user token), else asked of the
+    Page the token belongs to."""
+    if not collector.account_id:
+        data = collector.session.get("me", fields="instagram_business_account")
+        linked = data.get("instagram_business_account") if isinstance(data, dict) else None
+        if not isinstance(linked, dict) or not linked.get("id"):
+            raise PermanentError(
+                f"{collector.account}: no Instagram professional account is linked to the "
+                "Page of this token; set external_id in the configuration"
+            )
+        collector.account_id = str(linked["id"])
+    return collector.account_id
+
+
 class InstagramCollector(GraphCollector):
     network = NETWORK
     HIDE_FIELD = "hide"
@@ -246,24 +266,16 @@ class InstagramCollector(GraphCollector):
     COMMENTS_PER_MEDIA = 25
     TAGS_PER_REQUEST = 50
     CONVERSATIONS_PER_REQUEST = 25
-    MESSAGES_PER_CONVERSATION = 25
+    # Instagram Direct: the 20 most recent messages of a conversation, nothing older.
+    MESSAGES_PER_CONVERSATION = 20
+    OLDER_MESSAGES_REACHABLE = False
     CONTAINER_CHECKS = 5
     CONTAINER_WAIT = 3.0
     PUBLISHED_EDGE = "media"
     PUBLISHED_TEXT = "caption"
 
     def _require_id(self) -> str:
-        """The professional account's id; asked of the linked Page when not configured."""
-        if not self.account_id:
-            data = self.session.get("me", fields="instagram_business_account")
-            linked = data.get("instagram_business_account")
-            if not isinstance(linked, dict) or not linked.get("id"):
-                raise PermanentError(
-                    f"{self.account}: no Instagram professional account is linked to the "
-                    "Page of this token; set external_id in the configuration"
-                )
-            self.account_id = str(linked["id"])
-        return self.account_id
+        return require_instagram_id(self)
 
     def _flatten(self, block: Any, media_id: str | None):
         return flatten_comments(
@@ -500,50 +512,92 @@ class InstagramCollector(GraphCollector):
         return str(published["id"])
 
     # -------------------------------------------------------------- doctor
+    # What each stream (and publishing) asks of Meta, by the permissions' own names, and a
+    # one-object probe of the edge it reads: (path, params, what it is, permissions).
+    PERMISSION_PROBES = {
+        "comments": (
+            "{ig}/media",
+            {"fields": "id,comments.limit(1){id}", "limit": 1},
+            "lire et répondre aux commentaires",
+            "instagram_basic, instagram_manage_comments, pages_read_engagement",
+        ),
+        "mentions": (
+            "{ig}/tags",
+            {"fields": "id", "limit": 1},
+            "lire les publications où la ville est identifiée",
+            "instagram_basic, instagram_manage_comments",
+        ),
+        "messages": (
+            "me/conversations",
+            {"platform": "instagram", "fields": "id", "limit": 1},
+            "lire et répondre aux messages Instagram Direct",
+            "instagram_manage_messages, pages_manage_metadata",
+        ),
+        "publish": (
+            "{ig}/content_publishing_limit",
+            {"fields": "quota_usage"},
+            "publier",
+            "instagram_content_publish",
+        ),
+    }
+
     def check(self) -> list[tuple[bool, str]]:
-        """One request to the linked Page: the account, and Direct if collected."""
+        """The account (from ``external_id`` when configured: no ``me`` lookup, which may
+        need a user token), then one probe per stream naming its permissions, in French."""
 
         def probe() -> list[tuple[bool, str]]:
-            fields = "id,name,instagram_business_account{id,username}"
-            if "messages" in self._streams:
-                fields += ",conversations.platform(instagram).limit(1){id}"
-            data = self.session.get("me", fields=fields)
-            linked = data.get("instagram_business_account") or {}
-            if not linked.get("id"):
-                return [
-                    (
-                        False,
-                        f"{self.account}: the token's Page « {data.get('name', '?')} » has no "
-                        "Instagram professional account linked",
-                    )
-                ]
-            lines = [
-                (
-                    True,
-                    f"{self.account}: token works for @{linked.get('username', '?')} "
-                    f"(id {linked['id']}) through the Page « {data.get('name', '?')} »",
-                )
-            ]
-            if self.account_id and self.account_id != str(linked["id"]):
-                lines.append(
-                    (
-                        False,
-                        f"{self.account}: external_id is {self.account_id} but the token's "
-                        f"account is {linked['id']}",
-                    )
-                )
-            elif not self.account_id:
-                lines.append(
-                    (
-                        False,
-                        f"{self.account}: external_id is empty; set it to {linked['id']}",
-                    )
-                )
-            if "messages" in self._streams:
-                lines.append((True, f"{self.account}: Instagram Direct messages are readable"))
+            lines = self._account_line()
+            if not lines[0][0]:
+                return lines
+            for stream in [*self._streams, "publish"]:
+                if stream in self.PERMISSION_PROBES:
+                    lines.append(self._permission_line(stream))
             return lines
 
         return self.check_with(probe)
+
+    def _account_line(self) -> list[tuple[bool, str]]:
+        if self.account_id:
+            data = self.session.get(self.account_id, fields="id,username")
+            return [
+                (
+                    True,
+                    f"{self.account}: token works for @{data.get('username', '?')} "
+                    f"(id {self.account_id}, from external_id)",
+                )
+            ]
+        data = self.session.get("me", fields="id,name,instagram_business_account{id,username}")
+        linked = data.get("instagram_business_account") or {}
+        if not linked.get("id"):
+            return [
+                (
+                    False,
+                    f"{self.account}: the token's Page « {data.get('name', '?')} » has no "
+                    "Instagram professional account linked",
+                )
+            ]
+        self.account_id = str(linked["id"])
+        return [
+            (
+                True,
+                f"{self.account}: token works for @{linked.get('username', '?')} "
+                f"(id {linked['id']}) through the Page « {data.get('name', '?')} »",
+            ),
+            (False, f"{self.account}: external_id is empty; set it to {linked['id']}"),
+        ]
+
+    def _permission_line(self, stream: str) -> tuple[bool, str]:
+        path, params, what, permissions = self.PERMISSION_PROBES[stream]
+        label = "publication" if stream == "publish" else f"flux « {stream} »"
+        try:
+            self.session.get(path.format(ig=self.account_id), **params)
+        except CollectorError as exc:
+            return (
+                False,
+                f"{self.account} : {label} : Meta refuse de {what} ; le jeton doit avoir les "
+                f"permissions {permissions} (Meta : {exc})",
+            )
+        return (True, f"{self.account} : {label} : {what} autorisé ({permissions})")
 
 
 def _messaging_id(item: Item) -> str | None:

@@ -1,4 +1,12 @@
-"""Public Instagram posts that use the city's hashtags, through instaloader (read-only).
+"""Public Instagram posts that use the city's hashtags (read-only).
+
+Two sources. The DEFAULT is Meta's official Hashtag Search (``instagram_hashtags``), used
+whenever the account has a Graph token (``token_env``): it needs Meta's "Instagram Public
+Content Access" feature, allows 30 different hashtags per 7 days and gives no usernames.
+WITHOUT a token, instaloader (below) is the FALLBACK: since 2026 Instagram's ``web_info``
+answers 403 ``login_required`` even to a logged-in session, or 401 "Please wait a few
+minutes"; those are ``AuthExpired`` and ``RateLimited`` with a French sentence, not a
+transient fault retried forever.
 
 The Graph API only shows the city what happens on its own account; citizens' public posts
 with ``#marcqenbaroeul`` are read here, as ``ugc`` items (never queued: nobody expects an
@@ -35,6 +43,7 @@ from beffroi.collectors.errors import (
     TransientError,
 )
 from beffroi.collectors.graph import HighWater, split_new
+from beffroi.collectors.instagram_hashtags import MetaHashtagSearch
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected, utcnow
 from beffroi.collectors.values import as_int, rejecting
 
@@ -107,7 +116,9 @@ class InstagramPublicCollector:
         loader_factory: Callable[[], Any] | None = None,
         polite: bool = True,
         now: Callable[[], datetime] = utcnow,
+        meta: MetaHashtagSearch | None = None,
     ) -> None:
+        self.meta = meta  # Meta's Hashtag Search: the default when there is a token
         self.account = account
         self.hashtags = [h.lstrip("#").lower() for h in hashtags]
         self.handle = handle
@@ -121,6 +132,16 @@ class InstagramPublicCollector:
 
     @classmethod
     def for_account(cls, settings: Settings, account: Account) -> InstagramPublicCollector:
+        token = account.token() if account.token_env else None
+        meta = None
+        if token:
+            meta = MetaHashtagSearch(
+                account.key,
+                account_id=account.external_id,
+                token=token,
+                token_env=account.token_env,
+                handle=account.handle,
+            )
         return cls(
             account.key,
             hashtags=account.hashtags,
@@ -128,6 +149,7 @@ class InstagramPublicCollector:
             username=account.secret("username"),
             session_file=account.secret("session_file"),
             secret_envs=dict(account.secret_envs),
+            meta=meta,
         )
 
     def streams(self) -> list[str]:
@@ -191,6 +213,9 @@ class InstagramPublicCollector:
         except ie.QueryReturnedNotFoundException:
             raise PermanentError(f"{self.account}: Instagram does not know {what}") from None
         except ie.ConnectionException as exc:
+            refusal = _refusal_of(self.account, what, str(exc), self.now())
+            if refusal is not None:
+                raise refusal from None
             if isinstance(exc, ie.TooManyRequestsException) or isinstance(
                 exc.__cause__, ie.TooManyRequestsException
             ):
@@ -228,6 +253,9 @@ class InstagramPublicCollector:
         tag = stream.lstrip("#").lower()
         if tag not in self.hashtags:
             raise PermanentError(f"{self.account}: {stream!r} is not a configured hashtag")
+        if self.meta is not None:
+            yield from self.meta.hashtag_pages(tag, cursor)
+            return
         hw = HighWater.load(cursor)
         what = f"#{tag}"
         recent = _recent(self._web_info(tag))
@@ -277,7 +305,15 @@ class InstagramPublicCollector:
         """One request: the first hashtag's page, with or without the login."""
         if not self.hashtags:
             return [(False, f"{self.account}: no hashtags configured: nothing to read")]
-        lines: list[tuple[bool, str]] = []
+        if self.meta is not None:
+            return self.meta.check_hashtag(self.hashtags[0])
+        lines: list[tuple[bool, str]] = [
+            (
+                True,
+                f"{self.account} : pas de jeton Meta (token_env) : la recherche de hashtags "
+                "officielle de Meta n'est pas utilisée ; lecture de secours par instaloader",
+            )
+        ]
         if not self.logged_in:
             lines.append(
                 (
@@ -299,6 +335,30 @@ class InstagramPublicCollector:
         who = f"logged in as {self.username}" if self.logged_in else "anonymously"
         lines.append((True, f"{self.account}: #{tag} readable {who} ({count} recent posts)"))
         return lines
+
+
+# How long to wait after Instagram's 401 "Please wait a few minutes".
+PLEASE_WAIT = timedelta(minutes=30)
+
+
+def _refusal_of(account: str, what: str, text: str, now: datetime) -> CollectorError | None:
+    """Instagram's 2026 refusals of ``web_info``, as instaloader words them: 403
+    ``login_required`` (even with a session) and 401 "Please wait a few minutes"."""
+    if "login_required" in text or " 403 " in f" {text} ":
+        return AuthExpired(
+            f"{account} : Instagram exige une connexion pour lire {what} (403 login_required), "
+            "même avec une session instaloader : la lecture de secours ne fonctionne plus. "
+            "Utilisez la recherche de hashtags officielle de Meta : donnez à ce compte un jeton "
+            "(token_env) de l'app Meta qui a la fonctionnalité « Instagram Public Content "
+            "Access » et external_id, l'identifiant du compte Instagram professionnel de la ville."
+        )
+    if "Please wait" in text or " 401 " in f" {text} ":
+        return RateLimited(
+            f"{account} : Instagram demande d'attendre quelques minutes avant de lire {what} "
+            "(401 « Please wait a few minutes ») ; nouvel essai dans 30 minutes.",
+            now + PLEASE_WAIT,
+        )
+    return None
 
 
 def _recent(data: Any) -> dict[str, Any]:

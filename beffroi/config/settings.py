@@ -316,6 +316,8 @@ class XPricing(Section):
     """X's pay-per-use prices in US dollars (defaults: the published rates of February 2026)."""
 
     post_read: float = Field(default=0.005, ge=0)
+    # The city's own mentions and timeline read with its user keys ("Owned Reads").
+    owned_read: float = Field(default=0.001, ge=0)
     user_read: float = Field(default=0.010, ge=0)
     dm_event_read: float = Field(default=0.010, ge=0)
     post_create: float = Field(default=0.015, ge=0)

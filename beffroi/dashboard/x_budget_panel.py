@@ -57,7 +57,9 @@ def render_x_budget(ctx: PageContext, now) -> None:
         )
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     st.caption(
-        f"Tarifs : {pricing.post_read:.3f} $ par publication lue, {pricing.user_read:.3f} $ "
+        f"Tarifs : {pricing.post_read:.3f} $ par publication lue ({pricing.owned_read:.3f} $ "
+        "pour les mentions et publications de la ville lues avec ses clés utilisateur), "
+        f"{pricing.user_read:.3f} $ "
         f"par profil lu, {pricing.dm_event_read:.3f} $ par message privé lu, "
         f"{pricing.post_create:.3f} $ par publication créée (section [x.pricing])."
     )

@@ -7,6 +7,7 @@ the Inbox page needs. Writes go through ``beffroi.store.queue``.
 """
 
 from beffroi.business_hours import SlaClock
+from beffroi.collectors import REPLY_REFUSED
 from beffroi.collectors.moderation import cannot_hide
 from beffroi.inbox.alerts import SweepResult, UrgentResult, alert_urgent, sweep_overdue
 from beffroi.inbox.assignment import assign, assign_many, community_managers, distribute
@@ -58,6 +59,7 @@ from beffroi.inbox.replying import (
     SendCheck,
     SentReply,
     release_stuck_send,
+    reply_warning,
     resolve_stuck_send,
     send_reply,
 )
@@ -157,6 +159,7 @@ __all__ = [
     "describe_event",
     "NETWORK_ACTOR",
     "person_label",
+    "REPLY_REFUSED",
     "EVENT_KINDS",
     "CommunityError",
     "create_event",
@@ -240,6 +243,7 @@ __all__ = [
     "reopen",
     "retire_saved_reply",
     "save_draft",
+    "reply_warning",
     "send_reply",
     "service_name",
     "sweep_overdue",

@@ -36,6 +36,7 @@ from beffroi.collectors import (
     Collector,
     CollectorError,
     Item,
+    ReplyNotAllowed,
     build_collector,
     mask_secrets,
 )
@@ -159,8 +160,27 @@ def send_reply(
     except Exception as exc:  # every failure keeps the draft; none is a traceback
         error = str(exc) if isinstance(exc, CollectorError) else mask_secrets(str(exc))
         record_send_failure(conn, queue_id, error or type(exc).__name__, actor=actor, now=now)
+        if isinstance(exc, ReplyNotAllowed):  # refused for good: no "try again" invitation
+            raise ReplyFailed(error) from exc
         raise ReplyFailed(f"L'envoi a échoué, le brouillon est conservé : {error}") from exc
     return _record_sent(conn, settings, queue_id, item, reply, actor, now)
+
+
+def reply_warning(conn: sqlite3.Connection, settings: Settings, queue_id: int) -> str | None:
+    """Before anyone writes: the French sentence saying the network would refuse a reply
+    to this message (X since February 2026), or None."""
+    item = item_for_queue(conn, queue_id)
+    if item.network != "x":
+        return None
+    try:
+        account = settings.account(item.account)
+    except KeyError:
+        return None
+    from beffroi.collectors.x.reply_rules import reply_refusal
+
+    return reply_refusal(
+        item.kind, item.raw, city_id=account.external_id or None, handle=account.handle
+    )
 
 
 def _collector_for(settings: Settings, item: Item) -> Collector:

@@ -38,6 +38,7 @@ class BudgetReached(CollectorError):
 def price(pricing: XPricing, resource: str) -> float:
     return {
         "post_read": pricing.post_read,
+        "owned_read": pricing.owned_read,
         "user_read": pricing.user_read,
         "dm_event_read": pricing.dm_event_read,
         "post_create": pricing.post_create,

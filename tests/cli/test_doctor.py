@@ -65,6 +65,11 @@ def healthy(rsps):
              "instagram_business_account": {"id": "17841400000000001",
                                             "username": "marcqenbaroeul"},
              "conversations": {"data": []}})  # fmt: skip
+    ig = "17841400000000001"  # configured: read as itself, then one probe per permission
+    rsps.get(GRAPH + ig, json={"id": ig, "username": "marcqenbaroeul"})
+    for edge in ("media", "tags", "content_publishing_limit"):
+        rsps.get(GRAPH + f"{ig}/{edge}", json={"data": []})
+    rsps.get(GRAPH + "me/conversations", json={"data": []})
     recent = {"sections": [], "more_available": False}
     rsps.get(WEB_INFO, json={"data": {"recent": recent}, "status": "ok"})
 
@@ -79,8 +84,11 @@ def test_all_good_exits_0_with_one_line_per_fact(config, rsps, monkeypatch, caps
     assert "✓ facebook_ville: Messenger conversations are readable" in out
     assert "✓ instagram_ville: token works for @marcqenbaroeul" in out
     assert "✓ instagram_public: #marcqenbaroeul readable anonymously (0 recent posts)" in out
+    assert "✓ instagram_ville : flux « messages » : lire et répondre aux messages" in out
+    assert "(instagram_manage_messages, pages_manage_metadata)" in out
     assert "old_page" not in out  # disabled accounts are not checked
-    assert len(rsps.calls) == 3  # one cheap request per account
+    # One cheap request per account, and Instagram one more per permission it names.
+    assert len(rsps.calls) == 1 + 5 + 1
     assert TOKEN not in out
 
 

@@ -370,12 +370,36 @@ def test_publish_refuses_clearly(rsps, ig, tmp_path):
 
 
 def test_check_finds_the_linked_account(rsps, ig):
+    """Without external_id, the Page token's ``me`` names the account (and the doctor says
+    to configure it); the permission probes follow, one request each."""
+    ig.account_id = None
     add(rsps, "GET", "me", {"id": "1001", "name": "Ville de Marcq",
-        "instagram_business_account": {"id": IG, "username": "marcqenbaroeul"},
-        "conversations": {"data": []}})  # fmt: skip
+        "instagram_business_account": {"id": IG, "username": "marcqenbaroeul"}})  # fmt: skip
+    for path in (f"{IG}/media", f"{IG}/tags", f"{IG}/content_publishing_limit"):
+        add(rsps, "GET", path, {"data": []})
+    add(rsps, "GET", "me/conversations", {"data": []})
     lines = ig.check()
-    assert all(ok for ok, _ in lines) and "@marcqenbaroeul" in lines[0][1]
-    assert len(rsps.calls) == 1
+    assert "@marcqenbaroeul" in lines[0][1] and "external_id is empty" in lines[1][1]
+    assert [ok for ok, _ in lines[2:]] == [True] * 4
+    assert "flux « messages » : lire et répondre aux messages Instagram Direct" in lines[4][1]
+    assert len(rsps.calls) == 5
+
+
+def test_check_takes_the_id_from_the_configuration_and_names_missing_permissions(rsps, ig):
+    """``me?fields=instagram_business_account`` may need a user token: with external_id
+    configured it is never asked. A refused probe names the permissions, in French."""
+    add(rsps, "GET", IG, {"id": IG, "username": "marcqenbaroeul"})
+    add(rsps, "GET", f"{IG}/media", {"data": []})
+    add(rsps, "GET", f"{IG}/tags", {"data": []})
+    add(rsps, "GET", "me/conversations", graph_error(200, "(#200) Requires "
+        "instagram_manage_messages permission"), 403)  # fmt: skip
+    add(rsps, "GET", f"{IG}/content_publishing_limit", {"data": [{"quota_usage": 0}]})
+    lines = ig.check()
+    assert not any(c.request.url.startswith(GRAPH + "me?") for c in rsps.calls)
+    assert "from external_id" in lines[0][1]
+    refused = [line for ok, line in lines if not ok]
+    assert len(refused) == 1 and "flux « messages » : Meta refuse" in refused[0]
+    assert "instagram_manage_messages" in refused[0]
 
 
 def test_collect_all_into_sqlite(rsps, ig, db):

@@ -73,8 +73,9 @@ def test_first_pass_turns_mentions_into_items_and_sets_since_id(http):
     sent = params(http.calls[0])
     assert "since_id" not in sent and "pagination_token" not in sent
     assert sent["max_results"] == "100"
-    assert sent["expansions"] == "author_id"
+    assert sent["expansions"] == "author_id,referenced_tweets.id"
     assert set(sent["tweet.fields"].split(",")) == {
+        "entities",
         "author_id",
         "created_at",
         "conversation_id",
@@ -83,7 +84,8 @@ def test_first_pass_turns_mentions_into_items_and_sets_since_id(http):
         "public_metrics",
     }
     assert sent["user.fields"] == "username,name"
-    assert http.calls[0].request.headers["Authorization"] == f"Bearer {SECRETS['bearer_token']}"
+    # The city's own mentions, read with its user keys: billed as "Owned Reads".
+    assert http.calls[0].request.headers["Authorization"].startswith("OAuth ")
     first, second = page.items
     assert (first.external_id, first.kind, first.direction) == (new, "mention", "in")
     assert first.author == Author("x", "2002", "jeanne_marcq", "Jeanne")
@@ -131,7 +133,7 @@ def test_idle_pass_costs_exactly_one_request_per_stream(http):
     for stream in collector.streams():
         [page] = pages(collector, stream, cursors[stream])
         assert page.items == [] and page.api_calls == 1
-        assert json.loads(page.cursor) == json.loads(cursors[stream])
+        assert json.loads(page.cursor).items() >= json.loads(cursors[stream]).items()
     assert len(http.calls) == 3
 
 
@@ -220,7 +222,7 @@ def test_401_raises_auth_expired_naming_account_and_variable(http):
         },
     )
     with pytest.raises(AuthExpired) as caught:
-        pages(x_collector(), "mentions")
+        pages(x_collector(consumer_key=None), "mentions")  # no user keys: the bearer reads
     message = str(caught.value)
     assert "x_ville" in message and "BEFFROI_X_BEARER_TOKEN" in message and "401" in message
 
@@ -425,52 +427,44 @@ def test_conversations_older_than_the_search_window_are_dropped(http):
 # ---------------------------------------------------------------- DMs
 
 
-def test_dms_walk_until_an_event_already_seen(http):
-    known, new_in, new_out = tid(100), tid(5), tid(3)
+def _dm(id_: str, text: str, sender: str) -> dict:
+    return {"id": id_, "event_type": "MessageCreate", "text": text, "sender_id": sender}
+
+
+def test_dms_walk_a_full_page_on_down_to_the_overlap_window(http):
+    """A page of 100 events may have older ones behind it: the walk goes on, and stops in
+    the page that reaches an hour below the newest event already seen."""
+    known = tid(100)
+    burst = [_dm(tid(5, seq), f"message {seq}", "2002") for seq in range(100, 0, -1)]
+    burst[0] = {**burst[0], "sender_id": CITY_ID, "dm_conversation_id": f"{CITY_ID}-2002"}
     http.get(
         DM_URL,
         json={
-            "data": [
-                {
-                    "id": new_out,
-                    "event_type": "MessageCreate",
-                    "text": "Bonjour, c'est noté.",
-                    "sender_id": CITY_ID,
-                    "dm_conversation_id": f"{CITY_ID}-2002",
-                    "created_at": "2026-11-25T11:57:00.000Z",
-                },
-                {
-                    "id": new_in,
-                    "event_type": "MessageCreate",
-                    "text": "Mon passeport ?",
-                    "sender_id": "2002",
-                    "dm_conversation_id": f"{CITY_ID}-2002",
-                },
-            ],
+            "data": burst,
             "includes": {"users": [CITIZEN]},
-            "meta": {"result_count": 2, "next_token": "OLDER"},
+            "meta": {"result_count": 100, "next_token": "OLDER"},
         },
     )
+    older = [_dm(tid(90), "avant", "2003"), _dm(known, "vu", "2003"), _dm(tid(170), "", "2003")]
+    older += [_dm(tid(180, seq), "très vieux", "2003") for seq in range(97)]
     http.get(
         DM_URL,
-        json={
-            "data": [
-                {"id": tid(4), "event_type": "MessageCreate", "text": "avant", "sender_id": "2003"},
-                {"id": known, "event_type": "MessageCreate", "text": "vu", "sender_id": "2003"},
-            ],
-            "meta": {"result_count": 2, "next_token": "EVEN-OLDER"},
-        },
+        json={"data": older, "meta": {"result_count": 100, "next_token": "EVEN-OLDER"}},
     )
-    first, second = pages(x_collector(), "dms", json.dumps({"newest": known}))
+    cursor = json.dumps({"newest": known, "recent": [known]})
+    first, second = pages(x_collector(), "dms", cursor)
     assert params(http.calls[0])["event_types"] == "MessageCreate"
     assert http.calls[0].request.headers["Authorization"].startswith("OAuth ")
-    out, inbound = first.items
+    out = first.items[0]
     assert (out.kind, out.direction, out.thread_external_id) == ("dm", "out", f"{CITY_ID}-2002")
+    inbound = first.items[1]
     assert (inbound.direction, inbound.author.handle) == ("in", "jeanne_marcq")
-    assert inbound.created_at == snowflake_time(new_in)
-    assert [i.external_id for i in second.items] == [tid(4)]
-    assert json.loads(second.cursor) == {"newest": new_out}
-    assert len(http.calls) == 2  # stopped at the known event, never asked for EVEN-OLDER
+    assert inbound.created_at == snowflake_time(inbound.external_id)
+    # tid(90) was not seen (within the hour below ``known``): collected; the rest known.
+    assert [i.external_id for i in second.items] == [tid(90)]
+    saved = json.loads(second.cursor)
+    assert saved["newest"] == burst[0]["id"] and known not in saved["recent"]
+    assert len(http.calls) == 2  # stopped at the overlap floor, never asked for EVEN-OLDER
 
 
 # ---------------------------------------------------------------- writing
@@ -591,8 +585,16 @@ def test_check_says_what_works_and_that_the_dm_permission_is_missing(http):
         headers={"x-access-level": "read-write"},
     )
     results = x_collector().check()
-    assert [ok for ok, _ in results] == [True, True, False]
-    assert "DM permission missing" in results[2][1] and "read-write" in results[2][1]
+    lines = dict((line.split(" : ")[1], ok) for ok, line in results[2:])
+    assert [ok for ok, _ in results[:2]] == [True, True]
+    assert lines == {
+        "flux « mentions »": True,
+        "flux « replies »": True,
+        "flux « dms »": False,  # read-write only: no Direct Message permission
+        "répondre et publier (images par POST /2/media/upload)": True,
+    }
+    dms = next(line for _, line in results if "« dms »" in line)
+    assert "« Read and write and Direct message »" in dms and "« read-write »" in dms
 
 
 def test_check_with_an_expired_bearer_and_no_user_keys(http):
@@ -603,9 +605,11 @@ def test_check_with_an_expired_bearer_and_no_user_keys(http):
     )
     collector = x_collector(access_token=None)
     results = collector.check()
-    assert [ok for ok, _ in results] == [False, False]
+    assert [ok for ok, _ in results[:2]] == [False, False]
     assert "expired or revoked" in results[0][1]
     assert "BEFFROI_X_USER_ACCESS_TOKEN" in results[1][1]
+    dms = next(line for ok, line in results if "« dms »" in line and not ok)
+    assert "clés utilisateur absentes" in dms
     assert (
         x_collector(bearer_token=None, access_token=None)
         .check()[0][1]
@@ -658,7 +662,9 @@ def test_a_resumed_replies_walk_keeps_the_query_it_started_with(http):
     assert state["since_id"] == tid(1) and state["conversations"] == {post: NOW.isoformat()}
 
 
-UPLOAD_URL = "https://upload.twitter.com/1.1/media/upload.json"
+# Written from docs.x.com, "Upload media" (POST /2/media/upload, 2026): multipart ``media``
+# with ``media_category``, answered ``{"data": {"id", "media_key", ...}}``.
+UPLOAD_URL = "https://api.x.com/2/media/upload"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -669,9 +675,13 @@ def test_publish_with_an_image_uploads_it_then_attaches_it(http, tmp_path):
     http.post(
         UPLOAD_URL,
         json={
-            "media_id": 1455952740635586573,
-            "media_id_string": "1455952740635586573",
-            "size": 72,
+            "data": {
+                "id": "1455952740635586573",
+                "media_key": "3_1455952740635586573",
+                "size": 72,
+                "expires_after_secs": 86400,
+                "image": {"image_type": "image/png", "w": 1, "h": 1},
+            }
         },
     )
     http.post(f"{API}/tweets", status=201, json={"data": {"id": tid(0), "text": "x"}})
@@ -679,6 +689,7 @@ def test_publish_with_an_image_uploads_it_then_attaches_it(http, tmp_path):
     assert x_collector().publish(post) == tid(0)
     upload = http.calls[1].request
     assert upload.headers["Authorization"].startswith("OAuth ") and PNG in upload.body
+    assert b'name="media_category"\r\n\r\ntweet_image' in upload.body
     assert sent_json(http.calls[2]) == {
         "text": "La braderie, c'est dimanche",
         "media": {"media_ids": ["1455952740635586573"]},

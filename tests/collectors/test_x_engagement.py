@@ -190,18 +190,51 @@ def test_a_count_change_refreshes_only_that_list(rsps):
 
 def test_lists_are_paged_with_next_token_and_each_page_saves_its_position(rsps):
     tweet_id = tid(600)
-    rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, likes=3)))
-    rsps.get(url(tweet_id, "liking_users"), json=users(JEANNE, PAUL, next_token="7140dibdnow9c7"))
-    rsps.get(url(tweet_id, "liking_users"), json=users(LEA))
+    rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, retweets=3)))
+    rsps.get(url(tweet_id, "retweeted_by"), json=users(JEANNE, PAUL, next_token="7140dibdnow9c7"))
+    rsps.get(url(tweet_id, "retweeted_by"), json=users(LEA))
     pages, interactions = run(engagement_collector())
 
     assert [c.request.url.count("pagination_token") for c in rsps.calls] == [0, 0, 1]
     assert params(rsps.calls[2])["pagination_token"] == "7140dibdnow9c7"
     assert [i.author.external_id for i in interactions] == ["2002", "2003", "2004"]
     first, last = (json.loads(p.cursor) for p in pages)
-    assert first["walk"] == {"tweet": tweet_id, "endpoint": "likes", "next_token": "7140dibdnow9c7"}
-    assert "likes" not in first["tweets"][tweet_id]["seen"]
-    assert "walk" not in last and last["tweets"][tweet_id]["seen"] == {"likes": 3}
+    assert first["walk"] == {
+        "tweet": tweet_id,
+        "endpoint": "retweets",
+        "next_token": "7140dibdnow9c7",
+    }
+    assert "retweets" not in first["tweets"][tweet_id]["seen"]
+    assert "walk" not in last and last["tweets"][tweet_id]["seen"] == {"retweets": 3}
+
+
+def test_likers_are_read_with_the_user_keys_once_and_never_paged_past_xs_ceiling(rsps):
+    """Written from docs.x.com (Likes lookup, 2026): ``GET /2/tweets/:id/liking_users``
+    answers in user context only and lists at most 100 accounts per post, ever."""
+    tweet_id = tid(600)
+    rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, likes=250)))
+    likers = [{"id": str(3000 + n), "name": f"P{n}", "username": f"p{n}"} for n in range(100)]
+    rsps.get(url(tweet_id, "liking_users"), json=users(*likers, next_token="7140dibdnow9c7"))
+    pages, interactions = run(engagement_collector())
+    assert len(rsps.calls) == 2 and len(interactions) == 100
+    assert rsps.calls[1].request.headers["Authorization"].startswith("OAuth ")
+    assert "walk" not in json.loads(pages[-1].cursor)  # the count is collected: 250 seen
+    assert json.loads(pages[-1].cursor)["tweets"][tweet_id]["seen"] == {"likes": 250}
+
+
+def test_without_user_keys_likes_are_not_asked_and_the_pass_says_which_keys_to_set(rsps):
+    tweet_id = tid(600)
+    rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, retweets=1, likes=2)))
+    rsps.get(url(tweet_id, "retweeted_by"), json=users(PAUL))
+    collector = x_collector(x_account(streams=["engagement"]), consumer_key=None)
+    pages = []
+    with pytest.raises(AuthExpired, match="liking_users needs the user-context keys") as caught:
+        for page in collector.fetch("engagement", None):
+            pages.append(page)
+    assert "BEFFROI_X_CONSUMER_KEY" in str(caught.value)
+    assert [p.split("/")[-1] for p in paths(rsps)] == ["tweets", "retweeted_by"]
+    assert rsps.calls[0].request.headers["Authorization"].startswith("Bearer ")
+    assert [i.author.handle for p in pages for i in p.interactions] == ["paul59"]
 
 
 def test_the_city_timeline_itself_is_paged(rsps):
@@ -323,11 +356,10 @@ def test_a_403_that_is_not_about_permissions_is_a_permanent_error_after_the_othe
 
 def test_a_429_gives_rate_limited_and_the_saved_pages_keep_their_cursor(rsps, db):
     tweet_id = tid(600)
-    rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, retweets=1, likes=3)))
-    rsps.get(url(tweet_id, "retweeted_by"), json=users(PAUL))
-    rsps.get(url(tweet_id, "liking_users"), json=users(JEANNE, next_token="next-likers"))
+    rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, retweets=3, likes=1)))
+    rsps.get(url(tweet_id, "retweeted_by"), json=users(JEANNE, next_token="next-retweeters"))
     rsps.get(
-        url(tweet_id, "liking_users"),
+        url(tweet_id, "retweeted_by"),
         status=429,
         json={
             "title": "Too Many Requests",
@@ -337,21 +369,30 @@ def test_a_429_gives_rate_limited_and_the_saved_pages_keep_their_cursor(rsps, db
         },  # fmt: skip
         headers={"x-rate-limit-remaining": "0", "x-rate-limit-reset": "1795608000"},
     )
+    rsps.get(url(tweet_id, "liking_users"), json=users(PAUL))
     collector = engagement_collector()
     report = collect_stream(db, collector, "engagement", now=lambda: NOW)
-    assert (report.status, report.error_kind, report.new) == ("error", "rate_limited", 2)
+    assert (report.status, report.error_kind, report.new) == ("error", "rate_limited", 1)
     assert report.retry_after == datetime.fromtimestamp(1795608000, UTC)
     state = json.loads(get_cursor(db, "x_ville", "engagement"))
-    assert state["tweets"][tweet_id]["seen"] == {"retweets": 1}
-    assert state["walk"] == {"tweet": tweet_id, "endpoint": "likes", "next_token": "next-likers"}
+    assert state["tweets"][tweet_id]["seen"] == {}
+    assert state["walk"] == {
+        "tweet": tweet_id,
+        "endpoint": "retweets",
+        "next_token": "next-retweeters",
+    }
 
-    # After the reset, the list resumes at its next page; retweeters are not asked again.
-    rsps.replace("GET", url(tweet_id, "liking_users"), json=users(LEA))
+    # After the reset, the list resumes at its next page, then the likers are read.
+    rsps.replace("GET", url(tweet_id, "retweeted_by"), json=users(LEA))
     before = len(rsps.calls)
     pages, interactions = run(collector, get_cursor(db, "x_ville", "engagement"))
-    assert paths(rsps)[before:] == [f"/users/{CITY_ID}/tweets", f"/tweets/{tweet_id}/liking_users"]
-    assert params(rsps.calls[-1])["pagination_token"] == "next-likers"
-    assert [i.author.handle for i in interactions] == ["lea_mqb"]
+    assert paths(rsps)[before:] == [
+        f"/users/{CITY_ID}/tweets",
+        f"/tweets/{tweet_id}/retweeted_by",
+        f"/tweets/{tweet_id}/liking_users",
+    ]
+    assert params(rsps.calls[before + 1])["pagination_token"] == "next-retweeters"
+    assert [i.author.handle for i in interactions] == ["lea_mqb", "paul59"]
 
 
 def test_a_page_token_x_no_longer_accepts_restarts_that_list(rsps):

@@ -158,3 +158,26 @@ def test_a_message_answered_later_in_its_conversation_says_so(db, example_settin
     assert "16 message(s) plus ancien(s)" in captions
     button(at, "Clore").click().run()
     assert queue_row(db, "d20")["closed_reason"] == "handled_elsewhere"
+
+
+def test_a_reply_x_would_refuse_is_said_before_writing_with_the_x_app_link(db, example_settings):
+    """Issue 12: since 23 February 2026 X accepts a reply only to a post that @mentions or
+    quotes the city. The raw tweet is written from docs.x.com (a Post with no mention)."""
+    from dataclasses import replace
+
+    item = message("t1", "Le parking de la mairie est fermé ce week-end ?", kind="reply")
+    item = replace(
+        item,
+        permalink="https://x.com/camille/status/t1",
+        raw={"id": "t1", "text": item.text},
+    )
+    ingest(db, example_settings, item, message("m2", "@villedemarcq le marché est ouvert ?"))
+    at = app(db, example_settings, later(5))
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any(w.startswith("X refuse cette réponse") for w in warnings)
+    assert "23 février 2026" in "".join(warnings)
+    links = [e.proto for e in at.get("link_button") if e.proto.label.startswith("Répondre")]
+    assert [(link.label, link.url) for link in links] == [
+        ("Répondre dans l'application X", "https://x.com/camille/status/t1")
+    ]

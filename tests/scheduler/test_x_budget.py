@@ -54,7 +54,7 @@ def test_every_request_and_resource_is_counted_per_stream_and_day(db, rsps):
             "day": "2026-11-25",
             "account": "x_ville",
             "stream": "mentions",
-            "resource": "post_read",
+            "resource": "owned_read",  # the city's own mentions, read with its user keys
             "requests": 1,
             "resources": 3,
         }
@@ -81,11 +81,11 @@ def test_the_budget_pauses_collection_then_an_admin_raises_it(
     upsert_staff(
         db, "admin", display_name="Admin", role="admin", password_hash="x", email="dsi@ville.test"
     )
-    rsps.get(MENTIONS_URL, json=mentions(2))
+    rsps.get(MENTIONS_URL, json=mentions(10))
     collector = x_collector(x_account(budget_usd=0.01))
     collector.pricing = XPricing()
     first = collect_stream(db, collector, "mentions", now=lambda: NOW)
-    assert first.status == "ok"  # 2 posts read: $0.010, the budget
+    assert first.status == "ok"  # 10 owned reads: $0.010, the budget
     paused = collect_stream(db, collector, "mentions", now=lambda: NOW)
     assert (paused.status, paused.error_kind) == ("error", "budget")
     assert "budget X du mois atteint (0.01 $ estimés pour 0.01 $ prévus)" in paused.error
@@ -110,7 +110,7 @@ def test_month_summary_shows_estimate_budget_and_trend(db, rsps, example_setting
         "account": "x_ville",
         "requests": 1,
         "resources": 4,
-        "estimate_usd": 0.02,
+        "estimate_usd": 0.004,  # 4 owned reads at $0.001
         "previous_usd": 0,
         "budget_usd": None,
         "paused": False,

@@ -65,7 +65,8 @@ FALLBACK_RATE_WAIT = timedelta(minutes=15)
 TWEET_REQUEST = {
     "max_results": PAGE_SIZE,
     "tweet_fields": TWEET_FIELDS,
-    "expansions": ["author_id"],
+    # referenced_tweets.id: the quoted post's author (in includes.tweets), for the reply rule
+    "expansions": ["author_id", "referenced_tweets.id"],
     "user_fields": USER_FIELDS,
 }
 # 403 problem types that mean "a person must fix the app or the token", not "this object".
@@ -149,7 +150,14 @@ class MeteredSession(TimeoutSession):
         except ValueError:
             body = None
         path = requests.utils.urlparse(response.request.url or "").path
-        self.meter.saw(response.request.method or "GET", path, response.status_code, body)
+        signed = str(response.request.headers.get("Authorization", ""))
+        self.meter.saw(
+            response.request.method or "GET",
+            path,
+            response.status_code,
+            body,
+            user_context=signed.startswith("OAuth "),
+        )
         return response
 
 
@@ -203,7 +211,7 @@ class XClient:
             wait_on_rate_limit=False,
         )
         # X on a metered budget (issue 15): every request counted; publish_only never reads.
-        self.meter = Meter()
+        self.meter = Meter(owner=self.city_id)
         self.pricing = None  # set by for_account from [x.pricing]; None: the default rates
         self.publish_only = account.publish_only
         self.budget_usd = account.budget_usd
@@ -234,6 +242,12 @@ class XClient:
             f"{self.account}: no X credentials to read {what}: set {self.env_hint()} "
             f"(bearer token) or {self.user_hint()} (user-context keys)"
         )
+
+    def owned_read_auth(self, what: str) -> bool:
+        """``user_auth`` for reading the city's own mentions or timeline: the user keys when
+        there are some (X bills them as "Owned Reads", a fifth of a bearer read), else the
+        bearer token."""
+        return True if self.has_user else self.read_auth(what)
 
     def missing_user_hint(self) -> str:
         """The user-key variables that are unset (all of them when none is set)."""
@@ -375,6 +389,7 @@ class XClient:
             if not isinstance(data, dict) or not data.get("id"):
                 raise PermanentError(f"{self.account}: X does not know the user @{self.handle}")
             self.city_id = str(data["id"])
+        self.meter.owner = self.city_id
         return self.city_id
 
     def context(self) -> Context:
@@ -385,7 +400,7 @@ class XClient:
     ) -> Iterator[Answer]:
         """The city's own tweets since ``start``, newest first, one answer a page of 100."""
         city_id = self.user_id()
-        user_auth = self.read_auth(what)
+        user_auth = self.owned_read_auth(what)
         token = None
         for _ in range(pages):
             answer = self.call(

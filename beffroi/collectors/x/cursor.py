@@ -30,6 +30,13 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _ids(value: Any) -> list[str] | None:
+    """A stored list of ids (anything else: none stored)."""
+    if not isinstance(value, list):
+        return None
+    return [text for v in value if (text := _text(v)) is not None and text.isdigit()]
+
+
 def _mapping(value: Any) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None
 
@@ -63,6 +70,7 @@ class XCursor:
 
     since_id: str | None = None  # mentions, replies
     newest: str | None = None  # dms
+    recent: list[str] | None = None  # dms: the ids seen within the overlap window
     conversations: dict[str, Any] | None = None  # replies: watched conversation -> time
     tweets: dict[str, Any] | None = None  # engagement: per tweet, counts collected
     refused: dict[str, Any] | None = None  # engagement: lists X refused, and when
@@ -85,6 +93,7 @@ class XCursor:
         return cls(
             since_id=_text(data.get("since_id")),
             newest=_text(data.get("newest")),
+            recent=_ids(data.get("recent")),
             conversations=_mapping(data.get("conversations")),
             tweets=_mapping(data.get("tweets")),
             refused=_mapping(data.get("refused")),
@@ -93,7 +102,7 @@ class XCursor:
 
     def dump(self) -> str:
         data: dict[str, Any] = {}
-        for name in ("since_id", "newest", "conversations", "tweets", "refused"):
+        for name in ("since_id", "newest", "recent", "conversations", "tweets", "refused"):
             value = getattr(self, name)
             if value is not None:
                 data[name] = value

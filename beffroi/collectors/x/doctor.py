@@ -1,5 +1,6 @@
 """What ``beffroi doctor`` says of an X account: which keys work, which are missing, and
-whether the app may read direct messages, in plain words."""
+then, stream by stream, the permission each one needs, named as the X developer portal
+names it, in French (``stream_permissions``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ def check(x: XClient) -> list[tuple[bool, str]]:
     """What works and what is missing, in plain words (for ``beffroi doctor``)."""
     results: list[tuple[bool, str]] = []
     key = x.account
+    bearer_works = False
     if not x.bearer and not x.has_user:
         return [
             (
@@ -28,6 +30,7 @@ def check(x: XClient) -> list[tuple[bool, str]]:
             else:
                 uid = str(data["id"])
                 results.append((True, f"{key}: bearer token works; @{x.handle} is user {uid}"))
+                bearer_works = True
                 if not x.city_id:
                     results.append(
                         (False, f'{key}: external_id is not set; put external_id = "{uid}"')
@@ -57,7 +60,7 @@ def check(x: XClient) -> list[tuple[bool, str]]:
                 "publishing and DMs will not work",
             )
         )
-        return results
+        return results + stream_permissions(x, None, bearer_works)
     try:
         answer = x.call("the signed-in user", x.client.get_me, user_auth=True)
     except CollectorError as exc:
@@ -71,16 +74,74 @@ def check(x: XClient) -> list[tuple[bool, str]]:
         return results
     username = data.get("username", "?")
     results.append((True, f"{key}: user-context keys work (signed in as @{username})"))
-    level = answer.access_level or ""
-    if "directmessages" in level:
-        results.append((True, f"{key}: DM permission granted ({level})"))
-    elif level:
-        results.append(
-            (
-                False,
-                f"{key}: DM permission missing (access level '{level}'): in the X developer "
-                "portal set 'Read and write and Direct message', then regenerate the "
-                f"access token and secret ({x.user_hint()})",
-            )
-        )
+    # Stream by stream, in French; the DM permission among them (x-access-level).
+    results += stream_permissions(x, answer.access_level or "", bearer_works)
     return results
+
+
+DM_PERMISSION = "Read and write and Direct message"
+WRITE_PERMISSION = "Read and write"
+
+
+def stream_permissions(
+    x: XClient, level: str | None, bearer: bool = False
+) -> list[tuple[bool, str]]:
+    """Per stream the account collects, and for replying and publishing: what X requires
+    and whether this app has it. ``level`` is X's ``x-access-level`` of the user keys
+    (``read``, ``read-write``, ``read-write-directmessages``), None without user keys;
+    ``bearer``: the bearer token answered."""
+    key, lines = x.account, []
+    keys = "les clés utilisateur OAuth 1.0a"
+    has_user = level is not None
+    can_write = has_user and "write" in (level or "")
+    can_dm = has_user and "directmessages" in (level or "")
+    for stream in x.streams():
+        if stream == "mentions":
+            ok = has_user or bearer
+            how = (
+                f"lues avec {keys} (facturées « Owned Reads », 0,001 $ par publication)"
+                if has_user
+                else "lues avec le jeton d'application (bearer), au tarif normal ; avec "
+                f"{keys} elles coûteraient 5 fois moins (« Owned Reads »)"
+            )
+            lines.append((ok, f"{key} : flux « mentions » : mentions de la ville {how}"))
+        elif stream == "replies":
+            lines.append(
+                (
+                    bearer or has_user,
+                    f"{key} : flux « replies » : recherche récente (GET /2/tweets/search/recent)"
+                    ", avec le jeton d'application ou les clés utilisateur",
+                )
+            )
+        elif stream == "dms":
+            lines.append(
+                (
+                    can_dm,
+                    f"{key} : flux « dms » : il faut {keys} et la permission « {DM_PERMISSION} » "
+                    f"de l'app ({_state(level)})",
+                )
+            )
+        elif stream == "engagement":
+            lines.append(
+                (
+                    has_user,
+                    f"{key} : flux « engagement » : les « j'aime » (liking_users) ne se lisent "
+                    f"qu'avec {keys} (au plus 100 personnes par publication) ; partages et "
+                    "citations avec le jeton d'application"
+                    + ("" if has_user else f" ; clés absentes : {x.missing_user_hint()}"),
+                )
+            )
+    lines.append(
+        (
+            can_write,
+            f"{key} : répondre et publier (images par POST /2/media/upload) : il faut {keys} "
+            f"et la permission « {WRITE_PERMISSION} » ({_state(level)})",
+        )
+    )
+    return lines
+
+
+def _state(level: str | None) -> str:
+    if level is None:
+        return "clés utilisateur absentes"
+    return f"niveau d'accès actuel : « {level or 'inconnu'} »"

@@ -5,7 +5,12 @@ One request reads the city's timeline (``GET /2/users/:id/tweets``, no retweets 
 replies) with each tweet's ``public_metrics``; the counts already collected are kept per
 tweet in the cursor, so an idle pass is that one request. Only a count that moved sends its
 list: ``retweeted_by`` (share), ``quote_tweets`` (share, the quoting author; no text kept),
-``liking_users`` (reaction), 100 people a page. At most ``engagement_posts_per_pass``
+``liking_users`` (reaction), 100 people a page.
+
+Likes (2026): ``liking_users`` answers only in user context (the city's OAuth 1.0a user
+keys; the bearer token is refused) and lists at most ``LIKERS_CEILING`` people per post
+for all time, so it is read with the user keys in ONE request per post, never paged: past
+100 likes, the count is right and the likers beyond the first 100 stay unknown (README). At most ``engagement_posts_per_pass``
 tweets are re-read per pass, the least recently re-read first; the rest wait. X does not
 say when a like or retweet happened: an interaction carries its tweet's time. An unlike is
 not seen (what was collected stays). A list walked over several pages records its
@@ -61,6 +66,9 @@ ENGAGEMENT_REQUEST: dict[str, dict[str, Any]] = {
     },
     "likes": {"user_fields": USER_FIELDS},
 }
+# Who liked a post: X lists at most this many people, ever, and only in user context.
+LIKERS_CEILING = 100
+USER_CONTEXT_ONLY = {"likes"}
 # An engagement list X refused (403) is not asked for again before this long.
 REFUSAL_RETRY = timedelta(days=1)
 # The city's timeline of the engagement window: at most this many pages of 100 tweets.
@@ -164,6 +172,17 @@ def fetch_engagement(x: XClient, cursor: XCursor) -> Iterator[Page]:
     due, walk_due = due_posts(changed, tracked, walking, x.engagement_posts_per_pass, tiebreak=int)
     if not walk_due:
         cursor.walk = None  # its tweet left the window or its count is collected
+    if not x.has_user:
+        for endpoint in USER_CONTEXT_ONLY:
+            refused.setdefault(
+                endpoint,
+                {
+                    "at": now.isoformat(),
+                    "why": f"{ENGAGEMENT[endpoint][0]} needs the user-context keys "
+                    f"(OAuth 1.0a): set {x.missing_user_hint()}",
+                    "auth": True,
+                },
+            )
     for tweet_id, moved in due:
         tweet = timeline[tweet_id]
         tracked[tweet.external_id]["refreshed"] = now.isoformat()
@@ -200,6 +219,7 @@ def _engaged(
     ``next_token`` to resume from (a stale one restarts the list: saving is idempotent).
     """
     what, method, kind = ENGAGEMENT[endpoint]
+    user_auth = True if endpoint in USER_CONTEXT_ONLY else x.read_auth(what)
     walk = cursor.walk or Walk()
     resuming = walk.tweet == tweet.external_id and walk.endpoint == endpoint
     token = walk.next_token if resuming else None
@@ -212,7 +232,7 @@ def _engaged(
                 id=tweet.external_id,
                 max_results=PAGE_SIZE,
                 pagination_token=token,
-                user_auth=x.read_auth(what),
+                user_auth=user_auth,
                 **ENGAGEMENT_REQUEST[endpoint],
             )
         except RequestRefused:
@@ -230,7 +250,8 @@ def _engaged(
             if who.external_id != x.city_id
         ]
         body = answer.body if isinstance(answer.body, dict) else {}
-        token = next_token(body)
+        # Past the ceiling X has no one more to list: a token there is never followed.
+        token = next_token(body) if endpoint not in USER_CONTEXT_ONLY else None
         if token:
             cursor.walk = Walk(tweet=tweet.external_id, endpoint=endpoint, next_token=token)
         else:

@@ -7,6 +7,10 @@ post read, $0.010 per user or DM event read, $0.015 per post created. The X coll
 counts wait in memory until the scheduler saves them (``drain``), per stream, so nothing
 here touches the database.
 
+"Owned Reads" (2026): the city reading its own mentions and timeline with its own user
+keys (OAuth 1.0a user context) is billed about $0.001 a post instead of $0.005, so those
+answers count as ``owned_read``; the same reads with the bearer token stay ``post_read``.
+
 A DM sent is billed here at the post-created rate (X publishes no separate price for it);
 media uploads are counted as requests with no resource price.
 """
@@ -18,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-RESOURCES = ("post_read", "user_read", "dm_event_read", "post_create", "media_upload")
+RESOURCES = ("post_read", "owned_read", "user_read", "dm_event_read", "post_create", "media_upload")
 
 _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     ("POST", re.compile(r"/2/tweets/?$"), "post_create"),
@@ -31,8 +35,18 @@ _RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
 )
 
 
-def resource_of(method: str, path: str) -> str:
-    """The billed resource an X request returns or creates (``post_read`` by default)."""
+_OWNED = re.compile(r"/2/users/(\d+)/(mentions|tweets)/?$")
+
+
+def resource_of(method: str, path: str, *, user_context: bool = False, owner: str | None = None):
+    """The billed resource an X request returns or creates (``post_read`` by default).
+
+    ``user_context``: the request was signed with the user keys; ``owner``: the city's
+    user id. Reading the owner's own mentions or timeline that way is an owned read.
+    """
+    owned = _OWNED.search(path) if method.upper() == "GET" else None
+    if owned and user_context and owner is not None and owned.group(1) == owner:
+        return "owned_read"
     for rule_method, pattern, resource in _RULES:
         if method.upper() == rule_method and pattern.search(path):
             return resource
@@ -55,12 +69,15 @@ class Meter:
     collector before each read or write (``mentions``, ``publish``...)."""
 
     stream: str = "other"
+    owner: str | None = None  # the city's X user id, once known (owned reads)
     counts: dict[tuple[str, str], list[int]] = field(
         default_factory=lambda: defaultdict(lambda: [0, 0])
     )
 
-    def saw(self, method: str, path: str, status: int, body: Any) -> None:
-        resource = resource_of(method, path)
+    def saw(
+        self, method: str, path: str, status: int, body: Any, *, user_context: bool = False
+    ) -> None:
+        resource = resource_of(method, path, user_context=user_context, owner=self.owner)
         entry = self.counts[(self.stream, resource)]
         entry[0] += 1
         if 200 <= status < 300:

@@ -26,6 +26,7 @@ from typing import Any
 
 from beffroi.collectors.item import Author, Item, Rejected
 from beffroi.collectors.values import rejecting
+from beffroi.collectors.x.reply_rules import referenced_authors
 
 TWITTER_EPOCH_MS = 1288834974657
 # Ids below this were issued before snowflakes (Nov 2010) and carry no time.
@@ -40,6 +41,9 @@ TWEET_FIELDS = [
     "in_reply_to_user_id",
     "referenced_tweets",
     "public_metrics",
+    # Whom the tweet @mentions: X accepts the city's reply only to a post that mentions or
+    # quotes it (since 23 February 2026, ``reply_rules``).
+    "entities",
 ]
 USER_FIELDS = ["username", "name"]
 DM_EVENT_FIELDS = [
@@ -276,6 +280,9 @@ def parse_page(body: Any, ctx: Context, inbound_kind: str) -> tuple[list[Item], 
         if inbound_kind == "dm":
             result = parse_dm_event(entry, users, ctx)
         else:
+            authors = referenced_authors(entry, body) if isinstance(entry, dict) else {}
+            if authors:  # who wrote a quoted post: the reply rule needs it (reply_rules)
+                entry = {**entry, "referenced_authors": authors}
             result = parse_tweet(entry, users, ctx, inbound_kind)
         (rejected if isinstance(result, Rejected) else items).append(result)
     return items, rejected

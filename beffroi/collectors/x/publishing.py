@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from beffroi.collectors.errors import PermanentError
+from beffroi.collectors.errors import PermanentError, ReplyNotAllowed
 from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.collectors.matching import normalise_text
 from beffroi.collectors.moderation import check_hideable, french_errors
-from beffroi.collectors.x.client import Answer, XClient
+from beffroi.collectors.x.client import Answer, RequestRefused, XClient
 from beffroi.collectors.x.media import upload_image
 from beffroi.collectors.x.payloads import permalink, snowflake_time
+from beffroi.collectors.x.reply_rules import is_reply_restriction, refusal_sentence
 
 
 def _city_author(x: XClient) -> Author:
@@ -28,14 +29,23 @@ def reply(x: XClient, to: Item, text: str) -> Item:
     x.user_id()
     if to.kind == "dm":
         return _reply_dm(x, to, text)
-    answer = x.call(
-        "reply",
-        x.client.create_tweet,
-        retry=False,
-        text=text,
-        in_reply_to_tweet_id=to.external_id,
-        user_auth=True,
-    )
+    try:
+        answer = x.call(
+            "reply",
+            x.client.create_tweet,
+            retry=False,
+            text=text,
+            in_reply_to_tweet_id=to.external_id,
+            user_auth=True,
+        )
+    except RequestRefused as exc:
+        if not is_reply_restriction(exc.problem):
+            raise
+        # Since 23 February 2026 X refuses (403) a reply to a post that neither mentions
+        # nor quotes the city: nothing was posted, and sending again is refused again.
+        raise ReplyNotAllowed(
+            f"{refusal_sentence(x.handle)} (Réponse de X : {exc.problem})"
+        ) from None
     data = _posted(x, answer, "reply")
     external_id = str(data["id"])
     return Item(
@@ -120,9 +130,9 @@ def _posted(x: XClient, answer: Answer, what: str) -> dict[str, Any]:
 def publish(x: XClient, post: OutgoingPost) -> str:
     """Post a tweet (with its image, if any); returns its id.
 
-    The image goes first through the v1.1 media upload (tweepy's ``API.media_upload``,
-    the only upload tweepy offers), which is retried like a read: an upload that went
-    through twice only leaves an unused media id on X. The tweet itself is not retried.
+    The image goes first through ``POST /2/media/upload`` (``media``), retried like a
+    read: an upload that went through twice only leaves an unused media id on X. Its id is
+    sent as ``media.media_ids``. The tweet itself is not retried.
     """
     x.need_user("publishing")
     media_ids = [upload_image(x, post.image_path)] if post.image_path else None

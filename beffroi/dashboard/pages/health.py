@@ -14,6 +14,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
+from beffroi.collectors.limits import known_limits
 from beffroi.config import Account
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import STREAM_LABELS, network_label, relative_time
@@ -260,6 +261,11 @@ def render(ctx: PageContext) -> None:
                 f"Dernière collecte du compte {key} : {relative_time(last, now, ctx.tz)}. "
                 "Le service Beffroi tourne-t-il ?"
             )
+
+    for key, account in accounts.items():  # the platforms' own ceilings (2026), not faults
+        if account.enabled:
+            for sentence in known_limits(account):
+                st.caption(f"{key} — {sentence}")
 
     render_x_budget(ctx, now)  # issue 15: X bills every read
     _service(ctx, now)

@@ -601,7 +601,14 @@ def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
     key = f"inbox_reply_{qid}"
     if key not in st.session_state:
         st.session_state[key] = entry["reply_draft"] or ""
-    if entry["last_error"]:
+    warning = inbox.reply_warning(ctx.db, ctx.settings, qid) if entry["network"] == "x" else None
+    if warning:  # X would refuse this reply (February 2026): said before anyone writes
+        st.warning(warning)
+        if entry["permalink"] and entry["permalink"].startswith("https://"):
+            st.link_button("Répondre dans l'application X", entry["permalink"])
+    if entry["last_error"] and entry["last_error"].startswith(inbox.REPLY_REFUSED):
+        st.warning(entry["last_error"])  # refused for good: no "try again" wording
+    elif entry["last_error"]:
         st.error("Le dernier envoi a échoué ; votre brouillon est conservé. Erreur du réseau :")
         st.text(entry["last_error"])
     if entry["sending_since"]:
