@@ -1,6 +1,6 @@
 """The simulated city: a collector that needs no internet, for the demo and full-cycle tests.
 
-A ``sandbox`` account simulates X, Facebook or Instagram (``simulates``). Its items carry the
+A ``sandbox`` account simulates X, Facebook, Instagram, Bluesky or Mastodon (``simulates``). Its items carry the
 simulated network's name so the demo looks like the real city, with ids prefixed ``sim-`` so
 they never collide with real ones. The network's state (90 days of history, live activity,
 what the city sent) lives in ``<database>.sandbox.sqlite``, see ``beffroi.sandbox``;
@@ -81,7 +81,7 @@ class SandboxCollector:
     ) -> None:
         if simulates not in STREAMS:
             raise ValueError(
-                f"a sandbox account simulates x, facebook or instagram, not {simulates!r}"
+                f"a sandbox account simulates {', '.join(STREAMS)}, not {simulates!r}"
             )
         self.state = state
         self.account = account
@@ -98,7 +98,7 @@ class SandboxCollector:
         if account.simulates is None:
             raise PermanentError(
                 f"account {account.key}: a sandbox account needs simulates = "
-                '"x", "facebook" or "instagram"'
+                + " | ".join(f'"{n}"' for n in STREAMS)
             )
         with collector_errors():
             state = SandboxNetwork(state_path(settings.database_path))
