@@ -80,9 +80,7 @@ class SandboxCollector:
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         if simulates not in STREAMS:
-            raise ValueError(
-                f"a sandbox account simulates {', '.join(STREAMS)}, not {simulates!r}"
-            )
+            raise ValueError(f"a sandbox account simulates {', '.join(STREAMS)}, not {simulates!r}")
         self.state = state
         self.account = account
         self.network = simulates

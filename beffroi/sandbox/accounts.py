@@ -40,11 +40,6 @@ SANDBOX_ACCOUNTS: tuple[dict, ...] = (
 )
 
 
-# Like many French cities in 2026, the simulated one posts what it posts on X on Bluesky
-# and Mastodon too.
-CROSS_POSTED_WITH_X = ("bluesky_ville", "mastodon_ville")
-
-
 def sandbox_settings(database: str | Path, **sandbox):
     """Settings of the example city on the simulated accounts, with ``database``.
 
@@ -63,8 +58,7 @@ def sandbox_config(data: dict, database: str | Path, **sandbox) -> dict:
     """A configuration mapping whose accounts are the simulated city's.
 
     ``data`` is a configuration (e.g. the example's, parsed); its real accounts are
-    replaced by the five sandbox ones, rendez-vous keep only those accounts (a series
-    posted on X is posted on Bluesky and Mastodon too), and
+    replaced by the five sandbox ones, rendez-vous keep only those accounts, and
     ``sandbox`` overrides keys of the ``[sandbox]`` section (seed, citizens...). Tests of
     other rooms use it to run full cycles against the simulated city.
     """
@@ -72,8 +66,6 @@ def sandbox_config(data: dict, database: str | Path, **sandbox) -> dict:
     rendezvous = []
     for rdv in data.get("rendezvous", []):
         accounts = [k for k in rdv.get("accounts", []) if k in keys]
-        if "x_ville" in accounts:  # the simulated city cross-posts X's series to both
-            accounts += [k for k in CROSS_POSTED_WITH_X if k not in accounts]
         if accounts:
             rendezvous.append({**rdv, "accounts": accounts})
     return {

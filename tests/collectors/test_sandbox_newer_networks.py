@@ -70,7 +70,7 @@ def test_history_on_the_newer_networks_is_a_realistic_share_of_the_town(city):
     _, network = city
     counts = network.counts()
     inbound = Counter()
-    for (net, kind, direction), n in counts.items():
+    for (net, _kind, direction), n in counts.items():
         if direction == "in":
             inbound[net] += n
     total = sum(inbound.values())
@@ -147,15 +147,19 @@ def test_bluesky_and_mastodon_say_who_liked_and_reposted(tmp_path):
         kinds = Counter(i.kind for i in found)
         print(network, dict(kinds), calls)
         assert kinds["reaction"] > kinds["share"] > 0
-        present = {c.author_id(network) for c in by_key[key].state.citizens() if network in c.networks}
+        present = {
+            c.author_id(network) for c in by_key[key].state.citizens() if network in c.networks
+        }
         assert {i.author.external_id for i in found} <= present
         assert all(i.network == network and i.account == key for i in found)
     # Smaller audiences than Facebook's: fewer likes per post on the newer networks.
     likes = dict(
-        by_key["x_ville"].state.conn.execute(
+        by_key["x_ville"]
+        .state.conn.execute(
             "SELECT network, avg(like_count) FROM messages WHERE kind = 'post' "
             "AND origin = 'history' GROUP BY network"
-        ).fetchall()
+        )
+        .fetchall()
     )
     assert likes["mastodon"] < likes["bluesky"] < likes["facebook"]
 
