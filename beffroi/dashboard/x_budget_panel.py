@@ -38,7 +38,7 @@ def render_x_budget(ctx: PageContext, now) -> None:
         if account.publish_only:
             state = "Publication seule"
         elif account.key in paused and account.pause_publishing_at_budget:
-            state = "Collecte, publications et réponses en pause (budget atteint)"
+            state = "Collecte et envois en pause (budget atteint)"
         elif account.key in paused:
             state = "Collecte en pause (budget atteint)"
         else:
