@@ -1,8 +1,8 @@
 """The simulated city: a collector that needs no internet, for the demo and full-cycle tests.
 
-A ``sandbox`` account simulates X, Facebook, Instagram, Bluesky or Mastodon (``simulates``). Its items carry the
-simulated network's name so the demo looks like the real city, with ids prefixed ``sim-`` so
-they never collide with real ones. The network's state (90 days of history, live activity,
+A ``sandbox`` account simulates X, Facebook, Instagram, Bluesky or Mastodon (``simulates``).
+Its items carry the simulated network's name so the demo looks like the real city, with ids
+prefixed ``sim-`` so they never collide with real ones. The network's state (90 days of history, live activity,
 what the city sent) lives in ``<database>.sandbox.sqlite``, see ``beffroi.sandbox``;
 this module only converts its rows into ``Item``s and its refusals into collector errors.
 

@@ -215,7 +215,7 @@ def test_the_demo_has_rendez_vous_drafts_and_a_post_due_soon(demo):
     post goes out once through the real publishing cycle when its time comes."""
     from datetime import timedelta
 
-    from beffroi.cli.demo_posts import seed_demo_posts
+    from beffroi.cli.demo_posts import ONE_OFF, seed_demo_posts
     from beffroi.cli.wiring import collectors_for
     from beffroi.scheduler import publish_cycle
     from beffroi.store import from_db
@@ -241,7 +241,10 @@ def test_the_demo_has_rendez_vous_drafts_and_a_post_due_soon(demo):
         rows = conn.execute(
             "SELECT status, external_id FROM publications WHERE draft_id = ?", (one_off["id"],)
         ).fetchall()
-        assert len(rows) == 2 and all(r["status"] == "published" and r["external_id"] for r in rows)
+        assert len(rows) == 4 and all(r["status"] == "published" and r["external_id"] for r in rows)
+        published = {c.account: c.published() for c in collectors.values()}
+        for account in ("bluesky_ville", "mastodon_ville"):  # on the newer networks too
+            assert [p.text for p in published[account] if p.kind == "post"] == [ONE_OFF]
     finally:
         conn.close()
 
