@@ -26,6 +26,8 @@ from beffroi.collectors.errors import (
     TransientError,
 )
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, utcnow
+from beffroi.collectors.social_errors import PostTooLong
+from beffroi.collectors.social_text import grapheme_count, mastodon_length
 from beffroi.sandbox import (
     SETTLE,
     STREAMS,
@@ -39,6 +41,12 @@ from beffroi.sandbox import (
 )
 
 PAGE_SIZE = 100
+# The newer networks refuse a text over their limit, as the real ones do (before any call):
+# network -> (name, limit, how it counts, unit).
+LENGTH_LIMITS = {
+    "bluesky": ("Bluesky", 300, grapheme_count, "signes"),
+    "mastodon": ("Mastodon", 500, mastodon_length, "caractères"),
+}
 ENGAGEMENT_POSTS_PER_PAGE = 20
 # The simulated network fails with a kind; the collector error of that kind is raised.
 ERRORS: dict[str, type[CollectorError]] = {
@@ -193,6 +201,7 @@ class SandboxCollector:
                 return
 
     def reply(self, to: Item, text: str) -> Item:
+        self._check_length(text)
         now = self._now()
         with collector_errors():
             self.state.take_failure(self.account, "reply", now)
@@ -207,6 +216,7 @@ class SandboxCollector:
             raise PermanentError(f"post for {post.account} sent to account {self.account}")
         now = self._now()
         text = post.text if not post.link else f"{post.text}\n{post.link}"
+        self._check_length(text)
         with collector_errors():
             self.state.take_failure(self.account, "publish", now)
             self.state.wait(self.account, "publish", "before")
@@ -216,6 +226,16 @@ class SandboxCollector:
             )
             self.state.wait(self.account, "publish", "after")
         return external_id
+
+    def _check_length(self, text: str) -> None:
+        """Simulated Bluesky and Mastodon refuse an over-long text with the real collectors'
+        French sentence (the account's ``max_chars`` is the Calendar's business)."""
+        if self.network not in LENGTH_LIMITS:
+            return
+        name, limit, count, unit = LENGTH_LIMITS[self.network]
+        length = count(text)
+        if length > limit:
+            raise PostTooLong(self.account, name, length, limit, unit)
 
     # A reply call never lasts longer than this plus the delays a test set (``set_delay``).
     SEND_TIMEOUT = 30.0

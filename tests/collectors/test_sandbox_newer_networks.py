@@ -13,6 +13,7 @@ from datetime import timedelta
 import pytest
 
 from beffroi.collectors import OutgoingPost, build_collector
+from beffroi.collectors.social_errors import PostTooLong
 from beffroi.sandbox import CityProfile, SandboxNetwork, state_path
 from beffroi.sandbox.compose import make_citizens
 from beffroi.scheduler.drafts import check_texts
@@ -198,3 +199,20 @@ def test_the_calendar_counts_bluesky_graphemes_and_mastodon_characters(tmp_path)
     assert (checks["mastodon_ville"].network, checks["mastodon_ville"].limit) == ("mastodon", 500)
     assert checks["mastodon_ville"].ok
     assert not checks["x_ville"].ok
+
+
+def test_an_over_long_text_is_refused_in_french_before_anything_is_sent(tmp_path):
+    settings = make_settings(tmp_path, citizens=20, history_days=2)
+    by_key = collectors(settings, Clock(BUILT))
+    bluesky, mastodon = by_key["bluesky_ville"], by_key["mastodon_ville"]
+    with pytest.raises(PostTooLong, match="le texte fait 301 signes, Bluesky en accepte 300"):
+        bluesky.publish(OutgoingPost("bluesky_ville", "🇫🇷" * 301, marker="m-long"))
+    assert bluesky.publish(OutgoingPost("bluesky_ville", "🇫🇷" * 300, marker="m-ok"))
+    note = mastodon.state.post_citizen_message("mastodon_ville", "mention", "Une question ?")
+    to = next(i for i in drain(mastodon, "notifications")[0] if i.external_id == note)
+    with pytest.raises(PostTooLong, match="Mastodon en accepte 500"):
+        mastodon.reply(to, "a" * 501)
+    # A link counts 23 on Mastodon, as on the real instance.
+    mastodon.reply(to, "a" * 470 + " https://www.marcq-en-baroeul.fr/" + "b" * 40)
+    sent = [p.text for p in bluesky.published() + mastodon.published()]
+    assert len(sent) == 2 and len(sent[1]) == 543  # 494 as Mastodon counts: accepted
