@@ -13,24 +13,11 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-from collections import Counter
 
-from beffroi.analytics import RankingFilter, describe, explain, rank_members
-from beffroi.analytics.ranking import account_networks
+from beffroi.analytics import RankingFilter, describe, describe_engagement, explain, rank_members
 from beffroi.config import load_settings
 from beffroi.labels import kind_label, network_label
 from beffroi.store import from_db
-
-
-def engagement_by_network(conn, settings, member_ids: list[int]) -> Counter:
-    networks = account_networks(conn, settings)
-    marks = ",".join("?" * len(member_ids))
-    rows = conn.execute(
-        f"SELECT account, kind, count(*) FROM interactions WHERE member_id IN ({marks}) "  # noqa: S608
-        "GROUP BY 1, 2",
-        member_ids,
-    )
-    return Counter({(networks.get(r[0], r[0]), r[1]): r[2] for r in rows})
 
 
 def main() -> None:
@@ -68,13 +55,8 @@ def show(conn, settings, now, ranking) -> None:
         networks = ", ".join(network_label(n) for n in row["networks"])
         print(f"{row['rank']:>2}. {row['display_name']} ({handles}) — {networks}")
         print(f"    Pourquoi ce score ? {describe(why)}")
-        given = engagement_by_network(conn, settings, [int(m) for m in row["member_ids"]])
-        if given:
-            parts = [
-                f"{n} {kind_label(kind, plural=n > 1, capital=False)} sur {network_label(net)}"
-                for (net, kind), n in sorted(given.items())
-            ]
-            print("    Réactions et partages : " + ", ".join(parts))
+        if where := describe_engagement(why):
+            print(f"    Réactions et partages par réseau — {where}")
         for last in why.last_interactions:
             if last["kind"] in ("reaction", "share"):
                 print(f"    - {from_db(last['created_at']):%d/%m %H:%M} "

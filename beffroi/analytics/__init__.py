@@ -16,7 +16,14 @@ from beffroi.analytics.invitations import (
 )
 from beffroi.analytics.pseudonym import mask_text, pseudonym, pseudonym_key
 from beffroi.analytics.ranking import KINDS as RANKED_KINDS
-from beffroi.analytics.ranking import Explanation, RankingFilter, describe, explain, rank_members
+from beffroi.analytics.ranking import (
+    Explanation,
+    RankingFilter,
+    describe,
+    describe_engagement,
+    explain,
+    rank_members,
+)
 from beffroi.analytics.report import (
     ReportError,
     build_report,
@@ -36,6 +43,7 @@ __all__ = [
     "build_report",
     "choose_period",
     "describe",
+    "describe_engagement",
     "draft_messages",
     "event_outcome",
     "explain",

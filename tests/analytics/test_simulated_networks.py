@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from beffroi.analytics import RankingFilter, explain, rank_members
+from beffroi.analytics import RankingFilter, describe_engagement, explain, rank_members
 from beffroi.analytics.indicators import period_containing
 from beffroi.analytics.report import build_report
 from beffroi.collectors.sandbox import SandboxCollector
@@ -17,6 +17,7 @@ from beffroi.inbox import ingest_hooks
 from beffroi.sandbox import sandbox_settings
 from beffroi.scheduler.collection import collect_all
 from beffroi.store import connect, sync_accounts
+from beffroi.store.community import link_members
 from beffroi.store.privacy import ERASED_TEXT, erase_member, purge_expired
 
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # a Wednesday evening
@@ -68,6 +69,36 @@ def test_the_ranking_counts_likes_and_reposts_from_bluesky_and_mastodon(city):
     why = explain(conn, settings, NOW, person)
     kinds = {(i["kind"], i["network"]) for i in why.last_interactions}
     assert ("reaction", "bluesky") in kinds or ("share", "bluesky") in kinds
+
+
+def test_a_person_on_x_and_bluesky_is_explained_network_by_network(city):
+    """Once staff link the X and Bluesky accounts of one citizen, "Pourquoi ce score ?"
+    says where the likes and reposts were given."""
+    settings, conn = city
+    both = conn.execute(
+        """
+        SELECT x.member_id, b.member_id FROM
+          (SELECT i.member_id, m.display_name FROM interactions i JOIN members m
+             ON m.id = i.member_id WHERE i.account = 'x_ville' GROUP BY 1) x
+        JOIN
+          (SELECT i.member_id, m.display_name FROM interactions i JOIN members m
+             ON m.id = i.member_id WHERE i.account = 'bluesky_ville' GROUP BY 1) b
+        ON x.display_name = b.display_name ORDER BY 1 LIMIT 1
+        """
+    ).fetchone()
+    assert both is not None, "someone likes on X and on Bluesky"
+    person = link_members(conn, both[0], both[1], actor="cm", now=NOW)
+    why = explain(conn, settings, NOW, person)
+    print(describe_engagement(why))
+    assert {"x", "bluesky"} <= set(why.engagement_by_network)
+    total = sum(sum(k.values()) for k in why.engagement_by_network.values())
+    assert total == why.counts["reaction"] + why.counts["share"]
+    stored = conn.execute(
+        "SELECT count(*) FROM interactions WHERE member_id = ? AND account = 'bluesky_ville'",
+        (both[1],),
+    ).fetchone()[0]
+    assert sum(why.engagement_by_network["bluesky"].values()) == stored
+    assert "Bluesky : " in describe_engagement(why) and "X : " in describe_engagement(why)
 
 
 def test_the_report_counts_bluesky_and_mastodon_messages(city):

@@ -81,6 +81,16 @@ def test_the_simulated_citizens_on_bluesky_and_mastodon_in_the_inbox(tmp_path, m
         at = open_page(at, "health")
         health = at.dataframe[0].value
         assert {"Bluesky", "Mastodon"} <= set(health["Réseau"])
+        # "Pourquoi ce score ?" of a Bluesky liker says where the likes were given.
+        liker = conn.execute(
+            "SELECT member_id FROM interactions WHERE account = 'bluesky_ville' "
+            "GROUP BY member_id ORDER BY count(*) DESC, member_id LIMIT 1"
+        ).fetchone()[0]
+        at = open_page(at, "community")
+        at.selectbox(key="community_explain").set_value(liker).run()
+        assert not at.exception
+        captions = [c.value for c in at.caption if "par réseau" in c.value]
+        assert captions and "Bluesky : " in captions[0], captions
     finally:
         conn.close()
         st.cache_data.clear()
