@@ -14,6 +14,8 @@ HANDLES = {
     "x": "marcqenbaroeul",
     "facebook": "VilledeMarcqenBaroeul",
     "instagram": "marcqenbaroeul",
+    "bluesky": "marcqenbaroeul.bsky.social",
+    "mastodon": "marcqenbaroeul",
 }
 
 

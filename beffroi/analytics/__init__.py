@@ -28,7 +28,14 @@ from beffroi.analytics.pseudonym import (
     pseudonym_key,
 )
 from beffroi.analytics.ranking import KINDS as RANKED_KINDS
-from beffroi.analytics.ranking import Explanation, RankingFilter, describe, explain, rank_members
+from beffroi.analytics.ranking import (
+    Explanation,
+    RankingFilter,
+    describe,
+    describe_engagement,
+    explain,
+    rank_members,
+)
 from beffroi.analytics.report import (
     ReportError,
     build_report,
@@ -49,6 +56,7 @@ __all__ = [
     "choose_period",
     "compared_ends",
     "describe",
+    "describe_engagement",
     "draft_messages",
     "ensure_key_file",
     "event_outcome",

@@ -21,7 +21,7 @@ import pandas as pd
 
 from beffroi.config import Settings
 from beffroi.french import french_number
-from beffroi.labels import KIND_NAMES
+from beffroi.labels import KIND_NAMES, network_label
 from beffroi.store import OBJECTED_PERSONS, to_db
 
 # The kinds that count, in the order they are shown. ``share`` and ``reaction`` come from
@@ -57,6 +57,9 @@ class Explanation:
     bonus: float
     accounts: list[dict] = field(default_factory=list)
     last_interactions: list[dict] = field(default_factory=list)
+    # Reactions and shares in the window by network, e.g. {"bluesky": {"reaction": 47,
+    # "share": 14}}: a person linked across networks shows where they liked and reposted.
+    engagement_by_network: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def account_networks(conn: sqlite3.Connection, settings: Settings) -> dict[str, str]:
@@ -360,6 +363,7 @@ def explain(
     counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
     contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}
     recent: list[dict] = []
+    engagement: dict[str, dict[str, int]] = {}
     if member_ids:
         start, end = _window(settings, now, filters)
         marks = ",".join("?" * len(member_ids))
@@ -383,6 +387,17 @@ def explain(
             """,  # noqa: S608
             [*member_ids, start, end, LAST_ENGAGEMENTS],
         ).fetchall()
+        for account, kind, n in conn.execute(
+            f"""
+            SELECT account, kind, count(*) FROM interactions
+            WHERE member_id IN ({marks}) AND created_at >= ? AND created_at <= ?
+            GROUP BY account, kind
+            """,  # noqa: S608
+            [*member_ids, start, end],
+        ):
+            network = networks.get(account, account)
+            by_network = engagement.setdefault(network, {})
+            by_network[kind] = by_network.get(kind, 0) + n
         rows.sort(key=lambda r: r["created_at"], reverse=True)
         recent = [
             {
@@ -403,6 +418,7 @@ def explain(
         bonus=float(row["bonus"]) if row is not None else 0.0,
         accounts=accounts.drop(columns=["person"]).to_dict("records"),
         last_interactions=recent,
+        engagement_by_network=engagement,
     )
 
 
@@ -418,3 +434,18 @@ def describe(explanation: Explanation) -> str:
     bonus = french_number(explanation.bonus)
     weeks = f"{explanation.active_weeks} semaine{plural} active{plural} (+{bonus})"
     return f"{french_number(explanation.score)} pts = " + ", ".join([*parts, weeks])
+
+
+def describe_engagement(explanation: Explanation) -> str:
+    """Where the reactions and shares were given, in French, e.g. "Bluesky : 47 réactions,
+    14 partages ; X : 3 réactions"; empty when there were none."""
+    parts = []
+    for network in sorted(explanation.engagement_by_network, key=network_label):
+        counts = explanation.engagement_by_network[network]
+        kinds = [
+            f"{counts[k]} {KIND_LABELS[k][counts[k] > 1]}"
+            for k in ("reaction", "share")
+            if counts.get(k)
+        ]
+        parts.append(f"{network_label(network)} : {', '.join(kinds)}")
+    return " ; ".join(parts)

@@ -54,8 +54,8 @@ def register(sub) -> None:
     p = sub.add_parser(
         "demo",
         help="run Beffroi on a simulated city (no accounts, no internet)",
-        description="Write a demo configuration with three simulated accounts (X, Facebook, "
-        "Instagram), build 90 days of the simulated city's history, fill the demo database "
+        description="Write a demo configuration with five simulated accounts (X, Facebook, "
+        "Instagram, Bluesky, Mastodon), build 90 days of the simulated city's history, fill the demo database "
         "through the normal collection pipeline, create one login per role (printed), then "
         "run the scheduler service and the dashboard until Ctrl-C. Running it again reuses "
         "the demo database (only new live activity is added) unless --fresh.",
@@ -91,7 +91,7 @@ def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> Non
     }
     header = (
         "Beffroi demo configuration, written by `beffroi demo` (rewritten at each run).\n"
-        "Three simulated accounts; mail goes to localhost:"
+        "Five simulated accounts; mail goes to localhost:"
         f"{mail_port}, where the running demo keeps it in {config.parent / 'mail'}."
     )
     config.parent.mkdir(parents=True, exist_ok=True)

@@ -7,7 +7,8 @@ is left alone, so re-running the demo never duplicates a post.
 
 What it leaves: two approved drafts per series (the next two occurrences are covered), one
 draft waiting for approval (the approval queue is not empty), and a one-off post due a few
-minutes after the demo starts, so the publishing job can be watched at work.
+minutes after the demo starts on Facebook, X, Bluesky and Mastodon, so the publishing job
+can be watched at work.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ from beffroi.scheduler import approve_draft, create_draft, next_occurrences, sav
 WRITER = ("comms", "comms")
 APPROVER = ("lead", "comms_lead")
 ONE_OFF_DELAY = timedelta(minutes=3)
+# The one-off notice goes where a text alone is enough (Instagram needs an image): the
+# Calendar shows its preview and counter on each, Bluesky's 300 graphemes included.
+ONE_OFF_NETWORKS = ("facebook", "x", "bluesky", "mastodon")
 
 # French texts per series; {n} numbers the edition. Short enough for X.
 TEXTS = {
@@ -90,7 +94,7 @@ def seed_demo_posts(conn: sqlite3.Connection, settings: Settings, now: datetime)
                 approve_draft(
                     conn, settings, draft, username=APPROVER[0], role=APPROVER[1], now=now
                 )
-    accounts = [a.key for a in settings.accounts if a.shown_network in ("facebook", "x")]
+    accounts = [a.key for a in settings.accounts if a.shown_network in ONE_OFF_NETWORKS]
     if accounts:
         draft = create_draft(
             conn,

@@ -1,8 +1,8 @@
 """The simulated city: a collector that needs no internet, for the demo and full-cycle tests.
 
-A ``sandbox`` account simulates X, Facebook or Instagram (``simulates``). Its items carry the
-simulated network's name so the demo looks like the real city, with ids prefixed ``sim-`` so
-they never collide with real ones. The network's state (90 days of history, live activity,
+A ``sandbox`` account simulates X, Facebook, Instagram, Bluesky or Mastodon (``simulates``).
+Its items carry the simulated network's name so the demo looks like the real city, with ids
+prefixed ``sim-`` so they never collide with real ones. The network's state (90 days of history, live activity,
 what the city sent) lives in ``<database>.sandbox.sqlite``, see ``beffroi.sandbox``;
 this module only converts its rows into ``Item``s and its refusals into collector errors.
 
@@ -27,6 +27,8 @@ from beffroi.collectors.errors import (
 )
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, utcnow
 from beffroi.collectors.moderation import check_hideable, french_errors
+from beffroi.collectors.social_errors import PostTooLong
+from beffroi.collectors.social_text import grapheme_count, mastodon_length
 from beffroi.sandbox import (
     SETTLE,
     STREAMS,
@@ -40,6 +42,12 @@ from beffroi.sandbox import (
 )
 
 PAGE_SIZE = 100
+# The newer networks refuse a text over their limit, as the real ones do (before any call):
+# network -> (name, limit, how it counts, unit).
+LENGTH_LIMITS = {
+    "bluesky": ("Bluesky", 300, grapheme_count, "signes"),
+    "mastodon": ("Mastodon", 500, mastodon_length, "caractères"),
+}
 ENGAGEMENT_POSTS_PER_PAGE = 20
 # The simulated network fails with a kind; the collector error of that kind is raised.
 ERRORS: dict[str, type[CollectorError]] = {
@@ -81,9 +89,7 @@ class SandboxCollector:
         now: Callable[[], datetime] = utcnow,
     ) -> None:
         if simulates not in STREAMS:
-            raise ValueError(
-                f"a sandbox account simulates x, facebook or instagram, not {simulates!r}"
-            )
+            raise ValueError(f"a sandbox account simulates {', '.join(STREAMS)}, not {simulates!r}")
         self.state = state
         self.account = account
         self.network = simulates
@@ -99,7 +105,7 @@ class SandboxCollector:
         if account.simulates is None:
             raise PermanentError(
                 f"account {account.key}: a sandbox account needs simulates = "
-                '"x", "facebook" or "instagram"'
+                + " | ".join(f'"{n}"' for n in STREAMS)
             )
         with collector_errors():
             state = SandboxNetwork(state_path(settings.database_path))
@@ -196,6 +202,7 @@ class SandboxCollector:
                 return
 
     def reply(self, to: Item, text: str) -> Item:
+        self._check_length(text)
         now = self._now()
         with collector_errors():
             self.state.take_failure(self.account, "reply", now)
@@ -219,6 +226,7 @@ class SandboxCollector:
             raise PermanentError(f"post for {post.account} sent to account {self.account}")
         now = self._now()
         text = post.text if not post.link else f"{post.text}\n{post.link}"
+        self._check_length(text)
         with collector_errors():
             self.state.take_failure(self.account, "publish", now)
             self.state.wait(self.account, "publish", "before")
@@ -228,6 +236,16 @@ class SandboxCollector:
             )
             self.state.wait(self.account, "publish", "after")
         return external_id
+
+    def _check_length(self, text: str) -> None:
+        """Simulated Bluesky and Mastodon refuse an over-long text with the real collectors'
+        French sentence (the account's ``max_chars`` is the Calendar's business)."""
+        if self.network not in LENGTH_LIMITS:
+            return
+        name, limit, count, unit = LENGTH_LIMITS[self.network]
+        length = count(text)
+        if length > limit:
+            raise PostTooLong(self.account, name, length, limit, unit)
 
     # A reply call never lasts longer than this plus the delays a test set (``set_delay``).
     SEND_TIMEOUT = 30.0

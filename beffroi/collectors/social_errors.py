@@ -30,7 +30,8 @@ class NoDirectMessageAccess(AuthExpired):
         super().__init__(
             f"{account} : le mot de passe d'application Bluesky ne donne pas accès aux "
             "messages privés ; créez-en un nouveau en cochant « Autoriser l'accès à vos "
-            f"messages privés ». Le reste est toujours collecté.{_detail(detail)}"
+            "messages privés » (avec une connexion OAuth, demandez la portée "
+            f"transition:chat.bsky). Le reste est toujours collecté.{_detail(detail)}"
         )
 
 

@@ -81,6 +81,9 @@ class Account(Section):
     publish_only: bool = False
     # The month's estimated X cost at which collection pauses (see ``[x]``); unset: no cap.
     budget_usd: float | None = Field(default=None, ge=0)
+    # At ``budget_usd``: False, publishing and replies go on (only collection pauses);
+    # True, they pause too (posts stay approved, reply drafts are kept) until next month.
+    pause_publishing_at_budget: bool = False
 
     def token(self) -> str | None:
         """The account's token from the environment, or None when unset."""
@@ -325,7 +328,8 @@ class XPricing(Section):
 
 class XSettings(Section):
     """``[x]``: X's prices. When an account's ``budget_usd`` is reached, collection pauses;
-    publishing and replies go on (pausing them too is not offered yet)."""
+    publishing and replies go on, or pause too with the account's
+    ``pause_publishing_at_budget = true``."""
 
     pricing: XPricing = XPricing()
 

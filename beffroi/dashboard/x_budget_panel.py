@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
-from beffroi.scheduler.x_budget import estimate, month_of
+from beffroi.scheduler.x_budget import estimate, month_of, still_sending
 from beffroi.store import x_usage
 
 
@@ -37,6 +37,8 @@ def render_x_budget(ctx: PageContext, now) -> None:
         spent = estimate(mine, pricing)
         if account.publish_only:
             state = "Publication seule"
+        elif account.key in paused and account.pause_publishing_at_budget:
+            state = "Collecte et envois en pause (budget atteint)"
         elif account.key in paused:
             state = "Collecte en pause (budget atteint)"
         else:
@@ -63,12 +65,13 @@ def render_x_budget(ctx: PageContext, now) -> None:
         f"par profil lu, {pricing.dm_event_read:.3f} $ par message privé lu, "
         f"{pricing.post_create:.3f} $ par publication créée (section [x.pricing])."
     )
+    sending_paused = {a.key: a.pause_publishing_at_budget for a in accounts}
     for key, pause in paused.items():
         st.error(
             f"Le compte X « {key} » a atteint son budget du mois ({pause['estimate']:.2f} $ "
             f"pour {pause['budget']:.2f} $) : la collecte sur X est en pause jusqu'au mois "
-            "prochain, ou jusqu'à ce qu'un administrateur relève budget_usd. Les "
-            "publications et les réponses continuent."
+            "prochain, ou jusqu'à ce qu'un administrateur relève budget_usd. "
+            + still_sending(sending_paused.get(key, False))
         )
     daily: dict[str, float] = {}
     for row in rows:

@@ -42,7 +42,7 @@ from beffroi.collectors import (
 )
 from beffroi.config import Settings
 from beffroi.inbox.ingest import answer_conversation
-from beffroi.store import from_db, now_utc, to_db, transaction
+from beffroi.store import from_db, now_utc, to_db, transaction, x_usage
 from beffroi.store.queue import (
     QueueError,
     claim_send,
@@ -51,6 +51,7 @@ from beffroi.store.queue import (
     record_send_check,
     record_send_failure,
     release_send,
+    save_draft,
     save_sent_reply,
     sending_claim,
 )
@@ -153,10 +154,14 @@ def send_reply(
     if not text:
         raise QueueError("La réponse est vide.")
     item = item_for_queue(conn, queue_id)
+    _refuse_over_budget(conn, settings, queue_id, item, text, actor, now)
     claim_send(conn, queue_id, text, actor=actor, now=now)
     try:
         collector = collector or _collector_for(settings, item)
-        reply = collector.reply(item, text)
+        try:
+            reply = collector.reply(item, text)
+        finally:
+            _save_meter(conn, collector, item.account, now)
     except Exception as exc:  # every failure keeps the draft; none is a traceback
         error = str(exc) if isinstance(exc, CollectorError) else mask_secrets(str(exc))
         record_send_failure(conn, queue_id, error or type(exc).__name__, actor=actor, now=now)
@@ -181,6 +186,28 @@ def reply_warning(conn: sqlite3.Connection, settings: Settings, queue_id: int) -
     return reply_refusal(
         item.kind, item.raw, city_id=account.external_id or None, handle=account.handle
     )
+
+
+def _refuse_over_budget(
+    conn, settings: Settings, queue_id: int, item: Item, text: str, actor: str, now
+) -> None:
+    """An X account at its budget with ``pause_publishing_at_budget`` sends nothing: the
+    text is kept as the draft, and the sentence says why and until when."""
+    try:
+        account = settings.account(item.account)
+    except KeyError:
+        return
+    reason = x_usage.sending_paused(conn, account, settings.x.pricing, now or now_utc())
+    if reason:
+        save_draft(conn, queue_id, text, actor=actor, now=now)
+        raise ReplyFailed(f"Réponse non envoyée, le brouillon est conservé : {reason}.")
+
+
+def _save_meter(conn, collector, account: str, now: datetime | None) -> None:
+    """What X's meter counted for this reply (a post created is billed), saved at once."""
+    meter = getattr(collector, "meter", None)
+    if meter is not None:
+        x_usage.save_usage(conn, account, meter.drain(), now or now_utc())
 
 
 def _collector_for(settings: Settings, item: Item) -> Collector:

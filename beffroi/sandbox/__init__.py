@@ -1,4 +1,5 @@
-"""The simulated city: X, Facebook and Instagram as a small town's citizens would use them.
+"""The simulated city: X, Facebook, Instagram, Bluesky and Mastodon as a small town's
+citizens would use them.
 
 A room of its own, playing the networks' servers for the demo and the full-cycle tests. It
 knows the configuration and nothing of collectors, the store or the inbox: the collector

@@ -1,7 +1,7 @@
 """The simulated city's accounts as a configuration writes them, for the demo and tests.
 
 ``sandbox_settings`` and ``sandbox_config`` turn the example configuration (or any other)
-into one whose accounts are the simulated city's three, so that every room's tests can run
+into one whose accounts are the simulated city's five, so that every room's tests can run
 a full cycle without internet.
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-# The three accounts of the simulated city, as a configuration writes them.
+# The five accounts of the simulated city, as a configuration writes them (the keys of the
+# example configuration's accounts, so its rendez-vous keep theirs).
 SANDBOX_ACCOUNTS: tuple[dict, ...] = (
     {"key": "x_ville", "network": "sandbox", "simulates": "x", "handle": "marcqenbaroeul"},
     {
@@ -22,6 +23,18 @@ SANDBOX_ACCOUNTS: tuple[dict, ...] = (
         "key": "instagram_ville",
         "network": "sandbox",
         "simulates": "instagram",
+        "handle": "marcqenbaroeul",
+    },
+    {
+        "key": "bluesky_ville",
+        "network": "sandbox",
+        "simulates": "bluesky",
+        "handle": "marcqenbaroeul.bsky.social",
+    },
+    {
+        "key": "mastodon_ville",
+        "network": "sandbox",
+        "simulates": "mastodon",
         "handle": "marcqenbaroeul",
     },
 )
@@ -45,7 +58,7 @@ def sandbox_config(data: dict, database: str | Path, **sandbox) -> dict:
     """A configuration mapping whose accounts are the simulated city's.
 
     ``data`` is a configuration (e.g. the example's, parsed); its real accounts are
-    replaced by the three sandbox ones, rendez-vous keep only those accounts, and
+    replaced by the five sandbox ones, rendez-vous keep only those accounts, and
     ``sandbox`` overrides keys of the ``[sandbox]`` section (seed, citizens...). Tests of
     other rooms use it to run full cycles against the simulated city.
     """

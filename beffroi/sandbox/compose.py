@@ -18,19 +18,34 @@ from beffroi.business_hours import SlaClock
 from beffroi.config.settings import WEEKDAYS
 from beffroi.sandbox import text as T
 
-SIM_NETWORKS = ("x", "facebook", "instagram")
+SIM_NETWORKS = ("x", "facebook", "instagram", "bluesky", "mastodon")
+OLDER_NETWORKS = SIM_NETWORKS[:3]
+# The streams each simulated network offers, named as its real collector names them; on
+# Bluesky and Mastodon ``engagement`` lists who liked and reposted (favourited and reblogged)
+# the city's posts, which the real Bluesky collector reads in its notifications.
 STREAMS: dict[str, tuple[str, ...]] = {
     "x": ("mentions", "replies", "dms", "engagement"),
     "facebook": ("comments", "messages", "posts", "engagement"),
     "instagram": ("comments", "mentions", "messages", "ugc"),
+    "bluesky": ("notifications", "own", "dms", "engagement"),
+    "mastodon": ("notifications", "dms", "own", "engagement"),
 }
 # Which kinds of citizen message each simulated network produces, and how often.
 KIND_WEIGHTS: dict[str, dict[str, float]] = {
     "x": {"mention": 45, "reply": 40, "dm": 15},
     "facebook": {"comment": 74, "dm": 26},
     "instagram": {"comment": 55, "mention": 11, "dm": 14, "ugc": 20},
+    "bluesky": {"mention": 38, "reply": 50, "dm": 12},
+    "mastodon": {"mention": 42, "reply": 43, "dm": 15},  # a "direct" status is a dm
 }
-NETWORK_WEIGHTS = {"facebook": 0.45, "instagram": 0.35, "x": 0.20}
+# Where a citizen who uses several networks writes to the city: Facebook before Instagram
+# before X; those who chose Bluesky or Mastodon in 2025 write there rather than on X. With
+# the population's presence (``NEWER_NETWORKS_SHARE``), Bluesky carries about 6 % of the
+# town's messages and Mastodon about 2 %, as for a French city of 2026.
+NETWORK_WEIGHTS = {"facebook": 0.45, "instagram": 0.35, "x": 0.20, "bluesky": 0.25, "mastodon": 0.4}
+# Who is also on the networks people moved to from X in 2025: more of X's users than others.
+NEWER_NETWORKS_SHARE = {"bluesky": (0.40, 0.10), "mastodon": (0.12, 0.03)}  # (on X, not on X)
+MASTODON_INSTANCES = ("mastodon.social", "piaille.fr", "mamot.fr", "framapiaf.org", "mstdn.fr")
 INTENT_WEIGHTS: dict[str, dict[str, float]] = {
     "dm": {
         "question": 35, "request": 20, "complaint": 10, "report": 12, "thanks": 8,
@@ -86,6 +101,13 @@ class Citizen:
         return f"{self.first_name} {self.last_name[0]}."
 
 
+def writing_network(rng: random.Random, citizen: Citizen, networks) -> str:
+    """The network on which ``citizen`` writes to the city this time, among ``networks``
+    (those the city has an account on); someone on none of them writes on one of those."""
+    present = [n for n in citizen.networks if n in networks] or sorted(networks)
+    return rng.choices(present, weights=[NETWORK_WEIGHTS[n] for n in present])[0]
+
+
 def _handle(rng: random.Random, first: str, last: str) -> str:
     f, la = ascii_slug(first), ascii_slug(last)
     pattern = rng.randrange(7)
@@ -116,9 +138,28 @@ def _similar(rng: random.Random, handle: str, network: str) -> str:
     return f"{handle}{rng.randint(2, 9)}"
 
 
+def _newer_handle(rng: random.Random, base: str, network: str, used: set[str]) -> str:
+    """A Bluesky handle is a domain name (``prenom-nom.bsky.social``), a Mastodon one a
+    user name at an instance (``prenom_nom@piaille.fr``), as the real networks show them."""
+    name = "".join(c if c.isalnum() else "-" for c in base).strip("-")
+    instance = rng.choice(MASTODON_INSTANCES)
+    while True:
+        if network == "bluesky":
+            handle = f"{name}.bsky.social"
+        else:
+            handle = f"{name.replace('-', '_')}@{instance}"
+        if handle not in used:
+            return handle
+        name = f"{name}{rng.randint(0, 9)}"
+
+
 def make_citizens(seed: int, count: int) -> list[Citizen]:
-    """The population: plausible French names, 1-3 networks each, Zipf-like activity."""
+    """The population: plausible French names, 1-3 of X, Facebook and Instagram each (and
+    Bluesky or Mastodon for some), Zipf-like activity."""
     rng = random.Random(f"{seed}:citizens")
+    # The newer networks draw from their own stream: adding them left the three older
+    # networks' population (names, handles, activity) exactly as it was for a seed.
+    newer = random.Random(f"{seed}:citizens:newer")
     used_names: set[tuple[str, str]] = set()
     used_handles: dict[str, set[str]] = {n: set() for n in SIM_NETWORKS}
     citizens = []
@@ -132,18 +173,24 @@ def make_citizens(seed: int, count: int) -> list[Citizen]:
                 break
         r = rng.random()
         if r < 0.55:
-            networks = [rng.choices(SIM_NETWORKS, weights=(15, 50, 35))[0]]
+            networks = [rng.choices(OLDER_NETWORKS, weights=(15, 50, 35))[0]]
         elif r < 0.85:
             networks = rng.sample(["facebook", "instagram", "x", "facebook"], 2)
             networks = list(dict.fromkeys(networks)) or ["facebook"]
         else:
-            networks = list(SIM_NETWORKS)
+            networks = list(OLDER_NETWORKS)
+        for network, (on_x, others) in NEWER_NETWORKS_SHARE.items():
+            if newer.random() < (on_x if "x" in networks else others):
+                networks.append(network)
         base = _handle(rng, *name)
         handles = {}
         for position, network in enumerate(sorted(set(networks), key=SIM_NETWORKS.index)):
-            handle = base if position == 0 else _similar(rng, base, network)
-            while handle in used_handles[network]:
-                handle = f"{handle}{rng.randint(0, 9)}"
+            if network in NEWER_NETWORKS_SHARE:
+                handle = _newer_handle(newer, base, network, used_handles[network])
+            else:
+                handle = base if position == 0 else _similar(rng, base, network)
+                while handle in used_handles[network]:
+                    handle = f"{handle}{rng.randint(0, 9)}"
             used_handles[network].add(handle)
             handles[network] = handle
         # Rank-based Zipf weights, shuffled so that ids do not reveal activity.

@@ -1,8 +1,8 @@
 """Who likes and shares the simulated city's posts: the sandbox's ``engagement`` stream.
 
 It mirrors what the real networks let the city see. X lists who retweeted, quoted and
-liked a tweet, Facebook who reacted to a post (not who shared it), Instagram nobody (only a
-count). The people are the simulated citizens present on that network, drawn by how
+liked a tweet, Facebook who reacted to a post (not who shared it), Bluesky who liked and
+reposted, Mastodon who favourited and reblogged, Instagram nobody (only a count). The people are the simulated citizens present on that network, drawn by how
 active they are, so the citizens who comment most also like most, as in a real town;
 a post's likes come mostly from followers who never write, so only a fifth of its
 ``like_count`` are simulated citizens. Everything is derived from the seed and the post's
@@ -20,9 +20,12 @@ from beffroi.sandbox.compose import Citizen
 
 # Engagement settles over a day; a post younger than this is listed on a later pass.
 SETTLE = timedelta(hours=24)
-ENGAGEMENT_NETWORKS = ("x", "facebook")
 CITIZEN_SHARE_OF_LIKES = 0.2
-SHARES_PER_LIKE = {"x": 0.03, "facebook": 0.0}  # Facebook does not say who shared
+# Simulated citizens' shares per like, where the network says who shared (Facebook does
+# not): reposts are commoner on Bluesky than retweets on X, and reblogs on Mastodon, where
+# they are how a post travels, commoner still.
+SHARES_PER_LIKE = {"x": 0.03, "facebook": 0.0, "bluesky": 0.05, "mastodon": 0.1}
+ENGAGEMENT_NETWORKS = tuple(SHARES_PER_LIKE)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from beffroi.business_hours import SlaClock
 from beffroi.sandbox.compose import (
     KIND_WEIGHTS,
     NEEDS_REPLY,
-    NETWORK_WEIGHTS,
     WEEKDAY_KEYS,
     WEEKDAY_WEIGHTS,
     Citizen,
@@ -31,11 +30,21 @@ from beffroi.sandbox.compose import (
     pick_intent,
     pick_theme,
     rendezvous_text,
+    writing_network,
 )
 from beffroi.sandbox.text import THEMES
 
 CITIZEN_MESSAGES_PER_DAY = 68
-CITY_POSTS_PER_DAY = {"x": 1.2, "facebook": 1.6, "instagram": 0.8}
+CITY_POSTS_PER_DAY = {"x": 1.2, "facebook": 1.6, "instagram": 0.8, "bluesky": 1.0, "mastodon": 0.6}
+# Likes a city post gets (a usual one, a rendez-vous one): the newer networks' audiences
+# are smaller than Facebook's or X's.
+POST_LIKES = {
+    "x": ((3, 220), (20, 400)),
+    "facebook": ((3, 220), (20, 400)),
+    "instagram": ((3, 220), (20, 400)),
+    "bluesky": ((2, 90), (8, 160)),
+    "mastodon": ((1, 35), (4, 60)),
+}
 FOLLOW_UP_RATE = 0.18
 CITIZEN_TO_CITIZEN_RATE = 0.08
 
@@ -43,7 +52,7 @@ CITIZEN_TO_CITIZEN_RATE = 0.08
 @dataclass(frozen=True)
 class SimAccount:
     key: str
-    network: str  # the simulated network: x | facebook | instagram
+    network: str  # the simulated network: x | facebook | instagram | bluesky | mastodon
     handle: str
 
 
@@ -178,7 +187,13 @@ class Msg:
 def stream_for(network: str, kind: str) -> str:
     """The stream in which a citizen item or a city post of this kind is read."""
     if kind == "post":
-        return {"x": "replies", "facebook": "posts", "instagram": "comments"}[network]
+        return {
+            "x": "replies",
+            "facebook": "posts",
+            "instagram": "comments",
+            "bluesky": "own",
+            "mastodon": "own",
+        }[network]
     table = {
         "x": {"mention": "mentions", "reply": "replies", "dm": "dms"},
         "facebook": {"comment": "comments", "reply": "comments", "dm": "messages"},
@@ -189,6 +204,10 @@ def stream_for(network: str, kind: str) -> str:
             "dm": "messages",
             "ugc": "ugc",
         },
+        # A mention or a reply arrives as a notification; a dm in the chat (Bluesky) or the
+        # conversations (Mastodon's direct statuses).
+        "bluesky": {"mention": "notifications", "reply": "notifications", "dm": "dms"},
+        "mastodon": {"mention": "notifications", "reply": "notifications", "dm": "dms"},
     }
     stream = table[network].get(kind)
     if stream is None:
@@ -198,10 +217,13 @@ def stream_for(network: str, kind: str) -> str:
 
 def reply_stream(network: str, parent_stream: str, kind: str) -> str:
     """Where the city's own reply is read back: on X, every public reply of the city is
-    found by the ``replies`` stream (``from:<city>``), as the real X collector does; on the
-    other networks, beside the message it answers."""
+    found by the ``replies`` stream (``from:<city>``), as the real X collector does; on
+    Bluesky and Mastodon by ``own`` (the city's feed, replies included); on the other
+    networks, beside the message it answers."""
     if network == "x" and kind != "dm":
         return "replies"
+    if network in ("bluesky", "mastodon") and kind != "dm":
+        return "own"
     return parent_stream
 
 
@@ -362,7 +384,8 @@ def _city_posts(
                 at = local_moment(rng, day, tz, post_hours)
                 theme = rng.choice(THEMES)
                 text = city_post_text(rng, theme)
-                posts.append(_post(new_id, account, text, at, rng.randint(3, 220), theme))
+                likes = rng.randint(*POST_LIKES[account.network][0])
+                posts.append(_post(new_id, account, text, at, likes, theme))
         for rdv in profile.rendezvous:
             if day.weekday() not in rdv.weekdays:
                 continue
@@ -374,7 +397,8 @@ def _city_posts(
                     continue
                 text = rendezvous_text(rng, rdv.key, rdv.name, list(rdv.hashtags))
                 theme = "culture" if "cult" in rdv.key else "événements"
-                posts.append(_post(new_id, account, text, at, rng.randint(20, 400), theme))
+                likes = rng.randint(*POST_LIKES[account.network][1])
+                posts.append(_post(new_id, account, text, at, likes, theme))
         day += timedelta(days=1)
     return [p for p in posts if start <= p.created_at <= end]
 
@@ -419,8 +443,7 @@ def build_history(profile: CityProfile, citizens: list[Citizen], end: datetime) 
     for index in range(total):
         # Everyone speaks at least once; after that, activity follows the Zipf weights.
         citizen = citizens[index] if index < len(citizens) else rng.choices(citizens, weights)[0]
-        present = [n for n in citizen.networks if n in networks] or sorted(networks)
-        network = rng.choices(present, weights=[NETWORK_WEIGHTS[n] for n in present])[0]
+        network = writing_network(rng, citizen, networks)
         account = rng.choice(accounts_of[network])
         kinds = KIND_WEIGHTS[network]
         kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]

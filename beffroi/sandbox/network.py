@@ -1,6 +1,6 @@
 """The simulated network's state: its own SQLite file, shared by every process that uses it.
 
-The state file plays the part of X, Facebook and Instagram's servers. It survives restarts,
+The state file plays the part of the five networks' servers. It survives restarts,
 several processes may read and write it at once (WAL, ``BEGIN IMMEDIATE``), and tests use
 its small public API to see what the city sent (``published``), to make the network fail
 (``inject_failure``) or slow (``set_delay``), and to make a citizen speak
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from beffroi.sandbox.compose import KIND_WEIGHTS, Citizen, make_citizens
+from beffroi.sandbox.compose import KIND_WEIGHTS, Citizen, make_citizens, writing_network
 from beffroi.sandbox.errors import FAILURE_KINDS, SandboxError
 from beffroi.sandbox.history import (
     CityProfile,
@@ -153,7 +153,8 @@ class Published:
 
 
 class SandboxNetwork:
-    """The simulated X, Facebook and Instagram of one city, in one SQLite file."""
+    """The simulated X, Facebook, Instagram, Bluesky and Mastodon of one city, in one SQLite
+    file."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -326,10 +327,11 @@ class SandboxNetwork:
     ) -> tuple[Msg, list[Msg]]:
         profile = self.profile
         citizens = self.citizens()
-        account = rng.choice(profile.accounts)
-        network = account.network
-        present = [c for c in citizens if network in c.networks] or citizens
-        citizen = rng.choices(present, [c.weight for c in present])[0]
+        # As in the history: someone speaks, on one of their networks (choosing the account
+        # first would give Mastodon as much of the town's voice as Facebook).
+        citizen = rng.choices(citizens, [c.weight for c in citizens])[0]
+        network = writing_network(rng, citizen, {a.network for a in profile.accounts})
+        account = rng.choice([a for a in profile.accounts if a.network == network])
         kinds = KIND_WEIGHTS[network]
         kind = rng.choices(list(kinds), weights=list(kinds.values()))[0]
         parent_post = None

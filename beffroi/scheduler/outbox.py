@@ -41,8 +41,9 @@ from beffroi.collectors import (
     mask_secrets,
 )
 from beffroi.config import Rendezvous, Settings
+from beffroi.scheduler import x_budget
 from beffroi.scheduler.series import MAX_LOOKBACK, occurrences
-from beffroi.store import from_db, get_meta, publish_keys, set_meta, to_db
+from beffroi.store import from_db, get_meta, publish_keys, set_meta, to_db, x_usage
 from beffroi.store import publishing as pub
 
 log = logging.getLogger(__name__)
@@ -51,12 +52,14 @@ HORIZON_KEY = "outbox.horizon"
 FIRST_CYCLE_KEY = "outbox.first_cycle"  # since when the outbox looks after the series
 FIXED_GRACE = timedelta(minutes=120)
 RETRY_BASE_SECONDS = 30
+BUDGET_RECHECK = timedelta(minutes=15)  # a post held for the X budget is looked at again
 # Look this far before a claim for the post when reconciling (clocks differ a little).
 RECONCILE_MARGIN = timedelta(minutes=10)
 
 
 @dataclass
 class CycleReport:
+    budget_held: int = 0  # posts on X waiting for the budget (pause_publishing_at_budget)
     reconciled: int = 0
     needs_person: int = 0
     published: int = 0
@@ -348,6 +351,35 @@ def plan_fixed_drafts(
 # ---------------------------------------------------------------- 5. publish
 
 
+def _publish_metered(conn, collector: Collector, post: OutgoingPost, now: datetime) -> str:
+    """``collector.publish``, with what X's meter counted saved at once: a post created is
+    billed, and the budget must see it before the next post."""
+    try:
+        return collector.publish(post)
+    finally:
+        x_budget.after_stream(conn, collector, now)
+
+
+def _held_for_budget(conn, settings: Settings, row, occurrence: datetime, now, report) -> bool:
+    """True when the post waits because its X account reached its budget and pauses its
+    posts too: it stays approved (the reason shown with it) and is tried again a little
+    later; past its grace it is missed, for that reason."""
+    try:
+        account = settings.account(row["account"])
+    except KeyError:
+        return False
+    reason = x_usage.sending_paused(conn, account, settings.x.pricing, now)
+    if reason is None:
+        return False
+    past = row["attempts"] == 0 and occurrence < now - _grace(settings, row["series_key"])
+    if pub.hold_for_budget(conn, row["id"], reason, None if past else now + BUDGET_RECHECK, now):
+        if past:
+            report.missed += 1
+        else:
+            report.budget_held += 1
+    return True
+
+
 def publish_due(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -373,6 +405,8 @@ def publish_due(
         if should_stop():
             return  # the service is stopping: the rest stays approved for the next start
         occurrence = from_db(row["occurrence"])
+        if _held_for_budget(conn, settings, row, occurrence, now, report):
+            continue
         if row["attempts"] == 0 and occurrence < now - _grace(settings, row["series_key"]):
             report.missed += pub.mark_occurrence_missed(
                 conn,
@@ -422,7 +456,7 @@ def publish_due(
         )
         attempt = row["attempts"] + 1
         try:
-            external_id = collector.publish(post)
+            external_id = _publish_metered(conn, collector, post, now)
         except (RateLimited, TransientError) as exc:
             message = str(exc)
             if attempt >= settings.scheduler.max_publish_attempts:

@@ -6,7 +6,8 @@ after each stream the counts are saved per account, stream and day (``store.x_us
 Before each X stream, the month's estimate at the configured prices (``[x.pricing]``) is
 compared with the account's ``budget_usd``: reached, the stream is not read (an error of
 kind ``budget`` on the health page) until the next month, or until an admin raises the
-budget (the pause is then lifted at the next pass). Publishing and replies go on.
+budget (the pause is then lifted at the next pass). Publishing and replies go on, unless the
+account sets ``pause_publishing_at_budget`` (``x_usage.sending_paused``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,20 @@ from beffroi.collectors import CollectorError
 from beffroi.config import Settings
 from beffroi.config.settings import XPricing
 from beffroi.store import x_usage
+from beffroi.store.x_usage import estimate, month_of, price
+
+__all__ = [
+    "BudgetReached",
+    "after_stream",
+    "before_stream",
+    "estimate",
+    "month_of",
+    "month_summary",
+    "notify_admins",
+    "price",
+    "projection",
+    "still_sending",
+]
 
 log = logging.getLogger(__name__)
 
@@ -33,25 +48,6 @@ TYPICAL_PER_DAY = {
 
 class BudgetReached(CollectorError):
     kind = "budget"
-
-
-def price(pricing: XPricing, resource: str) -> float:
-    return {
-        "post_read": pricing.post_read,
-        "owned_read": pricing.owned_read,
-        "user_read": pricing.user_read,
-        "dm_event_read": pricing.dm_event_read,
-        "post_create": pricing.post_create,
-    }.get(resource, 0.0)
-
-
-def estimate(rows: list[dict], pricing: XPricing) -> float:
-    """Dollars for the rows' resources at ``pricing``."""
-    return round(sum(r["resources"] * price(pricing, r["resource"]) for r in rows), 4)
-
-
-def month_of(now: datetime) -> str:
-    return now.strftime("%Y-%m")
 
 
 def _pricing(collector) -> XPricing:
@@ -73,9 +69,16 @@ def before_stream(conn: sqlite3.Connection, collector, now: datetime) -> None:
     raise BudgetReached(
         f"{collector.account} : budget X du mois atteint ({spent:.2f} $ estimés pour "
         f"{budget:.2f} $ prévus) ; la collecte sur X est en pause jusqu'au mois prochain ou "
-        "jusqu'à ce qu'un administrateur relève budget_usd. Les publications et réponses "
-        "continuent."
+        "jusqu'à ce qu'un administrateur relève budget_usd. "
+        + still_sending(getattr(collector, "pause_publishing_at_budget", False))
     )
+
+
+def still_sending(paused_too: bool) -> str:
+    """The sentence that says what happens to posts and replies at the budget."""
+    if paused_too:
+        return "Les publications et les réponses sur X sont aussi en pause."
+    return "Les publications et les réponses continuent."
 
 
 def after_stream(conn: sqlite3.Connection, collector, now: datetime) -> None:
@@ -149,7 +152,7 @@ def notify_admins(conn: sqlite3.Connection, settings: Settings, now: datetime) -
             f"{pause['estimate']:.2f} $ estimés pour {pause['budget']:.2f} $ prévus.\n"
             "La collecte sur X est en pause jusqu'au mois prochain. Pour la reprendre dès "
             "maintenant, relevez budget_usd de ce compte dans la configuration.\n"
-            "Les publications et les réponses continuent.\n\n— Beffroi"
+            f"{still_sending(_pauses_sending(settings, pause['account']))}\n\n— Beffroi"
         )
         try:
             send_mail(settings, admins, f"Beffroi : budget X atteint ({pause['account']})", body)
@@ -159,3 +162,10 @@ def notify_admins(conn: sqlite3.Connection, settings: Settings, now: datetime) -
         x_usage.mark_mailed(conn, pause["account"], month, now)
         sent += 1
     return sent
+
+
+def _pauses_sending(settings: Settings, key: str) -> bool:
+    try:
+        return settings.account(key).pause_publishing_at_budget
+    except KeyError:
+        return False

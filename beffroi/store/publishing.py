@@ -463,6 +463,20 @@ def record_retry(
     )
 
 
+def hold_for_budget(
+    conn: sqlite3.Connection,
+    pub_id: int,
+    reason: str,
+    until: datetime | None,
+    now: datetime,
+) -> bool:
+    """An approved post on X waits while its account's budget is reached (``reason``, in
+    French, shown with it); ``until`` None: its time is past, it is missed for that reason."""
+    if until is None:
+        return _move(conn, pub_id, "approved", now, "budget_missed", status="missed", error=reason)
+    return _move(conn, pub_id, "approved", now, error=reason, next_attempt_at=to_db(until))
+
+
 def record_failed(conn: sqlite3.Connection, pub_id: int, error: str, now: datetime) -> bool:
     return _move(
         conn, pub_id, "publishing", now, status="failed", error=error, next_attempt_at=None

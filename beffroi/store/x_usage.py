@@ -1,6 +1,10 @@
 """X requests and resources per account, stream and UTC day (table ``x_usage``), and the
 budget pauses (``x_budget_pauses``). Saving adds to the day's counts: idempotent per
-drained batch, never a read-modify-write race (one UPSERT per row)."""
+drained batch, never a read-modify-write race (one UPSERT per row).
+
+The month's estimate at the configured prices is here too, because the inbox (replies) and
+the scheduler (collection, publishing) both stop at the budget: ``sending_paused`` says, in
+French, why a reply or a post on X waits when ``pause_publishing_at_budget`` is set."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
+from beffroi.config.settings import Account, XPricing
 from beffroi.store.connection import transaction
 from beffroi.store.times import to_db
 
@@ -88,3 +93,51 @@ def mark_mailed(conn: sqlite3.Connection, account: str, month: str, now: datetim
             "UPDATE x_budget_pauses SET mailed_at = ? WHERE account = ? AND month = ?",
             (to_db(now), account, month),
         )
+
+
+def price(pricing: XPricing, resource: str) -> float:
+    return {
+        "post_read": pricing.post_read,
+        "owned_read": pricing.owned_read,
+        "user_read": pricing.user_read,
+        "dm_event_read": pricing.dm_event_read,
+        "post_create": pricing.post_create,
+    }.get(resource, 0.0)
+
+
+def estimate(rows: list[dict], pricing: XPricing) -> float:
+    """Dollars for the rows' resources at ``pricing``."""
+    return round(sum(r["resources"] * price(pricing, r["resource"]) for r in rows), 4)
+
+
+def month_of(now: datetime) -> str:
+    return now.strftime("%Y-%m")
+
+
+def month_estimate(
+    conn: sqlite3.Connection, account: str, pricing: XPricing, now: datetime
+) -> float:
+    return estimate(usage_rows(conn, month_of(now), account), pricing)
+
+
+def sending_paused(
+    conn: sqlite3.Connection, account: Account, pricing: XPricing, now: datetime
+) -> str | None:
+    """Why a post or a reply on this X account must wait (French), or None when it may go.
+
+    Only an X account with ``budget_usd`` and ``pause_publishing_at_budget = true`` pauses
+    its posts and replies; the estimate is read afresh each time, so raising the budget (or
+    a new month) lets them go at once, with no pause to lift.
+    """
+    if account.network != "x" or account.budget_usd is None:
+        return None
+    if not account.pause_publishing_at_budget:
+        return None
+    spent = month_estimate(conn, account.key, pricing, now)
+    if spent < account.budget_usd:
+        return None
+    return (
+        f"budget X du mois atteint pour {account.key} ({spent:.2f} $ estimés pour "
+        f"{account.budget_usd:.2f} $ prévus) : les publications et les réponses sur X sont en "
+        "pause jusqu'au mois prochain ou jusqu'à ce qu'un administrateur relève budget_usd"
+    )

@@ -71,14 +71,37 @@ def test_seed_only_builds_a_demo_database_through_the_pipeline(demo, capsys):
         ("facebook", "comment", "in"), ("facebook", "dm", "in"), ("facebook", "post", "out"),
         ("facebook", "reply", "out"), ("instagram", "comment", "in"),
         ("instagram", "mention", "in"), ("instagram", "ugc", "in"), ("instagram", "dm", "out"),
+        ("bluesky", "mention", "in"), ("bluesky", "reply", "in"), ("bluesky", "dm", "in"),
+        ("bluesky", "post", "out"), ("bluesky", "reply", "out"),
+        ("mastodon", "mention", "in"), ("mastodon", "reply", "in"), ("mastodon", "dm", "in"),
+        ("mastodon", "post", "out"), ("mastodon", "reply", "out"),
     ]:  # fmt: skip
         assert found["by_kind"].get((network, kind, direction), 0) > 0, (network, kind)
     inbound = sum(n for (_, k, d), n in found["by_kind"].items() if d == "in" and k != "ugc")
     assert found["queue"] == inbound >= 5000  # every citizen message entered the queue
+    # Bluesky and Mastodon say who liked and reposted (favourited and reblogged).
+    conn = sqlite3.connect(db)
+    try:
+        engagement = {
+            (r[0], r[1]): r[2]
+            for r in conn.execute("SELECT account, kind, count(*) FROM interactions GROUP BY 1, 2")
+        }
+    finally:
+        conn.close()
+    print(engagement)
+    for account in ("bluesky_ville", "mastodon_ville"):
+        for kind in ("reaction", "share"):
+            assert engagement.get((account, kind), 0) > 0, (account, kind)
     assert 0 < found["open"] <= found["queue"]
     settings = load_settings(config)
     assert settings.database_path == db
-    assert [a.simulates for a in settings.accounts] == ["x", "facebook", "instagram"]
+    assert [a.simulates for a in settings.accounts] == [
+        "x",
+        "facebook",
+        "instagram",
+        "bluesky",
+        "mastodon",
+    ]
     assert (settings.smtp.host, settings.smtp.port) == ("localhost", 8025)
     assert [r.key for r in settings.rendezvous] == [
         "instamoment",
@@ -119,7 +142,7 @@ def test_collect_after_the_demo_adds_only_live_activity(demo, capsys):
     capsys.readouterr()
     assert main(["--config", str(config), "collect"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 12 and all("API calls   1" in line for line in lines)  # 12 streams
+    assert len(lines) == 20 and all("API calls   1" in line for line in lines)  # 20 streams
     assert counts(db)["items"] - after["items"] <= 3  # at most the seconds of live activity
 
 
@@ -128,7 +151,7 @@ def test_doctor_checks_the_simulated_accounts(demo, capsys):
     capsys.readouterr()
     assert main(["--config", str(config), "doctor"]) == 0
     out = capsys.readouterr().out
-    for network in ("x", "facebook", "instagram"):
+    for network in ("x", "facebook", "instagram", "bluesky", "mastodon"):
         assert f"simulated {network}," in out
 
 
@@ -192,7 +215,7 @@ def test_the_demo_has_rendez_vous_drafts_and_a_post_due_soon(demo):
     post goes out once through the real publishing cycle when its time comes."""
     from datetime import timedelta
 
-    from beffroi.cli.demo_posts import seed_demo_posts
+    from beffroi.cli.demo_posts import ONE_OFF, seed_demo_posts
     from beffroi.cli.wiring import collectors_for
     from beffroi.scheduler import publish_cycle
     from beffroi.store import from_db
@@ -218,7 +241,10 @@ def test_the_demo_has_rendez_vous_drafts_and_a_post_due_soon(demo):
         rows = conn.execute(
             "SELECT status, external_id FROM publications WHERE draft_id = ?", (one_off["id"],)
         ).fetchall()
-        assert len(rows) == 2 and all(r["status"] == "published" and r["external_id"] for r in rows)
+        assert len(rows) == 4 and all(r["status"] == "published" and r["external_id"] for r in rows)
+        published = {c.account: c.published() for c in collectors.values()}
+        for account in ("bluesky_ville", "mastodon_ville"):  # on the newer networks too
+            assert [p.text for p in published[account] if p.kind == "post"] == [ONE_OFF]
     finally:
         conn.close()
 

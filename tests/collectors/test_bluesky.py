@@ -501,6 +501,23 @@ def test_app_password_without_dm_access(pds):
         list(collector(pds).fetch("dms", None))
 
 
+def test_an_app_password_without_dm_access_is_one_french_sentence_on_health(pds, db):
+    """The health page reads the stream's last run: its error is the French sentence, the
+    other streams go on (WRITTEN answer from the chat lexicon)."""
+    from beffroi.scheduler.collection import collect_stream
+    from beffroi.store import stream_health
+
+    xrpc(pds, "chat.bsky.convo.listConvos").respond_with_json(
+        {"error": "InvalidToken", "message": "Bad token scope"}, status=401
+    )
+    report = collect_stream(db, collector(pds), "dms", now=lambda: NOW)
+    assert (report.status, report.error_kind) == ("error", "auth_expired")
+    (run,) = [r for r in stream_health(db) if r["stream"] == "dms"]
+    assert "ne donne pas accès aux messages privés" in run["error"]
+    assert "transition:chat.bsky" in run["error"]  # the OAuth way, named too
+    assert PASSWORD not in run["error"] and "Traceback" not in run["error"]
+
+
 def test_expired_session_is_typed_and_french(pds):
     xrpc(pds, "app.bsky.notification.listNotifications").respond_with_json(
         {"error": "ExpiredToken", "message": "Token has expired"}, status=400

@@ -230,7 +230,11 @@ def test_live_activity_arrives_as_the_clock_moves(small):
         new += drain(by_key[key], stream, cursor)[0]
     live = [i for i in new if i.direction == "in"]
     assert 40 <= len(live) <= 80  # about one every 8 seconds
-    assert {i.network for i in live} == {"x", "facebook", "instagram"}
+    # Mastodon's few citizens may not speak in 8 minutes (its share is in
+    # test_sandbox_newer_networks).
+    assert {"x", "facebook", "instagram"} <= {i.network for i in live} <= {
+        "x", "facebook", "instagram", "bluesky", "mastodon",
+    }  # fmt: skip
     assert all(BUILT < i.created_at <= clock.now for i in new)
     # The same slots give the same messages in another copy of the city.
     twin = SandboxNetwork(settings.database_path.with_name("twin.sqlite"))

@@ -54,3 +54,44 @@ def test_simulated_city_in_the_inbox_and_health_panel(tmp_path, monkeypatch):
         conn.close()
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_the_simulated_citizens_on_bluesky_and_mastodon_in_the_inbox(tmp_path, monkeypatch):
+    """The five networks in the inbox: labels, and the network filter keeps each one."""
+    config = tmp_path / "beffroi.toml"
+    config.write_text(
+        city_toml("sim.db")
+        + sandbox_accounts_toml("x", "facebook", "instagram", "bluesky", "mastodon")
+        + "[sandbox]\ncitizens = 120\nhistory_days = 4\n",
+        encoding="utf-8",
+    )
+    settings = load_settings(config)
+    conn = open_database(settings)
+    reports = collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
+    assert reports and all(r.status == "ok" for r in reports)
+    add_staff(conn, claire="community_manager")
+    monkeypatch.setenv("BEFFROI_CONFIG", str(config))
+    try:
+        at = login(start(), "claire", PASSWORD)
+        assert not at.exception
+        for network, label in (("bluesky", "Bluesky"), ("mastodon", "Mastodon")):
+            at.multiselect(key="inbox_networks").set_value([network]).run()
+            table = at.dataframe[0].value
+            assert len(table) > 0 and set(table["Réseau"]) == {label}, network
+        at = open_page(at, "health")
+        health = at.dataframe[0].value
+        assert {"Bluesky", "Mastodon"} <= set(health["Réseau"])
+        # "Pourquoi ce score ?" of a Bluesky liker says where the likes were given.
+        liker = conn.execute(
+            "SELECT member_id FROM interactions WHERE account = 'bluesky_ville' "
+            "GROUP BY member_id ORDER BY count(*) DESC, member_id LIMIT 1"
+        ).fetchone()[0]
+        at = open_page(at, "community")
+        at.selectbox(key="community_explain").set_value(liker).run()
+        assert not at.exception
+        captions = [c.value for c in at.caption if "par réseau" in c.value]
+        assert captions and "Bluesky : " in captions[0], captions
+    finally:
+        conn.close()
+        st.cache_data.clear()
+        st.cache_resource.clear()

@@ -215,6 +215,7 @@ class XClient:
         self.pricing = None  # set by for_account from [x.pricing]; None: the default rates
         self.publish_only = account.publish_only
         self.budget_usd = account.budget_usd
+        self.pause_publishing_at_budget = account.pause_publishing_at_budget
         if self.publish_only:
             self._streams = []
         self.client.session = MeteredSession(timeout, self.meter)

@@ -17,6 +17,7 @@ import streamlit as st
 from beffroi.analytics import (
     RANKED_KINDS,
     RankingFilter,
+    describe_engagement,
     draft_messages,
     event_outcome,
     explain,
@@ -222,6 +223,9 @@ def _explain_section(ctx: PageContext, person: int, filters: RankingFilter, now)
     cols[1].metric("Semaines actives", why.active_weeks)
     cols[2].metric("Bonus d'assiduité", f"+{french_number(why.bonus)}")
     st.dataframe(parts, hide_index=True, width="stretch")
+    where = describe_engagement(why)
+    if where:
+        st.caption(f"Réactions et partages par réseau — {where}.")
     st.caption(
         f"Chaque interaction compte son poids × 0,5^(âge / {french_number(ctx.settings.engagement.half_life_days, 0)} "
         "jours) ; plus un bonus par semaine active."
