@@ -1,7 +1,8 @@
 """Shared fixtures: real SQLite files in a temporary folder, the example configuration.
 
 What a fresh clone cannot have is skipped with one line naming what to get: Debian's
-Chromium (tests marked ``browser``) and the recorded API traffic in ``../shared/fixtures``.
+Chromium (tests marked ``browser``), the recorded API traffic in ``../shared/fixtures``, and
+the git history holding main's code (59cd8f0), the oracle of the "identical to main" tests.
 CI sets ``BEFFROI_REQUIRE_BROWSER=1`` and ``BEFFROI_REQUIRE_FIXTURES=1`` (``.ci/run``), which
 turn those skips into failures.
 """

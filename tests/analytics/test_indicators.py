@@ -175,7 +175,9 @@ def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_sett
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
     from beffroi.store import connect
-    from tests.benchmarks.city_db import bench_module, small_city
+    from tests.benchmarks.city_db import bench_module, main_at_59cd8f0, small_city
+
+    main = main_at_59cd8f0("beffroi/analytics/indicators.py")
 
     path = small_city(tmp_path_factory.mktemp("indicators"))
     settings, _ = bench_module("city").city_settings(path, 2500, 120)
@@ -187,7 +189,7 @@ def city(tmp_path_factory):
             "WHERE id IN (SELECT id FROM queue WHERE replied_at IS NOT NULL "
             "ORDER BY id LIMIT 40)"
         )
-    yield conn, settings, bench_module("main_59cd8f0/indicators"), bench_module("city").END
+    yield conn, settings, main, bench_module("city").END
     conn.close()
 
 

@@ -7,6 +7,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+from tests.conftest import REQUIRE_FIXTURES, missing
+
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
@@ -19,6 +21,16 @@ def bench_module(name: str):
         sys.modules[key] = module  # dataclasses look their module up there
         spec.loader.exec_module(module)
     return sys.modules[key]
+
+
+def main_at_59cd8f0(path: str):
+    """Main's module at ``path``, read from git history by ``benchmarks/main_code.py``: the
+    oracle. Skipped (failed under BEFFROI_REQUIRE_FIXTURES=1) where the history is absent."""
+    main_code = bench_module("main_code")
+    try:
+        return main_code.main_module(path)
+    except main_code.HistoryMissing as absent:
+        missing(REQUIRE_FIXTURES, str(absent))
 
 
 def small_city(folder: Path, items: int = 2500, days: int = 120) -> Path:
