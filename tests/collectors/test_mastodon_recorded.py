@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -29,6 +29,7 @@ from beffroi.collectors.social_errors import (
     TokenRevoked,
 )
 from beffroi.config import Account
+from tests.collectors.recorded import recorded_json, serve_entries
 from tests.conftest import shared_fixture
 
 INSTANCE = "http://localhost:3000"
@@ -56,24 +57,12 @@ REPLAYED = {
 
 
 def recorded(name: str) -> list[dict]:
-    return json.loads(shared_fixture(f"mastodon/{name}").read_text(encoding="utf-8"))
+    return recorded_json(f"mastodon/{name}")
 
 
 def serve(http: responses.RequestsMock, name: str, only: slice = slice(None)) -> list[dict]:
     """Register a cassette's answers on method and path, in their recorded order."""
-    entries = recorded(name)[only]
-    for entry in entries:
-        request, response = entry["request"], entry["response"]
-        url = urlunsplit(urlsplit(request["uri"])._replace(query=""))
-        http.add(
-            request["method"],
-            url,
-            body=json.dumps(response["body"]),
-            status=response["status"],
-            headers={k: v for k, v in response["headers"].items() if k != "content-type"},
-            content_type="application/json",
-        )
-    return entries
+    return serve_entries(http, recorded(name)[only])
 
 
 def account(**overrides) -> Account:

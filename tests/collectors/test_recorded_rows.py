@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import responses
@@ -21,18 +20,15 @@ import sqlite_utils
 from beffroi.collectors.facebook import FacebookCollector
 from beffroi.inbox import ingest_hooks, ingest_page
 from tests.collectors.graph_http import GRAPH, TOKEN, Clock, Sleeps
+from tests.collectors.recorded import recorded_json as recorded
+from tests.collectors.recorded import serve_entries
 from tests.collectors.test_meta_recorded import path_of
 from tests.collectors.x_http import x_account, x_collector
-from tests.conftest import shared_fixture
 
 X_NOW = datetime(2022, 10, 10, 9, 0, tzinfo=UTC)  # a Monday, after the X recordings
 META_NOW = datetime(2021, 8, 20, 12, 0, tzinfo=UTC)  # just after the Meta recordings
 # Ingestion has one clock: triage's closing of a message that needs no reply is stamped
 # with the ``now`` ingestion was given, never the wall clock.
-
-
-def recorded(relative: str):
-    return json.loads(shared_fixture(relative).read_text(encoding="utf-8"))
 
 
 def ingest(conn, settings, account: str, stream: str, pages, now: datetime) -> None:
@@ -146,13 +142,8 @@ def http():
 def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
     """tweepy's recording of @Twitter's mentions: default fields only, so no author (no
     member row) and the time read from the snowflake id."""
-    [entry] = recorded("x/get_users_mentions.json")
+    [entry] = serve_entries(http, recorded("x/get_users_mentions.json"))
     tweets = {t["id"]: t for t in entry["response"]["body"]["data"]}
-    http.get(
-        urlunsplit(urlsplit(entry["request"]["uri"])._replace(query="")),
-        json=entry["response"]["body"],
-        headers={k: v for k, v in entry["response"]["headers"].items() if k != "content-type"},
-    )
     collector = x_collector(x_account(handle="tweepy", external_id="783214"))
     ingest(
         db,
