@@ -34,16 +34,15 @@ from beffroi.scheduler import (
     build_entries,
     cancel_draft,
     check_texts,
-    create_draft,
     describe,
     next_occurrences,
     pause_series,
     problems,
     resolve_publication,
+    save_draft,
     save_image,
     send_back_draft,
     tracked_since,
-    update_draft,
 )
 from beffroi.store import (
     approved_series_drafts,
@@ -428,7 +427,10 @@ def _draft_editor(ctx: PageContext) -> None:
         try:
             if upload is not None:
                 image_path = save_image(ctx.db, upload.getvalue(), upload.name)
-            fields = dict(
+            save_draft(
+                ctx.db,
+                ctx.settings,
+                current["id"] if current else None,
                 username=ctx.user.username,
                 role=ctx.user.role,
                 texts=texts,
@@ -438,10 +440,6 @@ def _draft_editor(ctx: PageContext) -> None:
                 title=title,
                 image_path=image_path,
             )
-            if current:
-                update_draft(ctx.db, ctx.settings, current["id"], **fields)
-            else:
-                create_draft(ctx.db, ctx.settings, **fields)
         except DraftError as exc:
             st.error(str(exc))
         else:
