@@ -4,9 +4,11 @@ its own (its rendez-vous, scheduler or sandbox settings) beside the pieces below
 from __future__ import annotations
 
 import sqlite3
+import tomllib
 from pathlib import Path
 
-from beffroi.config import Settings, load_settings
+from beffroi.config import Settings, example_config_path, load_settings, settings_from_dict
+from beffroi.sandbox import sandbox_config
 from beffroi.store import connect, sync_accounts
 
 # The city's handles on the networks the simulated city stands in for.
@@ -47,3 +49,13 @@ def open_city(
     conn = connect(settings.database_path)
     sync_accounts(conn, settings)
     return config, settings, conn
+
+
+def open_simulated_city(database: Path, **sandbox) -> tuple[Settings, sqlite3.Connection]:
+    """The example city with the simulated city's accounts (``sandbox_config``; ``sandbox``
+    sets citizens, history_days...), its database at ``database`` opened, accounts synced."""
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    settings = settings_from_dict(sandbox_config(data, database, **sandbox))
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    return settings, conn

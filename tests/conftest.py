@@ -126,3 +126,12 @@ def smtp_server():
 def settings_with(base, **sections):
     """A copy of settings with some sections replaced (settings are frozen)."""
     return base.model_copy(update=sections)
+
+
+def mailing(base, smtp_server, sender: str, **sections):
+    """``base`` sending its mail from ``sender`` through the tests' SMTP server (the
+    ``smtp_server`` fixture's value), with other sections (alerts, reports) replaced too."""
+    from beffroi.config.settings import SMTP
+
+    host, port, _ = smtp_server
+    return settings_with(base, smtp=SMTP(host=host, port=port, sender=sender), **sections)

@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from beffroi.config.settings import SMTP, Alerts
+from beffroi.config.settings import Alerts
 from beffroi.scheduler.drafts import pause_series
 from beffroi.scheduler.outbox import alert_cycle, publish_cycle
 from beffroi.store import sync_accounts
-from tests.conftest import settings_with
+from tests.conftest import mailing, settings_with
 from tests.scheduler.drafting import approved_draft
 
 # Thursday 26 November 2026, 11:00 Paris = 10:00 UTC.
@@ -19,12 +19,8 @@ OCCURRENCE = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def mailed_settings(example_settings, smtp_server):
-    host, port, _ = smtp_server
-    return settings_with(
-        example_settings,
-        smtp=SMTP(host=host, port=port, sender="beffroi@ville.test"),
-        alerts=Alerts(comms_email="communication@ville.test"),
-    )
+    comms = Alerts(comms_email="communication@ville.test")
+    return mailing(example_settings, smtp_server, "beffroi@ville.test", alerts=comms)
 
 
 @pytest.fixture

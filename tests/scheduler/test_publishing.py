@@ -13,10 +13,12 @@ from beffroi.scheduler.drafts import (
 )
 from beffroi.scheduler.outbox import publish_cycle
 from beffroi.scheduler.series import occurrences
-from beffroi.store import connect, sync_accounts, to_db
 from beffroi.store import publishing as pub
+from beffroi.store import to_db
 from tests.scheduler.drafting import approved_draft, lea_saves
-from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
+from tests.scheduler.sandbox_city import (
+    scheduler_city,
+)
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)  # a Monday, three weeks before the change
 JEUDI = {"x_ville": "Jeudi de l'économie n°{n}", "facebook_ville": "Jeudi de l'économie n°{n} !"}
@@ -24,14 +26,8 @@ JEUDI = {"x_ville": "Jeudi de l'économie n°{n}", "facebook_ville": "Jeudi de l
 
 @pytest.fixture
 def city(tmp_path):
-    settings = city_settings(tmp_path)
-    clock = Clock(START)
-    network = network_for(settings, START)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    yield settings, clock, network, conn, collectors_for(settings, clock)
-    conn.close()
-    network.close()
+    with scheduler_city(tmp_path, START) as city:
+        yield city
 
 
 def approved(conn, settings, n, now, series="jeudi_economie"):
