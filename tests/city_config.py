@@ -36,6 +36,20 @@ def sandbox_accounts_toml(*networks: str) -> str:
     )
 
 
+def meta_accounts_toml(facebook_streams: list[str] | None = None) -> str:
+    """The city's Facebook Page (1001) and Instagram professional account, both read with
+    the Page token of BEFFROI_META_PAGE_TOKEN, as the Graph tests imitate them."""
+    listed = ", ".join(f'"{stream}"' for stream in facebook_streams or ())
+    streams = f"streams = [{listed}]\n" if facebook_streams else ""
+    return (
+        '[[accounts]]\nkey = "facebook_ville"\nnetwork = "facebook"\nhandle = "VilledeMarcq"\n'
+        f'external_id = "1001"\ntoken_env = "BEFFROI_META_PAGE_TOKEN"\n{streams}\n'
+        '[[accounts]]\nkey = "instagram_ville"\nnetwork = "instagram"\n'
+        'handle = "marcqenbaroeul"\nexternal_id = "17841400000000001"\n'
+        'token_env = "BEFFROI_META_PAGE_TOKEN"\n\n'
+    )
+
+
 def open_city(
     tmp_path: Path, toml: str, name: str = "beffroi.toml"
 ) -> tuple[Path, Settings, sqlite3.Connection]:

@@ -33,6 +33,7 @@ from tests.collectors.recorded import recorded_json, serve_entries
 from tests.conftest import shared_fixture
 
 INSTANCE = "http://localhost:3000"
+NOTIFICATIONS = f"{INSTANCE}/api/v1/notifications"
 TEST_ID = "117020565966271181"  # @mastodonpy_test, who recorded most cassettes
 ADMIN_ID = "117020565693913441"  # @admin
 TOKEN = "MASTODON-sekret-token"
@@ -311,12 +312,7 @@ def test_find_published_walks_the_city_statuses(http):
 
 
 def test_revoked_token_is_typed_and_french(http):
-    http.add(
-        "GET",
-        f"{INSTANCE}/api/v1/notifications",
-        json={"error": "The access token was revoked"},
-        status=401,
-    )
+    http.add("GET", NOTIFICATIONS, json={"error": "The access token was revoked"}, status=401)
     with pytest.raises(TokenRevoked, match="refuse le jeton d'accès") as caught:
         list(collector().fetch("notifications", None))
     assert isinstance(caught.value, AuthExpired)
@@ -335,7 +331,7 @@ def test_revoked_token_is_typed_and_french(http):
     ],
 )
 def test_instance_down_or_answering_html(http, answer):
-    http.add("GET", f"{INSTANCE}/api/v1/notifications", **answer)
+    http.add("GET", NOTIFICATIONS, **answer)
     with pytest.raises(InstanceDown, match="ne répond pas comme prévu"):
         list(collector().fetch("notifications", None))
 
@@ -350,7 +346,7 @@ def test_deleted_parent(http):
 def test_rate_limit_maps_to_reset(http):
     http.add(
         "GET",
-        f"{INSTANCE}/api/v1/notifications",
+        NOTIFICATIONS,
         json={"error": "Too many requests"},
         status=429,
         headers={
