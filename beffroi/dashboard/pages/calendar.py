@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.business_hours import SlaClock
-from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.context import PageContext, in_tabs
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
@@ -612,14 +612,13 @@ def render(ctx: PageContext) -> None:
     check_label = f"À vérifier ({waiting})" if waiting else "À vérifier"
     to_approve = len(_waiting_for_approval(ctx)) if _is_approver(ctx) else 0
     approve_label = f"À approuver ({to_approve})" if to_approve else "À approuver"
-    tabs = st.tabs(["Calendrier", "Brouillons", approve_label, "Séries", check_label])
-    with tabs[0]:
-        _calendar(ctx)
-    with tabs[1]:
-        _draft_editor(ctx)
-    with tabs[2]:
-        _approvals(ctx)
-    with tabs[3]:
-        _series(ctx)
-    with tabs[4]:
-        _needs_person(ctx)
+    in_tabs(
+        ctx,
+        {
+            "Calendrier": _calendar,
+            "Brouillons": _draft_editor,
+            approve_label: _approvals,
+            "Séries": _series,
+            check_label: _needs_person,
+        },
+    )

@@ -28,7 +28,7 @@ from beffroi.analytics import (
     rank_members,
 )
 from beffroi.dashboard.cache import data_moment
-from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.context import PageContext, in_tabs
 from beffroi.export import disable_grid_export, frame_csv
 from beffroi.inbox import (
     EVENT_KINDS,
@@ -44,7 +44,7 @@ from beffroi.inbox import (
     set_member_flags,
     unlink_member,
 )
-from beffroi.labels import kind_label
+from beffroi.labels import kind_label, network_choices
 from beffroi.labels import network_label as network_name
 from beffroi.store import from_db
 
@@ -53,9 +53,7 @@ ICON = ":material/groups:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 40
 
-NETWORK_CHOICES = {"Tous les réseaux": None} | {
-    network_name(n): n for n in ("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
-}
+NETWORK_CHOICES = network_choices("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
 EVENT_KIND_LABELS = {
     "instameet": "Instameet",
     "snapmeet": "Snapmeet",
@@ -487,12 +485,12 @@ def render(ctx: PageContext) -> None:
         st.header("Rencontres")
         _events_section(ctx)
         return
-    tabs = st.tabs(["Classement", "Rencontres", "Comptes liés", "Import Snapchat"])
-    with tabs[0]:
-        _ranking_section(ctx)
-    with tabs[1]:
-        _events_section(ctx)
-    with tabs[2]:
-        _linking_section(ctx)
-    with tabs[3]:
-        _import_section(ctx)
+    in_tabs(
+        ctx,
+        {
+            "Classement": _ranking_section,
+            "Rencontres": _events_section,
+            "Comptes liés": _linking_section,
+            "Import Snapchat": _import_section,
+        },
+    )
