@@ -120,24 +120,11 @@ def test_new_and_returning_members(db, example_settings, week):
 
 
 def test_top_posts_by_engagement(db, example_settings):
-    posts = [
-        item(
-            None,
-            "post",
-            direction="out",
-            external_id="p1",
-            at=paris(2026, 11, 23, 12),
-            like_count=10,
-        ),
-        item(
-            None,
-            "post",
-            direction="out",
-            external_id="p2",
-            at=paris(2026, 11, 24, 12),
-            like_count=4,
-        ),
-    ]
+    def city_post(external_id: str, day: int, likes: int):
+        at = paris(2026, 11, day, 12)
+        return item(None, "post", direction="out", external_id=external_id, at=at, like_count=likes)
+
+    posts = [city_post("p1", 23, likes=10), city_post("p2", 24, likes=4)]
     save(db, posts)
     comments = [item(f"c{i}", at=paris(2026, 11, 24, 13)) for i in range(8)]
     comments = [c.__class__(**{**c.__dict__, "thread_external_id": "p2"}) for c in comments]

@@ -353,19 +353,15 @@ def test_posts_are_the_pages_own_and_idle_pass_is_one_request(rsps, fb):
 
 
 # ------------------------------------------------------------------ writing
+def citizen_item(external_id: str, kind: str, text: str, author: Author, **more) -> Item:
+    """A citizen's message on the city's Page, collected at NOW."""
+    return Item("facebook", "facebook_ville", external_id, kind, "in", text, NOW, author, **more)
+
+
 def citizen_comment():
-    return Item(
-        network="facebook",
-        account="facebook_ville",
-        external_id="5001_9001",
-        kind="comment",
-        direction="in",
-        text="Le marché est-il ouvert samedi ?",
-        created_at=NOW,
-        author=Author("facebook", "42", None, "Camille"),
-        parent_external_id=POST_A,
-        thread_external_id=POST_A,
-    )
+    camille = Author("facebook", "42", None, "Camille")
+    return citizen_item("5001_9001", "comment", "Le marché est-il ouvert samedi ?", camille,
+                        parent_external_id=POST_A, thread_external_id=POST_A)  # fmt: skip
 
 
 def test_reply_to_a_comment_posts_under_it(rsps, fb):
@@ -388,17 +384,8 @@ def test_reply_to_a_comment_posts_under_it(rsps, fb):
 
 def test_reply_to_a_message_uses_the_send_api(rsps, fb):
     add(rsps, "POST", f"{PAGE}/messages", {"recipient_id": "55", "message_id": "m_99"})
-    dm = Item(
-        network="facebook",
-        account="facebook_ville",
-        external_id="m_1",
-        kind="dm",
-        direction="in",
-        text="Bonjour",
-        created_at=NOW,
-        author=Author("facebook", "55", None, "Inès"),
-        thread_external_id="t_77",
-    )
+    ines = Author("facebook", "55", None, "Inès")
+    dm = citizen_item("m_1", "dm", "Bonjour", ines, thread_external_id="t_77")
     reply = fb.reply(dm, "Bonjour Inès, à la déchetterie.")
     sent = form(rsps.calls[0])
     assert json.loads(sent["recipient"]) == {"id": "55"}
