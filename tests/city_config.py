@@ -36,6 +36,11 @@ def sandbox_accounts_toml(*networks: str) -> str:
     )
 
 
+def sandbox_toml(**values: float) -> str:
+    """The ``[sandbox]`` table with these keys (citizens, history_days, live_every_seconds...)."""
+    return "[sandbox]\n" + "".join(f"{key} = {value}\n" for key, value in values.items()) + "\n"
+
+
 def meta_accounts_toml(facebook_streams: list[str] | None = None) -> str:
     """The city's Facebook Page (1001) and Instagram professional account, both read with
     the Page token of BEFFROI_META_PAGE_TOKEN, as the Graph tests imitate them."""

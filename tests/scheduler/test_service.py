@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from beffroi.config import load_settings
 from beffroi.scheduler.service import JobSpec, SchedulerService
 from beffroi.store import connect, get_meta
-from tests.city_config import city_toml, open_city, sandbox_accounts_toml
+from tests.city_config import city_toml, open_city, sandbox_accounts_toml, sandbox_toml
 
 CONFIG = """
 [city]
@@ -147,11 +147,7 @@ def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service
 SANDBOX_CONFIG = (
     city_toml("b.db")
     + sandbox_accounts_toml("x", "instagram")
-    + """[sandbox]
-citizens = 10
-history_days = 1
-live_every_seconds = 0.5
-"""
+    + sandbox_toml(citizens=10, history_days=1, live_every_seconds=0.5)
 )
 
 
