@@ -571,35 +571,16 @@ def _needs_person(ctx: PageContext) -> None:
             if not _is_approver(ctx):
                 continue
             link = st.text_input("Lien de la publication trouvée", key=f"np_link_{row['id']}")
-            a, b, c = st.columns(3)
-            if a.button("Marquer publiée", key=f"np_pub_{row['id']}"):
-                _act(
-                    ctx,
-                    resolve_publication,
-                    ctx.db,
-                    row["id"],
-                    "published",
-                    link=link,
-                    success="Marquée publiée.",
-                )
-            if b.button("Publier de nouveau", key=f"np_retry_{row['id']}"):
-                _act(
-                    ctx,
-                    resolve_publication,
-                    ctx.db,
-                    row["id"],
-                    "retry",
-                    success="Nouvelle tentative programmée.",
-                )
-            if c.button("Abandonner", key=f"np_cancel_{row['id']}"):
-                _act(
-                    ctx,
-                    resolve_publication,
-                    ctx.db,
-                    row["id"],
-                    "cancel",
-                    success="Publication abandonnée.",
-                )
+            # (button, its key's prefix, the decision, what the person is told once done)
+            decisions = (
+                ("Marquer publiée", "np_pub", "published", "Marquée publiée."),
+                ("Publier de nouveau", "np_retry", "retry", "Nouvelle tentative programmée."),
+                ("Abandonner", "np_cancel", "cancel", "Publication abandonnée."),
+            )
+            for column, (label, key, action, done) in zip(st.columns(3), decisions, strict=True):
+                if column.button(label, key=f"{key}_{row['id']}"):
+                    found = {"link": link} if action == "published" else {}
+                    _act(ctx, resolve_publication, ctx.db, row["id"], action, success=done, **found)
 
 
 def render(ctx: PageContext) -> None:
