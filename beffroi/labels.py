@@ -47,6 +47,11 @@ def network_label(network: str) -> str:
     return NETWORK_LABELS.get(network, network)
 
 
+def network_choices(*networks: str) -> dict[str, str | None]:
+    """A network filter's options, label to network: "Tous les réseaux" (no filter) first."""
+    return {"Tous les réseaux": None} | {network_label(n): n for n in networks}
+
+
 def kind_label(kind: str, *, plural: bool = False, capital: bool = True) -> str:
     """ "Message privé" (or "messages privés"); an unknown kind keeps its key."""
     names = KIND_NAMES.get(kind)

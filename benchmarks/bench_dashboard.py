@@ -22,17 +22,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -46,6 +42,7 @@ from beffroi.config import example_config_path  # noqa: E402
 from beffroi.inbox import ingest_page  # noqa: E402
 from beffroi.sandbox import sandbox_config  # noqa: E402
 from beffroi.store import connect, upsert_staff  # noqa: E402
+from tests.dashboard.server import dashboard_process, wait_until_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -57,12 +54,6 @@ PAGES = [  # (navigation label, heading drawn)
     ("Communauté", "Communauté"),
     ("Rapports", "Rapports"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(db: Path, folder: Path) -> Path:
@@ -122,20 +113,6 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
-def wait_up(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the dashboard exited with {process.returncode}")
-        try:
-            with urlopen(url + "_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"the dashboard did not answer within {timeout} s")
-
-
 def drawn(page, heading: str, timeout_ms: float) -> None:
     """The heading is visible and Streamlit has finished the page's script (the app's
     ``data-test-script-state``, which Streamlit's own browser tests wait on)."""
@@ -163,66 +140,50 @@ def run(db: Path, rounds: int = 3, sessions: int = 5, timeout_s: float = 120, ou
     folder = Path(tempfile.mkdtemp(prefix="bench-dashboard-"))
     config = prepare(db, folder)
     items = connect(db, readonly=True).execute("SELECT count(*) FROM items").fetchone()[0]
-    port = free_port()
-    url = f"http://127.0.0.1:{port}/"
     evict(db)
-    log = (folder / "dashboard.log").open("w")
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "beffroi.cli.main", "-c", str(config), "dashboard",
-         "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
+    dashboard = dashboard_process(config, folder / "dashboard.log", stop_timeout=15)
     figures: dict = {"items": items}
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-                wait_up(url, process, timeout_s)
-                up = time.perf_counter() - started
-                login(page, url, timeout_ms)
-                drawn(page, "Boîte de réception", timeout_ms)
-                page.locator("[data-testid=data-grid-canvas]").first.wait_for(timeout=timeout_ms)
-                figures["cold start"] = time.perf_counter() - started
-                out(f"{db}: {items:,} items")
-                out(
-                    f"  cold start to the Boîte drawn: {figures['cold start']:.2f} s "
-                    f"(server answering after {up:.2f} s, login form filled by the script)"
-                )
-                times: dict[str, list[float]] = {label: [] for label, _ in PAGES}
-                for n in range(rounds):
-                    for label, heading in PAGES:
-                        write_one(db, n)
-                        t0 = time.perf_counter()
-                        page.get_by_role("link", name=label).first.click()
-                        drawn(page, heading, timeout_ms)
-                        times[label].append(time.perf_counter() - t0)
-                baseline = statistics.median(times[PAGES[0][0]])
-                out(f"  first paint after a write (median of {rounds}):")
-                for label, _ in PAGES:
-                    took = statistics.median(times[label])
-                    figures[label] = took
-                    out(f"    {label:<28} {took:6.2f} s   {took / baseline:5.1f}x État")
-                others = [browser.new_page(locale="fr-FR") for _ in range(sessions - 1)]
-                for other in others:
-                    login(other, url, timeout_ms)
-                    drawn(other, "Boîte de réception", timeout_ms)
-                    for label, heading in PAGES:
-                        other.get_by_role("link", name=label).first.click()
-                        drawn(other, heading, timeout_ms)
-                figures["rss"] = rss_mb(process.pid)
-                out(f"  memory with {sessions} sessions, every page drawn: {figures['rss']:.0f} MB")
-            finally:
-                browser.close()
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
+    with dashboard as (url, process), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
+            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
+            wait_until_up(url, process, timeout_s)
+            up = time.perf_counter() - started
+            login(page, url, timeout_ms)
+            drawn(page, "Boîte de réception", timeout_ms)
+            page.locator("[data-testid=data-grid-canvas]").first.wait_for(timeout=timeout_ms)
+            figures["cold start"] = time.perf_counter() - started
+            out(f"{db}: {items:,} items")
+            out(
+                f"  cold start to the Boîte drawn: {figures['cold start']:.2f} s "
+                f"(server answering after {up:.2f} s, login form filled by the script)"
+            )
+            times: dict[str, list[float]] = {label: [] for label, _ in PAGES}
+            for n in range(rounds):
+                for label, heading in PAGES:
+                    write_one(db, n)
+                    t0 = time.perf_counter()
+                    page.get_by_role("link", name=label).first.click()
+                    drawn(page, heading, timeout_ms)
+                    times[label].append(time.perf_counter() - t0)
+            baseline = statistics.median(times[PAGES[0][0]])
+            out(f"  first paint after a write (median of {rounds}):")
+            for label, _ in PAGES:
+                took = statistics.median(times[label])
+                figures[label] = took
+                out(f"    {label:<28} {took:6.2f} s   {took / baseline:5.1f}x État")
+            others = [browser.new_page(locale="fr-FR") for _ in range(sessions - 1)]
+            for other in others:
+                login(other, url, timeout_ms)
+                drawn(other, "Boîte de réception", timeout_ms)
+                for label, heading in PAGES:
+                    other.get_by_role("link", name=label).first.click()
+                    drawn(other, heading, timeout_ms)
+            figures["rss"] = rss_mb(process.pid)
+            out(f"  memory with {sessions} sessions, every page drawn: {figures['rss']:.0f} MB")
+        finally:
+            browser.close()
     return figures
 
 

@@ -5,7 +5,7 @@ ranking against DuckDB, all on the same database in the same run.
     .venv/bin/python benchmarks/bench_reads.py --items 3000 --db /tmp/small.db --repeat 3
 
 The database is a city history from ``benchmarks/city.py`` (built if missing). Main's
-implementations are the copies in ``benchmarks/main_59cd8f0/``; main's ranking reads main's
+implementations are read from git history (``benchmarks/main_code.py``); main's ranking reads main's
 index (``items_inbound`` without ``direction``, recreated here as ``items_inbound_main``),
 so "main" is main's code on main's index. Prints one line per figure: today's time,
 main's, their ratio, and for the ranking DuckDB's query time and the ratio to it.
@@ -49,14 +49,12 @@ MAIN_INDEX = (
 )
 
 
-def load(name: str, path: Path, replace: tuple[str, str] | None = None):
-    """A module from a file, optionally with one string of its source replaced."""
+def load(name: str, path: Path):
+    """A script of this folder as a module (they are not a package), once."""
     key = f"benchmarks.{name}"
     if key in sys.modules:
         return sys.modules[key]
     source = path.read_text(encoding="utf-8")
-    if replace:
-        source = source.replace(*replace)
     spec = importlib.util.spec_from_loader(key, loader=None, origin=str(path))
     module = importlib.util.module_from_spec(spec)
     module.__file__ = str(path)
@@ -65,24 +63,15 @@ def load(name: str, path: Path, replace: tuple[str, str] | None = None):
     return module
 
 
+main_code = load("main_code", HERE / "main_code.py")
+
+
 def main_modules():
-    ranking = load(
-        "main_ranking",
-        HERE / "main_59cd8f0" / "ranking.py",
-        ("INDEXED BY items_inbound", "INDEXED BY items_inbound_main"),
-    )
-    indicators = load(
-        "main_indicators",
-        HERE / "main_59cd8f0" / "indicators.py",
-        ("INDEXED BY items_inbound", "INDEXED BY items_inbound_main"),
-    )
+    """Main's ranking and indicators, reading main's index."""
+    index = ("INDEXED BY items_inbound", "INDEXED BY items_inbound_main")
+    ranking = main_code.main_module("beffroi/analytics/ranking.py", index)
+    indicators = main_code.main_module("beffroi/analytics/indicators.py", index)
     return ranking, indicators
-
-
-def main_list_entries(conn, settings, filters, *, now, limit=51, offset=0):
-    """Main's full-text search: every match collected, looked up, sorted."""
-    search = load("main_search", HERE / "main_59cd8f0" / "search.py")
-    return search.old_list_entries(conn, settings, filters, now=now, limit=limit, offset=offset)
 
 
 def timed(fn, repeat: int) -> list[float]:
@@ -129,7 +118,7 @@ def run(path: Path, repeat: int = 20, out=print) -> dict:
                 return list_entries(conn, settings, f, now=now, limit=51)
 
             def theirs(f=filters):
-                return main_list_entries(conn, settings, f, now=now, limit=51)
+                return main_code.main_list_entries(conn, settings, f, now=now, limit=51)
 
             assert ours() == theirs(), f"search {text!r} ({scope}) differs from main"
             views._TERMS_CACHE.clear()

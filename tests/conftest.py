@@ -1,7 +1,8 @@
 """Shared fixtures: real SQLite files in a temporary folder, the example configuration.
 
 What a fresh clone cannot have is skipped with one line naming what to get: Debian's
-Chromium (tests marked ``browser``) and the recorded API traffic in ``../shared/fixtures``.
+Chromium (tests marked ``browser``), the recorded API traffic in ``../shared/fixtures``, and
+the git history holding main's code (59cd8f0), the oracle of the "identical to main" tests.
 CI sets ``BEFFROI_REQUIRE_BROWSER=1`` and ``BEFFROI_REQUIRE_FIXTURES=1`` (``.ci/run``), which
 turn those skips into failures.
 """
@@ -125,3 +126,12 @@ def smtp_server():
 def settings_with(base, **sections):
     """A copy of settings with some sections replaced (settings are frozen)."""
     return base.model_copy(update=sections)
+
+
+def mailing(base, smtp_server, sender: str, **sections):
+    """``base`` sending its mail from ``sender`` through the tests' SMTP server (the
+    ``smtp_server`` fixture's value), with other sections (alerts, reports) replaced too."""
+    from beffroi.config.settings import SMTP
+
+    host, port, _ = smtp_server
+    return settings_with(base, smtp=SMTP(host=host, port=port, sender=sender), **sections)

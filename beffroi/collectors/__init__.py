@@ -6,6 +6,7 @@ network modules are imported lazily so that a city without X never imports tweep
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING
 
 from beffroi.collectors.errors import (
@@ -35,37 +36,24 @@ if TYPE_CHECKING:
     from beffroi.config import Account, Settings
 
 
+# Each network's collector class, by module: imported only when an account needs it.
+COLLECTOR_CLASSES = {
+    "sandbox": ("beffroi.collectors.sandbox", "SandboxCollector"),
+    "x": ("beffroi.collectors.x", "XCollector"),
+    "facebook": ("beffroi.collectors.facebook", "FacebookCollector"),
+    "instagram": ("beffroi.collectors.instagram", "InstagramCollector"),
+    "instagram_public": ("beffroi.collectors.instagram_public", "InstagramPublicCollector"),
+    "bluesky": ("beffroi.collectors.bluesky", "BlueskyCollector"),
+    "mastodon": ("beffroi.collectors.mastodon", "MastodonCollector"),
+}
+
+
 def build_collector(settings: Settings, account: Account) -> Collector:
     """The collector for one of the city's accounts."""
-    if account.network == "sandbox":
-        from beffroi.collectors.sandbox import SandboxCollector
-
-        return SandboxCollector.for_account(settings, account)
-    if account.network == "x":
-        from beffroi.collectors.x import XCollector
-
-        return XCollector.for_account(settings, account)
-    if account.network == "facebook":
-        from beffroi.collectors.facebook import FacebookCollector
-
-        return FacebookCollector.for_account(settings, account)
-    if account.network == "instagram":
-        from beffroi.collectors.instagram import InstagramCollector
-
-        return InstagramCollector.for_account(settings, account)
-    if account.network == "instagram_public":
-        from beffroi.collectors.instagram_public import InstagramPublicCollector
-
-        return InstagramPublicCollector.for_account(settings, account)
-    if account.network == "bluesky":
-        from beffroi.collectors.bluesky import BlueskyCollector
-
-        return BlueskyCollector.for_account(settings, account)
-    if account.network == "mastodon":
-        from beffroi.collectors.mastodon import MastodonCollector
-
-        return MastodonCollector.for_account(settings, account)
-    raise ValueError(f"unknown network {account.network!r}")
+    if account.network not in COLLECTOR_CLASSES:
+        raise ValueError(f"unknown network {account.network!r}")
+    module, name = COLLECTOR_CLASSES[account.network]
+    return getattr(importlib.import_module(module), name).for_account(settings, account)
 
 
 __all__ = [

@@ -54,3 +54,12 @@ class PageContext:
     @property
     def tz(self):
         return self.settings.tz
+
+
+def in_tabs(ctx: PageContext, sections: dict[str, Callable[[PageContext], None]]) -> None:
+    """Draw each section of a page in its own tab, labelled by its key, in order."""
+    import streamlit as st
+
+    for tab, draw in zip(st.tabs(list(sections)), sections.values(), strict=True):
+        with tab:
+            draw(ctx)

@@ -24,13 +24,14 @@ from typing import Any
 from beffroi.collectors import mask_secrets
 from beffroi.inbox.replying import (
     CHECK_FIRST,
-    SENT_UNKNOWN,
+    ClaimSettling,
     SendCheck,
     ask_network,
+    check_facts,
     still_running,
     stored_item,
 )
-from beffroi.store import from_db, now_utc, to_db
+from beffroi.store import from_db, now_utc
 from beffroi.store.community import (
     CommunityError,
     claim_invitation_send,
@@ -48,6 +49,9 @@ INVITATION_ABSENT = (
     "Le réseau confirme n'avoir reçu aucune invitation : elle peut être envoyée à nouveau."
 )
 NOTHING_SENDING = "Aucun envoi n'est en cours pour cette invitation."
+INVITATION_CLAIMS = ClaimSettling(
+    release_invitation_send, record_invitation_check, INVITATION_ABSENT
+)
 
 
 @dataclass(frozen=True)
@@ -115,12 +119,7 @@ def release_stuck_invitation(
     refused = still_running(collector, since, now)
     if refused:
         raise CommunityError(refused)
-    facts: dict[str, Any] = {
-        "claimed_at": row["sending_since"],
-        "claimed_by": row["sending_by"],
-        "checked_at": to_db(now),
-        "checked_by": actor,
-    }
+    facts = check_facts(row, actor, now)
     if to is None:
         facts["network"] = "aucun message privé à retrouver"
         outcome, found = "unknown", None
@@ -130,16 +129,7 @@ def release_stuck_invitation(
         by = row["sending_by"] or actor
         record_invitation_sent(conn, invitation_id, to.account, found, actor=by, now=now)
         return SendCheck(invitation_id, "found", INVITATION_FOUND, facts)
-    if outcome == "absent":
-        release_invitation_send(
-            conn, invitation_id, claimed_since=row["sending_since"], facts=facts, actor=actor,
-            now=now,
-        )  # fmt: skip
-        return SendCheck(invitation_id, "absent", INVITATION_ABSENT, facts)
-    record_invitation_check(
-        conn, invitation_id, claimed_since=row["sending_since"], facts=facts, actor=actor, now=now
-    )
-    return SendCheck(invitation_id, "unknown", SENT_UNKNOWN, facts)
+    return INVITATION_CLAIMS.unfound(conn, invitation_id, row, outcome, facts, actor=actor, now=now)
 
 
 def resolve_stuck_invitation(

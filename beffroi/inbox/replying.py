@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -311,6 +312,42 @@ def ask_network(
     return "unknown", None
 
 
+def check_facts(claim: sqlite3.Row, actor: str, now: datetime) -> dict[str, Any]:
+    """What a check of a stuck send records first: whose claim, since when, checked by
+    whom and when (the network's answer is added to it)."""
+    return {
+        "claimed_at": claim["sending_since"],
+        "claimed_by": claim["sending_by"],
+        "checked_at": to_db(now),
+        "checked_by": actor,
+    }
+
+
+@dataclass(frozen=True)
+class ClaimSettling:
+    """How one kind of send claim (a reply's, an invitation's) is settled in the store when
+    the network did not find the send."""
+
+    release: Callable[..., object]  # frees the claim: the send can go again
+    record: Callable[..., object]  # keeps the claim with what was checked, for a person
+    absent_message: str  # what the person is told when the network confirms nothing went
+
+    def unfound(
+        self, conn, row_id: int, claim, outcome: str, facts: dict[str, Any], *, actor, now
+    ) -> SendCheck:
+        """``absent`` (the network sees everything): the claim is freed; otherwise it is
+        kept with ``facts``. ``claim`` is the row as checked: a newer claim is untouched."""
+        checked = {"claimed_since": claim["sending_since"], "facts": facts}
+        if outcome == "absent":
+            self.release(conn, row_id, **checked, actor=actor, now=now)
+            return SendCheck(row_id, "absent", self.absent_message, facts)
+        self.record(conn, row_id, **checked, actor=actor, now=now)
+        return SendCheck(row_id, "unknown", SENT_UNKNOWN, facts)
+
+
+REPLY_CLAIMS = ClaimSettling(release_send, record_send_check, SENT_ABSENT)
+
+
 def release_stuck_send(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -331,12 +368,7 @@ def release_stuck_send(
     if since is None:
         raise QueueError(NOTHING_SENDING)
     item = item_for_queue(conn, queue_id)
-    facts: dict[str, Any] = {
-        "claimed_at": claim["sending_since"],
-        "claimed_by": claim["sending_by"],
-        "checked_at": to_db(now),
-        "checked_by": actor,
-    }
+    facts = check_facts(claim, actor, now)
     try:
         collector = collector or _collector_for(settings, item)
     except Exception as exc:  # noqa: BLE001 - no collector: the network cannot be asked
@@ -353,15 +385,7 @@ def release_stuck_send(
         by = claim["sending_by"] or actor
         _record_sent(conn, settings, queue_id, item, found, by, now, facts=facts, checker=actor)
         return SendCheck(queue_id, "found", SENT_FOUND, facts)
-    if outcome == "absent":
-        release_send(
-            conn, queue_id, claimed_since=claim["sending_since"], facts=facts, actor=actor, now=now
-        )
-        return SendCheck(queue_id, "absent", SENT_ABSENT, facts)
-    record_send_check(
-        conn, queue_id, claimed_since=claim["sending_since"], facts=facts, actor=actor, now=now
-    )
-    return SendCheck(queue_id, "unknown", SENT_UNKNOWN, facts)
+    return REPLY_CLAIMS.unfound(conn, queue_id, claim, outcome, facts, actor=actor, now=now)
 
 
 def resolve_stuck_send(

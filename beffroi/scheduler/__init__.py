@@ -16,9 +16,9 @@ from beffroi.scheduler.drafts import (
     pause_series,
     problems,
     resolve_publication,
+    save_draft,
     save_image,
     send_back_draft,
-    update_draft,
 )
 from beffroi.scheduler.lock import AlreadyRunning, ServiceLock
 from beffroi.scheduler.outbox import (
@@ -42,8 +42,8 @@ __all__ = [
     "pause_series",
     "problems",
     "resolve_publication",
+    "save_draft",
     "save_image",
-    "update_draft",
     "STATES",
     "UNKNOWN_STATE",
     "Entry",

@@ -15,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from beffroi.collectors.social_text import grapheme_count, mastodon_length
 from beffroi.config import Settings
@@ -189,9 +190,10 @@ def _editable_texts(
     return {k: v for k, v in texts.items() if v is not None and v.strip()}
 
 
-def create_draft(
+def save_draft(
     conn: sqlite3.Connection,
     settings: Settings,
+    draft_id: int | None = None,
     *,
     username: str,
     role: str,
@@ -202,19 +204,24 @@ def create_draft(
     title: str = "",
     image_path: str | None = None,
 ) -> int:
-    saved = _editable_texts(settings, role, "rédiger un brouillon", series_key, texts)
-    if not saved:
-        raise DraftError("Écrivez au moins un texte avant d'enregistrer le brouillon.")
-    return pub.insert_draft(
-        conn,
-        series_key=series_key,
-        fixed_at=fixed_at,
-        title=title,
-        texts=saved,
-        image_path=image_path,
-        actor=username,
-        now=now,
-    )
+    """Write a new draft (``draft_id`` None) or an edit of one; returns its id. An edited
+    draft that was approved goes back to ``draft`` and must be approved again."""
+    what = "rédiger un brouillon" if draft_id is None else "modifier un brouillon"
+    saved = _editable_texts(settings, role, what, series_key, texts)
+    content = pub.DraftContent(saved, series_key, fixed_at, title, image_path)
+    if draft_id is None:
+        if not saved:
+            raise DraftError("Écrivez au moins un texte avant d'enregistrer le brouillon.")
+        return pub.insert_draft(conn, content, actor=username, now=now)
+    if not pub.update_draft_row(conn, draft_id, content, actor=username, now=now):
+        status = get_draft(conn, draft_id)["status"]
+        raise DraftError(f"ce brouillon ne peut plus être modifié (état : {status})")
+    return draft_id
+
+
+def create_draft(conn: sqlite3.Connection, settings: Settings, **fields: Any) -> int:
+    """A new draft (the fields of ``save_draft``); returns its id."""
+    return save_draft(conn, settings, None, **fields)
 
 
 def get_draft(conn: sqlite3.Connection, draft_id: int) -> sqlite3.Row:
@@ -222,37 +229,6 @@ def get_draft(conn: sqlite3.Connection, draft_id: int) -> sqlite3.Row:
     if row is None:
         raise DraftError(f"brouillon {draft_id} introuvable")
     return row
-
-
-def update_draft(
-    conn: sqlite3.Connection,
-    settings: Settings,
-    draft_id: int,
-    *,
-    username: str,
-    role: str,
-    texts: dict,
-    now: datetime,
-    series_key: str | None = None,
-    fixed_at: datetime | None = None,
-    title: str = "",
-    image_path: str | None = None,
-) -> None:
-    """Save an edit; an approved draft goes back to ``draft`` and must be approved again."""
-    saved = _editable_texts(settings, role, "modifier un brouillon", series_key, texts)
-    if not pub.update_draft_row(
-        conn,
-        draft_id,
-        series_key=series_key,
-        fixed_at=fixed_at,
-        title=title,
-        texts=saved,
-        image_path=image_path,
-        actor=username,
-        now=now,
-    ):
-        status = get_draft(conn, draft_id)["status"]
-        raise DraftError(f"ce brouillon ne peut plus être modifié (état : {status})")
 
 
 def approve_draft(

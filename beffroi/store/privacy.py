@@ -121,12 +121,8 @@ def erase_member(
             """,
             (member_id,),
         )
-        invitations = conn.execute(
-            "DELETE FROM invitations WHERE member_id = ?", (member_id,)
-        ).rowcount
-        interactions = conn.execute(
-            "DELETE FROM interactions WHERE member_id = ?", (member_id,)
-        ).rowcount
+        invitations = _delete(conn, "invitations", "member_id = ?", member_id)
+        interactions = _delete(conn, "interactions", "member_id = ?", member_id)
         conn.execute("UPDATE members SET person_id = NULL WHERE person_id = ?", (member_id,))
         conn.execute(
             """
@@ -141,6 +137,12 @@ def erase_member(
         result = ErasureResult(member_id, items, invitations, mentions, interactions, replies)
         write_audit(conn, actor, "member_erase", "member", member_id, asdict(result), now=now)
     return replace(result, wal_truncated=checkpoint(conn))
+
+
+def _delete(conn: sqlite3.Connection, table: str, where: str, value: object) -> int:
+    """Delete the rows of ``table`` (one of this module's names, never input) matching
+    ``where`` (one ``?``, bound to ``value``); how many went."""
+    return conn.execute(f"DELETE FROM {table} WHERE {where}", (value,)).rowcount  # noqa: S608
 
 
 def checkpoint(conn: sqlite3.Connection) -> bool:
@@ -331,12 +333,8 @@ def purge_expired(
         if done < batch:
             break
     with transaction(conn):
-        rejected = conn.execute(
-            "DELETE FROM rejected_payloads WHERE created_at < ?", (rejected_cutoff,)
-        ).rowcount
-        interactions = conn.execute(
-            "DELETE FROM interactions WHERE created_at < ?", (items_cutoff,)
-        ).rowcount
+        rejected = _delete(conn, "rejected_payloads", "created_at < ?", rejected_cutoff)
+        interactions = _delete(conn, "interactions", "created_at < ?", items_cutoff)
         members = conn.execute(
             """
             DELETE FROM members

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.store.connection import transaction
@@ -36,33 +37,24 @@ def set_series_paused(
 # ---------------------------------------------------------------- drafts
 
 
-def _draft_columns(
-    series_key: str | None,
-    fixed_at: datetime | None,
-    title: str,
-    texts: Mapping[str, str],
-    image_path: str | None,
-) -> tuple:
-    """(series_key, fixed_at, title, texts, image_path) as the drafts table stores them."""
-    return (
-        series_key,
-        to_db(fixed_at),
-        title,
-        json.dumps(dict(texts), ensure_ascii=False),
-        image_path,
-    )
+@dataclass(frozen=True)
+class DraftContent:
+    """What a draft says and where it goes: written whole at creation and at each edit."""
+
+    texts: Mapping[str, str]
+    series_key: str | None = None
+    fixed_at: datetime | None = None
+    title: str = ""
+    image_path: str | None = None
+
+    def columns(self) -> tuple:
+        """(series_key, fixed_at, title, texts, image_path) as the drafts table stores them."""
+        texts = json.dumps(dict(self.texts), ensure_ascii=False)
+        return (self.series_key, to_db(self.fixed_at), self.title, texts, self.image_path)
 
 
 def insert_draft(
-    conn: sqlite3.Connection,
-    *,
-    series_key: str | None,
-    fixed_at: datetime | None,
-    title: str,
-    texts: Mapping[str, str],
-    image_path: str | None,
-    actor: str,
-    now: datetime,
+    conn: sqlite3.Connection, content: DraftContent, *, actor: str, now: datetime
 ) -> int:
     with transaction(conn):
         draft_id = conn.execute(
@@ -71,29 +63,15 @@ def insert_draft(
                                 created_by, updated_by, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING id
             """,
-            (
-                *_draft_columns(series_key, fixed_at, title, texts, image_path),
-                actor,
-                actor,
-                to_db(now),
-                to_db(now),
-            ),
+            (*content.columns(), actor, actor, to_db(now), to_db(now)),
         ).fetchone()[0]
-        write_audit(conn, actor, "create", "draft", draft_id, {"series": series_key}, now=now)
+        series = {"series": content.series_key}
+        write_audit(conn, actor, "create", "draft", draft_id, series, now=now)
     return draft_id
 
 
 def update_draft_row(
-    conn: sqlite3.Connection,
-    draft_id: int,
-    *,
-    series_key: str | None,
-    fixed_at: datetime | None,
-    title: str,
-    texts: Mapping[str, str],
-    image_path: str | None,
-    actor: str,
-    now: datetime,
+    conn: sqlite3.Connection, draft_id: int, content: DraftContent, *, actor: str, now: datetime
 ) -> bool:
     """Edit a draft that is not being published yet; an approved one goes back to draft."""
     with transaction(conn):
@@ -104,12 +82,7 @@ def update_draft_row(
                    review_comment = NULL, updated_by = ?, updated_at = ?
             WHERE id = ? AND status IN ('draft', 'approved')
             """,
-            (
-                *_draft_columns(series_key, fixed_at, title, texts, image_path),
-                actor,
-                to_db(now),
-                draft_id,
-            ),
+            (*content.columns(), actor, to_db(now), draft_id),
         ).rowcount
         if changed:
             write_audit(conn, actor, "edit", "draft", draft_id, now=now)

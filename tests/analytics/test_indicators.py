@@ -120,24 +120,11 @@ def test_new_and_returning_members(db, example_settings, week):
 
 
 def test_top_posts_by_engagement(db, example_settings):
-    posts = [
-        item(
-            None,
-            "post",
-            direction="out",
-            external_id="p1",
-            at=paris(2026, 11, 23, 12),
-            like_count=10,
-        ),
-        item(
-            None,
-            "post",
-            direction="out",
-            external_id="p2",
-            at=paris(2026, 11, 24, 12),
-            like_count=4,
-        ),
-    ]
+    def city_post(external_id: str, day: int, likes: int):
+        at = paris(2026, 11, day, 12)
+        return item(None, "post", direction="out", external_id=external_id, at=at, like_count=likes)
+
+    posts = [city_post("p1", 23, likes=10), city_post("p2", 24, likes=4)]
     save(db, posts)
     comments = [item(f"c{i}", at=paris(2026, 11, 24, 13)) for i in range(8)]
     comments = [c.__class__(**{**c.__dict__, "thread_external_id": "p2"}) for c in comments]
@@ -175,7 +162,9 @@ def test_reply_written_on_the_network_counts_as_the_first_reply(db, example_sett
 @pytest.fixture(scope="module")
 def city(tmp_path_factory):
     from beffroi.store import connect
-    from tests.benchmarks.city_db import bench_module, small_city
+    from tests.benchmarks.city_db import bench_module, main_at_59cd8f0, small_city
+
+    main = main_at_59cd8f0("beffroi/analytics/indicators.py")
 
     path = small_city(tmp_path_factory.mktemp("indicators"))
     settings, _ = bench_module("city").city_settings(path, 2500, 120)
@@ -187,7 +176,7 @@ def city(tmp_path_factory):
             "WHERE id IN (SELECT id FROM queue WHERE replied_at IS NOT NULL "
             "ORDER BY id LIMIT 40)"
         )
-    yield conn, settings, bench_module("main_59cd8f0/indicators"), bench_module("city").END
+    yield conn, settings, main, bench_module("city").END
     conn.close()
 
 

@@ -189,20 +189,11 @@ def test_outcome_attendance_and_engagement_after(db, example_settings):
 
 
 def test_invitation_sent_as_dm_through_the_simulated_city(tmp_path):
-    import tomllib
-
     from beffroi.collectors.sandbox import SandboxCollector
-    from beffroi.config import example_config_path, settings_from_dict
-    from beffroi.sandbox import sandbox_config
     from beffroi.scheduler.collection import collect_all
-    from beffroi.store import connect, sync_accounts
+    from tests.city_config import open_simulated_city
 
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    settings = settings_from_dict(
-        sandbox_config(data, tmp_path / "beffroi.db", citizens=10, history_days=7)
-    )
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
+    settings, conn = open_simulated_city(tmp_path / "beffroi.db", citizens=10, history_days=7)
     collectors = {
         a.key: SandboxCollector.for_account(settings, a, now=lambda: NOW) for a in settings.accounts
     }

@@ -202,7 +202,9 @@ def test_reactions_and_shares_count_with_their_weights(db, example_settings):
 def city(tmp_path_factory):
     """A small city collected through the real path (benchmarks/city.py), a few members
     linked into persons and one invited, read by main's ranking and by today's."""
-    from tests.benchmarks.city_db import bench_module, small_city
+    from tests.benchmarks.city_db import bench_module, main_at_59cd8f0, small_city
+
+    main = main_at_59cd8f0("beffroi/analytics/ranking.py")
 
     path = small_city(tmp_path_factory.mktemp("ranking"))
     settings, _ = bench_module("city").city_settings(path, 2500, 120)
@@ -218,7 +220,7 @@ def city(tmp_path_factory):
         event = create_event(conn, name="Visite", kind="instameet", starts_at=end, now=end)
         (invitation,) = propose_invitations(conn, event, {active[2]: "Bonjour"}, now=end)
         set_status(conn, invitation, "invited", now=end, sent_via="manual")
-    yield conn, settings, bench_module("main_59cd8f0/ranking"), bench_module("city").END
+    yield conn, settings, main, bench_module("city").END
     conn.close()
 
 

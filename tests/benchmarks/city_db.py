@@ -7,6 +7,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
@@ -19,6 +21,17 @@ def bench_module(name: str):
         sys.modules[key] = module  # dataclasses look their module up there
         spec.loader.exec_module(module)
     return sys.modules[key]
+
+
+def main_at_59cd8f0(path: str):
+    """Main's module at ``path``, read from git history by ``benchmarks/main_code.py``: the
+    oracle. Skipped where the history is absent (an export, a ``--depth`` clone), even in
+    CI: a CI checkout may be shallow, and the history is not a fixture CI can install."""
+    main_code = bench_module("main_code")
+    try:
+        return main_code.main_module(path)
+    except main_code.HistoryMissing as absent:
+        pytest.skip(str(absent))
 
 
 def small_city(folder: Path, items: int = 2500, days: int = 120) -> Path:

@@ -6,7 +6,6 @@ The real server is started by tests/dashboard/test_browser.py.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import tomllib
@@ -23,7 +22,7 @@ from beffroi.cli.cmd_dashboard import (
 )
 from beffroi.cli.main import main
 from tests.conftest import free_port
-from tests.dashboard.test_browser import wait_until_up
+from tests.dashboard.server import dashboard_process, wait_until_up
 
 
 def option(command: list[str], name: str) -> str:
@@ -124,15 +123,11 @@ def test_the_real_server_keeps_xsrf_and_cors_under_a_hostile_config(hostile_fold
 
     config, _settings, conn = open_city(tmp_path, city_toml())
     conn.close()
-    port = free_port()
-    log = (tmp_path / "dashboard.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "beffroi", "-c", str(config), "dashboard", "--port", str(port)],
-        cwd=hostile_folders["cwd"], env={**os.environ, "HOME": str(hostile_folders["home"])},
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    hostile_home = {**os.environ, "HOME": str(hostile_folders["home"])}
+    with dashboard_process(
+        config, tmp_path / "dashboard.log", stop_timeout=30, cwd=hostile_folders["cwd"],
+        env=hostile_home,
+    ) as (url, process):  # fmt: skip
         wait_until_up(url, process, timeout=180)
         upload = requests.put(
             url + "_stcore/upload_file/session/file",
@@ -147,11 +142,3 @@ def test_the_real_server_keeps_xsrf_and_cors_under_a_hostile_config(hostile_fold
         assert health.headers.get("access-control-allow-origin") in (None, url.rstrip("/"))
         host = requests.get(url + "_stcore/host-config", timeout=30).json()
         assert "https://evil.example" not in host["allowedOrigins"]
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()

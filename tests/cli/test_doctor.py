@@ -6,31 +6,16 @@ import pytest
 import responses
 
 from beffroi.cli.main import main
+from tests.city_config import meta_accounts_toml
 
 GRAPH = "https://graph.facebook.com/v24.0/"
 WEB_INFO = "https://i.instagram.com/api/v1/tags/web_info/"
 TOKEN = "EAAB-doctor-secret-token"
 
-CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-
-[[accounts]]
-key = "facebook_ville"
-network = "facebook"
-handle = "VilledeMarcq"
-external_id = "1001"
-token_env = "BEFFROI_META_PAGE_TOKEN"
-streams = ["comments", "messages", "posts"]
-
-[[accounts]]
-key = "instagram_ville"
-network = "instagram"
-handle = "marcqenbaroeul"
-external_id = "17841400000000001"
-token_env = "BEFFROI_META_PAGE_TOKEN"
-
-[[accounts]]
+CONFIG = (
+    '[city]\nname = "Marcq-en-Barœul"\n\n'
+    + meta_accounts_toml(facebook_streams=["comments", "messages", "posts"])
+    + """[[accounts]]
 key = "instagram_public"
 network = "instagram_public"
 handle = "marcqenbaroeul"
@@ -43,6 +28,7 @@ network = "facebook"
 handle = "old"
 enabled = false
 """
+)
 
 
 @pytest.fixture

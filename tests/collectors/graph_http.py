@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import responses
 
 GRAPH = "https://graph.facebook.com/v24.0/"
+PAGE = "1001"  # the city's Facebook Page
 TOKEN = "EAAB-secret-page-token-123"
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
@@ -71,3 +72,19 @@ class Sleeps(list):
 
     def __call__(self, seconds: float) -> None:
         self.append(seconds)
+
+
+def page_collector(clock: Clock, sleeps: Sleeps, **kwargs):
+    """The city's Facebook Page collector, configured as beffroi.example.toml has it."""
+    from beffroi.collectors.facebook import FacebookCollector
+
+    return FacebookCollector(
+        "facebook_ville",
+        account_id=PAGE,
+        token=TOKEN,
+        token_env="BEFFROI_META_PAGE_TOKEN",
+        handle="VilledeMarcq",
+        sleep=sleeps,
+        now=clock,
+        **kwargs,
+    )

@@ -21,16 +21,18 @@ from beffroi.scheduler import collect_all
 from beffroi.store import get_cursor
 from tests.collectors.graph_http import (
     NOW,
+    PAGE,
     TOKEN,
     Clock,
     add,
     form,
     graph_error,
+    page_collector,
     query,
     stamp,
 )
+from tests.collectors.passes import collect
 
-PAGE = "1001"
 POST_A = f"{PAGE}_5001"
 POST_B = f"{PAGE}_5002"
 
@@ -42,15 +44,7 @@ def clock():
 
 @pytest.fixture
 def fb(sleeps, clock):
-    return FacebookCollector(
-        "facebook_ville",
-        account_id=PAGE,
-        token=TOKEN,
-        token_env="BEFFROI_META_PAGE_TOKEN",
-        handle="VilledeMarcq",
-        sleep=sleeps,
-        now=clock,
-    )
+    return page_collector(clock, sleeps)
 
 
 def comment(cid, text, when, author=("42", "Camille Martin"), parent=None, post="5001"):
@@ -103,16 +97,10 @@ FIRST_FEED = feed(
 )
 
 
-def run(collector, stream, cursor=None):
-    pages = list(collector.fetch(stream, cursor))
-    items = [i for p in pages for i in p.items]
-    return pages, items
-
-
 # ------------------------------------------------------------------ comments
 def test_first_pass_reads_comments_replies_and_native_replies_in_one_request(rsps, fb):
     add(rsps, "GET", f"{PAGE}/feed", FIRST_FEED)
-    pages, items = run(fb, "comments")
+    pages, items = collect(fb, "comments")
     assert len(rsps.calls) == 1 and sum(p.api_calls for p in pages) == 1
     sent = query(rsps.calls[0])
     assert "comments.filter(stream).order(reverse_chronological).limit(25)" in sent["fields"]
@@ -140,16 +128,16 @@ def test_first_pass_reads_comments_replies_and_native_replies_in_one_request(rsp
 
 def test_incremental_and_idle_passes_cost_one_request(rsps, fb):
     add(rsps, "GET", f"{PAGE}/feed", FIRST_FEED)
-    pages, _ = run(fb, "comments")
+    pages, _ = collect(fb, "comments")
     cursor = pages[-1].cursor
     newer = json.loads(json.dumps(FIRST_FEED))
     newer["data"][0]["comments"]["data"].insert(0, comment("9004", "Et dimanche ?", stamp(19, 12)))
     rsps.replace("GET", fb_url(f"{PAGE}/feed"), json=newer)
-    pages, items = run(fb, "comments", cursor)
+    pages, items = collect(fb, "comments", cursor)
     assert [i.external_id for i in items] == ["5001_9004"]
     assert len(rsps.calls) == 2
     cursor = pages[-1].cursor
-    pages, items = run(fb, "comments", cursor)
+    pages, items = collect(fb, "comments", cursor)
     assert items == [] and len(rsps.calls) == 3 and sum(p.api_calls for p in pages) == 1
     assert pages[-1].cursor == cursor
 
@@ -188,7 +176,7 @@ def test_a_busy_post_is_paged_until_known_comments(rsps, fb):
         {"data": [comment("9006", "deux", stamp(19, 12)), comment("9001", "old", stamp(19, 9))]},
     )
     cursor = json.dumps({"since": "2026-11-19T09:00:00+00:00", "seen": ["5001_9001"]})
-    pages, items = run(fb, "comments", cursor)
+    pages, items = collect(fb, "comments", cursor)
     assert [i.text for i in items] == ["six", "cinq", "quatre", "trois", "deux"]
     assert len(rsps.calls) == 3  # 5 new comments, 2 per page
     follow = query(rsps.calls[1])
@@ -200,7 +188,7 @@ def test_a_busy_post_is_paged_until_known_comments(rsps, fb):
 def test_malformed_comment_is_rejected_with_reason(rsps, fb):
     broken = {"id": "5001_9999", "message": "pas de date"}
     add(rsps, "GET", f"{PAGE}/feed", feed(post_with(POST_A, [broken])))
-    pages, items = run(fb, "comments")
+    pages, items = collect(fb, "comments")
     assert items == []
     [rejected] = [r for p in pages for r in p.rejected]
     assert rejected.payload == broken and "created_time" in rejected.reason
@@ -210,7 +198,7 @@ def test_malformed_comment_is_rejected_with_reason(rsps, fb):
 def test_graph_rate_limit_error_becomes_rate_limited(rsps, fb):
     add(rsps, "GET", f"{PAGE}/feed", graph_error(4, "Application request limit reached"), 400)
     with pytest.raises(RateLimited) as caught:
-        run(fb, "comments")
+        collect(fb, "comments")
     assert caught.value.reset_at > NOW
 
 
@@ -219,19 +207,19 @@ def test_usage_headers_slow_down_then_stop_before_the_limit(rsps, fb, sleeps, cl
         {"type": "pages", "call_count": 97, "total_cputime": 10, "total_time": 12,
          "estimated_time_to_regain_access": 7}]})}  # fmt: skip
     add(rsps, "GET", f"{PAGE}/feed", feed(), headers={"x-app-usage": '{"call_count": 80}'})
-    run(fb, "comments")
+    collect(fb, "comments")
     add(rsps, "GET", f"{PAGE}/posts", {"data": []}, headers=usage)
     rsps.replace("GET", fb_url(f"{PAGE}/feed"), json=feed(), headers=usage)
-    run(fb, "posts")
+    collect(fb, "posts")
     assert sleeps == [5.0]  # slowed down once, at 80 %
     calls = len(rsps.calls)
     with pytest.raises(RateLimited) as caught:
-        run(fb, "comments")
+        collect(fb, "comments")
     assert len(rsps.calls) == calls  # refused before sending
     assert caught.value.reset_at == NOW + __import__("datetime").timedelta(minutes=7)
     clock.value = caught.value.reset_at
     rsps.replace("GET", fb_url(f"{PAGE}/feed"), json=feed())
-    run(fb, "comments")  # the estimate has passed: it tries again
+    collect(fb, "comments")  # the estimate has passed: it tries again
     assert len(rsps.calls) == calls + 1
 
 
@@ -244,7 +232,7 @@ def test_expired_token_names_the_account_and_what_to_do(rsps, fb):
         400,
     )
     with pytest.raises(AuthExpired) as caught:
-        run(fb, "comments")
+        collect(fb, "comments")
     text = str(caught.value)
     assert "facebook_ville" in text and "BEFFROI_META_PAGE_TOKEN" in text and "Renew" in text
 
@@ -254,17 +242,17 @@ def test_missing_token_says_which_variable(sleeps):
         "facebook_ville", account_id=PAGE, token=None, token_env="BEFFROI_META_PAGE_TOKEN"
     )
     with pytest.raises(AuthExpired, match="BEFFROI_META_PAGE_TOKEN is not set"):
-        run(fb, "comments")
+        collect(fb, "comments")
 
 
 def test_server_errors_are_retried_then_transient(rsps, fb, sleeps):
     add(rsps, "GET", f"{PAGE}/feed", "<html>502 Bad Gateway</html>", 502)
     add(rsps, "GET", f"{PAGE}/feed", FIRST_FEED)
-    _, items = run(fb, "comments")
+    _, items = collect(fb, "comments")
     assert len(items) == 4 and sleeps == [2.0]
     rsps.replace("GET", fb_url(f"{PAGE}/feed"), body="<html>oops</html>", status=500)
     with pytest.raises(TransientError, match="HTTP 500"):
-        run(fb, "comments")
+        collect(fb, "comments")
     assert sleeps == [2.0, 2.0, 10.0]
 
 
@@ -275,7 +263,7 @@ def test_connection_reset_is_transient_and_the_token_is_masked(rsps, fb, sleeps,
         f"Connection reset by peer while fetching {fb_url(PAGE)}/feed?access_token={TOKEN}"))  # fmt: skip
     caplog.set_level(logging.DEBUG)
     with pytest.raises(TransientError) as caught:
-        run(fb, "comments")
+        collect(fb, "comments")
     assert TOKEN not in str(caught.value) and "access_token=***" in str(caught.value)
     assert len(sleeps) == 2
     assert TOKEN not in caplog.text
@@ -284,13 +272,13 @@ def test_connection_reset_is_transient_and_the_token_is_masked(rsps, fb, sleeps,
 def test_other_graph_errors_are_permanent(rsps, fb):
     add(rsps, "GET", f"{PAGE}/feed", graph_error(100, "Unsupported get request"), 400)
     with pytest.raises(PermanentError, match="Graph error 100"):
-        run(fb, "comments")
+        collect(fb, "comments")
 
 
 def test_permission_error_asks_a_person(rsps, fb):
     add(rsps, "GET", f"{PAGE}/conversations", graph_error(230, "Requires pages_messaging"), 403)
     with pytest.raises(AuthExpired, match="permission is missing"):
-        run(fb, "messages")
+        collect(fb, "messages")
 
 
 # ------------------------------------------------------------------ messages
@@ -332,13 +320,13 @@ CONVERSATIONS = {
 
 def test_messages_first_and_idle_pass(rsps, fb):
     add(rsps, "GET", f"{PAGE}/conversations", CONVERSATIONS)
-    pages, items = run(fb, "messages")
+    pages, items = collect(fb, "messages")
     assert query(rsps.calls[0])["platform"] == "messenger"
     by_id = {i.external_id: i for i in items}
     assert set(by_id) == {"m_0", "m_1", "m_2", "m_3"}
     assert by_id["m_3"].direction == "out" and by_id["m_3"].parent_external_id == "m_2"
     assert by_id["m_1"].thread_external_id == "t_77" and by_id["m_1"].kind == "dm"
-    pages, items = run(fb, "messages", pages[-1].cursor)
+    pages, items = collect(fb, "messages", pages[-1].cursor)
     assert items == [] and len(rsps.calls) == 2 and sum(p.api_calls for p in pages) == 1
 
 
@@ -357,27 +345,23 @@ def test_posts_are_the_pages_own_and_idle_pass_is_one_request(rsps, fb):
         ]
     }
     add(rsps, "GET", f"{PAGE}/posts", body)
-    pages, [post] = run(fb, "posts")
+    pages, [post] = collect(fb, "posts")
     assert (post.kind, post.direction, post.like_count, post.reply_count) == ("post", "out", 12, 3)
-    pages, items = run(fb, "posts", pages[-1].cursor)
+    pages, items = collect(fb, "posts", pages[-1].cursor)
     assert items == [] and len(rsps.calls) == 2
     assert query(rsps.calls[1])["since"] == str(int(post.created_at.timestamp()))
 
 
 # ------------------------------------------------------------------ writing
+def citizen_item(external_id: str, kind: str, text: str, author: Author, **more) -> Item:
+    """A citizen's message on the city's Page, collected at NOW."""
+    return Item("facebook", "facebook_ville", external_id, kind, "in", text, NOW, author, **more)
+
+
 def citizen_comment():
-    return Item(
-        network="facebook",
-        account="facebook_ville",
-        external_id="5001_9001",
-        kind="comment",
-        direction="in",
-        text="Le marché est-il ouvert samedi ?",
-        created_at=NOW,
-        author=Author("facebook", "42", None, "Camille"),
-        parent_external_id=POST_A,
-        thread_external_id=POST_A,
-    )
+    camille = Author("facebook", "42", None, "Camille")
+    return citizen_item("5001_9001", "comment", "Le marché est-il ouvert samedi ?", camille,
+                        parent_external_id=POST_A, thread_external_id=POST_A)  # fmt: skip
 
 
 def test_reply_to_a_comment_posts_under_it(rsps, fb):
@@ -400,17 +384,8 @@ def test_reply_to_a_comment_posts_under_it(rsps, fb):
 
 def test_reply_to_a_message_uses_the_send_api(rsps, fb):
     add(rsps, "POST", f"{PAGE}/messages", {"recipient_id": "55", "message_id": "m_99"})
-    dm = Item(
-        network="facebook",
-        account="facebook_ville",
-        external_id="m_1",
-        kind="dm",
-        direction="in",
-        text="Bonjour",
-        created_at=NOW,
-        author=Author("facebook", "55", None, "Inès"),
-        thread_external_id="t_77",
-    )
+    ines = Author("facebook", "55", None, "Inès")
+    dm = citizen_item("m_1", "dm", "Bonjour", ines, thread_external_id="t_77")
     reply = fb.reply(dm, "Bonjour Inès, à la déchetterie.")
     sent = form(rsps.calls[0])
     assert json.loads(sent["recipient"]) == {"id": "55"}
@@ -516,7 +491,7 @@ def test_first_pass_reaches_back_90_days_only(rsps, fb):
     }
     body = {"data": [CONVERSATIONS["data"][0], old], "paging": {"next": fb_url("x?after=2")}}
     add(rsps, "GET", f"{PAGE}/conversations", body)
-    pages, items = run(fb, "messages")
+    pages, items = collect(fb, "messages")
     assert {i.external_id for i in items} == {"m_1", "m_2", "m_3"}
     assert len(rsps.calls) == 1  # the old conversation ends the pass: no next page
 
@@ -529,7 +504,7 @@ def test_timeouts_and_broken_bodies_are_retried(rsps, fb, sleeps, fault):
         "GET", fb_url(f"{PAGE}/feed"), body=getattr(requests.exceptions, fault)("read timed out")
     )
     add(rsps, "GET", f"{PAGE}/feed", FIRST_FEED)
-    _, items = run(fb, "comments")
+    _, items = collect(fb, "comments")
     assert len(items) == 4 and sleeps == [2.0] and len(rsps.calls) == 2
 
 
@@ -548,7 +523,7 @@ def test_a_comment_without_id_and_with_an_opaque_permalink_is_rejected():
 def test_a_native_messenger_reply_links_to_a_message_stored_earlier(rsps, fb):
     add(rsps, "GET", f"{PAGE}/conversations", CONVERSATIONS)
     cursor = json.dumps({"since": "2026-11-19T13:00:00+00:00", "seen": ["m_2"]})
-    _, items = run(fb, "messages", cursor)
+    _, items = collect(fb, "messages", cursor)
     [reply] = items  # m_2 was stored by an earlier pass
     assert (reply.external_id, reply.direction, reply.parent_external_id) == ("m_3", "out", "m_2")
 
@@ -563,7 +538,7 @@ def test_for_account_with_a_local_graph_server(httpserver, example_settings, mon
     httpserver.expect_request(f"/v24.0/{PAGE}/posts", method="GET").respond_with_json(
         {"data": [{"id": f"{PAGE}_1", "message": "Bonjour", "created_time": stamp(19, 9)}]}
     )
-    _, [post] = run(fb, "posts")
+    _, [post] = collect(fb, "posts")
     assert (post.external_id, post.kind) == (f"{PAGE}_1", "post")
     [(request, _)] = httpserver.log
     assert request.args["access_token"] == TOKEN and request.args["limit"] == "50"

@@ -21,15 +21,17 @@ from beffroi.store import from_db, get_cursor
 from tests.collectors.graph_http import (
     GRAPH,
     NOW,
+    PAGE,
     TOKEN,
     Clock,
     add,
     graph_error,
+    page_collector,
     query,
     stamp,
 )
+from tests.collectors.passes import called, collect_engagement
 
-PAGE = "1001"
 POST_A, POST_B, POST_C = f"{PAGE}_5001", f"{PAGE}_5002", f"{PAGE}_5003"
 CAMILLE = {"id": "42", "name": "Camille Martin", "type": "LIKE"}
 LEA = {"id": "43", "name": "Léa Dubois", "type": "LOVE"}
@@ -45,16 +47,7 @@ def clock():
 
 def collector(clock, sleeps, **kwargs) -> FacebookCollector:
     kwargs.setdefault("streams", ["engagement"])
-    return FacebookCollector(
-        "facebook_ville",
-        account_id=PAGE,
-        token=TOKEN,
-        token_env="BEFFROI_META_PAGE_TOKEN",
-        handle="VilledeMarcq",
-        sleep=sleeps,
-        now=clock,
-        **kwargs,
-    )
+    return page_collector(clock, sleeps, **kwargs)
 
 
 @pytest.fixture
@@ -97,21 +90,12 @@ def reactions(*people: dict, after: str | None = None, post_id: str = POST_A) ->
     return body
 
 
-def run(fb, cursor=None):
-    pages = list(fb.fetch("engagement", cursor))
-    return pages, [i for p in pages for i in p.interactions]
-
-
-def called(rsps) -> list[str]:
-    return [c.request.url.split("?")[0].removeprefix(GRAPH) for c in rsps.calls]
-
-
 def test_first_pass_collects_who_reacted_and_skips_the_page_itself(rsps, fb):
     add(rsps, "GET", f"{PAGE}/posts", posts(post(POST_A, stamp(18, 9), 3, shares=4), post(POST_B, stamp(19, 8), 0)))  # fmt: skip
     add(rsps, "GET", f"{POST_A}/reactions", reactions(CAMILLE, THE_PAGE, LEA))
-    pages, interactions = run(fb)
+    pages, interactions = collect_engagement(fb)
 
-    assert called(rsps) == [f"{PAGE}/posts", f"{POST_A}/reactions"]
+    assert called(rsps, GRAPH) == [f"{PAGE}/posts", f"{POST_A}/reactions"]
     sent = query(rsps.calls[0])
     assert sent["fields"] == "id,created_time,permalink_url,reactions.summary(total_count).limit(0)"
     assert sent["since"] == str(int((NOW - timedelta(days=14)).timestamp()))
@@ -133,17 +117,17 @@ def test_first_pass_collects_who_reacted_and_skips_the_page_itself(rsps, fb):
 def test_unchanged_totals_make_no_reactions_call(rsps, fb):
     add(rsps, "GET", f"{PAGE}/posts", posts(post(POST_A, stamp(18, 9), 2)))
     add(rsps, "GET", f"{POST_A}/reactions", reactions(CAMILLE, LEA))
-    pages, _ = run(fb)
-    again, interactions = run(fb, pages[-1].cursor)
-    assert called(rsps)[2:] == [f"{PAGE}/posts"]
+    pages, _ = collect_engagement(fb)
+    again, interactions = collect_engagement(fb, pages[-1].cursor)
+    assert called(rsps, GRAPH)[2:] == [f"{PAGE}/posts"]
     assert interactions == [] and [p.api_calls for p in again] == [1]
     assert json.loads(again[-1].cursor) == json.loads(pages[-1].cursor)
 
     # One more reaction: that post's list only is read again.
     rsps.replace("GET", GRAPH + f"{PAGE}/posts", json=posts(post(POST_A, stamp(18, 9), 3)))
     rsps.replace("GET", GRAPH + f"{POST_A}/reactions", json=reactions(MARC, CAMILLE, LEA))
-    pages, interactions = run(fb, again[-1].cursor)
-    assert called(rsps)[3:] == [f"{PAGE}/posts", f"{POST_A}/reactions"]
+    pages, interactions = collect_engagement(fb, again[-1].cursor)
+    assert called(rsps, GRAPH)[3:] == [f"{PAGE}/posts", f"{POST_A}/reactions"]
     assert json.loads(pages[-1].cursor)["posts"][POST_A]["seen"] == 3
 
 
@@ -151,7 +135,7 @@ def test_reactions_are_paged_and_each_page_saves_its_position(rsps, fb):
     add(rsps, "GET", f"{PAGE}/posts", posts(post(POST_A, stamp(18, 9), 3)))
     add(rsps, "GET", f"{POST_A}/reactions", reactions(CAMILLE, LEA, after="QVFIUpage2"))
     add(rsps, "GET", f"{POST_A}/reactions", reactions(MARC))
-    pages, interactions = run(fb)
+    pages, interactions = collect_engagement(fb)
     assert "after" not in query(rsps.calls[1])
     assert query(rsps.calls[2])["after"] == "QVFIUpage2"
     assert [i.author.external_id for i in interactions] == ["42", "43", "44"]
@@ -165,7 +149,7 @@ def test_reactions_are_paged_and_each_page_saves_its_position(rsps, fb):
 def test_the_posts_list_is_paged_too(rsps, fb):
     add(rsps, "GET", f"{PAGE}/posts", posts(post(POST_B, stamp(19, 8), 0), next_url=f"{GRAPH}{PAGE}/posts?access_token={TOKEN}&after=QVFIUa9"))  # fmt: skip
     add(rsps, "GET", f"{PAGE}/posts", posts(post(POST_A, stamp(18, 9), 0)))
-    pages, _ = run(fb)
+    pages, _ = collect_engagement(fb)
     assert query(rsps.calls[1])["after"] == "QVFIUa9"
     assert set(json.loads(pages[-1].cursor)["posts"]) == {POST_A, POST_B}
     assert pages[-1].api_calls == 2
@@ -179,8 +163,8 @@ def test_at_most_posts_per_pass_are_read_least_recently_read_first(rsps, clock, 
 
     def read(cursor=None):
         before = len(rsps.calls)
-        pages, _ = run(fb, cursor)
-        done = [p.split("/")[0] for p in called(rsps)[before:] if p.endswith("/reactions")]
+        pages, _ = collect_engagement(fb, cursor)
+        done = [p.split("/")[0] for p in called(rsps, GRAPH)[before:] if p.endswith("/reactions")]
         return done, pages[-1].cursor
 
     done, cursor = read()
@@ -213,7 +197,7 @@ def test_a_rate_limit_mid_list_keeps_the_saved_pages_and_resumes_there(rsps, db,
 def test_a_rate_limit_on_the_posts_list_raises_and_moves_nothing(rsps, fb):
     add(rsps, "GET", f"{PAGE}/posts", graph_error(613, "Calls to this api have exceeded the rate limit."), status=400)  # fmt: skip
     with pytest.raises(RateLimited):
-        run(fb, json.dumps({"posts": {POST_A: {"seen": 1}}}))
+        collect_engagement(fb, json.dumps({"posts": {POST_A: {"seen": 1}}}))
 
 
 def test_a_stale_paging_cursor_restarts_the_list(rsps, fb):
@@ -221,7 +205,7 @@ def test_a_stale_paging_cursor_restarts_the_list(rsps, fb):
     add(rsps, "GET", f"{PAGE}/posts", posts(post(POST_A, stamp(18, 9), 2)))
     add(rsps, "GET", f"{POST_A}/reactions", graph_error(100, "Invalid cursor"), status=400)
     add(rsps, "GET", f"{POST_A}/reactions", reactions(CAMILLE, LEA))
-    pages, interactions = run(fb, cursor)
+    pages, interactions = collect_engagement(fb, cursor)
     assert query(rsps.calls[1])["after"] == "gone" and "after" not in query(rsps.calls[2])
     assert len(interactions) == 2 and json.loads(pages[-1].cursor)["posts"][POST_A]["seen"] == 2
 

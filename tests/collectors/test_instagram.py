@@ -29,6 +29,7 @@ from tests.collectors.graph_http import (
     query,
     stamp,
 )
+from tests.collectors.passes import collect
 
 IG = "17841400000000001"
 
@@ -93,14 +94,9 @@ FIRST = {
 }
 
 
-def run(collector, stream, cursor=None):
-    pages = list(collector.fetch(stream, cursor))
-    return pages, [i for p in pages for i in p.items]
-
-
 def test_first_pass_comments_replies_and_native_reply(rsps, ig):
     add(rsps, "GET", f"{IG}/media", FIRST)
-    pages, items = run(ig, "comments")
+    pages, items = collect(ig, "comments")
     assert len(rsps.calls) == 1 and sum(p.api_calls for p in pages) == 1
     assert "replies{" in query(rsps.calls[0])["fields"]
     by_id = {i.external_id: i for i in items}
@@ -126,14 +122,14 @@ def test_first_pass_comments_replies_and_native_reply(rsps, ig):
 
 def test_incremental_then_idle_pass(rsps, ig):
     add(rsps, "GET", f"{IG}/media", FIRST)
-    pages, _ = run(ig, "comments")
+    pages, _ = collect(ig, "comments")
     newer = json.loads(json.dumps(FIRST))
     newer["data"][0]["comments"]["data"].insert(0, c("c4", "Et le marché ?", stamp(19, 12)))
     newer["data"][0]["comments_count"] = 4
     rsps.replace("GET", GRAPH + f"{IG}/media", json=newer)
-    pages, items = run(ig, "comments", pages[-1].cursor)
+    pages, items = collect(ig, "comments", pages[-1].cursor)
     assert [i.external_id for i in items] == ["c4"] and len(rsps.calls) == 2
-    pages, items = run(ig, "comments", pages[-1].cursor)
+    pages, items = collect(ig, "comments", pages[-1].cursor)
     assert items == [] and len(rsps.calls) == 3 and sum(p.api_calls for p in pages) == 1
 
 
@@ -164,7 +160,7 @@ def test_a_reply_on_an_older_comment_is_found_through_the_count(rsps, ig):
             ]
         },
     )
-    pages, items = run(ig, "comments", cursor)
+    pages, items = collect(ig, "comments", cursor)
     assert [(i.external_id, i.parent_external_id) for i in items] == [("r2", "c1")]
     assert len(rsps.calls) == 2
 
@@ -191,13 +187,13 @@ def test_paging_busy_media(rsps, ig):
         "m1/comments",
         {"data": [c("c7", "7", stamp(19, 16)), c("c0", "0", stamp(18, 7))]},
     )
-    _, items = run(ig, "comments", cursor)
+    _, items = collect(ig, "comments", cursor)
     assert [i.text for i in items] == ["9", "8", "7"] and len(rsps.calls) == 2
 
 
 def test_malformed_comment_is_rejected(rsps, ig):
     add(rsps, "GET", f"{IG}/media", {"data": [media("m1", [{"id": "c5", "text": "no time"}])]})
-    pages, items = run(ig, "comments")
+    pages, items = collect(ig, "comments")
     assert items == [] and "timestamp" in pages[0].rejected[0].reason
 
 
@@ -210,13 +206,13 @@ def test_mentions_from_tags_and_idle_pass(rsps, ig):
         ]
     }  # fmt: skip
     add(rsps, "GET", f"{IG}/tags", tags)
-    pages, items = run(ig, "mentions")
+    pages, items = collect(ig, "mentions")
     assert [(i.external_id, i.kind, i.direction) for i in items] == [
         ("t2", "mention", "in"),
         ("t1", "mention", "in"),
     ]
     assert items[0].author == Author("instagram", "nora.lille", "Nora.Lille")
-    pages, items = run(ig, "mentions", pages[-1].cursor)
+    pages, items = collect(ig, "mentions", pages[-1].cursor)
     assert items == [] and len(rsps.calls) == 2
 
 
@@ -254,28 +250,28 @@ def test_messages_and_idle_pass(rsps, ig):
         ]
     }  # fmt: skip
     add(rsps, "GET", "me/conversations", body)
-    pages, items = run(ig, "messages")
+    pages, items = collect(ig, "messages")
     assert query(rsps.calls[0])["platform"] == "instagram"
     by_id = {i.external_id: i for i in items}
     assert by_id["im1"].author == Author("instagram", "camille59", "camille59")
     assert by_id["im2"].direction == "out" and by_id["im2"].parent_external_id == "im1"
-    pages, items = run(ig, "messages", pages[-1].cursor)
+    pages, items = collect(ig, "messages", pages[-1].cursor)
     assert items == [] and len(rsps.calls) == 2
 
 
 def test_errors_are_typed(rsps, ig, sleeps):
     add(rsps, "GET", f"{IG}/media", graph_error(190, "Session has expired"), 400)
     with pytest.raises(AuthExpired, match="instagram_ville.*Renew"):
-        run(ig, "comments")
+        collect(ig, "comments")
     rsps.replace(
         "GET", GRAPH + f"{IG}/media", json=graph_error(32, "Page request limit"), status=400
     )
     with pytest.raises(RateLimited):
-        run(ig, "comments")
+        collect(ig, "comments")
     rsps.replace("GET", GRAPH + f"{IG}/media", json=graph_error(2, "Service unavailable",
                  is_transient=True), status=503)  # fmt: skip
     with pytest.raises(TransientError):
-        run(ig, "comments")
+        collect(ig, "comments")
     assert sleeps == [2.0, 10.0]
 
 

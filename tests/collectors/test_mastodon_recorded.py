@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from urllib.parse import parse_qs, urlsplit, urlunsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -29,9 +29,11 @@ from beffroi.collectors.social_errors import (
     TokenRevoked,
 )
 from beffroi.config import Account
+from tests.collectors.recorded import recorded_json, serve_entries
 from tests.conftest import shared_fixture
 
 INSTANCE = "http://localhost:3000"
+NOTIFICATIONS = f"{INSTANCE}/api/v1/notifications"
 TEST_ID = "117020565966271181"  # @mastodonpy_test, who recorded most cassettes
 ADMIN_ID = "117020565693913441"  # @admin
 TOKEN = "MASTODON-sekret-token"
@@ -56,24 +58,12 @@ REPLAYED = {
 
 
 def recorded(name: str) -> list[dict]:
-    return json.loads(shared_fixture(f"mastodon/{name}").read_text(encoding="utf-8"))
+    return recorded_json(f"mastodon/{name}")
 
 
 def serve(http: responses.RequestsMock, name: str, only: slice = slice(None)) -> list[dict]:
     """Register a cassette's answers on method and path, in their recorded order."""
-    entries = recorded(name)[only]
-    for entry in entries:
-        request, response = entry["request"], entry["response"]
-        url = urlunsplit(urlsplit(request["uri"])._replace(query=""))
-        http.add(
-            request["method"],
-            url,
-            body=json.dumps(response["body"]),
-            status=response["status"],
-            headers={k: v for k, v in response["headers"].items() if k != "content-type"},
-            content_type="application/json",
-        )
-    return entries
+    return serve_entries(http, recorded(name)[only])
 
 
 def account(**overrides) -> Account:
@@ -322,12 +312,7 @@ def test_find_published_walks_the_city_statuses(http):
 
 
 def test_revoked_token_is_typed_and_french(http):
-    http.add(
-        "GET",
-        f"{INSTANCE}/api/v1/notifications",
-        json={"error": "The access token was revoked"},
-        status=401,
-    )
+    http.add("GET", NOTIFICATIONS, json={"error": "The access token was revoked"}, status=401)
     with pytest.raises(TokenRevoked, match="refuse le jeton d'accès") as caught:
         list(collector().fetch("notifications", None))
     assert isinstance(caught.value, AuthExpired)
@@ -346,7 +331,7 @@ def test_revoked_token_is_typed_and_french(http):
     ],
 )
 def test_instance_down_or_answering_html(http, answer):
-    http.add("GET", f"{INSTANCE}/api/v1/notifications", **answer)
+    http.add("GET", NOTIFICATIONS, **answer)
     with pytest.raises(InstanceDown, match="ne répond pas comme prévu"):
         list(collector().fetch("notifications", None))
 
@@ -361,7 +346,7 @@ def test_deleted_parent(http):
 def test_rate_limit_maps_to_reset(http):
     http.add(
         "GET",
-        f"{INSTANCE}/api/v1/notifications",
+        NOTIFICATIONS,
         json={"error": "Too many requests"},
         status=429,
         headers={

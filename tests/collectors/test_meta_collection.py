@@ -9,29 +9,10 @@ from __future__ import annotations
 import sqlite3
 
 from beffroi.cli.main import main
+from tests.city_config import meta_accounts_toml
 from tests.collectors.graph_http import GRAPH, TOKEN, stamp
 
-CONFIG = """
-[city]
-name = "Marcq-en-Barœul"
-
-[database]
-path = "b.db"
-
-[[accounts]]
-key = "facebook_ville"
-network = "facebook"
-handle = "VilledeMarcq"
-external_id = "1001"
-token_env = "BEFFROI_META_PAGE_TOKEN"
-
-[[accounts]]
-key = "instagram_ville"
-network = "instagram"
-handle = "marcqenbaroeul"
-external_id = "17841400000000001"
-token_env = "BEFFROI_META_PAGE_TOKEN"
-"""
+CONFIG = '[city]\nname = "Marcq-en-Barœul"\n\n[database]\npath = "b.db"\n\n' + meta_accounts_toml()
 
 FEED = {
     "data": [

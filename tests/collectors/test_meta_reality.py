@@ -17,7 +17,13 @@ from beffroi.collectors.instagram import InstagramCollector
 from beffroi.scheduler import collect_all
 from beffroi.store import get_cursor
 from tests.collectors.graph_http import GRAPH, TOKEN, Clock, Sleeps
-from tests.collectors.test_meta_recorded import FB_COMMENTS, FB_PAGE, IG_MEDIA, IG_USER, THREAD
+from tests.collectors.test_meta_recorded import (
+    FB_COMMENTS,
+    FB_PAGE,
+    IG_USER,
+    THREAD,
+    serve_first_media_page,
+)
 from tests.collectors.test_meta_recorded import path_of as recorded_path
 from tests.conftest import shared_fixture
 
@@ -86,12 +92,7 @@ def test_a_graph_error_on_the_next_page_keeps_the_facebook_page_in_hand(rsps, db
 def test_a_server_error_on_the_next_media_page_keeps_the_instagram_comments_in_hand(rsps, db):
     """The media page and its comments' second page arrive; the next media page is a 500
     (three times: retried, then given up). All four comments are stored."""
-    medias_p1 = recorded("instagram/users/medias_p1.json")
-    comments_p1 = recorded("instagram/medias/comments_p1.json")
-    comments_p2 = recorded("instagram/medias/comments_p2.json")
-    first = dict(medias_p1["data"][0], id=IG_MEDIA, comments=comments_p1)
-    rsps.get(GRAPH + f"{IG_USER}/media", json=dict(medias_p1, data=[first, medias_p1["data"][1]]))
-    rsps.get(recorded_path(comments_p1["paging"]["next"]), json=comments_p2)
+    medias_p1 = serve_first_media_page(rsps)
     rsps.get(recorded_path(medias_p1["paging"]["next"]), body="<html>oops</html>", status=500)
     [report] = collect_all(db, [ig("comments")], now=lambda: NOW)
     assert (report.status, report.error_kind, report.new) == ("error", "transient", 4)

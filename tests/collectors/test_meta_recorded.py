@@ -229,15 +229,24 @@ def test_the_recorded_error_body_is_a_permanent_error(rsps):
 IG_MEDIA = "17846368219941692"
 
 
-def test_instagram_media_pages_and_their_comments(rsps):
+def serve_first_media_page(rsps) -> dict:
+    """The recorded first page of media, the recorded comments nested in its first media
+    (they belong to media 17846368219941692) and their second page served at their
+    ``paging.next``; returns that media page, whose own ``paging.next`` the caller serves."""
     medias_p1 = recorded("instagram/users/medias_p1.json")
-    medias_p2 = recorded("instagram/users/medias_p2.json")
     comments_p1 = recorded("instagram/medias/comments_p1.json")
-    comments_p2 = recorded("instagram/medias/comments_p2.json")
-    # The recorded comments belong to media 17846368219941692: nest them in the first media.
     first = dict(medias_p1["data"][0], id=IG_MEDIA, comments=comments_p1)
     rsps.get(GRAPH + f"{IG_USER}/media", json=dict(medias_p1, data=[first, medias_p1["data"][1]]))
-    rsps.get(path_of(comments_p1["paging"]["next"]), json=comments_p2)
+    rsps.get(
+        path_of(comments_p1["paging"]["next"]),
+        json=recorded("instagram/medias/comments_p2.json"),
+    )
+    return medias_p1
+
+
+def test_instagram_media_pages_and_their_comments(rsps):
+    medias_p1 = serve_first_media_page(rsps)
+    medias_p2 = recorded("instagram/users/medias_p2.json")
     rsps.get(path_of(medias_p1["paging"]["next"]), json=medias_p2)
     pages = list(ig().fetch("comments", None))
     items = [i for p in pages for i in p.items]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import responses
@@ -21,18 +20,15 @@ import sqlite_utils
 from beffroi.collectors.facebook import FacebookCollector
 from beffroi.inbox import ingest_hooks, ingest_page
 from tests.collectors.graph_http import GRAPH, TOKEN, Clock, Sleeps
+from tests.collectors.recorded import recorded_json as recorded
+from tests.collectors.recorded import serve_entries
 from tests.collectors.test_meta_recorded import path_of
 from tests.collectors.x_http import x_account, x_collector
-from tests.conftest import shared_fixture
 
 X_NOW = datetime(2022, 10, 10, 9, 0, tzinfo=UTC)  # a Monday, after the X recordings
 META_NOW = datetime(2021, 8, 20, 12, 0, tzinfo=UTC)  # just after the Meta recordings
 # Ingestion has one clock: triage's closing of a message that needs no reply is stamped
 # with the ``now`` ingestion was given, never the wall clock.
-
-
-def recorded(relative: str):
-    return json.loads(shared_fixture(relative).read_text(encoding="utf-8"))
 
 
 def ingest(conn, settings, account: str, stream: str, pages, now: datetime) -> None:
@@ -56,6 +52,84 @@ def stored(conn) -> list[dict]:
     return rows
 
 
+# Whole rows as ingestion writes them, every column named once: the tests below state only
+# what differs from these, and compare complete rows (a new column fails them all).
+def item_row(item_id: int, network: str, external_id: str, kind: str, **columns) -> dict:
+    """An inbound item row; ``columns`` overrides (text, times, raw, thread, counts...)."""
+    return {
+        "id": item_id,
+        "network": network,
+        "account": f"{network}_ville",
+        "external_id": external_id,
+        "kind": kind,
+        "direction": "in",
+        "member_id": None,
+        "text": None,
+        "created_at": None,
+        "permalink": None,
+        "parent_external_id": None,
+        "thread_external_id": None,
+        "like_count": None,
+        "reply_count": None,
+        "raw": None,
+        "collected_at": None,
+    } | columns
+
+
+def queue_row(queue_id: int, at: str, **columns) -> dict:
+    """The queue row of item ``queue_id`` ingested at ``at``, left open for a reply;
+    ``columns`` overrides what triage decided."""
+    return {
+        "id": queue_id,
+        "item_id": queue_id,
+        "status": "new",
+        "needs_reply": 1,
+        "triage_rule": None,
+        "theme": None,
+        "priority": "normal",
+        "due_at": None,
+        "assignee": None,
+        "service": None,
+        "closed_reason": None,
+        "reply_item_id": None,
+        "replied_at": None,
+        "replied_by": None,
+        "response_seconds": None,
+        "previous_queue_id": None,
+        "overdue_at": None,
+        "overdue_alerted_at": None,
+        "reply_draft": None,
+        "last_error": None,
+        "created_at": at,
+        "updated_at": at,
+        "closed_by": None,
+        "closed_at": None,
+        "assigned_at": None,
+        "sending_since": None,
+        "sending_by": None,
+        "last_error_at": None,
+        "escalated_at": None,
+        "escalated_by": None,
+        "business_response_seconds": None,
+        "send_check": None,
+        "secondary_themes": None,
+        "theme_rule": None,
+        "tone": "neutral",
+        "tone_rule": "neutral",
+        "urgent_alerted_at": None,
+        "urgent_alert_to": None,
+    } | columns
+
+
+def closed_by_triage(queue_id: int, at: str, rule: str = "no_signal") -> dict:
+    """The queue row of a message triage closed at ingestion (no reply needed), stamped
+    with ingestion's one clock."""
+    return queue_row(
+        queue_id, at, status="closed", needs_reply=0, triage_rule=rule, priority="low",
+        closed_reason="no_reply_needed", closed_by="triage", closed_at=at,
+    )  # fmt: skip
+
+
 # ------------------------------------------------------------------ x/
 
 
@@ -68,13 +142,8 @@ def http():
 def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
     """tweepy's recording of @Twitter's mentions: default fields only, so no author (no
     member row) and the time read from the snowflake id."""
-    [entry] = recorded("x/get_users_mentions.json")
+    [entry] = serve_entries(http, recorded("x/get_users_mentions.json"))
     tweets = {t["id"]: t for t in entry["response"]["body"]["data"]}
-    http.get(
-        urlunsplit(urlsplit(entry["request"]["uri"])._replace(query="")),
-        json=entry["response"]["body"],
-        headers={k: v for k, v in entry["response"]["headers"].items() if k != "content-type"},
-    )
     collector = x_collector(x_account(handle="tweepy", external_id="783214"))
     ingest(
         db,
@@ -104,130 +173,34 @@ def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
     ]  # fmt: skip
     question = next(r for r in rows if r["item"]["external_id"] == "1578516230448631808")
     assert question == {
-        "item": {
-            "id": 5,
-            "network": "x",
-            "account": "x_ville",
-            "external_id": "1578516230448631808",
-            "kind": "mention",
-            "direction": "in",
-            "member_id": None,
-            "text": "@KateTalksTruth @elonmusk Can't @twitter be liable for vaccine "
+        "item": item_row(
+            5, "x", "1578516230448631808", "mention",
+            text="@KateTalksTruth @elonmusk Can't @twitter be liable for vaccine "
             "injuries if they censor information from a medical doctor like "
             "this? Hmmmmm",
-            "created_at": "2022-10-07 22:42:51",
-            "permalink": "https://x.com/i/web/status/1578516230448631808",
-            "parent_external_id": None,
-            "thread_external_id": None,
-            "like_count": None,
-            "reply_count": None,
-            "raw": tweets["1578516230448631808"],
-            "collected_at": "2022-10-10 09:00:00",
-        },
-        "queue": {
-            "id": 5,
-            "item_id": 5,
-            "status": "new",
-            "needs_reply": 1,
-            "triage_rule": "question:?",
-            "theme": None,
-            "priority": "normal",
-            "due_at": "2022-10-10 10:30:00",
-            "assignee": None,
-            "service": None,
-            "closed_reason": None,
-            "reply_item_id": None,
-            "replied_at": None,
-            "replied_by": None,
-            "response_seconds": None,
-            "previous_queue_id": None,
-            "overdue_at": None,
-            "overdue_alerted_at": None,
-            "reply_draft": None,
-            "last_error": None,
-            "created_at": "2022-10-10 09:00:00",
-            "updated_at": "2022-10-10 09:00:00",
-            "closed_by": None,
-            "closed_at": None,
-            "assigned_at": None,
-            "sending_since": None,
-            "sending_by": None,
-            "last_error_at": None,
-            "escalated_at": None,
-            "escalated_by": None,
-            "business_response_seconds": None,
-            "send_check": None,
-            "secondary_themes": None,
-            "theme_rule": None,
-            "tone": "neutral",
-            "tone_rule": "neutral",
-            "urgent_alerted_at": None,
-            "urgent_alert_to": None,
-        },
+            created_at="2022-10-07 22:42:51",
+            permalink="https://x.com/i/web/status/1578516230448631808",
+            raw=tweets["1578516230448631808"],
+            collected_at="2022-10-10 09:00:00",
+        ),
+        "queue": queue_row(
+            5, "2022-10-10 09:00:00", triage_rule="question:?", due_at="2022-10-10 10:30:00"
+        ),
         "member": None,
-    }
+    }  # fmt: skip
     assert rows[-1] == {
-        "item": {
-            "id": 1,
-            "network": "x",
-            "account": "x_ville",
-            "external_id": "1578516295611748353",
-            "kind": "mention",
-            "direction": "in",
-            "member_id": None,
-            "text": "@Twitter @TwitterSupport this is my ENTIRE feed, why do you think i "
+        "item": item_row(
+            1, "x", "1578516295611748353", "mention",
+            text="@Twitter @TwitterSupport this is my ENTIRE feed, why do you think i "
             "want this. respond to my ticket. https://t.co/W5GxALkkZd",
-            "created_at": "2022-10-07 22:43:06",
-            "permalink": "https://x.com/i/web/status/1578516295611748353",
-            "parent_external_id": None,
-            "thread_external_id": None,
-            "like_count": None,
-            "reply_count": None,
-            "raw": tweets["1578516295611748353"],
-            "collected_at": "2022-10-10 09:00:00",
-        },
-        "queue": {
-            "id": 1,
-            "item_id": 1,
-            "status": "closed",
-            "needs_reply": 0,
-            "triage_rule": "no_signal",
-            "theme": None,
-            "priority": "low",
-            "due_at": None,
-            "assignee": None,
-            "service": None,
-            "closed_reason": "no_reply_needed",
-            "reply_item_id": None,
-            "replied_at": None,
-            "replied_by": None,
-            "response_seconds": None,
-            "previous_queue_id": None,
-            "overdue_at": None,
-            "overdue_alerted_at": None,
-            "reply_draft": None,
-            "last_error": None,
-            "created_at": "2022-10-10 09:00:00",
-            "updated_at": "2022-10-10 09:00:00",  # X_NOW: ingestion's one clock
-            "closed_by": "triage",
-            "closed_at": "2022-10-10 09:00:00",
-            "assigned_at": None,
-            "sending_since": None,
-            "sending_by": None,
-            "last_error_at": None,
-            "escalated_at": None,
-            "escalated_by": None,
-            "business_response_seconds": None,
-            "send_check": None,
-            "secondary_themes": None,
-            "theme_rule": None,
-            "tone": "neutral",
-            "tone_rule": "neutral",
-            "urgent_alerted_at": None,
-            "urgent_alert_to": None,
-        },
+            created_at="2022-10-07 22:43:06",
+            permalink="https://x.com/i/web/status/1578516295611748353",
+            raw=tweets["1578516295611748353"],
+            collected_at="2022-10-10 09:00:00",
+        ),
+        "queue": closed_by_triage(1, "2022-10-10 09:00:00"),  # X_NOW: ingestion's one clock
         "member": None,
-    }
+    }  # fmt: skip
 
 
 # ------------------------------------------------------------------ meta/
@@ -257,158 +230,47 @@ def test_recorded_messenger_messages_are_stored_whole(http, db, example_settings
     http.get(GRAPH + f"{MESSENGER_PAGE}/conversations", json={"data": [nested]})
     pages = list(facebook(MESSENGER_PAGE).fetch("messages", None))
     ingest(db, example_settings, "facebook_ville", "messages", pages, META_NOW)
+    kun_liu = {
+        "id": 1,
+        "network": "facebook",
+        "external_id": "2711636948859886",
+        "handle": None,
+        "display_name": "Kun Liu",
+        "is_staff": 0,
+        "is_blocked": 0,
+        "is_spam": 0,
+        "erased_at": None,
+        "person_id": None,
+        "notes": None,
+        "first_seen_at": "2021-07-23 09:50:48",
+        "last_seen_at": "2021-07-23 10:24:23",
+    }
+    dm = {"member_id": 1, "thread_external_id": "t_587956915396498"}
     assert stored(db) == [
         {
-            "item": {
-                "id": 1,
-                "network": "facebook",
-                "account": "facebook_ville",
-                "external_id": "m_ToF35NI1OImBjyUIgplSaBMylUFmkYY4bHogy9C1otLISU6SGhccB5NK-THX_W4EdVQiKVv5SgCW9m-_C78mRA",
-                "kind": "dm",
-                "direction": "in",
-                "member_id": 1,
-                "text": "[pièce jointe : image/jpeg]",
-                "created_at": "2021-07-23 09:50:48",
-                "permalink": None,
-                "parent_external_id": None,
-                "thread_external_id": "t_587956915396498",
-                "like_count": None,
-                "reply_count": None,
-                "raw": messages[FIRST_DM],
-                "collected_at": "2021-08-20 12:00:00",
-            },
-            "queue": {
-                "id": 1,
-                "item_id": 1,
-                "status": "new",
-                "needs_reply": 1,
-                "triage_rule": "dm",
-                "theme": None,
-                "priority": "normal",
-                "due_at": "2021-07-23 13:50:48",
-                "assignee": None,
-                "service": None,
-                "closed_reason": None,
-                "reply_item_id": None,
-                "replied_at": None,
-                "replied_by": None,
-                "response_seconds": None,
-                "previous_queue_id": None,
-                "overdue_at": None,
-                "overdue_alerted_at": None,
-                "reply_draft": None,
-                "last_error": None,
-                "created_at": "2021-08-20 12:00:00",
-                "updated_at": "2021-08-20 12:00:00",
-                "closed_by": None,
-                "closed_at": None,
-                "assigned_at": None,
-                "sending_since": None,
-                "sending_by": None,
-                "last_error_at": None,
-                "escalated_at": None,
-                "escalated_by": None,
-                "business_response_seconds": None,
-                "send_check": None,
-                "secondary_themes": None,
-                "theme_rule": None,
-                "tone": "neutral",
-                "tone_rule": "neutral",
-                "urgent_alerted_at": None,
-                "urgent_alert_to": None,
-            },
-            "member": {
-                "id": 1,
-                "network": "facebook",
-                "external_id": "2711636948859886",
-                "handle": None,
-                "display_name": "Kun Liu",
-                "is_staff": 0,
-                "is_blocked": 0,
-                "is_spam": 0,
-                "erased_at": None,
-                "person_id": None,
-                "notes": None,
-                "first_seen_at": "2021-07-23 09:50:48",
-                "last_seen_at": "2021-07-23 10:24:23",
-            },
+            "item": item_row(
+                1, "facebook", FIRST_DM, "dm", **dm, text="[pièce jointe : image/jpeg]",
+                created_at="2021-07-23 09:50:48", raw=messages[FIRST_DM],
+                collected_at="2021-08-20 12:00:00",
+            ),
+            "queue": queue_row(
+                1, "2021-08-20 12:00:00", triage_rule="dm", due_at="2021-07-23 13:50:48"
+            ),
+            "member": kun_liu,
         },
         {
-            "item": {
-                "id": 2,
-                "network": "facebook",
-                "account": "facebook_ville",
-                "external_id": "m_rU2w1v7XMh8JR7jDSmW3pBMylUFmkYY4bHogy9C1otJUI2R3JKjhRblmg6DHQeVLHU6GP0qwqSqdSg0gnkE8tw",
-                "kind": "dm",
-                "direction": "in",
-                "member_id": 1,
-                "text": "[pièce jointe : video/mp4]",
-                "created_at": "2021-07-23 10:24:23",
-                "permalink": None,
-                "parent_external_id": None,
-                "thread_external_id": "t_587956915396498",
-                "like_count": None,
-                "reply_count": None,
-                "raw": messages[SECOND_DM],
-                "collected_at": "2021-08-20 12:00:00",
-            },
-            "queue": {
-                "id": 2,
-                "item_id": 2,
-                "status": "new",
-                "needs_reply": 1,
-                "triage_rule": "dm",
-                "theme": None,
-                "priority": "normal",
-                "due_at": "2021-07-23 14:24:23",
-                "assignee": None,
-                "service": None,
-                "closed_reason": None,
-                "reply_item_id": None,
-                "replied_at": None,
-                "replied_by": None,
-                "response_seconds": None,
-                "previous_queue_id": 1,
-                "overdue_at": None,
-                "overdue_alerted_at": None,
-                "reply_draft": None,
-                "last_error": None,
-                "created_at": "2021-08-20 12:00:00",
-                "updated_at": "2021-08-20 12:00:00",
-                "closed_by": None,
-                "closed_at": None,
-                "assigned_at": None,
-                "sending_since": None,
-                "sending_by": None,
-                "last_error_at": None,
-                "escalated_at": None,
-                "escalated_by": None,
-                "business_response_seconds": None,
-                "send_check": None,
-                "secondary_themes": None,
-                "theme_rule": None,
-                "tone": "neutral",
-                "tone_rule": "neutral",
-                "urgent_alerted_at": None,
-                "urgent_alert_to": None,
-            },
-            "member": {
-                "id": 1,
-                "network": "facebook",
-                "external_id": "2711636948859886",
-                "handle": None,
-                "display_name": "Kun Liu",
-                "is_staff": 0,
-                "is_blocked": 0,
-                "is_spam": 0,
-                "erased_at": None,
-                "person_id": None,
-                "notes": None,
-                "first_seen_at": "2021-07-23 09:50:48",
-                "last_seen_at": "2021-07-23 10:24:23",
-            },
+            "item": item_row(
+                2, "facebook", SECOND_DM, "dm", **dm, text="[pièce jointe : video/mp4]",
+                created_at="2021-07-23 10:24:23", raw=messages[SECOND_DM],
+                collected_at="2021-08-20 12:00:00",
+            ),
+            "queue": queue_row(
+                2, "2021-08-20 12:00:00", triage_rule="dm", due_at="2021-07-23 14:24:23",
+                previous_queue_id=1,
+            ),
+            "member": kun_liu,
         },
-    ]
+    ]  # fmt: skip
 
 
 def test_recorded_facebook_comments_are_stored_whole(http, db, example_settings):
@@ -456,63 +318,20 @@ def test_recorded_facebook_comments_are_stored_whole(http, db, example_settings)
     ]  # fmt: skip
     question = next(r for r in rows if r["item"]["external_id"].endswith("_10158412899928553"))
     assert question == {
-        "item": {
-            "id": 11,
-            "network": "facebook",
-            "account": "facebook_ville",
-            "external_id": "10158407654328553_10158412899928553",
-            "kind": "comment",
-            "direction": "in",
-            "member_id": None,
-            "text": "how can i get invited to the Commerce Manager api ?",
-            "created_at": "2021-08-13 08:29:27",
-            "permalink": "https://www.facebook.com/19292868552/posts/10158407654328553/?comment_id=10158412899928553",
-            "parent_external_id": "19292868552_10158407654328553",
-            "thread_external_id": "19292868552_10158407654328553",
-            "like_count": 0,
-            "reply_count": 1,
-            "raw": page_two["data"][0],
-            "collected_at": "2021-08-20 12:00:00",
-        },
-        "queue": {
-            "id": 11,
-            "item_id": 11,
-            "status": "new",
-            "needs_reply": 1,
-            "triage_rule": "question:?",
-            "theme": None,
-            "priority": "normal",
-            "due_at": "2021-08-13 12:29:27",
-            "assignee": None,
-            "service": None,
-            "closed_reason": None,
-            "reply_item_id": None,
-            "replied_at": None,
-            "replied_by": None,
-            "response_seconds": None,
-            "previous_queue_id": None,
-            "overdue_at": None,
-            "overdue_alerted_at": None,
-            "reply_draft": None,
-            "last_error": None,
-            "created_at": "2021-08-20 12:00:00",
-            "updated_at": "2021-08-20 12:00:00",
-            "closed_by": None,
-            "closed_at": None,
-            "assigned_at": None,
-            "sending_since": None,
-            "sending_by": None,
-            "last_error_at": None,
-            "escalated_at": None,
-            "escalated_by": None,
-            "business_response_seconds": None,
-            "send_check": None,
-            "secondary_themes": None,
-            "theme_rule": None,
-            "tone": "neutral",
-            "tone_rule": "neutral",
-            "urgent_alerted_at": None,
-            "urgent_alert_to": None,
-        },
+        "item": item_row(
+            11, "facebook", "10158407654328553_10158412899928553", "comment",
+            text="how can i get invited to the Commerce Manager api ?",
+            created_at="2021-08-13 08:29:27",
+            permalink="https://www.facebook.com/19292868552/posts/10158407654328553/?comment_id=10158412899928553",
+            parent_external_id="19292868552_10158407654328553",
+            thread_external_id="19292868552_10158407654328553",
+            like_count=0,
+            reply_count=1,
+            raw=page_two["data"][0],
+            collected_at="2021-08-20 12:00:00",
+        ),
+        "queue": queue_row(
+            11, "2021-08-20 12:00:00", triage_rule="question:?", due_at="2021-08-13 12:29:27"
+        ),
         "member": None,
-    }
+    }  # fmt: skip

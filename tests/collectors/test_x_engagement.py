@@ -18,6 +18,7 @@ from beffroi.inbox import ingest_page
 from beffroi.scheduler.collection import collect_stream
 from beffroi.store import from_db, get_cursor
 from tests.collectors.graph_http import Clock
+from tests.collectors.passes import called, collect_engagement
 from tests.collectors.x_http import (
     API,
     CITY_ID,
@@ -99,27 +100,15 @@ def engagement_collector(clock=None, **account):
     return collector
 
 
-def run(collector, cursor=None):
-    pages = list(collector.fetch("engagement", cursor))
-    return pages, [i for p in pages for i in p.interactions]
-
-
-def paths(rsps) -> list[str]:
-    return [call.request.url.split("?")[0].removeprefix(API) for call in rsps.calls]
-
-
-# ---------------------------------------------------------------- first pass
-
-
 def test_first_pass_collects_retweeters_quoters_and_likers_of_changed_tweets(rsps):
     busy, quiet = tid(600), tid(300)
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(quiet), city_tweet(busy, 2, 1, 3)))
     rsps.get(url(busy, "retweeted_by"), json=users(JEANNE, PAUL))
     rsps.get(url(busy, "quote_tweets"), json=quotes(LEA))
     rsps.get(url(busy, "liking_users"), json=users(JEANNE, CITY, LEA))
-    pages, interactions = run(engagement_collector())
+    pages, interactions = collect_engagement(engagement_collector())
 
-    assert paths(rsps) == [
+    assert called(rsps, API) == [
         f"/users/{CITY_ID}/tweets",
         f"/tweets/{busy}/retweeted_by",
         f"/tweets/{busy}/quote_tweets",
@@ -158,11 +147,11 @@ def test_second_pass_with_unchanged_counts_makes_only_the_timeline_call(rsps):
     rsps.get(url(tweet_id, "retweeted_by"), json=users(JEANNE))
     rsps.get(url(tweet_id, "liking_users"), json=users(PAUL))
     collector = engagement_collector()
-    pages, _ = run(collector)
+    pages, _ = collect_engagement(collector)
     assert len(rsps.calls) == 3
 
-    again, interactions = run(collector, pages[-1].cursor)
-    assert len(rsps.calls) == 4 and paths(rsps)[-1] == f"/users/{CITY_ID}/tweets"
+    again, interactions = collect_engagement(collector, pages[-1].cursor)
+    assert len(rsps.calls) == 4 and called(rsps, API)[-1] == f"/users/{CITY_ID}/tweets"
     assert interactions == [] and len(again) == 1 and again[0].api_calls == 1
     assert json.loads(again[0].cursor)["tweets"] == json.loads(pages[-1].cursor)["tweets"]
 
@@ -174,13 +163,16 @@ def test_a_count_change_refreshes_only_that_list(rsps):
     rsps.get(url(tweet_id, "quote_tweets"), json=quotes(PAUL))
     rsps.get(url(tweet_id, "liking_users"), json=users(JEANNE))
     collector = engagement_collector()
-    pages, _ = run(collector)
+    pages, _ = collect_engagement(collector)
 
     rsps.replace("GET", TIMELINE_URL, json=timeline(city_tweet(tweet_id, 1, 1, 2)))
     rsps.replace("GET", url(tweet_id, "liking_users"), json=users(LEA, JEANNE))
     before = len(rsps.calls)
-    pages, interactions = run(collector, pages[-1].cursor)
-    assert paths(rsps)[before:] == [f"/users/{CITY_ID}/tweets", f"/tweets/{tweet_id}/liking_users"]
+    pages, interactions = collect_engagement(collector, pages[-1].cursor)
+    assert called(rsps, API)[before:] == [
+        f"/users/{CITY_ID}/tweets",
+        f"/tweets/{tweet_id}/liking_users",
+    ]
     assert [(i.kind, i.author.handle) for i in interactions] == [
         ("reaction", "lea_mqb"),
         ("reaction", "jeanne_marcq"),
@@ -193,7 +185,7 @@ def test_lists_are_paged_with_next_token_and_each_page_saves_its_position(rsps):
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, retweets=3)))
     rsps.get(url(tweet_id, "retweeted_by"), json=users(JEANNE, PAUL, next_token="7140dibdnow9c7"))
     rsps.get(url(tweet_id, "retweeted_by"), json=users(LEA))
-    pages, interactions = run(engagement_collector())
+    pages, interactions = collect_engagement(engagement_collector())
 
     assert [c.request.url.count("pagination_token") for c in rsps.calls] == [0, 0, 1]
     assert params(rsps.calls[2])["pagination_token"] == "7140dibdnow9c7"
@@ -215,7 +207,7 @@ def test_likers_are_read_with_the_user_keys_once_and_never_paged_past_xs_ceiling
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, likes=250)))
     likers = [{"id": str(3000 + n), "name": f"P{n}", "username": f"p{n}"} for n in range(100)]
     rsps.get(url(tweet_id, "liking_users"), json=users(*likers, next_token="7140dibdnow9c7"))
-    pages, interactions = run(engagement_collector())
+    pages, interactions = collect_engagement(engagement_collector())
     assert len(rsps.calls) == 2 and len(interactions) == 100
     assert rsps.calls[1].request.headers["Authorization"].startswith("OAuth ")
     assert "walk" not in json.loads(pages[-1].cursor)  # the count is collected: 250 seen
@@ -232,7 +224,7 @@ def test_without_user_keys_likes_are_not_asked_and_the_pass_says_which_keys_to_s
         for page in collector.fetch("engagement", None):
             pages.append(page)
     assert "BEFFROI_X_CONSUMER_KEY" in str(caught.value)
-    assert [p.split("/")[-1] for p in paths(rsps)] == ["tweets", "retweeted_by"]
+    assert [p.split("/")[-1] for p in called(rsps, API)] == ["tweets", "retweeted_by"]
     assert rsps.calls[0].request.headers["Authorization"].startswith("Bearer ")
     assert [i.author.handle for p in pages for i in p.interactions] == ["paul59"]
 
@@ -241,7 +233,7 @@ def test_the_city_timeline_itself_is_paged(rsps):
     old, new = tid(900), tid(60)
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(new), next_token="page2"))
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(old)))
-    pages, _ = run(engagement_collector())
+    pages, _ = collect_engagement(engagement_collector())
     assert params(rsps.calls[1])["pagination_token"] == "page2"
     assert set(json.loads(pages[-1].cursor)["tweets"]) == {old, new}
     assert pages[-1].api_calls == 2
@@ -251,7 +243,7 @@ def test_tweets_older_than_the_window_are_forgotten(rsps):
     kept, gone = tid(600), tid(60 * 24 * 20)
     cursor = json.dumps({"tweets": {gone: {"seen": {"likes": 4}}, kept: {"seen": {"likes": 1}}}})
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(kept, likes=1)))
-    pages, _ = run(engagement_collector(), cursor)
+    pages, _ = collect_engagement(engagement_collector(), cursor)
     assert set(json.loads(pages[-1].cursor)["tweets"]) == {kept}
 
 
@@ -265,8 +257,8 @@ def test_at_most_posts_per_pass_tweets_are_refreshed_least_recently_refreshed_fi
 
     def refreshed(cursor=None):
         before = len(rsps.calls)
-        pages, _ = run(collector, cursor)
-        done = [p.split("/")[2] for p in paths(rsps)[before:] if "liking_users" in p]
+        pages, _ = collect_engagement(collector, cursor)
+        done = [p.split("/")[2] for p in called(rsps, API)[before:] if "liking_users" in p]
         return done, pages[-1].cursor
 
     done, cursor = refreshed()
@@ -329,7 +321,7 @@ def test_a_403_on_liking_users_keeps_the_retweets_and_is_reported(rsps, db):
     rsps.replace("GET", TIMELINE_URL, json=timeline(city_tweet(tweet_id, retweets=1, likes=5)))
     before = len(rsps.calls)
     report = collect_stream(db, collector, "engagement", now=clock)
-    assert paths(rsps)[before:] == [f"/users/{CITY_ID}/tweets"]
+    assert called(rsps, API)[before:] == [f"/users/{CITY_ID}/tweets"]
     assert report.error_kind == "auth_expired" and "liking_users" in report.error
 
     # A day later it is tried again, and works (the app's access level was raised).
@@ -385,8 +377,8 @@ def test_a_429_gives_rate_limited_and_the_saved_pages_keep_their_cursor(rsps, db
     # After the reset, the list resumes at its next page, then the likers are read.
     rsps.replace("GET", url(tweet_id, "retweeted_by"), json=users(LEA))
     before = len(rsps.calls)
-    pages, interactions = run(collector, get_cursor(db, "x_ville", "engagement"))
-    assert paths(rsps)[before:] == [
+    pages, interactions = collect_engagement(collector, get_cursor(db, "x_ville", "engagement"))
+    assert called(rsps, API)[before:] == [
         f"/users/{CITY_ID}/tweets",
         f"/tweets/{tweet_id}/retweeted_by",
         f"/tweets/{tweet_id}/liking_users",
@@ -406,7 +398,7 @@ def test_a_page_token_x_no_longer_accepts_restarts_that_list(rsps):
     rsps.get(TIMELINE_URL, json=timeline(city_tweet(tweet_id, likes=2)))
     rsps.get(url(tweet_id, "liking_users"), status=400, json={"title": "Invalid Request", "detail": "bad pagination_token", "type": "https://api.twitter.com/2/problems/invalid-request"})  # fmt: skip
     rsps.get(url(tweet_id, "liking_users"), json=users(JEANNE, PAUL))
-    pages, interactions = run(engagement_collector(), cursor)
+    pages, interactions = collect_engagement(engagement_collector(), cursor)
     assert "pagination_token" not in params(rsps.calls[-1])
     assert len(interactions) == 2
     assert json.loads(pages[-1].cursor)["tweets"][tweet_id]["seen"] == {"likes": 2}
@@ -419,9 +411,9 @@ def test_counts_x_left_out_are_read_once(rsps):
         rsps.get(url(tweet_id, endpoint), json=users(JEANNE))
     rsps.get(url(tweet_id, "quote_tweets"), json={"meta": {"result_count": 0}})
     collector = engagement_collector()
-    pages, interactions = run(collector)
+    pages, interactions = collect_engagement(collector)
     assert len(rsps.calls) == 4 and len(interactions) == 2
-    run(collector, pages[-1].cursor)
+    collect_engagement(collector, pages[-1].cursor)
     assert len(rsps.calls) == 5  # only the timeline
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import responses
 
 from beffroi.collectors import Author, Item, OutgoingPost
 from beffroi.collectors.x.payloads import Context, parse_page, snowflake_time
+from tests.collectors.recorded import recorded_json, serve_entries
 from tests.collectors.x_http import sent_json, x_account, x_collector
 from tests.conftest import shared_fixture
 
@@ -32,24 +32,12 @@ RECORDED = [
 
 
 def interactions(name: str) -> list[dict]:
-    return json.loads(shared_fixture(f"x/{name}").read_text(encoding="utf-8"))
+    return recorded_json(f"x/{name}")
 
 
 def serve(http: responses.RequestsMock, name: str) -> list[dict]:
-    """Register a cassette's responses (matched on method and path: the collector asks for
-    more fields than the recording did, X would then answer with more, never with less)."""
-    recorded = interactions(name)
-    for entry in recorded:
-        request, response = entry["request"], entry["response"]
-        url = urlunsplit(urlsplit(request["uri"])._replace(query=""))
-        http.add(
-            request["method"],
-            url,
-            json=response["body"],
-            status=response["status"],
-            headers={k: v for k, v in response["headers"].items() if k != "content-type"},
-        )
-    return recorded
+    """Register a cassette's responses, matched on method and path."""
+    return serve_entries(http, interactions(name))
 
 
 @pytest.fixture

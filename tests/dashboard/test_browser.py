@@ -9,17 +9,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
-from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import free_port
 from tests.dashboard.conftest import HOSTILE, PASSWORD
+from tests.dashboard.server import dashboard_process, wait_until_up
 
 pytestmark = pytest.mark.browser
 
@@ -42,20 +37,6 @@ def chromium_path() -> str | None:
     pytest.skip("no Chromium installed (set BEFFROI_REQUIRE_BROWSER=1 to make this fail)")
 
 
-def wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"beffroi dashboard exited with {process.returncode}")
-        try:
-            with urlopen(url + "_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise AssertionError(f"the dashboard did not answer on {url} within {timeout} s")
-
-
 @pytest.fixture
 def chromium() -> str:
     """Checked before the server starts, so a machine without Chromium skips at once."""
@@ -64,36 +45,10 @@ def chromium() -> str:
 
 @pytest.fixture
 def served(chromium, city, tmp_path):
-    settings, config, conn = city
-    port = free_port()
-    log = (tmp_path / "dashboard.log").open("w")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "beffroi.cli.main",
-            "-c",
-            str(config),
-            "dashboard",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
+    _settings, config, _conn = city
+    with dashboard_process(config, tmp_path / "dashboard.log") as (url, process):
         wait_until_up(url, process)
         yield url
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        log.close()
 
 
 def test_login_and_see_the_inbox(chromium, served, tmp_path):

@@ -8,17 +8,14 @@ from beffroi.cli.wiring import collectors_for, open_database
 from beffroi.config import load_settings
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler.collection import collect_all
-from tests.city_config import city_toml, sandbox_accounts_toml
+from tests.city_config import city_toml, sandbox_accounts_toml, sandbox_toml
 from tests.dashboard.conftest import add_staff
 from tests.dashboard.test_app import PASSWORD, login, open_page, start
 
 CONFIG = (
     city_toml("sim.db")
     + sandbox_accounts_toml("x", "instagram")
-    + """[sandbox]
-citizens = 20
-history_days = 2
-"""
+    + sandbox_toml(citizens=20, history_days=2)
 )
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from beffroi.collectors import Author, Item, Page
-from beffroi.config.settings import SMTP, Alerts
+from beffroi.config.settings import Alerts
 from beffroi.inbox import ingest_hooks, ingest_page
 from beffroi.store import upsert_staff
-from tests.conftest import settings_with
+from tests.conftest import mailing
 
 # Monday 30 November 2026, 9:00 in Paris.
 MONDAY_9 = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
@@ -108,12 +108,8 @@ def add_managers(db, *names: str) -> None:
 
 
 def with_smtp(settings, smtp_server):
-    host, port, _ = smtp_server
-    return settings_with(
-        settings,
-        smtp=SMTP(host=host, port=port, sender="beffroi@marcq.test"),
-        alerts=Alerts(on_duty_email="astreinte@marcq.test"),
-    )
+    on_duty = Alerts(on_duty_email="astreinte@marcq.test")
+    return mailing(settings, smtp_server, "beffroi@marcq.test", alerts=on_duty)
 
 
 def later(minutes: int) -> datetime:

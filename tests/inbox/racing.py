@@ -33,28 +33,37 @@ class Skipped(inbox.QueueError):
     """A bulk action that skipped the item (it reports a count, not an error)."""
 
 
+def _counted(done: int, refusal: str) -> None:
+    """A bulk action reports how many items it changed: none is its way of refusing."""
+    if not done:
+        raise Skipped(refusal)
+
+
+# Each step as manager B (bruno) takes it, on the item ``qid``.
+ACTIONS = {
+    "send": lambda conn, settings, qid: inbox.send_reply(
+        conn, settings, qid, SECOND_TEXT, actor="bruno"
+    ),
+    "close": lambda conn, settings, qid: inbox.close(conn, qid, "no_reply_needed", actor="bruno"),
+    "close_many": lambda conn, settings, qid: _counted(
+        inbox.close_many(conn, [qid], "duplicate", actor="bruno"), "0 clos"
+    ),
+    "reopen": lambda conn, settings, qid: inbox.reopen(conn, qid, actor="bruno"),
+    "release": lambda conn, settings, qid: inbox.release_stuck_send(
+        conn, settings, qid, actor="bruno"
+    ),
+    "assign": lambda conn, settings, qid: inbox.assign(conn, qid, "bruno", actor="bruno"),
+    "assign_many": lambda conn, settings, qid: _counted(
+        inbox.assign_many(conn, [qid], "bruno", actor="bruno"), "0 attribué"
+    ),
+    "distribute": lambda conn, settings, qid: _counted(
+        len(inbox.distribute(conn, actor="bruno", queue_ids=[qid])), "0 attribué"
+    ),
+}
+
+
 def _step(conn, settings, name: str, qid: int) -> None:
-    if name == "send":
-        inbox.send_reply(conn, settings, qid, SECOND_TEXT, actor="bruno")
-    elif name == "close":
-        inbox.close(conn, qid, "no_reply_needed", actor="bruno")
-    elif name == "close_many":
-        if inbox.close_many(conn, [qid], "duplicate", actor="bruno") == 0:
-            raise Skipped("0 clos")
-    elif name == "reopen":
-        inbox.reopen(conn, qid, actor="bruno")
-    elif name == "release":
-        inbox.release_stuck_send(conn, settings, qid, actor="bruno")
-    elif name == "assign":
-        inbox.assign(conn, qid, "bruno", actor="bruno")
-    elif name == "assign_many":
-        if inbox.assign_many(conn, [qid], "bruno", actor="bruno") == 0:
-            raise Skipped("0 attribué")
-    elif name == "distribute":
-        if not inbox.distribute(conn, actor="bruno", queue_ids=[qid]):
-            raise Skipped("0 attribué")
-    else:
-        raise ValueError(name)
+    ACTIONS[name](conn, settings, qid)
 
 
 def _claim(conn, qid: int) -> str | None:

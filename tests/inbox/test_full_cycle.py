@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import threading
-import tomllib
 from datetime import timedelta
 
 import pytest
 
 from beffroi.collectors.sandbox import SandboxCollector
-from beffroi.config import example_config_path, settings_from_dict
+from beffroi.config import example_config_path
 from beffroi.inbox import QueueError, escalate, ingest_hooks, send_reply, sweep_overdue
 from beffroi.inbox.alerts import MAX_LISTED
-from beffroi.sandbox import SandboxNetwork, from_text, sandbox_config, state_path
+from beffroi.sandbox import SandboxNetwork, from_text, state_path
 from beffroi.scheduler import collect_all
-from beffroi.store import connect, now_utc, sync_accounts
+from beffroi.store import connect, now_utc
+from tests.city_config import open_simulated_city
 from tests.inbox.helpers import add_managers, app, button, queue_row, texts, with_smtp
 
 QUESTION = "Bonjour, le marché de Noël ouvre à quelle heure samedi ?"
@@ -27,12 +27,7 @@ QUESTION = "Bonjour, le marché de Noël ouvre à quelle heure samedi ?"
 
 @pytest.fixture
 def city(tmp_path):
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    settings = settings_from_dict(
-        sandbox_config(data, tmp_path / "beffroi.db", citizens=40, history_days=5)
-    )
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
+    settings, conn = open_simulated_city(tmp_path / "beffroi.db", citizens=40, history_days=5)
     collect(conn, settings)  # builds the simulated city and ingests its history
     network = SandboxNetwork(state_path(settings.database_path))
     yield settings, conn, network

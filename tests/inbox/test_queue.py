@@ -30,6 +30,14 @@ from tests.inbox.helpers import (
     with_smtp,
 )
 
+MARKET = "Le marché est ouvert dimanche ?"
+
+
+def market_question(db, settings) -> int:
+    """A citizen asks m1, the market question, at 9:00 on Monday: its queue row's id."""
+    ingest(db, settings, message("m1", MARKET))
+    return queue_row(db, "m1")["id"]
+
 
 def test_triage_runs_in_the_page_transaction_and_no_reply_items_start_closed(db, example_settings):
     ingest(
@@ -52,8 +60,7 @@ def test_triage_runs_in_the_page_transaction_and_no_reply_items_start_closed(db,
 
 
 def test_close_reopen_keeps_history(db, example_settings):
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
-    qid = queue_row(db, "m1")["id"]
+    qid = market_question(db, example_settings)
     close(db, qid, "handled_elsewhere", actor="alice", now=later(5))
     with pytest.raises(QueueError, match="clos"):
         close(db, qid, "duplicate", actor="bob", now=later(6))
@@ -92,7 +99,7 @@ def test_assignment_by_hand_and_round_robin_per_theme(db, example_settings):
 
 
 def test_a_native_reply_closes_the_item_with_its_real_response_time(db, example_settings):
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    market_question(db, example_settings)
     ingest(db, example_settings, city_reply("r1", "m1", at=later(47)), stream="replies")
     row = queue_row(db, "m1")
     assert (row["status"], row["replied_by"], row["response_seconds"]) == (
@@ -106,13 +113,13 @@ def test_a_native_reply_closes_the_item_with_its_real_response_time(db, example_
 
 def test_a_reply_collected_before_its_message_still_closes_it(db, example_settings):
     ingest(db, example_settings, city_reply("r1", "m1", at=later(30)), stream="replies")
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    market_question(db, example_settings)
     row = queue_row(db, "m1")
     assert (row["status"], row["response_seconds"]) == ("replied", 1800)
 
 
 def test_a_follow_up_after_the_reply_is_a_new_item_linked_to_the_previous(db, example_settings):
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    market_question(db, example_settings)
     ingest(db, example_settings, city_reply("r1", "m1", at=later(20)), stream="replies")
     ingest(
         db,
@@ -138,8 +145,7 @@ def test_a_follow_up_after_the_reply_is_a_new_item_linked_to_the_previous(db, ex
 
 
 def test_a_double_click_never_claims_twice_and_a_failure_keeps_the_draft(db, example_settings):
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
-    qid = queue_row(db, "m1")["id"]
+    qid = market_question(db, example_settings)
     claim_send(db, qid, "Oui, de 8h à 13h.", actor="alice", now=later(5))
     with pytest.raises(QueueError, match="en cours d'envoi"):
         claim_send(db, qid, "Oui, de 8h à 13h.", actor="alice", now=later(5))
@@ -221,7 +227,7 @@ def test_list_filters_search_and_counters(db, example_settings):
     ingest(
         db,
         example_settings,
-        message("m1", "Le marché est ouvert dimanche ?"),
+        message("m1", MARKET),
         message("m2", "Fuite d'eau rue de Lille", at=MONDAY_9 + timedelta(minutes=1)),
         message("m3", "Les poubelles débordent", at=MONDAY_9 + timedelta(minutes=2)),
     )
@@ -287,7 +293,7 @@ def test_a_dm_reply_without_parent_answers_the_open_message_of_its_conversation(
 
 
 def test_reopening_a_replied_item_keeps_the_first_response_time(db, example_settings):
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    market_question(db, example_settings)
     ingest(db, example_settings, city_reply("r1", "m1", at=later(10)), stream="replies")
     qid = queue_row(db, "m1")["id"]
     reopen(db, qid, actor="alice", now=later(20))
@@ -299,7 +305,7 @@ def test_reopening_a_replied_item_keeps_the_first_response_time(db, example_sett
 
 
 def test_messages_from_members_marked_spam_start_closed(db, example_settings):
-    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    market_question(db, example_settings)
     db.execute("UPDATE members SET is_spam = 1")
     ingest(db, example_settings, message("m2", "Et le parking, il est où ?", at=later(3)))
     assert (queue_row(db, "m2")["status"], queue_row(db, "m2")["closed_reason"]) == (
@@ -370,7 +376,7 @@ def test_bulk_assign_is_one_transaction_and_skips_what_closed_meanwhile(db, exam
     ingest(
         db,
         example_settings,
-        message("m1", "Le marché est ouvert dimanche ?"),
+        message("m1", MARKET),
         message("m2", "La piscine ouvre quand ?"),
         message("m3", "Où retirer les sacs ?"),
     )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import example_config_path, settings_from_dict
 from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
+from beffroi.store import connect, sync_accounts
 
 SMALL = {"citizens": 10, "history_days": 1}
 
@@ -49,3 +52,19 @@ def collectors_for(settings, clock) -> dict[str, SandboxCollector]:
         a.key: SandboxCollector.for_account(settings, a, now=clock)
         for a in settings.enabled_accounts()
     }
+
+
+@contextmanager
+def scheduler_city(folder, start: datetime) -> Iterator[tuple]:
+    """The simulated city built at ``start``, its accounts synced: yields (settings, clock,
+    network, conn, collectors), the clock at ``start``; closed on the way out."""
+    settings = city_settings(folder)
+    clock = Clock(start)
+    network = network_for(settings, start)
+    conn = connect(settings.database_path)
+    sync_accounts(conn, settings)
+    try:
+        yield settings, clock, network, conn, collectors_for(settings, clock)
+    finally:
+        conn.close()
+        network.close()

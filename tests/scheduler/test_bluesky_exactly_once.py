@@ -25,6 +25,19 @@ from tests.conftest import settings_with, shared_fixture
 from tests.scheduler.drafting import approved_draft
 
 THURSDAY_11 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+def next_worker_cycle(conn, settings, collector) -> dict:
+    """The publishing pass of the worker that starts after the crash, a minute later."""
+    return publish_cycle(
+        conn,
+        settings,
+        {"bluesky_ville": collector},
+        now=THURSDAY_11 + timedelta(minutes=1),
+        worker="next",
+    )
+
+
 TEXT = "Jeudi de l'économie : la pépinière d'entreprises"
 
 
@@ -118,13 +131,7 @@ def test_crash_after_the_post_was_created_finds_it_at_its_key(setup):
     record = json.loads(shared_fixture("bluesky/post_record.json").read_text(encoding="utf-8"))
     record["uri"] = f"at://{CITY}/app.bsky.feed.post/{key}"
     server.expect_request("/xrpc/com.atproto.repo.getRecord").respond_with_json(record)
-    report = publish_cycle(
-        conn,
-        settings,
-        {"bluesky_ville": collector},
-        now=THURSDAY_11 + timedelta(minutes=1),
-        worker="next",
-    )
+    report = next_worker_cycle(conn, settings, collector)
     assert report["reconciled"] == 1
     assert status(conn, row_id) == ("published", record["uri"], key)
     assert requests(server, "com.atproto.repo.createRecord") == []  # never a second post
@@ -139,13 +146,7 @@ def test_crash_before_the_post_was_created_sends_it_at_the_same_key(setup):
         {"error": "RecordNotFound", "message": "Could not locate record"}, status=400
     )
     created(server, key)
-    report = publish_cycle(
-        conn,
-        settings,
-        {"bluesky_ville": collector},
-        now=THURSDAY_11 + timedelta(minutes=1),
-        worker="next",
-    )
+    report = next_worker_cycle(conn, settings, collector)
     assert (report["reconciled"], report["published"]) == (1, 1)
     (call,) = requests(server, "com.atproto.repo.createRecord")
     assert json.loads(call.data)["rkey"] == key
@@ -159,13 +160,7 @@ def test_crash_before_any_key_was_chosen_needs_no_question(setup):
     server.expect_request("/xrpc/com.atproto.repo.createRecord", method="POST").respond_with_json(
         {"uri": f"at://{CITY}/app.bsky.feed.post/3lbnew0000000", "cid": "b"}
     )
-    report = publish_cycle(
-        conn,
-        settings,
-        {"bluesky_ville": collector},
-        now=THURSDAY_11 + timedelta(minutes=1),
-        worker="next",
-    )
+    report = next_worker_cycle(conn, settings, collector)
     assert (report["reconciled"], report["published"]) == (1, 1)
     assert requests(server, "com.atproto.repo.getRecord") == []
     assert len(requests(server, "com.atproto.repo.createRecord")) == 1

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from beffroi.scheduler import collect_all
 from beffroi.scheduler.calendar import build_entries
 from beffroi.scheduler.outbox import publish_cycle, tracked_since
-from beffroi.store import connect, sync_accounts, to_db
+from beffroi.store import to_db
 from beffroi.store.calendar import (
     approved_series_drafts,
     fixed_drafts_between,
@@ -15,18 +17,19 @@ from beffroi.store.calendar import (
     series_states,
 )
 from tests.scheduler.drafting import approved_draft
-from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
+from tests.scheduler.sandbox_city import scheduler_city
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
 
 
-def test_every_occurrence_of_the_month_has_a_state(tmp_path):
-    settings = city_settings(tmp_path)
-    clock = Clock(START)
-    network = network_for(settings, START)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    collectors = collectors_for(settings, clock)
+@pytest.fixture
+def city(tmp_path):
+    with scheduler_city(tmp_path, START) as city:
+        yield city
+
+
+def test_every_occurrence_of_the_month_has_a_state(city):
+    settings, clock, network, conn, collectors = city
 
     def draft(n):
         texts = {"x_ville": f"J{n}", "facebook_ville": f"J{n}"}
@@ -82,5 +85,3 @@ def test_every_occurrence_of_the_month_has_a_state(tmp_path):
     rows = publications_between(conn, to_db(start), to_db(end))
     links = [r["link"] for r in rows if r["status"] == "published"]
     assert links and all(link and link.startswith("sandbox://") for link in links)
-    conn.close()
-    network.close()

@@ -17,11 +17,11 @@ from beffroi.scheduler.drafts import (
     get_draft,
     problems,
     save_image,
-    update_draft,
     x_length,
 )
 from beffroi.store import sync_accounts
 from tests.conftest import settings_with
+from tests.scheduler.drafting import lea_saves
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -46,15 +46,7 @@ def test_text_over_x_limit_blocks_approval_with_the_count(conn, example_settings
     assert checks["x_ville"].text.endswith("#jeudideleconomie")
     assert checks["x_ville"].length == 270 + 2 + len("#jeudideleconomie")
     assert not checks["x_ville"].ok and checks["facebook_ville"].ok
-    draft = create_draft(
-        conn,
-        example_settings,
-        username="lea",
-        role="comms",
-        texts=texts,
-        series_key="jeudi_economie",
-        now=NOW,
-    )
+    draft = lea_saves(conn, example_settings, texts, series_key="jeudi_economie", now=NOW)
     with pytest.raises(DraftError, match="289 caractères pour 280"):
         approve_draft(conn, example_settings, draft, username="chef", role="comms_lead", now=NOW)
     assert get_draft(conn, draft)["status"] == "draft"
@@ -79,15 +71,7 @@ def test_instagram_needs_an_image_and_caption_limit(conn, example_settings):
 
 def test_only_approvers_approve_and_editing_an_approved_draft_resets_it(conn, example_settings):
     texts = {"facebook_ville": "Rendez-vous jeudi", "x_ville": "Rendez-vous jeudi"}
-    draft = create_draft(
-        conn,
-        example_settings,
-        username="lea",
-        role="comms",
-        texts=texts,
-        series_key="jeudi_economie",
-        now=NOW,
-    )
+    draft = lea_saves(conn, example_settings, texts, series_key="jeudi_economie", now=NOW)
     with pytest.raises(DraftError, match="rôle"):
         approve_draft(conn, example_settings, draft, username="lea", role="comms", now=NOW)
     with pytest.raises(DraftError, match="rôle"):
@@ -104,15 +88,9 @@ def test_only_approvers_approve_and_editing_an_approved_draft_resets_it(conn, ex
     row = get_draft(conn, draft)
     assert (row["status"], row["approved_by"]) == ("approved", "chef")
     changed = {**texts, "x_ville": "Rendez-vous jeudi à 11 h"}
-    update_draft(
-        conn,
-        example_settings,
-        draft,
-        username="lea",
-        role="comms",
-        texts=changed,
-        series_key="jeudi_economie",
-        now=NOW + timedelta(minutes=5),
+    later = NOW + timedelta(minutes=5)
+    lea_saves(
+        conn, example_settings, changed, draft_id=draft, series_key="jeudi_economie", now=later
     )
     row = get_draft(conn, draft)
     assert (row["status"], row["approved_by"]) == ("draft", None)
@@ -124,15 +102,8 @@ def test_only_approvers_approve_and_editing_an_approved_draft_resets_it(conn, ex
     approve_draft(conn, example_settings, draft, username="admin", role="admin", now=NOW)
     cancel_draft(conn, draft, username="lea", role="comms", now=NOW)
     with pytest.raises(DraftError, match="cancelled"):
-        update_draft(
-            conn,
-            example_settings,
-            draft,
-            username="lea",
-            role="comms",
-            texts=texts,
-            series_key="jeudi_economie",
-            now=NOW,
+        lea_saves(
+            conn, example_settings, texts, draft_id=draft, series_key="jeudi_economie", now=NOW
         )
 
 

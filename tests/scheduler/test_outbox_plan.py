@@ -6,11 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from beffroi.config.settings import SMTP, Alerts
+from beffroi.config.settings import Alerts
 from beffroi.scheduler.drafts import pause_series
 from beffroi.scheduler.outbox import alert_cycle, publish_cycle
-from beffroi.store import sync_accounts
-from tests.conftest import settings_with
+from beffroi.store import sync_accounts, to_db
+from tests.conftest import mailing, settings_with
 from tests.scheduler.drafting import approved_draft
 
 # Thursday 26 November 2026, 11:00 Paris = 10:00 UTC.
@@ -19,12 +19,8 @@ OCCURRENCE = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 @pytest.fixture
 def mailed_settings(example_settings, smtp_server):
-    host, port, _ = smtp_server
-    return settings_with(
-        example_settings,
-        smtp=SMTP(host=host, port=port, sender="beffroi@ville.test"),
-        alerts=Alerts(comms_email="communication@ville.test"),
-    )
+    comms = Alerts(comms_email="communication@ville.test")
+    return mailing(example_settings, smtp_server, "beffroi@ville.test", alerts=comms)
 
 
 @pytest.fixture
@@ -42,6 +38,15 @@ def statuses(conn, series="jeudi_economie"):
             (series,),
         )
     ]
+
+
+def occurrence_rows(conn, columns: str) -> list:
+    """``columns`` of the Jeudi de l'économie's rows for OCCURRENCE, one per account."""
+    return conn.execute(
+        f"SELECT {columns} FROM publications WHERE series_key = 'jeudi_economie' "  # noqa: S608
+        "AND occurrence = ? ORDER BY account",
+        (to_db(OCCURRENCE),),
+    ).fetchall()
 
 
 def cycle(conn, settings, now):
@@ -67,10 +72,7 @@ def test_no_approved_draft_sends_one_alert_then_records_missed(db, mailed_settin
     # At occurrence time, still nothing: missed, shown with the reason, never skipped.
     report = cycle(db, mailed_settings, OCCURRENCE + timedelta(seconds=30))
     assert report["missed"] == 2
-    rows = db.execute(
-        "SELECT status, error, alerted_at FROM publications WHERE series_key = 'jeudi_economie' "
-        "AND occurrence = '2026-11-26 10:00:00'"
-    ).fetchall()
+    rows = occurrence_rows(db, "status, error, alerted_at")
     assert [r["status"] for r in rows] == ["missed", "missed"]
     assert all("aucun brouillon approuvé" in r["error"] and r["alerted_at"] for r in rows)
 
@@ -109,10 +111,7 @@ def test_down_beyond_grace_is_missed_and_the_draft_waits_for_the_next(db, quiet_
     # The service comes back 3 h after the occurrence (grace 2 h): missed, draft released.
     report = cycle(db, quiet_settings, OCCURRENCE + timedelta(hours=3))
     assert report["missed"] == 2
-    rows = db.execute(
-        "SELECT status, error FROM publications WHERE occurrence = '2026-11-26 10:00:00' "
-        "AND series_key = 'jeudi_economie'"
-    ).fetchall()
+    rows = occurrence_rows(db, "status, error")
     assert {r["status"] for r in rows} == {"missed"}
     assert "délai de grâce" in rows[0]["error"]
     assert (
@@ -141,10 +140,7 @@ def test_paused_series_records_cancelled_occurrences_and_no_alert(db, mailed_set
     cycle(db, mailed_settings, OCCURRENCE - timedelta(hours=40))
     assert not [m for m in inbox if "Jeudi de l'économie" in m["Subject"]]
     cycle(db, mailed_settings, OCCURRENCE + timedelta(minutes=1))
-    rows = db.execute(
-        "SELECT status, error FROM publications WHERE occurrence = '2026-11-26 10:00:00' "
-        "AND series_key = 'jeudi_economie'"
-    ).fetchall()
+    rows = occurrence_rows(db, "status, error")
     assert {(r["status"], r["error"]) for r in rows} == {("cancelled", "série en pause")}
 
 

@@ -9,17 +9,16 @@ import pytest
 
 from beffroi.scheduler.drafts import (
     DraftError,
-    approve_draft,
-    create_draft,
     resolve_publication,
-    update_draft,
 )
 from beffroi.scheduler.outbox import publish_cycle
 from beffroi.scheduler.series import occurrences
-from beffroi.store import connect, sync_accounts, to_db
 from beffroi.store import publishing as pub
-from tests.scheduler.drafting import approved_draft
-from tests.scheduler.sandbox_city import Clock, city_settings, collectors_for, network_for
+from beffroi.store import to_db
+from tests.scheduler.drafting import approved_draft, lea_saves
+from tests.scheduler.sandbox_city import (
+    scheduler_city,
+)
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)  # a Monday, three weeks before the change
 JEUDI = {"x_ville": "Jeudi de l'économie n°{n}", "facebook_ville": "Jeudi de l'économie n°{n} !"}
@@ -27,14 +26,8 @@ JEUDI = {"x_ville": "Jeudi de l'économie n°{n}", "facebook_ville": "Jeudi de l
 
 @pytest.fixture
 def city(tmp_path):
-    settings = city_settings(tmp_path)
-    clock = Clock(START)
-    network = network_for(settings, START)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    yield settings, clock, network, conn, collectors_for(settings, clock)
-    conn.close()
-    network.close()
+    with scheduler_city(tmp_path, START) as city:
+        yield city
 
 
 def approved(conn, settings, n, now, series="jeudi_economie"):
@@ -219,14 +212,13 @@ def test_editing_an_approved_draft_takes_it_out_of_the_queue_until_approved_agai
     thursday = datetime(2026, 10, 8, 9, 0, tzinfo=UTC)
     first = approved(conn, settings, 1, START)
     second = approved(conn, settings, 2, START)
-    update_draft(
+    corrected = {"x_ville": "Corrigé", "facebook_ville": "Corrigé"}
+    lea_saves(
         conn,
         settings,
-        first,
-        username="lea",
-        role="comms",
+        corrected,
+        draft_id=first,
         series_key="jeudi_economie",
-        texts={"x_ville": "Corrigé", "facebook_ville": "Corrigé"},
         now=START,
         title="n°1",
     )
@@ -241,31 +233,17 @@ def test_editing_an_approved_draft_takes_it_out_of_the_queue_until_approved_agai
     )
     assert conn.execute("SELECT status FROM drafts WHERE id = ?", (first,)).fetchone()[0] == "draft"
     with pytest.raises(DraftError, match="published"):
-        update_draft(
-            conn,
-            settings,
-            second,
-            username="lea",
-            role="comms",
-            series_key="jeudi_economie",
-            texts={"x_ville": "Trop tard", "facebook_ville": "Trop tard"},
-            now=thursday,
+        too_late = {"x_ville": "Trop tard", "facebook_ville": "Trop tard"}
+        lea_saves(
+            conn, settings, too_late, draft_id=second, series_key="jeudi_economie", now=thursday
         )
 
 
 def test_one_off_draft_goes_out_at_its_time_once(city):
     settings, clock, network, conn, collectors = city
     at = datetime(2026, 10, 6, 15, 30, tzinfo=UTC)
-    draft = create_draft(
-        conn,
-        settings,
-        username="lea",
-        role="comms",
-        fixed_at=at,
-        texts={"x_ville": "Fermeture exceptionnelle de la mairie à 16 h"},
-        now=START,
-    )
-    approve_draft(conn, settings, draft, username="chef", role="comms_lead", now=START)
+    closing = {"x_ville": "Fermeture exceptionnelle de la mairie à 16 h"}
+    draft = approved_draft(conn, settings, closing, fixed_at=at, now=START)
     run(conn, settings, collectors, clock, at - timedelta(minutes=1))
     assert network.published("x_ville") == []
     run(conn, settings, collectors, clock, at)

@@ -15,7 +15,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from beffroi.config import load_settings
 from beffroi.scheduler.service import JobSpec, SchedulerService
 from beffroi.store import connect, get_meta
-from tests.city_config import city_toml, open_city, sandbox_accounts_toml
+from tests.city_config import city_toml, open_city, sandbox_accounts_toml, sandbox_toml
 
 CONFIG = """
 [city]
@@ -49,6 +49,26 @@ def wait_started(proc) -> str:
     line = proc.stdout.readline()
     assert "holds" in line, line + proc.stderr.read()
     return line
+
+
+def wait_until(condition, seconds: float, step: float = 0.1) -> bool:
+    """Poll ``condition`` until it holds or ``seconds`` pass (a condition, never a fixed
+    sleep: the loaded machine only makes it wait longer); whether it held."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(step)
+    return True
+
+
+def job_finished(conn, job: str) -> bool:
+    """A run of ``job`` is recorded as finished (ok or error)."""
+    return bool(
+        conn.execute(
+            "SELECT 1 FROM job_runs WHERE job = ? AND status != 'running'", (job,)
+        ).fetchone()
+    )
 
 
 def test_second_service_on_same_database_refuses_and_names_the_holder(tmp_path):
@@ -110,9 +130,7 @@ def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service
     )
     service.start()
     try:
-        deadline = time.monotonic() + 10
-        while len(calls) < 2 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_until(lambda: len(calls) >= 2, 10)
     finally:
         assert service.stop() == []
     assert len(calls) >= 2
@@ -129,11 +147,7 @@ def test_heartbeat_and_jobs_recorded_and_a_failing_job_does_not_stop_the_service
 SANDBOX_CONFIG = (
     city_toml("b.db")
     + sandbox_accounts_toml("x", "instagram")
-    + """[sandbox]
-citizens = 10
-history_days = 1
-live_every_seconds = 0.5
-"""
+    + sandbox_toml(citizens=10, history_days=1, live_every_seconds=0.5)
 )
 
 
@@ -145,17 +159,14 @@ def test_run_collects_the_simulated_city_every_few_seconds(tmp_path):
         line = wait_started(proc)
         assert "collect:x_ville" in line and "collect:instagram_ville" in line
         conn = connect(tmp_path / "b.db", migrate=False)
-        deadline = time.monotonic() + 30
-        passes = 0
-        while time.monotonic() < deadline:
-            passes = conn.execute(
+
+        def passes() -> int:
+            return conn.execute(
                 "SELECT count(DISTINCT id) FROM job_runs WHERE job = 'collect:x_ville' "
                 "AND status = 'ok'"
             ).fetchone()[0]
-            if passes >= 3:
-                break
-            time.sleep(0.2)
-        assert passes >= 3
+
+        assert wait_until(lambda: passes() >= 3, 30, step=0.2), passes()
         items = conn.execute("SELECT count(*) FROM items WHERE account = 'x_ville'").fetchone()[0]
         streams = conn.execute(
             "SELECT DISTINCT stream FROM collection_runs WHERE account = 'x_ville'"
@@ -215,14 +226,8 @@ def test_sigterm_during_a_publication_finishes_or_abandons_it_cleanly(tmp_path, 
     proc = start_run(cfg, "--only", "publish")
     try:
         wait_started(proc)
-        deadline = time.monotonic() + 20
-        while (
-            time.monotonic() < deadline
-            and not conn.execute(
-                "SELECT 1 FROM publications WHERE status = 'publishing'"
-            ).fetchone()
-        ):
-            time.sleep(0.05)
+        publishing = "SELECT 1 FROM publications WHERE status = 'publishing'"
+        wait_until(lambda: conn.execute(publishing).fetchone(), 20, step=0.05)
     finally:
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=30)
@@ -263,14 +268,7 @@ def test_retention_purge_runs_as_a_job_and_deletes_expired_citizen_messages(tmp_
     service = SchedulerService(settings, only=["retention_purge"])
     service.start()
     try:
-        deadline = time.monotonic() + 10
-        while (
-            time.monotonic() < deadline
-            and not conn.execute(
-                "SELECT 1 FROM job_runs WHERE job = 'retention_purge' AND status != 'running'"
-            ).fetchone()
-        ):
-            time.sleep(0.1)
+        wait_until(lambda: job_finished(conn, "retention_purge"), 10)
     finally:
         service.stop()
     run = conn.execute(
@@ -290,14 +288,7 @@ def test_sla_sweep_runs_as_a_job(tmp_path):
     service.start()
     conn = connect(settings.database_path)
     try:
-        deadline = time.monotonic() + 10
-        while (
-            time.monotonic() < deadline
-            and not conn.execute(
-                "SELECT 1 FROM job_runs WHERE job = 'sla_sweep' AND status != 'running'"
-            ).fetchone()
-        ):
-            time.sleep(0.1)
+        wait_until(lambda: job_finished(conn, "sla_sweep"), 10)
     finally:
         service.stop()
     run = conn.execute("SELECT status, error FROM job_runs WHERE job = 'sla_sweep'").fetchone()

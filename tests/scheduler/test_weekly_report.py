@@ -5,24 +5,21 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from beffroi.config.settings import SMTP, Reports
+from beffroi.config.settings import Reports
 from beffroi.scheduler.service import WEEKLY_REPORT_KEY, weekly_report_if_due
 from beffroi.scheduler.weekly_report import send_weekly_report
 from beffroi.store import connect, get_meta, sync_accounts
 from tests.analytics.test_report import populate
-from tests.conftest import settings_with
+from tests.conftest import mailing, settings_with
 
 # Monday 23 November 2026, 08:00 Paris = 07:00 UTC.
 MONDAY_8 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 
 
 def test_report_sent_once_from_its_time_even_after_a_restart(db, example_settings, smtp_server):
-    host, port, inbox = smtp_server
-    settings = settings_with(
-        example_settings,
-        smtp=SMTP(host=host, port=port, sender="beffroi@ville.test"),
-        reports=Reports(recipients=["direction@ville.test"]),
-    )
+    _, _, inbox = smtp_server
+    direction = Reports(recipients=["direction@ville.test"])
+    settings = mailing(example_settings, smtp_server, "beffroi@ville.test", reports=direction)
     sync_accounts(db, settings)
     assert (
         weekly_report_if_due(db, settings, MONDAY_8 - timedelta(minutes=1), send_weekly_report)

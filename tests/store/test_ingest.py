@@ -25,6 +25,11 @@ def mention(n: int, likes: int = 0, author: str = "a1") -> Item:
     )
 
 
+def x_item(external_id: str, kind: str, direction: str, text: str, **more) -> Item:
+    """An item of the city's X account at T0, without author unless ``more`` names one."""
+    return Item("x", "x_ville", external_id, kind, direction, text, T0, **more)
+
+
 def counts(db):
     return {
         t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
@@ -104,26 +109,8 @@ def test_triage_fields_land_in_the_queue(db):
 
 
 def test_outbound_and_ugc_items_do_not_enter_the_queue(db):
-    own = Item(
-        network="x",
-        account="x_ville",
-        external_id="o1",
-        kind="reply",
-        direction="out",
-        text="Merci !",
-        created_at=T0,
-        parent_external_id="t1",
-    )
-    ugc = Item(
-        network="instagram",
-        account="x_ville",
-        external_id="u1",
-        kind="ugc",
-        direction="in",
-        text="#marcq",
-        created_at=T0,
-        author=Author("instagram", "p1"),
-    )
+    own = x_item("o1", "reply", "out", "Merci !", parent_external_id="t1")
+    ugc = Item("instagram", "x_ville", "u1", "ugc", "in", "#marcq", T0, Author("instagram", "p1"))
     ingest_items(db, "x_ville", "mentions", [own, ugc], None)
     assert counts(db)["queue"] == 0
     assert counts(db)["members"] == 1
@@ -136,15 +123,7 @@ def test_none_cursor_keeps_the_stored_one(db):
 
 
 def test_full_text_search_folds_accents(db):
-    item = Item(
-        network="x",
-        account="x_ville",
-        external_id="f1",
-        kind="mention",
-        direction="in",
-        text="Le marché de Noël est génial",
-        created_at=T0,
-    )
+    item = x_item("f1", "mention", "in", "Le marché de Noël est génial")
     ingest_items(db, "x_ville", "mentions", [item], None)
     hits = db.execute("SELECT rowid FROM items_fts WHERE items_fts MATCH 'marche'").fetchall()
     assert len(hits) == 1
@@ -315,16 +294,7 @@ def test_messages_dated_year_1_or_9999_go_through_triage_and_the_sla_clock(db, e
     """OverflowError: date value out of range in business_hours (triage hook) on main."""
     late = Item(**{**mention(1).__dict__, "created_at": datetime(9999, 12, 31, 23, 0, tzinfo=UTC)})
     early = Item(**{**mention(2).__dict__, "created_at": datetime(1, 1, 1, tzinfo=UTC)})
-    reply = Item(
-        network="x",
-        account="x_ville",
-        external_id="r2",
-        kind="reply",
-        direction="out",
-        text="Bonjour, voici la réponse.",
-        created_at=T0,
-        parent_external_id="t2",
-    )
+    reply = x_item("r2", "reply", "out", "Bonjour, voici la réponse.", parent_external_id="t2")
     page = Page([late, early, reply], "c2")
     result = ingest_page(
         db, "x_ville", "mentions", page, hooks=ingest_hooks(example_settings), now=T0

@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.business_hours import SlaClock
-from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.context import PageContext, in_tabs
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
@@ -34,16 +34,15 @@ from beffroi.scheduler import (
     build_entries,
     cancel_draft,
     check_texts,
-    create_draft,
     describe,
     next_occurrences,
     pause_series,
     problems,
     resolve_publication,
+    save_draft,
     save_image,
     send_back_draft,
     tracked_since,
-    update_draft,
 )
 from beffroi.store import (
     approved_series_drafts,
@@ -428,7 +427,10 @@ def _draft_editor(ctx: PageContext) -> None:
         try:
             if upload is not None:
                 image_path = save_image(ctx.db, upload.getvalue(), upload.name)
-            fields = dict(
+            save_draft(
+                ctx.db,
+                ctx.settings,
+                current["id"] if current else None,
                 username=ctx.user.username,
                 role=ctx.user.role,
                 texts=texts,
@@ -438,10 +440,6 @@ def _draft_editor(ctx: PageContext) -> None:
                 title=title,
                 image_path=image_path,
             )
-            if current:
-                update_draft(ctx.db, ctx.settings, current["id"], **fields)
-            else:
-                create_draft(ctx.db, ctx.settings, **fields)
         except DraftError as exc:
             st.error(str(exc))
         else:
@@ -573,35 +571,16 @@ def _needs_person(ctx: PageContext) -> None:
             if not _is_approver(ctx):
                 continue
             link = st.text_input("Lien de la publication trouvée", key=f"np_link_{row['id']}")
-            a, b, c = st.columns(3)
-            if a.button("Marquer publiée", key=f"np_pub_{row['id']}"):
-                _act(
-                    ctx,
-                    resolve_publication,
-                    ctx.db,
-                    row["id"],
-                    "published",
-                    link=link,
-                    success="Marquée publiée.",
-                )
-            if b.button("Publier de nouveau", key=f"np_retry_{row['id']}"):
-                _act(
-                    ctx,
-                    resolve_publication,
-                    ctx.db,
-                    row["id"],
-                    "retry",
-                    success="Nouvelle tentative programmée.",
-                )
-            if c.button("Abandonner", key=f"np_cancel_{row['id']}"):
-                _act(
-                    ctx,
-                    resolve_publication,
-                    ctx.db,
-                    row["id"],
-                    "cancel",
-                    success="Publication abandonnée.",
-                )
+            # (button, its key's prefix, the decision, what the person is told once done)
+            decisions = (
+                ("Marquer publiée", "np_pub", "published", "Marquée publiée."),
+                ("Publier de nouveau", "np_retry", "retry", "Nouvelle tentative programmée."),
+                ("Abandonner", "np_cancel", "cancel", "Publication abandonnée."),
+            )
+            for column, (label, key, action, done) in zip(st.columns(3), decisions, strict=True):
+                if column.button(label, key=f"{key}_{row['id']}"):
+                    found = {"link": link} if action == "published" else {}
+                    _act(ctx, resolve_publication, ctx.db, row["id"], action, success=done, **found)
 
 
 def render(ctx: PageContext) -> None:
@@ -614,14 +593,13 @@ def render(ctx: PageContext) -> None:
     check_label = f"À vérifier ({waiting})" if waiting else "À vérifier"
     to_approve = len(_waiting_for_approval(ctx)) if _is_approver(ctx) else 0
     approve_label = f"À approuver ({to_approve})" if to_approve else "À approuver"
-    tabs = st.tabs(["Calendrier", "Brouillons", approve_label, "Séries", check_label])
-    with tabs[0]:
-        _calendar(ctx)
-    with tabs[1]:
-        _draft_editor(ctx)
-    with tabs[2]:
-        _approvals(ctx)
-    with tabs[3]:
-        _series(ctx)
-    with tabs[4]:
-        _needs_person(ctx)
+    in_tabs(
+        ctx,
+        {
+            "Calendrier": _calendar,
+            "Brouillons": _draft_editor,
+            approve_label: _approvals,
+            "Séries": _series,
+            check_label: _needs_person,
+        },
+    )

@@ -29,7 +29,7 @@ from beffroi.analytics import (
     rank_members,
 )
 from beffroi.dashboard.cache import data_moment
-from beffroi.dashboard.context import PageContext
+from beffroi.dashboard.context import PageContext, in_tabs
 from beffroi.export import disable_grid_export, frame_csv
 from beffroi.french import french_number
 from beffroi.inbox import (
@@ -52,7 +52,7 @@ from beffroi.inbox import (
     unlink_member,
     withdraw_objection,
 )
-from beffroi.labels import kind_label
+from beffroi.labels import kind_label, network_choices
 from beffroi.labels import network_label as network_name
 from beffroi.store import from_db
 
@@ -64,9 +64,7 @@ ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 READS_PRIVATE_MESSAGES = {"community_manager", "admin"}
 ORDER = 40
 
-NETWORK_CHOICES = {"Tous les réseaux": None} | {
-    network_name(n): n for n in ("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
-}
+NETWORK_CHOICES = network_choices("instagram", "facebook", "x", "bluesky", "mastodon", "snapchat")
 EVENT_KIND_LABELS = {
     "instameet": "Instameet",
     "snapmeet": "Snapmeet",
@@ -600,16 +598,13 @@ def render(ctx: PageContext) -> None:
         st.header("Rencontres")
         _events_section(ctx)
         return
-    tabs = st.tabs(
-        ["Classement", "Rencontres", "Comptes liés", "Droit d'opposition", "Import Snapchat"]
+    in_tabs(
+        ctx,
+        {
+            "Classement": _ranking_section,
+            "Rencontres": _events_section,
+            "Comptes liés": _linking_section,
+            "Droit d'opposition": _objection_section,
+            "Import Snapchat": _import_section,
+        },
     )
-    with tabs[0]:
-        _ranking_section(ctx)
-    with tabs[1]:
-        _events_section(ctx)
-    with tabs[2]:
-        _linking_section(ctx)
-    with tabs[3]:
-        _objection_section(ctx)
-    with tabs[4]:
-        _import_section(ctx)

@@ -34,7 +34,7 @@ from beffroi.analytics.report import build_report, format_value, render_csv, ren
 from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export
-from beffroi.labels import kind_label, network_label
+from beffroi.labels import kind_label, network_choices, network_label
 from beffroi.store import from_db
 
 TITLE = "Rapports"
@@ -42,9 +42,7 @@ ICON = ":material/monitoring:"
 ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
 ORDER = 30
 
-NETWORKS = {"Tous les réseaux": None} | {
-    network_label(n): n for n in ("instagram", "facebook", "x", "bluesky", "mastodon")
-}
+NETWORKS = network_choices("instagram", "facebook", "x", "bluesky", "mastodon")
 PERIODS = {"Semaine": "week", "Mois": "month"}
 
 
