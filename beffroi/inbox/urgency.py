@@ -46,20 +46,36 @@ class UrgentRule:
     # Word beginnings without which the rule cannot fire: most messages hold none, and a
     # set lookup is much cheaper than the phrase patterns (triage runs on every message).
     triggers: tuple[str, ...]
+    # A message this matches is not this rule's emergency: a fight "hier soir", a homeless
+    # person "tous les hivers" are reports, not calls for help now.
+    unless: re.Pattern[str] | None = None
 
 
-def _rule(name: str, theme: str, *alternatives: str) -> UrgentRule:
+def _rule(name: str, theme: str, *alternatives: str, unless: str | None = None) -> UrgentRule:
     pattern = re.compile("|".join(f"(?:{a})" for a in alternatives))
-    return UrgentRule(name, theme, pattern, TRIGGERS[name])
+    return UrgentRule(name, theme, pattern, TRIGGERS[name], re.compile(unless) if unless else None)
+
+
+# Told as past or habitual, with no sign that it is happening now.
+_PAST_OR_HABIT = (
+    r"^(?!.*\b(?:maintenant|en ce moment|actuellement|en cours|la tout de suite|vite|urgent\w*"
+    r"|venez|!!))"
+    r".*\b(?:hier|avant-hier|la nuit derniere|l'autre (?:jour|soir|nuit)|la semaine derniere"
+    r"|le week-end dernier|le mois dernier|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi"
+    r"|dimanche) dernier|il y a (?:\d+|deux|trois|quelques) (?:jours|semaines|mois|ans)"
+    r"|tous les (?:soirs|jours|week-ends|hivers|ans)|chaque (?:soir|nuit|hiver|annee|week-end)"
+    r"|souvent|regulierement|l'an dernier|l'annee derniere|l'hiver dernier|encore une fois)\b"
+)
 
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "gaz": ("gaz",),
     "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme"),
+    "déversement": ("seringue", "deverse", "produit", "bidon", "amiante", "chimique", "toxique"),
     "fumée": ("fume",),
     "inondation": (
-        "inond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
-        "regard", "bouche", "conduite", "tuyau", "fuite", "degat",
+        "inond", "innond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
+        "regard", "bouche", "conduite", "tuyau", "fuite", "degat", "flotte", "noy", "grille",
     ),
     "arbre": (
         "arbre", "branche", "platane", "tilleul", "chene", "peuplier", "marronnier", "bouleau",
@@ -70,7 +86,15 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "effondrement", "cratere", "regard",
     ),
     "feux": ("feu", "signalisation"),
-    "verglas": ("verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque"),
+    "signalisation arrachée": ("stop", "panneau", "cedez", "sens"),
+    "objet sur la chaussée": (
+        "chargement", "palette", "planche", "gravier", "debris", "objet", "pneu", "matelas",
+        "bidon", "caisse", "carton", "morceau", "pierre", "parpaing", "sable", "huile", "gasoil",
+        "voiture",
+    ),
+    "verglas": (
+        "verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque", "neige", "deneig",
+    ),
     "électricité": (
         "cable", "fil", "ligne", "poteau", "armoire", "boitier", "coffret", "transformateur",
         "etincelle", "electrocut", "court",
@@ -82,10 +106,17 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "personne en détresse": (
         "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
         "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
-        "detresse", "suicid", "noy", "samu", "appel",
+        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "bloqu", "arriv",
+        "saign", "ouvr", "crie", "hurl",
     ),
+    "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp"),
     "personne injoignable": (
         "repond", "nouvelle", "injoignable", "volet", "alzheimer", "desorient", "disparu", "fugue",
+        "decroch", "vu", "ouvr",
+    ),
+    "personne vulnérable": (
+        "err", "pyjama", "chausson", "perdu", "tremb", "grelott", "froid", "hypotherm", "dehors",
+        "parle", "desorient",
     ),
     "animal sur la route": (
         "chien", "chat", "cheva", "vache", "mouton", "chevreuil", "biche", "sanglier", "anima",
@@ -93,8 +124,19 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "poule",
 
     ),
+    "chute de matériaux": (
+        "brique", "pierre", "tuile", "morceau", "facade", "corniche", "balcon", "gouttiere",
+        "enduit", "plafond", "plaque", "vitre", "verre", "cheminee", "echafaudage", "beton",
+        "lampadaire", "poteau", "mat", "grue", "chapiteau", "tente", "barnum", "but", "cage",
+        "panier", "portail", "grille", "structure", "scene", "podium", "mur", "stand", "toit",
+        "barriere", "palissade", "plot", "panneau",
+    ),
+    "frelons": ("frelon", "guepe", "essaim"),
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
-    "danger": ("danger", "accident", "bless", "agress", "faire", "tuer", "mort"),
+    "danger": (
+        "danger", "accident", "bless", "agress", "faire", "tuer", "mort", "saign", "ouvr",
+        "vient", "coup", "coinc", "piqu", "tousse", "chlore", "vapeur", "emanation", "respir",
+    ),
 }  # fmt: skip
 
 
@@ -104,13 +146,15 @@ _TREE = (
 )
 _FALLEN = (
     r"tomb\w*|chut\w*|chu|effondr\w*|pench\w*|deracin\w*|menac\w*|couch\w*|en travers"
+    r"|s'(?:est |sont )?abatt?u?\w*"
     r"|bloque la route|barre la route|ecrase\w* (?:une|la|ma|sa|des) (?:voiture|maison|toit)"
 )
 _BRANCH_STATE = r"cass\w*|arrach\w*|pend\w*|fendu\w*|craqu\w*"
 _PERSON = (
     r"mere|pere|maman|papa|voisine?|voisins|grand-mere|grand-pere|mamie|papi|papy|tante|oncle"
     r"|frere|soeur|amie?|mari|femme|epoux|epouse|personne agee|dame|monsieur|homme|sdf|fils|fille"
-    r"|belle-mere|beau-pere|locataire|collegue"
+    r"|belle-mere|beau-pere|locataire|collegue|mec|gars|vieux|vieille|joueur|joueuse|passante?"
+    r"|motard|livreur|retraitee?|jeune|ado|pensionnaire"
 )
 _CHILD = (
     r"enfants?|fils|filles?|garcons?|gamine?s?|petite?s?|bebes?|ados?|adolescente?s?|fillette"
@@ -127,7 +171,8 @@ _ANIMAL = (
 )
 _ROAD = (
     r"route|chaussee|voie|voie rapide|rocade|autoroute|boulevard|rond-point|circulation|n356"
-    r"|a22|a1|grand boulevard|milieu de la rue|milieu de la route|voies"
+    r"|a22|a1|grand boulevard|milieu de la rue|milieu de la route|voies|entre les voitures"
+    r"|au milieu des voitures|avenue|d\d+"
 )
 _HOLE = (
     r"trous?|tranchees?|excavation|plaques? d'egout|bouches? d'egout|plaques? de fonte"
@@ -137,7 +182,9 @@ _HOLE = (
 _OPEN_HOLE = (
     r"beant\w*|enorme\w*|profond\w*|ouverte?s?|non protege\w*|pas protege\w*|non balise\w*"
     r"|pas balise\w*|sans barriere|sans protection|pas signale\w*|non signale\w*|dangereu\w*"
-    r"|failli|piege|manquante?|disparu\w*|arrache\w*|tomb\w*|chut\w*|souleve\w*"
+    r"|failli (?:\S+ ){0,2}(?:tomb\w*|chut\w*|se (?:tordre|casser|blesser|tuer|faire))|piege"
+    r"|manquante?|disparu\w*|arrache\w*|tomb\w*|chut\w*|souleve\w*|plus de (?:plaque|couvercle)"
+    r"|sans (?:plaque|couvercle)|d'un metre|(?:plaque|couvercle) (?:\S+ )?(?:enleve|vole|deplace)\w*"
     r"|danger|tordu\w*|se casser|casser la figure|blesse\w*"
 )
 _LIGHTS = (
@@ -148,7 +195,8 @@ _OUT = (
     r"en panne|panne|eteinte?s?|marche plus|marchent plus|marcher plus|fonctionne plus"
     r"|fonctionnent plus|fonctionner plus|marche pas|marchent pas|marcher pas|fonctionne pas"
     r"|fonctionnent pas|fonctionner pas|hs|clignot\w*|orange en permanence|tous au vert"
-    r"|deregle\w*|detraque\w*|hors service"
+    r"|deregle\w*|detraque\w*|hors service|bloque\w* au (?:vert|rouge|orange)"
+    r"|(?:restent|reste|toujours) au vert"
 )
 _ICY = r"gele\w*|glace|glacee?s?|glissant\w*|verglac\w*|une (?:vraie )?patinoire"
 _GROUND = (
@@ -186,6 +234,8 @@ RULES: tuple[UrgentRule, ...] = (
         r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?brule\b|\bodeur de (?:cram|fume)\w*",
         r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
         r"\bdepart de feu\b|\bdeparts de feu\b|\bdebut d'incendie\b",
+        r"\b(?:mis|mettre|met|mettent|mettant|fout\w*|foutu|allume\w*) (?:le |un )?feu (?:a|au|aux|dans|sous)\b",
+        near(r"allume\w* (?:un )?feu", r"prend\w*|prendre|brul\w*|herbes?|haies?|flammes?", 8),
         r"\bfeu (?:de|d'|dans) (?:un |une |la |le |l'|des )?(?:poubelles?|voitures?|vehicules?"
         r"|broussailles?|cheminee|foret|bois|appartements?|maisons?|immeubles?|locale?s?|cave"
         r"|garage|hangar|entrepot|conteneurs?|containers?|herbes?|haies?|champ|cuisine)\b",
@@ -195,6 +245,17 @@ RULES: tuple[UrgentRule, ...] = (
             r"|batiments?|appartements?|hangar|bois|haies?|herbes?|broussailles?|scooters?|bus",
             r"brul\w*|crame\w*|flamb\w*",
             3,
+        ),
+    ),
+    _rule(
+        "déversement",
+        "propreté",
+        r"\bseringues?\b",
+        near(
+            r"deverse\w*|jete\w*|abandonne\w*|laisse\w*|balance\w*|vide\w*",
+            r"bidons?|produits? chimiques?|produits? toxiques?|amiante|acide|solvants?"
+            r"|huile de vidange|futs?",
+            6,
         ),
     ),
     _rule(
@@ -211,31 +272,81 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bl'eau (?:\S+ ){0,2}(?:monte|monter|rentre|rentrer|entre|entrer|jaillit|jaillir"
         r"|coule partout|envahit|envahir|arrive)\b",
         r"\beau (?:monte|monter|jaillit|jaillir)\b",
+        r"\b(?:l'eau|la flotte) (?:\S+ ){0,3}(?:sort|sortir|deborde|envahit|envahir|atteint|arrive au)\b",
+        near(
+            r"l'eau|la flotte|innond\w*",
+            r"(?:ca|ça|qui) (?:continue de )?monte|continue de monter",
+            10,
+        ),
+        r"\b(?:passage|tunnel|rue|route|cave|sous-sol|parking|garage|tremie|souterrain) (?:\S+ ){0,5}"
+        r"(?:est|sont) noye\w*",
+        r"\bles pieds dans l'eau\b|\binnond\w*",
         r"\bsous (?:l'|le )?eau\b|\b\d+ ?(?:cm|centimetres?|metres?) d'eau\b",
         r"\b(?:prend|prendre|prennent|pris) l'eau\b",
         r"\bfuites? d'eau\b|\bfuites? de gaz\b|\bfuite (?:enorme|importante|massive)\b",
         r"\bdegats? des eaux\b",
         near(
-            r"egouts?|caniveaux?|riviere|marque|canal|bassin|avaloirs?|bouches? d'egout|regards?",
+            r"egouts?|caniveaux?|riviere|marque|canal|bassin|avaloirs?|bouches? d'egout|regards?"
+            r"|grilles?",
             r"debord\w*|refoul\w*|deverse\w*|remont\w*",
             4,
         ),
-        near(r"canalisations?|conduites?|tuyaux?", r"eclat\w*|rompu\w*|cede|explos\w*|perc\w*", 3),
+        near(
+            r"canalisations?|conduites?|tuyaux?",
+            r"eclat\w*|rompu\w*|cede|explos\w*|perc\w*|pete\w*|casse\w*",
+            3,
+        ),
     ),
     _rule(
         "arbre",
         "environnement",
-        near(_TREE, _FALLEN, 4),
+        near(_TREE, _FALLEN, 6),
         near(r"branches?|grosses? branches?", _BRANCH_STATE, 3),
     ),
     _rule(
         "trou",
         "travaux",
-        near(_HOLE, _OPEN_HOLE, 5),
-        near(_HOLE, r"tomb\w*|chut\w*|failli|blesse\w*|accident\w*", 9),
+        near(_HOLE, _OPEN_HOLE, 8),
+        near(
+            _HOLE,
+            r"tomb\w*|chut\w*|failli (?:\S+ ){0,2}(?:tomb\w*|chut\w*)|blesse\w*|accident\w*",
+            9,
+        ),
+        r"\b(?:plus de|sans|pas de) (?:plaque|couvercle|grille) (?:sur|a|au) (?:la |le |l')?"
+        r"(?:bouche|regard|egout|avaloir)",
         rf"\b(?:gros|grosse|grand|immense|vrai) (?:{_HOLE})\b",
     ),
-    _rule("feux", "mobilité", near(_LIGHTS, _OUT, 8)),
+    _rule(
+        "feux",
+        "mobilité",
+        near(_LIGHTS, _OUT, 8),
+        r"\bfeux? (?:\S+ ){0,3}(?:bloque|reste|coince)\w* au (?:vert|rouge|orange)\b",
+        r"\bau vert (?:dans|des|pour) (?:les )?(?:deux|2|tous les) (?:sens|cotes)\b",
+        r"\bau vert pour (?:les voitures|tout le monde) et (?:pour )?les pietons\b",
+    ),
+    _rule(
+        "signalisation arrachée",
+        "mobilité",
+        near(
+            r"(?:panneaux? )?stop|cedez[- ]le[- ]passage|sens interdit|panneaux? de signalisation",
+            r"arrach\w*|tomb\w*|au sol|couche\w*|disparu\w*|renverse\w*|plie\w*",
+            4,
+        ),
+    ),
+    _rule(
+        "objet sur la chaussée",
+        "mobilité",
+        r"\bperdu (?:\S+ ){0,3}chargement\b",
+        r"\bles voitures (?:zigzag\w*|font des ecarts|pilent|slalom\w*|freinent)\b",
+        near(
+            r"chargement|palettes?|planches?|graviers?|debris|objets?|pneus?|matelas|bidons?"
+            r"|caisses?|cartons?|morceaux?|pierres?|parpaings?|sable|huile|gasoil|gazole",
+            r"au milieu (?:de la|de l'|du) ?(?:route|chaussee|avenue|rue|rocade|voie|boulevard|bd"
+            r"|carrefour|rond-point)|en pleine? (?:bd|boulevard|avenue|route|rocade|voie|carrefour"
+            r"|milieu|chaussee)|sur la (?:chaussee|voie|rocade|route|voie rapide)",
+            6,
+        ),
+    ),
     _rule(
         "verglas",
         "mobilité",
@@ -243,12 +354,20 @@ RULES: tuple[UrgentRule, ...] = (
         r"\b(?:ca|ça) glisse\b",
         near(_GROUND, _ICY, 4),
         r"\bplaques? de glace\b",
+        r"\b(?:c'est|est|sont|devenue?s?|transforme\w* en) (?:une )?(?:vraie |veritable )?patinoire\b",
+        near(
+            r"glissent|glisse|glissant\w*|gele\w*|verglac\w*|patinoire|neige",
+            r"tomb\w*|chut\w*|par terre|au sol|se (?:casser|faire mal)|glissent|pas deneige\w*"
+            r"|non deneige\w*",
+            8,
+        ),
     ),
     _rule(
         "électricité",
         "sécurité",
         near(_CABLE, _LIVE, 4),
         r"\betincelles?\b|\belectrocut\w*\b|\bcourt-circuit\b",
+        r"\bles fils (?:electriques )?(?:sont |qui )?(?:a nu|denude\w*|pend\w*)",
     ),
     _rule(
         "enfant perdu",
@@ -262,6 +381,13 @@ RULES: tuple[UrgentRule, ...] = (
         rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b(?! sans)",
         rf"\b(?:{_CHILD}) (?:tout |toute )?seule?s?\b (?:\S+ ){{0,3}}(?:pleur\w*|cherch\w*|perdu\w*)",
         r"\bcherch\w* (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
+        r"\b(?:trouve|retrouve) (?:plus|pas) (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
+        near(
+            _CHILD,
+            r"n'est (?:toujours )?pas (?:rentre|revenu|arrive)\w*|(?:personne|on) ne l[ea]? ?"
+            r"(?:trouve|retrouve|voit)\b",
+            10,
+        ),
         r"\benlev\w* (?:un |une |mon |ma |notre )?(?:enfant|fils|fille)\b",
     ),
     _rule(
@@ -279,7 +405,18 @@ RULES: tuple[UrgentRule, ...] = (
             r"|ne (?:peut|pouvoir) (?:pas|plus) se relever",
             5,
         ),
+        near(
+            _PERSON + r"|personne|quelqu'un|cycliste|pieton|pietonne|enfant|gamin|il|elle",
+            r"ne (?:reagit|reagir|repond|repondre) (?:pas|plus)|reagit (?:pas|plus)"
+            r"|(?:ne )?(?:bouge|respire) (?:pas|plus|presque plus)|ne se rel[eè]v\w* (?:pas|plus)"
+            r"|ne se relever (?:pas|plus)|allonge\w* (?:sur|dans) (?:le|la|un|une) (?:banc|trottoir"
+            r"|sol|herbe|route|escalier|pelouse|chaussee|hall|parking)",
+            10,
+        ),
         r"\bdetresse\b|\bsuicid\w*\b|\bse noie\b|\bnoyade\b|\ben train de se noyer\b",
+        r"\bcoince\w* (?:la|le|sa|son|les|ses) (?:main|doigt|doigts|pied|jambe|bras|tete)\b"
+        r"|\bcoince\w* (?:sur|dans|sous) (?:le |la |l'|un |une )?(?:toit|ascenseur|arbre|voiture"
+        r"|decombres|grille)\b|\b(?:n')?arrive (?:plus|pas) a (?:redescendre|descendre)\b",
         r"\b(?:appelez|appeler|appele|appelle) (?:le samu|les pompiers|le 15|le 18|le 112)\b",
         r"\bsamu\b",
     ),
@@ -291,18 +428,71 @@ RULES: tuple[UrgentRule, ...] = (
             r"ne (?:repond|repondre|reponds|repondent) (?:plus|pas|a rien)|(?:pas|plus|aucune?) de "
             r"nouvelles?|injoignable|volets? (?:\S+ ){0,2}ferme\w*|n'a (?:pas |plus )?de nouvelles?"
             r"|n'avons (?:pas |plus )?de nouvelles?|sans nouvelles?|alzheimer|desoriente\w*"
-            r"|(?:a|est|etre|avoir) (?:disparu|fugue)",
+            r"|(?:a|est|etre|avoir) (?:disparu|fugue)|ne decroche (?:plus|pas)|decroche (?:plus|pas)"
+            r"|repond ni|(?:pas|plus) vue? depuis|n'ouvre (?:pas|plus)",
+            12,
+        ),
+    ),
+    _rule(
+        "violence",
+        "sécurité",
+        r"\b(?:bagarres?|rixes?)\b",
+        r"\b(?:couteaux?|machettes?|armes? (?:a feu|blanche)|pistolets?|fusils?)\b",
+        r"\bse (?:battent|bagarrent|tapent dessus)\b|\btabass\w*\b",
+        r"\bfrapp\w* (?:un|une|quelqu'un|une femme|un homme|un jeune|une dame)\b",
+        unless=_PAST_OR_HABIT,
+    ),
+    _rule(
+        "personne vulnérable",
+        "social",
+        near(
+            r"sdf|sans[- ]abri|sans domicile|personne (?:agee|a la rue)|monsieur|dame|homme|femme"
+            r"|papy|mamie|papi|grand-pere|grand-mere|personne|vieux monsieur|vieille dame",
+            r"erre\w*|en pyjama|en chaussons|(?:a|avoir) l'air (?:perdue?|desorientee?|tres mal|mal)"
+            r"|desoriente\w*|trembl\w*|grelott\w*|hypotherm\w*|par -\s?\d+|il fait -\s?\d+"
+            r"|parle (?:presque )?plus|meurt de froid|mort de froid",
+            8,
+        ),
+        unless=_PAST_OR_HABIT,
+    ),
+    _rule(
+        "animal sur la route",
+        "mobilité",
+        near(_ANIMAL, _ROAD, 8),
+        near(
+            r"chevaux|cheval|vaches?|moutons?|taureau|poneys?|chevres?|sangliers?",
+            r"echappe\w*|en liberte|divagu\w*|se promen\w*|errant\w*|galop\w*|trott\w*",
+            4,
+        ),
+    ),
+    _rule(
+        "chute de matériaux",
+        "travaux",
+        near(
+            r"briques?|pierres?|tuiles?|morceaux?|facades?|corniches?|balcons?|gouttieres?|enduit"
+            r"|(?:faux )?plafonds?|vitres?|cheminees?|echafaudages?|beton|parpaings?|ardoises?|crepi",
+            r"tomb\w*|chut\w*|se detach\w*|detache\w*|s'effrit\w*|menac\w* de (?:tomber"
+            r"|s'effondrer|ceder)|va tomber|risque de tomber|bascul\w*|s'ecroul\w*",
+            5,
+        ),
+        near(
+            r"barrieres?|palissades?|plots?|grilles? de chantier|panneaux? de chantier"
+            r"|echafaudages?|grues?|lampadaires?|poteaux?|mats?|buts?|cages?|paniers? de basket"
+            r"|portails?|chapiteaux?|tentes?|barnums?|stands?|structures?|scenes?|podiums?",
+            r"couchee?s?|tombee?s?|tombent|tombe|renverse\w*|au sol|en travers|descell\w*|bascul\w*"
+            r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|arrache\w*"
+            r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*",
             8,
         ),
     ),
     _rule(
-        "animal sur la route",
-        "sécurité",
-        near(_ANIMAL, _ROAD, 6),
+        "frelons",
+        "environnement",
         near(
-            r"chevaux|cheval|vaches?|moutons?|taureau|poneys?|chevres?|sangliers?",
-            r"echappe\w*|en liberte|divagu\w*|se promen\w*|errant\w*",
-            4,
+            r"nids? de (?:frelons?|guepes?)|frelons?(?: asiatiques?)?|guepes?|essaims?",
+            r"piqu\w*|attaqu\w*|enorme|geant|au-dessus|au dessus|entree|juste (?:au|a cote|devant)"
+            r"|enfants?|agressi\w*|allergi\w*",
+            8,
         ),
     ),
     _rule(
@@ -318,6 +508,18 @@ RULES: tuple[UrgentRule, ...] = (
         r"\baccidente?s?\b(?! (?:de parcours|du travail))|\bblesse\w*\b|\bagression\w*\b"
         r"|\bagresse\w*\b",
         r"\bse (?:faire mal|blesser|tuer)\b|\bva y avoir un mort\b",
+        r"\bs'(?:est )?ouvr\w* (?:la |le |l')?(?:jambe|bras|tete|main|genou|front|arcade|pied"
+        r"|menton)\b|\bs'ouvrir (?:la |le |l')?(?:jambe|bras|tete|main|genou|front|arcade|pied)\b",
+        r"\b(?:vient|viennent|venir) de se (?:blesser|couper|faire mal|faire renverser|faire mordre"
+        r"|faire piquer)\b|\bse (?:sont|est|etre) (?:deja )?fait (?:piquer|mordre|renverser)\b",
+        r"\bsaign\w*\b",
+        near(
+            r"chlore|vapeurs?|emanations?|produits? (?:chimiques?|toxiques?)|odeur (?:chimique"
+            r"|tres forte)|javel|ammoniac",
+            r"tousse\w*|toussent|pique\w*|piquent|respir\w*|malaise\w*|vomi\w*|irrit\w*"
+            r"|mal a la tete",
+            10,
+        ),
     ),
 )
 
@@ -325,9 +527,22 @@ RULES: tuple[UrgentRule, ...] = (
 _NOT_URGENT = re.compile(
     r"\bfeux? (?:d'artifices?|de joie|de camp|de la saint-jean|de la st jean|de bengale|de cheminee)\b"
     r"|\bfeu vert\b|\b(?:c'etait|c'est|c'etre|etait|trop|vraiment|grave) (?:le |du |de )?feu\b"
-    r"|\b(?:mis|mettre|met|mettez|mettent|mis) le feu (?:a la|au|aux) (?:braderie|fete|soiree"
-    r"|concert|salle|scene|piste|dancefloor|ambiance|public|stade)\b"
-    r"|\b(?:mis|mettre|avoir mis|met|mettez|mettent) le feu\b(?! a (?:un|une|des|la voiture|ma|mon))"
+    r"|\b(?:mis|mettre|met|mettez|mettent|mis) le feu (?:a la|au|aux|a l') ?(?:braderie|fete"
+    r"|soiree|concert|salle|scene|piste|dancefloor|ambiance|public|stade|conseil|debat|reseaux"
+    r"|toile|assemblee|reunion|foule|hippodrome)\w*\b"
+    r"|\b(?:mis|mettre|avoir mis|met|mettez|mettent) le feu\b(?! (?:a|au|aux|dans|sous)\b)"
+    r"|\btomb\w* en panne\b|\bparti\w* en fumee\b|\bnumeros? (?:a appeler|d'urgence|utiles?)\b"
+    r"|\bque faire (?:si|en cas)\b(?: [^\s,.!?;]+){0,5}"
+    r"|\b(?:eviter|empecher) (?:que|qu'|les? |la |l')(?: ?[^\s,.!?;]+){0,5}"
+    r"|\b(?:il y aura|y aura|il va y avoir|risque d'y avoir) (?:du |de la |des |un |une )?"
+    r"(?:verglas|neige|orages?|gel|inondations?|crues?)\b"
+    r"|\b(?:verglas|neige|gel|orages?) (?:\S+ )?(?:demain|ce soir|cette nuit|la semaine prochaine"
+    r"|ce week-end)\b"
+    r"|\bperdue?s? dans (?:ses|les|mes|son|sa|leurs?|ces) (?:revisions|pensees|reves|livres"
+    r"|devoirs|papiers|demarches|explications|calculs|lectures|jeux)\b"
+    r"|\b(?:si|s'il|au cas ou) (?!vous plait|te plait)(?:jamais |un jour |par exemple )?(?:on|je|j'|vous|nous|il y a|y a"
+    r"|ca|quelqu'un|un enfant|une personne|il|elle)\b(?: [^\s,.!?;]+){0,5}"
+    r"|\b(?:collecte|boites?|recuperateurs?|bornes?) (?:de |a |des )?seringues?\b"
     r"|\bexercices? (?:d'evacuation |de )?(?:incendie|evacuation)\b|\bexercice incendie\b"
     r"|\btrou normand\b|\btrous? de memoire\b"
     r"|\b(?:pas|aucun|sans|plus) (?:de |d')?(?:danger|urgence)\b|\bpas urgent\b"
@@ -337,8 +552,9 @@ _NOT_URGENT = re.compile(
     r"|\bfeu rouge (?:devant|pres|a cote)(?=.*\b(?:stationn|gare|garee)\w*)"
     r"|\bbrule\w* (?:au|du|de) soleil\b|\bcreme brulee\b"
     r"|\binond\w* de (?:soleil|lumiere|fleurs|monde)\b"
-    r"|\b(?:inondations?|incendies?|tempetes?|accidents?|orages?) (?:de|d'|du) (?:l'an|l'annee"
-    r"|l'hiver|l'ete|20\d\d|mois dernier|la semaine derniere|l'automne)\w*"
+    r"|\b(?:inondations?|incendies?|tempetes?|accidents?|orages?|verglas|neige|gel|crues?)"
+    r" (?:de|d'|du) (?:l'an|l'annee|l'hiver|l'ete|20\d\d|19\d\d|mois dernier|la semaine derniere"
+    r"|l'automne)\w*"
     r"|\b(?:risques?|previsions?|alerte meteo|vigilance) (?:de |d'|au |aux )?(?:verglas|orages?"
     r"|inondations?)\b|\bverglas (?:annonce|prevu|attendu)\w*"
     r"|\bfumees? (?:de|d'|du|des) (?:la |l')?(?:cigarettes?|barbecues?|chicha|joints?|cheminees?)\b"
@@ -346,7 +562,7 @@ _NOT_URGENT = re.compile(
     r"|\bdetecteurs? (?:de fumee|incendie|de monoxyde)s?\b(?! (?:\S+ ){0,4}(?:sonn|bip|retentit))"
     r"|\bcrottes? de chiens?\b|\bdejections? canines?\b"
     r"|\brisques? d'inondations?\b|\bzones? inondables?\b|\binondable\b"
-    r"|\b(?:contre|prevention des|plan) (?:les )?inondations?\b"
+    r"|\b(?:contre|prevention des|prevention de|plan) (?:les? |la |l')?inondations?\b"
     r"|\b(?:prevention|risques?|consignes?|formation|atelier|securite|exercices?"
     r"|guide|conseils?|sensibilisation|campagne|simulation|assurance) (?:\S+ ){0,2}"
     r"(?:incendies?|inondations?|fumees?|gaz|noyades?)\b"
@@ -360,7 +576,18 @@ _WORD = re.compile(r"[^\W_]+")
 _RESOLVED = re.compile(
     r"(?<!n')\b(?:a|ont) (?:bien )?ete (?:enleve|retire|degage|repare|rebouche|securise|evacue"
     r"|nettoye|balise|remis en (?:service|marche)|retrouve|eteint)\w*"
+    r"|\bfausse alerte\b|\btout est rentre dans l'ordre\b|\bplus de peur que de mal\b"
     r"|\bmerci (?:pour|de) (?:votre|l'|la|leur) (?:intervention|rapidite|reactivite)"
+)
+
+
+# A memory, not an event: "l'an dernier", "en 1999", "qui s'en souvient ?" (unless the message
+# also says it is happening now).
+_LONG_AGO = re.compile(
+    r"^(?!.*\b(?:maintenant|en ce moment|actuellement|en cours|vite|urgent\w*|venez|!!))"
+    r".*\b(?:l'an dernier|l'annee derniere|l'hiver dernier|l'ete dernier|l'automne dernier"
+    r"|il y a (?:\d+|deux|trois|quelques) ans|en (?:19|20)\d\d|souvenirs?|qui se souvient"
+    r"|qui s'en (?:rappelle|souvient)|vous vous souvenez)\b"
 )
 
 
@@ -375,13 +602,15 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
     """The first urgent rule that fires, or None; ``extra_keywords`` come from the settings."""
     from beffroi.inbox.text import find_keyword
 
-    if _RESOLVED.search(message.folded):
+    if _RESOLVED.search(message.folded) or _LONG_AGO.search(message.folded):
         return None
     surface = _NOT_URGENT.sub(" ~ ", message.folded)
     lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
     words = set(_WORD.findall(surface)) | set(_WORD.findall(lemmas))
     for rule in RULES:
         if not any(word.startswith(rule.triggers) for word in words):
+            continue
+        if rule.unless is not None and rule.unless.search(message.folded):
             continue
         for text in (surface, lemmas):
             found = rule.pattern.search(text)
