@@ -25,7 +25,8 @@ def texts(n: int) -> list[tuple[str, str]]:
     for path in sorted((ROOT / "tests" / "inbox").glob("*.py")):
         if path.name.startswith(("understanding_dev", "heldout")):
             pool += [(m["text"], m["kind"]) for m in runpy.run_path(str(path))["MESSAGES"]]
-    return [(f"{text} ({i})", kind) for i, (text, kind) in zip(range(n), pool * (n // len(pool) + 1))]
+    cycled = (pool * (n // len(pool) + 1))[:n]
+    return [(f"{text} ({i})", kind) for i, (text, kind) in enumerate(cycled)]
 
 
 def main() -> None:

@@ -407,7 +407,7 @@ RULES: tuple[UrgentRule, ...] = (
         ),
         near(
             _PERSON + r"|personne|quelqu'un|cycliste|pieton|pietonne|enfant|gamin|il|elle",
-            r"ne (?:reagit|reagir|repond|repondre) (?:pas|plus)|reagit (?:pas|plus)"
+            r"ne (?:reagit|reagir) (?:pas|plus)|reagit (?:pas|plus)"
             r"|(?:ne )?(?:bouge|respire) (?:pas|plus|presque plus)|ne se rel[eè]v\w* (?:pas|plus)"
             r"|ne se relever (?:pas|plus)|allonge\w* (?:sur|dans) (?:le|la|un|une) (?:banc|trottoir"
             r"|sol|herbe|route|escalier|pelouse|chaussee|hall|parking)",
