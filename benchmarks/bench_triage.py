@@ -2,7 +2,7 @@
 
 Runs ``triage.understand`` (decision, urgency, themes, tone) on N messages cycled from every
 labelled set in tests/inbox/, each made distinct by a number, with the example configuration,
-and prints items per second (best of 3 runs, after one warm-up pass that loads simplemma's
+and prints items per second (best of 5 runs, after one warm-up pass that loads simplemma's
 dictionary and fills the word cache, as a long-running ingest process would have it).
 """
 
@@ -36,7 +36,7 @@ def main() -> None:
     for text, kind in batch[:2000]:
         understand(settings, text, kind)
     best = float("inf")
-    for _ in range(3):
+    for _ in range(5):
         start = time.perf_counter()
         for text, kind in batch:
             understand(settings, text, kind)

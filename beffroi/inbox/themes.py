@@ -34,6 +34,7 @@ from beffroi.inbox.text import fold, keyword_pattern
 
 STRONG = 3.0
 URGENT_BONUS = 10.0
+SUBJECT_BONUS = 1.0  # an urgent rule's own theme, when the danger is inside a facility
 UNSURE_BELOW = 2.0
 MIN_SCORE = 1.0  # below: no main theme (measured: 1.5 lost more than it won)
 
@@ -67,9 +68,11 @@ _FACILITY = re.compile(
     "|".join(rf"(?P<f{i}>\b(?:{words})\b)" for i, (_, words) in enumerate(_FACILITIES))
 )
 # Before a facility, these words put the danger outside it: "devant l'école", "près du stade".
+# "rue des Écoles", "avenue du Stade" are streets.
 _OUTSIDE = frozenset(
     "devant pres cote face derriere autour long abords vers depuis loin sortie proximite"
-    " apres avant direction".split()
+    " apres avant direction rue avenue place boulevard bd allee chemin impasse quai parvis"
+    " square quartier arret".split()
 )
 _LINKS = frozenset("de du des la le l' les d' a au aux un une en".split())
 _GREETINGS = re.compile(
@@ -81,9 +84,9 @@ _GREETINGS = re.compile(
 def facility_theme(folded: str) -> str | None:
     """The theme of the municipal facility or event a message places itself in, if any."""
     for found in _FACILITY.finditer(folded):
-        before = folded[: found.start()].replace("'", "' ").split()[-4:]
+        before = folded[: found.start()].replace("'", "' ").split()[-6:]
         words = [w.strip(",.:;!?()") for w in before if w not in _LINKS]
-        if words and words[-1] in _OUTSIDE:
+        if _OUTSIDE.intersection(words[-2:]):
             continue
         return _FACILITIES[int(found.lastgroup[1:])][0]
     return None
@@ -189,7 +192,7 @@ def score_themes(
             total += URGENT_BONUS
             words.insert(0, "urgence dans un équipement" if subject_theme else "urgence")
         elif name == subject_theme:
-            total += URGENT_BONUS / 2
+            total += SUBJECT_BONUS
             words.insert(0, "urgence")
         if total > 0:
             # Ties go to the theme named first: the subject usually opens the sentence

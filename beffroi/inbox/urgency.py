@@ -23,18 +23,20 @@ from dataclasses import dataclass
 
 from beffroi.inbox.lemmas import Lemmatised
 
-# Up to N words between two parts of a phrase.
+# Up to N words between two parts of a phrase; the second part may carry an elided article
+# ("un sanglier sur l'avenue", "une fuite dans l'immeuble").
 _GAP = r"(?:[^\s|]+ ){0,%d}"
+_ELIDED = r"(?:qu'|[dlcjmnst]')?"
 
 
 def near(a: str, b: str, gap: int = 4) -> str:
     """``a`` then ``b`` with at most ``gap`` words between them, or ``b`` then ``a``."""
-    g = _GAP % gap
+    g = _GAP % gap + _ELIDED
     return rf"(?:\b(?:{a})\b {g}\b(?:{b})\b|\b(?:{b})\b {g}\b(?:{a})\b)"
 
 
 def then(a: str, b: str, gap: int = 4) -> str:
-    g = _GAP % gap
+    g = _GAP % gap + _ELIDED
     return rf"\b(?:{a})\b {g}\b(?:{b})\b"
 
 
@@ -75,7 +77,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "fumée": ("fume",),
     "inondation": (
         "inond", "innond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
-        "regard", "bouche", "conduite", "tuyau", "fuite", "degat", "flotte", "noy", "grille",
+        "regard", "bouche", "conduite", "tuyau", "fuite", "degat", "flotte", "noy", "grille", "plafond", "lit",
     ),
     "arbre": (
         "arbre", "branche", "platane", "tilleul", "chene", "peuplier", "marronnier", "bouleau",
@@ -88,9 +90,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "feux": ("feu", "signalisation"),
     "signalisation arrachée": ("stop", "panneau", "cedez", "sens"),
     "objet sur la chaussée": (
-        "chargement", "palette", "planche", "gravier", "debris", "objet", "pneu", "matelas",
-        "bidon", "caisse", "carton", "morceau", "pierre", "parpaing", "sable", "huile", "gasoil",
-        "voiture",
+        "chargement", "palette", "planche", "gravier", "debris", "objet", "pneu", "matelas", "bidon", "caisse", "carton", "morceau", "pierre", "parpaing", "sable", "huile", "gasoil", "gazole", "zigzag", "ecart", "pilent", "slalom", "freinent",
     ),
     "verglas": (
         "verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque", "neige", "deneig",
@@ -106,8 +106,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "personne en détresse": (
         "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
         "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
-        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "bloqu", "arriv",
-        "saign", "ouvr", "crie", "hurl",
+        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc",
     ),
     "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp"),
     "personne injoignable": (
@@ -115,8 +114,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "decroch", "vu", "ouvr",
     ),
     "personne vulnérable": (
-        "err", "pyjama", "chausson", "perdu", "tremb", "grelott", "froid", "hypotherm", "dehors",
-        "parle", "desorient",
+        "err", "pyjama", "chausson", "perdu", "desorient", "trembl", "grelott", "hypotherm", "parle", "froid", "air",
     ),
     "animal sur la route": (
         "chien", "chat", "cheva", "vache", "mouton", "chevreuil", "biche", "sanglier", "anima",
@@ -125,17 +123,13 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 
     ),
     "chute de matériaux": (
-        "brique", "pierre", "tuile", "morceau", "facade", "corniche", "balcon", "gouttiere",
-        "enduit", "plafond", "plaque", "vitre", "verre", "cheminee", "echafaudage", "beton",
-        "lampadaire", "poteau", "mat", "grue", "chapiteau", "tente", "barnum", "but", "cage",
-        "panier", "portail", "grille", "structure", "scene", "podium", "mur", "stand", "toit",
-        "barriere", "palissade", "plot", "panneau",
+        "tomb", "chut", "detach", "effrit", "menac", "bascul", "ecroul", "couch", "renvers", "sol", "travers", "descell", "instable", "branl", "vacill", "souleve", "envol", "arrach", "pench", "risque",
     ),
     "frelons": ("frelon", "guepe", "essaim"),
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
     "danger": (
         "danger", "accident", "bless", "agress", "faire", "tuer", "mort", "saign", "ouvr",
-        "vient", "coup", "coinc", "piqu", "tousse", "chlore", "vapeur", "emanation", "respir",
+        "coup", "piqu", "tousse", "chlore", "vapeur", "emanation", "respir",
     ),
 }  # fmt: skip
 
@@ -184,7 +178,7 @@ _OPEN_HOLE = (
     r"|pas balise\w*|sans barriere|sans protection|pas signale\w*|non signale\w*|dangereu\w*"
     r"|failli (?:\S+ ){0,2}(?:tomb\w*|chut\w*|se (?:tordre|casser|blesser|tuer|faire))|piege"
     r"|manquante?|disparu\w*|arrache\w*|tomb\w*|chut\w*|souleve\w*|plus de (?:plaque|couvercle)"
-    r"|sans (?:plaque|couvercle)|d'un metre|(?:plaque|couvercle) (?:\S+ )?(?:enleve|vole|deplace)\w*"
+    r"|sans (?:plaque|couvercle)|d'un metre|saute\w*|au milieu de la (?:rue|route|chaussee)|(?:plaque|couvercle) (?:\S+ )?(?:enleve|vole|deplace)\w*"
     r"|danger|tordu\w*|se casser|casser la figure|blesse\w*"
 )
 _LIGHTS = (
@@ -210,6 +204,7 @@ _CABLE = (
 _LIVE = (
     r"a nu|denude\w*|pend\w*|au sol|par terre|a terre|arrach\w*|tomb\w*|etincelle\w*|gresill\w*"
     r"|fume\w*|ouverte?s?|dans l'eau|sur la route|sur le trottoir|sur la chaussee|touch\w*"
+    r"|eventre\w*|a l'air|apparents?"
 )
 
 RULES: tuple[UrgentRule, ...] = (
@@ -278,7 +273,11 @@ RULES: tuple[UrgentRule, ...] = (
             r"(?:ca|ça|qui) (?:continue de )?monte|continue de monter",
             10,
         ),
-        r"\b(?:passage|tunnel|rue|route|cave|sous-sol|parking|garage|tremie|souterrain) (?:\S+ ){0,5}"
+        r"\beau partout\b|\bsorti\w* de son lit\b"
+        r"|\b(?:coule|goutte|gouttent|ruisselle|pleut|fuit)\w* (?:du|depuis le|par le|a travers le)"
+        r" plafond\b|\bplafond (?:\S+ ){0,2}(?:goutte|coule|fuit|ruisselle)\w*",
+        r"\b(?:passage|tunnel|rue|route|cave|sous-sol|parking|garage|tremie|souterrain|jardins?"
+        r"|maisons?|champs?|prairies?|quartier|terrains?|pelouses?|parkings?|caves?) (?:\S+ ){0,5}"
         r"(?:est|sont) noye\w*",
         r"\bles pieds dans l'eau\b|\binnond\w*",
         r"\bsous (?:l'|le )?eau\b|\b\d+ ?(?:cm|centimetres?|metres?) d'eau\b",
@@ -367,7 +366,8 @@ RULES: tuple[UrgentRule, ...] = (
         "sécurité",
         near(_CABLE, _LIVE, 4),
         r"\betincelles?\b|\belectrocut\w*\b|\bcourt-circuit\b",
-        r"\bles fils (?:electriques )?(?:sont |qui )?(?:a nu|denude\w*|pend\w*)",
+        r"\bles fils (?:electriques )?(?:sont |qui )?(?:a nu|denude\w*|pend\w*|a l'air|apparents"
+        r"|sortent)",
     ),
     _rule(
         "enfant perdu",
@@ -540,7 +540,8 @@ _NOT_URGENT = re.compile(
     r"|ce week-end)\b"
     r"|\bperdue?s? dans (?:ses|les|mes|son|sa|leurs?|ces) (?:revisions|pensees|reves|livres"
     r"|devoirs|papiers|demarches|explications|calculs|lectures|jeux)\b"
-    r"|\b(?:si|s'il|au cas ou) (?!vous plait|te plait)(?:jamais |un jour |par exemple )?(?:on|je|j'|vous|nous|il y a|y a"
+    r"|\bs'il (?!vous plait|te plait)(?:[^\s,.!?;]+ ?){0,5}"
+    r"|\b(?:si|au cas ou) (?!vous plait|te plait)(?:jamais |un jour |par exemple )?(?:on|je|j'|vous|nous|il y a|y a"
     r"|ca|quelqu'un|un enfant|une personne|il|elle)\b(?: [^\s,.!?;]+){0,5}"
     r"|\b(?:collecte|boites?|recuperateurs?|bornes?) (?:de |a |des )?seringues?\b"
     r"|\bexercices? (?:d'evacuation |de )?(?:incendie|evacuation)\b|\bexercice incendie\b"
@@ -598,6 +599,32 @@ class Urgency:
     words: str  # what matched, as the citizen's text or its lemmas have it
 
 
+def _trigger_index() -> tuple[dict[str, frozenset[int]], tuple[int, ...]]:
+    """Each trigger (a word beginning) -> the rules it opens, and the trigger lengths: a
+    message's words are then looked up by their first letters, once for all the rules."""
+    index: dict[str, set[int]] = {}
+    for number, rule in enumerate(RULES):
+        for trigger in rule.triggers:
+            index.setdefault(trigger, set()).add(number)
+    lengths = tuple(sorted({len(t) for t in index}))
+    return {t: frozenset(r) for t, r in index.items()}, lengths
+
+
+_TRIGGERS, _TRIGGER_LENGTHS = _trigger_index()
+
+
+def _rules_opened(words: set[str]) -> set[int]:
+    opened: set[int] = set()
+    for word in words:
+        for length in _TRIGGER_LENGTHS:
+            if length > len(word):
+                break
+            rules = _TRIGGERS.get(word[:length])
+            if rules:
+                opened |= rules
+    return opened
+
+
 def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> Urgency | None:
     """The first urgent rule that fires, or None; ``extra_keywords`` come from the settings."""
     from beffroi.inbox.text import find_keyword
@@ -606,9 +633,9 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
         return None
     surface = _NOT_URGENT.sub(" ~ ", message.folded)
     lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
-    words = set(_WORD.findall(surface)) | set(_WORD.findall(lemmas))
-    for rule in RULES:
-        if not any(word.startswith(rule.triggers) for word in words):
+    opened = _rules_opened(set(_WORD.findall(surface)) | set(_WORD.findall(lemmas)))
+    for number, rule in enumerate(RULES):
+        if number not in opened:
             continue
         if rule.unless is not None and rule.unless.search(message.folded):
             continue
