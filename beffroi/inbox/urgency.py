@@ -66,7 +66,10 @@ _PAST_OR_HABIT = (
     r"|le week-end dernier|le mois dernier|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi"
     r"|dimanche) dernier|il y a (?:\d+|deux|trois|quelques) (?:jours|semaines|mois|ans)"
     r"|tous les (?:soirs|jours|week-ends|hivers|ans)|chaque (?:soir|nuit|hiver|annee|week-end)"
-    r"|souvent|regulierement|l'an dernier|l'annee derniere|l'hiver dernier|encore une fois)\b"
+    r"|souvent|regulierement|l'an dernier|l'annee derniere|l'hiver dernier|encore une fois"
+    r"|quand (?:ils?|elles?|on|les voisins?|le voisin) (?:\S+ )?(?:brul|fait|font|allum|pleut"
+    r"|gele|neige)\w*|des qu'il (?:pleut|gele|neige)|en hiver|chaque hiver"
+    r"|a chaque (?:pluie|orage|averse))\b"
 )
 
 
@@ -123,7 +126,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
 
     ),
     "chute de matériaux": (
-        "tomb", "chut", "detach", "effrit", "menac", "bascul", "ecroul", "couch", "renvers", "sol", "travers", "descell", "instable", "branl", "vacill", "souleve", "envol", "arrach", "pench", "risque",
+        "tomb", "chut", "detach", "effrit", "menac", "bascul", "ecroul", "couch", "renvers", "sol", "travers", "descell", "instable", "branl", "vacill", "souleve", "envol", "arrach", "pench", "risque", "oscill", "dangereus",
     ),
     "frelons": ("frelon", "guepe", "essaim"),
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
@@ -225,7 +228,7 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bincendies?\b|\bincendi\w+\b",
         r"\b(?:au|en|prend|prendre|pris|prise|prennent) feu\b",
         r"\bfeu (?:\S+ ){0,2}(?:pris|prend|prendre|parti|declare|declarer|se propage|propager)\b",
-        r"\b(?:il y a|y a|y'a) (?:le |du )?feu\b(?! au lac)|\b(?:ca|ça) (?:brule|crame)\b",
+        r"\b(?:il y a|y a|y'a|ya|il ya) (?:le |du )?feu\b(?! au lac)|\bdu feu dans\b|\b(?:ca|ça) (?:brule|crame)\b",
         r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?brule\b|\bodeur de (?:cram|fume)\w*",
         r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
         r"\bdepart de feu\b|\bdeparts de feu\b|\bdebut d'incendie\b",
@@ -258,6 +261,7 @@ RULES: tuple[UrgentRule, ...] = (
         "sécurité",
         r"\bfumees?\b(?! (?:de|d') (?:cigarettes?|barbecue|chicha|joint))",
         r"\b(?:ca|il|elle) fume\b",
+        unless=_PAST_OR_HABIT,
     ),
     _rule(
         "inondation",
@@ -360,6 +364,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"|non deneige\w*",
             8,
         ),
+        unless=_PAST_OR_HABIT,
     ),
     _rule(
         "électricité",
@@ -413,6 +418,8 @@ RULES: tuple[UrgentRule, ...] = (
             r"|sol|herbe|route|escalier|pelouse|chaussee|hall|parking)",
             10,
         ),
+        r"\btomb\w* (?:dans|a) (?:le |la |l')?(?:canal|riviere|eau|marque|bassin|etang|lac|deule"
+        r"|fosse)\b",
         r"\bdetresse\b|\bsuicid\w*\b|\bse noie\b|\bnoyade\b|\ben train de se noyer\b",
         r"\bcoince\w* (?:la|le|sa|son|les|ses) (?:main|doigt|doigts|pied|jambe|bras|tete)\b"
         r"|\bcoince\w* (?:sur|dans|sous) (?:le |la |l'|un |une )?(?:toit|ascenseur|arbre|voiture"
@@ -437,7 +444,12 @@ RULES: tuple[UrgentRule, ...] = (
         "violence",
         "sécurité",
         r"\b(?:bagarres?|rixes?)\b",
-        r"\b(?:couteaux?|machettes?|armes? (?:a feu|blanche)|pistolets?|fusils?)\b",
+        near(
+            r"couteaux?|machettes?|armes?(?: a feu| blanche)?|pistolets?|fusils?",
+            r"menac\w*|brandi\w*|sorti\w*|agress\w*|poignard\w*|blesse\w*|attaqu\w*|pointe\w*"
+            r"|bagarre\w*|se battent|tire\w*|coups?",
+            6,
+        ),
         r"\bse (?:battent|bagarrent|tapent dessus)\b|\btabass\w*\b",
         r"\bfrapp\w* (?:un|une|quelqu'un|une femme|un homme|un jeune|une dame)\b",
         unless=_PAST_OR_HABIT,
@@ -481,7 +493,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"|portails?|chapiteaux?|tentes?|barnums?|stands?|structures?|scenes?|podiums?",
             r"couchee?s?|tombee?s?|tombent|tombe|renverse\w*|au sol|en travers|descell\w*|bascul\w*"
             r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|arrache\w*"
-            r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*",
+            r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*|oscill\w*|dangereusement",
             8,
         ),
     ),
@@ -532,6 +544,9 @@ _NOT_URGENT = re.compile(
     r"|toile|assemblee|reunion|foule|hippodrome)\w*\b"
     r"|\b(?:mis|mettre|avoir mis|met|mettez|mettent) le feu\b(?! (?:a|au|aux|dans|sous)\b)"
     r"|\btomb\w* en panne\b|\bparti\w* en fumee\b|\bnumeros? (?:a appeler|d'urgence|utiles?)\b"
+    r"|\bpierres? tombales?\b|\btombeaux?\b|\banti-? ?(?:inondations?|crues?|incendies?)\b"
+    r"|\b(?:films?|series?|documentaires?|livres?|romans?|expositions?|expos?|conferences?"
+    r"|spectacles?|pieces?) (?:sur|catastrophe|de|d'|du|des) (?:les? |la |l'|des )?\S+"
     r"|\bque faire (?:si|en cas)\b(?: [^\s,.!?;]+){0,5}"
     r"|\b(?:eviter|empecher) (?:que|qu'|les? |la |l')(?: ?[^\s,.!?;]+){0,5}"
     r"|\b(?:il y aura|y aura|il va y avoir|risque d'y avoir) (?:du |de la |des |un |une )?"
