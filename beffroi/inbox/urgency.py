@@ -132,7 +132,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
     "danger": (
         "danger", "accident", "bless", "agress", "faire", "tuer", "mort", "saign", "ouvr",
-        "coup", "piqu", "tousse", "chlore", "vapeur", "emanation", "respir",
+        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir",
     ),
 }  # fmt: skip
 
@@ -144,7 +144,8 @@ _TREE = (
 _FALLEN = (
     r"tomb\w*|chut\w*|chu|effondr\w*|pench\w*|deracin\w*|menac\w*|couch\w*|en travers"
     r"|s'(?:est |sont )?abatt?u?\w*"
-    r"|bloque la route|barre la route|ecrase\w* (?:une|la|ma|sa|des) (?:voiture|maison|toit)"
+    r"|(?:bloqu|barr)\w* (?:la |le |l'|toute la )?(?:route|rue|avenue|chaussee|passage|voie|piste"
+    r"|circulation|acces|boulevard)|ecrase\w* (?:une|la|ma|sa|des) (?:voiture|maison|toit)"
 )
 _BRANCH_STATE = r"cass\w*|arrach\w*|pend\w*|fendu\w*|craqu\w*"
 _PERSON = (
@@ -305,6 +306,10 @@ RULES: tuple[UrgentRule, ...] = (
         "environnement",
         near(_TREE, _FALLEN, 6),
         near(r"branches?|grosses? branches?", _BRANCH_STATE, 3),
+        # A branch down in one's own garden, away from any road or person, can wait.
+        unless=r"^(?!.*\b(?:route|rue|trottoir|chaussee|voitures?|toit|maison|cables?|fils|bloque"
+        r"|piste|passage|enfants?|quelqu'un|personne|ligne)\b).*\bdans (?:mon|notre|son|leur|le)"
+        r" jardin\b",
     ),
     _rule(
         "trou",
@@ -384,6 +389,7 @@ RULES: tuple[UrgentRule, ...] = (
         rf"(?:mon|ma|notre|nos|mes|son|sa|un|une|le|la|leur) (?:petite? |jeune )?(?:{_CHILD})\b",
         rf"\b(?:{_CHILD})\b (?:\S+ ){{0,3}}(?:introuvable|a disparu|a fugue|porte disparu\w*)\b",
         rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b(?! sans)",
+        rf"\b(?:{_CHILD}) (?:de |d')(?:\S+ ){{1,3}}(?:perdue?s?|egaree?s?|disparue?s?)\b",
         rf"\b(?:{_CHILD}) (?:tout |toute )?seule?s?\b (?:\S+ ){{0,3}}(?:pleur\w*|cherch\w*|perdu\w*)",
         r"\bcherch\w* (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
         r"\b(?:trouve|retrouve) (?:plus|pas) (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
@@ -490,9 +496,10 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             r"barrieres?|palissades?|plots?|grilles? de chantier|panneaux? de chantier"
             r"|echafaudages?|grues?|lampadaires?|poteaux?|mats?|buts?|cages?|paniers? de basket"
-            r"|portails?|chapiteaux?|tentes?|barnums?|stands?|structures?|scenes?|podiums?",
+            r"|portails?|chapiteaux?|tentes?|barnums?|stands?|structures?|scenes?|podiums?|toits?"
+            r"|toitures?|toles?",
             r"couchee?s?|tombee?s?|tombent|tombe|renverse\w*|au sol|en travers|descell\w*|bascul\w*"
-            r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|arrache\w*"
+            r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|volent|arrache\w*"
             r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*|oscill\w*|dangereusement",
             8,
         ),
@@ -525,6 +532,9 @@ RULES: tuple[UrgentRule, ...] = (
         r"\b(?:vient|viennent|venir) de se (?:blesser|couper|faire mal|faire renverser|faire mordre"
         r"|faire piquer)\b|\bse (?:sont|est|etre) (?:deja )?fait (?:piquer|mordre|renverser)\b",
         r"\bsaign\w*\b",
+        r"\b(?:renverse\w*|percute\w*|fauche\w*) (?:un|une|le|la) (?:pieton|pietonne|enfant|cycliste"
+        r"|personne|dame|monsieur|homme|femme|jeune|motard|ado|gamin|petit)\b",
+        r"\b(?:il|elle) est (?:tombee? )?(?:par terre|au sol|a terre)\b",
         near(
             r"chlore|vapeurs?|emanations?|produits? (?:chimiques?|toxiques?)|odeur (?:chimique"
             r"|tres forte)|javel|ammoniac",
@@ -547,6 +557,8 @@ _NOT_URGENT = re.compile(
     r"|\bpierres? tombales?\b|\btombeaux?\b|\banti-? ?(?:inondations?|crues?|incendies?)\b"
     r"|\b(?:films?|series?|documentaires?|livres?|romans?|expositions?|expos?|conferences?"
     r"|spectacles?|pieces?) (?:sur|catastrophe|de|d'|du|des) (?:les? |la |l'|des )?\S+"
+    r"|\b(?:avant qu'il y ait|il y aura|il y avoir|y aura|risque d'y avoir|finir par avoir) (?:un |une |des )?"
+    r"(?:accidents?|morts?|drames?|blesses?)\b"
     r"|\bque faire (?:si|en cas)\b(?: [^\s,.!?;]+){0,5}"
     r"|\b(?:eviter|empecher) (?:que|qu'|les? |la |l')(?: ?[^\s,.!?;]+){0,5}"
     r"|\b(?:il y aura|y aura|il va y avoir|risque d'y avoir) (?:du |de la |des |un |une )?"
@@ -607,6 +619,27 @@ _LONG_AGO = re.compile(
 )
 
 
+# Told as over ("hier", "la nuit dernière", "l'an passé"), with no sign it goes on now.
+_NOW = (
+    r"^(?!.*\b(?:maintenant|en ce moment|actuellement|en cours|la tout de suite|vite|urgent\w*"
+    r"|venez|encore|continue\w*|ca monte|depuis ce matin|ce matin|ce soir|cette nuit"
+    r"|aujourd'hui|!!))"
+)
+_TOLD_PAST = re.compile(
+    _NOW
+    + r".*(?<!depuis )\b(?:hier|avant-hier|la nuit derniere|l'autre (?:jour|soir|nuit)|la semaine derniere"
+    r"|le week-end dernier|le mois dernier|l'an passe|l'annee passee)\b"
+)
+# Lasting for days: a report to fix, not minutes to act (but a neighbour silent for days IS
+# the alarm).
+_LASTING = re.compile(
+    r"^(?!.*\b(?:maintenant|en ce moment|vite|urgent\w*|venez|!!|ca monte|continue de monter))"
+    r".*\bdepuis (?:\d+|deux|trois|quatre|cinq|plusieurs|des|une|un) (?:jours|semaines|mois"
+    r"|semaine|mois)\b"
+)
+_LASTING_IS_THE_ALARM = frozenset({"personne injoignable", "personne vulnérable"})
+
+
 @dataclass(frozen=True)
 class Urgency:
     rule: str  # the rule's name: "gaz", "arbre", ...
@@ -644,15 +677,20 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
     """The first urgent rule that fires, or None; ``extra_keywords`` come from the settings."""
     from beffroi.inbox.text import find_keyword
 
-    if _RESOLVED.search(message.folded) or _LONG_AGO.search(message.folded):
+    folded = message.folded
+    if _RESOLVED.search(folded) or _LONG_AGO.search(folded):
         return None
+    told_past = _TOLD_PAST.search(folded) is not None
+    lasting = _LASTING.search(folded) is not None
     surface = _NOT_URGENT.sub(" ~ ", message.folded)
     lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
     opened = _rules_opened(set(_WORD.findall(surface)) | set(_WORD.findall(lemmas)))
     for number, rule in enumerate(RULES):
         if number not in opened:
             continue
-        if rule.unless is not None and rule.unless.search(message.folded):
+        if rule.unless is not None and rule.unless.search(folded):
+            continue
+        if (told_past or lasting) and rule.name not in _LASTING_IS_THE_ALARM:
             continue
         for text in (surface, lemmas):
             found = rule.pattern.search(text)

@@ -95,6 +95,8 @@ def test_urgency_by_concept_and_the_calm_look_alikes(example_settings):
         "Un sanglier sur l'avenue de la République, les voitures s'arrêtent",
         "Un enfant est tombé dans le canal près de l'écluse !",
         "Notre cave est innondée depuis ce matin et ça continue de monter",
+        "Ma voisine de 88 ans ne répond plus au téléphone ni à la porte depuis hier",
+        "Une voiture vient de renverser un piéton rue de Lille, il est par terre",
     ):
         assert urgent(text), text
     for text in (
@@ -108,6 +110,10 @@ def test_urgency_by_concept_and_the_calm_look_alikes(example_settings):
         "Mon fils s'est perdu dans ses révisions",
         "Le débat a mis le feu au conseil municipal",
         "Le film sur les incendies de forêt à la médiathèque était passionnant",
+        "Mon fils est tombé à vélo hier sur un nid de poule, vous pouvez le reboucher ?",
+        "L'alarme du gymnase sonne toute la nuit depuis 3 jours, c'est insupportable",
+        "Une branche est tombée dans mon jardin pendant la tempête, qui la ramasse ?",
+        "Il faut vraiment sécuriser ce carrefour, un jour il y aura un accident",
     ):
         assert not urgent(text), text
 
