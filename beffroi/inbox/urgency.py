@@ -109,7 +109,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "personne en détresse": (
         "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
         "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
-        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc",
+        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "glace",
     ),
     "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp"),
     "personne injoignable": (
@@ -194,7 +194,7 @@ _OUT = (
     r"|fonctionnent plus|fonctionner plus|marche pas|marchent pas|marcher pas|fonctionne pas"
     r"|fonctionnent pas|fonctionner pas|hs|clignot\w*|orange en permanence|tous au vert"
     r"|deregle\w*|detraque\w*|hors service|bloque\w* au (?:vert|rouge|orange)"
-    r"|(?:restent|reste|toujours) au vert"
+    r"|(?:restent|reste|toujours) au vert|morts?|sans courant"
 )
 _ICY = r"gele\w*|glace|glacee?s?|glissant\w*|verglac\w*|une (?:vraie )?patinoire"
 _GROUND = (
@@ -424,6 +424,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"|sol|herbe|route|escalier|pelouse|chaussee|hall|parking)",
             10,
         ),
+        near(r"glace", r"craqu\w*|cede|se brise|se fissure|casse", 6),
         r"\btomb\w* (?:dans|a) (?:le |la |l')?(?:canal|riviere|eau|marque|bassin|etang|lac|deule"
         r"|fosse)\b",
         r"\bdetresse\b|\bsuicid\w*\b|\bse noie\b|\bnoyade\b|\ben train de se noyer\b",
