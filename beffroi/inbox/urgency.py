@@ -75,13 +75,12 @@ _PAST_OR_HABIT = (
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "gaz": ("gaz",),
-    "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme"),
+    "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme", "roussi",),
     "déversement": ("seringue", "deverse", "produit", "bidon", "amiante", "chimique", "toxique"),
     "fumée": ("fume",),
     "inondation": (
         "inond", "innond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
-        "regard", "bouche", "conduite", "tuyau", "fuite", "degat", "flotte", "noy", "grille", "plafond", "lit",
-    ),
+        "regard", "bouche", "conduite", "tuyau", "fuite", "degat", "flotte", "noy", "grille", "plafond", "lit", "geyser", "cave", "garage", "sous-sol", "maison", "appartement", "salon", "cuisine", "parking",),
     "arbre": (
         "arbre", "branche", "platane", "tilleul", "chene", "peuplier", "marronnier", "bouleau",
         "sapin", "pin", "saule", "erable", "frene", "hetre",
@@ -91,7 +90,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "effondrement", "cratere", "regard",
     ),
     "feux": ("feu", "signalisation"),
-    "signalisation arrachée": ("stop", "panneau", "cedez", "sens"),
+    "signalisation arrachée": ("stop", "panneau", "cedez", "sens", "feu", "signalisation", "tricolore",),
     "objet sur la chaussée": (
         "chargement", "palette", "planche", "gravier", "debris", "objet", "pneu", "matelas", "bidon", "caisse", "carton", "morceau", "pierre", "parpaing", "sable", "huile", "gasoil", "gazole", "zigzag", "ecart", "pilent", "slalom", "freinent",
     ),
@@ -100,8 +99,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "électricité": (
         "cable", "fil", "ligne", "poteau", "armoire", "boitier", "coffret", "transformateur",
-        "etincelle", "electrocut", "court",
-    ),
+        "etincelle", "electrocut", "court", "compteur", "tableau", "prise",),
     "enfant perdu": (
         "enfant", "fils", "fille", "garcon", "gamin", "petit", "bebe", "ado", "bambin", "nino",
         "neveu", "niece", "loulou", "cherch", "enlev",
@@ -111,7 +109,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
         "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "glace",
     ),
-    "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp"),
+    "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp", "poignard", "tire", "tirent",),
     "personne injoignable": (
         "repond", "nouvelle", "injoignable", "volet", "alzheimer", "desorient", "disparu", "fugue",
         "decroch", "vu", "ouvr",
@@ -132,8 +130,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
     "danger": (
         "danger", "accident", "bless", "agress", "faire", "tuer", "mort", "saign", "ouvr",
-        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir",
-    ),
+        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir", "attaqu", "mord",),
 }  # fmt: skip
 
 
@@ -170,6 +167,7 @@ _ANIMAL = (
 _ROAD = (
     r"route|chaussee|voie|voie rapide|rocade|autoroute|boulevard|rond-point|circulation|n356"
     r"|a22|a1|grand boulevard|milieu de la rue|milieu de la route|voies|entre les voitures"
+    r"|bande d'arret d'urgence|bas-cote|bas cote|bretelle|peripherique|departementale|nationale"
     r"|au milieu des voitures|avenue|d\d+"
 )
 _HOLE = (
@@ -194,7 +192,7 @@ _OUT = (
     r"|fonctionnent plus|fonctionner plus|marche pas|marchent pas|marcher pas|fonctionne pas"
     r"|fonctionnent pas|fonctionner pas|hs|clignot\w*|orange en permanence|tous au vert"
     r"|deregle\w*|detraque\w*|hors service|bloque\w* au (?:vert|rouge|orange)"
-    r"|(?:restent|reste|toujours) au vert|morts?|sans courant"
+    r"|(?:restent|reste|toujours) au vert|morts?|sans courant|(?:ne )?s'allument (?:plus|pas)"
 )
 _ICY = r"gele\w*|glace|glacee?s?|glissant\w*|verglac\w*|une (?:vraie )?patinoire"
 _GROUND = (
@@ -203,7 +201,8 @@ _GROUND = (
 )
 _CABLE = (
     r"cables?(?: electriques?)?|fils electriques?|lignes? electriques?|poteaux?(?: electriques?)?"
-    r"|(?:armoires?|boitiers?|coffrets?|transformateurs?) electriques?"
+    r"|(?:armoires?|boitiers?|coffrets?|transformateurs?|compteurs?|tableaux?) electriques?"
+    r"|prises? electriques?"
 )
 _LIVE = (
     r"a nu|denude\w*|pend\w*|au sol|par terre|a terre|arrach\w*|tomb\w*|etincelle\w*|gresill\w*"
@@ -230,7 +229,8 @@ RULES: tuple[UrgentRule, ...] = (
         r"\b(?:au|en|prend|prendre|pris|prise|prennent) feu\b",
         r"\bfeu (?:\S+ ){0,2}(?:pris|prend|prendre|parti|declare|declarer|se propage|propager)\b",
         r"\b(?:il y a|y a|y'a|ya|il ya) (?:le |du )?feu\b(?! au lac)|\bdu feu dans\b|\b(?:ca|ça) (?:brule|crame)\b",
-        r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?brule\b|\bodeur de (?:cram|fume)\w*",
+        r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?(?:plastique )?(?:brule|crame|roussi)\b"
+        r"|\bodeur de (?:cram|fume)\w*",
         r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
         r"\bdepart de feu\b|\bdeparts de feu\b|\bdebut d'incendie\b",
         r"\b(?:mis|mettre|met|mettent|mettant|fout\w*|foutu|allume\w*) (?:le |un )?feu (?:a|au|aux|dans|sous)\b",
@@ -241,7 +241,8 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bflammes?\b",
         then(
             r"voitures?|vehicules?|maisons?|immeubles?|poubelles?|conteneurs?|containers?|garage"
-            r"|batiments?|appartements?|hangar|bois|haies?|herbes?|broussailles?|scooters?|bus",
+            r"|batiments?|appartements?|hangar|bois|haies?|herbes?|broussailles?|scooters?|bus"
+            r"|bouteilles?|terrain|dechets|pneus?|palettes?|matelas|cabanes?|abris?|motos?",
             r"brul\w*|crame\w*|flamb\w*",
             3,
         ),
@@ -278,7 +279,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"(?:ca|ça|qui) (?:continue de )?monte|continue de monter",
             10,
         ),
-        r"\beau partout\b|\bsorti\w* de son lit\b"
+        r"\beau partout\b|\bsorti\w* de son lit\b|\bgeysers?\b"
         r"|\b(?:coule|goutte|gouttent|ruisselle|pleut|fuit)\w* (?:du|depuis le|par le|a travers le)"
         r" plafond\b|\bplafond (?:\S+ ){0,2}(?:goutte|coule|fuit|ruisselle)\w*",
         r"\b(?:passage|tunnel|rue|route|cave|sous-sol|parking|garage|tremie|souterrain|jardins?"
@@ -292,7 +293,13 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             r"egouts?|caniveaux?|riviere|marque|canal|bassin|avaloirs?|bouches? d'egout|regards?"
             r"|grilles?",
-            r"debord\w*|refoul\w*|deverse\w*|remont\w*",
+            r"debord\w*|refoul\w*|deverse\w*|remont\w*|monte\w*|a vue d'oeil|gonfl\w*",
+            4,
+        ),
+        near(
+            r"caves?|garages?|sous-sols?|maisons?|appartements?|salon|cuisine|rez-de-chaussee"
+            r"|parkings?",
+            r"pleine?s? d'eau|remplie?s? d'eau|envahie?s? (?:par l'eau|d'eau)",
             4,
         ),
         near(
@@ -336,7 +343,8 @@ RULES: tuple[UrgentRule, ...] = (
         "signalisation arrachée",
         "mobilité",
         near(
-            r"(?:panneaux? )?stop|cedez[- ]le[- ]passage|sens interdit|panneaux? de signalisation",
+            r"(?:panneaux? )?stop|cedez[- ]le[- ]passage|sens interdit|panneaux? de signalisation"
+            r"|feux? de signalisation|feux? tricolores?|feu rouge",
             r"arrach\w*|tomb\w*|au sol|couche\w*|disparu\w*|renverse\w*|plie\w*",
             4,
         ),
@@ -387,7 +395,12 @@ RULES: tuple[UrgentRule, ...] = (
         rf"\b(?:perdu|perdre|cherche|cherchons|cherchez|disparition de|ne trouve plus|ne trouvons"
         rf" plus|ne retrouve plus|ne retrouvons plus|ne retrouver plus) (?:\S+ )?"
         rf"(?:mon|ma|notre|nos|mes|son|sa|un|une|le|la|leur) (?:petite? |jeune )?(?:{_CHILD})\b",
-        rf"\b(?:{_CHILD})\b (?:\S+ ){{0,3}}(?:introuvable|a disparu|a fugue|porte disparu\w*)\b",
+        rf"\b(?:{_CHILD})\b (?:\S+ ){{0,5}}(?:introuvable|a disparu|a fugue|porte disparu\w*)\b",
+        near(
+            _CHILD + r"|chiens?",
+            r"enferme\w* (?:\S+ ){0,3}(?:voiture|vehicule)|seule? dans (?:une|la|sa) voiture",
+            5,
+        ),
         rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b(?! sans)",
         rf"\b(?:{_CHILD}) (?:de |d')(?:\S+ ){{1,3}}(?:perdue?s?|egaree?s?|disparue?s?)\b",
         rf"\b(?:{_CHILD}) (?:tout |toute )?seule?s?\b (?:\S+ ){{0,3}}(?:pleur\w*|cherch\w*|perdu\w*)",
@@ -405,6 +418,7 @@ RULES: tuple[UrgentRule, ...] = (
         "personne en détresse",
         "sécurité",
         r"\bmalaises?\b|\binconscient\w*\b|\bevanoui\w*\b|\bau secours\b|\bappel a l'aide\b",
+        r"\bappel\w* (?:a l'aide|au secours|les secours)\b",
         r"(?:^|[.!] )a l'aide\b|\ba l'aide ?!",
         r"\bne (?:bouge|respire|bouger|respirer) (?:pas|plus)\b",
         near(
@@ -457,7 +471,8 @@ RULES: tuple[UrgentRule, ...] = (
             r"|bagarre\w*|se battent|tire\w*|coups?",
             6,
         ),
-        r"\bse (?:battent|bagarrent|tapent dessus)\b|\btabass\w*\b",
+        r"\bse (?:battent|bagarrent|tapent dessus)\b|\btabass\w*\b|\bpoignard\w*\b"
+        r"|\bcoups? de couteau\b|\b(?:tire|tirent) (?:en l'air|sur (?:des|les|un|une))\b",
         r"\bfrapp\w* (?:un|une|quelqu'un|une femme|un homme|un jeune|une dame)\b",
         unless=_PAST_OR_HABIT,
     ),
@@ -533,6 +548,7 @@ RULES: tuple[UrgentRule, ...] = (
         r"\b(?:vient|viennent|venir) de se (?:blesser|couper|faire mal|faire renverser|faire mordre"
         r"|faire piquer)\b|\bse (?:sont|est|etre) (?:deja )?fait (?:piquer|mordre|renverser)\b",
         r"\bsaign\w*\b",
+        near(r"chiens?|pitbulls?|molosses?", r"attaqu\w*|mord\w*|agress\w*", 4),
         r"\b(?:renverse\w*|percute\w*|fauche\w*) (?:un|une|le|la) (?:pieton|pietonne|enfant|cycliste"
         r"|personne|dame|monsieur|homme|femme|jeune|motard|ado|gamin|petit)\b",
         r"\b(?:il|elle) est (?:tombee? )?(?:par terre|au sol|a terre)\b",
@@ -570,10 +586,10 @@ _NOT_URGENT = re.compile(
     r"|devoirs|papiers|demarches|explications|calculs|lectures|jeux)\b"
     r"|\bs'il (?!vous plait|te plait)(?:[^\s,.!?;]+ ?){0,5}"
     r"|\b(?:si|au cas ou) (?!vous plait|te plait)(?:jamais |un jour |par exemple )?(?:on|je|j'|vous|nous|il y a|y a"
-    r"|ca|quelqu'un|un enfant|une personne|il|elle)\b(?: [^\s,.!?;]+){0,5}"
+    r"|ca|quelqu'un|un enfant|une personne|il|elle|la|le|les|l'|un|une)\b(?: [^\s,.!?;]+){0,5}"
     r"|\b(?:collecte|boites?|recuperateurs?|bornes?) (?:de |a |des )?seringues?\b"
     r"|\bexercices? (?:d'evacuation |de )?(?:incendie|evacuation)\b|\bexercice incendie\b"
-    r"|\btrou normand\b|\btrous? de memoire\b"
+    r"|\btrou normand\b|\btrous? de memoire\b|\b(?:bouches?|bornes?|poteaux?) d'incendie\b"
     r"|\b(?:pas|aucun|sans|plus) (?:de |d')?(?:danger|urgence)\b|\bpas urgent\b"
     r"|\bpompiers? (?:volontaires?|portes ouvertes)\b|\bportes ouvertes des pompiers\b"
     r"|\bretrouve\w* (?:sain|saine|sains|saines) et sau\w*\b|\ba ete retrouve\w*\b|\bretrouvee?\b"
@@ -635,7 +651,7 @@ _TOLD_PAST = re.compile(
 # the alarm).
 _LASTING = re.compile(
     r"^(?!.*\b(?:maintenant|en ce moment|vite|urgent\w*|venez|!!|ca monte|continue de monter))"
-    r".*\bdepuis (?:\d+|deux|trois|quatre|cinq|plusieurs|des|une|un) (?:jours|semaines|mois"
+    r".*\b(?:depuis|ca fait|cela fait) (?:\d+|deux|trois|quatre|cinq|plusieurs|des|une|un) (?:jours|semaines|mois"
     r"|semaine|mois)\b"
 )
 _LASTING_IS_THE_ALARM = frozenset({"personne injoignable", "personne vulnérable"})

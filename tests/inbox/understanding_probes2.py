@@ -1,7 +1,8 @@
 """Generalisation probes for issue 13 (tuning branch, 2 Dec 2026): each danger family of the
 issue said in other words (misspellings, SMS, no accents, other verbs and places), and calm
 look-alikes (memories, hypotheses, forecasts, bills, fiction, figurative "feu"), written after
-the rules were tuned on the spent blind set, to find the holes the tuning left (then fixed):
+the rules were tuned on the spent blind set, in five rounds each run once to find the holes
+the tuning left (then fixed):
 a development set, not a measurement. Labels follow /work/notes/blind_conventions.md.
 Format of ``python -m beffroi.inbox.evaluate`` (urgency and theme).
 """
@@ -204,5 +205,46 @@ MESSAGES: list[dict] = [
     {"text": "Un vieux monsieur est coincé dans l'ascenseur de la résidence depuis une heure", "kind": "comment", "urgent": True, "theme": 'sécurité'},
     {"text": "Les feux du carrefour de l'Hippodrome sont morts, personne ne sait qui passe", "kind": "comment", "urgent": True, "theme": 'mobilité'},
     {"text": 'Des câbles arrachés par le camion pendent au milieu de la rue', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    # fifth round: dangers in words no rule had yet
+    {"text": "Ça sent le roussi dans la cave de l'immeuble, il y a de la fumée qui passe sous la porte", "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": 'Un scooter flambe devant le tabac place du Général de Gaulle', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Le compteur électrique de l'entrée grésille et sent le cramé", "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "La bouche d'incendie a été arrachée, il y a un geyser sur la route", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": "la rivière monte à vue d'oeil, elle arrive presque au pont", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": "La cave du voisin est pleine d'eau, ça arrive chez nous", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": "Un peuplier s'est couché sur la ligne électrique rue de Menin", "kind": "comment", "urgent": True, "theme": 'environnement'},
+    {"text": 'un arbre a chuté sur la voie du tram', "kind": "comment", "urgent": True, "theme": 'environnement'},
+    {"text": "La route s'est affaissée, il y a un trou où une voiture peut tomber", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": "Regard d'égout ouvert sans protection devant l'arrêt de bus", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": "Les feux de la place ne s'allument plus, les voitures passent n'importe comment", "kind": "comment", "urgent": True, "theme": 'mobilité'},
+    {"text": "la descente de la rue du Molinel est verglacée, j'ai vu une voiture partir en glissade", "kind": "comment", "urgent": True, "theme": 'mobilité'},
+    {"text": 'Une mamie a glissé sur le verglas devant la boulangerie et ne peut plus se lever', "kind": "comment", "urgent": True, "theme": 'mobilité'},
+    {"text": 'Mon fils autiste de 12 ans a disparu du parc il y a 30 minutes', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": 'Un bébé est enfermé seul dans une voiture au soleil sur le parking du marché', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": 'Une personne est tombée dans la Marque, elle se débat', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": 'un type fait un malaise dans le tram, il est tout blanc', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Quelqu'un a été poignardé devant la gare, la police arrive ?", "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Il y a un homme armé qui tire en l'air rue Nationale", "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Ma voisine est tombée chez elle, je l'entends appeler à l'aide derrière la porte", "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Un chevreuil blessé sur la bande d'arrêt d'urgence", "kind": "comment", "urgent": True, "theme": 'mobilité'},
+    {"text": 'Des chiens attaquent des gens dans le parc', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Le balcon de l'immeuble s'effrite et des morceaux de béton tombent sur les passants", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": "L'échafaudage est en train de s'écrouler rue de Lille", "kind": "comment", "urgent": True, "theme": 'travaux'},
+    {"text": 'Des bouteilles de gaz abandonnées brûlent dans un terrain vague', "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": "Fuite d'ammoniac à l'usine, ça pique la gorge dans tout le quartier", "kind": "comment", "urgent": True, "theme": 'sécurité'},
+    {"text": 'Monsieur âgé perdu en pyjama qui demande son chemin, il ne sait plus où il habite', "kind": "comment", "urgent": True, "theme": 'social'},
+    {"text": 'le feu de signalisation est tombé sur la chaussée après le choc', "kind": "comment", "urgent": True, "theme": 'mobilité'},
+    {"text": 'Où trouver un extincteur pour la salle associative ?', "kind": "comment", "urgent": False, "theme": None},
+    {"text": "L'arbre de la place est malade, il faudra le couper un jour", "kind": "comment", "urgent": False, "theme": 'environnement'},
+    {"text": 'Ça fait une semaine que le feu piéton reste au rouge, il faudrait le régler', "kind": "comment", "urgent": False, "theme": 'mobilité'},
+    {"text": 'Je suis tombé dans le panneau de la fausse promo, attention aux arnaques', "kind": "comment", "urgent": False, "theme": 'sécurité'},
+    {"text": 'La piscine est fermée pour fuite, réouverture quand ?', "kind": "comment", "urgent": False, "theme": 'sport'},
+    {"text": 'Le film sur le verglas de 1987 passe à la médiathèque', "kind": "comment", "urgent": False, "theme": 'culture'},
+    {"text": "Je brûle d'impatience de voir le feu d'artifice !", "kind": "comment", "urgent": False, "theme": 'événements'},
+    {"text": 'Le concert était explosif, quelle énergie', "kind": "comment", "urgent": False, "theme": 'culture'},
+    {"text": 'La balade à poney au parc était génial pour les enfants', "kind": "comment", "urgent": False, "theme": 'événements'},
+    {"text": "Mon fils a cassé ses lunettes à l'école, l'assurance de la ville couvre ?", "kind": "comment", "urgent": False, "theme": 'jeunesse'},
+    {"text": "Une mamie très gentille m'a aidé à trouver la mairie", "kind": "comment", "urgent": False, "theme": None},
+    {"text": 'Le gaz sera coupé rue Foch mardi pour travaux, on sera prévenus ?', "kind": "comment", "urgent": False, "theme": 'travaux'},
 ]
 # fmt: on
