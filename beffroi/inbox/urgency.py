@@ -695,8 +695,37 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
     from beffroi.inbox.text import find_keyword
 
     folded = message.folded
-    if _RESOLVED.search(folded) or _LONG_AGO.search(folded):
-        return None
+    surface = _NOT_URGENT.sub(" ~ ", folded)
+    lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
+    opened = _rules_opened(set(_WORD.findall(surface)) | set(_WORD.findall(lemmas)))
+    # The message-wide checks (over, a memory, past or lasting) cost a scan each: they run only
+    # once a rule has matched, which few messages do.
+    over: bool | None = None
+    past_or_lasting: bool | None = None
+    for number, rule in enumerate(RULES):
+        if number not in opened:
+            continue
+        found = rule.pattern.search(surface) or rule.pattern.search(lemmas)
+        if not found:
+            continue
+        if over is None:
+            over = bool(_RESOLVED.search(folded) or _LONG_AGO.search(folded))
+        if over:
+            return None
+        if rule.unless is not None and rule.unless.search(folded):
+            continue
+        if rule.name not in _LASTING_IS_THE_ALARM:
+            if past_or_lasting is None:
+                past_or_lasting = bool(_TOLD_PAST.search(folded) or _LASTING.search(folded))
+            if past_or_lasting:
+                continue
+        return Urgency(rule.name, rule.theme, found.group(0).strip())
+    if extra_keywords and not (_RESOLVED.search(folded) or _LONG_AGO.search(folded)):
+        for text in (surface, lemmas):
+            keyword = find_keyword(text, extra_keywords)
+            if keyword:
+                return Urgency("mot configuré", "sécurité", keyword)
+    return None
     told_past = _TOLD_PAST.search(folded) is not None
     lasting = _LASTING.search(folded) is not None
     surface = _NOT_URGENT.sub(" ~ ", message.folded)
