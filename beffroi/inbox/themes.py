@@ -14,6 +14,12 @@ theme a weight that no place name outweighs ("odeur de gaz près de l'école" ->
 jeunesse secondary). ``rule`` says which words weighed, for the inbox: "travaux:chantier+trou".
 A score below ``UNSURE_BELOW`` or a near tie is "unsure": the city's model may then propose
 a theme (``model.py``).
+
+A danger INSIDE a municipal facility or event goes to that facility's service (a fire "à la
+braderie" -> événements, a ceiling falling "dans la salle de sport" -> sport, smoke "au
+conservatoire" -> culture), the subject's theme then second; a danger "devant l'école" or
+"près de l'école" is in the street and keeps its subject's theme. Seasonal greetings ("bonnes
+fêtes", "bonne année") name no subject and are not scored.
 """
 
 from __future__ import annotations
@@ -28,8 +34,62 @@ from beffroi.inbox.text import fold, keyword_pattern
 
 STRONG = 3.0
 URGENT_BONUS = 10.0
+SUBJECT_BONUS = 1.0  # an urgent rule's own theme, when the danger is inside a facility
 UNSURE_BELOW = 2.0
 MIN_SCORE = 1.0  # below: no main theme (measured: 1.5 lost more than it won)
+
+# Municipal facilities and events, by the theme of the service that runs them.
+_FACILITIES: tuple[tuple[str, str], ...] = (
+    (
+        "jeunesse",
+        r"ecoles?(?: maternelles?| primaires?| elementaires?)?|colleges?|lycees?|preaux?"
+        r"|cantines?|creches?|centres? de loisirs|accueil de loisirs|centre aere|garderie"
+        r"|periscolaire|aires? de jeux|toboggans?|balancoires?|bac a sable|halte-garderie",
+    ),
+    (
+        "sport",
+        r"city stade|stades?|piscines?|salles? de sports?|salles? des sports|gymnases?|vestiaires"
+        r"|terrains? de (?:foot|football|rugby|tennis|basket|sport)|dojo|complexe sportif"
+        r"|club-house|courts? de tennis|salle omnisports",
+    ),
+    (
+        "culture",
+        r"mediatheques?|bibliotheques?|conservatoire|theatre|musee|ludotheque|cinema"
+        r"|salle de spectacle",
+    ),
+    (
+        "événements",
+        r"marche de noel|braderie|feux? d'artifices?|fete (?:de la musique|foraine|des voisins)"
+        r"|festival|kermesse|carnaval|brocante|vide-grenier|defile"
+        r"|fetes? de quartier",
+    ),
+)
+_FACILITY = re.compile(
+    "|".join(rf"(?P<f{i}>\b(?:{words})\b)" for i, (_, words) in enumerate(_FACILITIES))
+)
+# Before a facility, these words put the danger outside it: "devant l'école", "près du stade".
+# "rue des Écoles", "avenue du Stade" are streets.
+_OUTSIDE = frozenset(
+    "devant pres cote face derriere autour long abords vers depuis loin sortie proximite"
+    " apres avant direction rue avenue place boulevard bd allee chemin impasse quai parvis"
+    " square quartier arret".split()
+)
+_LINKS = frozenset("de du des la le l' les d' a au aux un une en".split())
+_GREETINGS = re.compile(
+    r"\b(?:bonnes? fetes|bon fete|joyeuses fetes|joyeux fete|joyeux noel|bonne annee|bon annee"
+    r"|meilleurs? voeux?|bon week-end|bonnes vacances|bon vacance)\b"
+)
+
+
+def facility_theme(folded: str) -> str | None:
+    """The theme of the municipal facility or event a message places itself in, if any."""
+    for found in _FACILITY.finditer(folded):
+        before = folded[: found.start()].replace("'", "' ").split()[-6:]
+        words = [w.strip(",.:;!?()") for w in before if w not in _LINKS]
+        if _OUTSIDE.intersection(words[-2:]):
+            continue
+        return _FACILITIES[int(found.lastgroup[1:])][0]
+    return None
 
 
 @dataclass(frozen=True)
@@ -104,12 +164,21 @@ def _key(settings: Settings):
 
 
 def score_themes(
-    settings: Settings, message: Lemmatised, urgent_theme: str | None = None
+    settings: Settings,
+    message: Lemmatised,
+    urgent_theme: str | None = None,
 ) -> ThemeScore:
+    subject_theme = None
+    if urgent_theme is not None and (facility := facility_theme(message.folded)):
+        if facility != urgent_theme:
+            urgent_theme, subject_theme = facility, urgent_theme
+    folded, lemmas = message.folded, message.lemmas
+    if _GREETINGS.search(folded):
+        folded, lemmas = _GREETINGS.sub(" ", folded), _GREETINGS.sub(" ", lemmas)
     scored: list[tuple[float, int, str, list[str]]] = []
     for order, (name, passes) in enumerate(_themes(settings)):
         hits: dict[str, tuple[_Keyword, float]] = {}
-        for (pattern, keywords), hay in zip(passes, (message.folded, message.lemmas), strict=True):
+        for (pattern, keywords), hay in zip(passes, (folded, lemmas), strict=True):
             if pattern is None:
                 continue
             for found in pattern.finditer(hay):
@@ -121,6 +190,9 @@ def score_themes(
         first = min((where for _, where in hits.values()), default=1.0)
         if name == urgent_theme:
             total += URGENT_BONUS
+            words.insert(0, "urgence dans un équipement" if subject_theme else "urgence")
+        elif name == subject_theme:
+            total += SUBJECT_BONUS
             words.insert(0, "urgence")
         if total > 0:
             # Ties go to the theme named first: the subject usually opens the sentence

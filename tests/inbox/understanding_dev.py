@@ -12,6 +12,10 @@ a community manager of a French town would decide:
 - ``tone``: positive, neutral or negative.
 
 Format: the one ``python -m beffroi.inbox.evaluate`` reads.
+
+Relabelled 2 Dec 2026 to the blind writer's conventions (/work/notes/blind_conventions.md):
+animals loose on the road -> mobilité, flooded cellars -> travaux, a danger inside a municipal
+facility or event -> that facility's theme.
 """
 
 Y, N = True, False
@@ -40,7 +44,7 @@ MESSAGES: list[dict] = [
     m("Des flammes dans le bois derrière le stade, vite !", "comment", Y, Y, "sécurité", "negative"),
     m("Incendie dans un appartement avenue Foch, beaucoup de fumée", "comment", Y, Y, "sécurité", "negative"),
     m("La rue est inondée au niveau du pont, les voitures ne passent plus", "comment", Y, Y, "travaux", "negative"),
-    m("Ma cave est inondée depuis l'orage, l'eau continue de monter", "dm", Y, Y, "environnement", "negative"),
+    m("Ma cave est inondée depuis l'orage, l'eau continue de monter", "dm", Y, Y, "travaux", "negative"),
     m("Les égouts débordent rue de la Briqueterie, l'eau rentre dans les maisons", "comment", Y, Y, "travaux", "negative"),
     m("Une canalisation a éclaté, l'eau jaillit sur la chaussée", "mention", Y, Y, "travaux", "negative", "x"),
     m("Une grosse branche est tombée sur la piste cyclable, on ne peut plus passer", "comment", Y, Y, "environnement", "negative"),
@@ -62,9 +66,9 @@ MESSAGES: list[dict] = [
     m("Ma mère de 84 ans ne répond plus au téléphone depuis hier, elle habite rue Nationale", "dm", Y, Y, "social", "negative"),
     m("Un monsieur est allongé par terre devant la pharmacie, il ne bouge pas", "comment", Y, Y, "sécurité", "negative"),
     m("Une personne âgée a fait un malaise à l'arrêt du tram, quelqu'un peut appeler ?", "comment", Y, Y, "sécurité", "negative"),
-    m("Un chien errant court sur la voie rapide, il va provoquer un accident", "comment", Y, Y, "sécurité", "negative"),
-    m("Des vaches se promènent sur la route de Wasquehal !", "mention", Y, Y, "sécurité", "neutral", "x"),
-    m("Un cheval échappé au milieu de la chaussée près de l'hippodrome", "comment", Y, Y, "sécurité", "negative"),
+    m("Un chien errant court sur la voie rapide, il va provoquer un accident", "comment", Y, Y, "mobilité", "negative"),
+    m("Des vaches se promènent sur la route de Wasquehal !", "mention", Y, Y, "mobilité", "neutral", "x"),
+    m("Un cheval échappé au milieu de la chaussée près de l'hippodrome", "comment", Y, Y, "mobilité", "negative"),
     m("Accident grave au rond-point, un cycliste blessé", "comment", Y, Y, "sécurité", "negative"),
     m("Mon voisin ne répond plus depuis trois jours et ses volets restent fermés, j'ai peur", "dm", Y, Y, "social", "negative"),
     m("Un mur de l'ancienne usine s'est effondré sur le trottoir", "comment", Y, Y, "travaux", "negative"),

@@ -1,6 +1,10 @@
 """A second development set for issue 13, written after the first rules and measured on them
 once before any change (the figures are in docs/inbox.md); its misses then became rules, so
 it too is a development set now, not a measurement. Same format as understanding_dev.py.
+
+Relabelled 2 Dec 2026 to the blind writer's conventions (/work/notes/blind_conventions.md):
+animals loose on the road -> mobilité, flooded cellars -> travaux, a danger inside a municipal
+facility or event -> that facility's theme.
 """
 
 Y, N = True, False
@@ -30,7 +34,7 @@ MESSAGES: list[dict] = [
     m("Rue complètement inondée après l'orage, une voiture est bloquée", "comment", Y, Y, "travaux", "negative"),
     m("Une bouche d'égout refoule de l'eau sale sur le trottoir", "comment", Y, Y, "travaux", "negative"),
     m("Un arbre s'est couché sur la route du Molinel, plus personne ne passe", "comment", Y, Y, "environnement", "negative"),
-    m("Une branche énorme menace de tomber sur l'aire de jeux", "comment", Y, Y, "environnement", "negative"),
+    m("Une branche énorme menace de tomber sur l'aire de jeux", "comment", Y, Y, "jeunesse", "negative"),
     m("Arbre déraciné devant l'école maternelle !", "mention", Y, Y, "environnement", "negative", "x"),
     m("Il y a un gros trou dans la chaussée au carrefour, une moto est tombée", "comment", Y, Y, "travaux", "negative"),
     m("La plaque d'égout a été soulevée, on risque de se casser une jambe", "comment", Y, Y, "travaux", "negative"),
@@ -41,12 +45,12 @@ MESSAGES: list[dict] = [
     m("Un câble pend du poteau juste au-dessus du trottoir", "comment", Y, Y, "sécurité", "negative"),
     m("Le boîtier électrique du parc est arraché, les fils sont à nu", "comment", Y, Y, "sécurité", "negative"),
     m("On cherche notre fils de 6 ans, il a disparu près du manège", "comment", Y, Y, "sécurité", "negative"),
-    m("Petite fille perdue au marché de Noël, elle s'appelle Lina", "comment", Y, Y, "sécurité", "negative"),
+    m("Petite fille perdue au marché de Noël, elle s'appelle Lina", "comment", Y, Y, "événements", "negative"),
     m("Une dame âgée est tombée sur le trottoir et n'arrive pas à se relever", "comment", Y, Y, "sécurité", "negative"),
     m("Personne n'a de nouvelles de mon grand-père depuis ce matin, il a Alzheimer", "dm", Y, Y, "social", "negative"),
     m("Un homme inconscient sur un banc du parc, quelqu'un peut venir ?", "comment", Y, Y, "sécurité", "negative"),
-    m("Des moutons sont sur la chaussée près du rond-point de la Marne", "comment", Y, Y, "sécurité", "negative"),
-    m("Un chevreuil affolé court au milieu de la route", "mention", Y, Y, "sécurité", "negative", "x"),
+    m("Des moutons sont sur la chaussée près du rond-point de la Marne", "comment", Y, Y, "mobilité", "negative"),
+    m("Un chevreuil affolé court au milieu de la route", "mention", Y, Y, "mobilité", "negative", "x"),
     # ---------------------------------------------------------------- not urgent, close words
     m("Les feux d'artifices étaient trop beaux cette année", "comment", N, N, "événements", "positive"),
     m("Franchement le DJ a mis le feu, merci pour cette soirée", "comment", N, N, "événements", "positive"),
