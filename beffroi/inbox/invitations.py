@@ -22,6 +22,7 @@ from datetime import datetime
 from typing import Any
 
 from beffroi.collectors import mask_secrets
+from beffroi.config import Settings
 from beffroi.inbox.replying import (
     CHECK_FIRST,
     ClaimSettling,
@@ -31,7 +32,7 @@ from beffroi.inbox.replying import (
     still_running,
     stored_item,
 )
-from beffroi.store import from_db, now_utc
+from beffroi.store import from_db, now_utc, x_usage
 from beffroi.store.community import (
     CommunityError,
     claim_invitation_send,
@@ -71,8 +72,12 @@ def deliver_invitation(
     *,
     actor: str = "system",
     now: datetime | None = None,
+    settings: Settings | None = None,
 ) -> Delivery:
     """Send a proposed invitation as a DM where the network allows it, else mark it manual.
+
+    With ``settings``, an X account paused at its budget (``pause_publishing_at_budget``)
+    refuses the DM before anything is claimed or sent, as it refuses replies.
 
     ``collector_for(account_key)`` gives the collector of one of the city's accounts (or
     None when it cannot send). A network error is recorded on the invitation, which stays
@@ -81,6 +86,16 @@ def deliver_invitation(
     message, dm_item = invitation_to_send(conn, invitation_id)
     to = stored_item(conn, dm_item) if dm_item is not None else None
     collector = collector_for(to.account) if to is not None else None
+    if settings is not None and to is not None and collector is not None:
+        try:
+            account = settings.account(to.account)
+        except KeyError:
+            account = None
+        paused = account and x_usage.sending_paused(
+            conn, account, settings.x.pricing, now or now_utc()
+        )
+        if paused:
+            raise CommunityError(f"Invitation non envoyée : {paused}.")
     claim_invitation_send(conn, invitation_id, actor=actor, now=now)
     if to is None or collector is None:
         set_status(

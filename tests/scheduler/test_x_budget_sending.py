@@ -150,3 +150,29 @@ def test_the_pause_sentence_says_whether_posts_and_replies_go_on():
     assert "aussi en pause" in x_budget.still_sending(True)
     assert x_account(pause_publishing_at_budget=True).pause_publishing_at_budget
     assert not x_account().pause_publishing_at_budget  # documented default: they go on
+
+
+def test_an_invitation_by_private_message_on_x_waits_too(db, example_settings, http):
+    """A DM invitation is a message the city sends on X: paused like a reply, nothing sent,
+    nothing claimed (a gap the budget work left open)."""
+    from beffroi.inbox import CommunityError, deliver_invitation
+    from beffroi.store.community import create_event, propose_invitations
+
+    settings = on_budget(example_settings, pause=True)
+    spend_the_budget(db)
+    dm = Item(
+        network="x", account="x_ville", external_id=tid(30), kind="dm", direction="in",
+        text="Bonjour, je voudrais venir aux rencontres", created_at=NOW - timedelta(hours=1),
+        author=Author("x", "42", "jeanne_marcq", "Jeanne"), thread_external_id="conv-42",
+    )  # fmt: skip
+    ingest(db, settings, dm, stream="dms")
+    member = db.execute("SELECT id FROM members WHERE handle = 'jeanne_marcq'").fetchone()[0]
+    event = create_event(
+        db, name="Instameet", kind="instameet", starts_at=NOW + timedelta(days=5), now=NOW
+    )
+    (inv,) = propose_invitations(db, event, {member: "Bonjour Jeanne, venez !"}, now=NOW)
+    with pytest.raises(CommunityError, match="budget X du mois atteint"):
+        deliver_invitation(db, inv, lambda _a: collector(settings), settings=settings, now=NOW)
+    row = db.execute("SELECT status, sending_since FROM invitations WHERE id = ?", (inv,))
+    assert tuple(row.fetchone()) == ("proposed", None)
+    assert len(http.calls) == 0

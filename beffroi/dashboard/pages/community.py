@@ -492,7 +492,7 @@ def _invitations_section(ctx: PageContext, event_id: int) -> None:
             if text.strip() != (row["message"] or "").strip():
                 set_invitation_message(ctx.db, int(inv), text, actor=actor, now=now)
             delivery = deliver_invitation(
-                ctx.db, int(inv), _collector_for(ctx), actor=actor, now=now
+                ctx.db, int(inv), _collector_for(ctx), actor=actor, now=now, settings=ctx.settings
             )
         except CommunityError as exc:
             st.error(str(exc))
@@ -548,7 +548,9 @@ def _send_all(ctx: PageContext, invitations: pd.DataFrame) -> None:
     by_dm, by_hand, refused = 0, [], []
     for inv in waiting:
         try:
-            delivery = deliver_invitation(ctx.db, inv, collector_for, actor=actor, now=now)
+            delivery = deliver_invitation(
+                ctx.db, inv, collector_for, actor=actor, now=now, settings=ctx.settings
+            )
         except CommunityError as exc:
             refused.append(str(exc))
             continue
