@@ -244,6 +244,8 @@ def test_recorded_messenger_messages_are_stored_whole(http, db, example_settings
         "notes": None,
         "first_seen_at": "2021-07-23 09:50:48",
         "last_seen_at": "2021-07-23 10:24:23",
+        "objected_at": None,
+        "objected_by": None,
     }
     dm = {"member_id": 1, "thread_external_id": "t_587956915396498"}
     assert stored(db) == [
