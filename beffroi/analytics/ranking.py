@@ -178,14 +178,14 @@ def _member_part(
     return sql, [*select_params, *params, *where_params]
 
 
-def _person_scores(
+def _score_rows(
     conn: sqlite3.Connection,
     settings: Settings,
     now: datetime,
     filters: RankingFilter,
     only_person: int | None = None,
     member_ids: list[int] | None = None,
-) -> pd.DataFrame:
+) -> list:
     """One row per person: counts and decayed points per kind, active weeks, bonus, score.
 
     SQLite sums each member's rows of the window off their own covering range (items and
@@ -243,7 +243,9 @@ def _person_scores(
     bonus = float(settings.engagement.active_week_bonus)
     score = " + ".join(f"coalesce(sum(d_{k}), 0.0) * {float(weights.get(k, 0.0))!r}" for k in KINDS)
     tail = ""
-    if filters.network not in MANUAL_NETWORKS:
+    # The page is cut in SQL unless rows are added afterwards (a manual network's members)
+    # or one person is explained (whatever their weeks or rank).
+    if filters.network not in MANUAL_NETWORKS and only_person is None:
         if filters.min_active_weeks:
             tail += " HAVING weeks >= ?"
             params.append(int(filters.min_active_weeks))
@@ -253,13 +255,23 @@ def _person_scores(
             params.append(int(filters.limit))
     sql = f"""
         WITH parts AS ({" UNION ALL ".join(parts)})
-        SELECT person, sum(n) AS n, {", ".join(f"sum(n_{k})" for k in KINDS)},
+        SELECT person, sum(n) AS n, {", ".join(f"sum(n_{k}) AS n_{k}" for k in KINDS)},
                {", ".join(f"sum(d_{k}) AS d_{k}" for k in KINDS)},
                {active} AS weeks, max(last_at) AS last_at,
                ({score}) + ({active}) * {bonus!r} AS score
         FROM parts GROUP BY person{tail}
     """  # noqa: S608 - only fixed fragments are interpolated
-    rows = conn.execute(sql, params).fetchall()
+    return conn.execute(sql, params).fetchall()
+
+
+def _person_scores(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter,
+) -> pd.DataFrame:
+    """The persons' rows of ``_score_rows`` as a DataFrame of SCORE_COLUMNS, points weighed."""
+    rows = _score_rows(conn, settings, now, filters)
     if not rows:
         return pd.DataFrame(columns=SCORE_COLUMNS)
     names = ["person", "n", *[f"n_{k}" for k in KINDS]]
@@ -433,10 +445,23 @@ def explain(
     filters = filters or RankingFilter()
     accounts = _accounts_of(conn, [person_id], filters.combine_persons)
     member_ids = [int(m) for m in accounts["member_id"]]
-    scores = _person_scores(conn, settings, now, filters, person_id, member_ids)
-    row = scores.iloc[0] if not scores.empty else None
+    rows = _score_rows(conn, settings, now, filters, person_id, member_ids)
+    row = rows[0] if rows else None
+    # One person: the points weighed in plain floats, in the order the DataFrame sums them.
+    weights = settings.engagement.weights
     counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
-    contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}
+    contributions = {
+        k: float(row[f"d_{k}"] or 0.0) * float(weights.get(k, 0.0)) if row is not None else 0.0
+        for k in KINDS
+    }
+    active_weeks = int(row["weeks"]) if row is not None else 0
+    bonus = active_weeks * settings.engagement.active_week_bonus
+    score = 0.0
+    if row is not None:
+        score = contributions[KINDS[0]]
+        for kind in KINDS[1:]:
+            score = score + contributions[kind]
+        score = score + bonus
     recent: list[dict] = []
     if member_ids:
         start, end = _window(settings, now, filters)
@@ -474,11 +499,11 @@ def explain(
         ]
     return Explanation(
         person_id=person_id,
-        score=float(row["score"]) if row is not None else 0.0,
+        score=float(score),
         counts=counts,
         contributions=contributions,
-        active_weeks=int(row["active_weeks"]) if row is not None else 0,
-        bonus=float(row["bonus"]) if row is not None else 0.0,
+        active_weeks=active_weeks,
+        bonus=float(bonus),
         accounts=accounts.drop(columns=["person"]).to_dict("records"),
         last_interactions=recent,
     )
