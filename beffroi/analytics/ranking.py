@@ -6,9 +6,11 @@ week (weeks start on Monday 00:00 UTC: Julian day numbers count weeks from a Mon
 Staff, blocked, spam-flagged and erased accounts never rank, nor persons who objected to
 the ranking (GDPR art. 21, ``store.objection``). Accounts linked by hand to one person (``members.person_id``) can be counted together.
 
-SQLite does the heavy part (one pass over a covering index, grouped by person, kind and
-week); pandas only sums a few rows per person. Ties are broken by the most recent
-interaction, then by the lowest id, so the order is stable from one run to the next.
+SQLite does the heavy part: members drive, each reads its own range of a covering index
+(migration 0025), already grouped, so the window is never sorted; the members are summed
+per person, ordered and cut to the page in SQL, and pandas only weighs the page's rows.
+Ties are broken by the most recent interaction, then by the lowest id, so the order is
+stable from one run to the next.
 """
 
 from __future__ import annotations
@@ -76,63 +78,6 @@ def _window(settings: Settings, now: datetime, filters: RankingFilter) -> tuple[
     return to_db(now - timedelta(days=days)), to_db(now)
 
 
-def _events_sql(
-    conn: sqlite3.Connection,
-    settings: Settings,
-    now: datetime,
-    filters: RankingFilter,
-    member_ids: list[int] | None = None,
-) -> tuple[str, list]:
-    """The interactions in the window as (member_id, kind, created_at, account) rows.
-
-    ``member_ids``: only these members' rows, read through their own index (one person's
-    explanation must not scan the whole window).
-    """
-    start, end = _window(settings, now, filters)
-    accounts: list[str] | None = None
-    if filters.network and filters.network not in MANUAL_NETWORKS:
-        accounts = [k for k, v in account_networks(conn, settings).items() if v == filters.network]
-        if not accounts:
-            accounts = ["\x00none"]
-    marks = ",".join("?" * len(accounts)) if accounts else ""
-    account_clause = f" AND i.account IN ({marks})" if accounts else ""
-    member_clause = ""
-    if member_ids is not None:
-        member_clause = f" AND i.member_id IN ({','.join('?' * len(member_ids)) or 'NULL'})"
-    theme_join = ""
-    params: list = []
-    if filters.theme:
-        theme_join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
-        params.append(filters.theme)
-    params += [start, end, *(accounts or []), *(member_ids or [])]
-    # INDEXED BY: the covering partial index reads a window without touching the rows;
-    # left alone, SQLite's planner may prefer items_member and read every row (30× slower).
-    # One member's rows are few: their own index (member_id, created_at) finds them.
-    index = "items_member" if member_ids is not None else "items_inbound"
-    items_sql = (
-        "SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
-        f" FROM items i INDEXED BY {index}"
-        + theme_join
-        + " WHERE i.direction = 'in' AND i.member_id IS NOT NULL"
-        + " AND i.created_at >= ? AND i.created_at <= ? AND i.kind != 'post'"
-        + account_clause
-        + member_clause
-    )
-    if filters.theme:
-        return items_sql, params  # reactions and shares carry no theme
-    interactions_sql = (
-        " UNION ALL SELECT i.member_id, i.kind, i.created_at, i.account"  # noqa: S608
-        " FROM interactions i"
-        " WHERE i.created_at >= ? AND i.created_at <= ?" + account_clause + member_clause
-    )
-    return items_sql + interactions_sql, params + [
-        start,
-        end,
-        *(accounts or []),
-        *(member_ids or []),
-    ]
-
-
 # Objection (``store.objection``) holds for the person: every account linked to one who
 # objected is left out, whether or not persons are combined.
 _EXCLUDED = (
@@ -168,67 +113,173 @@ SCORE_COLUMNS = [
 ]
 
 
-def _person_scores(
+# The kinds each table can hold (items' CHECK constraint; interactions: reactions, shares).
+INTERACTION_KINDS = ("share", "reaction")
+ITEM_KINDS = tuple(k for k in KINDS if k not in INTERACTION_KINDS)
+WEEK_BITS = 60  # distinct weeks are summed as bits of 60-bit masks (sum of distinct powers)
+
+
+def _week_masks(week: str, weeks: int) -> list[str]:
+    """Per member, its distinct active weeks as bit masks (``week`` counts from the
+    window's first week): ``sum(DISTINCT 1 << w)`` is the OR of its weeks' bits."""
+    if weeks <= WEEK_BITS:
+        return [f"sum(DISTINCT 1 << ({week})) AS mask_0"]
+    return [
+        f"sum(DISTINCT CASE WHEN ({week}) / {WEEK_BITS} = {j}"
+        f" THEN 1 << (({week}) % {WEEK_BITS}) ELSE 0 END) AS mask_{j}"
+        for j in range((weeks + WEEK_BITS - 1) // WEEK_BITS)
+    ]
+
+
+def _member_part(
+    table: str,
+    kinds: tuple[str, ...],
+    filters: RankingFilter,
+    accounts: list[str] | None,
+    member_ids: list[int] | None,
+    person: str,
+    person_clause: str,
+    weeks: int,
+) -> tuple[str, list]:
+    """One table's window summed per member: members drive, each reads its own range of
+    ``<table>_member…`` (covering), so the rows arrive grouped and are never sorted."""
+    index, inbound, join, params = "interactions_member", "", "", []
+    if table == "items":
+        index = "items_member_inbound"
+        inbound = " AND i.direction = 'in' AND i.kind != 'post'"
+        if filters.theme:
+            join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
+            params.append(filters.theme)
+    week = "CAST((julianday(i.created_at) + 0.5) / 7 AS INTEGER) - ?"
+    decay = "pow(0.5, (? - julianday(i.created_at)) / ?)"
+    columns = [f"{person} AS person", "count(*) AS n"]
+    for k in KINDS:
+        columns.append(f"sum(i.kind = '{k}') AS n_{k}" if k in kinds else f"0 AS n_{k}")
+    for k in KINDS:
+        columns.append(
+            f"sum(CASE WHEN i.kind = '{k}' THEN {decay} END) AS d_{k}"
+            if k in kinds
+            else f"NULL AS d_{k}"
+        )
+    masks = _week_masks(week, weeks)
+    columns += [*masks, "max(i.created_at) AS last_at"]
+    select_params = [p for k in KINDS if k in kinds for p in ("now_day", "half_life")]
+    select_params += ["w0"] * len(masks) * (2 if len(masks) > 1 else 1)
+    where = " AND i.created_at >= ? AND i.created_at <= ?" + inbound
+    where_params: list = ["start", "end"]
+    if accounts:
+        where += f" AND i.account IN ({','.join('?' * len(accounts))})"
+        where_params += accounts
+    if member_ids is not None:
+        where += f" AND m.id IN ({','.join('?' * len(member_ids)) or 'NULL'})"
+        where_params += member_ids
+    sql = (
+        f"SELECT {', '.join(columns)} FROM members m"  # noqa: S608 - fixed fragments only
+        f" CROSS JOIN {table} i INDEXED BY {index} ON i.member_id = m.id{join}"
+        f" WHERE {_EXCLUDED}{where}{person_clause} GROUP BY m.id"
+    )
+    return sql, [*select_params, *params, *where_params]
+
+
+def _score_rows(
     conn: sqlite3.Connection,
     settings: Settings,
     now: datetime,
     filters: RankingFilter,
     only_person: int | None = None,
     member_ids: list[int] | None = None,
-) -> pd.DataFrame:
+) -> list:
     """One row per person: counts and decayed points per kind, active weeks, bonus, score.
 
-    SQLite reads the window once off the covering index and sums per member (each row's
-    decay against ``now``'s Julian day, asked of SQLite once; its week, into the member's
-    list of distinct weeks); the member flags and the person link are then joined per
-    member, not per row. Only persons with several linked accounts are merged in pandas.
+    SQLite sums each member's rows of the window off their own covering range (items and
+    interactions apart: each table's kinds only), then the members per person: counts,
+    decayed sums (each row's decay against ``now``'s Julian day, asked of SQLite once),
+    distinct weeks as bit masks. When nothing is added afterwards (the manual networks'
+    members), SQLite also orders the persons and keeps the ``limit`` best, so a page of
+    100 is all that reaches pandas, which weighs the points as before.
     """
-    events, params = _events_sql(conn, settings, now, filters, member_ids)
     person = _person_expr(filters)
-    half_life = float(settings.engagement.half_life_days)
-    now_day = conn.execute("SELECT julianday(?)", (to_db(now),)).fetchone()[0]
-    extra = ""
-    extra_params: list = []
+    start, end = _window(settings, now, filters)
+    now_day, w0, w_end = conn.execute(
+        "SELECT julianday(?1), CAST((julianday(?2) + 0.5) / 7 AS INTEGER),"
+        " CAST((julianday(?1) + 0.5) / 7 AS INTEGER)",
+        (to_db(now), start),
+    ).fetchone()
+    weeks = max(1, w_end - w0 + 1)
+    values = {
+        "now_day": now_day,
+        "half_life": float(settings.engagement.half_life_days),
+        "w0": w0,
+        "start": start,
+        "end": end,
+    }
+    accounts: list[str] | None = None
+    if filters.network and filters.network not in MANUAL_NETWORKS:
+        accounts = [k for k, v in account_networks(conn, settings).items() if v == filters.network]
+        accounts = accounts or ["\x00none"]
+    person_clause, person_params = "", []
     if only_person is not None:
-        extra = f" AND {person} = ?"
-        extra_params.append(only_person)
+        person_clause = f" AND {person} = ?"
+        person_params.append(only_person)
     if filters.not_invited_months:
         clause, clause_params = _not_invited(person, filters, now)
-        extra += clause
-        extra_params += clause_params
-    counts = ", ".join(f"sum(kind = '{k}') AS n_{k}" for k in KINDS)
-    decays = ", ".join(f"sum(CASE WHEN kind = '{k}' THEN decay END) AS d_{k}" for k in KINDS)
-    sql = f"""
-        WITH ev AS (SELECT member_id, kind, created_at,
-                           CAST((julianday(created_at) + 0.5) / 7 AS INTEGER) AS week,
-                           pow(0.5, (? - julianday(created_at)) / ?) AS decay
-                    FROM ({events})),
-        g AS (
-            SELECT member_id, count(*) AS n, {counts}, {decays},
-                   count(DISTINCT week) AS weeks, group_concat(DISTINCT week) AS week_list,
-                   max(created_at) AS last_at
-            FROM ev GROUP BY member_id
+        person_clause += clause
+        person_params += clause_params
+    tables = [("items", ITEM_KINDS)]
+    if not filters.theme:  # reactions and shares carry no theme
+        tables.append(("interactions", INTERACTION_KINDS))
+    parts, params = [], []
+    for table, kinds in tables:
+        sql, names = _member_part(
+            table, kinds, filters, accounts, member_ids, person, person_clause, weeks
         )
-        SELECT {person} AS person, g.* FROM g JOIN members m ON m.id = g.member_id
-        WHERE {_EXCLUDED}{extra}
+        parts.append(sql)
+        params += [values.get(p, p) if isinstance(p, str) else p for p in names]
+        params += person_params
+    n_masks = len(_week_masks("w", weeks))
+    active = " + ".join(
+        f"(max(mask_{j} & {1 << b}) > 0)"
+        for j in range(n_masks)
+        for b in range(min(WEEK_BITS, weeks - j * WEEK_BITS))
+    )
+    weights = settings.engagement.weights
+    bonus = float(settings.engagement.active_week_bonus)
+    score = " + ".join(f"coalesce(sum(d_{k}), 0.0) * {float(weights.get(k, 0.0))!r}" for k in KINDS)
+    tail = ""
+    # The page is cut in SQL unless rows are added afterwards (a manual network's members)
+    # or one person is explained (whatever their weeks or rank).
+    if filters.network not in MANUAL_NETWORKS and only_person is None:
+        if filters.min_active_weeks:
+            tail += " HAVING weeks >= ?"
+            params.append(int(filters.min_active_weeks))
+        tail += " ORDER BY round(score, 9) DESC, last_at DESC, person"
+        if filters.limit:
+            tail += " LIMIT ?"
+            params.append(int(filters.limit))
+    sql = f"""
+        WITH parts AS ({" UNION ALL ".join(parts)})
+        SELECT person, sum(n) AS n, {", ".join(f"sum(n_{k}) AS n_{k}" for k in KINDS)},
+               {", ".join(f"sum(d_{k}) AS d_{k}" for k in KINDS)},
+               {active} AS weeks, max(last_at) AS last_at,
+               ({score}) + ({active}) * {bonus!r} AS score
+        FROM parts GROUP BY person{tail}
     """  # noqa: S608 - only fixed fragments are interpolated
-    rows = conn.execute(sql, [now_day, half_life, *params, *extra_params]).fetchall()
+    return conn.execute(sql, params).fetchall()
+
+
+def _person_scores(
+    conn: sqlite3.Connection,
+    settings: Settings,
+    now: datetime,
+    filters: RankingFilter,
+) -> pd.DataFrame:
+    """The persons' rows of ``_score_rows`` as a DataFrame of SCORE_COLUMNS, points weighed."""
+    rows = _score_rows(conn, settings, now, filters)
     if not rows:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    names = ["person", "member_id", "n", *[f"n_{k}" for k in KINDS]]
-    names += [f"d_{k}" for k in KINDS] + ["weeks", "week_list", "last_at"]
-    members = pd.DataFrame([tuple(r) for r in rows], columns=names)
-    if members["person"].duplicated().any():
-        # Persons with linked accounts: sum their accounts, count their distinct weeks.
-        weeks = members.groupby("person")["week_list"].agg(
-            lambda lists: len({w for text in lists for w in text.split(",")})
-        )
-        sums = {c: "sum" for c in names if c.startswith(("n", "d_"))}
-        merged = members.groupby("person", sort=True).agg({**sums, "last_at": "max"})
-        merged["weeks"] = weeks
-        merged = merged.reset_index()
-    else:
-        merged = members.sort_values("person", kind="stable").reset_index(drop=True)
+    names = ["person", "n", *[f"n_{k}" for k in KINDS]]
+    names += [f"d_{k}" for k in KINDS] + ["weeks", "last_at", "score"]
+    merged = pd.DataFrame([tuple(r) for r in rows], columns=names)
     weights = settings.engagement.weights
     columns: dict = {"person": merged["person"].to_numpy()}
     points = {
@@ -276,6 +327,52 @@ def _accounts_of(conn: sqlite3.Connection, persons: list[int], combine: bool) ->
     return pd.DataFrame([tuple(r) for r in rows], columns=ACCOUNT_COLUMNS)
 
 
+def _accounts_by_person(accounts: pd.DataFrame) -> pd.DataFrame:
+    """Per person, what the ranking shows of their accounts (in id order): a plain loop
+    over the few accounts of one page, cheaper than a pandas aggregation with lambdas."""
+    by_person: dict[int, dict] = {}
+    for (
+        person,
+        member_id,
+        network,
+        external_id,
+        handle,
+        display_name,
+        _notes,
+    ) in accounts.itertuples(index=False, name=None):
+        entry = by_person.get(person)
+        if entry is None:
+            entry = by_person[person] = {
+                "member_ids": [],
+                "handles": [],
+                "networks": set(),
+                "display_name": None,
+                "first_network": network,
+                "first_external_id": external_id,
+            }
+        entry["member_ids"].append(member_id)
+        if handle:
+            entry["handles"].append(handle)
+        entry["networks"].add(network)
+        if entry["display_name"] is None and display_name:
+            entry["display_name"] = display_name
+    for entry in by_person.values():
+        entry["networks"] = sorted(entry["networks"])
+    grouped = pd.DataFrame.from_dict(by_person, orient="index", columns=ACCOUNT_GROUP_COLUMNS)
+    grouped.index.name = "person"
+    return grouped
+
+
+ACCOUNT_GROUP_COLUMNS = [
+    "member_ids",
+    "handles",
+    "networks",
+    "display_name",
+    "first_network",
+    "first_external_id",
+]
+
+
 def rank_members(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -303,14 +400,7 @@ def rank_members(
     scores = scores.reset_index(drop=True)
     scores.insert(0, "rank", range(1, len(scores) + 1))
     accounts = _accounts_of(conn, [int(p) for p in scores["person"]], filters.combine_persons)
-    grouped = accounts.groupby("person").agg(
-        member_ids=("member_id", list),
-        handles=("handle", lambda s: [h for h in s if h]),
-        networks=("network", lambda s: sorted(set(s))),
-        display_name=("display_name", lambda s: next((d for d in s if d), None)),
-        first_network=("network", "first"),
-        first_external_id=("external_id", "first"),
-    )
+    grouped = _accounts_by_person(accounts)
     return scores.join(grouped, on="person")
 
 
@@ -358,10 +448,23 @@ def explain(
     filters = filters or RankingFilter()
     accounts = _accounts_of(conn, [person_id], filters.combine_persons)
     member_ids = [int(m) for m in accounts["member_id"]]
-    scores = _person_scores(conn, settings, now, filters, person_id, member_ids)
-    row = scores.iloc[0] if not scores.empty else None
+    rows = _score_rows(conn, settings, now, filters, person_id, member_ids)
+    row = rows[0] if rows else None
+    # One person: the points weighed in plain floats, in the order the DataFrame sums them.
+    weights = settings.engagement.weights
     counts = {k: int(row[f"n_{k}"]) if row is not None else 0 for k in KINDS}
-    contributions = {k: float(row[f"pts_{k}"]) if row is not None else 0.0 for k in KINDS}
+    contributions = {
+        k: float(row[f"d_{k}"] or 0.0) * float(weights.get(k, 0.0)) if row is not None else 0.0
+        for k in KINDS
+    }
+    active_weeks = int(row["weeks"]) if row is not None else 0
+    bonus = active_weeks * settings.engagement.active_week_bonus
+    score = 0.0
+    if row is not None:
+        score = contributions[KINDS[0]]
+        for kind in KINDS[1:]:
+            score = score + contributions[kind]
+        score = score + bonus
     recent: list[dict] = []
     engagement: dict[str, dict[str, int]] = {}
     if member_ids:
@@ -411,11 +514,11 @@ def explain(
         ]
     return Explanation(
         person_id=person_id,
-        score=float(row["score"]) if row is not None else 0.0,
+        score=float(score),
         counts=counts,
         contributions=contributions,
-        active_weeks=int(row["active_weeks"]) if row is not None else 0,
-        bonus=float(row["bonus"]) if row is not None else 0.0,
+        active_weeks=active_weeks,
+        bonus=float(bonus),
         accounts=accounts.drop(columns=["person"]).to_dict("records"),
         last_interactions=recent,
         engagement_by_network=engagement,

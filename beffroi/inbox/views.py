@@ -178,6 +178,10 @@ def list_entries(
         sql = _ENTRY_SQL + " WHERE " + " AND ".join([*where, _fts_in(ranges)]) + order
         rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
         return [_entry(r, shown) for r in rows]
+    if most > FEW_MATCHES and not one_arm:
+        rows = _newest_by_id(conn, where, params, match, limit, offset)
+        if rows is not None:
+            return [_entry(r, shown) for r in rows]
     windows = _useful_windows(conn, now, most, limit + offset)
     if one_arm:  # each window would merge the prefix's whole doclists again: one try
         windows = (*windows[:1], None) if windows[0] is not None else (None,)
@@ -332,6 +336,51 @@ def _useful_windows(conn, now, most: float, wanted: int) -> tuple[float | None, 
         windows.append(days)
         days *= 8
     return (*windows, None)
+
+
+# How many of the newest matches (by id) a common word's page reads, as multiples of the
+# rows wanted: a first try, then one wider one before the windows take over.
+NEWEST_ID_FACTORS = (4, 32)
+
+
+def _newest_by_id(conn, where, params, match, limit, offset) -> list[sqlite3.Row] | None:
+    """A common word's newest-first page from its matches with the highest ids, or None
+    when that cannot be proved to be the page (then the windows decide).
+
+    FTS5 reads a word's matches by descending id at once and stops at a bound, whatever
+    the word's frequency. Ids follow collection order, which is time order pass after
+    pass but not in a first backfill, so the page read among the matches from id ``low``
+    up is kept only if no item below ``low`` is newer than the page's last row: then no
+    unread match can rank before it (an equal time ranks after it, its id being lower).
+    That check reads ``items_created`` from the last row's time on, a few rows.
+    """
+    wanted = max(1, limit + offset)
+    for factor in NEWEST_ID_FACTORS:
+        ids = conn.execute(
+            "SELECT rowid FROM items_fts WHERE items_fts MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (match, factor * wanted),
+        ).fetchall()
+        if not ids:
+            return []
+        low, every_match = ids[-1][0], len(ids) < factor * wanted
+        ranges = [(low, 2**63 - 1)]
+        sql = (
+            _ENTRY_SQL
+            + " WHERE "
+            + " AND ".join([*where, _fts_in(ranges)])
+            + " ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?"
+        )
+        rows = conn.execute(sql, (*params, *_fts_params(match, ranges), limit, offset)).fetchall()
+        if every_match:
+            return rows
+        if len(rows) < limit:
+            continue  # the filters kept too few of these matches: read more of them
+        newer_below = conn.execute(
+            "SELECT 1 FROM items INDEXED BY items_created WHERE created_at > ? AND id < ? LIMIT 1",
+            (rows[-1]["created_at"], low),
+        ).fetchone()
+        return None if newer_below else rows
+    return None
 
 
 def _newest_matches(
