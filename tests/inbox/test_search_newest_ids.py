@@ -13,10 +13,17 @@ from beffroi.collectors import Author, Item
 from beffroi.inbox import Filters, list_entries, views
 from beffroi.store import connect
 from beffroi.store.queue import close_many
-from tests.benchmarks.city_db import bench_module, small_city
+from tests.benchmarks.city_db import bench_module, main_at_59cd8f0, small_city
 from tests.pages import ingest_items
 
-old_list_entries = bench_module("main_59cd8f0/search").old_list_entries
+
+def old_list_entries(conn, settings, filters, **page):
+    """Main's plan at 59cd8f0 (every match collected, looked up, sorted), read from git
+    history; skipped where the history is absent."""
+    main_at_59cd8f0("beffroi/inbox/views.py")
+    return bench_module("main_code").main_list_entries(conn, settings, filters, **page)
+
+
 ALL = ("new", "assigned", "replied", "closed")
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 WORDS = ["merci", "bonjour", "poubelle", "rue", "école", "travaux", "parc", "marché"]
