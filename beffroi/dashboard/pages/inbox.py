@@ -73,6 +73,10 @@ def _history(conn, queue_id: int):
     return inbox.history(conn, queue_id)
 
 
+def _collision(conn, queue_id: int, username: str):
+    return inbox.collision(conn, queue_id, username)
+
+
 def _templates(conn, theme: str | None, all_themes: bool = False):
     return inbox.list_saved_replies(conn, theme, all_themes=all_themes)
 
@@ -156,6 +160,8 @@ def render(ctx: PageContext) -> None:
     minute = now.replace(second=0, microsecond=0)
     username, can_edit = ctx.user.username, ctx.user.role in ROLES
     st.title(TITLE)
+    if can_edit:
+        _send_requested(ctx, username, now)
     _show_flash()
     counts = ctx.cached(_counters, settings, minute)
     _live_counters(ctx, counts.open)
@@ -192,6 +198,11 @@ def render(ctx: PageContext) -> None:
         format_func=lambda q: labels.get(q, str(q)),
         key="inbox_selected",
     )
+    # A reply refused because a colleague answered first: that message has left the open
+    # list, but it stays on screen with the kept text until the person decides.
+    collided = st.session_state.get("inbox_collided")
+    if collided is not None and collided not in labels:
+        chosen = collided
     entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
     if entry is not None:
         _detail(ctx, entry, staff, username, can_edit, now)
@@ -473,12 +484,15 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 width="stretch",
             )
 
+    kept = ctx.cached(_collision, qid, username) if can_edit else None
+    if kept:
+        _collision_panel(ctx, entry, kept, username, now)
     if can_edit:
         _correction_box(ctx, entry, username, now)
     if can_edit and entry["status"] in OPEN:
         _reply_box(ctx, entry, username, now)
         _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
-    elif can_edit and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
+    elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
         _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
 
     events = ctx.cached(_history, qid)
@@ -596,11 +610,84 @@ def _stuck_send(ctx: PageContext, qid: int, username: str, now) -> None:
         )
 
 
+def _collision_panel(ctx: PageContext, entry: dict, kept: dict, username: str, now) -> None:
+    """A colleague answered while this person wrote: show the reply that went out (who, when,
+    what) beside the text they typed, which is kept; they reopen to send it as a follow-up,
+    or give it up. Never a silent loss."""
+    qid = entry["queue_id"]
+    who = _name(ctx, kept["first_by"])
+    when = full_time(kept["first_at"], ctx.tz) if kept["first_at"] else None
+    with st.container(border=True):
+        if kept["status"] == "replied":
+            st.warning(
+                f"{who} a répondu à ce message"
+                + (f" le {when}" if when else "")
+                + " pendant que vous écriviez : votre réponse n'est pas partie."
+                + inbox.COLLISION_KEPT
+            )
+            st.caption(f"La réponse de {who} :")
+            st.text(kept["first_text"] or "(texte non disponible)")
+        elif kept["status"] in OPEN:
+            st.warning(
+                f"{who} envoyait une réponse à ce message quand vous avez envoyé la vôtre : "
+                "elle n'est pas partie." + inbox.COLLISION_KEPT
+            )
+        else:
+            st.warning(
+                f"{who} a clos ce message"
+                + (f" le {when}" if when else "")
+                + " pendant que vous écriviez : votre réponse n'est pas partie."
+                + inbox.COLLISION_KEPT
+            )
+        if entry["status"] in OPEN:
+            st.session_state.pop("inbox_collided", None)
+            return  # the reply box below holds the kept text
+        st.text_area("Votre texte (non envoyé)", kept["text"], key=f"inbox_kept_{qid}", height=120)
+        left, right = st.columns(2)
+        if left.button(
+            "Rouvrir pour envoyer mon texte en complément", key=f"inbox_kept_reopen_{qid}"
+        ):
+            st.session_state[f"inbox_reply_{qid}"] = st.session_state.get(
+                f"inbox_kept_{qid}", kept["text"]
+            )
+            _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
+        if right.button("Abandonner mon texte", key=f"inbox_kept_drop_{qid}"):
+            st.session_state.pop("inbox_collided", None)
+            _do(
+                lambda: inbox.drop_kept_reply(ctx.db, qid, actor=username, now=now),
+                "Votre texte a été abandonné.",
+            )
+
+
+def _ask_send(qid: int, key: str) -> None:
+    st.session_state["inbox_send_request"] = (qid, st.session_state.get(key, ""))
+
+
+def _send_requested(ctx: PageContext, username: str, now) -> None:
+    """Send the reply asked for by the click that caused this run (``_ask_send``), whatever
+    the item became meanwhile: a colleague's reply makes it a ``ReplyCollision``, shown with
+    the kept text, never a silent loss."""
+    request = st.session_state.pop("inbox_send_request", None)
+    if request is None:
+        return
+    qid, text = request
+    try:
+        sent = inbox.send_reply(ctx.db, ctx.settings, qid, text, actor=username, now=now)
+        st.session_state.pop(f"inbox_reply_{qid}", None)
+        _flash(f"Réponse envoyée ({duration(sent.response_seconds)} après le message).")
+    except inbox.ReplyCollision as exc:
+        st.session_state["inbox_collided"] = qid
+        _flash(str(exc), "error")
+    except inbox.QueueError as exc:
+        _flash(str(exc), "error")
+
+
 def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
     qid = entry["queue_id"]
     key = f"inbox_reply_{qid}"
     if key not in st.session_state:
-        st.session_state[key] = entry["reply_draft"] or ""
+        kept = ctx.cached(_collision, qid, username)
+        st.session_state[key] = (kept and kept["text"]) or entry["reply_draft"] or ""
     if entry["last_error"]:
         st.error("Le dernier envoi a échoué ; votre brouillon est conservé. Erreur du réseau :")
         st.text(entry["last_error"])
@@ -627,15 +714,16 @@ def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
         st.button("Insérer la réponse enregistrée", key=f"inbox_insert_{qid}", on_click=insert)
     st.text_area("Votre réponse", key=key, height=140)
     left, right = st.columns(2)
-    if left.button("Envoyer la réponse", type="primary", key=f"inbox_send_{qid}"):
-        text = st.session_state.get(key, "")
-        try:
-            sent = inbox.send_reply(ctx.db, ctx.settings, qid, text, actor=username, now=now)
-            st.session_state.pop(key, None)
-            _flash(f"Réponse envoyée ({duration(sent.response_seconds)} après le message).")
-        except inbox.QueueError as exc:
-            _flash(str(exc), "error")
-        st.rerun()
+    # A callback, not ``if st.button(...)``: by the rerun the click causes, a colleague may
+    # have answered and the box is gone, and a button not drawn again reads False: the
+    # text would be dropped without a word. The callback runs first and always.
+    left.button(
+        "Envoyer la réponse",
+        type="primary",
+        key=f"inbox_send_{qid}",
+        on_click=_ask_send,
+        args=(qid, key),
+    )
     if right.button("Enregistrer le brouillon", key=f"inbox_draft_{qid}"):
         text = st.session_state.get(key, "")
         _do(
