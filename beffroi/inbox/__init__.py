@@ -53,6 +53,14 @@ from beffroi.inbox.moderation_actions import (
 )
 from beffroi.inbox.open311 import PollResult, check_request, check_services, poll_open311
 from beffroi.inbox.open311_view import Open311View, citizen_told, open311_labels, open311_view
+from beffroi.inbox.presence import (
+    HEARTBEAT_SECONDS,
+    PRESENCE_TTL,
+    colleagues_on,
+    heartbeat,
+    presence_cell,
+    presence_sentences,
+)
 from beffroi.inbox.replying import (
     ReplyFailed,
     SendCheck,
@@ -135,6 +143,12 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "HEARTBEAT_SECONDS",
+    "PRESENCE_TTL",
+    "colleagues_on",
+    "heartbeat",
+    "presence_cell",
+    "presence_sentences",
     "DryRun",
     "Moderation",
     "ModerationError",

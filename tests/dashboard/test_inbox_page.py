@@ -158,3 +158,24 @@ def test_a_message_answered_later_in_its_conversation_says_so(db, example_settin
     assert "16 message(s) plus ancien(s)" in captions
     button(at, "Clore").click().run()
     assert queue_row(db, "d20")["closed_reason"] == "handled_elsewhere"
+
+
+def test_colleagues_see_who_reads_and_who_writes(db, example_settings):
+    for user, name in (("claire", "Claire Martin"), ("bruno", "Bruno Petit")):
+        upsert_staff(db, user, display_name=name, role="community_manager", password_hash="-")
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    qid = queue_row(db, "m1")["id"]
+    claire = app(db, example_settings, later(5), username="claire")
+    bruno = app(db, example_settings, later(5), username="bruno")
+    claire.run()  # a rerun (or the fragment's refresh) reads who is there now
+    assert "En ce moment : Bruno Petit lit ce message." in texts(claire)
+    assert list(claire.dataframe[0].value["En cours"]) == ["Bruno Petit lit"]
+    assert "Claire Martin lit ce message" in texts(bruno.run())
+    bruno.text_area(key=f"inbox_reply_{qid}").input("Bonjour, oui de 8 h à 13 h.").run()
+    claire.run()
+    assert "En ce moment : Bruno Petit écrit une réponse." in texts(claire)
+    assert list(claire.dataframe[0].value["En cours"]) == ["Bruno Petit écrit"]
+    # Two minutes without a heartbeat from Bruno: he is gone.
+    gone = app(db, example_settings, later(8), username="claire")
+    assert "Bruno Petit" not in texts(gone)
+    assert list(gone.dataframe[0].value["En cours"]) == [""]

@@ -178,12 +178,15 @@ def render(ctx: PageContext) -> None:
             "Les nouveaux messages ont été répartis.",
         )
     if not entries:
+        inbox.heartbeat(ctx.db, username, None, writing=False, now=now)
         if counts.open == 0 and set(filters.statuses) <= set(OPEN):
             st.success("Boîte vide : aucun message n'attend de réponse.")
         else:
             st.info("Aucun message ne correspond à ces filtres.")
         return
-    _table(ctx, entries, now)
+    with ctx.read() as conn:  # fresh, not cached: presence is about the last seconds
+        here = inbox.colleagues_on(conn, [e["queue_id"] for e in entries], username, now)
+    _table(ctx, entries, now, here)
     _pager(page, has_next)
     labels = {
         e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
@@ -277,7 +280,7 @@ def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters
     )
 
 
-def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
+def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> None:
     """The work list. Clicking a row opens that message below (same as the selector)."""
     services = {s.key: s.name for s in ctx.settings.services}
     late = [e["due_at"] is not None and e["due_at"] <= now and e["status"] in OPEN for e in entries]
@@ -296,6 +299,11 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
             # Beside its author, before the columns one only glances at: the message is
             # what a manager reads first, and the last column is cut off on a laptop.
             "Message": [e["text"] for e in entries],
+            # Colleagues on the message now ("Claire Martin écrit"): answer another one.
+            "En cours": [
+                inbox.presence_cell(here.get(e["queue_id"], []), ctx.cached(_staff_names))
+                for e in entries
+            ],
             "Thème": [e["theme"] or "" for e in entries],
             "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
             "Attribué à": [
@@ -344,6 +352,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
             "Statut": st.column_config.TextColumn(width=75),
             "Attribué à": st.column_config.TextColumn(width=100),
             "Message": st.column_config.TextColumn(width=380),
+            "En cours": st.column_config.TextColumn(width=130),
         },
     )
     # Streamlit's own grid download writes formulas as they are: Beffroi's button instead.
@@ -395,11 +404,28 @@ def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -
                 )
 
 
+@st.fragment(run_every=inbox.HEARTBEAT_SECONDS)
+def _presence(ctx: PageContext, entry: dict, username: str) -> None:
+    """Beat for this person on the open message (writing when the reply box holds a text
+    that is not the stored draft) and say which colleagues are on it, refreshed on its own
+    every few seconds."""
+    qid, now = entry["queue_id"], ctx.now()
+    typed = str(st.session_state.get(f"inbox_reply_{qid}") or "")
+    writing = bool(typed.strip()) and typed != (entry["reply_draft"] or "")
+    inbox.heartbeat(ctx.db, username, qid, writing=writing, now=now)
+    with ctx.read() as conn:
+        people = inbox.colleagues_on(conn, [qid], username, now).get(qid, [])
+    sentences = inbox.presence_sentences(people, ctx.cached(_staff_names))
+    if sentences:
+        st.text("En ce moment : " + " ; ".join(sentences) + ".")  # names: plain text
+
+
 def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool, now) -> None:
     settings = ctx.settings
     qid = entry["queue_id"]
     with st.container(border=True):
         st.header(f"Message n°{qid}")
+        _presence(ctx, entry, username)
         if entry["priority"] == "urgent" and entry["status"] in OPEN:
             sent = entry.get("urgent_alerted_at")
             st.error(
