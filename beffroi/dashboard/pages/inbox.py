@@ -162,7 +162,6 @@ def render(ctx: PageContext) -> None:
     st.title(TITLE)
     if can_edit:
         _send_requested(ctx, username, now)
-    _show_flash()
     counts = ctx.cached(_counters, settings, minute)
     _live_counters(ctx, counts.open)
 
@@ -178,6 +177,7 @@ def render(ctx: PageContext) -> None:
             "Les nouveaux messages ont été répartis.",
         )
     if not entries:
+        _show_flash()
         inbox.heartbeat(ctx.db, username, None, writing=False, now=now)
         if counts.open == 0 and set(filters.statuses) <= set(OPEN):
             st.success("Boîte vide : aucun message n'attend de réponse.")
@@ -186,29 +186,35 @@ def render(ctx: PageContext) -> None:
         return
     with ctx.read() as conn:  # fresh, not cached: presence is about the last seconds
         here = inbox.colleagues_on(conn, [e["queue_id"] for e in entries], username, now)
-    _table(ctx, entries, now, here)
-    _pager(page, has_next)
-    labels = {
-        e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
-        f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
-        for e in entries
-    }
-    if can_edit:
-        _bulk(ctx, labels, staff, username, now)
-    chosen = st.selectbox(
-        "Message à traiter",
-        list(labels),
-        format_func=lambda q: labels.get(q, str(q)),
-        key="inbox_selected",
-    )
-    # A reply refused because a colleague answered first: that message has left the open
-    # list, but it stays on screen with the kept text until the person decides.
-    collided = st.session_state.get("inbox_collided")
-    if collided is not None and collided not in labels:
-        chosen = collided
-    entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
-    if entry is not None:
-        _detail(ctx, entry, staff, username, can_edit, now)
+    # Two panes: the list on the left, the message being worked on the right, its reply box
+    # in view at 1440 px; Streamlit stacks columns on a phone (the list, then the message).
+    list_pane, message_pane = st.columns([5, 6], gap="medium")
+    with list_pane:
+        _table(ctx, entries, now, here)
+        _pager(page, has_next)
+        labels = {
+            e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
+            f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
+            for e in entries
+        }
+        chosen = st.selectbox(
+            "Message à traiter",
+            list(labels),
+            format_func=lambda q: labels.get(q, str(q)),
+            key="inbox_selected",
+        )
+        if can_edit:
+            _bulk(ctx, labels, staff, username, now)
+    with message_pane:
+        _show_flash()  # beside the message acted on, not at the top of the page
+        # A reply refused because a colleague answered first: that message has left the
+        # open list, but it stays on screen with the kept text until the person decides.
+        collided = st.session_state.get("inbox_collided")
+        if collided is not None and collided not in labels:
+            chosen = collided
+        entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
+        if entry is not None:
+            _detail(ctx, entry, staff, username, can_edit, now)
     if can_edit:
         _templates_editor(ctx, username)
 
@@ -289,21 +295,21 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
         {
             "n°": [e["queue_id"] for e in entries],
             "Priorité": [PRIORITY_LABELS.get(e["priority"], e["priority"]) for e in entries],
-            "Échéance": [
-                e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
-                for e in entries
-            ],
-            "Réseau": [network_label(e["shown_network"]) for e in entries],
-            "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
-            "Auteur": [e["author_label"] for e in entries],
-            # Beside its author, before the columns one only glances at: the message is
-            # what a manager reads first, and the last column is cut off on a laptop.
+            # Beside its number and priority: the message is what a manager reads first, and
+            # on a phone only the first columns are in view.
             "Message": [e["text"] for e in entries],
+            "Auteur": [e["author_label"] for e in entries],
+            "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
             # Colleagues on the message now ("Claire Martin écrit"): answer another one.
             "En cours": [
                 inbox.presence_cell(here.get(e["queue_id"], []), ctx.cached(_staff_names))
                 for e in entries
             ],
+            "Échéance": [
+                e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
+                for e in entries
+            ],
+            "Réseau": [network_label(e["shown_network"]) for e in entries],
             "Thème": [e["theme"] or "" for e in entries],
             "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
             "Attribué à": [
@@ -351,7 +357,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
             "Thème": st.column_config.TextColumn(width=90),
             "Statut": st.column_config.TextColumn(width=75),
             "Attribué à": st.column_config.TextColumn(width=100),
-            "Message": st.column_config.TextColumn(width=380),
+            "Message": st.column_config.TextColumn(width=300),
             "En cours": st.column_config.TextColumn(width=130),
         },
     )
@@ -451,6 +457,9 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 if entry["due_at"] and entry["due_at"] <= now and entry["status"] in OPEN
                 else ""
             ),
+        ]
+        # Why triage decided so: read now and then, folded so the reply box stays in view.
+        reasons = [
             f"Tri : {inbox.triage_rule_label(entry['triage_rule'])}",
             f"Pourquoi ce thème : {inbox.theme_rule_label(entry.get('theme_rule'))}"
             + (f" · aussi : {entry['secondary_themes']}" if entry.get("secondary_themes") else ""),
@@ -475,6 +484,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             facts.append(f"Suite du message n°{entry['previous_queue_id']}")
         st.text("\n".join(facts))
         st.text(entry["text"])
+        with st.expander("Pourquoi ce tri"):
+            st.text("\n".join(reasons))
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
         moderation_panel.render(ctx, entry, username, can_edit, _do, now)
@@ -494,6 +505,15 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         )
     with st.expander("Fil de la conversation", expanded=True):
         _thread_lines(ctx, entry, thread)
+    kept = ctx.cached(_collision, qid, username) if can_edit else None
+    if kept:
+        _collision_panel(ctx, entry, kept, username, now)
+    if can_edit and entry["status"] in OPEN:
+        _reply_box(ctx, entry, username, now)
+        _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
+    elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
+        _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
+
     history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
     if history:
         with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
@@ -510,17 +530,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 width="stretch",
             )
 
-    kept = ctx.cached(_collision, qid, username) if can_edit else None
-    if kept:
-        _collision_panel(ctx, entry, kept, username, now)
     if can_edit:
         _correction_box(ctx, entry, username, now)
-    if can_edit and entry["status"] in OPEN:
-        _reply_box(ctx, entry, username, now)
-        _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
-    elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
-        _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
-
     events = ctx.cached(_history, qid)
     if events:
         names = ctx.cached(_staff_names)
