@@ -31,10 +31,15 @@ BRUNO = "Bonjour ! Merci pour votre signalement, une équipe passera très vite.
 
 
 @pytest.fixture
-def sim_served(tmp_path, monkeypatch):
+def citizens():
+    return 20
+
+
+@pytest.fixture
+def sim_served(tmp_path, monkeypatch, citizens):
     chromium = chromium_path()
     config = tmp_path / "beffroi.toml"
-    config.write_text(CONFIG, encoding="utf-8")
+    config.write_text(CONFIG.replace("citizens = 20", f"citizens = {citizens}"), encoding="utf-8")
     settings = load_settings(config)
     conn = open_database(settings)
     collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
@@ -153,3 +158,91 @@ def test_two_browsers_one_message_one_reply_and_the_second_text_kept(sim_served)
         "SELECT actor FROM audit WHERE action = 'reply_collision' AND target_id = ?", (str(qid),)
     ).fetchall()
     assert [r[0] for r in kept] == ["bruno"]
+
+
+def api_reply_count(settings) -> int:
+    network = SandboxNetwork(state_path(settings.database_path))
+    try:
+        return network.conn.execute(
+            "SELECT count(*) FROM messages WHERE origin = 'api' AND direction = 'out'"
+        ).fetchone()[0]
+    finally:
+        network.close()
+
+
+@pytest.mark.parametrize("citizens", [60])
+def test_ten_messages_worked_from_the_keyboard_alone(sim_served):
+    """After the login, no mouse: j/k move, ? shows the help, r + Ctrl+Entrée answers,
+    a then c gives the message to me and closes it; ten messages leave the open list."""
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium, url, settings, conn = sim_served
+    backlog = conn.execute("SELECT count(*) FROM queue WHERE status IN ('new', 'assigned')")
+    assert backlog.fetchone()[0] >= 12, "the city should leave enough work"
+    before = api_reply_count(settings)
+    worked: list[int] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = logged_in(browser, url, "claire", 1440, 900)
+            keys = page.keyboard
+            # While Streamlit reruns, the previous run's heading may still be there, faded.
+            message = page.get_by_role("heading", name="Message n°").last
+
+            def focus_reply() -> None:
+                """r, again while a rerun replaces the box: typed before the box has the
+                focus, the letters would be shortcuts."""
+                box = page.get_by_label("Votre réponse").last
+                for _ in range(30):
+                    keys.press("r")
+                    try:
+                        expect(box).to_be_focused(timeout=1_000)
+                        return
+                    except AssertionError:
+                        continue
+                raise AssertionError("r never put the focus in the reply box")
+
+            def current() -> int:
+                return int(message.inner_text().rsplit("°", 1)[1])
+
+            keys.press("Escape")
+            keys.press("?")
+            help_box = page.get_by_role("dialog", name="Raccourcis clavier")
+            expect(help_box).to_be_visible()
+            expect(help_box.get_by_text("Envoyer la réponse")).to_be_visible()
+            keys.press("Escape")
+            expect(help_box).to_have_count(0)
+            first = current()
+            keys.press("j")
+            expect(message).not_to_have_text(f"Message n°{first}", timeout=20_000)
+            keys.press("k")
+            expect(message).to_have_text(f"Message n°{first}", timeout=20_000)
+
+            replies = 0
+            for n in range(10):
+                qid = current()
+                if n % 3 == 2:
+                    keys.press("a")
+                    expect(page.get_by_text("Attribué à : Claire Martin")).to_be_visible(
+                        timeout=20_000
+                    )
+                    expect(page.get_by_role("button", name="Clore").last).to_be_enabled()
+                    keys.press("c")
+                else:
+                    focus_reply()
+                    keys.type(f"Bonjour, merci pour votre message (réponse {n + 1}).")
+                    keys.press("Control+Enter")
+                    replies += 1
+                expect(message).not_to_have_text(f"Message n°{qid}", timeout=30_000)
+                worked.append(qid)
+        finally:
+            browser.close()
+    rows = conn.execute(
+        f"SELECT id, status FROM queue WHERE id IN ({', '.join('?' for _ in worked)})", worked
+    ).fetchall()
+    assert len(set(worked)) == 10
+    assert {r["id"]: r["status"] for r in rows} == {
+        q: "closed" if n % 3 == 2 else "replied" for n, q in enumerate(worked)
+    }
+    assert api_reply_count(settings) - before == replies == 7
+    print(f"keyboard: {len(worked)} messages worked, {replies} replies on the network")

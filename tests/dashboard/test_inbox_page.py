@@ -179,3 +179,21 @@ def test_colleagues_see_who_reads_and_who_writes(db, example_settings):
     gone = app(db, example_settings, later(8), username="claire")
     assert "Bruno Petit" not in texts(gone)
     assert list(gone.dataframe[0].value["En cours"]) == [""]
+
+
+def test_next_and_previous_message_buttons(db, example_settings):
+    ingest(
+        db,
+        example_settings,
+        message("m1", "Le marché est ouvert dimanche ?"),
+        message("m2", "Les poubelles débordent rue de Lille"),
+    )
+    at = app(db, example_settings, later(5))
+    order = list(at.dataframe[0].value["n°"])
+    assert at.selectbox(key="inbox_selected").value == order[0]
+    button(at, "Message suivant").click().run()
+    assert at.selectbox(key="inbox_selected").value == order[1]
+    button(at, "Message suivant").click().run()  # the last one stays
+    assert at.selectbox(key="inbox_selected").value == order[1]
+    button(at, "Message précédent").click().run()
+    assert at.selectbox(key="inbox_selected").value == order[0]

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
-from beffroi.dashboard import moderation_panel
+from beffroi.dashboard import keyboard, moderation_panel
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
@@ -160,6 +160,8 @@ def render(ctx: PageContext) -> None:
     minute = now.replace(second=0, microsecond=0)
     username, can_edit = ctx.user.username, ctx.user.role in ROLES
     st.title(TITLE)
+    keyboard.apply()
+    st.caption("Raccourcis clavier : touche « ? ».")
     if can_edit:
         _send_requested(ctx, username, now)
     counts = ctx.cached(_counters, settings, minute)
@@ -203,6 +205,10 @@ def render(ctx: PageContext) -> None:
             format_func=lambda q: labels.get(q, str(q)),
             key="inbox_selected",
         )
+        ids = list(labels)
+        before, after = st.columns(2)
+        before.button("Message précédent", key="inbox_prev_msg", on_click=_move, args=(ids, -1))
+        after.button("Message suivant", key="inbox_next_msg", on_click=_move, args=(ids, 1))
         if can_edit:
             _bulk(ctx, labels, staff, username, now)
     with message_pane:
@@ -217,6 +223,13 @@ def render(ctx: PageContext) -> None:
             _detail(ctx, entry, staff, username, can_edit, now)
     if can_edit:
         _templates_editor(ctx, username)
+
+
+def _move(ids: list[int], step: int) -> None:
+    """The next or previous message of the list (keys j and k, or the two buttons)."""
+    current = st.session_state.get("inbox_selected")
+    at = ids.index(current) if current in ids else 0
+    st.session_state["inbox_selected"] = ids[max(0, min(len(ids) - 1, at + step))]
 
 
 def _page(filters: inbox.Filters) -> int:
