@@ -101,7 +101,7 @@ def test_two_panes_at_1440_and_list_then_message_on_a_phone(sim_served, tmp_path
             print(f"1440: grid {grid}, message heading {heading}, reply box {reply}")
             assert grid["x"] + grid["width"] <= heading["x"]  # side by side
             assert heading["y"] < 900  # the message starts in the first screen
-            assert reply["y"] + reply["height"] < 1.6 * 900, reply  # reply box near at hand
+            assert reply["y"] + reply["height"] < 1.4 * 900, reply  # reply box near at hand
 
             phone = logged_in(browser, url, "claire", 390, 844)
             grid = phone.locator("[data-testid=stDataFrame]").first.bounding_box()

@@ -40,6 +40,8 @@ ICON = ":material/inbox:"
 ROLES = {"community_manager", "admin"}
 ORDER = 10
 
+# Less of Streamlit's empty band above the title: the reply box is what must be in view.
+COMPACT = "<style>[data-testid=stMainBlockContainer] { padding-top: 2.5rem; }</style>"
 PAGE = 50  # rows listed at once; the buttons below the list page through the rest
 REFRESH_SECONDS = 15  # how often the counters look for newly collected messages
 OPEN = inbox.OPEN  # the statuses a message still waits in
@@ -160,6 +162,7 @@ def render(ctx: PageContext) -> None:
     minute = now.replace(second=0, microsecond=0)
     username, can_edit = ctx.user.username, ctx.user.role in ROLES
     st.title(TITLE)
+    st.html(COMPACT)
     keyboard.apply()
     st.caption("Raccourcis clavier : touche « ? ».")
     if can_edit:
@@ -173,11 +176,6 @@ def render(ctx: PageContext) -> None:
     # One row more than shown tells whether a next page exists, without counting them all.
     entries = ctx.cached(_entries, settings, filters, minute, PAGE + 1, page * PAGE)
     has_next, entries = len(entries) > PAGE, entries[:PAGE]
-    if can_edit and st.button("Répartir les nouveaux messages entre les community managers"):
-        _do(
-            lambda: inbox.distribute(ctx.db, actor=username, now=now),
-            "Les nouveaux messages ont été répartis.",
-        )
     if not entries:
         _show_flash()
         inbox.heartbeat(ctx.db, username, None, writing=False, now=now)
@@ -188,9 +186,9 @@ def render(ctx: PageContext) -> None:
         return
     with ctx.read() as conn:  # fresh, not cached: presence is about the last seconds
         here = inbox.colleagues_on(conn, [e["queue_id"] for e in entries], username, now)
-    # Two panes: the list on the left, the message being worked on the right, its reply box
-    # in view at 1440 px; Streamlit stacks columns on a phone (the list, then the message).
-    list_pane, message_pane = st.columns([5, 6], gap="medium")
+    # Two panes: the list on the left (number, priority, message and "Reçu" in view), the
+    # message being worked on the right, its reply box in view at 1440 px; Streamlit stacks columns on a phone (the list, then the message).
+    list_pane, message_pane = st.columns([11, 9], gap="medium")
     with list_pane:
         _table(ctx, entries, now, here)
         _pager(page, has_next)
@@ -311,8 +309,8 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
             # Beside its number and priority: the message is what a manager reads first, and
             # on a phone only the first columns are in view.
             "Message": [e["text"] for e in entries],
-            "Auteur": [e["author_label"] for e in entries],
             "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
+            "Auteur": [e["author_label"] for e in entries],
             # Colleagues on the message now ("Claire Martin écrit"): answer another one.
             "En cours": [
                 inbox.presence_cell(here.get(e["queue_id"], []), ctx.cached(_staff_names))
@@ -361,16 +359,16 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
         hide_index=True,
         width="stretch",
         column_config={
-            "n°": st.column_config.NumberColumn(width=55),
+            "n°": st.column_config.NumberColumn(width=50),
             "Priorité": st.column_config.TextColumn(width=70),
             "Échéance": st.column_config.TextColumn(width=90),
             "Réseau": st.column_config.TextColumn(width=80),
-            "Reçu": st.column_config.TextColumn(width=135),
-            "Auteur": st.column_config.TextColumn(width=170),
+            "Reçu": st.column_config.TextColumn(width=100),
+            "Auteur": st.column_config.TextColumn(width=120),
             "Thème": st.column_config.TextColumn(width=90),
             "Statut": st.column_config.TextColumn(width=75),
             "Attribué à": st.column_config.TextColumn(width=100),
-            "Message": st.column_config.TextColumn(width=300),
+            "Message": st.column_config.TextColumn(width=230),
             "En cours": st.column_config.TextColumn(width=130),
         },
     )
@@ -394,6 +392,11 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
 def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -> None:
     """Several messages at once: close them (duplicates, a run of emoji...) or give them out."""
     with st.expander("Actions groupées"):
+        if st.button("Répartir les nouveaux messages entre les community managers"):
+            _do(
+                lambda: inbox.distribute(ctx.db, actor=username, now=now),
+                "Les nouveaux messages ont été répartis.",
+            )
         picked = st.multiselect(
             "Messages", list(labels), format_func=lambda q: labels[q], key="inbox_bulk_ids"
         )
@@ -443,7 +446,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
     settings = ctx.settings
     qid = entry["queue_id"]
     with st.container(border=True):
-        st.header(f"Message n°{qid}")
+        st.subheader(f"Message n°{qid}")
         _presence(ctx, entry, username)
         if entry["priority"] == "urgent" and entry["status"] in OPEN:
             sent = entry.get("urgent_alerted_at")
@@ -516,8 +519,9 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             f"La ville a déjà écrit dans cette conversation après ce message (le {when}). "
             "Si cela répond à la personne, clore ce message avec le motif « Traité ailleurs »."
         )
-    with st.expander("Fil de la conversation", expanded=True):
-        _thread_lines(ctx, entry, thread)
+    if len(thread) > 1:  # a conversation, not the message alone a second time
+        with st.expander("Fil de la conversation", expanded=True):
+            _thread_lines(ctx, entry, thread)
     kept = ctx.cached(_collision, qid, username) if can_edit else None
     if kept:
         _collision_panel(ctx, entry, kept, username, now)
@@ -786,7 +790,7 @@ def _actions(
     ctx: PageContext, entry: dict, staff, username: str, now, *, answered_later: bool = False
 ) -> None:
     settings, qid = ctx.settings, entry["queue_id"]
-    st.header("Actions")
+    st.subheader("Actions")
     left, middle, right = st.columns(3)
     with left:
         if staff:
