@@ -83,11 +83,19 @@ SCRIPT = """
     document.body.appendChild(overlay);
     close.focus();
   };
-  const run = (act) => {
-    if (act.help) return toggleHelp();
+  // A click while Streamlit reruns can land on the previous run's button and be lost:
+  // wait until the page is idle (no running icon), up to ten seconds.
+  const busy = () => document.querySelector(
+    '[data-testid="stStatusWidgetRunningIcon"], [data-testid="stStatusWidgetRunningManIcon"]');
+  const whenIdle = (fn, wait = 0) => {
+    const until = Date.now() + 10000;
+    const tick = () => (busy() && Date.now() < until) ? setTimeout(tick, 100) : fn();
+    setTimeout(tick, wait);
+  };
+  const run = (act, wait = 0) => whenIdle(() => {
     if (act.focus) { const f = field(act.focus); if (f) f.focus(); return; }
     if (act.click) { const b = button(act.click); if (b) b.click(); }
-  };
+  }, wait);
   document.addEventListener("keydown", (e) => {
     if (!onInbox()) return;
     const typing = e.target.closest && e.target.closest("input, textarea, [contenteditable]");
@@ -100,15 +108,15 @@ SCRIPT = """
         && e.target.getAttribute("aria-label") === "Votre réponse") {
       e.preventDefault();
       e.stopPropagation();
-      e.target.blur();  // Streamlit takes the text on blur, then the click sends it
-      setTimeout(() => run(byKey["Ctrl+Entrée"]), 150);
+      e.target.blur();  // Streamlit takes the text on blur (a rerun), then the click sends it
+      run(byKey["Ctrl+Entrée"], 300);
       return;
     }
     if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
     const act = byKey[e.key];
     if (!act || (overlay && !act.help)) return;
     e.preventDefault();
-    run(act);
+    if (act.help) toggleHelp(); else run(act);
   }, true);
 })();
 """
