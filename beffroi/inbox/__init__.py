@@ -54,6 +54,14 @@ from beffroi.inbox.moderation_actions import (
 )
 from beffroi.inbox.open311 import PollResult, check_request, check_services, poll_open311
 from beffroi.inbox.open311_view import Open311View, citizen_told, open311_labels, open311_view
+from beffroi.inbox.presence import (
+    HEARTBEAT_SECONDS,
+    PRESENCE_TTL,
+    colleagues_on,
+    heartbeat,
+    presence_cell,
+    presence_sentences,
+)
 from beffroi.inbox.replying import (
     ReplyFailed,
     SendCheck,
@@ -87,6 +95,7 @@ from beffroi.inbox.views import (
     Filters,
     author_label,
     citizen_history,
+    collision,
     counters,
     get_entry,
     history,
@@ -121,11 +130,14 @@ from beffroi.store.objection import (
     withdraw_objection,
 )
 from beffroi.store.queue import (
+    COLLISION_KEPT,
     NETWORK_ACTOR,
+    ReplyCollision,
     add_saved_reply,
     close,
     close_many,
     correct_triage,
+    drop_kept_reply,
     reopen,
     retire_saved_reply,
     save_draft,
@@ -133,6 +145,12 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "HEARTBEAT_SECONDS",
+    "PRESENCE_TTL",
+    "colleagues_on",
+    "heartbeat",
+    "presence_cell",
+    "presence_sentences",
     "DryRun",
     "Moderation",
     "ModerationError",
@@ -204,6 +222,10 @@ __all__ = [
     "Filters",
     "QueueError",
     "ReplyFailed",
+    "ReplyCollision",
+    "COLLISION_KEPT",
+    "collision",
+    "drop_kept_reply",
     "SavedReply",
     "SentReply",
     "SlaClock",

@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "reply": "Réponse envoyée",
     "reply_native": "Réponse écrite sur le réseau",
     "reply_failed": "Échec de l'envoi",
+    "reply_collision": "Réponse refusée : un collègue avait déjà répondu",
+    "reply_kept_dropped": "Texte conservé abandonné",
     "send_uncertain": "Envoi incertain",
     "send_found": "Réponse retrouvée sur le réseau",
     "send_resolved": "Envoi tranché par une personne",
@@ -107,6 +109,10 @@ def _detail(
             f"à « {STATUS_LABELS.get(str(d.pop('to', '')), '')} »"
         )
         was = None
+    if action == "reply_collision":
+        parts.append(f"première réponse de {person_label(d.pop('first_by', None), names)}")
+        if "text" in d:
+            parts.append(f"texte conservé : « {d.pop('text')} »")
     if "assignee" in d:
         parts.append(f"à {person_label(d.pop('assignee'), names)}")
     if "reason" in d:

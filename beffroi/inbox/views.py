@@ -503,6 +503,44 @@ def history(conn: sqlite3.Connection, queue_id: int) -> list[dict]:
     ]
 
 
+def collision(conn: sqlite3.Connection, queue_id: int, username: str) -> dict | None:
+    """The reply ``username`` wrote and could not send because a colleague answered first,
+    while it is still theirs to use: ``text`` (what they wrote), ``at`` (when it was
+    refused), ``first_by``, ``first_at`` and ``first_text`` (the colleague's reply, or None
+    when it was closed or is still being sent). None once they sent a reply or gave it up.
+    """
+    row = conn.execute(
+        "SELECT id, at, detail FROM audit WHERE target_kind = 'queue' AND target_id = ? "
+        "AND actor = ? AND action = 'reply_collision' ORDER BY id DESC LIMIT 1",
+        (str(queue_id), username),
+    ).fetchone()
+    if row is None:
+        return None
+    spent = conn.execute(
+        "SELECT 1 FROM audit WHERE target_kind = 'queue' AND target_id = ? AND actor = ? "
+        "AND action IN ('reply', 'reply_kept_dropped') AND id > ? LIMIT 1",
+        (str(queue_id), username, row["id"]),
+    ).fetchone()
+    if spent:
+        return None
+    detail = json.loads(row["detail"]) if row["detail"] else {}
+    first = conn.execute(
+        "SELECT q.status, q.replied_by, q.replied_at, q.closed_by, q.closed_at, i.text "
+        "FROM queue q LEFT JOIN items i ON i.id = q.reply_item_id WHERE q.id = ?",
+        (queue_id,),
+    ).fetchone()
+    replied = first["status"] == "replied"
+    return {
+        "text": detail.get("text") or "",
+        "at": from_db(row["at"]),
+        "status": first["status"],
+        "first_by": (first["replied_by"] if replied else first["closed_by"])
+        or detail.get("first_by"),
+        "first_at": from_db(first["replied_at"] if replied else first["closed_at"]),
+        "first_text": first["text"] if replied else None,
+    }
+
+
 @dataclass(frozen=True)
 class Counters:
     open: int

@@ -37,6 +37,21 @@ class QueueError(BeffroiError):
     """An action that cannot be done on this item now; the message is French, for people."""
 
 
+class ReplyCollision(QueueError):
+    """A colleague answered (or closed, or is answering) first: this reply was not sent, and
+    its text is kept (``reply_collision`` audit line; the item's draft when the row is free).
+
+    ``first_by`` is the colleague's username; the inbox says the rest (``inbox.collision``).
+    """
+
+    def __init__(self, message: str, first_by: str):
+        super().__init__(message)
+        self.first_by = first_by
+
+
+COLLISION_KEPT = " Votre texte n'est pas perdu : il est conservé en brouillon."
+
+
 # What closing, reopening, assigning or escalating an item whose reply is on its way says:
 # clearing the send marker then would let a second reply go out.
 SENDING = (
@@ -52,7 +67,7 @@ def _audit(conn, actor, action, queue_id, detail, now) -> None:
 def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
     row = conn.execute(
         "SELECT id, status, assignee, service, theme, sending_since, sending_by, reply_draft, "
-        "send_check FROM queue WHERE id = ?",
+        "send_check, replied_by, closed_by FROM queue WHERE id = ?",
         (queue_id,),
     ).fetchone()
     if row is None:
@@ -454,21 +469,69 @@ def claim_send(
     """Take the send-in-progress marker, keeping the text as a draft; refuse a second send.
 
     This is what makes a double click harmless: only one caller changes the row, the other
-    gets a QueueError and never reaches the network.
+    gets a QueueError and never reaches the network. When the other one is a colleague (who
+    answered, closed, or is sending), the refused text is kept (``_keep_refused``) and the
+    error is a ``ReplyCollision``: nothing a person typed is thrown away.
     """
     now = now or now_utc()
     stamp = to_db(now)
     with transaction(conn):
         before = _status(conn, queue_id)
-        if before["status"] not in OPEN:
-            raise QueueError(_REFUSED[before["status"]])
-        cur = conn.execute(
-            "UPDATE queue SET sending_since = ?, sending_by = ?, reply_draft = ?, updated_at = ? "
-            "WHERE id = ? AND status IN ('new', 'assigned') AND sending_since IS NULL",
-            (stamp, actor, text, stamp, queue_id),
+        if before["status"] in OPEN:
+            cur = conn.execute(
+                "UPDATE queue SET sending_since = ?, sending_by = ?, reply_draft = ?, "
+                "updated_at = ? WHERE id = ? AND status IN ('new', 'assigned') "
+                "AND sending_since IS NULL",
+                (stamp, actor, text, stamp, queue_id),
+            )
+            if cur.rowcount == 1:
+                return
+            refusal = "Une réponse à ce message est déjà en cours d'envoi."
+            first_by = before["sending_by"]
+        else:
+            refusal = _REFUSED[before["status"]]
+            first_by = before["replied_by"] or before["closed_by"]
+        collision = bool(first_by) and first_by != actor
+        if collision:
+            _keep_refused(conn, before, text, actor, first_by, now)
+    if collision:
+        raise ReplyCollision(refusal + COLLISION_KEPT, first_by)
+    raise QueueError(refusal)
+
+
+def _keep_refused(conn, before: sqlite3.Row, text: str, actor: str, first_by: str, now) -> None:
+    """The refused reply's text, kept inside the caller's transaction: always in its audit
+    line; also as the item's draft when no send holds the row (a replied or closed item has
+    none), so reopening the item puts it back in the reply box."""
+    if before["status"] not in OPEN and before["sending_since"] is None:
+        conn.execute(
+            "UPDATE queue SET reply_draft = ?, updated_at = ? WHERE id = ?",
+            (text, to_db(now), before["id"]),
         )
-        if cur.rowcount != 1:
-            raise QueueError("Une réponse à ce message est déjà en cours d'envoi.")
+    detail = {"from": before["status"], "first_by": first_by, "text": text}
+    _audit(conn, actor, "reply_collision", before["id"], detail, now)
+
+
+def drop_kept_reply(
+    conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None
+) -> None:
+    """The person gives up the text a collision kept for them ("Abandonner mon texte"); the
+    item's draft goes too when it is that text and the item is no longer open."""
+    now = now or now_utc()
+    with transaction(conn):
+        before = _status(conn, queue_id)
+        row = conn.execute(
+            "SELECT detail FROM audit WHERE target_kind = 'queue' AND target_id = ? "
+            "AND actor = ? AND action = 'reply_collision' ORDER BY id DESC LIMIT 1",
+            (str(queue_id), actor),
+        ).fetchone()
+        kept = json.loads(row["detail"]).get("text") if row and row["detail"] else None
+        if kept is not None and before["status"] not in OPEN and before["reply_draft"] == kept:
+            conn.execute(
+                "UPDATE queue SET reply_draft = NULL, updated_at = ? WHERE id = ?",
+                (to_db(now), queue_id),
+            )
+        _audit(conn, actor, "reply_kept_dropped", queue_id, None, now)
 
 
 def record_send_failure(

@@ -181,3 +181,42 @@ def test_a_reply_x_would_refuse_is_said_before_writing_with_the_x_app_link(db, e
     assert [(link.label, link.url) for link in links] == [
         ("Répondre dans l'application X", "https://x.com/camille/status/t1")
     ]
+
+
+def test_colleagues_see_who_reads_and_who_writes(db, example_settings):
+    for user, name in (("claire", "Claire Martin"), ("bruno", "Bruno Petit")):
+        upsert_staff(db, user, display_name=name, role="community_manager", password_hash="-")
+    ingest(db, example_settings, message("m1", "Le marché est ouvert dimanche ?"))
+    qid = queue_row(db, "m1")["id"]
+    claire = app(db, example_settings, later(5), username="claire")
+    bruno = app(db, example_settings, later(5), username="bruno")
+    claire.run()  # a rerun (or the fragment's refresh) reads who is there now
+    assert "En ce moment : Bruno Petit lit ce message." in texts(claire)
+    assert list(claire.dataframe[0].value["En cours"]) == ["Bruno Petit lit"]
+    assert "Claire Martin lit ce message" in texts(bruno.run())
+    bruno.text_area(key=f"inbox_reply_{qid}").input("Bonjour, oui de 8 h à 13 h.").run()
+    claire.run()
+    assert "En ce moment : Bruno Petit écrit une réponse." in texts(claire)
+    assert list(claire.dataframe[0].value["En cours"]) == ["Bruno Petit écrit"]
+    # Two minutes without a heartbeat from Bruno: he is gone.
+    gone = app(db, example_settings, later(8), username="claire")
+    assert "Bruno Petit" not in texts(gone)
+    assert list(gone.dataframe[0].value["En cours"]) == [""]
+
+
+def test_next_and_previous_message_buttons(db, example_settings):
+    ingest(
+        db,
+        example_settings,
+        message("m1", "Le marché est ouvert dimanche ?"),
+        message("m2", "Les poubelles débordent rue de Lille"),
+    )
+    at = app(db, example_settings, later(5))
+    order = list(at.dataframe[0].value["n°"])
+    assert at.selectbox(key="inbox_selected").value == order[0]
+    button(at, "Message suivant").click().run()
+    assert at.selectbox(key="inbox_selected").value == order[1]
+    button(at, "Message suivant").click().run()  # the last one stays
+    assert at.selectbox(key="inbox_selected").value == order[1]
+    button(at, "Message précédent").click().run()
+    assert at.selectbox(key="inbox_selected").value == order[0]

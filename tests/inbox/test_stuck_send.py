@@ -125,8 +125,13 @@ def test_a_reply_the_network_received_is_recorded_not_sent_again(city):
     with pytest.raises(inbox.QueueError, match="déjà reçu une réponse"):
         inbox.send_reply(conn, settings, qid, TEXT, actor="bruno")
     actions = [(actor, action) for actor, action, _ in audit(conn, qid)]
-    assert actions[-2:] == [("alice", "reply"), ("bruno", "send_found")]
-    assert audit(conn, qid)[-1][2]["network"] == f"réponse retrouvée : {reply['external_id']}"
+    # Bruno's refused text is kept for him (issue 14: nothing lost), after the settled send.
+    assert actions[-3:] == [
+        ("alice", "reply"),
+        ("bruno", "send_found"),
+        ("bruno", "reply_collision"),
+    ]
+    assert audit(conn, qid)[-2][2]["network"] == f"réponse retrouvée : {reply['external_id']}"
 
 
 def test_a_reply_the_network_never_received_frees_the_item(city):

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
-from beffroi.dashboard import moderation_panel
+from beffroi.dashboard import keyboard, moderation_panel
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
@@ -40,6 +40,8 @@ ICON = ":material/inbox:"
 ROLES = {"community_manager", "admin"}
 ORDER = 10
 
+# Less of Streamlit's empty band above the title: the reply box is what must be in view.
+COMPACT = "<style>[data-testid=stMainBlockContainer] { padding-top: 2.5rem; }</style>"
 PAGE = 50  # rows listed at once; the buttons below the list page through the rest
 REFRESH_SECONDS = 15  # how often the counters look for newly collected messages
 OPEN = inbox.OPEN  # the statuses a message still waits in
@@ -71,6 +73,10 @@ def _citizen(conn, member_id, item_id: int):
 
 def _history(conn, queue_id: int):
     return inbox.history(conn, queue_id)
+
+
+def _collision(conn, queue_id: int, username: str):
+    return inbox.collision(conn, queue_id, username)
 
 
 def _templates(conn, theme: str | None, all_themes: bool = False):
@@ -156,7 +162,11 @@ def render(ctx: PageContext) -> None:
     minute = now.replace(second=0, microsecond=0)
     username, can_edit = ctx.user.username, ctx.user.role in ROLES
     st.title(TITLE)
-    _show_flash()
+    st.html(COMPACT)
+    keyboard.apply()
+    st.caption("Raccourcis clavier : touche « ? ».")
+    if can_edit:
+        _send_requested(ctx, username, now)
     counts = ctx.cached(_counters, settings, minute)
     _live_counters(ctx, counts.open)
 
@@ -166,37 +176,58 @@ def render(ctx: PageContext) -> None:
     # One row more than shown tells whether a next page exists, without counting them all.
     entries = ctx.cached(_entries, settings, filters, minute, PAGE + 1, page * PAGE)
     has_next, entries = len(entries) > PAGE, entries[:PAGE]
-    if can_edit and st.button("Répartir les nouveaux messages entre les community managers"):
-        _do(
-            lambda: inbox.distribute(ctx.db, actor=username, now=now),
-            "Les nouveaux messages ont été répartis.",
-        )
     if not entries:
+        _show_flash()
+        inbox.heartbeat(ctx.db, username, None, writing=False, now=now)
         if counts.open == 0 and set(filters.statuses) <= set(OPEN):
             st.success("Boîte vide : aucun message n'attend de réponse.")
         else:
             st.info("Aucun message ne correspond à ces filtres.")
         return
-    _table(ctx, entries, now)
-    _pager(page, has_next)
-    labels = {
-        e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
-        f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
-        for e in entries
-    }
-    if can_edit:
-        _bulk(ctx, labels, staff, username, now)
-    chosen = st.selectbox(
-        "Message à traiter",
-        list(labels),
-        format_func=lambda q: labels.get(q, str(q)),
-        key="inbox_selected",
-    )
-    entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
-    if entry is not None:
-        _detail(ctx, entry, staff, username, can_edit, now)
+    with ctx.read() as conn:  # fresh, not cached: presence is about the last seconds
+        here = inbox.colleagues_on(conn, [e["queue_id"] for e in entries], username, now)
+    # Two panes: the list on the left (number, priority, message and "Reçu" in view), the
+    # message being worked on the right, its reply box in view at 1440 px; Streamlit stacks columns on a phone (the list, then the message).
+    list_pane, message_pane = st.columns([11, 9], gap="medium")
+    with list_pane:
+        _table(ctx, entries, now, here)
+        _pager(page, has_next)
+        labels = {
+            e["queue_id"]: f"n°{e['queue_id']} · {network_label(e['shown_network'])} · "
+            f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
+            for e in entries
+        }
+        chosen = st.selectbox(
+            "Message à traiter",
+            list(labels),
+            format_func=lambda q: labels.get(q, str(q)),
+            key="inbox_selected",
+        )
+        ids = list(labels)
+        before, after = st.columns(2)
+        before.button("Message précédent", key="inbox_prev_msg", on_click=_move, args=(ids, -1))
+        after.button("Message suivant", key="inbox_next_msg", on_click=_move, args=(ids, 1))
+        if can_edit:
+            _bulk(ctx, labels, staff, username, now)
+    with message_pane:
+        _show_flash()  # beside the message acted on, not at the top of the page
+        # A reply refused because a colleague answered first: that message has left the
+        # open list, but it stays on screen with the kept text until the person decides.
+        collided = st.session_state.get("inbox_collided")
+        if collided is not None and collided not in labels:
+            chosen = collided
+        entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
+        if entry is not None:
+            _detail(ctx, entry, staff, username, can_edit, now)
     if can_edit:
         _templates_editor(ctx, username)
+
+
+def _move(ids: list[int], step: int) -> None:
+    """The next or previous message of the list (keys j and k, or the two buttons)."""
+    current = st.session_state.get("inbox_selected")
+    at = ids.index(current) if current in ids else 0
+    st.session_state["inbox_selected"] = ids[max(0, min(len(ids) - 1, at + step))]
 
 
 def _page(filters: inbox.Filters) -> int:
@@ -266,7 +297,7 @@ def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters
     )
 
 
-def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
+def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> None:
     """The work list. Clicking a row opens that message below (same as the selector)."""
     services = {s.key: s.name for s in ctx.settings.services}
     late = [e["due_at"] is not None and e["due_at"] <= now and e["status"] in OPEN for e in entries]
@@ -275,16 +306,21 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
         {
             "n°": [e["queue_id"] for e in entries],
             "Priorité": [PRIORITY_LABELS.get(e["priority"], e["priority"]) for e in entries],
+            # Beside its number and priority: the message is what a manager reads first, and
+            # on a phone only the first columns are in view.
+            "Message": [e["text"] for e in entries],
+            "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
+            "Auteur": [e["author_label"] for e in entries],
+            # Colleagues on the message now ("Claire Martin écrit"): answer another one.
+            "En cours": [
+                inbox.presence_cell(here.get(e["queue_id"], []), ctx.cached(_staff_names))
+                for e in entries
+            ],
             "Échéance": [
                 e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
                 for e in entries
             ],
             "Réseau": [network_label(e["shown_network"]) for e in entries],
-            "Reçu": [relative_time(e["created_at"], now, ctx.tz) for e in entries],
-            "Auteur": [e["author_label"] for e in entries],
-            # Beside its author, before the columns one only glances at: the message is
-            # what a manager reads first, and the last column is cut off on a laptop.
-            "Message": [e["text"] for e in entries],
             "Thème": [e["theme"] or "" for e in entries],
             "Statut": [STATUS_LABELS.get(e["status"], e["status"]) for e in entries],
             "Attribué à": [
@@ -323,16 +359,17 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "n°": st.column_config.NumberColumn(width=55),
+            "n°": st.column_config.NumberColumn(width=50),
             "Priorité": st.column_config.TextColumn(width=70),
             "Échéance": st.column_config.TextColumn(width=90),
             "Réseau": st.column_config.TextColumn(width=80),
-            "Reçu": st.column_config.TextColumn(width=135),
-            "Auteur": st.column_config.TextColumn(width=170),
+            "Reçu": st.column_config.TextColumn(width=100),
+            "Auteur": st.column_config.TextColumn(width=120),
             "Thème": st.column_config.TextColumn(width=90),
             "Statut": st.column_config.TextColumn(width=75),
             "Attribué à": st.column_config.TextColumn(width=100),
-            "Message": st.column_config.TextColumn(width=380),
+            "Message": st.column_config.TextColumn(width=230),
+            "En cours": st.column_config.TextColumn(width=130),
         },
     )
     # Streamlit's own grid download writes formulas as they are: Beffroi's button instead.
@@ -355,6 +392,11 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime) -> None:
 def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -> None:
     """Several messages at once: close them (duplicates, a run of emoji...) or give them out."""
     with st.expander("Actions groupées"):
+        if st.button("Répartir les nouveaux messages entre les community managers"):
+            _do(
+                lambda: inbox.distribute(ctx.db, actor=username, now=now),
+                "Les nouveaux messages ont été répartis.",
+            )
         picked = st.multiselect(
             "Messages", list(labels), format_func=lambda q: labels[q], key="inbox_bulk_ids"
         )
@@ -384,11 +426,28 @@ def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -
                 )
 
 
+@st.fragment(run_every=inbox.HEARTBEAT_SECONDS)
+def _presence(ctx: PageContext, entry: dict, username: str) -> None:
+    """Beat for this person on the open message (writing when the reply box holds a text
+    that is not the stored draft) and say which colleagues are on it, refreshed on its own
+    every few seconds."""
+    qid, now = entry["queue_id"], ctx.now()
+    typed = str(st.session_state.get(f"inbox_reply_{qid}") or "")
+    writing = bool(typed.strip()) and typed != (entry["reply_draft"] or "")
+    inbox.heartbeat(ctx.db, username, qid, writing=writing, now=now)
+    with ctx.read() as conn:
+        people = inbox.colleagues_on(conn, [qid], username, now).get(qid, [])
+    sentences = inbox.presence_sentences(people, ctx.cached(_staff_names))
+    if sentences:
+        st.text("En ce moment : " + " ; ".join(sentences) + ".")  # names: plain text
+
+
 def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool, now) -> None:
     settings = ctx.settings
     qid = entry["queue_id"]
     with st.container(border=True):
-        st.header(f"Message n°{qid}")
+        st.subheader(f"Message n°{qid}")
+        _presence(ctx, entry, username)
         if entry["priority"] == "urgent" and entry["status"] in OPEN:
             sent = entry.get("urgent_alerted_at")
             st.error(
@@ -414,6 +473,9 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 if entry["due_at"] and entry["due_at"] <= now and entry["status"] in OPEN
                 else ""
             ),
+        ]
+        # Why triage decided so: read now and then, folded so the reply box stays in view.
+        reasons = [
             f"Tri : {inbox.triage_rule_label(entry['triage_rule'])}",
             f"Pourquoi ce thème : {inbox.theme_rule_label(entry.get('theme_rule'))}"
             + (f" · aussi : {entry['secondary_themes']}" if entry.get("secondary_themes") else ""),
@@ -438,6 +500,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             facts.append(f"Suite du message n°{entry['previous_queue_id']}")
         st.text("\n".join(facts))
         st.text(entry["text"])
+        with st.expander("Pourquoi ce tri"):
+            st.text("\n".join(reasons))
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
         moderation_panel.render(ctx, entry, username, can_edit, _do, now)
@@ -455,8 +519,18 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             f"La ville a déjà écrit dans cette conversation après ce message (le {when}). "
             "Si cela répond à la personne, clore ce message avec le motif « Traité ailleurs »."
         )
-    with st.expander("Fil de la conversation", expanded=True):
-        _thread_lines(ctx, entry, thread)
+    if len(thread) > 1:  # a conversation, not the message alone a second time
+        with st.expander("Fil de la conversation", expanded=True):
+            _thread_lines(ctx, entry, thread)
+    kept = ctx.cached(_collision, qid, username) if can_edit else None
+    if kept:
+        _collision_panel(ctx, entry, kept, username, now)
+    if can_edit and entry["status"] in OPEN:
+        _reply_box(ctx, entry, username, now)
+        _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
+    elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
+        _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
+
     history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
     if history:
         with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
@@ -475,12 +549,6 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
 
     if can_edit:
         _correction_box(ctx, entry, username, now)
-    if can_edit and entry["status"] in OPEN:
-        _reply_box(ctx, entry, username, now)
-        _actions(ctx, entry, staff, username, now, answered_later=bool(answered_later))
-    elif can_edit and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
-        _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
-
     events = ctx.cached(_history, qid)
     if events:
         names = ctx.cached(_staff_names)
@@ -596,11 +664,84 @@ def _stuck_send(ctx: PageContext, qid: int, username: str, now) -> None:
         )
 
 
+def _collision_panel(ctx: PageContext, entry: dict, kept: dict, username: str, now) -> None:
+    """A colleague answered while this person wrote: show the reply that went out (who, when,
+    what) beside the text they typed, which is kept; they reopen to send it as a follow-up,
+    or give it up. Never a silent loss."""
+    qid = entry["queue_id"]
+    who = _name(ctx, kept["first_by"])
+    when = full_time(kept["first_at"], ctx.tz) if kept["first_at"] else None
+    with st.container(border=True):
+        if kept["status"] == "replied":
+            st.warning(
+                f"{who} a répondu à ce message"
+                + (f" le {when}" if when else "")
+                + " pendant que vous écriviez : votre réponse n'est pas partie."
+                + inbox.COLLISION_KEPT
+            )
+            st.caption(f"La réponse de {who} :")
+            st.text(kept["first_text"] or "(texte non disponible)")
+        elif kept["status"] in OPEN:
+            st.warning(
+                f"{who} envoyait une réponse à ce message quand vous avez envoyé la vôtre : "
+                "elle n'est pas partie." + inbox.COLLISION_KEPT
+            )
+        else:
+            st.warning(
+                f"{who} a clos ce message"
+                + (f" le {when}" if when else "")
+                + " pendant que vous écriviez : votre réponse n'est pas partie."
+                + inbox.COLLISION_KEPT
+            )
+        if entry["status"] in OPEN:
+            st.session_state.pop("inbox_collided", None)
+            return  # the reply box below holds the kept text
+        st.text_area("Votre texte (non envoyé)", kept["text"], key=f"inbox_kept_{qid}", height=120)
+        left, right = st.columns(2)
+        if left.button(
+            "Rouvrir pour envoyer mon texte en complément", key=f"inbox_kept_reopen_{qid}"
+        ):
+            st.session_state[f"inbox_reply_{qid}"] = st.session_state.get(
+                f"inbox_kept_{qid}", kept["text"]
+            )
+            _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
+        if right.button("Abandonner mon texte", key=f"inbox_kept_drop_{qid}"):
+            st.session_state.pop("inbox_collided", None)
+            _do(
+                lambda: inbox.drop_kept_reply(ctx.db, qid, actor=username, now=now),
+                "Votre texte a été abandonné.",
+            )
+
+
+def _ask_send(qid: int, key: str) -> None:
+    st.session_state["inbox_send_request"] = (qid, st.session_state.get(key, ""))
+
+
+def _send_requested(ctx: PageContext, username: str, now) -> None:
+    """Send the reply asked for by the click that caused this run (``_ask_send``), whatever
+    the item became meanwhile: a colleague's reply makes it a ``ReplyCollision``, shown with
+    the kept text, never a silent loss."""
+    request = st.session_state.pop("inbox_send_request", None)
+    if request is None:
+        return
+    qid, text = request
+    try:
+        sent = inbox.send_reply(ctx.db, ctx.settings, qid, text, actor=username, now=now)
+        st.session_state.pop(f"inbox_reply_{qid}", None)
+        _flash(f"Réponse envoyée ({duration(sent.response_seconds)} après le message).")
+    except inbox.ReplyCollision as exc:
+        st.session_state["inbox_collided"] = qid
+        _flash(str(exc), "error")
+    except inbox.QueueError as exc:
+        _flash(str(exc), "error")
+
+
 def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
     qid = entry["queue_id"]
     key = f"inbox_reply_{qid}"
     if key not in st.session_state:
-        st.session_state[key] = entry["reply_draft"] or ""
+        kept = ctx.cached(_collision, qid, username)
+        st.session_state[key] = (kept and kept["text"]) or entry["reply_draft"] or ""
     warning = inbox.reply_warning(ctx.db, ctx.settings, qid) if entry["network"] == "x" else None
     if warning:  # X would refuse this reply (February 2026): said before anyone writes
         st.warning(warning)
@@ -634,15 +775,16 @@ def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
         st.button("Insérer la réponse enregistrée", key=f"inbox_insert_{qid}", on_click=insert)
     st.text_area("Votre réponse", key=key, height=140)
     left, right = st.columns(2)
-    if left.button("Envoyer la réponse", type="primary", key=f"inbox_send_{qid}"):
-        text = st.session_state.get(key, "")
-        try:
-            sent = inbox.send_reply(ctx.db, ctx.settings, qid, text, actor=username, now=now)
-            st.session_state.pop(key, None)
-            _flash(f"Réponse envoyée ({duration(sent.response_seconds)} après le message).")
-        except inbox.QueueError as exc:
-            _flash(str(exc), "error")
-        st.rerun()
+    # A callback, not ``if st.button(...)``: by the rerun the click causes, a colleague may
+    # have answered and the box is gone, and a button not drawn again reads False: the
+    # text would be dropped without a word. The callback runs first and always.
+    left.button(
+        "Envoyer la réponse",
+        type="primary",
+        key=f"inbox_send_{qid}",
+        on_click=_ask_send,
+        args=(qid, key),
+    )
     if right.button("Enregistrer le brouillon", key=f"inbox_draft_{qid}"):
         text = st.session_state.get(key, "")
         _do(
@@ -655,7 +797,7 @@ def _actions(
     ctx: PageContext, entry: dict, staff, username: str, now, *, answered_later: bool = False
 ) -> None:
     settings, qid = ctx.settings, entry["queue_id"]
-    st.header("Actions")
+    st.subheader("Actions")
     left, middle, right = st.columns(3)
     with left:
         if staff:
