@@ -13,6 +13,7 @@ from beffroi.collectors.errors import (
     CollectorError,
     PermanentError,
     RateLimited,
+    SentUnconfirmed,
     TransientError,
     mask_secrets,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "PermanentError",
     "RateLimited",
     "Rejected",
+    "SentUnconfirmed",
     "TransientError",
     "build_collector",
     "mask_secrets",

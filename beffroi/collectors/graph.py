@@ -40,6 +40,7 @@ from beffroi.collectors.errors import (
     CollectorError,
     PermanentError,
     RateLimited,
+    SentUnconfirmed,
     TransientError,
 )
 from beffroi.collectors.http import (
@@ -99,6 +100,14 @@ class _TolerantRateLimit(RateLimit):
             super().set_limit(headers)
         except (TypeError, ValueError, KeyError, AttributeError):
             log.debug("unexpected rate-limit header layout; Beffroi reads it itself")
+
+
+def _unreadable(message: str) -> PermanentError:
+    """The error of an answer Graph sent but the session could not read (``post_accepted``
+    tells a write that went out from one refused)."""
+    error = PermanentError(message)
+    error.unreadable = True
+    return error
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -312,16 +321,30 @@ class GraphSession:
                 raise TransientError(
                     f"{self.account}: Graph API server error (HTTP {self.last_status})"
                 ) from None
-            raise PermanentError(
+            raise _unreadable(
                 f"{self.account}: unexpected Graph API response "
                 f"(HTTP {self.last_status}): {_describe(exc)}"
             ) from None
         if not isinstance(data, dict):
-            raise PermanentError(
+            raise _unreadable(
                 f"{self.account}: unexpected Graph API response: not a JSON object "
                 f"({type(data).__name__})"
             )
         return data
+
+    def post_accepted(
+        self, path: str, data: dict[str, Any] | None = None, *, params=None
+    ) -> dict[str, Any]:
+        """A write that is the point of the call (a reply, a message): when Graph answers
+        2xx with a body it cannot read, the write went out, described oddly:
+        ``SentUnconfirmed``, never a failure that invites a second send."""
+        try:
+            return self.post(path, data, params=params)
+        except PermanentError as exc:
+            accepted = self.last_status is not None and 200 <= self.last_status < 300
+            if accepted and getattr(exc, "unreadable", False):
+                raise SentUnconfirmed(str(exc)) from None
+            raise
 
     def _graph_error(self, exc: FacebookError) -> CollectorError:
         code = as_int(getattr(exc, "code", None))

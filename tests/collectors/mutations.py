@@ -109,6 +109,8 @@ def mutation(draw, body: Any) -> Mutation:
 
 def apply(body: Any, change: Mutation) -> Any:
     """A mutated copy of ``body`` (the recorded one is never changed)."""
+    if not change.path and change.kind in ("truncate", "duplicate"):
+        return apply({"root": body}, Mutation(change.kind, ("root",), change.value))["root"]
     if not change.path:
         return change.value
     out = copy.deepcopy(body)
