@@ -629,8 +629,8 @@ def checked(raw: Any, what: str, time_keys: tuple[str, ...], *, need_id: bool = 
     """The creation time of a payload, or the Rejected that says why it is unusable."""
     if not isinstance(raw, dict):
         return Rejected(raw, f"a {what} must be a JSON object")
-    if need_id and not raw.get("id"):
-        return Rejected(raw, f"{what} has no id")
+    if need_id and (type(raw.get("id")) not in (str, int) or not str(raw["id"])):
+        return Rejected(raw, f"{what} has no id")  # a list or an object is no id either
     created = next((parse_time(raw[k]) for k in time_keys if raw.get(k)), None)
     if created is None:
         return Rejected(raw, f"{what} has no readable {' or '.join(time_keys)}")

@@ -92,12 +92,18 @@ ENGAGEMENT = {
 }
 
 
-def plain(value: Any) -> Any:
-    """Mastodon.py's objects as JSON can hold them (dates as ISO text), for ``Item.raw``."""
+MAX_DEPTH = 100  # a payload nested deeper is cut there (a real status is a few levels)
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """Mastodon.py's objects as JSON can hold them (dates as ISO text), for ``Item.raw``;
+    bounded in depth, so that a body nested 1,000 deep is kept, not a RecursionError."""
+    if depth > MAX_DEPTH:
+        return "<trop profond>"
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, depth + 1) for v in value]
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     return value
@@ -323,7 +329,9 @@ class MastodonCollector:
         for note in batch:
             try:
                 kind, status = note.get("type"), note.get("status")
-                if kind in ("mention", "quote") and status is not None:
+                if kind in ("mention", "quote"):
+                    if status is None:
+                        raise ValueError("une mention sans son statut")
                     items.append(self.status_item(status))
                 elif kind in ("favourite", "reblog") and status and note.get("account"):
                     interactions.append(self._noted(note, kind, status))
