@@ -136,9 +136,11 @@ def _dump(state: dict[str, Any]) -> str:
 
 def _recent(status: Any, horizon: datetime) -> bool:
     """A status of the city's timeline recent enough for engagement (an unreadable one is
-    not: there is nothing to count likes on)."""
+    not: there is nothing to count likes on). Mastodon ids are numbers written as text."""
     try:
-        return isinstance(status.get("id"), str | int) and _when(status["created_at"]) >= horizon
+        sid = status.get("id")
+        numeric = isinstance(sid, str | int) and str(sid).isdigit() and len(str(sid)) <= 30
+        return numeric and _when(status["created_at"]) >= horizon
     except UNREADABLE:
         return False
 

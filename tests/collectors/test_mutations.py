@@ -318,7 +318,8 @@ def masto_engagement(name: str, ref: str, status_ref: str, status_of) -> Scenari
 
 def readable(status) -> bool:
     """Whether the city's status can be counted on: who liked it is then read."""
-    return isinstance(status, dict) and bool(ids_of(status)) and "created_at" in status
+    ids = ids_of(status) if isinstance(status, dict) else []
+    return bool(ids) and ids[0].isdigit() and "created_at" in status
 
 
 def favourited(status):
@@ -782,3 +783,9 @@ def test_mutations_found_once_stay_fixed(name, ref, change):
 FOUND.append(
     ("instagram tags as mentions", IG_TAGS, Mutation("wrong_type", ("data", 4, "id"), [1, "a"]))
 )
+FOUND += [
+    ("x mentions (async client)", "x/asyncclient_get_users_mentions.json#0",
+     Mutation("big_int", ("meta", "newest_id"), HUGE_INT)),
+    ("mastodon reblogs", "mastodon/status_reblogged_by.json#1",
+     Mutation("surrogate", ("reblog", "id"), "117020585505579935\ud83d")),
+]  # fmt: skip
