@@ -134,6 +134,19 @@ def _dump(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True, separators=(",", ":"))
 
 
+def _listed(account: str, stream: str, answer: Any) -> list[Any]:
+    """The list a timeline answers; anything else (a number, an object) is a page-level
+    failure, typed, recorded on the health page: the next pass starts from the cursor."""
+    if answer is None:
+        return []
+    if not isinstance(answer, list):
+        raise PermanentError(
+            f"{account}: Mastodon a répondu à {stream} autre chose qu'une liste "
+            f"({type(answer).__name__})"
+        )
+    return answer
+
+
 def _recent(status: Any, horizon: datetime) -> bool:
     """A status of the city's timeline recent enough for engagement (an unreadable one is
     not: there is nothing to count likes on). Mastodon ids are numbers written as text."""
@@ -397,7 +410,7 @@ class MastodonCollector:
             kwargs: dict[str, Any] = {"limit": PAGE_SIZE}
             if min_id:
                 kwargs["min_id"] = min_id
-            batch = list(self._call(stream, method, **kwargs) or [])
+            batch = _listed(self.account, stream, self._call(stream, method, **kwargs))
             page = parse(batch)
             newest = _newest([e.get("id") for e in batch if isinstance(e, dict)], min_id)
             if newest and newest != min_id:
@@ -412,7 +425,9 @@ class MastodonCollector:
         self._city_id()
         state = _load(cursor)
         seen = state.get("last") if isinstance(state.get("last"), dict) else {}
-        conversations = list(self._call("dms", self.api.conversations, limit=PAGE_SIZE) or [])
+        conversations = _listed(
+            self.account, "dms", self._call("dms", self.api.conversations, limit=PAGE_SIZE)
+        )
         items, rejected, moved = [], [], dict(seen)
         for conversation in conversations:
             status = conversation.get("last_status") if isinstance(conversation, dict) else None

@@ -789,3 +789,8 @@ FOUND += [
     ("mastodon reblogs", "mastodon/status_reblogged_by.json#1",
      Mutation("surrogate", ("reblog", "id"), "117020585505579935\ud83d")),
 ]  # fmt: skip
+FOUND += [
+    ("mastodon notifications", "mastodon/notifications.json#1",
+     Mutation("big_int", (), 10**30)),
+    ("mastodon hashtag", "mastodon/hashtag_tl.json#2", Mutation("wrong_type", (), -1)),
+]  # fmt: skip
