@@ -16,6 +16,7 @@ from beffroi.collectors.errors import (
     PermanentError,
     RateLimited,
     ReplyNotAllowed,
+    SentUnconfirmed,
     TransientError,
     mask_secrets,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "RateLimited",
     "ReplyNotAllowed",
     "Rejected",
+    "SentUnconfirmed",
     "TransientError",
     "build_collector",
     "mask_secrets",

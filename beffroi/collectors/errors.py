@@ -57,6 +57,18 @@ class ReplyNotAllowed(PermanentError):
     do instead; sending again would be refused again."""
 
 
+class SentUnconfirmed(CollectorError):
+    """The network accepted the write (a 2xx answer) but described it oddly: no usable id,
+    a body of the wrong shape. It went out: it must be recorded as sent, with a note, and
+    never offered for a second send. ``raw`` is what the network answered."""
+
+    kind = "sent_unconfirmed"
+
+    def __init__(self, message: str, raw: object = None) -> None:
+        super().__init__(message)
+        self.raw = raw
+
+
 _SECRET_PATTERNS = [
     re.compile(r"(access_token=)[^&\s\"']+", re.IGNORECASE),
     re.compile(r"(Bearer\s+)[A-Za-z0-9%._\-~+/=]+", re.IGNORECASE),

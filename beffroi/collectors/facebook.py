@@ -43,7 +43,7 @@ from urllib.parse import parse_qs, urlparse
 
 from beffroi.collectors.conversations import conversation_pages
 from beffroi.collectors.engagement_plan import due_posts
-from beffroi.collectors.errors import PermanentError
+from beffroi.collectors.errors import PermanentError, SentUnconfirmed
 from beffroi.collectors.graph import (
     GraphCollector,
     HighWater,
@@ -472,7 +472,7 @@ class FacebookCollector(GraphCollector):
         if to.kind == "dm":
             if to.author is None:
                 raise PermanentError(f"{self.account}: this message has no known sender")
-            data = self.session.post(
+            data = self.session.post_accepted(
                 f"{page_id}/messages",
                 {
                     "recipient": json.dumps({"id": to.author.external_id}),
@@ -480,9 +480,12 @@ class FacebookCollector(GraphCollector):
                     "messaging_type": "RESPONSE",
                 },
             )
-            message_id = data.get("message_id")
-            if not message_id:
-                raise PermanentError(f"{self.account}: Messenger did not return a message id")
+            message_id = data.get("message_id") if isinstance(data, dict) else None
+            if type(message_id) not in (str, int) or not str(message_id):
+                raise SentUnconfirmed(
+                    f"{self.account}: Messenger a accepté le message sans en donner l'identifiant",
+                    data,
+                )
             return Item(
                 network=NETWORK,
                 account=self.account,
@@ -502,13 +505,16 @@ class FacebookCollector(GraphCollector):
         target = to.external_id
         if to.kind == "reply" and to.parent_external_id:
             target = to.parent_external_id
-        data = self.session.post(
+        data = self.session.post_accepted(
             f"{target}/comments",
             {"message": text},
             params={"fields": "id,created_time,permalink_url"},
         )
-        if not data.get("id"):
-            raise PermanentError(f"{self.account}: Facebook did not return the reply's id")
+        if not isinstance(data, dict) or type(data.get("id")) not in (str, int) or not data["id"]:
+            raise SentUnconfirmed(
+                f"{self.account}: Facebook a accepté la réponse sans en donner l'identifiant",
+                data,
+            )
         return Item(
             network=NETWORK,
             account=self.account,

@@ -40,6 +40,7 @@ from beffroi.collectors.errors import (
     CollectorError,
     PermanentError,
     RateLimited,
+    SentUnconfirmed,
     TransientError,
 )
 from beffroi.collectors.http import (
@@ -100,6 +101,14 @@ class _TolerantRateLimit(RateLimit):
             super().set_limit(headers)
         except (TypeError, ValueError, KeyError, AttributeError):
             log.debug("unexpected rate-limit header layout; Beffroi reads it itself")
+
+
+def _unreadable(message: str) -> PermanentError:
+    """The error of an answer Graph sent but the session could not read (``post_accepted``
+    tells a write that went out from one refused)."""
+    error = PermanentError(message)
+    error.unreadable = True
+    return error
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -313,16 +322,30 @@ class GraphSession:
                 raise TransientError(
                     f"{self.account}: Graph API server error (HTTP {self.last_status})"
                 ) from None
-            raise PermanentError(
+            raise _unreadable(
                 f"{self.account}: unexpected Graph API response "
                 f"(HTTP {self.last_status}): {_describe(exc)}"
             ) from None
         if not isinstance(data, dict):
-            raise PermanentError(
+            raise _unreadable(
                 f"{self.account}: unexpected Graph API response: not a JSON object "
                 f"({type(data).__name__})"
             )
         return data
+
+    def post_accepted(
+        self, path: str, data: dict[str, Any] | None = None, *, params=None
+    ) -> dict[str, Any]:
+        """A write that is the point of the call (a reply, a message): when Graph answers
+        2xx with a body it cannot read, the write went out, described oddly:
+        ``SentUnconfirmed``, never a failure that invites a second send."""
+        try:
+            return self.post(path, data, params=params)
+        except PermanentError as exc:
+            accepted = self.last_status is not None and 200 <= self.last_status < 300
+            if accepted and getattr(exc, "unreadable", False):
+                raise SentUnconfirmed(str(exc)) from None
+            raise
 
     def _graph_error(self, exc: FacebookError) -> CollectorError:
         code = as_int(getattr(exc, "code", None))
@@ -627,8 +650,8 @@ def checked(raw: Any, what: str, time_keys: tuple[str, ...], *, need_id: bool = 
     """The creation time of a payload, or the Rejected that says why it is unusable."""
     if not isinstance(raw, dict):
         return Rejected(raw, f"a {what} must be a JSON object")
-    if need_id and not raw.get("id"):
-        return Rejected(raw, f"{what} has no id")
+    if need_id and (type(raw.get("id")) not in (str, int) or not str(raw["id"])):
+        return Rejected(raw, f"{what} has no id")  # a list or an object is no id either
     created = next((parse_time(raw[k]) for k in time_keys if raw.get(k)), None)
     if created is None:
         return Rejected(raw, f"{what} has no readable {' or '.join(time_keys)}")

@@ -257,6 +257,17 @@ def require_instagram_id(collector: GraphCollector) -> str:
     return collector.account_id
 
 
+def _quota(body: Any) -> tuple[int | None, int | None, int]:
+    """(used, total, hours) read from ``content_publishing_limit``, None where unreadable.
+    The quota is read before anything is posted: an answer of an odd shape must neither
+    stop the post nor pass for a failed publication (Instagram refuses a post over quota)."""
+    data = body.get("data") if isinstance(body, dict) else None
+    entry = data[0] if isinstance(data, list) and data and isinstance(data[0], dict) else {}
+    config = entry.get("config") if isinstance(entry.get("config"), dict) else {}
+    hours = (as_int(config.get("quota_duration")) or 86400) // 3600
+    return as_int(entry.get("quota_usage")), as_int(config.get("quota_total")), hours
+
+
 class InstagramCollector(GraphCollector):
     network = NETWORK
     HIDE_FIELD = "hide"
@@ -478,14 +489,10 @@ class InstagramCollector(GraphCollector):
         """Quota first, then the two steps: a container, then ``media_publish``."""
         ig = self._require_id()
         image_url = self.image_url(post)
-        limit = self.session.get(f"{ig}/content_publishing_limit", fields="quota_usage,config").get(
-            "data", [{}]
+        used, total, hours = _quota(
+            self.session.get(f"{ig}/content_publishing_limit", fields="quota_usage,config")
         )
-        entry = limit[0] if limit and isinstance(limit[0], dict) else {}
-        used = as_int(entry.get("quota_usage"))
-        total = as_int((entry.get("config") or {}).get("quota_total"))
         if used is not None and total is not None and used >= total:
-            hours = (as_int((entry.get("config") or {}).get("quota_duration")) or 86400) // 3600
             raise RateLimited(
                 f"{self.account}: Instagram's publishing quota is used up ({used} of {total} "
                 f"posts in {hours} h); the post will wait",

@@ -73,6 +73,7 @@ from beffroi.collectors.social_errors import (
     TokenRevoked,
 )
 from beffroi.collectors.social_text import html_to_text, mastodon_length
+from beffroi.collectors.values import UNREADABLE
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -91,12 +92,18 @@ ENGAGEMENT = {
 }
 
 
-def plain(value: Any) -> Any:
-    """Mastodon.py's objects as JSON can hold them (dates as ISO text), for ``Item.raw``."""
+MAX_DEPTH = 100  # a payload nested deeper is cut there (a real status is a few levels)
+
+
+def plain(value: Any, depth: int = 0) -> Any:
+    """Mastodon.py's objects as JSON can hold them (dates as ISO text), for ``Item.raw``;
+    bounded in depth, so that a body nested 1,000 deep is kept, not a RecursionError."""
+    if depth > MAX_DEPTH:
+        return "<trop profond>"
     if isinstance(value, dict):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
+        return [plain(v, depth + 1) for v in value]
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     return value
@@ -125,6 +132,39 @@ def _load(cursor: str | None) -> dict[str, Any]:
 
 def _dump(state: dict[str, Any]) -> str:
     return json.dumps(state, sort_keys=True, separators=(",", ":"))
+
+
+def _listed(account: str, stream: str, answer: Any) -> list[Any]:
+    """The list a timeline answers; anything else (a number, an object) is a page-level
+    failure, typed, recorded on the health page: the next pass starts from the cursor."""
+    if answer is None:
+        return []
+    if not isinstance(answer, list):
+        raise PermanentError(
+            f"{account}: Mastodon a répondu à {stream} autre chose qu'une liste "
+            f"({type(answer).__name__})"
+        )
+    return answer
+
+
+def _recent(status: Any, horizon: datetime) -> bool:
+    """A status of the city's timeline recent enough for engagement (an unreadable one is
+    not: there is nothing to count likes on). Mastodon ids are numbers written as text."""
+    try:
+        sid = status.get("id")
+        numeric = isinstance(sid, str | int) and str(sid).isdigit() and len(str(sid)) <= 30
+        return numeric and _when(status["created_at"]) >= horizon
+    except UNREADABLE:
+        return False
+
+
+def _readable_person(person: Any) -> bool:
+    """A person listed as having liked or shared, with an id Beffroi can keep."""
+    return (
+        isinstance(person, dict)
+        and isinstance(person.get("id"), str | int)
+        and bool(str(person["id"]))
+    )
 
 
 def author_of(account: Any) -> Author:
@@ -292,30 +332,38 @@ class MastodonCollector:
     def _safe_item(self, status: Any, rejected: list[Rejected], **kw: Any) -> Item | None:
         try:
             return self.status_item(status, **kw)
-        except (KeyError, TypeError, ValueError) as exc:
-            rejected.append(Rejected(plain(status), f"status illisible : {exc}"))
+        except UNREADABLE as exc:
+            rejected.append(Rejected(plain(status), f"status illisible : {exc}"[:300]))
             return None
 
     def notification_page(self, batch: list[Any]) -> Page:
+        """Mentions as items, favourites and reblogs as interactions; a notification that
+        cannot be read is rejected whole (the rest of the page is kept), one of a type
+        Beffroi does not read (a follow, a poll's end) is skipped."""
         items, interactions, rejected = [], [], []
         for note in batch:
-            kind, status = note.get("type"), note.get("status")
-            if kind in ("mention", "quote") and status:
-                if item := self._safe_item(status, rejected):
-                    items.append(item)
-            elif kind in ("favourite", "reblog") and status and note.get("account"):
-                interactions.append(
-                    Interaction(
-                        NETWORK,
-                        self.account,
-                        "reaction" if kind == "favourite" else "share",
-                        author_of(note["account"]),
-                        str(status["id"]),
-                        _when(note.get("created_at") or status["created_at"]),
-                        status.get("url"),
-                    )
-                )
+            try:
+                kind, status = note.get("type"), note.get("status")
+                if kind in ("mention", "quote"):
+                    if status is None:
+                        raise ValueError("une mention sans son statut")
+                    items.append(self.status_item(status))
+                elif kind in ("favourite", "reblog") and status and note.get("account"):
+                    interactions.append(self._noted(note, kind, status))
+            except UNREADABLE as exc:
+                rejected.append(Rejected(plain(note), f"notification illisible : {exc}"[:300]))
         return Page(items, None, rejected, interactions=interactions)
+
+    def _noted(self, note: Any, kind: str, status: Any) -> Interaction:
+        return Interaction(
+            NETWORK,
+            self.account,
+            "reaction" if kind == "favourite" else "share",
+            author_of(note["account"]),
+            str(status["id"]),
+            _when(note.get("created_at") or status["created_at"]),
+            status.get("url"),
+        )
 
     # ------------------------------------------------------------------ reading
 
@@ -362,9 +410,9 @@ class MastodonCollector:
             kwargs: dict[str, Any] = {"limit": PAGE_SIZE}
             if min_id:
                 kwargs["min_id"] = min_id
-            batch = list(self._call(stream, method, **kwargs) or [])
+            batch = _listed(self.account, stream, self._call(stream, method, **kwargs))
             page = parse(batch)
-            newest = _newest([entry.get("id") for entry in batch], min_id)
+            newest = _newest([e.get("id") for e in batch if isinstance(e, dict)], min_id)
             if newest and newest != min_id:
                 page.cursor = _dump({**state, "min_id": newest})
             yield page
@@ -377,12 +425,18 @@ class MastodonCollector:
         self._city_id()
         state = _load(cursor)
         seen = state.get("last") if isinstance(state.get("last"), dict) else {}
-        conversations = list(self._call("dms", self.api.conversations, limit=PAGE_SIZE) or [])
+        conversations = _listed(
+            self.account, "dms", self._call("dms", self.api.conversations, limit=PAGE_SIZE)
+        )
         items, rejected, moved = [], [], dict(seen)
         for conversation in conversations:
-            status = conversation.get("last_status")
+            status = conversation.get("last_status") if isinstance(conversation, dict) else None
+            if not isinstance(status, dict) or not isinstance(conversation.get("id"), str | int):
+                reason = "conversation illisible : pas d'identifiant ou de dernier message"
+                rejected.append(Rejected(plain(conversation), reason))
+                continue
             cid = str(conversation.get("id"))
-            if not status or seen.get(cid) == str(status.get("id")):
+            if seen.get(cid) == str(status.get("id")):
                 continue
             if item := self._safe_item(status, rejected, kind="dm", thread=cid):
                 items.append(item)
@@ -393,15 +447,10 @@ class MastodonCollector:
         city = self._city_id()
         state = _load(cursor)
         horizon = self.now() - timedelta(days=self.engagement_days)
-        statuses = [
-            s
-            for s in self._call(
-                "engagement", self.api.account_statuses, city, limit=PAGE_SIZE, exclude_reblogs=True
-            )
-            or []
-            if _when(s["created_at"]) >= horizon
-        ]
-        by_id = {str(s["id"]): s for s in statuses}
+        listed = self._call(
+            "engagement", self.api.account_statuses, city, limit=PAGE_SIZE, exclude_reblogs=True
+        )
+        by_id = {str(s["id"]): s for s in listed or [] if _recent(s, horizon)}
         stored = state.get("statuses") if isinstance(state.get("statuses"), dict) else {}
         tracked = {sid: dict(stored.get(sid) or {"seen": {}}) for sid in by_id}
         changed = {}
@@ -415,7 +464,7 @@ class MastodonCollector:
             if moved:
                 changed[sid] = moved
         due, _ = due_posts(changed, tracked, None, self.engagement_posts_per_pass, tiebreak=int)
-        interactions, calls = [], 1
+        interactions, rejected, calls = [], [], 1
         now = self.now().isoformat()
         for sid, moved in due:
             status = by_id[sid]
@@ -424,26 +473,31 @@ class MastodonCollector:
                 count, method, kind = ENGAGEMENT[name]
                 people = self._call(name, getattr(self.api, method), sid) or []
                 calls += 1
-                interactions += [
-                    Interaction(
-                        NETWORK,
-                        self.account,
-                        kind,
-                        author_of(person),
-                        sid,
-                        _when(status["created_at"]),
-                        status.get("url"),
-                    )
-                    for person in people
-                    if str(person["id"]) != city
-                ]
+                for person in people:
+                    if not _readable_person(person):
+                        rejected.append(Rejected(plain(person), "personne illisible"))
+                    elif str(person["id"]) != city:
+                        interactions.append(self._engaged(kind, person, sid, status))
                 tracked[sid].setdefault("seen", {})[name] = status.get(count) or 0
         new_state = _dump({"statuses": tracked})
         yield Page(
             [],
             new_state if new_state != cursor else None,
+            rejected,
             api_calls=calls,
             interactions=interactions,
+        )
+
+    def _engaged(self, kind: str, person: Any, sid: str, status: Any) -> Interaction:
+        url = status.get("url")
+        return Interaction(
+            NETWORK,
+            self.account,
+            kind,
+            author_of(person),
+            sid,
+            _when(status["created_at"]),
+            url if isinstance(url, str) else None,
         )
 
     def thread(self, status_id: str) -> list[Item]:

@@ -24,8 +24,10 @@ proved absent, the item is free again; the network cannot tell: a person looks a
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -38,6 +40,7 @@ from beffroi.collectors import (
     CollectorError,
     Item,
     ReplyNotAllowed,
+    SentUnconfirmed,
     build_collector,
     mask_secrets,
 )
@@ -163,13 +166,98 @@ def send_reply(
             reply = collector.reply(item, text)
         finally:
             _save_meter(conn, collector, item.account, now)
+    except SentUnconfirmed as exc:
+        # The network took the reply: it is sent, whatever its answer looked like.
+        reply = _unconfirmed_reply(item, text, queue_id, exc, now)
+        return _record_after_send(conn, settings, queue_id, item, reply, actor, now, exc)
     except Exception as exc:  # every failure keeps the draft; none is a traceback
         error = str(exc) if isinstance(exc, CollectorError) else mask_secrets(str(exc))
         record_send_failure(conn, queue_id, error or type(exc).__name__, actor=actor, now=now)
         if isinstance(exc, ReplyNotAllowed):  # refused for good: no "try again" invitation
             raise ReplyFailed(error) from exc
         raise ReplyFailed(f"L'envoi a échoué, le brouillon est conservé : {error}") from exc
-    return _record_sent(conn, settings, queue_id, item, reply, actor, now)
+    return _record_after_send(conn, settings, queue_id, item, reply, actor, now)
+
+
+log = logging.getLogger(__name__)
+
+UNCONFIRMED_PREFIX = "sans-identifiant:"  # the external id of a reply the network left unnamed
+
+
+def _unconfirmed_reply(item: Item, text: str, queue_id: int, exc, now) -> Item:
+    """The city's reply as sent, when the network accepted it without a usable id: kept
+    under a local id that no network issues, with what the network answered."""
+    at = now or now_utc()
+    return Item(
+        network=item.network,
+        account=item.account,
+        external_id=f"{UNCONFIRMED_PREFIX}{queue_id}:{to_db(at)}",
+        kind="dm" if item.kind == "dm" else "reply",
+        direction="out",
+        text=text,
+        created_at=at,
+        parent_external_id=item.external_id,
+        thread_external_id=item.thread_external_id,
+        raw={"answer": exc.raw, "note": str(exc)},
+    )
+
+
+def _record_after_send(conn, settings, queue_id, item, reply, actor, now, unconfirmed=None):
+    """Record a reply that went out. Nothing raised here may free the send marker (the
+    reply is on the network: a second send would post it twice) or escape as a traceback:
+    when the reply cannot be saved, the message is still marked answered, with a note."""
+    try:
+        if not isinstance(reply, Item):
+            raise TypeError(f"the collector answered {type(reply).__name__}, not the reply")
+        sent = _record_sent(conn, settings, queue_id, item, reply, actor, now)
+    except Exception as exc:  # noqa: BLE001 (the reply went out: record that, whatever broke)
+        note = mask_secrets(f"{type(exc).__name__}: {exc}")[:300]
+        _mark_sent_unsaved(conn, settings, queue_id, item, actor, now, note)
+        raise QueueError(
+            "La réponse est partie, mais Beffroi n'a pas pu l'enregistrer : le message est "
+            f"marqué répondu, vérifiez la réponse sur le réseau ({note})."
+        ) from exc
+    if unconfirmed is not None:
+        with transaction(conn):
+            note_send_check(conn, queue_id, "sent_unconfirmed", {"note": _note(unconfirmed)},
+                            actor=actor, now=now)  # fmt: skip
+    return sent
+
+
+def _note(exc: SentUnconfirmed) -> str:
+    network = str(exc).split(": ", 1)[-1]
+    return f"{network} ; la réponse est enregistrée comme envoyée, sans nouvel envoi."
+
+
+UNSAVED_PATIENCE = 30.0  # seconds spent retrying to mark answered a reply that went out
+
+
+def _mark_sent_unsaved(conn, settings, queue_id, item, actor, now, note: str) -> None:
+    """Mark the message answered (no reply row) with a note; a database busy with another
+    writer is waited for, up to ``UNSAVED_PATIENCE``: freeing the send marker instead would
+    invite a second post. Past that, the marker stays for the stuck-send check."""
+    deadline = time.monotonic() + UNSAVED_PATIENCE
+    while True:
+        try:
+            _mark_answered_unsaved(conn, settings, queue_id, item, actor, now, note)
+            return
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                return
+            time.sleep(0.1)
+
+
+def _mark_answered_unsaved(conn, settings, queue_id, item, actor, now, note: str) -> None:
+    clock = SlaClock.from_settings(settings)
+    at = now or now_utc()
+    with transaction(conn):
+        mark_replied(
+            conn, queue_id, reply_item_id=None, replied_at=at, by=actor,
+            response_seconds=max(0, int((at - item.created_at).total_seconds())),
+            business_seconds=clock.business_seconds_between(item.created_at, at),
+            now=at, force_author=True,
+        )  # fmt: skip
+        note_send_check(conn, queue_id, "sent_unsaved", {"note": note}, actor=actor, now=at)
 
 
 def reply_warning(conn: sqlite3.Connection, settings: Settings, queue_id: int) -> str | None:
@@ -205,10 +293,19 @@ def _refuse_over_budget(
 
 
 def _save_meter(conn, collector, account: str, now: datetime | None) -> None:
-    """What X's meter counted for this reply (a post created is billed), saved at once."""
+    """What X's meter counted for this reply (a post created is billed), saved at once.
+
+    Never raises: it runs right after the network call, and a database that refuses this
+    small write (locked past the busy timeout) must not turn a reply that went out into a
+    failure offered for a second send. The estimate then misses one post, said in the log."""
     meter = getattr(collector, "meter", None)
-    if meter is not None:
-        x_usage.save_usage(conn, account, meter.drain(), now or now_utc())
+    if meter is None:
+        return
+    counted = meter.drain()
+    try:
+        x_usage.save_usage(conn, account, counted, now or now_utc())
+    except sqlite3.Error as exc:
+        log.warning("%s: X usage of a reply not saved (%s): %s", account, exc, counted)
 
 
 def _collector_for(settings: Settings, item: Item) -> Collector:

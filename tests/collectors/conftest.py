@@ -16,3 +16,12 @@ def rsps():
 @pytest.fixture
 def sleeps():
     return Sleeps()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The mutation suite's figures (``test_mutations.py``), when it ran."""
+    import sys
+
+    module = sys.modules.get("tests.collectors.test_mutations")
+    if module is not None and module.TALLY["mutations"]:
+        terminalreporter.write_line(module.summary())

@@ -178,7 +178,7 @@ def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
             text="@KateTalksTruth @elonmusk Can't @twitter be liable for vaccine "
             "injuries if they censor information from a medical doctor like "
             "this? Hmmmmm",
-            created_at="2022-10-07 22:42:51",
+            created_at="2022-10-07 22:42:51.409000",
             permalink="https://x.com/i/web/status/1578516230448631808",
             raw=tweets["1578516230448631808"],
             collected_at="2022-10-10 09:00:00",
@@ -193,7 +193,7 @@ def test_recorded_x_mentions_are_stored_whole(http, db, example_settings):
             1, "x", "1578516295611748353", "mention",
             text="@Twitter @TwitterSupport this is my ENTIRE feed, why do you think i "
             "want this. respond to my ticket. https://t.co/W5GxALkkZd",
-            created_at="2022-10-07 22:43:06",
+            created_at="2022-10-07 22:43:06.945000",
             permalink="https://x.com/i/web/status/1578516295611748353",
             raw=tweets["1578516295611748353"],
             collected_at="2022-10-10 09:00:00",

@@ -76,7 +76,8 @@ def newest_id(ids: Iterable[str | int | None]) -> str | None:
     """The largest of some X ids (compared as numbers, as X ids must be)."""
     best = None
     for value in ids:
-        if value is None or not str(value).isdigit():
+        # An X id has at most 19 digits: 5,000 of them are no id (and int() refuses them).
+        if value is None or not str(value).isdigit() or len(str(value)) > 30:
             continue
         if best is None or int(value) > int(best):
             best = str(value)

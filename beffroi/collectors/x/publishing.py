@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from beffroi.collectors.errors import PermanentError, ReplyNotAllowed
+from beffroi.collectors.errors import PermanentError, ReplyNotAllowed, SentUnconfirmed
 from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.collectors.matching import normalise_text
 from beffroi.collectors.moderation import check_hideable, french_errors
@@ -82,8 +82,10 @@ def _reply_dm(x: XClient, to: Item, text: str) -> Item:
     body = answer.body if isinstance(answer.body, dict) else {}
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     event_id = data.get("dm_event_id")
-    if not event_id:
-        raise PermanentError(f"{x.account}: X accepted the DM but gave no event id")
+    if not _readable_id(event_id):
+        raise SentUnconfirmed(
+            f"{x.account}: X a accepté le message privé sans en donner l'identifiant", body
+        )
     return Item(
         network="x",
         account=x.account,
@@ -119,11 +121,32 @@ def hide(x: XClient, item: Item, hidden: bool = True) -> None:
             raise PermanentError(f"{x.account}: X did not confirm the change ({str(body)[:120]})")
 
 
+def _readable_id(value: Any) -> bool:
+    """An id X really issues: a snowflake that carries its time (``"0"``, a list, 30 digits
+    are not)."""
+    if type(value) not in (str, int) or not str(value).isdigit():
+        return False
+    try:
+        snowflake_time(value)
+    except ValueError:
+        return False
+    return True
+
+
+WHAT = {"reply": "la réponse", "post": "la publication"}
+
+
 def _posted(x: XClient, answer: Answer, what: str) -> dict[str, Any]:
+    """The created tweet; X accepted the call (it answered 2xx), so a body without a usable
+    id is a write that went out, described oddly: ``SentUnconfirmed``, never a failure."""
     body = answer.body if isinstance(answer.body, dict) else {}
     data = body.get("data")
-    if not isinstance(data, dict) or not str(data.get("id", "")).isdigit():
-        raise PermanentError(f"{x.account}: X accepted the {what} but gave no tweet id")
+    if not isinstance(data, dict) or not _readable_id(data.get("id")):
+        raise SentUnconfirmed(
+            f"{x.account}: X a accepté {WHAT[what]} sans en donner un identifiant lisible "
+            f"({str(answer.body)[:80]})",
+            answer.body,
+        )
     return data
 
 
