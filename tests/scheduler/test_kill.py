@@ -20,6 +20,7 @@ import sys
 import time
 from collections import Counter
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -62,22 +63,41 @@ history_days = 1
 
 PERSON = {"username": "chef", "role": "comms_lead"}
 # No progress at all for this long (times the machine's measured slowness, see ``slowness``)
-# means the service is stuck, not slow: settle() gives up and says so.
+# while the service itself got STALL_CPU_SECONDS of processor time means it is stuck, not
+# slow: settle() gives up and says so. On a loaded machine the service may get almost no
+# processor for minutes; waiting on its own CPU time, not on the clock, does not mistake
+# that for a stuck service. A service blocked without using the processor (a lock never
+# released) is given up on after STALL_WALL_SECONDS whatever its CPU time.
 STALL_SECONDS = 45
+STALL_CPU_SECONDS = 10.0
+STALL_WALL_SECONDS = 600
 # On an idle machine the service prints its "holds" line this soon after being spawned.
 NOMINAL_START_SECONDS = 1.5
 
 
 def started(proc, cfg) -> float:
     """Wait for the service's "holds" line; the seconds it took. A service that exits (or
-    prints anything else) first fails the test with what it wrote."""
+    prints anything else) first fails the test with its exit code, what it wrote and its
+    log (a crash log, if any, is named in the log: it is in the test session's folder)."""
     begun = time.monotonic()
     line = proc.stdout.readline()
     if "holds" not in line:
         proc.kill()
         out, _ = proc.communicate(timeout=60)
-        raise AssertionError(f"the service did not start: {line!r}{out}\n{service_log(cfg)}")
+        raise AssertionError(
+            f"the service did not start (exit code {proc.returncode} after "
+            f"{time.monotonic() - begun:.1f} s): {line!r}{out}\n{service_log(cfg)}"
+        )
     return time.monotonic() - begun
+
+
+def cpu_seconds(pid: int) -> float:
+    """Processor time (user + system) the process has had: /proc/PID/stat, fields 14-15."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def slowness(start_seconds: float) -> float:
@@ -89,20 +109,33 @@ def settle(cfg, conn, remaining, scale: float) -> None:
     """Run the service undisturbed until ``remaining()`` is 0, then stop it with SIGTERM.
 
     The wait has no fixed deadline: it lasts as long as the service makes progress (the
-    count goes down), and fails only after ``STALL_SECONDS`` (scaled) without any.
+    count goes down), and fails only after ``STALL_SECONDS`` (scaled) without any during
+    which the service had ``STALL_CPU_SECONDS`` of processor time (see ``stalled``).
     """
     proc = spawn(cfg)
     scale = max(scale, slowness(started(proc, cfg)))
-    left, changed = remaining(), time.monotonic()
-    while left and time.monotonic() - changed < STALL_SECONDS * scale:
+    left, changed, cpu_then = remaining(), time.monotonic(), cpu_seconds(proc.pid)
+    while left and not stalled(time.monotonic() - changed, cpu_seconds(proc.pid) - cpu_then, scale):
         time.sleep(0.2)
         now_left = remaining()
         if now_left != left:
-            left, changed = now_left, time.monotonic()
+            left, changed, cpu_then = now_left, time.monotonic(), cpu_seconds(proc.pid)
+    waited, cpu = time.monotonic() - changed, cpu_seconds(proc.pid) - cpu_then
     proc.send_signal(signal.SIGTERM)
     proc.communicate(timeout=60 * scale)
     assert proc.returncode == 0, service_log(cfg)
-    assert not left, f"{left} not settled after {STALL_SECONDS * scale:.0f} s without progress"
+    assert not left, (
+        f"{left} not settled: no progress for {waited:.0f} s, {cpu:.1f} s of processor time\n"
+        + service_log(cfg)
+    )
+
+
+def stalled(wall: float, cpu: float, scale: float) -> bool:
+    """No progress for ``wall`` seconds, during which the service had ``cpu`` seconds of
+    processor time: stuck only if it was given the processor and still did nothing."""
+    if wall < STALL_SECONDS * scale:
+        return False
+    return cpu >= STALL_CPU_SECONDS or wall >= STALL_WALL_SECONDS
 
 
 def rows_with_status(conn, *statuses: str) -> int:
