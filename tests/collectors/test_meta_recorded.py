@@ -316,6 +316,29 @@ def test_instagram_replies_and_comment_lookup():
     assert items[0].like_count == 1
 
 
+def test_instagram_find_reply_needs_the_account_as_author(rsps):
+    """The RECORDED replies of a comment (no author given): not taken for the account's.
+    The same reply with the account's username WRITTEN on it: found."""
+    body = recorded("instagram/comments/replies.json")
+    comment = "17858154961981086"
+    target = Item("instagram", "instagram_ville", comment, "comment", "in", "?", NOW,
+                  thread_external_id=IG_MEDIA)  # fmt: skip
+    url = GRAPH + f"{comment}/replies"
+    rsps.get(url, json=body)
+    since = datetime(2020, 8, 1, tzinfo=UTC)
+    assert ig().find_reply(target, "nihao", since) is None
+    written = {"data": [dict(body["data"][0], username="marcqenbaroeul")]}
+    rsps.get(url, json=written)
+    found = ig().find_reply(target, "nihao", since)
+    assert found is not None
+    assert shape(found) == ("17847314687296283", "reply", "out", comment, "marcqenbaroeul")
+    assert "fields=id%2Ctext%2Ctimestamp%2Cusername" in rsps.calls[-1].request.url
+    rsps.get(url, json=written)
+    assert ig().find_reply(target, "autre chose", since) is None
+    dm = Item("instagram", "instagram_ville", "m1", "dm", "in", "?", NOW)
+    assert ig().find_reply(dm, "nihao", since) is None  # not looked for: no call
+
+
 def test_instagram_tags_are_mentions(rsps):
     rsps.get(GRAPH + f"{IG_USER}/tags", json=recorded("instagram/users/tagged_medias.json"))
     pages = list(ig().fetch("mentions", None))
