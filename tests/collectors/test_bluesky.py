@@ -629,3 +629,26 @@ def test_find_reply_looks_among_the_city_replies_under_the_post(pds):
     from beffroi.inbox.replying import reply_search_is_exhaustive
 
     assert c.find_published_is_exhaustive and not reply_search_is_exhaustive(c)
+
+
+def test_a_stuck_reply_not_in_the_thread_goes_to_a_person_even_when_absence_is_trusted(pds):
+    """What "Débloquer l'envoi" asks (inbox.replying.ask_network), through the collector:
+    the RECORDED thread holds no reply; Bluesky's posts are exhaustive, its threads are not."""
+    from beffroi.inbox.replying import ask_network
+
+    thread = recorded("thread_view_post_with_embed_media.json")
+    xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(thread)
+    c = collector(pds)
+    parent = c.thread(CITY_POST)[0]
+    facts: dict = {}
+    since = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    assert ask_network(c, parent, "Merci !", since, True, facts) == ("unknown", None)
+    assert facts["network"] == "réponse introuvable, mais le réseau ne voit pas tout"
+    thread["thread"]["replies"] = [
+        _reply_node(CITY, "3lbcity00001a", "Merci !", "2026-11-30T09:10:00.000Z", CITY_POST)
+    ]
+    pds.clear_all_handlers()
+    xrpc(pds, "com.atproto.server.createSession", "POST").respond_with_json(SESSION)
+    xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(thread)
+    outcome, found = ask_network(c, parent, "Merci !", since, True, facts)
+    assert outcome == "found" and found.external_id.endswith("/3lbcity00001a")
