@@ -150,6 +150,8 @@ def check_in_background(path: str | Path) -> None:
     ends, readers go on and writers wait; if it fails, both are refused with its sentence.
     """
     path = Path(path)
+    if not path.is_file():
+        return  # nothing to check yet: connect() creates it (and checks it, at once)
     key = str(path.resolve())
     with _checked_lock:
         if key in _checked or key in _failed or key in _pending:

@@ -150,3 +150,16 @@ def test_background_check_of_a_sound_file_lets_writes_through_after_it(tmp_path)
     assert done.is_set()
     assert await_check(path, 0) == "passed"
     writer.close()
+
+
+def test_a_background_check_of_a_file_not_yet_created_leaves_it_to_connect(tmp_path):
+    """The dashboard on a new database: nothing to check; connect() creates and checks it."""
+    path = tmp_path / "new.db"
+    _forget_checks()
+    check_in_background(path)
+    assert check_state(path) == "unknown"
+    conn = connect(path)
+    with transaction(conn):
+        conn.execute("INSERT INTO meta (key, value) VALUES ('a', 'b')")
+    conn.close()
+    assert check_state(path) == "passed"
