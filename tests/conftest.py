@@ -77,6 +77,18 @@ TEST_KNOBS = (
 )
 
 
+@pytest.fixture(scope="session")
+def _state_home(tmp_path_factory):
+    return tmp_path_factory.mktemp("state-home")
+
+
+@pytest.fixture(autouse=True)
+def _own_state_folder(monkeypatch, _state_home):
+    """Memos of passed database checks (``beffroi.store.check_memo``) and crash logs go to
+    a folder of the test session, never to the developer's own ``~/.local/state``."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(_state_home))
+
+
 @pytest.fixture(autouse=True)
 def _no_real_secrets(monkeypatch):
     """Tests never see the developer's real tokens (nor any BEFFROI_ variable but the knobs)."""

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 
@@ -87,9 +89,44 @@ def streamlit_environment(base: dict[str, str]) -> dict[str, str]:
     return env
 
 
+def check_can_listen(host: str, port: int) -> None:
+    """Bind ``host:port`` once, then let it go: an address this machine cannot listen on
+    (``256.1.1.1``, a name that does not resolve, another machine's address) or a port
+    already taken is one sentence here, before the database is opened and before
+    Streamlit starts and dies with a traceback.
+
+    The port is freed again at once; Streamlit binds it a moment later (another program
+    could take it in between: Streamlit then says so itself)."""
+    if not 0 < port < 65536:
+        raise UsageError(f"invalid port {port}; choose one between 1 and 65535")
+    if not host.strip() or host != host.strip():
+        raise UsageError(f"invalid address {host!r}; give one such as 127.0.0.1 or 0.0.0.0")
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise UsageError(
+            f"invalid address {host!r}: it is neither an IP address nor a name this machine "
+            "knows; give one such as 127.0.0.1 or 0.0.0.0"
+        ) from None
+    family, kind, proto, _, address = found[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                reason = f"port {port} is already in use; choose another with --port"
+            elif exc.errno == errno.EADDRNOTAVAIL:
+                reason = "this machine has no such address; give one of its own, or 0.0.0.0"
+            elif exc.errno == errno.EACCES:
+                reason = f"port {port} needs administrator rights; choose one above 1023"
+            else:
+                reason = exc.strerror or str(exc)
+            raise UsageError(f"the dashboard cannot listen on {host}:{port}: {reason}") from None
+
+
 def run(args) -> int:
-    if not 0 < args.port < 65536:
-        raise UsageError(f"invalid port {args.port}; choose one between 1 and 65535")
+    check_can_listen(args.host, args.port)
     settings = settings_from(args.config)
     # Create and migrate the database now, so a wrong path fails here in one sentence.
     open_database(settings).close()

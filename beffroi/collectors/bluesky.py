@@ -63,6 +63,7 @@ from beffroi.collectors.item import (
     Rejected,
     utcnow,
 )
+from beffroi.collectors.matching import holds
 from beffroi.collectors.social_errors import (
     InstanceDown,
     NoDirectMessageAccess,
@@ -139,6 +140,9 @@ class BlueskyCollector:
     # getRecord at the row's own key answers for sure: absent means never created.
     find_published_is_exhaustive = True
     find_published_matches = "key"
+    # A thread's replies, as getPostThread shows them, can be cut (depth, blocks, moderation):
+    # a reply not found there may still exist; a person decides.
+    find_reply_is_exhaustive = False
 
     def __init__(
         self,
@@ -662,6 +666,35 @@ class BlueskyCollector:
                 "images": [{"alt": post.image_alt or "", "image": as_dict(blob.blob)}],
             }
         return self._create(rkey, self._record(text, **extra))["uri"]
+
+    def find_reply(self, to: Item, text: str, since: datetime) -> Item | None:
+        """The city's reply to the post ``to`` with the text sent, created since ``since``:
+        among the direct replies of ``to``'s thread (``app.bsky.feed.getPostThread``, depth
+        1) whose author is the city's DID and whose ``reply.parent`` is ``to``. A private
+        message's reply is not looked for here (None: a person decides)."""
+        if to.kind == "dm":
+            return None
+        self._sign_in()
+        view = self._thread_view(to.external_id, depth=1)
+        found = []
+        for node in view.get("replies") or []:
+            post = node.get("post") if isinstance(node, dict) else None
+            if not post:
+                continue
+            record = post.get("record") or {}
+            parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
+            written = facets_to_text(str(record.get("text") or ""), record.get("facets"))
+            if (
+                (post.get("author") or {}).get("did") == self.city_did
+                and parent == to.external_id
+                and _when(record.get("createdAt") or post.get("indexedAt")) >= since
+                and holds(written, text)
+            ):
+                found.append(post)
+        if not found:
+            return None
+        first = min(found, key=lambda post: _when(post["record"].get("createdAt")))
+        return self.post_item(first["uri"], first["record"], first["author"], raw=first)
 
     def find_published(self, marker: str, since: datetime) -> str | None:
         """The post at record key ``marker`` (the outbox row's key), or None: exhaustive,

@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 import mimetypes
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,7 @@ from beffroi.collectors.graph import (
     split_new,
 )
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected
+from beffroi.collectors.matching import holds
 from beffroi.collectors.values import as_int, as_text, rejecting
 
 if TYPE_CHECKING:
@@ -529,6 +531,37 @@ class FacebookCollector(GraphCollector):
             thread_external_id=to.thread_external_id,
             raw=data,
         )
+
+    def find_reply(self, to: Item, text: str, since: datetime) -> Item | None:
+        """The Page's reply to ``to`` with the text sent, since ``since``: among the comments
+        under the object ``reply`` answered (``GET /{id}/comments``, a few pages), one
+        ``from`` the Page whose message holds the text. Meta withholds ``from`` without the
+        permission: such a comment cannot be told apart, so it is never taken for the
+        Page's; None is no proof either way (a person decides). A DM is not looked for."""
+        if to.kind == "dm" or to.kind not in ("comment", "reply", "mention", "post"):
+            return None
+        page_id = self._require_id()
+        target = to.parent_external_id if to.kind == "reply" and to.parent_external_id else None
+        pages = self.edge(
+            f"{target or to.external_id}/comments",
+            fields="id,message,from,created_time,permalink_url,parent",
+            since=graph_time(since - timedelta(minutes=5)),
+            limit=50,
+        )
+        for _, (data, _calls) in zip(range(self.MAX_SEARCH_PAGES), pages, strict=False):
+            for raw in entries(data):
+                if not isinstance(raw, dict) or (raw.get("from") or {}).get("id") != page_id:
+                    continue
+                found = parse_comment(
+                    raw, account=self.account, page_id=page_id, post_id=to.thread_external_id
+                )
+                if (
+                    isinstance(found, Item)
+                    and found.created_at >= since
+                    and holds(found.text or "", text)
+                ):
+                    return replace(found, kind="reply", parent_external_id=to.external_id)
+        return None
 
     def publish(self, post: OutgoingPost) -> str:
         """A text post on the feed, or a photo with its text through ``/photos``."""

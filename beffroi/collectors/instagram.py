@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -48,6 +49,7 @@ from beffroi.collectors.graph import (
     split_new,
 )
 from beffroi.collectors.item import Author, Item, OutgoingPost, Page, Rejected
+from beffroi.collectors.matching import holds
 from beffroi.collectors.values import as_int, as_text, rejecting
 
 NETWORK = "instagram"
@@ -154,8 +156,6 @@ def parse_mentioned_comment(raw: Any, *, account: str, handle: str | None) -> It
     item = parse_comment(block, account=account, own_id=None, handle=None, media_id=media.get("id"))
     if isinstance(item, Rejected):
         return Rejected(raw, item.reason)
-    from dataclasses import replace
-
     return replace(item, kind="mention", raw=raw)
 
 
@@ -168,8 +168,6 @@ def parse_mentioned_media(raw: Any, *, account: str, handle: str | None) -> Item
     item = parse_media(block, account=account, own_id=None, handle=None)
     if isinstance(item, Rejected):
         return Rejected(raw, item.reason)
-    from dataclasses import replace
-
     return replace(item, raw=raw)
 
 
@@ -424,6 +422,34 @@ class InstagramCollector(GraphCollector):
         yield from conversation_pages(self, hw, ig, "me/conversations", params, parse)
 
     # -------------------------------------------------------------- writing
+    def find_reply(self, to: Item, text: str, since: datetime) -> Item | None:
+        """The account's reply to the comment ``to`` with the text sent, since ``since``:
+        among the replies of the comment ``reply`` answered (``GET /{comment}/replies``,
+        one page: Instagram nests one level), written by the account (its id or its
+        username) and holding the text. A reply whose author Meta does not give is never
+        taken for the account's; None is no proof (a person decides). Only comments and
+        replies are looked for (not a mention, not a DM)."""
+        if to.kind not in ("comment", "reply"):
+            return None
+        ig = self._require_id()
+        target = to.parent_external_id if to.kind == "reply" else to.external_id
+        data = self.session.get(f"{target}/replies", fields=COMMENT_FIELDS, limit=50)
+        found: list[Item] = []
+        for raw in entries(data):
+            item = parse_comment(raw, account=self.account, own_id=ig, handle=self.handle,
+                                 media_id=to.thread_external_id, parent_id=target)  # fmt: skip
+            if (
+                isinstance(item, Item)
+                and item.direction == "out"
+                and item.created_at >= since
+                and holds(item.text or "", text)
+            ):
+                found.append(item)
+        if not found:
+            return None
+        first = min(found, key=lambda item: item.created_at)
+        return replace(first, parent_external_id=to.external_id)
+
     def reply(self, to: Item, text: str) -> Item:
         if to.network != NETWORK:
             raise PermanentError(f"{self.account}: cannot answer a {to.network} item")

@@ -620,6 +620,30 @@ class MastodonCollector:
         )
         return str(status["id"])
 
+    def find_reply(self, to: Item, text: str, since: datetime) -> Item | None:
+        """The city's reply to ``to`` holding ``text`` (``reply`` may have put the author's
+        handle before it), posted since ``since``: among the replies of ``to``'s context
+        (``GET /api/v1/statuses/:id/context``, descendants) written by the city's account
+        directly under ``to``. None is no proof (``find_published_is_exhaustive`` is
+        False: an instance may cut a long context), so a person decides."""
+        city = self._city_id()
+        try:
+            context = self._call("le fil", self.api.status_context, to.external_id)
+        except MastodonNotFoundError:
+            raise ParentDeleted(self.account, "Mastodon", to.external_id) from None
+        found = [
+            status
+            for status in context.get("descendants", []) or []
+            if str((status.get("account") or {}).get("id")) == city
+            and str(status.get("in_reply_to_id")) == str(to.external_id)
+            and _when(status["created_at"]) >= since
+            and holds(html_to_text(status.get("content")), text)
+        ]
+        if not found:
+            return None
+        first = min(found, key=lambda status: int(status["id"]))
+        return self.status_item(first, thread=to.thread_external_id)
+
     def find_published(self, marker: str, since: datetime) -> str | None:
         """The city's status holding ``marker`` (the text sent) since ``since``, oldest
         first; walks back at most three pages of 40."""

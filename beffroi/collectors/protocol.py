@@ -26,7 +26,8 @@ class Collector(Protocol):
     ``send_timeout_seconds`` (default: ``timeout``, else 60), the longest a ``reply`` call can
     last; ``find_reply(to, text, since) -> Item | None``, the city's reply to ``to`` with that
     text since ``since`` (absent: the network cannot tell, a person decides).
-    ``find_published_is_exhaustive`` also says whether ``find_reply``'s None is a proof.
+    ``find_reply_is_exhaustive`` says whether ``find_reply``'s None is a proof (default:
+    ``find_published_is_exhaustive``; Bluesky's posts are, its threads' replies are not).
 
     Read by the inbox's moderation, after the ingestion transaction: ``hide(item, hidden)``
     hides a citizen's comment on the network or shows it again (idempotent), raising

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from functools import partial
 from types import ModuleType
 
@@ -28,6 +29,9 @@ from beffroi.errors import BeffroiError
 from beffroi.store import (
     StaffMember,
     StoreError,
+    await_check,
+    check_in_background,
+    check_state,
     connect,
     get_staff,
     login_history,
@@ -41,6 +45,10 @@ _LOGIN_FAILED_KEY = "beffroi_login_failed"
 _LOGGED_IN_AT_KEY = "beffroi_logged_in_at"
 _SEEN_AT_KEY = "beffroi_seen_at"
 _HISTORY_KEY = "beffroi_login_history"
+
+# A check that ends this soon (a small or unchanged file) is waited for: the accounts are
+# mirrored before the first page reads them. A longer one goes on behind the first page.
+FIRST_PAINT_WAIT_SECONDS = 0.5
 
 # The time, read through this name so tests can move it (session expiry) without waiting.
 clock = now_utc
@@ -57,15 +65,39 @@ def _client_address() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def _settings(config_path: str | None) -> Settings:
-    """Settings of ``config_path`` (the value of BEFFROI_CONFIG: the cache key)."""
+    """Settings of ``config_path`` (the value of BEFFROI_CONFIG: the cache key).
+
+    Once per process: the database's quick_check starts in the background (at a million
+    items it reads for half a minute; the first screen does not wait for it), the database
+    is migrated if it must be (that write waits for the check) and the accounts are
+    mirrored on a thread of their own once the check passed."""
     settings = load_settings(config_path)
-    # Migrate and mirror the accounts once per process, before any read-only connection.
+    check_in_background(settings.database_path)
     conn = connect(settings.database_path)
+    if await_check(settings.database_path, FIRST_PAINT_WAIT_SECONDS) == "running":
+        threading.Thread(
+            target=_mirror_accounts, args=(conn, settings), name="beffroi-accounts", daemon=True
+        ).start()
+    else:
+        _mirror_accounts(conn, settings)
+    return settings
+
+
+def _mirror_accounts(conn: sqlite3.Connection, settings: Settings) -> None:
     try:
         sync_accounts(conn, settings)
+    except StoreError:
+        pass  # the check failed: every page says so (see main)
     finally:
         conn.close()
-    return settings
+
+
+def _refuse_a_damaged_database(settings: Settings) -> None:
+    """A failed background check: one sentence on every page, nothing else shown."""
+    state = check_state(settings.database_path)
+    if isinstance(state, StoreError):
+        st.error(f"La base de données ne peut pas être utilisée : {state}")
+        st.stop()
 
 
 def _session_db(settings: Settings) -> sqlite3.Connection:
@@ -188,6 +220,7 @@ def main() -> None:
     style.apply()
     try:
         settings = _settings(os.environ.get(CONFIG_ENV_VAR))
+        _refuse_a_damaged_database(settings)
         db = _session_db(settings)
         _expire(settings)
         user = _current_user(db)

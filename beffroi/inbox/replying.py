@@ -380,13 +380,23 @@ def still_running(collector: Any, since: datetime, now: datetime) -> str | None:
     )
 
 
+def reply_search_is_exhaustive(collector: Any) -> bool:
+    """Whether ``find_reply``'s None proves the reply never arrived: the collector's own
+    ``find_reply_is_exhaustive`` when it says, else ``find_published_is_exhaustive`` (a
+    network that sees every post of the account sees every reply)."""
+    exhaustive = getattr(collector, "find_reply_is_exhaustive", None)
+    if exhaustive is None:
+        exhaustive = getattr(collector, "find_published_is_exhaustive", False)
+    return bool(exhaustive)
+
+
 def ask_network(
     collector: Any, to: Item, text: str, since: datetime, trust_absence: bool, facts: dict
 ) -> tuple[str, Item | None]:
     """Did the city's ``text`` in answer to ``to`` reach the network after ``since``?
 
     ``("found", reply)``, ``("absent", None)`` only where the network sees every reply
-    (``find_published_is_exhaustive``) and absence is trusted, else ``("unknown", None)``.
+    (``reply_search_is_exhaustive``) and absence is trusted, else ``("unknown", None)``.
     ``facts["network"]`` gets what the network said, in French.
     """
     if collector is None:
@@ -402,7 +412,7 @@ def ask_network(
     if found is not None:
         facts["network"] = f"réponse retrouvée : {found.external_id}"
         return "found", found
-    if trust_absence and getattr(collector, "find_published_is_exhaustive", False):
+    if trust_absence and reply_search_is_exhaustive(collector):
         facts["network"] = "le réseau confirme n'avoir reçu aucune réponse"
         return "absent", None
     facts["network"] = "réponse introuvable, mais le réseau ne voit pas tout"

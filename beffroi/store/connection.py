@@ -5,7 +5,13 @@ writing at once wait instead of failing), foreign keys and ``secure_delete`` (a 
 overwritten row is zeroed in the file, so an erased citizen cannot be read back from free
 pages, whatever default this machine's SQLite was built with). A file that is not a
 Beffroi SQLite database, a damaged one (``PRAGMA quick_check``, once per process and
-file), or one written by a newer Beffroi, is refused before anything is written.
+file, skipped when the file is exactly as its last passing check saw it: see
+:mod:`beffroi.store.check_memo`), or one written by a newer Beffroi, is refused before
+anything is written.
+
+A long-lived process whose first screen must not wait for the check (the dashboard) starts
+it in the background (:func:`check_in_background`): reads go on meanwhile, and every write
+transaction (:func:`transaction`) waits for the check and is refused if it failed.
 
 Read-only opening (``readonly=True``: ``inbox status``, ``report``, ``doctor``, the
 dashboard's reads) uses a ``mode=ro`` URI and never migrates: it works on a file the user
@@ -23,12 +29,17 @@ from importlib import resources
 from pathlib import Path
 
 from beffroi.errors import BeffroiError
+from beffroi.store import check_memo
 
 BUSY_TIMEOUT_MS = 15_000
 RECOVERY_HINT = "restore the last backup, or run `beffroi doctor` to see what is wrong"
 
-# Files whose quick_check passed in this process (resolved path -> seconds it took).
+# Files whose quick_check passed in this process (resolved path -> seconds it took; 0.0
+# when the memo vouched for the unchanged file), checks under way in the background, and
+# files found damaged (the sentence, raised again at every later connection or write).
 _checked: dict[str, float] = {}
+_pending: dict[str, threading.Event] = {}
+_failed: dict[str, StoreError] = {}
 _checked_lock = threading.Lock()
 
 
@@ -81,36 +92,135 @@ def _check_writable(path: Path) -> None:
         )
 
 
-def quick_check(conn: sqlite3.Connection, path: Path, *, force: bool = False) -> None:
+def quick_check(
+    conn: sqlite3.Connection, path: Path, *, force: bool = False, wait: bool = True
+) -> None:
     """Run ``PRAGMA quick_check`` once per process and file; raise DamagedDatabase.
 
     Damage shows either as quick_check's own report or as SQLite refusing to read a page
-    ("database disk image is malformed"); both become one sentence naming the file.
+    ("database disk image is malformed"); both become one sentence naming the file. A file
+    the memo recalls unchanged since its last passing check is not read again. When a
+    background check of the file is under way, ``wait`` says whether to wait for it
+    (writers) or go on (readers).
     """
     key = str(path.resolve())
     with _checked_lock:
+        if key in _failed:
+            raise _failed[key]
         if key in _checked and not force:
             return
+        pending = _pending.get(key)
+    if pending is not None and not force:
+        if wait:
+            pending.wait()
+            quick_check(conn, path, wait=False)  # raises what the background check found
+        return
+    if not force and check_memo.recalls(path):
+        with _checked_lock:
+            _checked[key] = 0.0
+        return
+    _run_check(conn, path, key)
+
+
+def _run_check(conn: sqlite3.Connection, path: Path, key: str) -> None:
+    seen = check_memo.identity(path)
     started = time.perf_counter()
     try:
         rows = [r[0] for r in conn.execute("PRAGMA quick_check(1)")]
     except sqlite3.DatabaseError as exc:
         if "file is not a database" in str(exc):
             raise
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            raise  # busy, not damaged: connect() says the file cannot be used now
         rows = [str(exc)]
     if rows != ["ok"]:
         detail = " ".join(rows[0].replace("***", " ").split())
         raise DamagedDatabase(
             f"the database {path} is damaged ({detail}); nothing was written: " + RECOVERY_HINT
         )
+    seconds = time.perf_counter() - started
+    check_memo.remember(path, seen, seconds)
     with _checked_lock:
-        _checked[key] = time.perf_counter() - started
+        _checked[key] = seconds
+
+
+def check_in_background(path: str | Path) -> None:
+    """Start this file's quick_check on a thread of its own (read-only connection), unless
+    it passed already in this process or the memo recalls the file unchanged. Until it
+    ends, readers go on and writers wait; if it fails, both are refused with its sentence.
+    """
+    path = Path(path)
+    if not path.is_file():
+        return  # nothing to check yet: connect() creates it (and checks it, at once)
+    key = str(path.resolve())
+    with _checked_lock:
+        if key in _checked or key in _failed or key in _pending:
+            return
+    if check_memo.recalls(path):
+        with _checked_lock:
+            _checked[key] = 0.0
+        return
+    done = threading.Event()
+    with _checked_lock:
+        _pending[key] = done
+
+    def work() -> None:
+        try:
+            conn = _open_readonly(path)
+            try:
+                _run_check(conn, path, key)
+            finally:
+                conn.close()
+        except StoreError as exc:
+            with _checked_lock:
+                _failed[key] = exc
+        except sqlite3.DatabaseError as exc:
+            with _checked_lock:
+                _failed[key] = StoreError(f"{path} cannot be used as a Beffroi database: {exc}")
+        finally:
+            with _checked_lock:
+                _pending.pop(key, None)
+            done.set()
+
+    threading.Thread(target=work, name="beffroi-quick-check", daemon=True).start()
+
+
+def check_state(path: str | Path) -> str | StoreError:
+    """``"passed"``, ``"running"``, ``"unknown"`` (never checked in this process) or the
+    error a failed check found: what a screen shows while the background check runs."""
+    key = str(Path(path).resolve())
+    with _checked_lock:
+        if key in _failed:
+            return _failed[key]
+        if key in _checked:
+            return "passed"
+        return "running" if key in _pending else "unknown"
+
+
+def await_check(path: str | Path, seconds: float) -> str | StoreError:
+    """Wait at most ``seconds`` for a background check of ``path``; its ``check_state``."""
+    with _checked_lock:
+        pending = _pending.get(str(Path(path).resolve()))
+    if pending is not None:
+        pending.wait(seconds)
+    return check_state(path)
+
+
+def _wait_for_check(conn: sqlite3.Connection) -> None:
+    """Before a write: wait for the background check of ``conn``'s file, if one runs."""
+    if not _pending and not _failed:
+        return
+    row = conn.execute("PRAGMA database_list").fetchone()
+    if row is None or not row[2]:
+        return
+    quick_check(conn, Path(row[2]), wait=True)
 
 
 def _forget_checks() -> None:
     """Tests that damage a file this process already checked call this."""
     with _checked_lock:
         _checked.clear()
+        _failed.clear()
 
 
 def _configure(conn: sqlite3.Connection, readonly: bool) -> None:
@@ -144,7 +254,8 @@ def connect(
     try:
         _configure(conn, readonly)
         if check:
-            quick_check(conn, path)
+            # While a background check runs, a connection opens at once; its writes wait.
+            quick_check(conn, path, wait=False)
         if migrate and not readonly:
             apply_migrations(conn)
         else:
@@ -180,7 +291,10 @@ def _open_readonly(path: Path) -> sqlite3.Connection:
 
 @contextmanager
 def transaction(conn: sqlite3.Connection):
-    """One write transaction, taken immediately; commits on success, rolls back on error."""
+    """One write transaction, taken immediately; commits on success, rolls back on error.
+
+    While the file's background check runs, it waits for it (and is refused if it failed)."""
+    _wait_for_check(conn)
     conn.execute("BEGIN IMMEDIATE")
     try:
         yield conn
@@ -229,7 +343,10 @@ def apply_migrations(conn: sqlite3.Connection) -> list[str]:
     """Apply each migration not applied yet, in order, each in its own transaction."""
     check_version(conn)
     done: list[str] = []
+    applied = _applied(conn)
     for number, name, sql in _migration_files():
+        if number in applied:
+            continue  # no write transaction for nothing (it would wait for a running check)
         with transaction(conn):
             # Re-read inside the write lock: another process may have just migrated.
             if number in _applied(conn):

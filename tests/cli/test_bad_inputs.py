@@ -14,6 +14,7 @@ import hashlib
 import os
 import random
 import shutil
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -162,6 +163,17 @@ BAD_ARGUMENTS = {
     "dashboard_port_zero": ["dashboard", "--port", "0"],
     "dashboard_port_big": ["dashboard", "--port", "70000"],
     "dashboard_port_text": ["dashboard", "--port", "abc"],
+    "dashboard_port_negative": ["dashboard", "--port", "-1"],
+    "dashboard_host_256": ["dashboard", "--host", "256.1.1.1"],
+    "dashboard_host_empty": ["dashboard", "--host", ""],
+    "dashboard_host_blank": ["dashboard", "--host", "  "],
+    "dashboard_host_space_before": ["dashboard", "--host", " 127.0.0.1"],
+    "dashboard_host_url": ["dashboard", "--host", "http://localhost"],
+    "dashboard_host_with_port": ["dashboard", "--host", "127.0.0.1:8501"],
+    "dashboard_host_unknown_name": ["dashboard", "--host", "mairie.invalid"],
+    "dashboard_host_bad_ipv6": ["dashboard", "--host", "::g"],
+    "dashboard_host_elsewhere": ["dashboard", "--host", "192.0.2.1"],  # TEST-NET-1: not ours
+    "dashboard_host_too_long": ["dashboard", "--host", "a" * 300],
     "privacy_no_action": ["privacy"],
     "privacy_unknown_action": ["privacy", "forget"],
     "erase_nobody": ["privacy", "erase"],
@@ -370,6 +382,25 @@ def test_bad_input_is_one_sentence_and_changes_nothing(
     assert not logs.exists(), "a crash log was written"
 
 
+def test_dashboard_on_a_port_in_use_is_one_sentence(tmp_path, templates, capsys):
+    """A port another program listens on: refused before the database is opened."""
+    folder = tmp_path / "city"
+    folder.mkdir()
+    _prepare(folder, "sound", GOOD_CONFIG, templates)
+    before = _snapshot(folder)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        argv = ["--config", str(folder / "b.toml"), "dashboard", "--port", str(port)]
+        code = main(argv)
+    _, err = capsys.readouterr()
+    assert code == 2, err
+    _one_sentence(err)
+    assert f"port {port} is already in use" in err
+    assert _snapshot(folder) == before
+
+
 def test_the_table_has_at_least_150_cases():
     assert len(CASES) >= 150, len(CASES)
 
@@ -385,6 +416,7 @@ def test_the_table_has_at_least_150_cases():
         ("sound", ["run", "--collect-every", "nan"], "positive number of seconds"),
         ("sound", ["staff", "add", "claire", "--role", "admin"], "BEFFROI_NEW_PASSWORD"),
         ("read_only", ["run", "--only", "heartbeat"], "read-only"),
+        ("sound", ["dashboard", "--host", "256.1.1.1"], "invalid address '256.1.1.1'"),
     ],
 )
 def test_bad_input_in_a_real_process(state, argv, needle, tmp_path, templates):

@@ -599,3 +599,73 @@ def test_reply_to_a_reply_keeps_the_thread_root(pds):
     assert (sent["root"]["uri"], sent["root"]["cid"]) == (CITY_POST, "bafyroot")
     assert (sent["parent"]["uri"], sent["parent"]["cid"]) == (citizen["uri"], citizen["cid"])
     assert (reply.parent_external_id, reply.thread_external_id) == (citizen["uri"], CITY_POST)
+
+
+def _reply_node(author: str, rkey: str, text: str, created: str, parent: str) -> dict:
+    """WRITTEN from app.bsky.feed.defs#threadViewPost: a reply under ``parent``."""
+    ref = {"uri": parent, "cid": "bafyparent"}
+    return {
+        "$type": "app.bsky.feed.defs#threadViewPost",
+        "post": {
+            "uri": f"at://{author}/app.bsky.feed.post/{rkey}",
+            "cid": f"bafy{rkey}",
+            "author": {"did": author, "handle": "test.marshal.dev" if author == CITY else "c.fr"},
+            "record": {
+                "$type": "app.bsky.feed.post",
+                "text": text,
+                "createdAt": created,
+                "reply": {"root": ref, "parent": ref},
+            },
+            "indexedAt": created,
+        },
+        "replies": [],
+    }
+
+
+def test_find_reply_looks_among_the_city_replies_under_the_post(pds):
+    """The RECORDED thread (the city's post with media), its replies WRITTEN: the city's
+    reply with the text, a citizen's with the same text, and the city's to another post."""
+    thread = recorded("thread_view_post_with_embed_media.json")
+    thread["thread"]["replies"] = [
+        _reply_node(CITIZEN, "3lbcitizen0001", "Merci !", "2026-11-30T09:00:00.000Z", CITY_POST),
+        _reply_node(CITY, "3lbcity00002a", "Merci !", "2026-11-30T09:05:00.000Z", "at://x/y/z"),
+        _reply_node(CITY, "3lbcity00001a", "Merci !", "2026-11-30T09:10:00.000Z", CITY_POST),
+    ]
+    xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(thread)
+    c = collector(pds)
+    parent = c.thread(CITY_POST)[0]
+    since = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    found = c.find_reply(parent, "Merci !", since)
+    assert found is not None
+    assert found.external_id == f"at://{CITY}/app.bsky.feed.post/3lbcity00001a"
+    assert (found.direction, found.kind, found.parent_external_id) == ("out", "reply", CITY_POST)
+    assert calls(pds, "app.bsky.feed.getPostThread")[-1].args["depth"] == "1"
+    assert c.find_reply(parent, "Autre chose", since) is None
+    assert c.find_reply(parent, "Merci !", datetime(2026, 11, 30, 10, tzinfo=UTC)) is None
+    # Threads can be cut: a reply not found there is no proof (a person decides).
+    from beffroi.inbox.replying import reply_search_is_exhaustive
+
+    assert c.find_published_is_exhaustive and not reply_search_is_exhaustive(c)
+
+
+def test_a_stuck_reply_not_in_the_thread_goes_to_a_person_even_when_absence_is_trusted(pds):
+    """What "Débloquer l'envoi" asks (inbox.replying.ask_network), through the collector:
+    the RECORDED thread holds no reply; Bluesky's posts are exhaustive, its threads are not."""
+    from beffroi.inbox.replying import ask_network
+
+    thread = recorded("thread_view_post_with_embed_media.json")
+    xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(thread)
+    c = collector(pds)
+    parent = c.thread(CITY_POST)[0]
+    facts: dict = {}
+    since = datetime(2026, 11, 30, 8, tzinfo=UTC)
+    assert ask_network(c, parent, "Merci !", since, True, facts) == ("unknown", None)
+    assert facts["network"] == "réponse introuvable, mais le réseau ne voit pas tout"
+    thread["thread"]["replies"] = [
+        _reply_node(CITY, "3lbcity00001a", "Merci !", "2026-11-30T09:10:00.000Z", CITY_POST)
+    ]
+    pds.clear_all_handlers()
+    xrpc(pds, "com.atproto.server.createSession", "POST").respond_with_json(SESSION)
+    xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(thread)
+    outcome, found = ask_network(c, parent, "Merci !", since, True, facts)
+    assert outcome == "found" and found.external_id.endswith("/3lbcity00001a")

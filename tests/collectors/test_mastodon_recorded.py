@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -364,3 +364,41 @@ def test_rate_limit_maps_to_reset(http):
 def test_lengths_count_links_as_23():
     assert mastodon_length("voir https://www.marcq-en-baroeul.org/agenda/2026/noel") == 5 + 23
     assert mastodon_length("@jean@piaille.fr merci") == len("@jean merci")
+
+
+def test_find_reply_looks_among_the_context_replies_by_the_city(http):
+    """The context answer is WRITTEN from RECORDED statuses (no recording holds a context
+    with replies): the recorded reply "@mastodonpy_test_2 same!" (status_reply.json) and a
+    recorded status of another account that answers nothing (status_context.json)."""
+    replying = recorded("status_reply.json")
+    parent = replying[0]["response"]["body"]
+    reply = replying[2]["response"]["body"]
+    unrelated = recorded("status_context.json")[0]["response"]["body"]
+    url = f"{INSTANCE}/api/v1/statuses/{parent['id']}/context"
+    http.add("GET", url, json={"ancestors": [], "descendants": [unrelated, reply]})
+    c = collector(external_id=ADMIN_ID)  # the recorded reply is @admin's: the city here
+    parent_item = c.status_item(parent)
+    sent_at = datetime.fromisoformat(reply["created_at"].replace("Z", "+00:00"))
+    before = sent_at - timedelta(minutes=1)
+
+    found = c.find_reply(parent_item, "same!", before)  # reply() put the handle before it
+    assert found is not None
+    assert (found.external_id, found.direction, found.kind) == (reply["id"], "out", "reply")
+    assert found.parent_external_id == parent["id"]
+    assert c.find_reply(parent_item, "another text", before) is None
+    assert c.find_reply(parent_item, "same!", sent_at + timedelta(minutes=1)) is None
+    assert collector(external_id=TEST_ID).find_reply(parent_item, "same!", before) is None
+    assert c.find_published_is_exhaustive is False  # None is no proof: a person decides
+
+
+def test_find_reply_on_a_deleted_parent_says_so(http):
+    parent = recorded("status_reply.json")[0]["response"]["body"]
+    http.add(
+        "GET",
+        f"{INSTANCE}/api/v1/statuses/{parent['id']}/context",
+        json={"error": "Record not found"},
+        status=404,
+    )
+    c = collector(external_id=TEST_ID)
+    with pytest.raises(ParentDeleted):
+        c.find_reply(c.status_item(parent), "same!", datetime(2026, 1, 1, tzinfo=UTC))

@@ -147,6 +147,39 @@ def test_facebook_comment_lookup_and_created_reply(rsps):
     assert reply.permalink.endswith("comment_id=229887283291835")
 
 
+def test_facebook_find_reply_needs_the_page_as_author(rsps):
+    """RECORDED comments (Meta withheld every ``from``): none can be told to be the Page's,
+    so none is taken for its reply, even with the very text. Then the same comments with
+    a ``from`` WRITTEN on one of them: the Page's reply is found."""
+    body = recorded("facebook/comments/comments_p1.json")
+    body.pop("paging", None)  # one page is enough here
+    reply_raw = body["data"][5]  # "Hi, please access the Instagram Help Center..."
+    text = reply_raw["message"][:40]
+    target = Item("facebook", "facebook_ville", f"{POST}_10158407903973553", "comment", "in",
+                  "?", NOW, thread_external_id=THREAD)  # fmt: skip
+    url = GRAPH + f"{target.external_id}/comments"
+    rsps.get(url, json=body)
+    since = datetime(2021, 8, 1, tzinfo=UTC)
+    assert fb().find_reply(target, text, since) is None
+    written = json.loads(json.dumps(body))
+    written["data"][5] = dict(reply_raw, id="10158407654328553_10158409983033553",
+                              **{"from": {"id": FB_PAGE, "name": "Facebook for Developers"}})  # fmt: skip
+    written["data"][3] = dict(written["data"][3], **{"from": {"id": "1234", "name": "Jeanne"}})
+    rsps.get(url, json=written)
+    found = fb().find_reply(target, text, since)
+    assert found is not None
+    assert (found.external_id, found.kind, found.direction, found.parent_external_id) == (
+        "10158407654328553_10158409983033553",
+        "reply",
+        "out",
+        target.external_id,
+    )
+    sent = rsps.calls[-1].request.url
+    assert "fields=id%2Cmessage%2Cfrom" in sent
+    rsps.get(url, json=written)
+    assert fb().find_reply(target, text, datetime(2021, 8, 15, tzinfo=UTC)) is None  # too old
+
+
 def test_facebook_feed_pages_as_posts(rsps):
     p1 = recorded("facebook/posts/feeds_default_fields_p1.json")
     p2 = recorded("facebook/posts/feeds_default_fields_p2.json")
@@ -290,6 +323,29 @@ def test_instagram_replies_and_comment_lookup():
         ("17858154961981086", "comment", "in", None, "lixiangguodu123"),
     ]
     assert items[0].like_count == 1
+
+
+def test_instagram_find_reply_needs_the_account_as_author(rsps):
+    """The RECORDED replies of a comment (no author given): not taken for the account's.
+    The same reply with the account's username WRITTEN on it: found."""
+    body = recorded("instagram/comments/replies.json")
+    comment = "17858154961981086"
+    target = Item("instagram", "instagram_ville", comment, "comment", "in", "?", NOW,
+                  thread_external_id=IG_MEDIA)  # fmt: skip
+    url = GRAPH + f"{comment}/replies"
+    rsps.get(url, json=body)
+    since = datetime(2020, 8, 1, tzinfo=UTC)
+    assert ig().find_reply(target, "nihao", since) is None
+    written = {"data": [dict(body["data"][0], username="marcqenbaroeul")]}
+    rsps.get(url, json=written)
+    found = ig().find_reply(target, "nihao", since)
+    assert found is not None
+    assert shape(found) == ("17847314687296283", "reply", "out", comment, "marcqenbaroeul")
+    assert "fields=id%2Ctext%2Ctimestamp%2Cusername" in rsps.calls[-1].request.url
+    rsps.get(url, json=written)
+    assert ig().find_reply(target, "autre chose", since) is None
+    dm = Item("instagram", "instagram_ville", "m1", "dm", "in", "?", NOW)
+    assert ig().find_reply(dm, "nihao", since) is None  # not looked for: no call
 
 
 def test_instagram_tags_are_mentions(rsps):

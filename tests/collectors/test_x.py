@@ -571,6 +571,46 @@ def test_find_published_matches_normalised_text_since_a_time(http):
     assert x_collector().find_published("jamais publié", since) is None
 
 
+def test_find_reply_reads_the_city_tweets_for_a_reply_to_that_tweet(http):
+    """WRITTEN: X API v2 ``GET /2/users/:id/tweets`` with ``referenced_tweets`` (the
+    recorded answers hold no replies by the account): the city's reply, the same text
+    answering another tweet, and a plain post."""
+    to = _mention(tid(40))
+    reply, elsewhere, post = tid(30), tid(25), tid(20)
+    http.get(
+        f"{API}/users/{CITY_ID}/tweets",
+        json={
+            "data": [
+                {
+                    "id": reply,
+                    "text": "@jeanne_marcq Le bus 3 repasse à 9h https://t.co/abc",
+                    "referenced_tweets": [{"type": "replied_to", "id": to.external_id}],
+                },
+                {
+                    "id": elsewhere,
+                    "text": "Le bus 3 repasse à 9h",
+                    "referenced_tweets": [{"type": "replied_to", "id": tid(41)}],
+                },
+                {"id": post, "text": "Le bus 3 repasse à 9h"},
+            ],
+            "meta": {"result_count": 3},
+        },
+    )
+    since = NOW - timedelta(hours=1)
+    found = x_collector().find_reply(to, "Le bus 3 repasse à 9h", since)
+    assert found is not None
+    assert (found.external_id, found.direction, found.kind) == (reply, "out", "reply")
+    assert found.parent_external_id == to.external_id
+    sent = params(http.calls[0])
+    assert "referenced_tweets" in sent["tweet.fields"]
+    assert sent["start_time"] == (since - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert x_collector().find_reply(to, "Autre chose", since) is None
+    dm = Item("x", "x_ville", "9", "dm", "in", "?", NOW, thread_external_id="c")
+    calls = len(http.calls)
+    assert x_collector().find_reply(dm, "Le bus", since) is None  # not looked for
+    assert len(http.calls) == calls
+
+
 # ---------------------------------------------------------------- doctor
 
 

@@ -215,3 +215,32 @@ def test_directors_read_a_summary_of_the_collection_not_its_tables(city):
     assert "401 Unauthorized" not in text and "x_ville" not in text
     assert "1 compte sur 2 est suivi normalement." in text
     assert "« marcqenbaroeul » (X) : l'autorisation du réseau a expiré" in text
+
+
+def test_a_damaged_database_is_one_sentence_and_nothing_is_written(city):
+    """64 KB overwritten in the middle: the first screen says so, the file is not written
+    (the check runs in the background: the screen waits for it only half a second)."""
+    import random
+
+    from beffroi.store import set_meta
+    from beffroi.store.connection import _forget_checks
+
+    settings, _, conn = city
+    for n in range(400):
+        set_meta(conn, f"k{n}", "rue " * 200)
+    conn.close()
+    path = settings.database_path
+    size = path.stat().st_size
+    with open(path, "r+b") as f:
+        f.seek(size // 2)
+        f.write(random.Random(11).randbytes(64 * 1024))
+    _forget_checks()
+    before = path.read_bytes()
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "La base de données ne peut pas être" in errors, all_text(at)
+    assert "damaged" in errors or "malformed" in errors, errors
+    assert not at.text_input  # no login form on a damaged database
+    assert path.read_bytes() == before
+    _forget_checks()

@@ -89,5 +89,9 @@ class XCollector(XClient):
         self.meter.stream = "find_published"
         return publishing.find_published(self, marker, since)
 
+    def find_reply(self, to: Item, text: str, since: datetime) -> Item | None:
+        self.meter.stream = "find_reply"
+        return publishing.find_reply(self, to, text, since)
+
     def check(self) -> list[tuple[bool, str]]:
         return doctor.check(self)

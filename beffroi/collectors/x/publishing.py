@@ -197,3 +197,53 @@ def find_published(x: XClient, marker: str, since: datetime) -> str | None:
                 if match is None or int(tweet["id"]) < int(match):
                     match = str(tweet["id"])
     return match
+
+
+def find_reply(x: XClient, to: Item, text: str, since: datetime) -> Item | None:
+    """The city's reply tweet to ``to`` holding ``text``, posted since ``since``, or None.
+
+    The same reads as ``find_published`` (the city's own tweets since then, at most three
+    pages of 100, no search: recent search is billed by the tweet and sees 7 days), with
+    ``referenced_tweets`` asked for: a tweet "replied_to" ``to`` whose text, normalised,
+    holds the text sent. None is no proof (``find_published_is_exhaustive`` is False). A
+    DM's reply is not looked for (None: a person decides)."""
+    if to.kind == "dm":
+        return None
+    needle = normalise_text(text)
+    if not needle:
+        return None
+    start = since - timedelta(minutes=1)
+    found: dict[str, Any] | None = None
+    for answer in x.timeline(
+        "the city's replies", start, ["created_at", "referenced_tweets"], ["retweets"], 3
+    ):
+        body = answer.body if isinstance(answer.body, dict) else {}
+        for tweet in body.get("data") or []:
+            if not isinstance(tweet, dict) or not str(tweet.get("id", "")).isdigit():
+                continue
+            answers = any(
+                isinstance(ref, dict)
+                and ref.get("type") == "replied_to"
+                and str(ref.get("id")) == to.external_id
+                for ref in tweet.get("referenced_tweets") or []
+            )
+            if answers and needle in normalise_text(str(tweet.get("text", ""))):
+                if found is None or int(tweet["id"]) < int(found["id"]):
+                    found = tweet
+    if found is None:
+        return None
+    external_id = str(found["id"])
+    return Item(
+        network="x",
+        account=x.account,
+        external_id=external_id,
+        kind="reply",
+        direction="out",
+        text=str(found.get("text", "")),
+        created_at=snowflake_time(external_id),
+        author=_city_author(x),
+        permalink=permalink(external_id, x.handle),
+        parent_external_id=to.external_id,
+        thread_external_id=to.thread_external_id or to.external_id,
+        raw=found,
+    )
