@@ -38,3 +38,8 @@ def french_number(value: float, digits: int = 1) -> str:
     if text.lstrip("-").strip("0.,") == "":
         text = text.lstrip("-")  # never "-0,0"
     return text.replace(",", "\u202f").replace(".", ",")
+
+
+def dollars(value: float, digits: int = 2) -> str:
+    """'43,18 $': an amount in US dollars (X's prices), written the French way."""
+    return f"{french_number(value, digits)} $"

@@ -48,3 +48,11 @@ def test_the_ranking_explanation_writes_french_numbers():
     text = describe(why)
     assert text.startswith("143,8 pts = 3 commentaires (4,2 pts)")  # 4.25 rounds half-even
     assert text.endswith("2 semaines actives (+1,5)")
+
+
+def test_dollar_amounts_are_written_the_french_way():
+    from beffroi.french import dollars
+
+    assert dollars(43.178) == "43,18 $"
+    assert dollars(0.005, 3) == "0,005 $"
+    assert dollars(1234.5) == "1\u202f234,50 $"

@@ -18,6 +18,7 @@ from pathlib import Path
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, settings_from
 from beffroi.collectors import build_collector, mask_secrets
+from beffroi.french import dollars
 from beffroi.store import StoreError, connect
 
 OK, MISSING, NEUTRAL = "✓", "✗", "·"
@@ -149,15 +150,15 @@ def _x_cost(settings, key) -> list[tuple[bool | None, str]]:
         (
             None,
             f"{key} : toutes les {account.interval_minutes} min, un mois sans activité fait "
-            f"{requests} requêtes sur X ({idle:.2f} $ : X facture les ressources renvoyées) ; "
-            f"un mois d'activité habituelle coûte environ {typical:.2f} $",
+            f"{requests} requêtes sur X ({dollars(idle)} : X facture les ressources renvoyées) ; "
+            f"un mois d'activité habituelle coûte environ {dollars(typical)}",
         )
     ]
     if account.budget_usd is not None and typical > account.budget_usd:
         lines.append(
             (
                 False,
-                f"{key} : ce coût habituel dépasse le budget de {account.budget_usd:.2f} $ : la "
+                f"{key} : ce coût habituel dépasse le budget de {dollars(account.budget_usd)} : la "
                 "collecte s'arrêtera avant la fin du mois ; allongez interval_minutes ou "
                 "retirez des flux (engagement coûte le plus)",
             )

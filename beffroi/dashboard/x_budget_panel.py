@@ -11,12 +11,13 @@ import pandas as pd
 import streamlit as st
 
 from beffroi.dashboard.context import PageContext
+from beffroi.french import dollars
 from beffroi.scheduler.x_budget import estimate, month_of, still_sending
 from beffroi.store import x_usage
 
 
 def _dollars(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f} $"
+    return "—" if value is None else f"{dollars(value)}"
 
 
 def render_x_budget(ctx: PageContext, now) -> None:
@@ -59,17 +60,17 @@ def render_x_budget(ctx: PageContext, now) -> None:
         )
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
     st.caption(
-        f"Tarifs : {pricing.post_read:.3f} $ par publication lue ({pricing.owned_read:.3f} $ "
+        f"Tarifs : {dollars(pricing.post_read, 3)} par publication lue ({dollars(pricing.owned_read, 3)} "
         "pour les mentions et publications de la ville lues avec ses clés utilisateur), "
-        f"{pricing.user_read:.3f} $ "
-        f"par profil lu, {pricing.dm_event_read:.3f} $ par message privé lu, "
-        f"{pricing.post_create:.3f} $ par publication créée (section [x.pricing])."
+        f"{dollars(pricing.user_read, 3)} "
+        f"par profil lu, {dollars(pricing.dm_event_read, 3)} par message privé lu, "
+        f"{dollars(pricing.post_create, 3)} par publication créée (section [x.pricing])."
     )
     sending_paused = {a.key: a.pause_publishing_at_budget for a in accounts}
     for key, pause in paused.items():
         st.error(
-            f"Le compte X « {key} » a atteint son budget du mois ({pause['estimate']:.2f} $ "
-            f"pour {pause['budget']:.2f} $) : la collecte sur X est en pause jusqu'au mois "
+            f"Le compte X « {key} » a atteint son budget du mois ({dollars(pause['estimate'])} "
+            f"pour {dollars(pause['budget'])}) : la collecte sur X est en pause jusqu'au mois "
             "prochain, ou jusqu'à ce qu'un administrateur relève budget_usd. "
             + still_sending(sending_paused.get(key, False))
         )

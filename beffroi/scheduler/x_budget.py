@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from beffroi.collectors import CollectorError
 from beffroi.config import Settings
 from beffroi.config.settings import XPricing
+from beffroi.french import dollars
 from beffroi.store import x_usage
 from beffroi.store.x_usage import estimate, month_of, price
 
@@ -67,8 +68,8 @@ def before_stream(conn: sqlite3.Connection, collector, now: datetime) -> None:
         return
     x_usage.pause(conn, collector.account, month, spent, budget, now)
     raise BudgetReached(
-        f"{collector.account} : budget X du mois atteint ({spent:.2f} $ estimés pour "
-        f"{budget:.2f} $ prévus) ; la collecte sur X est en pause jusqu'au mois prochain ou "
+        f"{collector.account} : budget X du mois atteint ({dollars(spent)} estimés pour "
+        f"{dollars(budget)} prévus) ; la collecte sur X est en pause jusqu'au mois prochain ou "
         "jusqu'à ce qu'un administrateur relève budget_usd. "
         + still_sending(getattr(collector, "pause_publishing_at_budget", False))
     )
@@ -149,7 +150,7 @@ def notify_admins(conn: sqlite3.Connection, settings: Settings, now: datetime) -
         body = (
             "Bonjour,\n\n"
             f"Le compte X « {pause['account']} » a atteint son budget du mois {month} : "
-            f"{pause['estimate']:.2f} $ estimés pour {pause['budget']:.2f} $ prévus.\n"
+            f"{dollars(pause['estimate'])} estimés pour {dollars(pause['budget'])} prévus.\n"
             "La collecte sur X est en pause jusqu'au mois prochain. Pour la reprendre dès "
             "maintenant, relevez budget_usd de ce compte dans la configuration.\n"
             f"{still_sending(_pauses_sending(settings, pause['account']))}\n\n— Beffroi"

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from beffroi.config.settings import Account, XPricing
+from beffroi.french import dollars
 from beffroi.store.connection import transaction
 from beffroi.store.times import to_db
 
@@ -137,7 +138,7 @@ def sending_paused(
     if spent < account.budget_usd:
         return None
     return (
-        f"budget X du mois atteint pour {account.key} ({spent:.2f} $ estimés pour "
-        f"{account.budget_usd:.2f} $ prévus) : les publications et les réponses sur X sont en "
+        f"budget X du mois atteint pour {account.key} ({dollars(spent)} estimés pour "
+        f"{dollars(account.budget_usd)} prévus) : les publications et les réponses sur X sont en "
         "pause jusqu'au mois prochain ou jusqu'à ce qu'un administrateur relève budget_usd"
     )

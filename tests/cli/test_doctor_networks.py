@@ -90,8 +90,8 @@ def test_doctor_speaks_french_for_the_new_networks(tmp_path, httpserver, rsps, m
     assert "✓ bsky_ville : connexion Bluesky réussie (@test.marshal.dev)" in out
     assert (
         "· x_ville : toutes les 5 min, un mois sans activité fait 34560 requêtes sur X "
-        "(0.00 $ : X facture les ressources renvoyées) ; un mois d'activité habituelle coûte "
-        "environ 28.50 $"
+        "(0,00 $ : X facture les ressources renvoyées) ; un mois d'activité habituelle coûte "
+        "environ 28,50 $"
     ) in out
-    assert "✗ x_ville : ce coût habituel dépasse le budget de 5.00 $" in out
+    assert "✗ x_ville : ce coût habituel dépasse le budget de 5,00 $" in out
     assert "masto-sekret-42" not in out and "app-pass" not in out

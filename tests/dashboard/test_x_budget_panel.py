@@ -32,11 +32,11 @@ def test_the_panel_shows_the_month_cost_and_the_pause(city):
     assert list(panel["Compte"]) == ["x_ville"]
     assert list(panel["Requêtes"]) == [17]
     assert list(panel["Ressources lues ou créées"]) == [500]
-    assert list(panel["Coût estimé du mois"]) == ["3.00 $"]  # 400 × 0.005 + 100 × 0.010
-    assert list(panel["Mois précédent"]) == ["1.00 $"]
+    assert list(panel["Coût estimé du mois"]) == ["3,00 $"]  # 400 × 0.005 + 100 × 0.010
+    assert list(panel["Mois précédent"]) == ["1,00 $"]
     assert list(panel["État"]) == ["Collecte en pause (budget atteint)"]
     assert any(
-        "« x_ville » a atteint son budget du mois (3.00 $ pour 3.00 $)" in e.value for e in at.error
+        "« x_ville » a atteint son budget du mois (3,00 $ pour 3,00 $)" in e.value for e in at.error
     )
 
 
@@ -101,7 +101,7 @@ def test_the_panel_in_a_real_browser_at_1440_px(chromium, on_budget, served, tmp
             expect(
                 grid.filter(has_text="Collecte et envois en pause (budget atteint)")
             ).to_have_count(1)
-            expect(grid.filter(has_text="40.00 $")).to_have_count(1)
+            expect(grid.filter(has_text="40,00 $")).to_have_count(1)
             heading.scroll_into_view_if_needed()
             page.wait_for_timeout(1500)  # the bar chart draws after the table
             folder = Path(os.environ.get("NOTE_SHOTS") or tmp_path)

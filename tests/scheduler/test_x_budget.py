@@ -88,7 +88,7 @@ def test_the_budget_pauses_collection_then_an_admin_raises_it(
     assert first.status == "ok"  # 10 owned reads: $0.010, the budget
     paused = collect_stream(db, collector, "mentions", now=lambda: NOW)
     assert (paused.status, paused.error_kind) == ("error", "budget")
-    assert "budget X du mois atteint (0.01 $ estimés pour 0.01 $ prévus)" in paused.error
+    assert "budget X du mois atteint (0,01 $ estimés pour 0,01 $ prévus)" in paused.error
     assert len(rsps.calls) == 1  # the paused pass asked X nothing
     assert x_budget.notify_admins(db, settings, NOW) == 1
     assert x_budget.notify_admins(db, settings, NOW) == 0  # once per account and month

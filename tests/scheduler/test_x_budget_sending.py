@@ -91,7 +91,7 @@ def test_paused_replies_keep_the_draft_and_say_why_in_french(db, example_setting
         send_reply(db, settings, qid, "Oui, dès 9 h.", actor="alice",
                    collector=collector(settings), now=NOW)  # fmt: skip
     print(refused.value)
-    assert "budget X du mois atteint pour x_ville (0.05 $ estimés pour 0.05 $ prévus)" in str(
+    assert "budget X du mois atteint pour x_ville (0,05 $ estimés pour 0,05 $ prévus)" in str(
         refused.value
     )
     assert "brouillon est conservé" in str(refused.value)
