@@ -50,3 +50,33 @@ def test_a_period_in_progress_is_compared_with_the_same_span_before():
     assert previous_end == datetime(2026, 11, 19, 9, 0, tzinfo=UTC)  # Thursday before, 10:00
     # A finished period keeps whole periods on both sides.
     assert compared_ends(week, datetime(2026, 12, 2, tzinfo=UTC)) == (week.end, week.previous.end)
+
+
+def test_who_answered_is_named_and_app_replies_say_so(city):
+    """The "Par community manager" table showed usernames and "réseau" for a reply written
+    in a network's own app."""
+    from datetime import UTC, datetime
+
+
+    settings, _config, conn = city
+    now = datetime.now(UTC).replace(microsecond=0)
+    bus = conn.execute(
+        "SELECT q.id, i.external_id FROM queue q JOIN items i ON i.id = q.item_id "
+        "WHERE i.external_id IN ('x1', 'f1') ORDER BY i.external_id"
+    ).fetchall()
+    # f1 answered in Facebook's own app (the queue says "réseau"), x1 by Claire.
+    stamp = now.strftime("%Y-%m-%d %H:%M:%S")
+    for (qid, _ext), who in zip(bus, ("réseau", "claire"), strict=True):
+        conn.execute(
+            "UPDATE queue SET status = 'replied', replied_by = ?, replied_at = ?, "
+            "response_seconds = 60, business_response_seconds = 60 WHERE id = ?",
+            (who, stamp, qid),
+        )
+    conn.commit()
+    at = _reports("diane")
+    assert not at.exception
+    assert "Claire" in at.selectbox(key="reports_manager").options
+    tables = [df.value for df in at.dataframe if "Community manager" in df.value.columns]
+    shown = set(tables[0]["Community manager"])
+    assert "Dans l'application du réseau" in shown and "Claire" in shown
+    assert "réseau" not in shown and "claire" not in shown

@@ -34,8 +34,9 @@ from beffroi.analytics.report import build_report, format_value, render_csv, ren
 from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export
+from beffroi.inbox import person_label
 from beffroi.labels import kind_label, network_choices, network_label
-from beffroi.store import from_db
+from beffroi.store import from_db, staff_names
 
 TITLE = "Rapports"
 ICON = ":material/monitoring:"
@@ -62,6 +63,14 @@ def _report_files(conn, settings, kind: str, day: date, now: datetime) -> dict[s
 # ---------------------------------------------------------------- page
 
 
+def _staff_names(conn):
+    return staff_names(conn)
+
+
+def _who(ctx: PageContext, username) -> str:
+    return person_label(username if isinstance(username, str) else None, ctx.cached(_staff_names))
+
+
 def _local(db_text: str, tz) -> str:
     return from_db(db_text).astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
@@ -83,7 +92,12 @@ def _scope(ctx: PageContext) -> tuple[Period, Scope]:
     themes = ["Tous les thèmes"] + [t.name for t in ctx.settings.themes] + [NO_THEME]
     theme = cols[3].selectbox("Thème", themes, key="reports_theme")
     team = ["Toute l'équipe"] + ctx.cached(managers)
-    manager = st.selectbox("Community manager", team, key="reports_manager")
+    manager = st.selectbox(
+        "Community manager",
+        team,
+        format_func=lambda u: u if u == "Toute l'équipe" else _who(ctx, u),
+        key="reports_manager",
+    )
     period = period_containing(kind, day, ctx.tz)
     return period, Scope(
         network=network,
@@ -126,6 +140,8 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
         table = summarise_responses(frame, column)
         if column == "network":
             table[column] = table[column].map(network_label)
+        elif column == "manager":  # names, and "in the network's own app", not usernames
+            table[column] = table[column].map(lambda u: _who(ctx, u))
         st.text(f"Par {label}")
         st.dataframe(
             pd.DataFrame(
