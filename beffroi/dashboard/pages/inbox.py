@@ -446,7 +446,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
     settings = ctx.settings
     qid = entry["queue_id"]
     with st.container(border=True):
-        st.subheader(f"Message n°{qid}")
+        st.header(f"Message n°{qid}")
         _presence(ctx, entry, username)
         if entry["priority"] == "urgent" and entry["status"] in OPEN:
             sent = entry.get("urgent_alerted_at")
@@ -797,7 +797,7 @@ def _actions(
     ctx: PageContext, entry: dict, staff, username: str, now, *, answered_later: bool = False
 ) -> None:
     settings, qid = ctx.settings, entry["queue_id"]
-    st.subheader("Actions")
+    st.header("Actions")
     left, middle, right = st.columns(3)
     with left:
         if staff:
