@@ -57,7 +57,6 @@ def test_who_answered_is_named_and_app_replies_say_so(city):
     in a network's own app."""
     from datetime import UTC, datetime
 
-
     settings, _config, conn = city
     now = datetime.now(UTC).replace(microsecond=0)
     bus = conn.execute(
