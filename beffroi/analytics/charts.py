@@ -46,6 +46,22 @@ def _network_scale(networks) -> alt.Scale:
     return alt.Scale(domain=names, range=[NETWORK_COLOURS.get(n, "#888888") for n in names])
 
 
+def _date_axis(dates) -> alt.Axis:
+    """An axis of dates with a tick at each date of the data and nowhere else: left to
+    itself, Vega puts ticks every 12 hours on a short span and writes each day twice
+    ("30/11 30/11 01/12 01/12"). Labels that would overlap are thinned out by Vega."""
+    import altair as alt
+    import pandas as pd
+
+    days = sorted({pd.Timestamp(d).date() for d in dates})
+    return alt.Axis(
+        format="%d/%m",
+        labelAngle=0,
+        labelOverlap=True,
+        values=[alt.DateTime(year=d.year, month=d.month, date=d.day) for d in days],
+    )
+
+
 def volume_by_day(daily: pd.DataFrame) -> alt.Chart:
     """Inbound messages per day, stacked by network. Columns: day, network, n."""
     import altair as alt
@@ -59,9 +75,7 @@ def volume_by_day(daily: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame, title="Messages reçus par jour")
         .mark_bar(width=alt.RelativeBandSize(0.8))
         .encode(
-            x=alt.X(
-                "yearmonthdate(day):T", title=None, axis=alt.Axis(format="%d/%m", labelAngle=0)
-            ),
+            x=alt.X("yearmonthdate(day):T", title=None, axis=_date_axis(frame["day"])),
             y=alt.Y("sum(n):Q", title="messages"),
             color=alt.Color("network:N", title="réseau", scale=_network_scale(frame["network"])),
             tooltip=[
@@ -108,7 +122,7 @@ def response_trend(trend: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame, title="Délai médian de première réponse (heures ouvrées)")
         .mark_line(point=True, color="#2f855a")
         .encode(
-            x=alt.X("week:T", title="semaine du", axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            x=alt.X("week:T", title="semaine du", axis=_date_axis(frame["week"])),
             y=alt.Y("delay:Q", title=unit, scale=alt.Scale(zero=True)),
             tooltip=[
                 alt.Tooltip("week:T", title="semaine du", format="%d/%m/%Y"),
@@ -157,7 +171,7 @@ def series_over_time(series: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame, title="Rendez-vous : engagement par publication")
         .mark_line(point=True)
         .encode(
-            x=alt.X("occurrence:T", title=None, axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            x=alt.X("occurrence:T", title=None, axis=_date_axis(frame["occurrence"])),
             y=alt.Y("sum(engagement):Q", title="j'aime + commentaires"),
             color=alt.Color("series:N", title="rendez-vous"),
             tooltip=[
