@@ -55,6 +55,19 @@ class PageContext:
     def tz(self):
         return self.settings.tz
 
+    def staff_names(self) -> dict[str, str]:
+        """username -> name, cached like every read (the history names former staff too)."""
+        from beffroi.store import staff_names
+
+        return self.cached(staff_names)
+
+    def person(self, username: str | None) -> str:
+        """A colleague as people know them (``cm`` is Claire Martin), or what a machine actor
+        is ("Tri automatique", "Dans l'application du réseau")."""
+        from beffroi.inbox import person_label
+
+        return person_label(username if isinstance(username, str) else None, self.staff_names())
+
 
 def in_tabs(ctx: PageContext, sections: dict[str, Callable[[PageContext], None]]) -> None:
     """Draw each section of a page in its own tab, labelled by its key, in order."""

@@ -29,10 +29,11 @@ from beffroi.inbox.replying import (
     SendCheck,
     ask_network,
     check_facts,
+    sending_paused,
     still_running,
     stored_item,
 )
-from beffroi.store import from_db, now_utc, x_usage
+from beffroi.store import from_db, now_utc
 from beffroi.store.community import (
     CommunityError,
     claim_invitation_send,
@@ -87,13 +88,7 @@ def deliver_invitation(
     to = stored_item(conn, dm_item) if dm_item is not None else None
     collector = collector_for(to.account) if to is not None else None
     if settings is not None and to is not None and collector is not None:
-        try:
-            account = settings.account(to.account)
-        except KeyError:
-            account = None
-        paused = account and x_usage.sending_paused(
-            conn, account, settings.x.pricing, now or now_utc()
-        )
+        paused = sending_paused(conn, settings, to.account, now)
         if paused:
             raise CommunityError(f"Invitation non envoyée : {paused}.")
     claim_invitation_send(conn, invitation_id, actor=actor, now=now)

@@ -277,16 +277,24 @@ def reply_warning(conn: sqlite3.Connection, settings: Settings, queue_id: int) -
     )
 
 
+def sending_paused(
+    conn: sqlite3.Connection, settings: Settings, account_key: str, now: datetime | None
+) -> str | None:
+    """Why nothing may be sent on this account now (an X account paused at its budget with
+    ``pause_publishing_at_budget``), in French, or None: replies and DM invitations alike."""
+    try:
+        account = settings.account(account_key)
+    except KeyError:
+        return None
+    return x_usage.sending_paused(conn, account, settings.x.pricing, now or now_utc())
+
+
 def _refuse_over_budget(
     conn, settings: Settings, queue_id: int, item: Item, text: str, actor: str, now
 ) -> None:
     """An X account at its budget with ``pause_publishing_at_budget`` sends nothing: the
     text is kept as the draft, and the sentence says why and until when."""
-    try:
-        account = settings.account(item.account)
-    except KeyError:
-        return
-    reason = x_usage.sending_paused(conn, account, settings.x.pricing, now or now_utc())
+    reason = sending_paused(conn, settings, item.account, now)
     if reason:
         save_draft(conn, queue_id, text, actor=actor, now=now)
         raise ReplyFailed(f"Réponse non envoyée, le brouillon est conservé : {reason}.")

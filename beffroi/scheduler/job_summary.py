@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from beffroi.inbox import SweepResult, UrgentResult
+from beffroi.inbox import PollResult, SweepResult, UrgentResult
 from beffroi.store.privacy import PurgeResult
 
 
@@ -77,6 +77,22 @@ def _cycle(data: Mapping) -> str | None:
     return _sentence(parts, data.get("errors"), label="erreurs")
 
 
+def _open311(r: PollResult) -> str | None:
+    """Silent when no request was asked about (most cities have none)."""
+    if not r.checked:
+        return None
+    return _sentence(
+        [
+            _count(r.checked, "demande Open311 suivie", "demandes Open311 suivies"),
+            _count(r.found, "retrouvée", "retrouvées"),
+            _count(r.freed, "jamais arrivée", "jamais arrivées"),
+            _count(r.resolved, "résolue", "résolues"),
+        ],
+        f"{len(r.errors)} erreur(s)" if r.errors else None,
+        label="erreurs",
+    )
+
+
 def describe(result: object) -> str | None:
     """The French sentence for a job's result, or None when there is nothing to say."""
     if result is None:
@@ -89,6 +105,8 @@ def describe(result: object) -> str | None:
         return _sweep(result)
     if isinstance(result, UrgentResult):
         return _urgent(result)
+    if isinstance(result, PollResult):
+        return _open311(result)
     if isinstance(result, Path):
         return f"rapport envoyé et archivé ({result.name})"
     if isinstance(result, Mapping):

@@ -204,7 +204,7 @@ class SchedulerService:
             JobSpec(
                 # Open311 requests: unanswered ones looked for, tokens and statuses read.
                 "open311_poll",
-                lambda conn, now: _open311_summary(poll_open311(conn, s, now)),
+                lambda conn, now: describe(poll_open311(conn, s, now)),
                 IntervalTrigger(minutes=s.scheduler.open311_poll_minutes, timezone=tz),
             ),
             JobSpec(
@@ -439,14 +439,3 @@ def _urgent_summary(result) -> str | None:
     if not result.alerted and not result.error:
         return None
     return describe(result)
-
-
-def _open311_summary(result) -> str | None:
-    """Silent when no request was asked about (most cities have none)."""
-    if not result.checked:
-        return None
-    text = (
-        f"{result.checked} demande(s) Open311 suivie(s) : {result.found} retrouvée(s), "
-        f"{result.freed} jamais arrivée(s), {result.resolved} résolue(s)"
-    )
-    return text + (f" ; {len(result.errors)} erreur(s)" if result.errors else "")

@@ -454,7 +454,7 @@ def test_the_scheduler_job_follows_the_requests(tmp_path, georeport, api_key):
         run = conn.execute(
             "SELECT status, detail FROM job_runs WHERE job = 'open311_poll'"
         ).fetchone()
-        assert run["status"] == "ok" and "1 résolue(s)" in (run["detail"] or "")
+        assert run["status"] == "ok" and "1 résolue" in (run["detail"] or "")
     finally:
         conn.close()
 

@@ -23,6 +23,25 @@ def _city_author(x: XClient) -> Author:
     return Author("x", x.city_id or "", x.handle, None)
 
 
+def _city_reply(x: XClient, to: Item, tweet: dict[str, Any], text: str) -> Item:
+    """The city's reply tweet to ``to`` as an item (posted now, or found by ``find_reply``)."""
+    external_id = str(tweet["id"])
+    return Item(
+        network="x",
+        account=x.account,
+        external_id=external_id,
+        kind="reply",
+        direction="out",
+        text=text,
+        created_at=snowflake_time(external_id),
+        author=_city_author(x),
+        permalink=permalink(external_id, x.handle),
+        parent_external_id=to.external_id,
+        thread_external_id=to.thread_external_id or to.external_id,
+        raw=tweet,
+    )
+
+
 def reply(x: XClient, to: Item, text: str) -> Item:
     """Answer ``to`` as the city: a reply tweet, or a DM for a DM; returns it as posted."""
     x.need_user("replying")
@@ -47,21 +66,8 @@ def reply(x: XClient, to: Item, text: str) -> Item:
             f"{refusal_sentence(x.handle)} (Réponse de X : {exc.problem})"
         ) from None
     data = _posted(x, answer, "reply")
-    external_id = str(data["id"])
-    return Item(
-        network="x",
-        account=x.account,
-        external_id=external_id,
-        kind="reply",
-        direction="out",
-        text=data.get("text") if isinstance(data.get("text"), str) else text,
-        created_at=snowflake_time(external_id),
-        author=_city_author(x),
-        permalink=permalink(external_id, x.handle),
-        parent_external_id=to.external_id,
-        thread_external_id=to.thread_external_id or to.external_id,
-        raw=data,
-    )
+    shown = data.get("text") if isinstance(data.get("text"), str) else text
+    return _city_reply(x, to, data, shown)
 
 
 def _reply_dm(x: XClient, to: Item, text: str) -> Item:
@@ -232,18 +238,4 @@ def find_reply(x: XClient, to: Item, text: str, since: datetime) -> Item | None:
                     found = tweet
     if found is None:
         return None
-    external_id = str(found["id"])
-    return Item(
-        network="x",
-        account=x.account,
-        external_id=external_id,
-        kind="reply",
-        direction="out",
-        text=str(found.get("text", "")),
-        created_at=snowflake_time(external_id),
-        author=_city_author(x),
-        permalink=permalink(external_id, x.handle),
-        parent_external_id=to.external_id,
-        thread_external_id=to.thread_external_id or to.external_id,
-        raw=found,
-    )
+    return _city_reply(x, to, found, str(found.get("text", "")))

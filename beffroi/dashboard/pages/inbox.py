@@ -33,7 +33,7 @@ from beffroi.dashboard.format import (
 from beffroi.dashboard.open311_panel import escalation_place, render_open311
 from beffroi.export import disable_grid_export, frame_csv
 from beffroi.labels import duration
-from beffroi.store import list_staff, staff_names
+from beffroi.store import list_staff
 
 TITLE = "Boîte de réception"
 ICON = ":material/inbox:"
@@ -86,16 +86,6 @@ def _templates(conn, theme: str | None, all_themes: bool = False):
 def _staff(conn):
     """Who can be given a message: active staff who work the inbox (not directors, comms)."""
     return [m.username for m in list_staff(conn) if m.role in ROLES]
-
-
-def _staff_names(conn):
-    return staff_names(conn)
-
-
-def _name(ctx: PageContext, username: str | None) -> str:
-    """A colleague's name as people know it (``cm`` is Claire Martin), or what a machine
-    actor is ("Tri automatique")."""
-    return inbox.person_label(username, ctx.cached(_staff_names))
 
 
 def _me_first(staff: list[str], username: str) -> list[str]:
@@ -282,7 +272,7 @@ def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters
     who = left.selectbox(
         "Attribué à",
         [ANYONE, ME, NOBODY, *staff],
-        format_func=lambda u: u if u in (ANYONE, ME, NOBODY) else _name(ctx, u),
+        format_func=lambda u: u if u in (ANYONE, ME, NOBODY) else ctx.person(u),
         key="inbox_assignee",
     )
     search = middle.text_input("Rechercher dans les messages", key="inbox_search")
@@ -313,8 +303,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
             "Auteur": [e["author_label"] for e in entries],
             # Colleagues on the message now ("Claire Martin écrit"): answer another one.
             "En cours": [
-                inbox.presence_cell(here.get(e["queue_id"], []), ctx.cached(_staff_names))
-                for e in entries
+                inbox.presence_cell(here.get(e["queue_id"], []), ctx.staff_names()) for e in entries
             ],
             "Échéance": [
                 e["due_at"].astimezone(ctx.tz).strftime("%d/%m %H:%M") if e["due_at"] else ""
@@ -327,7 +316,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
                 " · ".join(
                     part
                     for part in (
-                        _name(ctx, e["assignee"])
+                        ctx.person(e["assignee"])
                         if e["assignee"]
                         else services.get(e["service"], e["service"] or ""),
                         followed.get(e["queue_id"]),  # the Open311 request's step
@@ -416,13 +405,13 @@ def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -
             who = right.selectbox(
                 "Attribuer à",
                 _me_first(staff, username),
-                format_func=lambda u: _name(ctx, u),
+                format_func=lambda u: ctx.person(u),
                 key="inbox_bulk_assignee",
             )
             if right.button("Attribuer la sélection", key="inbox_bulk_assign", disabled=not picked):
                 _do(
                     lambda: inbox.assign_many(ctx.db, picked, who, actor=username, now=now),
-                    f"{len(picked)} message(s) attribué(s) à {_name(ctx, who)}.",
+                    f"{len(picked)} message(s) attribué(s) à {ctx.person(who)}.",
                 )
 
 
@@ -437,7 +426,7 @@ def _presence(ctx: PageContext, entry: dict, username: str) -> None:
     inbox.heartbeat(ctx.db, username, qid, writing=writing, now=now)
     with ctx.read() as conn:
         people = inbox.colleagues_on(conn, [qid], username, now).get(qid, [])
-    sentences = inbox.presence_sentences(people, ctx.cached(_staff_names))
+    sentences = inbox.presence_sentences(people, ctx.staff_names())
     if sentences:
         st.text("En ce moment : " + " ; ".join(sentences) + ".")  # names: plain text
 
@@ -482,7 +471,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             f"Ton : {inbox.TONE_LABELS.get(entry.get('tone') or '', '—')}",
         ]
         if entry["assignee"]:
-            facts.append(f"Attribué à : {_name(ctx, entry['assignee'])}")
+            facts.append(f"Attribué à : {ctx.person(entry['assignee'])}")
         if entry["service"]:
             name = next((s.name for s in settings.services if s.key == entry["service"]), None)
             facts.append(f"Transmis à : {name or entry['service']}")
@@ -491,7 +480,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
                 (
                     "Répondu dans l'application du réseau"
                     if entry["replied_by"] == inbox.NETWORK_ACTOR
-                    else f"Répondu par {_name(ctx, entry['replied_by'])}"
+                    else f"Répondu par {ctx.person(entry['replied_by'])}"
                 )
                 + f" en {duration(entry['response_seconds'])}"
                 f" ({duration(entry['business_response_seconds'])} en heures ouvrées)"
@@ -551,7 +540,7 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         _correction_box(ctx, entry, username, now)
     events = ctx.cached(_history, qid)
     if events:
-        names = ctx.cached(_staff_names)
+        names = ctx.staff_names()
         services = {s.key: s.name for s in settings.services}
         rows = [inbox.describe_event(ev, names, services) for ev in events]
         with st.expander("Historique des actions"):
@@ -669,7 +658,7 @@ def _collision_panel(ctx: PageContext, entry: dict, kept: dict, username: str, n
     what) beside the text they typed, which is kept; they reopen to send it as a follow-up,
     or give it up. Never a silent loss."""
     qid = entry["queue_id"]
-    who = _name(ctx, kept["first_by"])
+    who = ctx.person(kept["first_by"])
     when = full_time(kept["first_at"], ctx.tz) if kept["first_at"] else None
     with st.container(border=True):
         if kept["status"] == "replied":
@@ -804,13 +793,13 @@ def _actions(
             who = st.selectbox(
                 "Attribuer à",
                 _me_first(staff, username),
-                format_func=lambda u: _name(ctx, u),
+                format_func=lambda u: ctx.person(u),
                 key=f"inbox_assignee_{qid}",
             )
             if st.button("Attribuer", key=f"inbox_assign_{qid}"):
                 _do(
                     lambda: inbox.assign(ctx.db, qid, who, actor=username, now=now),
-                    f"Message attribué à {_name(ctx, who)}.",
+                    f"Message attribué à {ctx.person(who)}.",
                 )
         if st.button("Me l'attribuer", key=f"inbox_assign_me_{qid}"):
             _do(

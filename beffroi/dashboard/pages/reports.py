@@ -34,9 +34,8 @@ from beffroi.analytics.report import build_report, format_value, render_csv, ren
 from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export
-from beffroi.inbox import person_label
 from beffroi.labels import kind_label, network_choices, network_label
-from beffroi.store import from_db, staff_names
+from beffroi.store import from_db
 
 TITLE = "Rapports"
 ICON = ":material/monitoring:"
@@ -63,14 +62,6 @@ def _report_files(conn, settings, kind: str, day: date, now: datetime) -> dict[s
 # ---------------------------------------------------------------- page
 
 
-def _staff_names(conn):
-    return staff_names(conn)
-
-
-def _who(ctx: PageContext, username) -> str:
-    return person_label(username if isinstance(username, str) else None, ctx.cached(_staff_names))
-
-
 def _local(db_text: str, tz) -> str:
     return from_db(db_text).astimezone(tz).strftime("%d/%m/%Y %H:%M")
 
@@ -95,7 +86,7 @@ def _scope(ctx: PageContext) -> tuple[Period, Scope]:
     manager = st.selectbox(
         "Community manager",
         team,
-        format_func=lambda u: u if u == "Toute l'équipe" else _who(ctx, u),
+        format_func=lambda u: u if u == "Toute l'équipe" else ctx.person(u),
         key="reports_manager",
     )
     period = period_containing(kind, day, ctx.tz)
@@ -141,7 +132,7 @@ def _responsiveness(ctx: PageContext, period: Period, scope: Scope, now: datetim
         if column == "network":
             table[column] = table[column].map(network_label)
         elif column == "manager":  # names, and "in the network's own app", not usernames
-            table[column] = table[column].map(lambda u: _who(ctx, u))
+            table[column] = table[column].map(lambda u: ctx.person(u))
         st.text(f"Par {label}")
         st.dataframe(
             pd.DataFrame(
