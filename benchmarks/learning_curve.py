@@ -1,6 +1,6 @@
 """The learning curve of the city's model: rules alone vs rules + model after N corrections.
 
-``python benchmarks/learning_curve.py [MESSAGES files] [--thin-config-from REV]``: on the
+``python benchmarks/learning_curve.py [labelled JSON files] [--thin-config-from REV]``: on the
 development sets and on the simulated city, and optionally with the example configuration of
 an older revision (a city whose theme lists are thin), the figures in docs/inbox.md.
 """
@@ -18,12 +18,9 @@ from beffroi.inbox.model import Example, train  # noqa: E402
 
 
 def _labelled_pool(paths: list[Path]) -> list[dict]:
-    import runpy
+    from beffroi.inbox.evaluate import read_labelled
 
-    pool = []
-    for path in paths:
-        pool += runpy.run_path(str(path))["MESSAGES"]
-    return pool
+    return [message for path in paths for message in read_labelled(path)]
 
 
 def _simulated_city(settings: Settings, workdir: Path) -> list[dict]:
@@ -120,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     from beffroi.config import example_config_path, load_settings
 
     parser = argparse.ArgumentParser(prog="python benchmarks/learning_curve.py")
-    parser.add_argument("paths", nargs="*", type=Path, help="labelled MESSAGES files")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="labelled JSON files (tests/inbox/labelled/)"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--city-sample", type=int, default=800)
     parser.add_argument(
