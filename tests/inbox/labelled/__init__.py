@@ -65,3 +65,40 @@ def load(name: str) -> list[dict]:
         if problems:
             raise ValueError(f"{name}.json message {index}: {', '.join(problems)}")
     return messages
+
+
+def simulated_city(folder: Path):
+    """The simulated city's own labelled set: its incoming messages (150 citizens, 20 days
+    built to 25 Nov 2026 21:00 UTC) with the theme and intent it wrote them with, and the
+    sandbox settings of that city. Open follow-ups ("et pour la rue Pasteur, c'est prévu ?")
+    count as needing a reply: the queue opens a new item for them, whatever the label says.
+
+    Returns ``(settings, messages)``, messages as ``{"text", "kind", "needs_reply", "theme"}``.
+    """
+    import tomllib
+    from datetime import UTC, datetime
+
+    from beffroi.config import example_config_path, settings_from_dict
+    from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
+    from beffroi.sandbox.text import NEEDS_REPLY
+
+    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
+    settings = settings_from_dict(
+        sandbox_config(data, folder / "city.db", citizens=150, history_days=20)
+    )
+    with SandboxNetwork(state_path(settings.database_path)) as network:
+        network.build(CityProfile.from_settings(settings), datetime(2026, 11, 25, 21, tzinfo=UTC))
+        rows = network.conn.execute(
+            "SELECT kind, text, intent, theme FROM messages WHERE direction = 'in' "
+            "AND kind IN ('comment', 'reply', 'mention', 'dm')"
+        ).fetchall()
+    messages = [
+        {
+            "text": r["text"],
+            "kind": r["kind"],
+            "needs_reply": r["intent"] in NEEDS_REPLY | {"follow_up"},
+            "theme": r["theme"],
+        }
+        for r in rows
+    ]
+    return settings, messages
