@@ -113,6 +113,11 @@ def body(data: list[dict], users: list[dict] | None = None, next_token: str | No
     return out
 
 
+def problem(status: int, title: str, detail: str) -> dict:
+    """The body X answers a refused call with (a problem document, as api.x.com sends)."""
+    return {"title": title, "detail": detail, "type": "about:blank", "status": status}
+
+
 EMPTY = {"meta": {"result_count": 0}}
 RATE_HEADERS = {
     "x-rate-limit-limit": "450",
