@@ -113,9 +113,11 @@ def body(data: list[dict], users: list[dict] | None = None, next_token: str | No
     return out
 
 
-def problem(status: int, title: str, detail: str) -> dict:
-    """The body X answers a refused call with (a problem document, as api.x.com sends)."""
-    return {"title": title, "detail": detail, "type": "about:blank", "status": status}
+def forbid(http, method: str, url: str, detail: str) -> None:
+    """X refuses this call: 403 with the problem document api.x.com sends, ``detail`` its
+    explanation (``http`` a ``responses`` mock)."""
+    problem = {"title": "Forbidden", "detail": detail, "type": "about:blank", "status": 403}
+    http.add(method, url, status=403, json=problem)
 
 
 EMPTY = {"meta": {"result_count": 0}}
