@@ -21,7 +21,6 @@ Timings are single measurements of a real browser, median of ``--rounds`` rounds
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -42,6 +41,7 @@ from beffroi.config import example_config_path  # noqa: E402
 from beffroi.inbox import ingest_page  # noqa: E402
 from beffroi.sandbox import sandbox_config  # noqa: E402
 from beffroi.store import connect, upsert_staff  # noqa: E402
+from benchmarks.page_cache import evict  # noqa: E402
 from tests.dashboard.server import dashboard_process, wait_until_up  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -74,16 +74,6 @@ def prepare(db: Path, folder: Path) -> Path:
     )
     conn.close()
     return config
-
-
-def evict(db: Path) -> None:
-    for path in (db, Path(f"{db}-wal")):
-        if path.exists():
-            fd = os.open(path, os.O_RDONLY)
-            try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            finally:
-                os.close(fd)
 
 
 def write_one(db: Path, n: int) -> None:

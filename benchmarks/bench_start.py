@@ -28,6 +28,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.page_cache import evict  # noqa: E402
+
 DEFAULT_DB = Path("/work/bench-data/city-100k.db")
 
 START = """
@@ -49,17 +53,6 @@ done = time.perf_counter() - began
 conn.close()
 print(json.dumps({"ready": ready, "done": done, "memo": list(_checked.values()) == [0.0]}))
 """
-
-
-def evict(path: Path) -> None:
-    """Drop this one file from the page cache (its WAL too): the next read is from disk."""
-    for name in (path, Path(f"{path}-wal")):
-        if name.exists():
-            fd = os.open(name, os.O_RDONLY)
-            try:
-                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-            finally:
-                os.close(fd)
 
 
 def start(path: Path, mode: str, state: Path, *, keep_memo: bool) -> dict:

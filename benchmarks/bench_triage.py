@@ -1,7 +1,7 @@
 """Triage throughput: ``python benchmarks/bench_triage.py [N]`` (default 10 000 messages).
 
 Runs ``triage.understand`` (decision, urgency, themes, tone) on N messages cycled from every
-labelled set in tests/inbox/, each made distinct by a number, with the example configuration,
+development and held-out set in tests/inbox/labelled/, each made distinct by a number, with the example configuration,
 and prints items per second of CPU time (steadier than wall time on a shared machine), best
 of 5 runs, after one warm-up pass that loads simplemma's dictionary and fills the word cache,
 as a long-running ingest process would have it.
@@ -9,7 +9,6 @@ as a long-running ingest process would have it.
 
 from __future__ import annotations
 
-import runpy
 import sys
 import time
 from pathlib import Path
@@ -18,14 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from beffroi.config import example_config_path, load_settings  # noqa: E402
+from beffroi.inbox.evaluate import read_labelled  # noqa: E402
 from beffroi.inbox.triage import understand  # noqa: E402
 
 
 def texts(n: int) -> list[tuple[str, str]]:
     pool: list[tuple[str, str]] = []
-    for path in sorted((ROOT / "tests" / "inbox").glob("*.py")):
+    for path in sorted((ROOT / "tests" / "inbox" / "labelled").glob("*.json")):
         if path.name.startswith(("understanding_dev", "heldout")):
-            pool += [(m["text"], m["kind"]) for m in runpy.run_path(str(path))["MESSAGES"]]
+            pool += [(m["text"], m["kind"]) for m in read_labelled(path)]
     cycled = (pool * (n // len(pool) + 1))[:n]
     return [(f"{text} ({i})", kind) for i, (text, kind) in enumerate(cycled)]
 

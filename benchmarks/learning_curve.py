@@ -1,6 +1,6 @@
 """The learning curve of the city's model: rules alone vs rules + model after N corrections.
 
-``python benchmarks/learning_curve.py [MESSAGES files] [--thin-config-from REV]``: on the
+``python benchmarks/learning_curve.py [labelled JSON files] [--thin-config-from REV]``: on the
 development sets and on the simulated city, and optionally with the example configuration of
 an older revision (a city whose theme lists are thin), the figures in docs/inbox.md.
 """
@@ -8,52 +8,19 @@ an older revision (a city whose theme lists are thin), the figures in docs/inbox
 from __future__ import annotations
 
 import sys
-from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from beffroi.config import Settings  # noqa: E402
 from beffroi.inbox.model import Example, train  # noqa: E402
+from tests.inbox.labelled import simulated_city  # noqa: E402
 
 
 def _labelled_pool(paths: list[Path]) -> list[dict]:
-    import runpy
+    from beffroi.inbox.evaluate import read_labelled
 
-    pool = []
-    for path in paths:
-        pool += runpy.run_path(str(path))["MESSAGES"]
-    return pool
-
-
-def _simulated_city(settings: Settings, workdir: Path) -> list[dict]:
-    """The simulated city's messages with the theme and intent it wrote them with."""
-    import tomllib
-    from datetime import UTC
-
-    from beffroi.config import example_config_path, settings_from_dict
-    from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
-    from beffroi.sandbox.text import NEEDS_REPLY
-
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    city = settings_from_dict(
-        sandbox_config(data, workdir / "curve.db", citizens=150, history_days=20)
-    )
-    with SandboxNetwork(state_path(city.database_path)) as network:
-        network.build(CityProfile.from_settings(city), datetime(2026, 11, 25, 21, tzinfo=UTC))
-        rows = network.conn.execute(
-            "SELECT kind, text, intent, theme FROM messages WHERE direction = 'in' "
-            "AND kind IN ('comment', 'reply', 'mention', 'dm')"
-        ).fetchall()
-    return [
-        {
-            "text": r["text"],
-            "kind": r["kind"],
-            "theme": r["theme"],
-            "needs_reply": r["intent"] in NEEDS_REPLY | {"follow_up"},
-        }
-        for r in rows
-    ]
+    return [message for path in paths for message in read_labelled(path)]
 
 
 def curve(settings: Settings, pool: list[dict], seed: int, steps=(0, 5, 10, 20, 40, 80, 160)):
@@ -120,7 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     from beffroi.config import example_config_path, load_settings
 
     parser = argparse.ArgumentParser(prog="python benchmarks/learning_curve.py")
-    parser.add_argument("paths", nargs="*", type=Path, help="labelled MESSAGES files")
+    parser.add_argument(
+        "paths", nargs="*", type=Path, help="labelled JSON files (tests/inbox/labelled/)"
+    )
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--city-sample", type=int, default=800)
     parser.add_argument(
@@ -134,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.paths:
         pools.append(("development sets", _labelled_pool(args.paths)))
     with tempfile.TemporaryDirectory() as tmp:
-        city = _simulated_city(settings, Path(tmp))
+        _, city = simulated_city(Path(tmp))
         # A sample keeps the run short on a shared machine; the seed makes it the same sample.
         import random
 

@@ -1,10 +1,11 @@
 """Measure triage on a labelled file: ``python -m beffroi.inbox.evaluate PATH [PATH...]``.
 
-The file is Python and defines ``MESSAGES: list[dict]`` with the keys ``text``, ``network``,
-``kind``, ``needs_reply`` (bool), ``urgent`` (bool), ``theme`` (a theme name or None) and
-``tone`` (positive | neutral | negative). A missing key is not measured. A file of the older
-form, lists of ``(kind, text, needs_reply)`` tuples (``tests/inbox/triage_labelled.py``), is
-read too: each upper-case list is measured on ``needs_reply`` alone.
+The file is JSON, ``{"about": "...", "messages": [...]}`` (the sets under
+``tests/inbox/labelled/``), each message with the keys ``text``, ``network``, ``kind``,
+``needs_reply`` (bool), ``urgent`` (bool), ``theme`` (a theme name or null) and ``tone``
+(positive | neutral | negative). A missing key is not measured: a set labelled for
+needs_reply alone has ``text``, ``kind`` and ``needs_reply``. Data, not code: a labelled set
+is read, never run.
 
 The rules are those of the example configuration (``--config`` for another one). Printed:
 needs-reply precision and recall, urgent recall and false-urgent rate, main-theme accuracy
@@ -15,7 +16,7 @@ every miss with the rule that decided, so that a miss can be read, not only coun
 from __future__ import annotations
 
 import argparse
-import runpy
+import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,17 +107,13 @@ def measure(settings: Settings, name: str, messages: list[dict]) -> Scores:
     return scores
 
 
-def labelled_lists(path: Path) -> list[tuple[str, list[dict]]]:
-    """The labelled lists a file defines: MESSAGES, or older (kind, text, label) lists."""
-    namespace = runpy.run_path(str(path))
-    if isinstance(namespace.get("MESSAGES"), list):
-        return [(f"{path.name}:MESSAGES", namespace["MESSAGES"])]
-    found = []
-    for key, value in namespace.items():
-        if key.isupper() and isinstance(value, list) and value and isinstance(value[0], tuple):
-            rows = [{"kind": k, "text": t, "needs_reply": label} for k, t, label in value]
-            found.append((f"{path.name}:{key}", rows))
-    return found
+def read_labelled(path: Path) -> list[dict]:
+    """The messages of a labelled JSON file (its ``about`` is for the people who read it)."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if not isinstance(messages, list):
+        raise ValueError(f"{path}: pas de liste « messages »")
+    return messages
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -127,15 +124,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = load_settings(args.config or example_config_path())
     for path in args.paths:
-        lists = labelled_lists(path)
-        if not lists:
-            print(f"{path}: ni MESSAGES ni liste étiquetée trouvée.", file=sys.stderr)
+        try:
+            messages = read_labelled(path)
+        except (OSError, ValueError) as error:
+            print(f"{path} : fichier étiqueté illisible ({error}).", file=sys.stderr)
             return 2
-        for name, messages in lists:
-            scores = measure(settings, name, messages)
-            print("\n".join(scores.lines()))
-            if args.errors:
-                print("\n".join("    " + e for e in scores.errors))
+        scores = measure(settings, path.name, messages)
+        print("\n".join(scores.lines()))
+        if args.errors:
+            print("\n".join("    " + e for e in scores.errors))
     return 0
 
 

@@ -85,6 +85,20 @@ def test_capacity_is_enforced(db, example_settings):
     assert len(_invite(db, example_settings, event, ["a1", "a2"])) == 2
 
 
+def _teen_snapmeet(db, name, **extra):
+    """A Snapmeet for 12-18 year olds, in five days."""
+    return create_event(
+        db,
+        name=name,
+        kind="snapmeet",
+        starts_at=NOW + timedelta(days=5),
+        min_age=12,
+        max_age=18,
+        now=NOW,
+        **extra,
+    )
+
+
 def test_minors_need_declared_status_and_parental_consent(db, example_settings):
     snap = import_members_csv(
         db,
@@ -92,16 +106,7 @@ def test_minors_need_declared_status_and_parental_consent(db, example_settings):
         now=NOW,
     )
     assert snap == 2
-    event = create_event(
-        db,
-        name="Snapmeet skatepark",
-        kind="snapmeet",
-        starts_at=NOW + timedelta(days=5),
-        capacity=30,
-        min_age=12,
-        max_age=18,
-        now=NOW,
-    )
+    event = _teen_snapmeet(db, "Snapmeet skatepark", capacity=30)
     lea, hugo = _invite(db, example_settings, event, ["lea.snap", "hugo_s"])
     message = list_invitations(db, event).iloc[0]["message"]
     assert "autorisation parentale" in message and "Snapchat" in message
@@ -137,15 +142,7 @@ def test_minors_need_declared_status_and_parental_consent(db, example_settings):
 def test_a_declared_adult_is_never_accepted_to_an_event_for_teenagers(db, example_settings):
     """The reported case: declared "majeure" (no age), then accepted to the Snapmeet ados."""
     save(db, [item("tom", days_ago=1)])
-    event = create_event(
-        db,
-        name="Snapmeet ados",
-        kind="snapmeet",
-        starts_at=NOW + timedelta(days=5),
-        min_age=12,
-        max_age=18,
-        now=NOW,
-    )
+    event = _teen_snapmeet(db, "Snapmeet ados")
     (tom,) = _invite(db, example_settings, event, ["tom"])
     declare_minor(db, tom, False, actor="cm", now=NOW)  # "Déclarée majeure": an age is needed
     with pytest.raises(CommunityError, match="âge déclaré"):

@@ -7,16 +7,9 @@ import logging
 
 import pytest
 
-from beffroi.collectors import (
-    AuthExpired,
-    Author,
-    Item,
-    OutgoingPost,
-    PermanentError,
-    RateLimited,
-    TransientError,
-)
+from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited, TransientError
 from beffroi.collectors.facebook import FacebookCollector
+from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.scheduler import collect_all
 from beffroi.store import get_cursor
 from tests.collectors.graph_http import (

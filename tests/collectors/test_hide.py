@@ -22,7 +22,7 @@ from beffroi.collectors.facebook import FacebookCollector
 from beffroi.collectors.instagram import InstagramCollector
 from beffroi.collectors.moderation import HideUnsupported, cannot_hide
 from tests.collectors.graph_http import TOKEN, Clock, add, form, graph_error
-from tests.collectors.x_http import API, x_collector
+from tests.collectors.x_http import API, forbid, x_collector
 
 AT = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 
@@ -110,15 +110,11 @@ def test_x_hides_a_reply_with_put_hidden_and_user_context():
 def test_x_refuses_a_reply_outside_the_citys_conversations_in_french():
     collector = x_collector()
     with responses.RequestsMock() as http:
-        http.put(
+        forbid(
+            http,
+            "PUT",
             f"{API}/tweets/1891/hidden",
-            status=403,
-            json={
-                "title": "Forbidden",
-                "detail": "You attempted to hide a reply to a Tweet you did not author.",
-                "type": "about:blank",
-                "status": 403,
-            },
+            "You attempted to hide a reply to a Tweet you did not author.",
         )
         with pytest.raises(PermanentError, match="X a refusé le masquage de ce message"):
             collector.hide(citizen_comment("x", "1891", kind="reply"))

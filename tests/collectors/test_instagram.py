@@ -7,16 +7,9 @@ from datetime import timedelta
 
 import pytest
 
-from beffroi.collectors import (
-    AuthExpired,
-    Author,
-    Item,
-    OutgoingPost,
-    PermanentError,
-    RateLimited,
-    TransientError,
-)
+from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited, TransientError
 from beffroi.collectors.instagram import InstagramCollector
+from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.scheduler import collect_all
 from tests.collectors.graph_http import (
     GRAPH,

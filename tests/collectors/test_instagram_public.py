@@ -16,16 +16,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from beffroi.collectors import (
-    AuthExpired,
-    Author,
-    Item,
-    OutgoingPost,
-    PermanentError,
-    RateLimited,
-    TransientError,
-)
+from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited, TransientError
 from beffroi.collectors.instagram_public import InstagramPublicCollector
+from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.scheduler import collect_all
 
 WEB_INFO = "https://i.instagram.com/api/v1/tags/web_info/"

@@ -14,23 +14,19 @@ import pytest
 
 from beffroi.collectors import OutgoingPost, build_collector
 from beffroi.collectors.social_errors import PostTooLong
-from beffroi.sandbox import CityProfile, SandboxNetwork, state_path
 from beffroi.sandbox.compose import make_citizens
 from beffroi.scheduler.drafts import check_texts
-from tests.collectors.test_sandbox import BUILT, Clock, collectors, drain, make_settings
+from tests.collectors.test_sandbox import (  # noqa: F401
+    BUILT,
+    Clock,
+    city,  # the demo's city (650 citizens, 90 days), built once for this module's read-only tests
+    collectors,
+    drain,
+    make_settings,
+)
 from tests.collectors.test_sandbox_engagement import engagement_pass
 
 NEWER = ("bluesky", "mastodon")
-
-
-@pytest.fixture(scope="module")
-def city(tmp_path_factory):
-    """The demo's city (650 citizens, 90 days), built once for the read-only tests."""
-    settings = make_settings(tmp_path_factory.mktemp("city"))
-    network = SandboxNetwork(state_path(settings.database_path))
-    network.build(CityProfile.from_settings(settings), BUILT)
-    yield settings, network
-    network.close()
 
 
 def test_the_city_has_a_bluesky_and_a_mastodon_account_with_their_real_streams(tmp_path):
@@ -67,7 +63,7 @@ def test_a_part_of_the_town_is_on_bluesky_fewer_on_mastodon_more_of_them_from_x(
         assert len({c.handles[network] for c in on[network]}) == len(on[network])
 
 
-def test_history_on_the_newer_networks_is_a_realistic_share_of_the_town(city):
+def test_history_on_the_newer_networks_is_a_realistic_share_of_the_town(city):  # noqa: F811
     _, network = city
     counts = network.counts()
     inbound = Counter()

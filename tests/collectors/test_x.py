@@ -10,15 +10,8 @@ import pytest
 import requests
 import responses
 
-from beffroi.collectors import (
-    AuthExpired,
-    Author,
-    Item,
-    OutgoingPost,
-    PermanentError,
-    RateLimited,
-    TransientError,
-)
+from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited, TransientError
+from beffroi.collectors.item import Author, Item, OutgoingPost
 from beffroi.collectors.x.payloads import snowflake_time
 from tests.collectors.x_http import (
     API,

@@ -113,6 +113,13 @@ def body(data: list[dict], users: list[dict] | None = None, next_token: str | No
     return out
 
 
+def forbid(http, method: str, url: str, detail: str) -> None:
+    """X refuses this call: 403 with the problem document api.x.com sends, ``detail`` its
+    explanation (``http`` a ``responses`` mock)."""
+    problem = {"title": "Forbidden", "detail": detail, "type": "about:blank", "status": 403}
+    http.add(method, url, status=403, json=problem)
+
+
 EMPTY = {"meta": {"result_count": 0}}
 RATE_HEADERS = {
     "x-rate-limit-limit": "450",

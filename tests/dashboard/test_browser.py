@@ -51,25 +51,34 @@ def served(chromium, city, tmp_path):
         yield url
 
 
+def watched_page(browser, url: str, width: int, height: int):
+    """A French page at ``url`` that records every dialog it opens (an ``alert()`` smuggled
+    in a citizen's text would open one): ``(page, dialogs)``, dialogs to stay empty."""
+    dialogs: list[str] = []
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="fr-FR")
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url)
+    return page, dialogs
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.get_by_label("Identifiant").fill(username)
+    page.get_by_label("Mot de passe").fill(password)
+    page.get_by_role("button", name="Se connecter").click()
+
+
 def test_login_and_see_the_inbox(chromium, served, tmp_path):
     from playwright.sync_api import expect, sync_playwright
 
-    dialogs = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="fr-FR")
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(served)
-            page.get_by_label("Identifiant").fill("claire")
-            page.get_by_label("Mot de passe").fill("pas le bon")
-            page.get_by_role("button", name="Se connecter").click()
+            page, dialogs = watched_page(browser, served, 1400, 900)
+            sign_in(page, "claire", "pas le bon")
             expect(page.get_by_text("Identifiant ou mot de passe incorrect.")).to_be_visible(
                 timeout=20_000
             )
-            page.get_by_label("Identifiant").fill("claire")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
+            sign_in(page, "claire", PASSWORD)
             expect(page.get_by_role("heading", name="Boîte de réception")).to_be_visible(
                 timeout=20_000
             )

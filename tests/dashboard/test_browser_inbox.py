@@ -86,6 +86,18 @@ def logged_in(browser, url: str, username: str, width: int, height: int):
     return page
 
 
+def boxes(browser, url: str, width: int, height: int, shots):
+    """Where the list, the message heading and the reply box stand for claire at this size
+    (a full-page screenshot ``inbox-<width>.png`` kept in ``shots``)."""
+    page = logged_in(browser, url, "claire", width, height)
+    grid = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    heading = page.get_by_role("heading", name="Message n°").bounding_box()
+    reply = page.get_by_label("Votre réponse").bounding_box()
+    page.screenshot(path=str(shots / f"inbox-{width}.png"), full_page=True)
+    print(f"{width}: grid {grid}, message heading {heading}, reply box {reply}")
+    return grid, heading, reply
+
+
 def test_two_panes_at_1440_and_list_then_message_on_a_phone(sim_served, tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -93,22 +105,12 @@ def test_two_panes_at_1440_and_list_then_message_on_a_phone(sim_served, tmp_path
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = logged_in(browser, url, "claire", 1440, 900)
-            grid = page.locator("[data-testid=stDataFrame]").first.bounding_box()
-            heading = page.get_by_role("heading", name="Message n°").bounding_box()
-            reply = page.get_by_label("Votre réponse").bounding_box()
-            page.screenshot(path=str(tmp_path / "inbox-1440.png"), full_page=True)
-            print(f"1440: grid {grid}, message heading {heading}, reply box {reply}")
+            grid, heading, reply = boxes(browser, url, 1440, 900, tmp_path)
             assert grid["x"] + grid["width"] <= heading["x"]  # side by side
             assert heading["y"] < 900  # the message starts in the first screen
             assert reply["y"] + reply["height"] < 1.4 * 900, reply  # reply box near at hand
 
-            phone = logged_in(browser, url, "claire", 390, 844)
-            grid = phone.locator("[data-testid=stDataFrame]").first.bounding_box()
-            heading = phone.get_by_role("heading", name="Message n°").bounding_box()
-            text = phone.get_by_label("Votre réponse").bounding_box()
-            phone.screenshot(path=str(tmp_path / "inbox-390.png"), full_page=True)
-            print(f"390: grid {grid}, message heading {heading}, reply box {text}")
+            grid, heading, text = boxes(browser, url, 390, 844, tmp_path)
             assert heading["y"] >= grid["y"] + grid["height"]  # list, then message
             assert text["width"] >= 300  # the whole width of the phone, readable
             print(f"screenshots: {tmp_path}/inbox-1440.png, {tmp_path}/inbox-390.png")

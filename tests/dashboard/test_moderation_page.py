@@ -12,7 +12,13 @@ import pytest
 from beffroi.collectors import Page
 from beffroi.inbox import IngestHooks, Moderation, ingest_page
 from tests.dashboard.conftest import HOSTILE, PASSWORD, fill, make_item
-from tests.dashboard.test_browser import CHROMIUM_ARGS, chromium, served  # noqa: F401
+from tests.dashboard.test_browser import (  # noqa: F401
+    CHROMIUM_ARGS,
+    chromium,
+    served,
+    sign_in,
+    watched_page,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -26,16 +32,11 @@ def test_an_admin_tries_switches_on_and_undoes_the_contact_rule(chromium, served
     _, _, conn = city
     now = datetime.now(UTC).replace(microsecond=0)
     fill(conn, now, [("facebook_ville", "facebook", "f9", 60 * 24 * 2, "marc.t", PUBLISHED)])
-    dialogs = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="fr-FR")
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(served + "moderation")
-            page.get_by_label("Identifiant").fill("alex")
-            page.get_by_label("Mot de passe").fill(PASSWORD)
-            page.get_by_role("button", name="Se connecter").click()
+            page, dialogs = watched_page(browser, served + "moderation", 1440, 1000)
+            sign_in(page, "alex", PASSWORD)
             expect(page.get_by_role("heading", name="Modération")).to_be_visible(timeout=20_000)
             cells = page.locator("[data-testid=data-grid-canvas] td[role=gridcell]")
             expect(cells.filter(has_text=BUILTIN)).to_have_count(1, timeout=20_000)

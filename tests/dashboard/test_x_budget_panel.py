@@ -66,20 +66,13 @@ def test_the_panel_in_a_real_browser_at_1440_px(chromium, on_budget, served, tmp
     conn = on_budget
     now = datetime.now(UTC).replace(microsecond=0)
     yesterday = now - timedelta(days=1) if now.day > 1 else now
-    x_usage.save_usage(
-        conn,
-        "x_ville",
-        [("mentions", "post_read", 230, 2900), ("engagement", "user_read", 50, 800),
-         ("dms", "dm_event_read", 30, 140), ("publish", "post_create", 5, 5)],
-        yesterday,
-    )  # fmt: skip
-    x_usage.save_usage(
-        conn,
-        "x_ville",
-        [("mentions", "post_read", 180, 2300), ("engagement", "user_read", 40, 600),
-         ("dms", "dm_event_read", 30, 160), ("publish", "post_create", 7, 7)],
-        now,
-    )  # fmt: skip
+    for day, usage in (
+        (yesterday, [("mentions", "post_read", 230, 2900), ("engagement", "user_read", 50, 800),
+                     ("dms", "dm_event_read", 30, 140), ("publish", "post_create", 5, 5)]),
+        (now, [("mentions", "post_read", 180, 2300), ("engagement", "user_read", 40, 600),
+               ("dms", "dm_event_read", 30, 160), ("publish", "post_create", 7, 7)]),
+    ):  # fmt: skip
+        x_usage.save_usage(conn, "x_ville", usage, day)
     last_month = now.replace(day=1) - timedelta(days=2)
     x_usage.save_usage(conn, "x_ville", [("mentions", "post_read", 800, 7000)], last_month)
     x_usage.pause(conn, "x_ville", now.strftime("%Y-%m"), 43.18, 40.0, now)

@@ -133,40 +133,35 @@ def test_round_trip_created_followed_resolved_and_the_citizen_told(
     assert len(georeport.requests) == 1
 
 
+def _reply(db, qid, text, minute):
+    """Alice's reply to the item: claimed at ``later(minute)``, sent a minute after."""
+    claim_send(db, qid, text, actor="alice", now=later(minute))
+    mark_replied(
+        db,
+        qid,
+        reply_item_id=None,
+        replied_at=later(minute + 1),
+        by="alice",
+        response_seconds=60,
+        business_seconds=60,
+        now=later(minute + 1),
+    )
+
+
 def test_a_resolved_request_reopens_an_item_replied_meanwhile(
     db, example_settings, georeport, api_key
 ):
     settings = open311_settings(example_settings, georeport.endpoint)
     qid = _item(db, settings)
     escalate(db, settings, qid, "voirie", actor="alice", address=ADDRESS, now=SENT)
-    claim_send(db, qid, "Transmis à la voirie, merci !", actor="alice", now=later(4))
-    mark_replied(
-        db,
-        qid,
-        reply_item_id=None,
-        replied_at=later(5),
-        by="alice",
-        response_seconds=60,
-        business_seconds=60,
-        now=later(5),
-    )
+    _reply(db, qid, "Transmis à la voirie, merci !", minute=4)
     georeport.close_request("1001", "Fait")
     poll_open311(db, settings, later(30))
     assert queue_row(db, "m1")["status"] == "assigned"
     assert _view(db, settings, qid).tell_citizen
     assert open311_labels(db, [qid]) == {qid: "résolu — prévenir le citoyen"}
     # A reply after the resolution (this item had one before) tells the citizen.
-    claim_send(db, qid, "C'est réparé, merci !", actor="alice", now=later(31))
-    mark_replied(
-        db,
-        qid,
-        reply_item_id=None,
-        replied_at=later(32),
-        by="alice",
-        response_seconds=60,
-        business_seconds=60,
-        now=later(32),
-    )
+    _reply(db, qid, "C'est réparé, merci !", minute=31)
     assert not _view(db, settings, qid).tell_citizen
     assert open311_labels(db, [qid]) == {qid: "résolu"}
 

@@ -8,7 +8,7 @@ import responses
 from beffroi.collectors import Author, Item
 from beffroi.collectors.x.payloads import snowflake_time
 from beffroi.inbox import ReplyFailed, send_reply
-from tests.collectors.x_http import API, NOW, tid, x_collector
+from tests.collectors.x_http import API, NOW, forbid, tid, x_collector
 from tests.inbox.helpers import ingest, queue_row
 
 
@@ -36,15 +36,11 @@ def test_a_refused_tweet_keeps_the_draft_then_the_retry_is_recorded(db, example_
     asked = tid(25)
     ingest(db, example_settings, mention(asked))
     qid = queue_row(db, asked)["id"]
-    http.post(
+    forbid(
+        http,
+        "POST",
         f"{API}/tweets",
-        status=403,
-        json={
-            "title": "Forbidden",
-            "detail": "You are not allowed to create a Tweet with duplicate content.",
-            "type": "about:blank",
-            "status": 403,
-        },
+        "You are not allowed to create a Tweet with duplicate content.",
     )
     with pytest.raises(ReplyFailed, match="brouillon est conservé"):
         send_reply(db, example_settings, qid, "Oui, de 9 h à 12 h.", actor="alice",

@@ -4,7 +4,18 @@ from datetime import UTC, datetime
 import pytest
 
 from beffroi.inbox.triage import Triage, decide, theme_of, understand
-from tests.inbox.triage_labelled import HELD_OUT, HELD_OUT_2, HELD_OUT_3, LABELLED
+from tests.inbox.labelled import load, simulated_city
+
+
+def triples(name):
+    """A needs-reply set as (kind, text, needs_reply), the shape ``scores`` reads."""
+    return [(m["kind"], m["text"], m["needs_reply"]) for m in load(name)]
+
+
+LABELLED = triples("triage_labelled")
+HELD_OUT = triples("triage_held_out")
+HELD_OUT_2 = triples("triage_held_out_2")
+HELD_OUT_3 = triples("triage_held_out_3")
 
 
 def scores(settings, data):
@@ -38,8 +49,9 @@ def test_needs_reply_precision_and_recall_on_the_labelled_set(example_settings, 
             f"{third_p:.3f} recall {third_r:.3f}"
         )
     assert precision >= 0.9 and recall >= 0.9
-    # Sets written after the rules; each was measured blind once (see triage_labelled.py)
-    # and its misses then became rules. A floor, so that no later rule undoes them.
+    # Sets written after the rules; each was measured blind once (see the "about" of their
+    # files in tests/inbox/labelled/) and its misses then became rules. A floor, so that no
+    # later rule undoes them.
     assert held_p >= 0.9 and held_r >= 0.9
     assert blind_p >= 0.9 and blind_r >= 0.9
     assert third_p >= 0.9 and third_r >= 0.9
@@ -118,29 +130,10 @@ def test_priority_and_due_at(example_settings):
 
 
 def test_agreement_with_the_simulated_citys_own_labels(tmp_path, capsys):
-    """The simulated city labels each message's intent; triage must agree on most of them.
-
-    Open follow-ups ("et pour la rue Pasteur, c'est prévu ?") count as needing a reply: the
-    queue opens a new item for them, whatever the simulation's label says.
-    """
-    import tomllib
-    from datetime import UTC, datetime
-
-    from beffroi.config import example_config_path, settings_from_dict
-    from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
-    from beffroi.sandbox.text import NEEDS_REPLY
-
-    data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    settings = settings_from_dict(
-        sandbox_config(data, tmp_path / "b.db", citizens=150, history_days=20)
-    )
-    with SandboxNetwork(state_path(settings.database_path)) as network:
-        network.build(CityProfile.from_settings(settings), datetime(2026, 11, 25, 21, tzinfo=UTC))
-        rows = network.conn.execute(
-            "SELECT kind, text, intent FROM messages WHERE direction = 'in' "
-            "AND kind IN ('comment', 'reply', 'mention', 'dm')"
-        ).fetchall()
-    labelled = [(r["kind"], r["text"], r["intent"] in NEEDS_REPLY | {"follow_up"}) for r in rows]
+    """The simulated city labels each message's intent; triage must agree on most of them
+    (its open follow-ups count as needing a reply: see ``labelled.simulated_city``)."""
+    settings, messages = simulated_city(tmp_path)
+    labelled = [(m["kind"], m["text"], m["needs_reply"]) for m in messages]
     precision, recall = scores(settings, labelled)
     with capsys.disabled():
         print(

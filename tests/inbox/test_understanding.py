@@ -4,6 +4,7 @@ SMTP server."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import sqlite_utils
@@ -14,6 +15,7 @@ from beffroi.inbox.evaluate import main as evaluate_main
 from beffroi.store import now_utc, to_db
 from beffroi.store.queue import correct_triage
 from tests.inbox.helpers import MONDAY_9, ingest, later, message, queue_row, with_smtp
+from tests.inbox.labelled import NAMES, load, path
 
 SATURDAY_3AM = datetime(2026, 12, 5, 2, 0, tzinfo=UTC)  # 3:00 in Paris
 
@@ -134,14 +136,33 @@ def test_themes_match_lemmas_and_the_city_handle(example_settings):
 
 
 def test_the_evaluation_entry_point_prints_every_figure(tmp_path, capsys):
-    labelled = tmp_path / "set.py"
+    labelled = tmp_path / "set.json"
     labelled.write_text(
-        "MESSAGES = [\n"
-        "  {'text': 'Fuite de gaz rue Pasteur', 'network': 'x', 'kind': 'mention',"
-        "   'needs_reply': True, 'urgent': True, 'theme': 'sécurité', 'tone': 'negative'},\n"
-        "  {'text': 'Merci pour le concert', 'network': 'x', 'kind': 'comment',"
-        "   'needs_reply': False, 'urgent': False, 'theme': 'culture', 'tone': 'positive'},\n"
-        "]\n",
+        json.dumps(
+            {
+                "about": "Deux messages.",
+                "messages": [
+                    {
+                        "text": "Fuite de gaz rue Pasteur",
+                        "network": "x",
+                        "kind": "mention",
+                        "needs_reply": True,
+                        "urgent": True,
+                        "theme": "sécurité",
+                        "tone": "negative",
+                    },
+                    {
+                        "text": "Merci pour le concert",
+                        "network": "x",
+                        "kind": "comment",
+                        "needs_reply": False,
+                        "urgent": False,
+                        "theme": "culture",
+                        "tone": "positive",
+                    },
+                ],
+            }
+        ),
         encoding="utf-8",
     )
     assert evaluate_main([str(labelled)]) == 0
@@ -287,37 +308,40 @@ def test_the_inbox_shows_urgent_in_red_first_and_records_a_correction(db, exampl
 def test_floors_on_the_development_sets(example_settings, capsys):
     """Development sets (tuned on, so these are floors that keep later rules honest, not a
     measurement; the blind measurement is the lead's)."""
-    from pathlib import Path
+    from beffroi.inbox.evaluate import measure
 
-    from beffroi.inbox.evaluate import labelled_lists, measure
-
-    here = Path(__file__).parent
     for name in (
-        "understanding_dev.py",
-        "understanding_dev2.py",
-        "understanding_dev3.py",
-        "understanding_probes.py",
+        "understanding_dev",
+        "understanding_dev2",
+        "understanding_dev3",
+        "understanding_probes",
     ):
-        for list_name, messages in labelled_lists(here / name):
-            scores = measure(example_settings, list_name, messages)
-            with capsys.disabled():
-                print("\n" + "\n".join(scores.lines()))
-            assert scores.urgent_found / scores.urgent_total >= 0.95
-            assert scores.false_urgent / scores.calm_total <= 0.02
-            if scores.theme_total:
-                assert scores.theme_right / scores.theme_total >= 0.85
-                assert scores.tp / (scores.tp + scores.fp) >= 0.95
-                assert scores.tp / (scores.tp + scores.fn) >= 0.95
+        scores = measure(example_settings, name, load(name))
+        with capsys.disabled():
+            print("\n" + "\n".join(scores.lines()))
+        assert scores.urgent_found / scores.urgent_total >= 0.95
+        assert scores.false_urgent / scores.calm_total <= 0.02
+        if scores.theme_total:
+            assert scores.theme_right / scores.theme_total >= 0.85
+            assert scores.tp / (scores.tp + scores.fp) >= 0.95
+            assert scores.tp / (scores.tp + scores.fn) >= 0.95
 
 
 def test_floors_on_the_generalisation_probes(example_settings):
     """Other wordings of each danger and their calm look-alikes (tuned on, so floors)."""
-    from pathlib import Path
+    from beffroi.inbox.evaluate import measure
 
-    from beffroi.inbox.evaluate import labelled_lists, measure
-
-    [(name, messages)] = labelled_lists(Path(__file__).parent / "understanding_probes2.py")
-    scores = measure(example_settings, name, messages)
+    scores = measure(example_settings, "understanding_probes2", load("understanding_probes2"))
     assert scores.urgent_found / scores.urgent_total >= 0.95
     assert scores.false_urgent / scores.calm_total <= 0.03
     assert scores.theme_right / scores.theme_total >= 0.85
+
+
+def test_every_labelled_set_reads_and_keeps_its_promises():
+    """Each data file loads, says what it is, and holds only known kinds, themes and tones
+    (the checks the sets made on themselves when they were Python)."""
+    assert len(NAMES) >= 11
+    for name in NAMES:
+        messages = load(name)
+        about = json.loads(path(name).read_text(encoding="utf-8"))
+        assert messages and about["about"].strip(), name
