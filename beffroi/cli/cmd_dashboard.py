@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
 from beffroi.config import CONFIG_ENV_VAR
@@ -17,7 +18,7 @@ from beffroi.config import CONFIG_ENV_VAR
 def register(sub) -> None:
     p = sub.add_parser(
         "dashboard",
-        help="serve the dashboard (inbox, health...) in a web browser",
+        help=summary("dashboard"),
         description="Serve the Streamlit dashboard for the configured database. Staff log in "
         "with the accounts created by `beffroi staff add`. It listens on 127.0.0.1 by "
         "default: put it behind a reverse proxy with HTTPS to open it to other machines.",
