@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, open_database, settings_from
 from beffroi.config import NETWORKS
@@ -15,7 +16,7 @@ from beffroi.store import now_utc
 def register(sub) -> None:
     p = sub.add_parser(
         "collect",
-        help="collect new messages once from every enabled account",
+        help=summary("collect"),
         description="Run one collection pass: every stream of every enabled account (or of "
         "one network with --network). Prints, per stream, how many items were fetched, how "
         "many were new, how many API calls it cost and any error. Safe to interrupt and "

@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
 from beffroi.config import CONFIG_ENV_VAR
@@ -17,7 +18,7 @@ from beffroi.config import CONFIG_ENV_VAR
 def register(sub) -> None:
     p = sub.add_parser(
         "dashboard",
-        help="serve the dashboard (inbox, health...) in a web browser",
+        help=summary("dashboard"),
         description="Serve the Streamlit dashboard for the configured database. Staff log in "
         "with the accounts created by `beffroi staff add`. It listens on 127.0.0.1 by "
         "default: put it behind a reverse proxy with HTTPS to open it to other machines.",
@@ -72,8 +73,10 @@ COOKIE_SECRET_ENV = "STREAMLIT_SERVER_COOKIE_SECRET"
 def streamlit_command(host: str, port: int) -> list[str]:
     """The ``streamlit run`` line: headless, every protecting option pinned (see
     ``PROTECTING_OPTIONS``). Error details stay in the server's log ("none" in the
-    browser): staff see a generic message, never a traceback with paths or SQL."""
-    command = [sys.executable, "-m", "streamlit", "run", str(app_path())]
+    browser): staff see a generic message, never a traceback with paths or SQL. Streamlit's
+    command line is started through ``beffroi.dashboard.serve``, which imports the rooms
+    the pages need while the server starts."""
+    command = [sys.executable, "-m", "beffroi.dashboard.serve", "run", str(app_path())]
     command += ["--server.address", host, "--server.port", str(port)]
     for name, value in PROTECTING_OPTIONS:
         command += [f"--{name}", value]

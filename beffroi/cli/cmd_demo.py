@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from beffroi.analytics import ensure_key_file
+from beffroi.cli.commands import summary
 from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
@@ -53,7 +54,7 @@ DEMO_COLLECT_SECONDS = 10.0  # the simulated networks post every few seconds
 def register(sub) -> None:
     p = sub.add_parser(
         "demo",
-        help="run Beffroi on a simulated city (no accounts, no internet)",
+        help=summary("demo"),
         description="Write a demo configuration with five simulated accounts (X, Facebook, "
         "Instagram, Bluesky, Mastodon), build 90 days of the simulated city's history, fill the demo database "
         "through the normal collection pipeline, create one login per role (printed), then "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import collectors_for, settings_from
 from beffroi.collectors import build_collector, mask_secrets
@@ -27,7 +28,7 @@ OK, MISSING, NEUTRAL = "✓", "✗", "·"
 def register(sub) -> None:
     p = sub.add_parser(
         "doctor",
-        help="check that every enabled account can be collected (tokens, permissions)",
+        help=summary("doctor"),
         description="Check the database, each service on Open311 (key set, server "
         "answering, service_code offered), then, for each enabled account, build its "
         "collector and ask it to check "

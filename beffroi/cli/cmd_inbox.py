@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from beffroi.cli.commands import summary
 from beffroi.cli.wiring import open_database, settings_from
 from beffroi.inbox import counters, sweep_overdue
 from beffroi.labels import duration
@@ -11,7 +12,7 @@ from beffroi.store import connect, now_utc
 def register(sub) -> None:
     p = sub.add_parser(
         "inbox",
-        help="response queue: counters, overdue sweep",
+        help=summary("inbox"),
         description="Show the response queue's counters, or run the overdue sweep once "
         "(the scheduler runs it every alerts.sweep_minutes): overdue items are marked and "
         "the on-duty manager gets one digest of those not alerted yet.",

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from beffroi.analytics import ensure_key_file
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database
 from beffroi.config import example_config_path, load_settings
@@ -14,7 +15,7 @@ from beffroi.config import example_config_path, load_settings
 def register(sub) -> None:
     p = sub.add_parser(
         "init",
-        help="write beffroi.toml from the example and create the database",
+        help=summary("init"),
         description="Copy the documented example configuration to PATH (default beffroi.toml) "
         "unless it exists, then create and migrate the database it names. Edit the file "
         "to enter the city's accounts; secrets go in environment variables it names.",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from beffroi.cli import archived_reports
 from beffroi.cli.access_export import export_html, export_json
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
 from beffroi.cli.wiring import settings_from
@@ -26,7 +27,7 @@ from beffroi.store.privacy import (
 def register(sub) -> None:
     p = sub.add_parser(
         "privacy",
-        help="a citizen's rights (erase, export, object to the ranking), or purge old data",
+        help=summary("privacy"),
         description="Personal data: `erase` forgets one citizen (names, messages, raw "
         "payloads, invitations); `export` writes what is held about them; `object` leaves "
         "them out of the engagement ranking and invitations; `purge` deletes what is older "

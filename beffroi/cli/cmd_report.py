@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
 from beffroi.cli.wiring import settings_from
@@ -14,7 +15,7 @@ from beffroi.store import connect, now_utc
 def register(sub) -> None:
     p = sub.add_parser(
         "report",
-        help="write the directors' report (week or month) as PDF, HTML or CSV",
+        help=summary("report"),
         description="Write the directors' report: headline figures and their change, charts, "
         "themes raised by citizens (pseudonymised examples), events and attendance. Without "
         "--date, the last complete week (Monday to Sunday) or calendar month.",

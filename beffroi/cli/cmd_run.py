@@ -7,6 +7,7 @@ import math
 import os
 import sys
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import open_database, settings_from
 from beffroi.collectors import CollectorError, build_collector
@@ -20,7 +21,7 @@ MAX_COLLECT_SECONDS = 7 * 86400
 def register(sub) -> None:
     p = sub.add_parser(
         "run",
-        help="run the scheduler service: collect, publish rendez-vous posts, sweep, report",
+        help=summary("run"),
         description="Run the one scheduler service of the database until SIGTERM or Ctrl-C: "
         "collection of every enabled account at its interval_minutes, publishing of due "
         "rendez-vous posts, the SLA sweep, the weekly report, the retention purge and a "

@@ -6,6 +6,7 @@ import getpass
 import os
 import sys
 
+from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import settings_from
 from beffroi.dashboard import ROLE_LABELS, hash_password
@@ -15,7 +16,7 @@ from beffroi.store import ROLES, connect, list_staff, upsert_staff
 def register(sub) -> None:
     p = sub.add_parser(
         "staff",
-        help="add or list the staff who use the dashboard",
+        help=summary("staff"),
         description="Manage dashboard users. Roles: community_manager (inbox), comms "
         "(drafts), comms_lead (approves drafts), director (reports, pseudonymised), admin.",
     )

@@ -1,7 +1,8 @@
 """``beffroi``: the command line.
 
 Each sub-command lives in its own module (``cmd_*.py``) exposing ``register(subparsers)``;
-its handler returns an exit code. Every expected failure is a :class:`BeffroiError` (bad
+its handler returns an exit code. Only the module of the command being run is imported
+(:mod:`commands` holds the list and the summaries): each module pulls in the rooms it drives. Every expected failure is a :class:`BeffroiError` (bad
 configuration, unusable database, wrong arguments...), caught once here: one sentence on
 stderr and exit code 2, never a traceback. Anything else is a bug: one sentence too, and
 the traceback goes to a log file whose path the sentence gives (see :mod:`crash_log`).
@@ -15,21 +16,9 @@ import logging
 import sys
 
 from beffroi import __version__
+from beffroi.cli.commands import COMMANDS
 from beffroi.cli.crash_log import write_crash_log
 from beffroi.errors import BeffroiError
-
-COMMANDS = [
-    "cmd_init",
-    "cmd_collect",
-    "cmd_staff",
-    "cmd_demo",
-    "cmd_run",
-    "cmd_report",
-    "cmd_doctor",
-    "cmd_dashboard",
-    "cmd_privacy",
-    "cmd_inbox",
-]
 
 
 class ArgumentError(BeffroiError):
@@ -44,7 +33,22 @@ class Parser(argparse.ArgumentParser):
         raise ArgumentError(f"{message} (see {self.prog} --help)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def chosen_command(argv: list[str]) -> str | None:
+    """The command a command line names: its first word that is not a global option or the
+    value of ``--config``."""
+    words = iter(argv)
+    for word in words:
+        if word in ("--config", "-c"):
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The whole tree (``argv`` None: the documentation's tests read every option), or, for a
+    command line, the tree with only its command's module imported; the others are listed
+    with their summary, which is all ``beffroi --help`` shows of them."""
     parser = Parser(
         prog="beffroi",
         description="Beffroi: every citizen answered, every rendez-vous published once, "
@@ -59,9 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--verbose", "-v", action="store_true", help="log more details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
-        module = importlib.import_module(f"beffroi.cli.{name}")
-        module.register(sub)
+    chosen = None if argv is None else chosen_command(argv)
+    for name, (module_name, summary) in COMMANDS.items():
+        if argv is None or name == chosen:
+            importlib.import_module(f"beffroi.cli.{module_name}").register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return parser
 
 
@@ -72,8 +79,9 @@ def _one_sentence(exc: BaseException) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     try:
-        parser = build_parser()
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
     except BeffroiError as exc:
         print(f"beffroi: {_one_sentence(exc)}", file=sys.stderr)
@@ -100,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"beffroi: the system refused{where}: {reason}", file=sys.stderr)
         return 2
     except Exception as exc:  # the last resort: a bug, never a traceback on the terminal
-        log = write_crash_log(exc, argv if argv is not None else sys.argv[1:])
+        log = write_crash_log(exc, argv)
         kept = f"; details in {log}" if log else ""
         print(
             f"beffroi: unexpected error ({type(exc).__name__}: {_one_sentence(exc)}){kept}",

@@ -31,7 +31,8 @@ def option(command: list[str], name: str) -> str:
 
 def test_streamlit_runs_headless_without_watcher_or_statistics():
     command = streamlit_command("127.0.0.1", 8642)
-    assert command[1:4] == ["-m", "streamlit", "run"] and command[4] == str(app_path())
+    assert command[1:4] == ["-m", "beffroi.dashboard.serve", "run"]
+    assert command[4] == str(app_path())
     assert app_path().is_file() and app_path().parent.name == "entry"
     assert not (app_path().parent / "pages").exists()  # would turn on Streamlit's old MPA
     assert option(command, "--server.port") == "8642"
@@ -85,6 +86,20 @@ def hostile_folders(tmp_path):
         (folder / ".streamlit" / "config.toml").write_text(HOSTILE_CONFIG, encoding="utf-8")
         folders[name] = folder
     return folders
+
+
+def test_the_server_imports_the_rooms_but_not_the_dashboard_before_the_runtime():
+    """`beffroi.dashboard.serve` warms the pages' rooms up in a thread; the dashboard's own
+    modules (their `st.cache_data` functions) wait for Streamlit's runtime."""
+    code = (
+        "import sys\n"
+        "from beffroi.dashboard.serve import WARM_MODULES, warm_up\n"
+        "warm_up()\n"
+        "print(all(m in sys.modules for m in WARM_MODULES), 'beffroi.dashboard.cache' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.split() == ["True", "False"]
+    assert "No runtime found" not in done.stderr
 
 
 def test_a_hostile_config_toml_changes_no_protecting_option(hostile_folders):
