@@ -39,6 +39,8 @@ from beffroi.store import now_utc, upsert_staff
 DEFAULT_DB = Path("demo-data") / "beffroi-demo.db"
 CONFIG_NAME = "beffroi-demo.toml"
 SMTP_PORT = 8025
+# The networks the weekly series are cross-posted to in the demo, beside the example's own.
+CROSS_POSTED_NETWORKS = ("bluesky", "mastodon")
 # Demo-only logins, printed on the terminal: never use these passwords anywhere else.
 DEMO_LOGINS = (
     ("cm", "community_manager", "Camille (community manager)", "demo-cm-2026"),
@@ -82,7 +84,7 @@ def demo_paths(args) -> tuple[Path, Path]:
 def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> None:
     """The example configuration's themes, services, series and SLA, on simulated accounts."""
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    data = sandbox_config(data, db)
+    data = cross_post_series(sandbox_config(data, db))
     data["smtp"] = {
         "host": "localhost",
         "port": mail_port,
@@ -96,6 +98,15 @@ def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> Non
     )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(dumps(data, header), encoding="utf-8")
+
+
+def cross_post_series(data: dict) -> dict:
+    """The demo's weekly series also go to Bluesky and Mastodon, as a city of 2026 that
+    followed its citizens there would post them (one outbox row per network each week)."""
+    keys = [a["key"] for a in data["accounts"] if a.get("simulates") in CROSS_POSTED_NETWORKS]
+    for rdv in data.get("rendezvous", []):
+        rdv["accounts"] = [*rdv["accounts"], *(k for k in keys if k not in rdv["accounts"])]
+    return data
 
 
 def remove_demo_data(db: Path) -> None:
