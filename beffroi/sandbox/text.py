@@ -562,12 +562,12 @@ RENDEZVOUS_POSTS: dict[str, tuple[str, ...]] = {
 # Profiles (bios) on Bluesky and Mastodon: a few words about oneself, then where else one is.
 BIO_ABOUT = (
     "",
-    "Marcquois depuis toujours.",
-    "Marcquoise, vélo et jardins partagés.",
+    "À Marcq depuis toujours.",
+    "Vélo et jardins partagés.",
     "Parent d'élève, quartier du Buisson.",
     "Photo, rando et bonnes adresses de la métropole lilloise.",
-    "Bénévole associatif à Marcq-en-Barœul.",
-    "Amateur de théâtre et de concerts.",
+    "Bénévolat associatif à Marcq-en-Barœul.",
+    "Théâtre et concerts avant tout.",
     "Cycliste du quotidien, Lille ⇄ Marcq.",
     "Ex-Twitter, ici depuis 2025.",
 )
