@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from beffroi.analytics import ensure_key_file
+from beffroi.cli.demo_links import seed_demo_links
 from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
@@ -168,6 +169,9 @@ def seed(
                 on_report=lambda r: out("  " + r.line()),
             )
             _create_logins(conn, hashes.result())
+            links = seed_demo_links(conn, settings, now_utc())
+            if links:
+                out(f"  {links} links between one person's accounts confirmed by the lead")
             posts = seed_demo_posts(conn, settings, now_utc())
             if posts:
                 out(f"  {posts} rendez-vous drafts written by comms and approved by the lead")
