@@ -20,6 +20,7 @@ from pathlib import Path
 
 from beffroi.analytics import ensure_key_file
 from beffroi.cli.commands import summary
+from beffroi.cli.demo_links import seed_demo_links
 from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.demo_posts import seed_demo_posts
 from beffroi.cli.errors import UsageError
@@ -40,6 +41,8 @@ from beffroi.store import now_utc, upsert_staff
 DEFAULT_DB = Path("demo-data") / "beffroi-demo.db"
 CONFIG_NAME = "beffroi-demo.toml"
 SMTP_PORT = 8025
+# The networks the weekly series are cross-posted to in the demo, beside the example's own.
+CROSS_POSTED_NETWORKS = ("bluesky", "mastodon")
 # Demo-only logins, printed on the terminal: never use these passwords anywhere else.
 DEMO_LOGINS = (
     ("cm", "community_manager", "Camille (community manager)", "demo-cm-2026"),
@@ -83,7 +86,7 @@ def demo_paths(args) -> tuple[Path, Path]:
 def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> None:
     """The example configuration's themes, services, series and SLA, on simulated accounts."""
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
-    data = sandbox_config(data, db)
+    data = cross_post_series(sandbox_config(data, db))
     data["smtp"] = {
         "host": "localhost",
         "port": mail_port,
@@ -97,6 +100,15 @@ def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> Non
     )
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text(dumps(data, header), encoding="utf-8")
+
+
+def cross_post_series(data: dict) -> dict:
+    """The demo's weekly series also go to Bluesky and Mastodon, as a city of 2026 that
+    followed its citizens there would post them (one outbox row per network each week)."""
+    keys = [a["key"] for a in data["accounts"] if a.get("simulates") in CROSS_POSTED_NETWORKS]
+    for rdv in data.get("rendezvous", []):
+        rdv["accounts"] = [*rdv["accounts"], *(k for k in keys if k not in rdv["accounts"])]
+    return data
 
 
 def remove_demo_data(db: Path) -> None:
@@ -158,6 +170,9 @@ def seed(
                 on_report=lambda r: out("  " + r.line()),
             )
             _create_logins(conn, hashes.result())
+            links = seed_demo_links(conn, settings, now_utc())
+            if links:
+                out(f"  {links} links between one person's accounts confirmed by the lead")
             posts = seed_demo_posts(conn, settings, now_utc())
             if posts:
                 out(f"  {posts} rendez-vous drafts written by comms and approved by the lead")

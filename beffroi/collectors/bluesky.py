@@ -121,6 +121,7 @@ def author_of(profile: dict[str, Any]) -> Author:
         str(profile["did"]),
         f"@{handle}" if handle else None,
         profile.get("displayName") or None,
+        str(profile.get("description") or "").strip() or None,
     )
 
 

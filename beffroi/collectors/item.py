@@ -27,6 +27,9 @@ class Author:
     external_id: str
     handle: str | None = None
     display_name: str | None = None
+    # The profile's text as the person wrote it (a Bluesky description, a Mastodon note and
+    # fields), plain text: where people say "aussi sur X : @…", what link proposals read.
+    profile: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

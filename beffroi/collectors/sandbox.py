@@ -184,6 +184,7 @@ class SandboxCollector:
                         who.citizen.author_id(self.network),
                         who.citizen.handles[self.network],
                         who.citizen.display_name(self.network),
+                        who.citizen.bios.get(self.network),
                     )
                     interactions.append(
                         Interaction(
@@ -323,7 +324,13 @@ class SandboxCollector:
         if row["direction"] == "out":
             author = Author(network, f"sim-{network}-city-{self.account}", self.handle, self.handle)
         elif row["author_id"]:
-            author = Author(network, row["author_id"], row["author_handle"], row["author_name"])
+            author = Author(
+                network,
+                row["author_id"],
+                row["author_handle"],
+                row["author_name"],
+                self.state.bio_of(row["author_id"], network),
+            )
         else:
             author = None
         return Item(

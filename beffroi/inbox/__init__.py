@@ -106,6 +106,12 @@ from beffroi.inbox.views import (
 # Community writes the dashboard may do (events, a person's accounts, invitations and
 # consent): the SQL is the store's, and the inbox is the room the dashboard writes through
 # (the ``dashboard-writes`` import-linter contract forbids it ``beffroi.store.community``).
+from beffroi.store.account_links import (
+    LinkProposal,
+    confirm_link_proposal,
+    link_proposals,
+    refuse_link_proposal,
+)
 from beffroi.store.community import (
     EVENT_KINDS,
     INVITATION_LABELS,
@@ -187,6 +193,10 @@ __all__ = [
     "declare_minor",
     "import_members_csv",
     "link_members",
+    "LinkProposal",
+    "confirm_link_proposal",
+    "link_proposals",
+    "refuse_link_proposal",
     "propose_invitations",
     "record_parental_consent",
     "set_invitation_status",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import random
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from datetime import time as Time
 from zoneinfo import ZoneInfo
@@ -45,6 +45,14 @@ KIND_WEIGHTS: dict[str, dict[str, float]] = {
 NETWORK_WEIGHTS = {"facebook": 0.45, "instagram": 0.35, "x": 0.20, "bluesky": 0.25, "mastodon": 0.4}
 # Who is also on the networks people moved to from X in 2025: more of X's users than others.
 NEWER_NETWORKS_SHARE = {"bluesky": (0.40, 0.10), "mastodon": (0.12, 0.03)}  # (on X, not on X)
+# The city's regulars on the newer networks, as a share of the network's members drawn
+# among the most active (at least one): on Mastodon a few people boost and favourite nearly
+# every post of the city and answer often; on Bluesky the crowd is larger and less devoted.
+REGULARS_SHARE = {"mastodon": 0.12, "bluesky": 0.03}
+REGULAR_WRITING_BOOST = 6.0  # a regular writes on that network rather than elsewhere
+# Of the people on Bluesky or Mastodon who also have another account, how many say so in
+# their profile ("Aussi sur X : @…"): what lets Beffroi propose to link their accounts.
+BIO_MENTIONS_OTHER_ACCOUNT = 0.35
 MASTODON_INSTANCES = ("mastodon.social", "piaille.fr", "mamot.fr", "framapiaf.org", "mstdn.fr")
 INTENT_WEIGHTS: dict[str, dict[str, float]] = {
     "dm": {
@@ -87,6 +95,13 @@ class Citizen:
     last_name: str
     handles: dict[str, str]  # network -> handle, only the networks the person uses
     weight: float  # how active: Zipf-like over the population
+    # The networks where this person is one of the city's regulars: they like and share
+    # nearly everything the city posts there and write there first (a town's small Mastodon
+    # crowd, a few Bluesky early comers).
+    regular_on: tuple[str, ...] = ()
+    # network -> the profile's text (bio), when it names the person's other accounts, as
+    # Bluesky and Mastodon profiles often do ("Aussi sur X : @…").
+    bios: dict[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def networks(self) -> tuple[str, ...]:
@@ -105,7 +120,11 @@ def writing_network(rng: random.Random, citizen: Citizen, networks) -> str:
     """The network on which ``citizen`` writes to the city this time, among ``networks``
     (those the city has an account on); someone on none of them writes on one of those."""
     present = [n for n in citizen.networks if n in networks] or sorted(networks)
-    return rng.choices(present, weights=[NETWORK_WEIGHTS[n] for n in present])[0]
+    weights = [
+        NETWORK_WEIGHTS[n] * (REGULAR_WRITING_BOOST if n in citizen.regular_on else 1.0)
+        for n in present
+    ]
+    return rng.choices(present, weights=weights)[0]
 
 
 def _handle(rng: random.Random, first: str, last: str) -> str:
@@ -197,10 +216,49 @@ def make_citizens(seed: int, count: int) -> list[Citizen]:
         citizens.append((name, handles))
     ranks = list(range(1, count + 1))
     rng.shuffle(ranks)
-    return [
+    people = [
         Citizen(i + 1, first, last, handles, 1.0 / (ranks[i] + 20) ** 1.6)
         for i, ((first, last), handles) in enumerate(citizens)
     ]
+    # Regulars and profiles draw from streams of their own: the population above (names,
+    # handles, activity) stays what it was for a seed.
+    regulars = _regulars(random.Random(f"{seed}:citizens:regulars"), people)
+    bios = random.Random(f"{seed}:citizens:bios")
+    return [replace(c, regular_on=regulars.get(c.id, ()), bios=_bios(bios, c)) for c in people]
+
+
+def _regulars(rng: random.Random, people: list[Citizen]) -> dict[int, tuple[str, ...]]:
+    """citizen id -> the networks where they are regulars, drawn among each network's
+    members, the more active more likely."""
+    out: dict[int, tuple[str, ...]] = {}
+    for network, share in REGULARS_SHARE.items():
+        members = [c for c in people if network in c.handles]
+        if not members:
+            continue
+        keyed = sorted(members, key=lambda c: rng.random() ** (1.0 / c.weight), reverse=True)
+        for c in keyed[: max(1, round(share * len(members)))]:
+            out[c.id] = (*out.get(c.id, ()), network)
+    return out
+
+
+def _bios(rng: random.Random, citizen: Citizen) -> dict[str, str]:
+    """The Bluesky and Mastodon profiles that name the person's other account, in the
+    words people use ("Aussi sur X : @…"), for some of those who have one."""
+    bios = {}
+    for network in ("bluesky", "mastodon"):
+        others = [n for n in ("x", "bluesky", "mastodon", "instagram") if n in citizen.handles]
+        others = [n for n in others if n != network]
+        if network not in citizen.handles or not others:
+            continue
+        if rng.random() >= BIO_MENTIONS_OTHER_ACCOUNT:
+            continue
+        other = others[0]
+        about = rng.choice(T.BIO_ABOUT)
+        where = rng.choice(T.BIO_ELSEWHERE).format(
+            reseau=T.BIO_NETWORK_NAMES[other], pseudo=f"@{citizen.handles[other]}"
+        )
+        bios[network] = f"{about} {where}" if about else where
+    return bios
 
 
 @dataclass

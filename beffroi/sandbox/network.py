@@ -530,6 +530,12 @@ class SandboxNetwork:
             "INSERT INTO pending (due_at, row) VALUES (?, ?)", (row["created_at"], json.dumps(row))
         )
 
+    def bio_of(self, author_id: str, network: str) -> str | None:
+        """The profile text of a simulated citizen on ``network`` (what the network's API
+        shows beside a name), or None."""
+        citizen = self._citizen_of(author_id)
+        return citizen.bios.get(network) if citizen else None
+
     def _citizen_of(self, author_id: str) -> Citizen | None:
         tail = author_id.rsplit("-u", 1)
         if len(tail) == 2 and tail[1].isdigit():

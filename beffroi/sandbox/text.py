@@ -558,3 +558,29 @@ RENDEZVOUS_POSTS: dict[str, tuple[str, ...]] = {
         "🎬 #minuteculturelle : l'histoire de {salle} en une minute.",
     ),
 }
+
+# Profiles (bios) on Bluesky and Mastodon: a few words about oneself, then where else one is.
+BIO_ABOUT = (
+    "",
+    "À Marcq depuis toujours.",
+    "Vélo et jardins partagés.",
+    "Parent d'élève, quartier du Buisson.",
+    "Photo, rando et bonnes adresses de la métropole lilloise.",
+    "Bénévolat associatif à Marcq-en-Barœul.",
+    "Théâtre et concerts avant tout.",
+    "Cycliste du quotidien, Lille ⇄ Marcq.",
+    "Ex-Twitter, ici depuis 2025.",
+)
+BIO_ELSEWHERE = (
+    "Aussi sur {reseau} : {pseudo}",
+    "Aussi sur {reseau} : {pseudo}.",
+    "Également sur {reseau} ({pseudo})",
+    "Mon compte {reseau} : {pseudo}",
+    "{reseau} : {pseudo}",
+)
+BIO_NETWORK_NAMES = {
+    "x": "X",
+    "bluesky": "Bluesky",
+    "mastodon": "Mastodon",
+    "instagram": "Instagram",
+}

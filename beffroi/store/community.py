@@ -199,18 +199,33 @@ def link_members(
     The person is identified by the first account's own person (or itself), and every
     account already linked to the second joins it too, so links never form chains.
     """
+    with transaction(conn):
+        return join_accounts(conn, person_member_id, other_member_id, actor=actor, now=now)
+
+
+def join_accounts(
+    conn: sqlite3.Connection,
+    person_member_id: int,
+    other_member_id: int,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    detail: dict | None = None,
+) -> int:
+    """``link_members`` inside the caller's transaction (a confirmed link proposal records
+    its own audit row with it); ``detail`` is added to the audit row's."""
     if person_member_id == other_member_id:
         raise CommunityError("un compte ne peut pas être lié à lui-même")
-    with transaction(conn):
-        first = _member_row(conn, person_member_id)
-        second = _member_row(conn, other_member_id)
-        person = first["person_id"] or first["id"]
-        old = second["person_id"] or second["id"]
-        conn.execute(
-            "UPDATE members SET person_id = ? WHERE id IN (?, ?) OR person_id = ?",
-            (person, person, old, old),
-        )
-        write_audit(conn, actor, "member.link", "member", other_member_id, {"person": person}, now)
+    first = _member_row(conn, person_member_id)
+    second = _member_row(conn, other_member_id)
+    person = first["person_id"] or first["id"]
+    old = second["person_id"] or second["id"]
+    conn.execute(
+        "UPDATE members SET person_id = ? WHERE id IN (?, ?) OR person_id = ?",
+        (person, person, old, old),
+    )
+    audit = {"person": person, **(detail or {})}
+    write_audit(conn, actor, "member.link", "member", other_member_id, audit, now)
     return int(person)
 
 

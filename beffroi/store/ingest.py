@@ -166,6 +166,7 @@ def _upsert_author(conn: sqlite3.Connection, author: Any, seen: str) -> tuple[in
             clean_id(author.external_id),
             clean_text(author.handle),
             clean_text(author.display_name),
+            clean_text(getattr(author, "profile", None)),
             seen,
             seen,
         ),
@@ -174,13 +175,16 @@ def _upsert_author(conn: sqlite3.Connection, author: Any, seen: str) -> tuple[in
 
 
 _MEMBER_UPSERT = """
-INSERT INTO members (network, external_id, handle, display_name, first_seen_at, last_seen_at)
-VALUES (?, ?, ?, ?, ?, ?)
+INSERT INTO members (network, external_id, handle, display_name, profile, first_seen_at,
+                     last_seen_at)
+VALUES (?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (network, external_id) DO UPDATE SET
     handle = CASE WHEN members.erased_at IS NULL
                   THEN coalesce(excluded.handle, members.handle) END,
     display_name = CASE WHEN members.erased_at IS NULL
                         THEN coalesce(excluded.display_name, members.display_name) END,
+    profile = CASE WHEN members.erased_at IS NULL
+                   THEN coalesce(excluded.profile, members.profile) END,
     first_seen_at = min(members.first_seen_at, excluded.first_seen_at),
     last_seen_at = max(members.last_seen_at, excluded.last_seen_at)
 """
@@ -271,6 +275,7 @@ def save_items(
                     row[14],
                     clean_text(author.handle),
                     clean_text(author.display_name),
+                    clean_text(getattr(author, "profile", None)),
                     row[6],
                     row[6],
                 )

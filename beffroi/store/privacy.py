@@ -126,7 +126,7 @@ def erase_member(
         conn.execute("UPDATE members SET person_id = NULL WHERE person_id = ?", (member_id,))
         conn.execute(
             """
-            UPDATE members SET handle = NULL, display_name = NULL, notes = NULL,
+            UPDATE members SET handle = NULL, display_name = NULL, notes = NULL, profile = NULL,
                    person_id = NULL, erased_at = coalesce(erased_at, ?)
             WHERE id = ?
             """,
@@ -203,6 +203,7 @@ MASKED_COLUMNS = (
     ("items", "text"),
     ("items", "raw"),
     ("members", "notes"),
+    ("members", "profile"),
     ("queue", "triage_rule"),
     ("queue", "reply_draft"),
     ("queue", "closed_reason"),
@@ -363,7 +364,7 @@ def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
     member = conn.execute(
         """
         SELECT id, network, external_id, handle, display_name, is_blocked, is_spam,
-               erased_at, notes, first_seen_at, last_seen_at, person_id, objected_at
+               erased_at, notes, profile, first_seen_at, last_seen_at, person_id, objected_at
         FROM members WHERE id = ?
         """,
         (member_id,),

@@ -11,14 +11,10 @@ import pytest
 from beffroi.analytics import RankingFilter, describe_engagement, explain, rank_members
 from beffroi.analytics.indicators import period_containing
 from beffroi.analytics.report import build_report
-from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config.settings import Retention
-from beffroi.inbox import ingest_hooks
-from beffroi.sandbox import sandbox_settings
-from beffroi.scheduler.collection import collect_all
-from beffroi.store import connect, sync_accounts
 from beffroi.store.community import link_members
 from beffroi.store.privacy import ERASED_TEXT, erase_member, purge_expired
+from tests.sandbox.collected import collected_city
 
 NOW = datetime(2026, 11, 25, 21, 0, tzinfo=UTC)  # a Wednesday evening
 NEWER = {"bluesky_ville": "bluesky", "mastodon_ville": "mastodon"}
@@ -27,13 +23,7 @@ NEWER = {"bluesky_ville": "bluesky", "mastodon_ville": "mastodon"}
 @pytest.fixture
 def city(tmp_path):
     """300 citizens, 40 days, collected with the inbox's hooks as the demo does."""
-    settings = sandbox_settings(tmp_path / "beffroi.db", citizens=300, history_days=40)
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    collectors = [
-        SandboxCollector.for_account(settings, a, now=lambda: NOW) for a in settings.accounts
-    ]
-    collect_all(conn, collectors, hooks=ingest_hooks(settings), now=lambda: NOW)
+    settings, conn = collected_city(tmp_path / "beffroi.db", NOW, citizens=300, history_days=40)
     yield settings, conn
     conn.close()
 

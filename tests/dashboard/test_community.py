@@ -193,3 +193,58 @@ def test_comms_staff_see_no_private_message_in_an_explanation(city):
         assert ("Mon adresse perso est 7 rue Imaginaire" in texts) is sees, user
         captions = " ".join(c.value for c in at.caption)
         assert ("1 message privé n'est pas affiché" in captions) is not sees, user
+
+
+def _jeanne_on_bluesky(conn, profile: str) -> int:
+    """Jeanne_M also writes on Bluesky, her profile naming her X account."""
+    from datetime import UTC, datetime
+
+    from beffroi.collectors.item import Author, Item, Page
+    from beffroi.inbox import ingest_page
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    author = Author("bluesky", "did:plc:jeanne", "@jeanne.bsky.social", "Jeanne_M", profile)
+    item = Item("bluesky", "bluesky_ville", "at://jeanne/1", "mention", "in", "Bonjour", now,
+                author=author)  # fmt: skip
+    ingest_page(conn, "bluesky_ville", "notifications", Page([item], None), now=now)
+    return conn.execute("SELECT id FROM members WHERE network = 'bluesky'").fetchone()[0]
+
+
+def test_a_link_proposal_is_shown_literally_and_confirmed_by_a_person(city):
+    _settings, _config, conn = city
+    bluesky = _jeanne_on_bluesky(conn, f"{HOSTILE}\nAussi sur X : @jeanne_m")
+    x = conn.execute("SELECT id FROM members WHERE handle = 'jeanne_m'").fetchone()[0]
+    assert (
+        conn.execute("SELECT count(*) FROM members WHERE person_id IS NOT NULL").fetchone()[0] == 0
+    )
+    at = _community("claire")
+    assert not at.exception
+    text = all_text(at)
+    assert "Comptes à relier ?" in [h.value for h in at.header]
+    assert "Son profil Bluesky indique : « \u2068Aussi sur X : @jeanne_m\u2069 »" in text
+    assert "X @\u2068jeanne_m\u2069 (\u2068Jeanne_M\u2069)" in text
+    at.button(key=f"link_yes_{bluesky}_{x}").click().run()
+    assert not at.exception
+    assert "Comptes reliés" in at.success[0].value
+    assert not [b for b in at.button if b.key and b.key.startswith("link_")]
+    persons = {r[0] for r in conn.execute("SELECT coalesce(person_id, id) FROM members WHERE id IN (?, ?)", (bluesky, x))}  # fmt: skip
+    assert len(persons) == 1
+    audit = conn.execute("SELECT actor FROM audit WHERE action = 'member.link'").fetchall()
+    assert [r[0] for r in audit] == ["claire"]
+    at = _community("claire")
+    assert "Aucune proposition" in " ".join(c.value for c in at.caption)
+
+
+def test_a_refused_link_proposal_is_not_made_again(city):
+    _settings, _config, conn = city
+    bluesky = _jeanne_on_bluesky(conn, "X : @jeanne_m")
+    x = conn.execute("SELECT id FROM members WHERE handle = 'jeanne_m'").fetchone()[0]
+    at = _community("claire")
+    at.button(key=f"link_no_{bluesky}_{x}").click().run()
+    assert not at.exception
+    assert (
+        conn.execute("SELECT count(*) FROM members WHERE person_id IS NOT NULL").fetchone()[0] == 0
+    )
+    assert conn.execute("SELECT refused_by FROM link_refusals").fetchall()[0][0] == "claire"
+    at = _community("claire")
+    assert not [b for b in at.button if b.key and b.key.startswith("link_")]

@@ -10,7 +10,15 @@ from datetime import datetime
 from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import example_config_path, settings_from_dict
 from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
-from beffroi.store import connect, sync_accounts
+from beffroi.scheduler.calendar import Entry, build_entries
+from beffroi.scheduler.outbox import tracked_since
+from beffroi.store import connect, sync_accounts, to_db
+from beffroi.store.calendar import (
+    approved_series_drafts,
+    fixed_drafts_between,
+    publications_between,
+    series_states,
+)
 
 SMALL = {"citizens": 10, "history_days": 1}
 
@@ -68,3 +76,18 @@ def scheduler_city(folder, start: datetime) -> Iterator[tuple]:
     finally:
         conn.close()
         network.close()
+
+
+def calendar_entries(conn, settings, start: datetime, end: datetime, now: datetime) -> list[Entry]:
+    """The Calendar's entries between ``start`` and ``end``, read as its page reads them."""
+    return build_entries(
+        settings,
+        publications_between(conn, to_db(start), to_db(end)),
+        approved_series_drafts(conn),
+        fixed_drafts_between(conn, to_db(start), to_db(end)),
+        series_states(conn),
+        start,
+        end,
+        now,
+        tracked_since(conn),
+    )

@@ -11,13 +11,10 @@ from beffroi.scheduler.calendar import build_entries
 from beffroi.scheduler.outbox import publish_cycle, tracked_since
 from beffroi.store import to_db
 from beffroi.store.calendar import (
-    approved_series_drafts,
-    fixed_drafts_between,
     publications_between,
-    series_states,
 )
 from tests.scheduler.drafting import approved_draft
-from tests.scheduler.sandbox_city import scheduler_city
+from tests.scheduler.sandbox_city import calendar_entries, scheduler_city
 
 START = datetime(2026, 10, 5, 8, 0, tzinfo=UTC)
 
@@ -46,17 +43,7 @@ def test_every_occurrence_of_the_month_has_a_state(city):
     draft(3)
     now = datetime(2026, 10, 16, 12, 0, tzinfo=UTC)
     start, end = datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)
-    entries = build_entries(
-        settings,
-        publications_between(conn, to_db(start), to_db(end)),
-        approved_series_drafts(conn),
-        fixed_drafts_between(conn, to_db(start), to_db(end)),
-        series_states(conn),
-        start,
-        end,
-        now,
-        tracked_since(conn),
-    )
+    entries = calendar_entries(conn, settings, start, end, now)
     jeudi = [e for e in entries if e.key == "jeudi_economie"]
     local = [(e.when.astimezone(settings.tz).day, e.state) for e in jeudi]
     # 1st Oct: before the service first ran, so not Beffroi's to miss; 8th: X refused (failed, red);

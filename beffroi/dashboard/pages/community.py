@@ -37,15 +37,18 @@ from beffroi.inbox import (
     INVITATION_LABELS,
     CommunityError,
     ObjectionError,
+    confirm_link_proposal,
     create_event,
     declare_age,
     deliver_invitation,
     import_members_csv,
     link_members,
+    link_proposals,
     object_to_ranking,
     objections,
     propose_invitations,
     record_parental_consent,
+    refuse_link_proposal,
     set_invitation_message,
     set_invitation_status,
     set_member_flags,
@@ -73,6 +76,10 @@ EVENT_KIND_LABELS = {
 }
 STATUS_LABELS = {k: v.capitalize() for k, v in INVITATION_LABELS.items()}
 DM_NETWORKS = ("x", "facebook", "instagram", "sandbox")
+PROPOSALS_SHOWN = 10  # link proposals shown at once (the next appear as these are decided)
+LINK_FLASH = "community_link_flash"
+LINK_CONFIRMED = "Comptes reliés : ils comptent désormais comme une seule personne."
+LINK_REFUSED = "Proposition refusée : elle ne sera plus faite."
 
 
 # ---------------------------------------------------------------- cached reads
@@ -292,7 +299,64 @@ def _invite_from_ranking(ctx: PageContext, ranking, chosen: list[int], now) -> N
         )
 
 
+def _isolated(text: str | None) -> str:
+    """A citizen's words inside a sentence of ours: their direction cannot leak out."""
+    return f"\u2068{text or '—'}\u2069"
+
+
+def _account_line(account) -> str:
+    name = _isolated(account.display_name)
+    return f"{network_name(account.network)} @{_isolated(account.handle)} ({name})"
+
+
+def _decide(ctx: PageContext, decision, proposal, message: str) -> None:
+    """Confirm or refuse a proposal, then show the list without it (the message kept
+    across the rerun)."""
+    try:
+        decision(ctx.db, proposal.source.id, proposal.target.id, actor=ctx.user.username)
+    except CommunityError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[LINK_FLASH] = message
+    st.rerun()
+
+
+def _proposals_section(ctx: PageContext) -> None:
+    """Accounts whose profile names another one, for a person to confirm or refuse: never
+    linked without them (who is who is personal data), and audited either way."""
+    st.header("Comptes à relier ?")
+    if flash := st.session_state.pop(LINK_FLASH, None):
+        st.success(flash)
+    proposals = link_proposals(ctx.db)
+    if not proposals:
+        st.caption("Aucune proposition : aucun profil ne nomme un autre compte connu.")
+        return
+    st.caption(
+        f"{french_number(len(proposals))} proposition(s). Le profil d'un compte nomme un "
+        "compte sur un autre réseau et les noms affichés concordent. Relier ne se fait "
+        "qu'après votre confirmation ; le classement compte alors la personne une seule fois. "
+        "Refuser retire la proposition pour de bon."
+    )
+    for number, proposal in enumerate(proposals[:PROPOSALS_SHOWN]):
+        source, target = proposal.source, proposal.target
+        with st.container(border=True):
+            st.text(f"{_account_line(source)}\n{_account_line(target)}")
+            st.text(
+                f"Son profil {network_name(source.network)} indique : "
+                f"« {_isolated(proposal.quote)} »"
+            )
+            left, right = st.columns(2)
+            pair = f"{source.id}_{target.id}"
+            if left.button("Confirmer : même personne", key=f"link_yes_{pair}"):
+                _decide(ctx, confirm_link_proposal, proposal, LINK_CONFIRMED)
+            if right.button("Refuser : pas la même personne", key=f"link_no_{pair}"):
+                _decide(ctx, refuse_link_proposal, proposal, LINK_REFUSED)
+        if number + 1 == PROPOSALS_SHOWN and len(proposals) > PROPOSALS_SHOWN:
+            st.caption(f"… et {french_number(len(proposals) - PROPOSALS_SHOWN)} autre(s).")
+
+
 def _linking_section(ctx: PageContext) -> None:
+    _proposals_section(ctx)
     st.header("Lier les comptes d'une même personne")
     cols = st.columns(2)
     first_q = cols[0].text_input("Premier compte (pseudo ou nom)", key="community_link_a")
