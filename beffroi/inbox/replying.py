@@ -48,6 +48,7 @@ from beffroi.config import Settings
 from beffroi.inbox.ingest import answer_conversation
 from beffroi.store import from_db, now_utc, to_db, transaction, x_usage
 from beffroi.store.queue import (
+    CLAIM_CHANGED,
     QueueError,
     claim_send,
     mark_replied,
@@ -535,7 +536,7 @@ def resolve_stuck_send(
     clock = SlaClock.from_settings(settings)
     with transaction(conn):
         if sending_claim(conn, queue_id)["sending_since"] != claim["sending_since"]:
-            raise QueueError("L'envoi de ce message a changé entre-temps ; rechargez la page.")
+            raise QueueError(CLAIM_CHANGED)
         mark_replied(
             conn,
             queue_id,

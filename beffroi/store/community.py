@@ -23,6 +23,7 @@ from beffroi.french import french_date
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.objection import has_objected
+from beffroi.store.send_claims import SendClaims
 from beffroi.store.times import from_db, now_utc, to_db
 
 EVENT_KINDS = ("instameet", "snapmeet", "afterwork", "other")
@@ -641,6 +642,7 @@ INVITATION_SENDING = (
     "Cette invitation est en cours d'envoi : attendez la fin de l'envoi avant de la modifier."
 )
 INVITATION_ALREADY_SENDING = "Cette invitation est déjà en cours d'envoi."
+INVITATION_CLAIM_CHANGED = "l'envoi de cette invitation a changé entre-temps"
 
 
 def claim_invitation_send(
@@ -672,52 +674,13 @@ def invitation_claim(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Ro
     return _invitation(conn, invitation_id)
 
 
-def release_invitation_send(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    *,
-    claimed_since: str,
-    facts: Mapping[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """Free a stuck claim once it is established the DM did not go out (the invitation
-    stays ``proposed``, to send again). A newer claim is never freed by an older check."""
-    now = now or now_utc()
-    with transaction(conn):
-        cur = conn.execute(
-            "UPDATE invitations SET sending_since = NULL, sending_by = NULL, send_check = NULL, "
-            "updated_at = ? WHERE id = ? AND sending_since = ?",
-            (to_db(now), invitation_id, claimed_since),
-        )
-        if cur.rowcount != 1:
-            raise CommunityError("l'envoi de cette invitation a changé entre-temps")
-        write_audit(conn, actor, "invitation.release_send", "invitation", invitation_id,
-                    dict(facts), now)  # fmt: skip
-
-
-def record_invitation_check(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    *,
-    claimed_since: str,
-    facts: Mapping[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """The network cannot tell whether a stuck DM went out: keep the claim, store the facts
-    for the person who decides."""
-    import json
-
-    now = now or now_utc()
-    with transaction(conn):
-        conn.execute(
-            "UPDATE invitations SET send_check = ?, updated_at = ? "
-            "WHERE id = ? AND sending_since = ?",
-            (json.dumps(dict(facts), ensure_ascii=False), to_db(now), invitation_id, claimed_since),
-        )
-        write_audit(conn, actor, "invitation.send_uncertain", "invitation", invitation_id,
-                    dict(facts), now)  # fmt: skip
+# Settling a DM invitation's stuck send claim (``inbox.release_stuck_invitation``, then a
+# person's decision): the invitation stays ``proposed`` when freed, to send again.
+INVITATION_SENDS = SendClaims(
+    table="invitations", error=CommunityError, changed=INVITATION_CLAIM_CHANGED
+)
+release_invitation_send = INVITATION_SENDS.release
+record_invitation_check = INVITATION_SENDS.record_check
 
 
 def set_invitation_message(

@@ -21,6 +21,7 @@ from beffroi.errors import BeffroiError
 from beffroi.store.connection import transaction
 from beffroi.store.ingest import save_items
 from beffroi.store.meta import write_audit
+from beffroi.store.send_claims import SendClaims
 from beffroi.store.times import now_utc, to_db
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class ReplyCollision(QueueError):
         self.first_by = first_by
 
 
+CLAIM_CHANGED = "L'envoi de ce message a changé entre-temps ; rechargez la page."
 COLLISION_KEPT = " Votre texte n'est pas perdu : il est conservé en brouillon."
 
 
@@ -560,59 +562,11 @@ def sending_claim(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
     return _status(conn, queue_id)
 
 
-def _clear_claim(
-    conn: sqlite3.Connection, queue_id: int, claimed_since: str, action: str, facts, actor, now
-) -> None:
-    cur = conn.execute(
-        "UPDATE queue SET sending_since = NULL, sending_by = NULL, send_check = NULL, "
-        "updated_at = ? WHERE id = ? AND sending_since = ?",
-        (to_db(now), queue_id, claimed_since),
-    )
-    if cur.rowcount != 1:
-        raise QueueError("L'envoi de ce message a changé entre-temps ; rechargez la page.")
-    _audit(conn, actor, action, queue_id, facts, now)
-
-
-def release_send(
-    conn: sqlite3.Connection,
-    queue_id: int,
-    *,
-    claimed_since: str,
-    facts: dict[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """Free a stuck send marker, once it was established that the reply did not go out.
-
-    Only ``inbox.release_stuck_send`` (after asking the network) and ``inbox.resolve_stuck_send``
-    (a person's decision) call this. ``claimed_since`` is the claim that was checked: a newer
-    claim (another send started meanwhile) is never freed by an older check.
-    """
-    now = now or now_utc()
-    with transaction(conn):
-        _clear_claim(conn, queue_id, claimed_since, "release_send", facts, actor, now)
-
-
-def record_send_check(
-    conn: sqlite3.Connection,
-    queue_id: int,
-    *,
-    claimed_since: str,
-    facts: dict[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> bool:
-    """The network could not say whether a stuck reply went out: keep the marker and store
-    what was checked, for the person who decides (False: the claim changed meanwhile)."""
-    now = now or now_utc()
-    with transaction(conn):
-        cur = conn.execute(
-            "UPDATE queue SET send_check = ?, updated_at = ? WHERE id = ? AND sending_since = ?",
-            (json.dumps(facts, ensure_ascii=False), to_db(now), queue_id, claimed_since),
-        )
-        if cur.rowcount:
-            _audit(conn, actor, "send_uncertain", queue_id, facts, now)
-    return bool(cur.rowcount)
+# Settling a reply's stuck send marker. Only ``inbox.release_stuck_send`` (after asking the
+# network) and ``inbox.resolve_stuck_send`` (a person's decision) call these.
+REPLY_SENDS = SendClaims(table="queue", error=QueueError, changed=CLAIM_CHANGED)
+release_send = REPLY_SENDS.release
+record_send_check = REPLY_SENDS.record_check
 
 
 def note_send_check(
