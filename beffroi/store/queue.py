@@ -66,12 +66,15 @@ def _audit(conn, actor, action, queue_id, detail, now) -> None:
     write_audit(conn, actor, action, "queue", queue_id, detail, now=now)
 
 
+# What an action on an item reads first: its state, its send claim, who answered or closed it.
+_STATUS_SQL = (
+    "SELECT id, status, assignee, service, theme, sending_since, sending_by, reply_draft, "
+    "send_check, replied_by, closed_by FROM queue WHERE id = ?"
+)
+
+
 def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
-    row = conn.execute(
-        "SELECT id, status, assignee, service, theme, sending_since, sending_by, reply_draft, "
-        "send_check, replied_by, closed_by FROM queue WHERE id = ?",
-        (queue_id,),
-    ).fetchone()
+    row = conn.execute(_STATUS_SQL, (queue_id,)).fetchone()
     if row is None:
         raise QueueError("Ce message n'existe plus dans la file.")
     return row
@@ -603,16 +606,21 @@ def mark_overdue(conn: sqlite3.Connection, now: datetime) -> int:
         return cur.rowcount
 
 
+def _claim_alerts(conn: sqlite3.Connection, alerted: str, which: str, now: datetime) -> list[int]:
+    """Take the open items ``which`` selects that were not alerted yet, marking them in the
+    ``alerted`` column in the same statement, so no two passes alert one item twice."""
+    sql = (
+        f"UPDATE queue SET {alerted} = ? WHERE {which} AND {alerted} IS NULL "  # noqa: S608 (the callers' names)
+        "AND status IN ('new', 'assigned') RETURNING id"
+    )
+    with transaction(conn):
+        rows = conn.execute(sql, (to_db(now),)).fetchall()
+    return sorted(r[0] for r in rows)
+
+
 def claim_overdue_alerts(conn: sqlite3.Connection, now: datetime) -> list[int]:
     """Take the open overdue items not alerted yet (marking them), so no two sweeps share one."""
-    stamp = to_db(now)
-    with transaction(conn):
-        rows = conn.execute(
-            "UPDATE queue SET overdue_alerted_at = ? WHERE overdue_at IS NOT NULL "
-            "AND overdue_alerted_at IS NULL AND status IN ('new', 'assigned') RETURNING id",
-            (stamp,),
-        ).fetchall()
-    return sorted(r[0] for r in rows)
+    return _claim_alerts(conn, "overdue_alerted_at", "overdue_at IS NOT NULL", now)
 
 
 def release_overdue_alerts(conn: sqlite3.Connection, queue_ids: Sequence[int]) -> None:
@@ -641,13 +649,7 @@ def record_overdue_alerts(conn, queue_ids: Sequence[int], recipient: str, now: d
 
 def claim_urgent_alerts(conn: sqlite3.Connection, now: datetime) -> list[int]:
     """Take the open urgent items not alerted yet (marking them), so no two passes share one."""
-    with transaction(conn):
-        rows = conn.execute(
-            "UPDATE queue SET urgent_alerted_at = ? WHERE priority = 'urgent' "
-            "AND urgent_alerted_at IS NULL AND status IN ('new', 'assigned') RETURNING id",
-            (to_db(now),),
-        ).fetchall()
-    return sorted(r[0] for r in rows)
+    return _claim_alerts(conn, "urgent_alerted_at", "priority = 'urgent'", now)
 
 
 def release_urgent_alert(conn: sqlite3.Connection, queue_id: int) -> None:
