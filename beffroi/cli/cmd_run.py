@@ -8,7 +8,7 @@ import os
 import sys
 
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
+from beffroi.cli.wiring import add_database_options, open_database, settings_from
 from beffroi.collectors import CollectorError, build_collector
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler import JOB_NAMES, AlreadyRunning, SchedulerService
@@ -27,7 +27,7 @@ def register(sub) -> None:
         "heartbeat. A second service on the same database is refused and told which "
         "process holds it.",
     )
-    p.add_argument("--db", help="database file (default: the configuration's)")
+    add_database_options(p)
     p.add_argument(
         "--collect-every",
         type=float,
