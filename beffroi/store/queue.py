@@ -133,6 +133,19 @@ def _change(
         _audit(conn, actor, action, queue_id, full, now)
 
 
+def _change_many(conn, queue_ids: Sequence[int], action: str, values, detail, actor, now) -> int:
+    """One change on several items in one transaction: items no longer open, or whose reply
+    is being sent, are skipped; each one changed gets its audit line (``bulk``)."""
+    values = {**values, "updated_at": to_db(now)}
+    done = 0
+    with transaction(conn):
+        for queue_id in queue_ids:
+            if _update(conn, queue_id, values, OPEN):
+                _audit(conn, actor, action, queue_id, {**detail, "bulk": True}, now)
+                done += 1
+    return done
+
+
 def _assigning(assignee: str, stamp: str) -> dict[str, Any]:
     return {"status": "assigned", "assignee": assignee, "assigned_at": stamp}
 
@@ -283,18 +296,10 @@ def assign_many(
     actor: str,
     now: datetime | None = None,
 ) -> int:
-    """Give several open items to one person at once (one transaction, like ``close_many``);
-    items no longer open, or whose reply is being sent, are skipped."""
+    """Give several open items to one person at once (``_change_many``); the count given."""
     now = now or now_utc()
-    stamp = to_db(now)
-    values = {**_assigning(assignee, stamp), "updated_at": stamp}
-    done = 0
-    with transaction(conn):
-        for queue_id in queue_ids:
-            if _update(conn, queue_id, values, OPEN):
-                _audit(conn, actor, "assign", queue_id, {"assignee": assignee, "bulk": True}, now)
-                done += 1
-    return done
+    values = _assigning(assignee, to_db(now))
+    return _change_many(conn, queue_ids, "assign", values, {"assignee": assignee}, actor, now)
 
 
 def assign_round_robin(
@@ -367,18 +372,10 @@ def close_many(
     actor: str,
     now: datetime | None = None,
 ) -> int:
-    """Close several open items at once (one transaction); items no longer open, or whose
-    reply is being sent, are skipped (the count says how many were closed)."""
+    """Close several open items at once (``_change_many``); the count closed."""
     now = now or now_utc()
-    stamp = to_db(now)
-    values = {**_closing(reason, actor, stamp), "updated_at": stamp}
-    done = 0
-    with transaction(conn):
-        for queue_id in queue_ids:
-            if _update(conn, queue_id, values, OPEN):
-                _audit(conn, actor, "close", queue_id, {"reason": reason, "bulk": True}, now)
-                done += 1
-    return done
+    values = _closing(reason, actor, to_db(now))
+    return _change_many(conn, queue_ids, "close", values, {"reason": reason}, actor, now)
 
 
 def reopen(conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None):
