@@ -477,6 +477,18 @@ def age_refusal(row: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _edit_invitation(conn, invitation_id: int, columns: dict, action: str, detail, actor, now):
+    """Set an invitation's ``columns`` (ours, never a caller's), stamped with when and by whom,
+    and write its audit line ``action``; inside the caller's transaction."""
+    values = {**columns, "updated_at": to_db(now or now_utc()), "updated_by": actor}
+    sets = ", ".join(f"{name} = ?" for name in values)
+    conn.execute(
+        f"UPDATE invitations SET {sets} WHERE id = ?",  # noqa: S608 (column names are ours)
+        (*values.values(), invitation_id),
+    )
+    write_audit(conn, actor, action, "invitation", invitation_id, detail, now)
+
+
 def declare_age(
     conn: sqlite3.Connection,
     invitation_id: int,
@@ -490,14 +502,10 @@ def declare_age(
     and it goes with the invitation on erasure)."""
     if isinstance(age, bool) or not isinstance(age, int) or not 1 <= age <= 120:
         raise CommunityError("l'âge déclaré doit être un nombre entier entre 1 et 120")
+    declared = {"declared_age": age, "is_minor": int(age < ADULT_AGE)}
     with transaction(conn):
         _invitation(conn, invitation_id)
-        conn.execute(
-            "UPDATE invitations SET declared_age = ?, is_minor = ?, updated_at = ?, "
-            "updated_by = ? WHERE id = ?",
-            (age, int(age < ADULT_AGE), to_db(now or now_utc()), actor, invitation_id),
-        )
-        write_audit(conn, actor, "invitation.age", "invitation", invitation_id, None, now)
+        _edit_invitation(conn, invitation_id, declared, "invitation.age", None, actor, now)
 
 
 def declare_minor(
@@ -511,17 +519,13 @@ def declare_minor(
     """Record what the person (or their parent) declared: minor or not. Never inferred."""
     with transaction(conn):
         _invitation(conn, invitation_id)
-        conn.execute(
-            "UPDATE invitations SET is_minor = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-            (int(is_minor), to_db(now or now_utc()), actor, invitation_id),
-        )
-        write_audit(
+        _edit_invitation(
             conn,
-            actor,
-            "invitation.minor",
-            "invitation",
             invitation_id,
+            {"is_minor": int(is_minor)},
+            "invitation.minor",
             {"is_minor": is_minor},
+            actor,
             now,
         )
 
@@ -534,21 +538,15 @@ def record_parental_consent(
     now: datetime | None = None,
 ) -> None:
     """Record that a parent's consent was received (by whom it was recorded, and when)."""
+    now = now or now_utc()
     with transaction(conn):
         row = _invitation(conn, invitation_id)
         if row["is_minor"] != 1:
             raise CommunityError(
                 "l'autorisation parentale ne concerne qu'une personne déclarée mineure"
             )
-        conn.execute(
-            """
-            UPDATE invitations SET consent_recorded_at = ?, consent_recorded_by = ?,
-                                   updated_at = ?, updated_by = ?
-            WHERE id = ?
-            """,
-            (to_db(now or now_utc()), actor, to_db(now or now_utc()), actor, invitation_id),
-        )
-        write_audit(conn, actor, "invitation.consent", "invitation", invitation_id, None, now)
+        consent = {"consent_recorded_at": to_db(now), "consent_recorded_by": actor}
+        _edit_invitation(conn, invitation_id, consent, "invitation.consent", None, actor, now)
 
 
 def set_status(
