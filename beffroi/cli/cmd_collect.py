@@ -6,7 +6,7 @@ import sys
 
 from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import collectors_for, open_database, settings_from
+from beffroi.cli.wiring import add_database_options, collectors_for, open_database, settings_from
 from beffroi.config import NETWORKS
 from beffroi.inbox import after_ingestion, ingest_hooks
 from beffroi.scheduler import collect_all
@@ -22,8 +22,7 @@ def register(sub) -> None:
         "many were new, how many API calls it cost and any error. Safe to interrupt and "
         "re-run: nothing is lost or doubled.",
     )
-    p.add_argument("--network", "-n", help="only this network (x, facebook, instagram, ...)")
-    p.add_argument("--db", help="database file (default: the configuration's)")
+    add_database_options(p, network=True)
     p.set_defaults(handler=run)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import collectors_for, settings_from
+from beffroi.cli.wiring import add_database_options, collectors_for, settings_from
 from beffroi.collectors import build_collector, mask_secrets
 from beffroi.french import dollars
 from beffroi.store import StoreError, connect
@@ -35,8 +35,7 @@ def register(sub) -> None:
         "itself with one cheap request: token set, valid, not expired, permissions for its "
         "streams. Prints ✓/✗ lines and exits with 1 when something is missing.",
     )
-    p.add_argument("--network", "-n", help="only this network (x, facebook, instagram, ...)")
-    p.add_argument("--db", help="database file (default: the configuration's)")
+    add_database_options(p, network=True)
     p.set_defaults(handler=run)
 
 

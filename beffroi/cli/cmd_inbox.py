@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from beffroi.cli.commands import summary
-from beffroi.cli.wiring import open_database, settings_from
+from beffroi.cli.wiring import add_database_options, open_database, settings_from
 from beffroi.inbox import counters, sweep_overdue
 from beffroi.labels import duration
 from beffroi.store import connect, now_utc
@@ -18,7 +18,7 @@ def register(sub) -> None:
         "the on-duty manager gets one digest of those not alerted yet.",
     )
     p.add_argument("action", choices=["status", "sweep"], help="what to do")
-    p.add_argument("--db", help="database file (default: the configuration's)")
+    add_database_options(p)
     p.set_defaults(handler=run)
 
 

@@ -4,7 +4,10 @@ request, and the retention limits applied now."""
 from __future__ import annotations
 
 import getpass
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from beffroi.cli import archived_reports
@@ -13,6 +16,7 @@ from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
 from beffroi.cli.wiring import settings_from
+from beffroi.config import Settings
 from beffroi.store import connect, now_utc, transaction, write_audit
 from beffroi.store.objection import ObjectionError, object_to_ranking, withdraw_objection
 from beffroi.store.privacy import (
@@ -42,7 +46,6 @@ def register(sub) -> None:
         "that named them masked. An audit row records who did it, not whom.",
     )
     _whom(erase)
-    erase.add_argument("--actor", help="who asks for it (default: your login name)")
     erase.set_defaults(handler=run_erase)
     export = actions.add_parser(
         "export",
@@ -55,7 +58,6 @@ def register(sub) -> None:
     )
     _whom(export)
     export.add_argument("--out", default=".", metavar="FOLDER", help="folder (default: here)")
-    export.add_argument("--actor", help="who asks for it (default: your login name)")
     export.set_defaults(handler=run_export)
     objection = actions.add_parser(
         "object",
@@ -65,22 +67,38 @@ def register(sub) -> None:
         "of every ranking and of invitations (proposed, unsent ones are withdrawn); their "
         "messages are still answered. --withdraw lifts it. An audit row records who did it.",
     )
-    _whom(objection)
+    _whom(objection, does="records it")
     objection.add_argument(
         "--withdraw", action="store_true", help="the person withdraws their objection"
     )
-    objection.add_argument("--actor", help="who records it (default: your login name)")
     objection.set_defaults(handler=run_object)
     purge = actions.add_parser("purge", help="delete data older than the retention settings")
     purge.set_defaults(handler=run_purge)
     p.set_defaults(handler=_no_action)
 
 
-def _whom(parser) -> None:
-    """``--member ID`` or ``--handle NETWORK:HANDLE``: the person the right is exercised for."""
+def _whom(parser, does: str = "asks for it") -> None:
+    """``--member ID`` or ``--handle NETWORK:HANDLE``: the person the right is exercised for;
+    ``--actor``: who exercises it for them (the audit line's actor)."""
     who = parser.add_mutually_exclusive_group(required=True)
     who.add_argument("--member", type=int, metavar="ID", help="the member's id")
     who.add_argument("--handle", metavar="NETWORK:HANDLE", help="e.g. x:jeanne_marcq")
+    parser.add_argument("--actor", help=f"who {does} (default: your login name)")
+
+
+def _actor(args) -> str:
+    return args.actor or f"cli:{getpass.getuser()}"
+
+
+@contextmanager
+def _database(args) -> Iterator[tuple[Settings, sqlite3.Connection]]:
+    """The configuration and its database, closed when the command is done."""
+    settings = settings_from(args.config)
+    conn = connect(settings.database_path)
+    try:
+        yield settings, conn
+    finally:
+        conn.close()
 
 
 def _no_action(args) -> int:
@@ -105,18 +123,14 @@ def _member_id(conn, args, verb: str = "erased") -> int:
 
 
 def run_erase(args) -> int:
-    settings = settings_from(args.config)
-    conn = connect(settings.database_path)
-    try:
+    with _database(args) as (settings, conn):
         member_id = _member_id(conn, args)
         archived = archived_reports.reports_with(conn, settings, member_id)
         try:
-            result = erase_member(conn, member_id, actor=args.actor or f"cli:{getpass.getuser()}")
+            result = erase_member(conn, member_id, actor=_actor(args))
         except MemberNotFound as exc:
             raise UsageError(f"{exc}; nothing was erased") from None
         rewritten = archived_reports.rewrite(conn, settings, archived, now_utc())
-    finally:
-        conn.close()
     print(
         f"member {result.member_id} erased: {result.items} message(s) blanked, "
         f"{result.replies} message(s) from the city to them blanked, "
@@ -135,12 +149,10 @@ def run_erase(args) -> int:
 
 
 def run_export(args) -> int:
-    settings = settings_from(args.config)
     folder = Path(args.out).expanduser()
     if not folder.is_dir():
         raise UsageError(f"--out must be an existing folder, not {folder}")
-    conn = connect(settings.database_path)
-    try:
+    with _database(args) as (settings, conn):
         member_id = _member_id(conn, args, verb="exported")
         try:
             record = member_record(conn, member_id)
@@ -155,17 +167,7 @@ def run_export(args) -> int:
         paths[1].write_text(export_html(record, settings.city.name, now), encoding="utf-8")
         with transaction(conn):
             counts = {key: len(record[key]) for key in record if key != "member"}
-            write_audit(
-                conn,
-                args.actor or f"cli:{getpass.getuser()}",
-                "member_export",
-                "member",
-                member_id,
-                counts,
-                now=now,
-            )
-    finally:
-        conn.close()
+            write_audit(conn, _actor(args), "member_export", "member", member_id, counts, now=now)
     print(
         f"member {member_id}: {len(record['messages'])} message(s), "
         f"{len(record['city_messages'])} message(s) from the city, "
@@ -175,11 +177,9 @@ def run_export(args) -> int:
 
 
 def run_object(args) -> int:
-    settings = settings_from(args.config)
-    conn = connect(settings.database_path)
-    actor = args.actor or f"cli:{getpass.getuser()}"
+    actor = _actor(args)
     verb = "changed"
-    try:
+    with _database(args) as (_settings, conn):
         member_id = _member_id(conn, args, verb=verb)
         try:
             if args.withdraw:
@@ -188,8 +188,6 @@ def run_object(args) -> int:
                 withdrawn = object_to_ranking(conn, member_id, actor=actor)
         except ObjectionError as exc:
             raise UsageError(f"member {member_id}: {exc} Nothing was {verb}.") from None
-    finally:
-        conn.close()
     if args.withdraw:
         print(f"member {member_id}: objection withdrawn; they may be ranked and invited again")
     else:
@@ -201,12 +199,8 @@ def run_object(args) -> int:
 
 
 def run_purge(args) -> int:
-    settings = settings_from(args.config)
-    conn = connect(settings.database_path)
-    try:
+    with _database(args) as (settings, conn):
         result = purge_expired(conn, settings.retention, actor="cli")
-    finally:
-        conn.close()
     print(
         f"purged: {result.items} message(s), {result.queue} queue row(s), "
         f"{result.raw_cleared} raw payload(s), {result.rejected} rejected payload(s), "

@@ -9,7 +9,7 @@ import sys
 
 from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
-from beffroi.cli.wiring import open_database, settings_from
+from beffroi.cli.wiring import add_database_options, open_database, settings_from
 from beffroi.collectors import CollectorError, build_collector
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler import JOB_NAMES, AlreadyRunning, SchedulerService
@@ -28,7 +28,7 @@ def register(sub) -> None:
         "heartbeat. A second service on the same database is refused and told which "
         "process holds it.",
     )
-    p.add_argument("--db", help="database file (default: the configuration's)")
+    add_database_options(p)
     p.add_argument(
         "--collect-every",
         type=float,

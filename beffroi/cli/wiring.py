@@ -19,6 +19,16 @@ def settings_from(config: str | None) -> Settings:
     return load_settings(config)
 
 
+def add_database_options(parser, *, network: bool = False) -> None:
+    """``--db`` (another database file than the configuration's, for ``open_database``) and,
+    with ``network``, ``--network`` (only that network's accounts, for ``collectors_for``)."""
+    if network:
+        parser.add_argument(
+            "--network", "-n", help="only this network (x, facebook, instagram, ...)"
+        )
+    parser.add_argument("--db", help="database file (default: the configuration's)")
+
+
 def open_database(settings: Settings, path: str | Path | None = None) -> sqlite3.Connection:
     """Open (creating and migrating if needed) the configured database, accounts synced."""
     conn = connect(path or settings.database_path)

@@ -145,19 +145,6 @@ def login(
     return Login(member)
 
 
-def authenticate(
-    conn: sqlite3.Connection,
-    username: str,
-    password: str,
-    client: str | None = None,
-    *,
-    now: datetime | None = None,
-) -> StaffMember | None:
-    """The staff member if the password is right, the account active and the client not
-    made to wait; else None (see ``login`` for the reason)."""
-    return login(conn, username, password, client, now=now).member
-
-
 def session_expired(
     logged_in_at: datetime,
     last_seen_at: datetime,

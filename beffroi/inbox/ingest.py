@@ -131,19 +131,21 @@ class Conversations:
                 conn, queue_id, item.created_at, early["id"], from_db(early["created_at"]), now
             )
 
+    # The queued message a city's reply answers: its queue row and when it was received.
+    _QUEUED_SQL = "SELECT q.id, i.created_at FROM items i JOIN queue q ON q.item_id = i.id "
+
     def _outbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
         target = None
         if item.parent_external_id:
             target = conn.execute(
-                "SELECT q.id, i.created_at FROM items i JOIN queue q ON q.item_id = i.id "
-                "WHERE i.network = ? AND i.external_id = ?",
+                self._QUEUED_SQL + "WHERE i.network = ? AND i.external_id = ?",
                 (item.network, item.parent_external_id),
             ).fetchone()
         if target is None and item.kind == "dm" and item.thread_external_id:
             # Private conversations have no parent: the reply answers the latest open message.
             target = conn.execute(
-                "SELECT q.id, i.created_at FROM items i JOIN queue q ON q.item_id = i.id "
-                "WHERE i.network = ? AND i.thread_external_id = ? AND i.direction = 'in' "
+                self._QUEUED_SQL
+                + "WHERE i.network = ? AND i.thread_external_id = ? AND i.direction = 'in' "
                 "AND i.created_at <= ? AND q.status IN ('new', 'assigned') "
                 "ORDER BY i.created_at DESC LIMIT 1",
                 (item.network, item.thread_external_id, to_db(item.created_at)),

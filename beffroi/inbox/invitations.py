@@ -14,7 +14,6 @@ where it cannot tell, by a person (``resolve_stuck_invitation``).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +23,6 @@ from typing import Any
 from beffroi.collectors import mask_secrets
 from beffroi.config import Settings
 from beffroi.inbox.replying import (
-    CHECK_FIRST,
     ClaimSettling,
     SendCheck,
     ask_network,
@@ -33,7 +31,7 @@ from beffroi.inbox.replying import (
     still_running,
     stored_item,
 )
-from beffroi.store import from_db, now_utc
+from beffroi.store import now_utc
 from beffroi.store.community import (
     CommunityError,
     claim_invitation_send,
@@ -52,7 +50,11 @@ INVITATION_ABSENT = (
 )
 NOTHING_SENDING = "Aucun envoi n'est en cours pour cette invitation."
 INVITATION_CLAIMS = ClaimSettling(
-    release_invitation_send, record_invitation_check, INVITATION_ABSENT
+    release_invitation_send,
+    record_invitation_check,
+    INVITATION_ABSENT,
+    CommunityError,
+    NOTHING_SENDING,
 )
 
 
@@ -120,9 +122,7 @@ def release_stuck_invitation(
     reply: refused while the send may still run, then the network is asked for the DM."""
     now = now or now_utc()
     row = invitation_claim(conn, invitation_id)
-    since = from_db(row["sending_since"])
-    if since is None:
-        raise CommunityError(NOTHING_SENDING)
+    since = INVITATION_CLAIMS.claimed_at(row)
     message, dm_item = invitation_to_send(conn, invitation_id)
     to = stored_item(conn, dm_item) if dm_item is not None else None
     collector = collector_for(to.account) if to is not None else None
@@ -153,11 +153,7 @@ def resolve_stuck_invitation(
     """A person looked on the network after ``release_stuck_invitation`` could not tell:
     ``went_out`` marks the invitation ``invited`` (by hand), otherwise frees it to resend."""
     row = invitation_claim(conn, invitation_id)
-    if row["sending_since"] is None:
-        raise CommunityError(NOTHING_SENDING)
-    if row["send_check"] is None:
-        raise CommunityError(CHECK_FIRST)
-    facts = {**json.loads(row["send_check"]), "decided_by": actor, "went_out": went_out}
+    facts = INVITATION_CLAIMS.decision(row, actor, went_out)
     if went_out:
         set_status(
             conn, invitation_id, "invited", actor=actor, now=now, sent_via="manual", claimed=True

@@ -28,7 +28,7 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -275,36 +275,33 @@ def explain(rule: Rule, subject: Subject) -> list[str] | None:
     return why
 
 
+def _either(words) -> str:
+    return " ou ".join(words)
+
+
+# A rule's conditions as people read them, in this order: key -> its words for the value.
+CONDITION_WORDS: dict[str, Callable[[Any], str]] = {
+    "keywords": lambda v: "contient " + _either(f"« {w} »" for w in v),
+    "lemmas": lambda v: "contient le lemme " + _either(f"« {w} »" for w in v),
+    "link": lambda _: "contient un lien",
+    "contact": lambda _: "contient un numéro de téléphone ou une adresse e-mail",
+    "emoji_only": lambda _: "ne contient que des émojis",
+    "min_length": lambda v: f"au moins {v} caractères",
+    "max_length": lambda v: f"au plus {v} caractères",
+    "authors": lambda v: "auteur parmi " + ", ".join(f"@{a}" for a in v),
+    "themes": lambda v: "thème " + _either(v),
+    "tones": lambda v: "ton " + _either(TONE_LABELS.get(t, t) for t in v),
+    "networks": lambda v: "sur " + _either(network_label(n) for n in v),
+    "kinds": lambda v: _either(kind_label(k, capital=False) for k in v),
+    "public_only": lambda _: "message public",
+}
+
+
 def describe_conditions(conditions: dict[str, Any]) -> str:
     """'contient « incapables » ; message public' for people."""
-    c, parts = conditions, []
-    if c.get("keywords"):
-        parts.append("contient " + " ou ".join(f"« {w} »" for w in c["keywords"]))
-    if c.get("lemmas"):
-        parts.append("contient le lemme " + " ou ".join(f"« {w} »" for w in c["lemmas"]))
-    if c.get("link"):
-        parts.append("contient un lien")
-    if c.get("contact"):
-        parts.append("contient un numéro de téléphone ou une adresse e-mail")
-    if c.get("emoji_only"):
-        parts.append("ne contient que des émojis")
-    if c.get("min_length"):
-        parts.append(f"au moins {c['min_length']} caractères")
-    if c.get("max_length"):
-        parts.append(f"au plus {c['max_length']} caractères")
-    if c.get("authors"):
-        parts.append("auteur parmi " + ", ".join(f"@{a}" for a in c["authors"]))
-    if c.get("themes"):
-        parts.append("thème " + " ou ".join(c["themes"]))
-    if c.get("tones"):
-        parts.append("ton " + " ou ".join(TONE_LABELS.get(t, t) for t in c["tones"]))
-    if c.get("networks"):
-        parts.append("sur " + " ou ".join(network_label(n) for n in c["networks"]))
-    if c.get("kinds"):
-        parts.append(" ou ".join(kind_label(k, capital=False) for k in c["kinds"]))
-    if c.get("public_only"):
-        parts.append("message public")
-    return " ; ".join(parts)
+    return " ; ".join(
+        words(conditions[key]) for key, words in CONDITION_WORDS.items() if conditions.get(key)
+    )
 
 
 def describe_actions(actions: dict[str, Any]) -> str:

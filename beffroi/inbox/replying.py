@@ -48,6 +48,7 @@ from beffroi.config import Settings
 from beffroi.inbox.ingest import answer_conversation
 from beffroi.store import from_db, now_utc, to_db, transaction, x_usage
 from beffroi.store.queue import (
+    CLAIM_CHANGED,
     QueueError,
     claim_send,
     mark_replied,
@@ -446,6 +447,23 @@ class ClaimSettling:
     release: Callable[..., object]  # frees the claim: the send can go again
     record: Callable[..., object]  # keeps the claim with what was checked, for a person
     absent_message: str  # what the person is told when the network confirms nothing went
+    error: type[Exception]  # the room's error, with a French message for people
+    nothing_sending: str  # what settling a row with no claim says
+
+    def claimed_at(self, claim) -> datetime:
+        """When the send to settle started; refused (``error``) when nothing is sending."""
+        since = from_db(claim["sending_since"])
+        if since is None:
+            raise self.error(self.nothing_sending)
+        return since
+
+    def decision(self, claim, actor: str, went_out: bool) -> dict[str, Any]:
+        """What a person's decision records (the check's facts, who decided, what they saw);
+        refused before the network was asked (``CHECK_FIRST``)."""
+        self.claimed_at(claim)
+        if claim["send_check"] is None:
+            raise self.error(CHECK_FIRST)
+        return {**json.loads(claim["send_check"]), "decided_by": actor, "went_out": went_out}
 
     def unfound(
         self, conn, row_id: int, claim, outcome: str, facts: dict[str, Any], *, actor, now
@@ -460,7 +478,9 @@ class ClaimSettling:
         return SendCheck(row_id, "unknown", SENT_UNKNOWN, facts)
 
 
-REPLY_CLAIMS = ClaimSettling(release_send, record_send_check, SENT_ABSENT)
+REPLY_CLAIMS = ClaimSettling(
+    release_send, record_send_check, SENT_ABSENT, QueueError, NOTHING_SENDING
+)
 
 
 def release_stuck_send(
@@ -479,9 +499,7 @@ def release_stuck_send(
     """
     now = now or now_utc()
     claim = sending_claim(conn, queue_id)
-    since = from_db(claim["sending_since"])
-    if since is None:
-        raise QueueError(NOTHING_SENDING)
+    since = REPLY_CLAIMS.claimed_at(claim)
     item = item_for_queue(conn, queue_id)
     facts = check_facts(claim, actor, now)
     try:
@@ -520,11 +538,7 @@ def resolve_stuck_send(
     """
     now = now or now_utc()
     claim = sending_claim(conn, queue_id)
-    if claim["sending_since"] is None:
-        raise QueueError(NOTHING_SENDING)
-    if claim["send_check"] is None:
-        raise QueueError(CHECK_FIRST)
-    facts = {**json.loads(claim["send_check"]), "decided_by": actor, "went_out": went_out}
+    facts = REPLY_CLAIMS.decision(claim, actor, went_out)
     if not went_out:
         release_send(
             conn, queue_id, claimed_since=claim["sending_since"], facts=facts, actor=actor, now=now
@@ -535,7 +549,7 @@ def resolve_stuck_send(
     clock = SlaClock.from_settings(settings)
     with transaction(conn):
         if sending_claim(conn, queue_id)["sending_since"] != claim["sending_since"]:
-            raise QueueError("L'envoi de ce message a changé entre-temps ; rechargez la page.")
+            raise QueueError(CLAIM_CHANGED)
         mark_replied(
             conn,
             queue_id,

@@ -23,6 +23,7 @@ from beffroi.french import french_date
 from beffroi.store.connection import transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.objection import has_objected
+from beffroi.store.send_claims import SendClaims
 from beffroi.store.times import from_db, now_utc, to_db
 
 EVENT_KINDS = ("instameet", "snapmeet", "afterwork", "other")
@@ -491,6 +492,18 @@ def age_refusal(row: Mapping[str, Any]) -> str | None:
     return None
 
 
+def _edit_invitation(conn, invitation_id: int, columns: dict, action: str, detail, actor, now):
+    """Set an invitation's ``columns`` (ours, never a caller's), stamped with when and by whom,
+    and write its audit line ``action``; inside the caller's transaction."""
+    values = {**columns, "updated_at": to_db(now or now_utc()), "updated_by": actor}
+    sets = ", ".join(f"{name} = ?" for name in values)
+    conn.execute(
+        f"UPDATE invitations SET {sets} WHERE id = ?",  # noqa: S608 (column names are ours)
+        (*values.values(), invitation_id),
+    )
+    write_audit(conn, actor, action, "invitation", invitation_id, detail, now)
+
+
 def declare_age(
     conn: sqlite3.Connection,
     invitation_id: int,
@@ -504,14 +517,10 @@ def declare_age(
     and it goes with the invitation on erasure)."""
     if isinstance(age, bool) or not isinstance(age, int) or not 1 <= age <= 120:
         raise CommunityError("l'âge déclaré doit être un nombre entier entre 1 et 120")
+    declared = {"declared_age": age, "is_minor": int(age < ADULT_AGE)}
     with transaction(conn):
         _invitation(conn, invitation_id)
-        conn.execute(
-            "UPDATE invitations SET declared_age = ?, is_minor = ?, updated_at = ?, "
-            "updated_by = ? WHERE id = ?",
-            (age, int(age < ADULT_AGE), to_db(now or now_utc()), actor, invitation_id),
-        )
-        write_audit(conn, actor, "invitation.age", "invitation", invitation_id, None, now)
+        _edit_invitation(conn, invitation_id, declared, "invitation.age", None, actor, now)
 
 
 def declare_minor(
@@ -525,17 +534,13 @@ def declare_minor(
     """Record what the person (or their parent) declared: minor or not. Never inferred."""
     with transaction(conn):
         _invitation(conn, invitation_id)
-        conn.execute(
-            "UPDATE invitations SET is_minor = ?, updated_at = ?, updated_by = ? WHERE id = ?",
-            (int(is_minor), to_db(now or now_utc()), actor, invitation_id),
-        )
-        write_audit(
+        _edit_invitation(
             conn,
-            actor,
-            "invitation.minor",
-            "invitation",
             invitation_id,
+            {"is_minor": int(is_minor)},
+            "invitation.minor",
             {"is_minor": is_minor},
+            actor,
             now,
         )
 
@@ -548,21 +553,15 @@ def record_parental_consent(
     now: datetime | None = None,
 ) -> None:
     """Record that a parent's consent was received (by whom it was recorded, and when)."""
+    now = now or now_utc()
     with transaction(conn):
         row = _invitation(conn, invitation_id)
         if row["is_minor"] != 1:
             raise CommunityError(
                 "l'autorisation parentale ne concerne qu'une personne déclarée mineure"
             )
-        conn.execute(
-            """
-            UPDATE invitations SET consent_recorded_at = ?, consent_recorded_by = ?,
-                                   updated_at = ?, updated_by = ?
-            WHERE id = ?
-            """,
-            (to_db(now or now_utc()), actor, to_db(now or now_utc()), actor, invitation_id),
-        )
-        write_audit(conn, actor, "invitation.consent", "invitation", invitation_id, None, now)
+        consent = {"consent_recorded_at": to_db(now), "consent_recorded_by": actor}
+        _edit_invitation(conn, invitation_id, consent, "invitation.consent", None, actor, now)
 
 
 def set_status(
@@ -656,6 +655,7 @@ INVITATION_SENDING = (
     "Cette invitation est en cours d'envoi : attendez la fin de l'envoi avant de la modifier."
 )
 INVITATION_ALREADY_SENDING = "Cette invitation est déjà en cours d'envoi."
+INVITATION_CLAIM_CHANGED = "l'envoi de cette invitation a changé entre-temps"
 
 
 def claim_invitation_send(
@@ -687,52 +687,13 @@ def invitation_claim(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Ro
     return _invitation(conn, invitation_id)
 
 
-def release_invitation_send(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    *,
-    claimed_since: str,
-    facts: Mapping[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """Free a stuck claim once it is established the DM did not go out (the invitation
-    stays ``proposed``, to send again). A newer claim is never freed by an older check."""
-    now = now or now_utc()
-    with transaction(conn):
-        cur = conn.execute(
-            "UPDATE invitations SET sending_since = NULL, sending_by = NULL, send_check = NULL, "
-            "updated_at = ? WHERE id = ? AND sending_since = ?",
-            (to_db(now), invitation_id, claimed_since),
-        )
-        if cur.rowcount != 1:
-            raise CommunityError("l'envoi de cette invitation a changé entre-temps")
-        write_audit(conn, actor, "invitation.release_send", "invitation", invitation_id,
-                    dict(facts), now)  # fmt: skip
-
-
-def record_invitation_check(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    *,
-    claimed_since: str,
-    facts: Mapping[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """The network cannot tell whether a stuck DM went out: keep the claim, store the facts
-    for the person who decides."""
-    import json
-
-    now = now or now_utc()
-    with transaction(conn):
-        conn.execute(
-            "UPDATE invitations SET send_check = ?, updated_at = ? "
-            "WHERE id = ? AND sending_since = ?",
-            (json.dumps(dict(facts), ensure_ascii=False), to_db(now), invitation_id, claimed_since),
-        )
-        write_audit(conn, actor, "invitation.send_uncertain", "invitation", invitation_id,
-                    dict(facts), now)  # fmt: skip
+# Settling a DM invitation's stuck send claim (``inbox.release_stuck_invitation``, then a
+# person's decision): the invitation stays ``proposed`` when freed, to send again.
+INVITATION_SENDS = SendClaims(
+    table="invitations", error=CommunityError, changed=INVITATION_CLAIM_CHANGED
+)
+release_invitation_send = INVITATION_SENDS.release
+record_invitation_check = INVITATION_SENDS.record_check
 
 
 def set_invitation_message(

@@ -425,14 +425,9 @@ def record_published(
 def record_retry(
     conn: sqlite3.Connection, pub_id: int, error: str, next_attempt_at: datetime, now: datetime
 ) -> bool:
+    retry_at = to_db(next_attempt_at)
     return _move(
-        conn,
-        pub_id,
-        "publishing",
-        now,
-        status="approved",
-        error=error,
-        next_attempt_at=to_db(next_attempt_at),
+        conn, pub_id, "publishing", now, status="approved", error=error, next_attempt_at=retry_at
     )
 
 

@@ -21,6 +21,7 @@ from beffroi.errors import BeffroiError
 from beffroi.store.connection import transaction
 from beffroi.store.ingest import save_items
 from beffroi.store.meta import write_audit
+from beffroi.store.send_claims import SendClaims
 from beffroi.store.times import now_utc, to_db
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class ReplyCollision(QueueError):
         self.first_by = first_by
 
 
+CLAIM_CHANGED = "L'envoi de ce message a changé entre-temps ; rechargez la page."
 COLLISION_KEPT = " Votre texte n'est pas perdu : il est conservé en brouillon."
 
 
@@ -64,12 +66,15 @@ def _audit(conn, actor, action, queue_id, detail, now) -> None:
     write_audit(conn, actor, action, "queue", queue_id, detail, now=now)
 
 
+# What an action on an item reads first: its state, its send claim, who answered or closed it.
+_STATUS_SQL = (
+    "SELECT id, status, assignee, service, theme, sending_since, sending_by, reply_draft, "
+    "send_check, replied_by, closed_by FROM queue WHERE id = ?"
+)
+
+
 def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
-    row = conn.execute(
-        "SELECT id, status, assignee, service, theme, sending_since, sending_by, reply_draft, "
-        "send_check, replied_by, closed_by FROM queue WHERE id = ?",
-        (queue_id,),
-    ).fetchone()
+    row = conn.execute(_STATUS_SQL, (queue_id,)).fetchone()
     if row is None:
         raise QueueError("Ce message n'existe plus dans la file.")
     return row
@@ -126,6 +131,19 @@ def _change(
         _update(conn, queue_id, {**values, "updated_at": stamp}, allowed)
         full = {"from": before["status"], **(detail or {})}
         _audit(conn, actor, action, queue_id, full, now)
+
+
+def _change_many(conn, queue_ids: Sequence[int], action: str, values, detail, actor, now) -> int:
+    """One change on several items in one transaction: items no longer open, or whose reply
+    is being sent, are skipped; each one changed gets its audit line (``bulk``)."""
+    values = {**values, "updated_at": to_db(now)}
+    done = 0
+    with transaction(conn):
+        for queue_id in queue_ids:
+            if _update(conn, queue_id, values, OPEN):
+                _audit(conn, actor, action, queue_id, {**detail, "bulk": True}, now)
+                done += 1
+    return done
 
 
 def _assigning(assignee: str, stamp: str) -> dict[str, Any]:
@@ -278,18 +296,10 @@ def assign_many(
     actor: str,
     now: datetime | None = None,
 ) -> int:
-    """Give several open items to one person at once (one transaction, like ``close_many``);
-    items no longer open, or whose reply is being sent, are skipped."""
+    """Give several open items to one person at once (``_change_many``); the count given."""
     now = now or now_utc()
-    stamp = to_db(now)
-    values = {**_assigning(assignee, stamp), "updated_at": stamp}
-    done = 0
-    with transaction(conn):
-        for queue_id in queue_ids:
-            if _update(conn, queue_id, values, OPEN):
-                _audit(conn, actor, "assign", queue_id, {"assignee": assignee, "bulk": True}, now)
-                done += 1
-    return done
+    values = _assigning(assignee, to_db(now))
+    return _change_many(conn, queue_ids, "assign", values, {"assignee": assignee}, actor, now)
 
 
 def assign_round_robin(
@@ -362,18 +372,10 @@ def close_many(
     actor: str,
     now: datetime | None = None,
 ) -> int:
-    """Close several open items at once (one transaction); items no longer open, or whose
-    reply is being sent, are skipped (the count says how many were closed)."""
+    """Close several open items at once (``_change_many``); the count closed."""
     now = now or now_utc()
-    stamp = to_db(now)
-    values = {**_closing(reason, actor, stamp), "updated_at": stamp}
-    done = 0
-    with transaction(conn):
-        for queue_id in queue_ids:
-            if _update(conn, queue_id, values, OPEN):
-                _audit(conn, actor, "close", queue_id, {"reason": reason, "bulk": True}, now)
-                done += 1
-    return done
+    values = _closing(reason, actor, to_db(now))
+    return _change_many(conn, queue_ids, "close", values, {"reason": reason}, actor, now)
 
 
 def reopen(conn: sqlite3.Connection, queue_id: int, *, actor: str, now: datetime | None = None):
@@ -560,59 +562,11 @@ def sending_claim(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
     return _status(conn, queue_id)
 
 
-def _clear_claim(
-    conn: sqlite3.Connection, queue_id: int, claimed_since: str, action: str, facts, actor, now
-) -> None:
-    cur = conn.execute(
-        "UPDATE queue SET sending_since = NULL, sending_by = NULL, send_check = NULL, "
-        "updated_at = ? WHERE id = ? AND sending_since = ?",
-        (to_db(now), queue_id, claimed_since),
-    )
-    if cur.rowcount != 1:
-        raise QueueError("L'envoi de ce message a changé entre-temps ; rechargez la page.")
-    _audit(conn, actor, action, queue_id, facts, now)
-
-
-def release_send(
-    conn: sqlite3.Connection,
-    queue_id: int,
-    *,
-    claimed_since: str,
-    facts: dict[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> None:
-    """Free a stuck send marker, once it was established that the reply did not go out.
-
-    Only ``inbox.release_stuck_send`` (after asking the network) and ``inbox.resolve_stuck_send``
-    (a person's decision) call this. ``claimed_since`` is the claim that was checked: a newer
-    claim (another send started meanwhile) is never freed by an older check.
-    """
-    now = now or now_utc()
-    with transaction(conn):
-        _clear_claim(conn, queue_id, claimed_since, "release_send", facts, actor, now)
-
-
-def record_send_check(
-    conn: sqlite3.Connection,
-    queue_id: int,
-    *,
-    claimed_since: str,
-    facts: dict[str, Any],
-    actor: str,
-    now: datetime | None = None,
-) -> bool:
-    """The network could not say whether a stuck reply went out: keep the marker and store
-    what was checked, for the person who decides (False: the claim changed meanwhile)."""
-    now = now or now_utc()
-    with transaction(conn):
-        cur = conn.execute(
-            "UPDATE queue SET send_check = ?, updated_at = ? WHERE id = ? AND sending_since = ?",
-            (json.dumps(facts, ensure_ascii=False), to_db(now), queue_id, claimed_since),
-        )
-        if cur.rowcount:
-            _audit(conn, actor, "send_uncertain", queue_id, facts, now)
-    return bool(cur.rowcount)
+# Settling a reply's stuck send marker. Only ``inbox.release_stuck_send`` (after asking the
+# network) and ``inbox.resolve_stuck_send`` (a person's decision) call these.
+REPLY_SENDS = SendClaims(table="queue", error=QueueError, changed=CLAIM_CHANGED)
+release_send = REPLY_SENDS.release
+record_send_check = REPLY_SENDS.record_check
 
 
 def note_send_check(
@@ -649,16 +603,21 @@ def mark_overdue(conn: sqlite3.Connection, now: datetime) -> int:
         return cur.rowcount
 
 
+def _claim_alerts(conn: sqlite3.Connection, alerted: str, which: str, now: datetime) -> list[int]:
+    """Take the open items ``which`` selects that were not alerted yet, marking them in the
+    ``alerted`` column in the same statement, so no two passes alert one item twice."""
+    sql = (
+        f"UPDATE queue SET {alerted} = ? WHERE {which} AND {alerted} IS NULL "  # noqa: S608 (the callers' names)
+        "AND status IN ('new', 'assigned') RETURNING id"
+    )
+    with transaction(conn):
+        rows = conn.execute(sql, (to_db(now),)).fetchall()
+    return sorted(r[0] for r in rows)
+
+
 def claim_overdue_alerts(conn: sqlite3.Connection, now: datetime) -> list[int]:
     """Take the open overdue items not alerted yet (marking them), so no two sweeps share one."""
-    stamp = to_db(now)
-    with transaction(conn):
-        rows = conn.execute(
-            "UPDATE queue SET overdue_alerted_at = ? WHERE overdue_at IS NOT NULL "
-            "AND overdue_alerted_at IS NULL AND status IN ('new', 'assigned') RETURNING id",
-            (stamp,),
-        ).fetchall()
-    return sorted(r[0] for r in rows)
+    return _claim_alerts(conn, "overdue_alerted_at", "overdue_at IS NOT NULL", now)
 
 
 def release_overdue_alerts(conn: sqlite3.Connection, queue_ids: Sequence[int]) -> None:
@@ -687,13 +646,7 @@ def record_overdue_alerts(conn, queue_ids: Sequence[int], recipient: str, now: d
 
 def claim_urgent_alerts(conn: sqlite3.Connection, now: datetime) -> list[int]:
     """Take the open urgent items not alerted yet (marking them), so no two passes share one."""
-    with transaction(conn):
-        rows = conn.execute(
-            "UPDATE queue SET urgent_alerted_at = ? WHERE priority = 'urgent' "
-            "AND urgent_alerted_at IS NULL AND status IN ('new', 'assigned') RETURNING id",
-            (to_db(now),),
-        ).fetchall()
-    return sorted(r[0] for r in rows)
+    return _claim_alerts(conn, "urgent_alerted_at", "priority = 'urgent'", now)
 
 
 def release_urgent_alert(conn: sqlite3.Connection, queue_id: int) -> None:

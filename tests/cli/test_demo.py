@@ -17,7 +17,7 @@ import pytest
 
 from beffroi.cli.main import main
 from beffroi.config import load_settings
-from beffroi.dashboard.auth import authenticate
+from beffroi.dashboard.auth import login
 from beffroi.sandbox import SandboxNetwork, state_path
 from tests.conftest import free_port
 
@@ -115,11 +115,11 @@ def test_demo_logins_work_and_are_printed(demo):
     assert "demo-cm-2026" in out and "demo-direction-2026" in out and "members" in out
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    member = authenticate(conn, "cm", "demo-cm-2026")
+    member = login(conn, "cm", "demo-cm-2026").member
     assert member is not None and member.role == "community_manager"
     roles = {r[0] for r in conn.execute("SELECT role FROM staff")}
     assert roles == {"community_manager", "comms", "comms_lead", "director", "admin"}
-    assert authenticate(conn, "admin", "wrong-password") is None
+    assert login(conn, "admin", "wrong-password").member is None
     conn.close()
 
 

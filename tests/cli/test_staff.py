@@ -1,5 +1,5 @@
 from beffroi.cli.main import main
-from beffroi.dashboard.auth import authenticate
+from beffroi.dashboard.auth import login
 from beffroi.store import connect
 
 
@@ -16,9 +16,9 @@ def test_staff_add_stores_a_hash_that_authenticates(tmp_path, monkeypatch, capsy
     conn = connect(tmp_path / "b.db")
     stored = conn.execute("SELECT password_hash FROM staff").fetchone()[0]
     assert "correct horse" not in stored and stored.startswith("$argon2")
-    assert authenticate(conn, "claire", "correct horse").role == "community_manager"
-    assert authenticate(conn, "claire", "wrong password") is None
-    assert authenticate(conn, "nobody", "correct horse") is None
+    assert login(conn, "claire", "correct horse").member.role == "community_manager"
+    assert login(conn, "claire", "wrong password").member is None
+    assert login(conn, "nobody", "correct horse").member is None
 
 
 def test_short_password_is_refused_and_nothing_written(tmp_path, monkeypatch, capsys):

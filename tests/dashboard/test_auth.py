@@ -15,7 +15,6 @@ from beffroi.dashboard.auth import (
     FREE_ACCOUNT_FAILURES,
     FREE_FAILURES,
     WRONG_LOGIN,
-    authenticate,
     hash_password,
     login,
     session_expired,
@@ -61,7 +60,7 @@ def test_failures_from_one_address_make_it_wait_longer_and_longer(db):
 
 def test_a_guesser_elsewhere_never_locks_the_real_person_out(db):
     make_staff(db)
-    assert authenticate(db, "claire", PASSWORD, HOME, now=T0).username == "claire"
+    assert login(db, "claire", PASSWORD, HOME, now=T0).member.username == "claire"
     now = T0 + timedelta(hours=1)
     for _ in range(15):  # a patient guesser, respecting every delay
         now += timedelta(seconds=throttle_wait(db, "claire", GUESSER, now))
@@ -71,7 +70,7 @@ def test_a_guesser_elsewhere_never_locks_the_real_person_out(db):
     # A new address for her name waits: the account itself is being guessed...
     assert login(db, "claire", PASSWORD, "198.51.100.7", now=now).wait_seconds > 0
     # ...but Claire, from her usual address, logs in at once with her password.
-    assert authenticate(db, " claire ", PASSWORD, HOME, now=now).username == "claire"
+    assert login(db, " claire ", PASSWORD, HOME, now=now).member.username == "claire"
     assert login(db, "claire", "devine", GUESSER, now=now).wait_seconds > 60  # still slowed
 
 
