@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from beffroi.errors import BeffroiError
-from beffroi.store.connection import transaction
+from beffroi.store.connection import one_row, transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import to_db
 
@@ -201,9 +201,8 @@ def queue_network_action(
 ) -> int | None:
     """A person asks to hide or show a message again: queued and audited at once."""
     with transaction(conn):
-        row = conn.execute("SELECT item_id FROM queue WHERE id = ?", (queue_id,)).fetchone()
-        if row is None:
-            raise ModerationError("Ce message n'existe plus dans la file.")
+        gone = ModerationError("Ce message n'existe plus dans la file.")
+        row = one_row(conn, "SELECT item_id FROM queue WHERE id = ?", (queue_id,), gone)
         action_id = ingest_queue_network_action(
             conn, row[0], action, requested_by=actor, reason=reason, hit_id=hit_id, now=now
         )
@@ -306,9 +305,8 @@ def undo_hit(conn: sqlite3.Connection, hit_id: int, *, actor: str, now: datetime
     (performed after, like any network action). Returns what was reversed."""
     stamp = to_db(now)
     with transaction(conn):
-        hit = conn.execute("SELECT * FROM moderation_hits WHERE id = ?", (hit_id,)).fetchone()
-        if hit is None:
-            raise ModerationError("Cette action automatique n'existe plus.")
+        gone = ModerationError("Cette action automatique n'existe plus.")
+        hit = one_row(conn, "SELECT * FROM moderation_hits WHERE id = ?", (hit_id,), gone)
         if hit["undone_at"] is not None:
             raise ModerationError(
                 f"Cette action a déjà été annulée par {hit['undone_by']} ({hit['undone_at']})."
