@@ -55,13 +55,8 @@ def save_rule(
             rule_id = int(cur.lastrowid)
             what = "moderation_rule_created"
         else:
-            cur = conn.execute(
-                "UPDATE moderation_rules SET name = ?, conditions = ?, actions = ?, "
-                "updated_by = ?, updated_at = ? WHERE id = ?",
-                (name, _json(conditions), _json(actions), actor, stamp, rule_id),
-            )
-            if cur.rowcount != 1:
-                raise ModerationError("Cette règle n'existe plus.")
+            edited = {"name": name, "conditions": _json(conditions), "actions": _json(actions)}
+            _change_rule(conn, rule_id, edited, actor, stamp)
             what = "moderation_rule_changed"
         write_audit(
             conn,
@@ -78,22 +73,23 @@ def save_rule(
 def set_rule_enabled(
     conn: sqlite3.Connection, rule_id: int, enabled: bool, *, actor: str, now: datetime
 ) -> None:
+    what = "moderation_rule_enabled" if enabled else "moderation_rule_disabled"
     with transaction(conn):
-        cur = conn.execute(
-            "UPDATE moderation_rules SET enabled = ?, updated_by = ?, updated_at = ? WHERE id = ?",
-            (int(enabled), actor, to_db(now), rule_id),
-        )
-        if cur.rowcount != 1:
-            raise ModerationError("Cette règle n'existe plus.")
-        write_audit(
-            conn,
-            actor,
-            "moderation_rule_enabled" if enabled else "moderation_rule_disabled",
-            "moderation_rule",
-            rule_id,
-            None,
-            now=now,
-        )
+        _change_rule(conn, rule_id, {"enabled": int(enabled)}, actor, to_db(now))
+        write_audit(conn, actor, what, "moderation_rule", rule_id, None, now=now)
+
+
+def _change_rule(conn, rule_id: int, columns: dict, actor: str, stamp: str) -> None:
+    """Set a rule's ``columns`` (ours, never a caller's), stamped with who changed it and
+    when; refused if the rule was deleted meanwhile. Inside the caller's transaction."""
+    values = {**columns, "updated_by": actor, "updated_at": stamp}
+    sets = ", ".join(f"{name} = ?" for name in values)
+    cur = conn.execute(
+        f"UPDATE moderation_rules SET {sets} WHERE id = ?",  # noqa: S608 (column names are ours)
+        (*values.values(), rule_id),
+    )
+    if cur.rowcount != 1:
+        raise ModerationError("Cette règle n'existe plus.")
 
 
 # ---------------------------------------------------------------- during ingestion
