@@ -20,7 +20,7 @@ import streamlit as st
 
 from beffroi import scheduler
 from beffroi.business_hours import SlaClock
-from beffroi.dashboard.context import PageContext, in_tabs
+from beffroi.dashboard.context import PageContext, in_tabs, offered_index
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
@@ -340,7 +340,7 @@ def _draft_editor(ctx: PageContext) -> None:
     target = st.selectbox(
         "Rendez-vous",
         series_options,
-        index=series_options.index(default_target) if default_target in series_options else 0,
+        index=offered_index(series_options, default_target),
         format_func=names.get,
         key=f"draft_target_{chosen}",
     )
