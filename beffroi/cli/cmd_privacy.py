@@ -12,6 +12,7 @@ from pathlib import Path
 
 from beffroi.cli import archived_reports
 from beffroi.cli.access_export import export_html, export_json
+from beffroi.cli.actions import Actions
 from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.output import check_output_file
@@ -37,18 +38,19 @@ def register(sub) -> None:
         "them out of the engagement ranking and invitations; `purge` deletes what is older "
         "than the [retention] settings (the scheduler also does it every day).",
     )
-    actions = p.add_subparsers(dest="privacy_action", metavar="ACTION")
-    erase = actions.add_parser(
+    actions = Actions(p, "privacy")
+    erase = actions.add(
         "erase",
+        run_erase,
         help="forget one citizen (right to erasure)",
         description="Forget one citizen: handle and name removed, their messages replaced "
         "by a neutral marker, raw payloads and invitations deleted, the city's replies "
         "that named them masked. An audit row records who did it, not whom.",
     )
     _whom(erase)
-    erase.set_defaults(handler=run_erase)
-    export = actions.add_parser(
+    export = actions.add(
         "export",
+        run_export,
         help="everything held about one citizen, as JSON and a French HTML page (access right)",
         description="Right of access (GDPR art. 15): write everything Beffroi holds about "
         "one person (their messages and how each was triaged, the city's messages to them, "
@@ -58,9 +60,9 @@ def register(sub) -> None:
     )
     _whom(export)
     export.add_argument("--out", default=".", metavar="FOLDER", help="folder (default: here)")
-    export.set_defaults(handler=run_export)
-    objection = actions.add_parser(
+    objection = actions.add(
         "object",
+        run_object,
         help="record a citizen's objection to the engagement ranking (or its withdrawal)",
         description="Right to object (GDPR art. 21): ranking residents by engagement is "
         "profiling. After the objection the person (all accounts linked to them) is left out "
@@ -71,10 +73,7 @@ def register(sub) -> None:
     objection.add_argument(
         "--withdraw", action="store_true", help="the person withdraws their objection"
     )
-    objection.set_defaults(handler=run_object)
-    purge = actions.add_parser("purge", help="delete data older than the retention settings")
-    purge.set_defaults(handler=run_purge)
-    p.set_defaults(handler=_no_action)
+    actions.add("purge", run_purge, help="delete data older than the retention settings")
 
 
 def _whom(parser, does: str = "asks for it") -> None:
@@ -99,12 +98,6 @@ def _database(args) -> Iterator[tuple[Settings, sqlite3.Connection]]:
         yield settings, conn
     finally:
         conn.close()
-
-
-def _no_action(args) -> int:
-    raise UsageError(
-        "choose an action: erase, export, object or purge (see beffroi privacy --help)"
-    )
 
 
 def _member_id(conn, args, verb: str = "erased") -> int:

@@ -6,6 +6,7 @@ import getpass
 import os
 import sys
 
+from beffroi.cli.actions import Actions
 from beffroi.cli.commands import summary
 from beffroi.cli.errors import UsageError
 from beffroi.cli.wiring import settings_from
@@ -20,9 +21,10 @@ def register(sub) -> None:
         description="Manage dashboard users. Roles: community_manager (inbox), comms "
         "(drafts), comms_lead (approves drafts), director (reports, pseudonymised), admin.",
     )
-    actions = p.add_subparsers(dest="staff_action", metavar="ACTION")
-    add = actions.add_parser(
+    actions = Actions(p, "staff")
+    add = actions.add(
         "add",
+        run_add,
         help="add a user, or update one (role, name, password)",
         description="Add or update a dashboard user. The password is asked for on the "
         "terminal, or read from the environment variable BEFFROI_NEW_PASSWORD (for "
@@ -32,10 +34,7 @@ def register(sub) -> None:
     add.add_argument("--role", required=True, choices=ROLES)
     add.add_argument("--name", help="display name (default: the user name)")
     add.add_argument("--email")
-    add.set_defaults(handler=run_add)
-    ls = actions.add_parser("list", help="list active users and their roles")
-    ls.set_defaults(handler=run_list)
-    p.set_defaults(handler=_no_action)
+    actions.add("list", run_list, help="list active users and their roles")
 
 
 MAX_USERNAME = 64
@@ -119,10 +118,6 @@ def run_add(args) -> int:
         conn.close()
     print(f"{args.username}: {ROLE_LABELS[args.role]}")
     return 0
-
-
-def _no_action(args) -> int:
-    raise UsageError("choose an action: add or list (see beffroi staff --help)")
 
 
 def run_list(args) -> int:

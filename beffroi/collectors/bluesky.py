@@ -54,15 +54,7 @@ from atproto_client.models.utils import get_model_as_dict
 from atproto_client.request import Request
 
 from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited
-from beffroi.collectors.item import (
-    Author,
-    Interaction,
-    Item,
-    OutgoingPost,
-    Page,
-    Rejected,
-    utcnow,
-)
+from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
 from beffroi.collectors.social_errors import (
     InstanceDown,

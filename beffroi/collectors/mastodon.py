@@ -56,15 +56,7 @@ from mastodon.errors import (
 
 from beffroi.collectors.engagement_plan import due_posts
 from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited
-from beffroi.collectors.item import (
-    Author,
-    Interaction,
-    Item,
-    OutgoingPost,
-    Page,
-    Rejected,
-    utcnow,
-)
+from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
 from beffroi.collectors.social_errors import (
     InstanceDown,

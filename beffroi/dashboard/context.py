@@ -76,3 +76,9 @@ def in_tabs(ctx: PageContext, sections: dict[str, Callable[[PageContext], None]]
     for tab, draw in zip(st.tabs(list(sections)), sections.values(), strict=True):
         with tab:
             draw(ctx)
+
+
+def offered_index(options: list, value: Any) -> int:
+    """Where a choice list starts: on ``value`` while it is still offered (a theme removed
+    from the settings, a colleague no longer active, a series ended), else on the first."""
+    return options.index(value) if value in options else 0

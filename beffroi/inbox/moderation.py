@@ -39,7 +39,7 @@ from beffroi.inbox.lemmas import lemmatise
 from beffroi.inbox.states import CLOSE_REASON_LABELS, PRIORITY_LABELS, TONE_LABELS
 from beffroi.inbox.text import find_keyword, fold
 from beffroi.labels import kind_label, network_label
-from beffroi.store import from_db, to_db
+from beffroi.store import from_db, one_row, to_db
 from beffroi.store.moderation import (
     MODERATION_ACTOR,
     ModerationError,
@@ -338,10 +338,10 @@ def list_rules(conn: sqlite3.Connection, *, enabled_only: bool = False) -> list[
 
 
 def get_rule(conn: sqlite3.Connection, rule_id: int) -> Rule:
-    row = conn.execute("SELECT * FROM moderation_rules WHERE id = ?", (rule_id,)).fetchone()
-    if row is None:
-        raise ModerationError("Cette règle n'existe plus.")
-    return Rule.from_row(row)
+    sql = "SELECT * FROM moderation_rules WHERE id = ?"
+    return Rule.from_row(
+        one_row(conn, sql, (rule_id,), ModerationError("Cette règle n'existe plus."))
+    )
 
 
 _SUBJECT_SQL = """

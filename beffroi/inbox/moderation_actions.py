@@ -38,7 +38,7 @@ from beffroi.config import Settings
 from beffroi.inbox.replying import stored_item
 from beffroi.labels import network_label
 from beffroi.mailer import MailError, send_mail
-from beffroi.store import now_utc
+from beffroi.store import now_utc, one_row
 from beffroi.store.moderation import (
     ModerationError,
     claim_moderation_alerts,
@@ -48,7 +48,7 @@ from beffroi.store.moderation import (
     release_moderation_alert,
     undo_hit,
 )
-from beffroi.store.queue import QueueError
+from beffroi.store.queue import QUEUE_ROW_GONE, QueueError
 
 RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -171,13 +171,11 @@ def set_hidden_on_network(
     then performed at once; returns the French outcome. Not done now (refused, impossible,
     or to be retried automatically) raises ``QueueError`` with the French reason."""
     now = now or now_utc()
-    row = conn.execute(
+    sql = (
         "SELECT i.id, i.network, i.kind, i.account FROM queue q JOIN items i ON i.id = q.item_id "
-        "WHERE q.id = ?",
-        (queue_id,),
-    ).fetchone()
-    if row is None:
-        raise QueueError("Ce message n'existe plus dans la file.")
+        "WHERE q.id = ?"
+    )
+    row = one_row(conn, sql, (queue_id,), QueueError(QUEUE_ROW_GONE))
     impossible = cannot_hide(row["network"], row["kind"])
     if impossible:
         raise QueueError(impossible)

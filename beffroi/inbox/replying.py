@@ -46,9 +46,10 @@ from beffroi.collectors import (
 )
 from beffroi.config import Settings
 from beffroi.inbox.ingest import answer_conversation
-from beffroi.store import from_db, now_utc, to_db, transaction, x_usage
+from beffroi.store import from_db, now_utc, one_row, to_db, transaction, x_usage
 from beffroi.store.queue import (
     CLAIM_CHANGED,
+    QUEUE_ROW_GONE,
     QueueError,
     claim_send,
     mark_replied,
@@ -103,21 +104,14 @@ FROM items i LEFT JOIN members m ON m.id = i.member_id
 
 def item_for_queue(conn: sqlite3.Connection, queue_id: int) -> Item:
     """Rebuild the citizen's message as the collector's ``Item`` (raw payload included)."""
-    row = conn.execute(
-        _STORED_ITEM_SQL + "WHERE i.id = (SELECT item_id FROM queue WHERE id = ?)",  # noqa: S608
-        (queue_id,),
-    ).fetchone()
-    if row is None:
-        raise QueueError("Ce message n'existe plus dans la file.")
-    return _item(row)
+    sql = _STORED_ITEM_SQL + "WHERE i.id = (SELECT item_id FROM queue WHERE id = ?)"  # noqa: S608
+    return _item(one_row(conn, sql, (queue_id,), QueueError(QUEUE_ROW_GONE)))
 
 
 def stored_item(conn: sqlite3.Connection, item_id: int) -> Item:
     """A stored message as the collector's ``Item``, to answer it through the collector."""
-    row = conn.execute(_STORED_ITEM_SQL + "WHERE i.id = ?", (item_id,)).fetchone()
-    if row is None:
-        raise QueueError("Ce message n'existe plus.")
-    return _item(row)
+    missing = QueueError("Ce message n'existe plus.")
+    return _item(one_row(conn, _STORED_ITEM_SQL + "WHERE i.id = ?", (item_id,), missing))
 
 
 def _item(row: sqlite3.Row) -> Item:

@@ -127,22 +127,23 @@ def writing_network(rng: random.Random, citizen: Citizen, networks) -> str:
     return rng.choices(present, weights=weights)[0]
 
 
+# The ways a resident makes a handle of their first and last names (``f``, ``la``), one
+# drawn each time: jeanmartin, jean_martin, jmartin, jeanmartin42, jean.mar, jean_59,
+# martin.jean.
+_HANDLE_SHAPES = (
+    lambda rng, f, la: f"{f}{la}",
+    lambda rng, f, la: f"{f}_{la}",
+    lambda rng, f, la: f"{f[0]}{la}",
+    lambda rng, f, la: f"{f}{la}{rng.randint(1, 99)}",
+    lambda rng, f, la: f"{f}.{la[:3]}",
+    lambda rng, f, la: f"{f}_{rng.choice(['59', '5970', 'marcq', 'mqb', 'lille'])}",
+    lambda rng, f, la: f"{la}.{f}",
+)
+
+
 def _handle(rng: random.Random, first: str, last: str) -> str:
-    f, la = ascii_slug(first), ascii_slug(last)
-    pattern = rng.randrange(7)
-    if pattern == 0:
-        return f"{f}{la}"
-    if pattern == 1:
-        return f"{f}_{la}"
-    if pattern == 2:
-        return f"{f[0]}{la}"
-    if pattern == 3:
-        return f"{f}{la}{rng.randint(1, 99)}"
-    if pattern == 4:
-        return f"{f}.{la[:3]}"
-    if pattern == 5:
-        return f"{f}_{rng.choice(['59', '5970', 'marcq', 'mqb', 'lille'])}"
-    return f"{la}.{f}"
+    shape = _HANDLE_SHAPES[rng.randrange(len(_HANDLE_SHAPES))]
+    return shape(rng, ascii_slug(first), ascii_slug(last))
 
 
 def _similar(rng: random.Random, handle: str, network: str) -> str:

@@ -21,7 +21,7 @@ from beffroi.collectors.social_text import grapheme_count, mastodon_length
 from beffroi.config import Settings
 from beffroi.errors import BeffroiError
 from beffroi.scheduler.outbox import database_folder, post_text
-from beffroi.store import from_db
+from beffroi.store import from_db, one_row
 from beffroi.store import publishing as pub
 
 APPROVER_ROLES = frozenset({"comms_lead", "admin"})
@@ -225,10 +225,8 @@ def create_draft(conn: sqlite3.Connection, settings: Settings, **fields: Any) ->
 
 
 def get_draft(conn: sqlite3.Connection, draft_id: int) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
-    if row is None:
-        raise DraftError(f"brouillon {draft_id} introuvable")
-    return row
+    missing = DraftError(f"brouillon {draft_id} introuvable")
+    return one_row(conn, "SELECT * FROM drafts WHERE id = ?", (draft_id,), missing)
 
 
 def approve_draft(

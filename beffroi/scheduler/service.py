@@ -299,7 +299,7 @@ class SchedulerService:
             now = self.now()
             run_id = start_job_run(conn, name, now)
             detail = func(conn, now)
-            finish_job_run(conn, run_id, status="ok", detail=detail, now=self.now())
+            finish_job_run(conn, run_id, detail=detail, now=self.now())
             if detail:
                 log.info("%s: %s", name, detail)
         except Exception as exc:
@@ -307,7 +307,7 @@ class SchedulerService:
             log.exception("job %s failed", name)
             if conn is not None and run_id is not None:
                 try:
-                    finish_job_run(conn, run_id, status="error", error=message, now=self.now())
+                    finish_job_run(conn, run_id, error=message, now=self.now())
                 except Exception:
                     log.exception("could not record the failure of job %s", name)
         finally:

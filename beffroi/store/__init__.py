@@ -23,6 +23,7 @@ from beffroi.store.connection import (
     check_state,
     check_version,
     connect,
+    one_row,
     opened,
     transaction,
 )
@@ -129,6 +130,7 @@ __all__ = [
     "get_meta",
     "latest_runs",
     "now_utc",
+    "one_row",
     "opened",
     "save_cursor",
     "save_interactions_seen",

@@ -20,7 +20,7 @@ from typing import Any
 
 from beffroi.errors import BeffroiError
 from beffroi.french import french_date
-from beffroi.store.connection import transaction
+from beffroi.store.connection import one_row, transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.objection import has_objected
 from beffroi.store.send_claims import SendClaims
@@ -97,10 +97,8 @@ def under_18(min_age: int | None, max_age: int | None) -> bool:
 
 
 def _member_row(conn: sqlite3.Connection, member_id: int) -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM members WHERE id = ?", (member_id,)).fetchone()
-    if row is None:
-        raise CommunityError(f"membre {member_id} introuvable")
-    return row
+    missing = CommunityError(f"membre {member_id} introuvable")
+    return one_row(conn, "SELECT * FROM members WHERE id = ?", (member_id,), missing)
 
 
 def add_member(
@@ -338,9 +336,8 @@ def create_event(
 
 
 def get_event(conn: sqlite3.Connection, event_id: int) -> Event:
-    row = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
-    if row is None:
-        raise CommunityError(f"événement {event_id} introuvable")
+    missing = CommunityError(f"événement {event_id} introuvable")
+    row = one_row(conn, "SELECT * FROM events WHERE id = ?", (event_id,), missing)
     return Event(
         id=row["id"],
         name=row["name"],
@@ -447,18 +444,16 @@ def propose_invitations(
     return ids
 
 
+_INVITATION_SQL = """
+    SELECT i.*, e.min_age, e.max_age, m.network AS member_network, m.handle
+    FROM invitations i JOIN events e ON e.id = i.event_id JOIN members m ON m.id = i.member_id
+    WHERE i.id = ?
+"""
+
+
 def _invitation(conn: sqlite3.Connection, invitation_id: int) -> sqlite3.Row:
-    row = conn.execute(
-        """
-        SELECT i.*, e.min_age, e.max_age, m.network AS member_network, m.handle
-        FROM invitations i JOIN events e ON e.id = i.event_id JOIN members m ON m.id = i.member_id
-        WHERE i.id = ?
-        """,
-        (invitation_id,),
-    ).fetchone()
-    if row is None:
-        raise CommunityError(f"invitation {invitation_id} introuvable")
-    return row
+    missing = CommunityError(f"invitation {invitation_id} introuvable")
+    return one_row(conn, _INVITATION_SQL, (invitation_id,), missing)
 
 
 def _age_span(min_age: int | None, max_age: int | None) -> str:

@@ -305,6 +305,15 @@ def transaction(conn: sqlite3.Connection):
         conn.execute("COMMIT")
 
 
+def one_row(conn: sqlite3.Connection, sql: str, params: tuple, missing: Exception) -> sqlite3.Row:
+    """The row ``sql`` selects, or ``missing`` raised: what a person asked about is gone (a
+    message closed meanwhile, an invitation erased), said by the room's own French error."""
+    row = conn.execute(sql, params).fetchone()
+    if row is None:
+        raise missing
+    return row
+
+
 def _applied(conn: sqlite3.Connection) -> set[int]:
     exists = conn.execute(
         "SELECT 1 FROM sqlite_master WHERE type='table' AND name='migrations'"

@@ -28,11 +28,13 @@ def finish_job_run(
     conn: sqlite3.Connection,
     run_id: int,
     *,
-    status: str,
     detail: str | None = None,
     error: str | None = None,
     now: datetime | None = None,
 ) -> None:
+    """A run ends ``ok`` with what it did (``detail``), or in ``error`` with why: its status
+    follows from which, so no run can be ``ok`` with an error."""
+    status = "ok" if error is None else "error"
     with transaction(conn):
         conn.execute(
             "UPDATE job_runs SET finished_at = ?, status = ?, detail = ?, error = ? WHERE id = ?",

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from beffroi.errors import BeffroiError
-from beffroi.store.connection import transaction
+from beffroi.store.connection import one_row, transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import to_db
 
@@ -55,13 +55,8 @@ def save_rule(
             rule_id = int(cur.lastrowid)
             what = "moderation_rule_created"
         else:
-            cur = conn.execute(
-                "UPDATE moderation_rules SET name = ?, conditions = ?, actions = ?, "
-                "updated_by = ?, updated_at = ? WHERE id = ?",
-                (name, _json(conditions), _json(actions), actor, stamp, rule_id),
-            )
-            if cur.rowcount != 1:
-                raise ModerationError("Cette règle n'existe plus.")
+            edited = {"name": name, "conditions": _json(conditions), "actions": _json(actions)}
+            _change_rule(conn, rule_id, edited, actor, stamp)
             what = "moderation_rule_changed"
         write_audit(
             conn,
@@ -78,22 +73,23 @@ def save_rule(
 def set_rule_enabled(
     conn: sqlite3.Connection, rule_id: int, enabled: bool, *, actor: str, now: datetime
 ) -> None:
+    what = "moderation_rule_enabled" if enabled else "moderation_rule_disabled"
     with transaction(conn):
-        cur = conn.execute(
-            "UPDATE moderation_rules SET enabled = ?, updated_by = ?, updated_at = ? WHERE id = ?",
-            (int(enabled), actor, to_db(now), rule_id),
-        )
-        if cur.rowcount != 1:
-            raise ModerationError("Cette règle n'existe plus.")
-        write_audit(
-            conn,
-            actor,
-            "moderation_rule_enabled" if enabled else "moderation_rule_disabled",
-            "moderation_rule",
-            rule_id,
-            None,
-            now=now,
-        )
+        _change_rule(conn, rule_id, {"enabled": int(enabled)}, actor, to_db(now))
+        write_audit(conn, actor, what, "moderation_rule", rule_id, None, now=now)
+
+
+def _change_rule(conn, rule_id: int, columns: dict, actor: str, stamp: str) -> None:
+    """Set a rule's ``columns`` (ours, never a caller's), stamped with who changed it and
+    when; refused if the rule was deleted meanwhile. Inside the caller's transaction."""
+    values = {**columns, "updated_by": actor, "updated_at": stamp}
+    sets = ", ".join(f"{name} = ?" for name in values)
+    cur = conn.execute(
+        f"UPDATE moderation_rules SET {sets} WHERE id = ?",  # noqa: S608 (column names are ours)
+        (*values.values(), rule_id),
+    )
+    if cur.rowcount != 1:
+        raise ModerationError("Cette règle n'existe plus.")
 
 
 # ---------------------------------------------------------------- during ingestion
@@ -201,9 +197,8 @@ def queue_network_action(
 ) -> int | None:
     """A person asks to hide or show a message again: queued and audited at once."""
     with transaction(conn):
-        row = conn.execute("SELECT item_id FROM queue WHERE id = ?", (queue_id,)).fetchone()
-        if row is None:
-            raise ModerationError("Ce message n'existe plus dans la file.")
+        gone = ModerationError("Ce message n'existe plus dans la file.")
+        row = one_row(conn, "SELECT item_id FROM queue WHERE id = ?", (queue_id,), gone)
         action_id = ingest_queue_network_action(
             conn, row[0], action, requested_by=actor, reason=reason, hit_id=hit_id, now=now
         )
@@ -306,9 +301,8 @@ def undo_hit(conn: sqlite3.Connection, hit_id: int, *, actor: str, now: datetime
     (performed after, like any network action). Returns what was reversed."""
     stamp = to_db(now)
     with transaction(conn):
-        hit = conn.execute("SELECT * FROM moderation_hits WHERE id = ?", (hit_id,)).fetchone()
-        if hit is None:
-            raise ModerationError("Cette action automatique n'existe plus.")
+        gone = ModerationError("Cette action automatique n'existe plus.")
+        hit = one_row(conn, "SELECT * FROM moderation_hits WHERE id = ?", (hit_id,), gone)
         if hit["undone_at"] is not None:
             raise ModerationError(
                 f"Cette action a déjà été annulée par {hit['undone_by']} ({hit['undone_at']})."

@@ -17,7 +17,7 @@ import sqlite3
 from datetime import datetime
 
 from beffroi.errors import BeffroiError
-from beffroi.store.connection import transaction
+from beffroi.store.connection import one_row, transaction
 from beffroi.store.meta import write_audit
 from beffroi.store.times import now_utc, to_db
 
@@ -31,12 +31,8 @@ class ObjectionError(BeffroiError, ValueError):
 
 
 def _member(conn: sqlite3.Connection, member_id: int) -> sqlite3.Row:
-    row = conn.execute(
-        "SELECT id, objected_at, erased_at FROM members WHERE id = ?", (member_id,)
-    ).fetchone()
-    if row is None:
-        raise ObjectionError(f"membre {member_id} introuvable")
-    return row
+    sql = "SELECT id, objected_at, erased_at FROM members WHERE id = ?"
+    return one_row(conn, sql, (member_id,), ObjectionError(f"membre {member_id} introuvable"))
 
 
 def object_to_ranking(

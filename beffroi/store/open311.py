@@ -12,9 +12,9 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from beffroi.store.connection import transaction
+from beffroi.store.connection import one_row, transaction
 from beffroi.store.meta import write_audit
-from beffroi.store.queue import QueueError, escalate_within, reopen_within
+from beffroi.store.queue import QUEUE_ROW_GONE, QueueError, escalate_within, reopen_within
 from beffroi.store.times import to_db
 
 ACTIVE = ("sending", "uncertain", "token", "open", "closed")
@@ -45,10 +45,8 @@ def claim_request(
     """
     stamp = to_db(now)
     with transaction(conn):
-        status = conn.execute("SELECT status, sending_since FROM queue WHERE id = ?", (queue_id,))
-        row = status.fetchone()
-        if row is None:
-            raise QueueError("Ce message n'existe plus dans la file.")
+        sql = "SELECT status, sending_since FROM queue WHERE id = ?"
+        row = one_row(conn, sql, (queue_id,), QueueError(QUEUE_ROW_GONE))
         if row["status"] not in ("new", "assigned"):
             raise QueueError("Seul un message ouvert peut être transmis à un service.")
         try:

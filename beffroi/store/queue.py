@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from beffroi.errors import BeffroiError
-from beffroi.store.connection import transaction
+from beffroi.store.connection import one_row, transaction
 from beffroi.store.ingest import save_items
 from beffroi.store.meta import write_audit
 from beffroi.store.send_claims import SendClaims
@@ -36,6 +36,10 @@ TRIAGE_ACTOR = "triage"
 
 class QueueError(BeffroiError):
     """An action that cannot be done on this item now; the message is French, for people."""
+
+
+# What a person is told when the message they act on left the queue meanwhile (erased).
+QUEUE_ROW_GONE = "Ce message n'existe plus dans la file."
 
 
 class ReplyCollision(QueueError):
@@ -74,10 +78,7 @@ _STATUS_SQL = (
 
 
 def _status(conn: sqlite3.Connection, queue_id: int) -> sqlite3.Row:
-    row = conn.execute(_STATUS_SQL, (queue_id,)).fetchone()
-    if row is None:
-        raise QueueError("Ce message n'existe plus dans la file.")
-    return row
+    return one_row(conn, _STATUS_SQL, (queue_id,), QueueError(QUEUE_ROW_GONE))
 
 
 def _update(
@@ -684,9 +685,8 @@ def correct_triage(
     if allowed and value not in allowed:
         raise QueueError(f"Valeur impossible pour {field} : {value}.")
     with transaction(conn):
-        row = conn.execute(f"SELECT {field} FROM queue WHERE id = ?", (queue_id,)).fetchone()  # noqa: S608 (field is one of CORRECTABLE)
-        if row is None:
-            raise QueueError("Ce message n'existe plus dans la file.")
+        sql = f"SELECT {field} FROM queue WHERE id = ?"  # noqa: S608 (field is one of CORRECTABLE)
+        row = one_row(conn, sql, (queue_id,), QueueError(QUEUE_ROW_GONE))
         old = row[0]
         new = int(bool(value)) if field == "needs_reply" else value
         if old == new:

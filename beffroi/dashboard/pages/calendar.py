@@ -3,8 +3,9 @@
 Comms staff see the week or the month (published with a link, scheduled with its draft,
 missing a draft in orange, missed or failed in red), write drafts with a per-network
 preview and counters, and approvers approve them, pause series and settle the posts the
-network could not confirm. Writes go through ``beffroi.scheduler.drafts`` only. Comments
-collected for a published post are citizen text: shown with ``st.dataframe``.
+network could not confirm. Writes go through ``beffroi.scheduler.drafts`` only, and are
+called so (``scheduler.save_draft(...)``) to read as such. Comments collected for a
+published post are citizen text: shown with ``st.dataframe``.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from beffroi import scheduler
 from beffroi.business_hours import SlaClock
-from beffroi.dashboard.context import PageContext, in_tabs
+from beffroi.dashboard.context import PageContext, in_tabs, offered_index
 from beffroi.dashboard.service_status import warn_if_service_down
 from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
@@ -30,18 +32,11 @@ from beffroi.scheduler import (
     UNKNOWN_STATE,
     DraftError,
     Entry,
-    approve_draft,
     build_entries,
-    cancel_draft,
     check_texts,
     describe,
     next_occurrences,
-    pause_series,
     problems,
-    resolve_publication,
-    save_draft,
-    save_image,
-    send_back_draft,
     tracked_since,
 )
 from beffroi.store import (
@@ -345,7 +340,7 @@ def _draft_editor(ctx: PageContext) -> None:
     target = st.selectbox(
         "Rendez-vous",
         series_options,
-        index=series_options.index(default_target) if default_target in series_options else 0,
+        index=offered_index(series_options, default_target),
         format_func=names.get,
         key=f"draft_target_{chosen}",
     )
@@ -426,8 +421,8 @@ def _draft_editor(ctx: PageContext) -> None:
     if save.button("Enregistrer", type="primary", key=f"draft_save_{chosen}"):
         try:
             if upload is not None:
-                image_path = save_image(ctx.db, upload.getvalue(), upload.name)
-            save_draft(
+                image_path = scheduler.save_image(ctx.db, upload.getvalue(), upload.name)
+            scheduler.save_draft(
                 ctx.db,
                 ctx.settings,
                 current["id"] if current else None,
@@ -447,7 +442,7 @@ def _draft_editor(ctx: PageContext) -> None:
     if current and cancel.button("Annuler ce brouillon", key=f"draft_cancel_{chosen}"):
         _act(
             ctx,
-            cancel_draft,
+            scheduler.cancel_draft,
             ctx.db,
             current["id"],
             success="Brouillon annulé.",
@@ -500,7 +495,7 @@ def _approvals(ctx: PageContext) -> None:
             ):
                 _act(
                     ctx,
-                    approve_draft,
+                    scheduler.approve_draft,
                     ctx.db,
                     ctx.settings,
                     draft["id"],
@@ -513,7 +508,7 @@ def _approvals(ctx: PageContext) -> None:
             if st.button("Renvoyer à l'auteur", key=f"sendback_{draft['id']}"):
                 _act(
                     ctx,
-                    send_back_draft,
+                    scheduler.send_back_draft,
                     ctx.db,
                     draft["id"],
                     comment,
@@ -538,7 +533,7 @@ def _series(ctx: PageContext) -> None:
             if st.button(label, key=f"pause_{rdv.key}"):
                 _act(
                     ctx,
-                    pause_series,
+                    scheduler.pause_series,
                     ctx.db,
                     rdv.key,
                     not paused,
@@ -580,7 +575,15 @@ def _needs_person(ctx: PageContext) -> None:
             for column, (label, key, action, done) in zip(st.columns(3), decisions, strict=True):
                 if column.button(label, key=f"{key}_{row['id']}"):
                     found = {"link": link} if action == "published" else {}
-                    _act(ctx, resolve_publication, ctx.db, row["id"], action, success=done, **found)
+                    _act(
+                        ctx,
+                        scheduler.resolve_publication,
+                        ctx.db,
+                        row["id"],
+                        action,
+                        success=done,
+                        **found,
+                    )
 
 
 def render(ctx: PageContext) -> None:

@@ -57,11 +57,12 @@ from beffroi.inbox import (
 )
 from beffroi.labels import kind_label, network_choices
 from beffroi.labels import network_label as network_name
+from beffroi.store import ROLES as ALL_ROLES
 from beffroi.store import from_db
 
 TITLE = "Communauté"
 ICON = ":material/groups:"
-ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
+ROLES = set(ALL_ROLES)  # every staff role, as the health page
 # Private messages are read by the roles that work the inbox, nobody else (a comms officer
 # choosing whom to invite sees how many there were, not what they say).
 READS_PRIVATE_MESSAGES = {"community_manager", "admin"}

@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
+from beffroi.dashboard.context import offered_index
 from beffroi.dashboard.format import KIND_LABELS, full_time, network_label
 from beffroi.dashboard.moderation_panel import STATE_WORDS
 from beffroi.store import list_staff
@@ -166,7 +167,7 @@ def _form(ctx, rule, staff: list[str]) -> tuple[str, dict[str, Any], dict[str, A
             assign_to = st.selectbox(
                 "attribuer à",
                 people,
-                index=people.index(a["assign_to"]) if a.get("assign_to") in people else 0,
+                index=offered_index(people, a.get("assign_to")),
                 format_func=lambda u: u or "(personne)",
             )
             team = st.checkbox(

@@ -35,11 +35,12 @@ from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext
 from beffroi.export import disable_grid_export
 from beffroi.labels import kind_label, network_choices, network_label
+from beffroi.store import ROLES as ALL_ROLES
 from beffroi.store import from_db
 
 TITLE = "Rapports"
 ICON = ":material/monitoring:"
-ROLES = {"community_manager", "comms", "comms_lead", "director", "admin"}
+ROLES = set(ALL_ROLES)  # every staff role, as the health page
 ORDER = 30
 
 NETWORKS = network_choices("instagram", "facebook", "x", "bluesky", "mastodon")
