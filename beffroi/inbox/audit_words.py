@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "open311_resolved": "Demande résolue par le service",
     "open311_status": "Avancement de la demande au service",
     "open311_citizen_told": "Citoyen prévenu de la résolution",
+    "note_add": "Note interne ajoutée",
 }
 # Hides and unhides on the network (``network_hide_requested``, ``network_unhide_done``...).
 NETWORK_ACTIONS = {"hide": "Masquage sur le réseau", "unhide": "Réaffichage sur le réseau"}
@@ -109,6 +110,16 @@ def _detail(
             f"à « {STATUS_LABELS.get(str(d.pop('to', '')), '')} »"
         )
         was = None
+    if action == "note_add":  # the note's text is not in the audit: it leaves with the person
+        d.pop("note", None)
+        if d.pop("kind", "note") == "service":
+            parts.append("note pour le service")
+        if not d.get("service"):
+            d.pop("service", None)
+        mentioned = d.pop("mentioned", None) or []
+        if mentioned:
+            who = ", ".join(person_label(u, names) for u in mentioned)
+            parts.append(f"collègue(s) prévenu(s) : {who}")
     if action == "reply_collision":
         parts.append(f"première réponse de {person_label(d.pop('first_by', None), names)}")
         if "text" in d:

@@ -80,7 +80,8 @@ def erase_member(
     - their handle and name wherever someone else wrote them (other people's messages
       and raw payloads, reply drafts, triage rules, invitation texts, audit details,
       error texts, rejected payloads): masked;
-    - their invitations, reactions and shares: deleted; their member row: emptied;
+    - their invitations, reactions and shares, the team's internal notes on them and on
+      their messages: deleted; their member row: emptied;
     - then the full-text index is merged (``'optimize'``: FTS5 keeps deleted terms in its
       segments until they are merged), and, after the commit, the WAL is checkpointed and
       truncated. Every write connection sets ``secure_delete``, so freed bytes are zeroed.
@@ -122,6 +123,8 @@ def erase_member(
             (member_id,),
         )
         invitations = _delete(conn, "invitations", "member_id = ?", member_id)
+        # The team's internal notes about them or their messages (their mentions go too).
+        _delete(conn, "notes", "member_id = ?", member_id)
         interactions = _delete(conn, "interactions", "member_id = ?", member_id)
         conn.execute("UPDATE members SET person_id = NULL WHERE person_id = ?", (member_id,))
         conn.execute(
@@ -221,6 +224,8 @@ MASKED_COLUMNS = (
     ("moderation_hits", "why"),
     ("network_actions", "reason"),
     ("network_actions", "last_error"),
+    # Internal notes on someone else can name the person too.
+    ("notes", "body"),
 )
 
 
