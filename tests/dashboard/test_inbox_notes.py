@@ -53,9 +53,7 @@ def test_a_note_on_the_person_is_seen_on_their_other_messages(db, example_settin
     at = app(db, example_settings, later(5))
     at.selectbox(key="inbox_selected").set_value(first).run()
     at.text_area(key=f"inbox_note_text_{first}").input("Écrit souvent, très poli")
-    at.radio(key=f"inbox_note_about_{first}").set_value(
-        "Cette personne (toutes ses conversations)"
-    )
+    at.radio(key=f"inbox_note_about_{first}").set_value("Cette personne (toutes ses conversations)")
     button(at, "Ajouter la note").click().run()
     at.selectbox(key="inbox_selected").set_value(second).run()
     assert not at.exception
