@@ -52,6 +52,7 @@ from beffroi.inbox.moderation_actions import (
     set_hidden_on_network,
     undo_moderation,
 )
+from beffroi.inbox.network_acts import ACTS, act_on_network, acts_possible
 from beffroi.inbox.notes import (
     NoteWritten,
     mark_mentions_seen,
@@ -155,6 +156,9 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "ACTS",
+    "act_on_network",
+    "acts_possible",
     "NoteWritten",
     "mark_mentions_seen",
     "mentioned_in",

@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
-from beffroi.dashboard import keyboard, links, moderation_panel, notes_panel
+from beffroi.dashboard import keyboard, links, moderation_panel, network_acts_panel, notes_panel
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
@@ -527,6 +527,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
         moderation_panel.render(ctx, entry, username, can_edit, _do, now)
+        if can_edit:
+            network_acts_panel.render(ctx, entry, username, _do, now)
 
     render_open311(ctx, entry, username, now, can_edit)
     thread = ctx.cached(_thread, entry)
