@@ -458,7 +458,14 @@ def test_after_the_retention_purge_a_byte_search_finds_nothing_of_what_went(
         now=old,
     )
     conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'xylophonique'").fetchone()
+    # The team's note on the old member goes with them (and its mention of a colleague).
+    old_member = find_member(conn, "x", "ancien_habitant")[0]
+    add_note(conn, author="cm", body="Ancien, trombonesque @admin", member_id=old_member,
+             mentions=["admin"], now=old)  # fmt: skip
+    assert b"trombonesque" in db_path.read_bytes() + (tmp_path / "b.db-wal").read_bytes()
     result = purge_expired(conn, Retention(items_days=730, raw_payload_days=90), now=NOW)
+    assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM note_mentions").fetchone()[0] == 0
     conn.close()
     assert (result.items, result.members) == (3, 1)
     found = _found(db_path)
