@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from datetime import timedelta
 from functools import partial
 from types import ModuleType
 
@@ -39,6 +40,7 @@ from beffroi.store import (
     login_history,
     now_utc,
     open_session,
+    prune_sessions,
     revoke_session,
     session_state,
     sync_accounts,
@@ -139,6 +141,8 @@ def _check_login(settings: Settings) -> None:
         _session_db(settings), outcome.member.username, before=now
     )
     # Kept by a cookie (``session_cookie``): a reload or a new tab stays logged in.
+    limit = timedelta(hours=settings.dashboard.absolute_timeout_hours)
+    prune_sessions(_session_db(settings), before=now - limit)  # none of those can live on
     session_id, code = open_session(_session_db(settings), outcome.member.username, now=now)
     st.session_state[_SESSION_KEY] = session_id
     st.session_state[_CLAIM_KEY] = code

@@ -111,3 +111,67 @@ def test_what_each_network_cannot_do_is_said_in_french():
     assert cannot_act("facebook", "block") is None and cannot_act("bluesky", "mute") is None
     assert cannot_act("instagram", "delete_reply", direction="out") is None
     assert "privé" in cannot_act("mastodon", "like", kind="dm")
+
+
+# ---------------------------------------------------------------- Bluesky and Facebook
+
+
+def test_bluesky_like_block_mute_and_delete_on_written_answers(httpserver):
+    """WRITTEN from the lexicons (com.atproto.repo.createRecord / deleteRecord,
+    app.bsky.graph.muteActor), on a local HTTP server; the thread is RECORDED (atproto)."""
+    from tests.collectors import test_bluesky as bsky
+
+    pds = httpserver
+    bsky.xrpc(pds, "com.atproto.server.createSession", "POST").respond_with_json(bsky.SESSION)
+    bsky.xrpc(pds, "app.bsky.feed.getPostThread").respond_with_json(
+        bsky.recorded("thread_view_post_with_embed_media.json")
+    )
+    bsky.xrpc(pds, "com.atproto.repo.createRecord", "POST").respond_with_json(
+        {"uri": f"at://{bsky.CITY}/app.bsky.feed.like/3lbcity00002a", "cid": "bafylike"}
+    )
+    bsky.xrpc(pds, "com.atproto.repo.deleteRecord", "POST").respond_with_json({})
+    bsky.xrpc(pds, "app.bsky.graph.muteActor", "POST").respond_with_data("")
+    collector = bsky.collector(pds)
+    citizen = Author("bluesky", "did:plc:citoyen59", "citoyen59.bsky.social", "Camille")
+    post = Item(network="bluesky", account="bsky_ville", external_id=bsky.CITY_POST,
+                kind="reply", direction="in", text="Bonjour", created_at=NOW, author=citizen)  # fmt: skip
+    perform(collector, "like", post)
+    perform(collector, "block", post)
+    perform(collector, "mute", post)
+    mine = Item(network="bluesky", account="bsky_ville",
+                external_id=f"at://{bsky.CITY}/app.bsky.feed.post/3lbcity00001a", kind="reply",
+                direction="out", text="Merci", created_at=NOW)  # fmt: skip
+    perform(collector, "delete_reply", mine)
+    created = [json.loads(r.data) for r in bsky.calls(pds, "com.atproto.repo.createRecord")]
+    assert [c["collection"] for c in created] == ["app.bsky.feed.like", "app.bsky.graph.block"]
+    assert created[0]["record"]["subject"]["uri"] == bsky.CITY_POST
+    assert created[1]["record"]["subject"] == "did:plc:citoyen59"
+    assert json.loads(bsky.calls(pds, "app.bsky.graph.muteActor")[0].data) == {
+        "actor": "did:plc:citoyen59"
+    }
+    deleted = json.loads(bsky.calls(pds, "com.atproto.repo.deleteRecord")[0].data)
+    assert (deleted["collection"], deleted["rkey"]) == ("app.bsky.feed.post", "3lbcity00001a")
+
+
+def test_facebook_delete_like_and_page_ban_on_written_answers(http):
+    """WRITTEN from the Graph API reference: {"success": true} for DELETE /{comment-id},
+    POST /{comment-id}/likes and POST /{page-id}/blocked (the Page's ban)."""
+    from tests.collectors.test_meta_recorded import FB_PAGE, fb
+
+    graph = "https://graph.facebook.com/v24.0/"
+    http.add("DELETE", graph + "1001_2002", json={"success": True})
+    http.add("POST", graph + "1001_3003/likes", json={"success": True})
+    http.add("POST", graph + f"{FB_PAGE}/blocked", json={"4455": True})
+    citizen = Author("facebook", "4455", None, "Camille")
+
+    def comment(ext, direction):
+        return Item(network="facebook", account="facebook_ville", external_id=ext,
+                    kind="comment", direction=direction, text="…", created_at=NOW,
+                    author=citizen)  # fmt: skip
+
+    perform(fb(), "delete_reply", comment("1001_2002", "out"))
+    perform(fb(), "like", comment("1001_3003", "in"))
+    perform(fb(), "block", comment("1001_3003", "in"))
+    assert "user=4455" in http.calls[2].request.body
+    with pytest.raises(ActUnsupported, match="sourdine"):
+        perform(fb(), "mute", comment("1001_3003", "in"))

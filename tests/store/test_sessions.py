@@ -51,3 +51,12 @@ def test_use_is_noted_at_most_once_a_minute_and_a_revoked_session_is_gone(db):
     assert session_state(db, session_id)["revoked"]
     audit = db.execute("SELECT actor, action, detail FROM audit WHERE action = 'session_end'")
     assert [tuple(r) for r in audit] == [("claire", "session_end", '{"reason": "logout"}')]
+
+
+def test_sessions_past_any_limit_are_forgotten(db):
+    from beffroi.store import prune_sessions
+
+    open_session(db, "claire", now=NOW - timedelta(days=3))
+    kept, _ = open_session(db, "claire", now=NOW)
+    assert prune_sessions(db, before=NOW - timedelta(hours=12)) == 1
+    assert [r[0] for r in db.execute("SELECT id FROM dashboard_sessions")] == [kept]
