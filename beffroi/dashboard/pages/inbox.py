@@ -527,8 +527,6 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
         moderation_panel.render(ctx, entry, username, can_edit, _do, now)
-        if can_edit:
-            network_acts_panel.render(ctx, entry, username, _do, now)
 
     render_open311(ctx, entry, username, now, can_edit)
     thread = ctx.cached(_thread, entry)
@@ -555,7 +553,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
     elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
         _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
 
-    if can_edit:
+    if can_edit:  # below the reply box, which must stay in view
+        network_acts_panel.render(ctx, entry, username, _do, now)
         notes_panel.render(ctx, entry, username, _do, now)
     history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
     if history:
