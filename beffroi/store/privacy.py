@@ -363,8 +363,8 @@ def purge_expired(
 def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
     """Everything Beffroi holds about one member (GDPR art. 15, right of access): the
     member row, their messages with the queue's judgement of each (triage, theme,
-    priority, response time), the city's messages to them, their invitations, reactions
-    and shares, and the accounts linked to them by hand. Plain values, JSON-ready."""
+    priority, response time), the city's messages to them, the team's internal notes on
+    them, their invitations, reactions and shares, and the accounts linked to them by hand. Plain values, JSON-ready."""
     member = conn.execute(
         """
         SELECT id, network, external_id, handle, display_name, is_blocked, is_spam,
@@ -428,9 +428,19 @@ def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
         """,
         {"m": member_id, "p": member["person_id"]},
     ).fetchall()
+    notes = conn.execute(
+        """
+        SELECT n.created_at, n.kind, n.body, i.external_id AS about_message
+        FROM notes n LEFT JOIN queue q ON q.id = n.queue_id LEFT JOIN items i ON i.id = q.item_id
+        WHERE n.member_id = ? ORDER BY n.created_at, n.id
+        """,
+        (member_id,),
+    ).fetchall()
     return {
         "member": dict(member),
         "messages": [dict(r) for r in messages],
+        # What the team wrote about them: personal data too, so part of the access.
+        "internal_notes": [dict(r) for r in notes],
         "city_messages": [dict(r) for r in city],
         "invitations": [dict(r) for r in invitations],
         "interactions": [dict(r) for r in interactions],
