@@ -23,3 +23,35 @@ def test_the_hand_over_script_quotes_the_code_as_a_string():
     assert '"/beffroi/session"' in script
     assert script.count("</script>") == 1 and script.endswith("</script>")
     assert 'code: "a\\"b<\\/script>"' in script
+
+
+def test_the_route_trades_a_code_once_and_refuses_other_sites(city):
+    """The dashboard's own route, served by Starlette as beside Streamlit, on the city's
+    real database (BEFFROI_CONFIG points at it, as ``beffroi dashboard`` sets it)."""
+    from starlette.applications import Starlette
+    from starlette.testclient import TestClient
+
+    from beffroi.dashboard.session_cookie import ROUTE, routes
+    from beffroi.store import find_session, now_utc, open_session
+
+    _, _, conn = city
+    client = TestClient(Starlette(routes=routes()), base_url="http://127.0.0.1:8501")
+    _, code = open_session(conn, "claire", now=now_utc())
+    refused = client.post(ROUTE, json={"code": code}, headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    assert client.post(ROUTE, json={"code": "pas-le-bon"}).status_code == 403
+    assert client.post(ROUTE, content=b"not json").status_code == 400
+    answer = client.post(
+        ROUTE,
+        json={"code": code},
+        headers={"Origin": "http://127.0.0.1:8501", "X-Forwarded-Proto": "https"},
+    )
+    assert answer.status_code == 204
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=")
+    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and cookie.endswith("Secure")
+    assert "Max-Age=43200" in cookie  # the absolute limit, 12 h
+    token = cookie.split(";")[0].split("=", 1)[1]
+    assert find_session(conn, token)["username"] == "claire"
+    assert client.post(ROUTE, json={"code": code}).status_code == 403  # once only
+    assert client.get(ROUTE).status_code == 405
