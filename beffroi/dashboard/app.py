@@ -1,7 +1,8 @@
 """The dashboard app: configuration, login, role-based navigation, logout.
 
-``beffroi dashboard`` runs ``streamlit run beffroi/dashboard/entry/run.py``, which calls
-``main()`` (see that file for why the script is not this module).
+``beffroi dashboard`` runs ``streamlit run beffroi/dashboard/entry/serve.py`` (Streamlit's
+app for ``entry/run.py``, which calls ``main()``, with the session cookie's route beside it;
+see those files for why the script is not this module).
 
 Each rerun: load the (cached) settings, find the logged-in staff member in this session,
 build the navigation from the pages their role sees (``beffroi.dashboard.pages``), and
