@@ -266,6 +266,16 @@ def _login_history_caption(settings: Settings) -> None:
         )
 
 
+def _unread_mentions(ctx: PageContext) -> None:
+    """Under the name, on every page: the notes naming this person they have not opened."""
+    from beffroi.inbox import unseen_mentions
+
+    count = ctx.cached(unseen_mentions, ctx.user.username)
+    if count:
+        st.info(f"{count} mention(s) non lue(s) dans une note : voir « Mentions » en haut de la "
+                "Boîte de réception.")  # fmt: skip
+
+
 def _current_user(db: sqlite3.Connection) -> StaffMember | None:
     """The session's staff member, re-read each rerun: a deactivated account is out at once."""
     username = st.session_state.get(_USER_KEY)
@@ -340,6 +350,7 @@ def main() -> None:
     with st.sidebar:
         st.text(f"{user.display_name}\n{ROLE_LABELS.get(user.role, user.role)}")
         _login_history_caption(settings)
+        _unread_mentions(ctx)
         st.button("Se déconnecter", on_click=_end_session, args=(settings, "logout"), key="logout")
         code = st.session_state.get(_CLAIM_KEY)
         if code:  # drawn until the database says the cookie was set

@@ -90,3 +90,28 @@ def test_a_link_to_a_closed_message_opens_it_beside_the_list(db, example_setting
     assert f"Message n°{qid}" in [h.value for h in at.header]
     button(at, "Revenir à la liste").click().run()
     assert f"Message n°{other}" in [h.value for h in at.header]
+
+
+def test_unread_mentions_are_said_in_the_sidebar_of_every_page(city):
+    """The shell (login, sidebar) through AppTest: Claire is mentioned on another page,
+    sees the line there, and it goes once the Inbox showed her the message."""
+    from beffroi.inbox import write_note
+    from tests.dashboard.conftest import PASSWORD
+    from tests.dashboard.test_app import login, open_page, start
+
+    settings, _, conn = city
+    at = open_page(login(start(), "claire", PASSWORD), "reports")
+    assert [i.value for i in at.sidebar.info] == []
+    opened = conn.execute(  # the message the Inbox opens first, and another one
+        "SELECT id FROM queue WHERE status IN ('new', 'assigned') ORDER BY id"
+    ).fetchall()
+    write_note(conn, settings, "@claire regarde ça", actor="alex", queue_id=opened[-1][0])
+    at.run()
+    assert [i.value for i in at.sidebar.info] == [
+        "1 mention(s) non lue(s) dans une note : voir « Mentions » en haut de la Boîte de "
+        "réception."
+    ]
+    at = open_page(at, "inbox")
+    at.selectbox(key="inbox_selected").set_value(opened[-1][0]).run()  # she opens it
+    at = open_page(at, "reports")
+    assert [i.value for i in at.sidebar.info] == []
