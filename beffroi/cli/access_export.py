@@ -97,6 +97,15 @@ def export_html(record: dict, city: str, now: datetime) -> str:
         for r in record["interactions"]
     ]
     linked = [[r["network"], r["handle"] or "(effacé)"] for r in record["linked_accounts"]]
+    notes = [
+        [
+            r["created_at"],
+            "note pour un service" if r["kind"] == "service" else "note",
+            f"votre message {r['about_message']}" if r["about_message"] else "vous",
+            r["body"],
+        ]
+        for r in record.get("internal_notes", [])
+    ]
     sections = [
         ("Ce que nous savons de vous", _table(["Donnée", "Valeur"], facts)),
         (
@@ -132,6 +141,10 @@ def export_html(record: dict, city: str, now: datetime) -> str:
             _table(["Date (UTC)", "Type", "Publication"], reactions),
         ),
         ("Comptes reliés à vous par l'équipe", _table(["Réseau", "Pseudonyme"], linked)),
+        (
+            f"Notes internes de l'équipe à votre sujet ({len(notes)})",
+            _table(["Date (UTC)", "Type", "Sur", "Texte"], notes),
+        ),
     ]
     body = "".join(f"<h2>{_e(title)}</h2>{content}" for title, content in sections)
     return (

@@ -29,8 +29,9 @@ def register(sub) -> None:
 
 
 def app_path() -> Path:
-    """The script Streamlit runs (it calls ``beffroi.dashboard.app.main``)."""
-    return Path(__file__).resolve().parents[1] / "dashboard" / "entry" / "run.py"
+    """The file Streamlit runs: the dashboard's app (``run.py``, which calls
+    ``beffroi.dashboard.app.main``) with the session cookie's route beside it."""
+    return Path(__file__).resolve().parents[1] / "dashboard" / "entry" / "serve.py"
 
 
 # Every Streamlit option that protects the dashboard, set on the command line, which wins

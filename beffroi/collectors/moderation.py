@@ -95,17 +95,24 @@ def check_hideable(network: str, kind: str) -> None:
 @contextmanager
 def french_errors(network: str, hidden: bool) -> Iterator[None]:
     """The network's refusal as the same typed error, worded in French for a person."""
+    with refusals_in_french(network, "le masquage" if hidden else "le réaffichage"):
+        yield
+
+
+@contextmanager
+def refusals_in_french(network: str, what: str, *, by_hand: bool = False) -> Iterator[None]:
+    """A network's failure of ``what`` ("le masquage"...) as the same typed error, worded
+    for a person: retried automatically, or (``by_hand``) to be tried again by them."""
     name = NAMES.get(network, network)
-    what = "le masquage" if hidden else "le réaffichage"
     try:
         yield
     except HideUnsupported:
         raise
     except RateLimited as exc:
         when = f" après {exc.reset_at:%H:%M} UTC" if exc.reset_at else " plus tard"
+        later = f"réessayez {what}{when}" if by_hand else f"{what} sera réessayé{when}"
         raise RateLimited(
-            f"{name} limite le nombre de requêtes : {what} sera réessayé{when}. ({exc})",
-            exc.reset_at,
+            f"{name} limite le nombre de requêtes : {later}. ({exc})", exc.reset_at
         ) from None
     except AuthExpired as exc:
         raise AuthExpired(
@@ -113,8 +120,7 @@ def french_errors(network: str, hidden: bool) -> Iterator[None]:
             f"modération manquante) : un administrateur doit renouveler le jeton. ({exc})"
         ) from None
     except TransientError as exc:
-        raise TransientError(
-            f"{name} ne répond pas pour l'instant : {what} sera réessayé. ({exc})"
-        ) from None
+        later = f"réessayez {what} dans un moment" if by_hand else f"{what} sera réessayé"
+        raise TransientError(f"{name} ne répond pas pour l'instant : {later}. ({exc})") from None
     except CollectorError as exc:
         raise PermanentError(f"{name} a refusé {what} de ce message. ({exc})") from None

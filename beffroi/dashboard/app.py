@@ -1,7 +1,8 @@
 """The dashboard app: configuration, login, role-based navigation, logout.
 
-``beffroi dashboard`` runs ``streamlit run beffroi/dashboard/entry/run.py``, which calls
-``main()`` (see that file for why the script is not this module).
+``beffroi dashboard`` runs ``streamlit run beffroi/dashboard/entry/serve.py`` (Streamlit's
+app for ``entry/run.py``, which calls ``main()``, with the session cookie's route beside it;
+see those files for why the script is not this module).
 
 Each rerun: load the (cached) settings, find the logged-in staff member in this session,
 build the navigation from the pages their role sees (``beffroi.dashboard.pages``), and
@@ -14,6 +15,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from datetime import timedelta
 from functools import partial
 from types import ModuleType
 
@@ -25,6 +27,7 @@ from beffroi.dashboard.auth import ROLE_LABELS, login, session_expired
 from beffroi.dashboard.cache import cached_reader
 from beffroi.dashboard.context import PageContext, read_only
 from beffroi.dashboard.pages import PAGES, page_name, pages_for
+from beffroi.dashboard.session_cookie import COOKIE, hand_over
 from beffroi.errors import BeffroiError
 from beffroi.store import (
     StaffMember,
@@ -33,10 +36,16 @@ from beffroi.store import (
     check_in_background,
     check_state,
     connect,
+    find_session,
     get_staff,
     login_history,
     now_utc,
+    open_session,
+    prune_sessions,
+    revoke_session,
+    session_state,
     sync_accounts,
+    touch_session,
 )
 
 _USER_KEY = "beffroi_username"
@@ -45,6 +54,8 @@ _LOGIN_FAILED_KEY = "beffroi_login_failed"
 _LOGGED_IN_AT_KEY = "beffroi_logged_in_at"
 _SEEN_AT_KEY = "beffroi_seen_at"
 _HISTORY_KEY = "beffroi_login_history"
+_SESSION_KEY = "beffroi_session_id"  # the row of dashboard_sessions behind the cookie
+_CLAIM_KEY = "beffroi_session_claim"  # its one-time code, until traded for the cookie
 
 # A check that ends this soon (a small or unchanged file) is waited for: the accounts are
 # mirrored before the first page reads them. A longer one goes on behind the first page.
@@ -130,6 +141,12 @@ def _check_login(settings: Settings) -> None:
     st.session_state[_HISTORY_KEY] = login_history(
         _session_db(settings), outcome.member.username, before=now
     )
+    # Kept by a cookie (``session_cookie``): a reload or a new tab stays logged in.
+    limit = timedelta(hours=settings.dashboard.absolute_timeout_hours)
+    prune_sessions(_session_db(settings), before=now - limit)  # none of those can live on
+    session_id, code = open_session(_session_db(settings), outcome.member.username, now=now)
+    st.session_state[_SESSION_KEY] = session_id
+    st.session_state[_CLAIM_KEY] = code
 
 
 def _login(settings: Settings) -> None:
@@ -145,30 +162,90 @@ def _login(settings: Settings) -> None:
 
 
 def _logout(reason: str | None = None) -> None:
-    for key in (_USER_KEY, _LOGGED_IN_AT_KEY, _SEEN_AT_KEY, _HISTORY_KEY):
+    for key in (_USER_KEY, _LOGGED_IN_AT_KEY, _SEEN_AT_KEY, _HISTORY_KEY, _CLAIM_KEY):
         st.session_state.pop(key, None)
+    st.session_state.pop(_SESSION_KEY, None)
     if reason:
         st.session_state[_LOGIN_FAILED_KEY] = reason
 
 
+def _end_session(settings: Settings, why: str, reason: str | None = None) -> None:
+    """Log out and revoke the session in the database: the browser's cookie, in this tab
+    and every other, opens nothing any more (``why``: the audit's word)."""
+    session_id, username = st.session_state.get(_SESSION_KEY), st.session_state.get(_USER_KEY)
+    if session_id is not None:
+        revoke_session(
+            _session_db(settings), session_id, actor=username or "?", reason=why, now=clock()
+        )
+    _logout(reason)
+
+
+def _cookie_token() -> str | None:
+    """The session cookie this browser sent with the page's connection, if any."""
+    try:
+        token = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no request context (a test runner): no cookie
+        return None
+    return token if isinstance(token, str) and token else None
+
+
+def _limits(settings: Settings) -> dict:
+    return {
+        "idle_minutes": settings.dashboard.idle_timeout_minutes,
+        "absolute_hours": settings.dashboard.absolute_timeout_hours,
+    }
+
+
+def _restore(settings: Settings, db: sqlite3.Connection) -> None:
+    """A tab with no one logged in (a reload, a new tab, a bookmark): the browser's cookie
+    may name a live session; it is taken up again, with its login time (the absolute limit
+    still counts from there)."""
+    if st.session_state.get(_USER_KEY):
+        return
+    token = _cookie_token()
+    found = find_session(db, token) if token else None
+    if found is None:
+        return
+    now = clock()
+    reason = session_expired(found["logged_in_at"], found["last_seen_at"], now, **_limits(settings))
+    if reason:
+        revoke_session(db, found["id"], actor=found["username"], reason="expiry", now=now)
+        st.session_state[_LOGIN_FAILED_KEY] = reason
+        return
+    touch_session(db, found["id"], now=now)
+    st.session_state[_USER_KEY] = found["username"]
+    st.session_state[_LOGGED_IN_AT_KEY] = found["logged_in_at"]
+    st.session_state[_SEEN_AT_KEY] = now
+    st.session_state[_SESSION_KEY] = found["id"]
+    st.session_state[_HISTORY_KEY] = login_history(
+        db, found["username"], before=found["logged_in_at"]
+    )
+
+
 def _expire(settings: Settings) -> None:
-    """End a session idle for too long or too old; otherwise note this use of it."""
+    """End a session idle for too long or too old, or logged out in another tab;
+    otherwise note this use of it (in the database too: every tab shares it)."""
     if not st.session_state.get(_USER_KEY):
         return
     now = clock()
     logged_in = st.session_state.get(_LOGGED_IN_AT_KEY) or now
     seen = st.session_state.get(_SEEN_AT_KEY) or now
-    reason = session_expired(
-        logged_in,
-        seen,
-        now,
-        idle_minutes=settings.dashboard.idle_timeout_minutes,
-        absolute_hours=settings.dashboard.absolute_timeout_hours,
-    )
+    session_id = st.session_state.get(_SESSION_KEY)
+    stored = session_state(_session_db(settings), session_id) if session_id else None
+    if session_id and (stored is None or stored["revoked"]):
+        _logout("Vous vous êtes déconnecté·e (dans cet onglet ou un autre) : reconnectez-vous.")
+        return
+    if stored is not None:
+        seen = max(seen, stored["last_seen_at"])  # another tab's use counts too
+        if stored["claimed"]:
+            st.session_state.pop(_CLAIM_KEY, None)
+    reason = session_expired(logged_in, seen, now, **_limits(settings))
     if reason:
-        _logout(reason)
+        _end_session(settings, "expiry", reason)
     else:
         st.session_state[_SEEN_AT_KEY] = now
+        if session_id:
+            touch_session(_session_db(settings), session_id, now=now)
 
 
 def _login_history_caption(settings: Settings) -> None:
@@ -187,6 +264,16 @@ def _login_history_caption(settings: Settings) -> None:
             f"{history.failures_since} tentative(s) de connexion échouée(s) sur votre compte "
             f"depuis, la dernière : {full_time(history.last_failure_at, settings.tz)}."
         )
+
+
+def _unread_mentions(ctx: PageContext) -> None:
+    """Under the name, on every page: the notes naming this person they have not opened."""
+    from beffroi.inbox import unseen_mentions
+
+    count = ctx.cached(unseen_mentions, ctx.user.username)
+    if count:
+        st.info(f"{count} mention(s) non lue(s) dans une note : voir « Mentions » en haut de la "
+                "Boîte de réception.")  # fmt: skip
 
 
 def _current_user(db: sqlite3.Connection) -> StaffMember | None:
@@ -222,6 +309,7 @@ def main() -> None:
         settings = _settings(os.environ.get(CONFIG_ENV_VAR))
         _refuse_a_damaged_database(settings)
         db = _session_db(settings)
+        _restore(settings, db)
         _expire(settings)
         user = _current_user(db)
     except ConfigError as exc:
@@ -262,5 +350,9 @@ def main() -> None:
     with st.sidebar:
         st.text(f"{user.display_name}\n{ROLE_LABELS.get(user.role, user.role)}")
         _login_history_caption(settings)
-        st.button("Se déconnecter", on_click=_logout, key="logout")
+        _unread_mentions(ctx)
+        st.button("Se déconnecter", on_click=_end_session, args=(settings, "logout"), key="logout")
+        code = st.session_state.get(_CLAIM_KEY)
+        if code:  # drawn until the database says the cookie was set
+            st.html(hand_over(code), unsafe_allow_javascript=True)
     nav.run()

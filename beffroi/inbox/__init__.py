@@ -52,6 +52,17 @@ from beffroi.inbox.moderation_actions import (
     set_hidden_on_network,
     undo_moderation,
 )
+from beffroi.inbox.network_acts import ACTS, act_on_network, acts_possible
+from beffroi.inbox.notes import (
+    NoteWritten,
+    mark_mentions_seen,
+    mentioned_in,
+    mentions_of,
+    notes_on_member,
+    notes_on_message,
+    unseen_mentions,
+    write_note,
+)
 from beffroi.inbox.open311 import PollResult, check_request, check_services, poll_open311
 from beffroi.inbox.open311_view import Open311View, citizen_told, open311_labels, open311_view
 from beffroi.inbox.presence import (
@@ -151,6 +162,17 @@ from beffroi.store.queue import (
 )
 
 __all__ = [
+    "ACTS",
+    "act_on_network",
+    "acts_possible",
+    "NoteWritten",
+    "mark_mentions_seen",
+    "mentioned_in",
+    "mentions_of",
+    "notes_on_member",
+    "notes_on_message",
+    "unseen_mentions",
+    "write_note",
     "HEARTBEAT_SECONDS",
     "PRESENCE_TTL",
     "colleagues_on",

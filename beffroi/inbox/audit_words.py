@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from beffroi.inbox.states import CLOSE_REASON_LABELS, PRIORITY_LABELS, STATUS_LABELS, TONE_LABELS
-from beffroi.labels import duration
+from beffroi.labels import duration, network_label
 
 MACHINE_ACTORS = {
     "réseau": "Dans l'application du réseau",
@@ -49,6 +49,19 @@ ACTION_LABELS = {
     "open311_resolved": "Demande résolue par le service",
     "open311_status": "Avancement de la demande au service",
     "open311_citizen_told": "Citoyen prévenu de la résolution",
+    "note_add": "Note interne ajoutée",
+    "act_delete_reply": "Réponse de la ville supprimée sur le réseau",
+    "act_like": "Message aimé sur le réseau",
+    "act_block": "Auteur bloqué sur le réseau",
+    "act_mute": "Auteur mis en sourdine sur le réseau",
+    "act_failed": "Action sur le réseau refusée",
+}
+# What was tried, for a refused act ("act_failed").
+ACT_TRIED = {
+    "delete_reply": "suppression de la réponse de la ville",
+    "like": "« j'aime »",
+    "block": "blocage de l'auteur",
+    "mute": "sourdine de l'auteur",
 }
 # Hides and unhides on the network (``network_hide_requested``, ``network_unhide_done``...).
 NETWORK_ACTIONS = {"hide": "Masquage sur le réseau", "unhide": "Réaffichage sur le réseau"}
@@ -109,6 +122,24 @@ def _detail(
             f"à « {STATUS_LABELS.get(str(d.pop('to', '')), '')} »"
         )
         was = None
+    if action == "note_add":  # the note's text is not in the audit: it leaves with the person
+        d.pop("note", None)
+        if d.pop("kind", "note") == "service":
+            parts.append("note pour le service")
+        if not d.get("service"):
+            d.pop("service", None)
+        mentioned = d.pop("mentioned", None) or []
+        if mentioned:
+            who = ", ".join(person_label(u, names) for u in mentioned)
+            parts.append(f"collègue(s) prévenu(s) : {who}")
+    if action.startswith("act_"):  # an act on the network: its ids are for the code
+        act = d.pop("act", None)
+        d.pop("target", None)
+        network = d.pop("network", None)
+        if action == "act_failed" and act:
+            parts.append(ACT_TRIED.get(act, str(act)))
+        if network:
+            parts.append(network_label(network))
     if action == "reply_collision":
         parts.append(f"première réponse de {person_label(d.pop('first_by', None), names)}")
         if "text" in d:

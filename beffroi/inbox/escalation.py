@@ -15,6 +15,7 @@ from beffroi.inbox.open311 import transmit
 from beffroi.inbox.views import get_entry
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import now_utc
+from beffroi.store.notes import add_note
 from beffroi.store.queue import SENDING, QueueError
 from beffroi.store.queue import escalate as store_escalate
 
@@ -72,12 +73,31 @@ def escalate(
         raise QueueError("Seul un message ouvert peut être transmis à un service.")
     if entry["sending_since"] is not None:
         raise QueueError(SENDING)  # before the e-mail: the store would refuse after it
+    now = now or now_utc()
     if service.open311 is not None:
-        return transmit(conn, settings, entry, service, actor=actor, note=note, now=now, **place)
-    subject, body = escalation_mail(settings, entry, service.name, actor, note)
-    try:
-        send_mail(settings, [service.email], subject, body)
-    except MailError as exc:
-        raise QueueError(f"Le courriel au service n'a pas pu partir : {exc}") from None
-    store_escalate(conn, queue_id, service_key, actor=actor, now=now or now_utc())
-    return f"Message transmis : {service.name}."
+        said = transmit(conn, settings, entry, service, actor=actor, note=note, now=now, **place)
+    else:
+        subject, body = escalation_mail(settings, entry, service.name, actor, note)
+        try:
+            send_mail(settings, [service.email], subject, body)
+        except MailError as exc:
+            raise QueueError(f"Le courriel au service n'a pas pu partir : {exc}") from None
+        store_escalate(conn, queue_id, service_key, actor=actor, now=now)
+        said = f"Message transmis : {service.name}."
+    _keep_service_note(conn, queue_id, service_key, actor, note, now)
+    return said
+
+
+def _keep_service_note(conn, queue_id: int, service_key: str, actor: str, note: str, now) -> None:
+    """The note written for the service stays on the message, among its internal notes
+    (it used to exist only in the e-mail or the Open311 request)."""
+    if note.strip():
+        add_note(
+            conn,
+            author=actor,
+            body=note.strip(),
+            now=now,
+            queue_id=queue_id,
+            kind="service",
+            service=service_key,
+        )

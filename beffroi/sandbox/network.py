@@ -39,7 +39,7 @@ from beffroi.sandbox.history import (
     stream_for,
 )
 
-OPERATIONS = ("fetch", "reply", "publish", "hide")
+OPERATIONS = ("fetch", "reply", "publish", "hide", "delete_reply", "like", "block", "mute")
 # Live activity older than this is not generated after a long stop: a demo restarted a week
 # later catches up two hours of activity, not 75,000 messages.
 MAX_CATCH_UP = timedelta(hours=2)
@@ -93,6 +93,15 @@ CREATE TABLE IF NOT EXISTS hidden (
     external_id  TEXT PRIMARY KEY,
     account      TEXT NOT NULL,
     hidden_at    TEXT NOT NULL
+);
+-- What the city did on the network from the inbox besides replying (issue 14): a like of
+-- a message, a block or mute of an author (target: the message's or the author's id).
+CREATE TABLE IF NOT EXISTS acts (
+    account    TEXT NOT NULL,
+    act        TEXT NOT NULL CHECK (act IN ('like', 'block', 'mute')),
+    target     TEXT NOT NULL,
+    done_at    TEXT NOT NULL,
+    PRIMARY KEY (account, act, target)
 );
 CREATE TABLE IF NOT EXISTS delays (
     account    TEXT NOT NULL,
@@ -462,6 +471,29 @@ class SandboxNetwork:
                 )
             else:
                 self.conn.execute("DELETE FROM hidden WHERE external_id = ?", (external_id,))
+
+    def record_act(self, account: str, act: str, target: str, now: datetime) -> None:
+        """A like, block or mute by the city (idempotent, as the real networks' are)."""
+        with self._write():
+            self.conn.execute(
+                "INSERT OR IGNORE INTO acts (account, act, target, done_at) VALUES (?, ?, ?, ?)",
+                (account, act, target, to_text(now)),
+            )
+
+    def acts(self, account: str) -> set[tuple[str, str]]:
+        """(act, target) of everything the city did on ``account``'s network."""
+        rows = self.conn.execute("SELECT act, target FROM acts WHERE account = ?", (account,))
+        return {(r[0], r[1]) for r in rows}
+
+    def delete_city_message(self, account: str, external_id: str) -> bool:
+        """The city deletes one of its own messages (a reply); False if it was not there."""
+        with self._write():
+            return bool(
+                self.conn.execute(
+                    "DELETE FROM messages WHERE external_id = ? AND account = ? AND direction = 'out'",
+                    (external_id, account),
+                ).rowcount
+            )
 
     def is_hidden(self, external_id: str) -> bool:
         row = self.conn.execute(

@@ -51,6 +51,15 @@ from beffroi.store.objection import OBJECTED_PERSONS, has_objected
 from beffroi.store.privacy import MemberNotFound, erase_member, find_member, purge_expired
 from beffroi.store.reads import data_version, stream_health
 from beffroi.store.runs import blocked_until, finish_run, latest_runs, start_run
+from beffroi.store.sessions import (
+    claim_session,
+    find_session,
+    open_session,
+    prune_sessions,
+    revoke_session,
+    session_state,
+    touch_session,
+)
 from beffroi.store.staff import (
     ROLES,
     LoginHistory,
@@ -72,6 +81,13 @@ from beffroi.store.staff import (
 from beffroi.store.times import from_db, now_utc, to_db
 
 __all__ = [
+    "claim_session",
+    "find_session",
+    "open_session",
+    "prune_sessions",
+    "revoke_session",
+    "session_state",
+    "touch_session",
     "OBJECTED_PERSONS",
     "has_objected",
     "approved_series_drafts",

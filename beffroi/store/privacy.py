@@ -80,7 +80,8 @@ def erase_member(
     - their handle and name wherever someone else wrote them (other people's messages
       and raw payloads, reply drafts, triage rules, invitation texts, audit details,
       error texts, rejected payloads): masked;
-    - their invitations, reactions and shares: deleted; their member row: emptied;
+    - their invitations, reactions and shares, the team's internal notes on them and on
+      their messages: deleted; their member row: emptied;
     - then the full-text index is merged (``'optimize'``: FTS5 keeps deleted terms in its
       segments until they are merged), and, after the commit, the WAL is checkpointed and
       truncated. Every write connection sets ``secure_delete``, so freed bytes are zeroed.
@@ -122,6 +123,8 @@ def erase_member(
             (member_id,),
         )
         invitations = _delete(conn, "invitations", "member_id = ?", member_id)
+        # The team's internal notes about them or their messages (their mentions go too).
+        _delete(conn, "notes", "member_id = ?", member_id)
         interactions = _delete(conn, "interactions", "member_id = ?", member_id)
         conn.execute("UPDATE members SET person_id = NULL WHERE person_id = ?", (member_id,))
         conn.execute(
@@ -222,6 +225,8 @@ MASKED_COLUMNS = (
     ("moderation_hits", "why"),
     ("network_actions", "reason"),
     ("network_actions", "last_error"),
+    # Internal notes on someone else can name the person too.
+    ("notes", "body"),
 )
 
 
@@ -359,8 +364,8 @@ def purge_expired(
 def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
     """Everything Beffroi holds about one member (GDPR art. 15, right of access): the
     member row, their messages with the queue's judgement of each (triage, theme,
-    priority, response time), the city's messages to them, their invitations, reactions
-    and shares, and the accounts linked to them by hand. Plain values, JSON-ready."""
+    priority, response time), the city's messages to them, the team's internal notes on
+    them, their invitations, reactions and shares, and the accounts linked to them by hand. Plain values, JSON-ready."""
     member = conn.execute(
         """
         SELECT id, network, external_id, handle, display_name, is_blocked, is_spam,
@@ -424,9 +429,19 @@ def member_record(conn: sqlite3.Connection, member_id: int) -> dict:
         """,
         {"m": member_id, "p": member["person_id"]},
     ).fetchall()
+    notes = conn.execute(
+        """
+        SELECT n.created_at, n.kind, n.body, i.external_id AS about_message
+        FROM notes n LEFT JOIN queue q ON q.id = n.queue_id LEFT JOIN items i ON i.id = q.item_id
+        WHERE n.member_id = ? ORDER BY n.created_at, n.id
+        """,
+        (member_id,),
+    ).fetchall()
     return {
         "member": dict(member),
         "messages": [dict(r) for r in messages],
+        # What the team wrote about them: personal data too, so part of the access.
+        "internal_notes": [dict(r) for r in notes],
         "city_messages": [dict(r) for r in city],
         "invitations": [dict(r) for r in invitations],
         "interactions": [dict(r) for r in interactions],

@@ -91,11 +91,16 @@ def test_export_gives_everything_held_about_the_person_as_json_and_escaped_html(
         "Bonjour Jeanne, nous vous rappelons au 06 12 34 56 78",
     ]
     assert [i["message"] for i in data["invitations"]] == ["Bonjour Jeanne, venez !"]
+    assert [(n["about_message"], n["body"]) for n in data["internal_notes"]] == [
+        ("c1", "Lampadaire trombonesque, @admin"),
+        (None, "Habituée, ton cornemusique"),
+    ]
     page = (out / f"beffroi-acces-x-{jeanne}.html").read_text(encoding="utf-8")
     assert "<script>" not in page and "<img" not in page
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;/table&gt;" in page
     assert "Les données que Ville détient sur @jeanne_erase" in page
     assert "06 12 34 56 78" in page and "Message privé" in page
+    assert "à votre sujet (2)" in page and "cornemusique" in page
     conn = connect(db_path)
     audit = conn.execute("SELECT detail FROM audit WHERE action = 'member_export'").fetchone()
     assert json.loads(audit[0])["messages"] == 3

@@ -126,6 +126,7 @@ def test_round_trip_created_followed_resolved_and_the_citizen_told(
     assert actions == [
         "open311_send",
         "escalate",
+        "note_add",  # the note for the service, kept on the message
         "open311_status",
         "open311_resolved",
         "open311_citizen_told",

@@ -12,6 +12,7 @@ from beffroi.inbox import (
     get_entry,
     history,
     list_entries,
+    notes_on_message,
     reopen,
     sweep_overdue,
     thread,
@@ -174,7 +175,12 @@ def test_escalation_mails_the_service_and_waits_in_assigned(db, example_settings
     assert "Déjà signalé hier" in body
     row = queue_row(db, "m1")
     assert (row["status"], row["service"], row["escalated_by"]) == ("assigned", "proprete", "alice")
-    assert [h["action"] for h in history(db, qid)] == ["escalate"]
+    assert [h["action"] for h in history(db, qid)] == ["escalate", "note_add"]
+    # The note for the service stays on the message (it used to be only in the e-mail).
+    kept = notes_on_message(db, qid)
+    assert [(n["kind"], n["service"], n["author"], n["body"]) for n in kept] == [
+        ("service", "proprete", "alice", "Déjà signalé hier")
+    ]
     with pytest.raises(QueueError, match="Service inconnu"):
         escalate(db, settings, qid, "nowhere", actor="alice")
 

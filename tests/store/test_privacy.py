@@ -10,6 +10,7 @@ import pytest
 from beffroi.collectors import Author, Interaction, Item, Rejected
 from beffroi.config.settings import Retention
 from beffroi.store import connect, sync_accounts, to_db, write_audit
+from beffroi.store.notes import add_note
 from beffroi.store.privacy import (
     ERASED_REPLY,
     ERASED_TEXT,
@@ -269,6 +270,8 @@ NEEDLES = (
     "quorabilit",  # a word only she wrote (DM)
     "06 12 34 56 78",  # her phone number, repeated by the city
     "imaginaire",  # her street, repeated by the city
+    "trombonesque",  # an internal note on her message
+    "cornemusique",  # an internal note on her as a member
 )
 
 
@@ -332,6 +335,21 @@ def _forensic_city(db_path, settings):
             (member, text, to_db(NOW), to_db(NOW)),
         )  # fmt: skip
     write_audit(conn, "cm", "queue_close", "queue", 1, {"reason": "Jeanne Zébulonne rappelée"})
+    # The team's internal notes: on her message, on her, and on Paul's message naming her.
+    her_queue = conn.execute(
+        "SELECT q.id FROM queue q JOIN items i ON i.id = q.item_id WHERE i.external_id = 'c1'"
+    ).fetchone()[0]
+    paul_queue = conn.execute("SELECT id FROM queue WHERE item_id = ?", (paul_item,)).fetchone()[0]
+    add_note(
+        conn,
+        author="cm",
+        body="Lampadaire trombonesque, @admin",
+        queue_id=her_queue,
+        mentions=["admin"],
+        now=NOW,
+    )
+    add_note(conn, author="cm", body="Habituée, ton cornemusique", member_id=jeanne, now=NOW)
+    add_note(conn, author="cm", body="Voisin de Jeanne Zébulonne", queue_id=paul_queue, now=NOW)
     # Search the words once (the dashboard's inbox search does): the index is written.
     assert (
         conn.execute(
@@ -412,6 +430,10 @@ def test_after_erasure_a_byte_search_of_the_file_and_wal_finds_nothing(
     assert rule == "between_citizens:@[effacé]"
     invitations = [tuple(r) for r in conn.execute("SELECT message FROM invitations")]
     assert invitations == [("Paul, venez avec @[effacé]",)]
+    # Her notes went (and the mention of a colleague in one); Paul's note stays, masked.
+    notes = [tuple(r) for r in conn.execute("SELECT body FROM notes")]
+    assert notes == [("Voisin de [effacé]",)]
+    assert conn.execute("SELECT count(*) FROM note_mentions").fetchone()[0] == 0
     assert (db_path.parent / "b.db-wal").stat().st_size == 0
     conn.close()
 
@@ -436,7 +458,14 @@ def test_after_the_retention_purge_a_byte_search_finds_nothing_of_what_went(
         now=old,
     )
     conn.execute("SELECT count(*) FROM items_fts WHERE items_fts MATCH 'xylophonique'").fetchone()
+    # The team's note on the old member goes with them (and its mention of a colleague).
+    old_member = find_member(conn, "x", "ancien_habitant")[0]
+    add_note(conn, author="cm", body="Ancien, trombonesque @admin", member_id=old_member,
+             mentions=["admin"], now=old)  # fmt: skip
+    assert b"trombonesque" in db_path.read_bytes() + (tmp_path / "b.db-wal").read_bytes()
     result = purge_expired(conn, Retention(items_days=730, raw_payload_days=90), now=NOW)
+    assert conn.execute("SELECT count(*) FROM notes").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM note_mentions").fetchone()[0] == 0
     conn.close()
     assert (result.items, result.members) == (3, 1)
     found = _found(db_path)

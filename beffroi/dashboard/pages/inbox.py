@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
-from beffroi.dashboard import keyboard, moderation_panel
+from beffroi.dashboard import keyboard, links, moderation_panel, network_acts_panel, notes_panel
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
@@ -157,6 +157,7 @@ def render(ctx: PageContext) -> None:
     st.caption("Raccourcis clavier : touche « ? ».")
     if can_edit:
         _send_requested(ctx, username, now)
+        notes_panel.mentions(ctx, username, links.follow)
     counts = ctx.cached(_counters, settings, minute)
     _live_counters(ctx, counts.open)
 
@@ -187,11 +188,13 @@ def render(ctx: PageContext) -> None:
             f"{e['author_label']} · {' '.join(e['text'].split())[:60]}"
             for e in entries
         }
+        _follow_link(labels)
         chosen = st.selectbox(
             "Message à traiter",
             list(labels),
             format_func=lambda q: labels.get(q, str(q)),
             key="inbox_selected",
+            on_change=_back_to_the_list,
         )
         ids = list(labels)
         before, after = st.columns(2)
@@ -206,15 +209,44 @@ def render(ctx: PageContext) -> None:
         collided = st.session_state.get("inbox_collided")
         if collided is not None and collided not in labels:
             chosen = collided
+        elif st.session_state.get(OUTSIDE) is not None:
+            chosen = st.session_state[OUTSIDE]
+            st.caption("Ce message, ouvert par un lien, n'est pas dans la liste affichée.")
+            st.button("Revenir à la liste", key="inbox_outside_back", on_click=_back_to_the_list)
         entry = ctx.cached(_entry, settings, chosen) if chosen is not None else None
         if entry is not None:
+            links.show(chosen)
             _detail(ctx, entry, staff, username, can_edit, now)
+        elif chosen is not None:
+            st.info(f"Le message n°{chosen} n'existe pas (ou plus).")
     if can_edit:
         _templates_editor(ctx, username)
 
 
+OUTSIDE = "inbox_outside"  # a message opened by a link that the filtered list does not hold
+
+
+def _follow_link(labels: dict[int, str]) -> None:
+    """A link to a message (``?item=N``, a mention's button): select it in the list, or show
+    it beside the list when the filters leave it out."""
+    linked = links.wanted()
+    if linked is None:
+        return
+    if linked in labels:
+        st.session_state["inbox_selected"] = linked
+        st.session_state.pop(OUTSIDE, None)
+    else:
+        st.session_state[OUTSIDE] = linked
+
+
+def _back_to_the_list() -> None:
+    """Choosing in the list closes a message opened by a link."""
+    st.session_state.pop(OUTSIDE, None)
+
+
 def _move(ids: list[int], step: int) -> None:
     """The next or previous message of the list (keys j and k, or the two buttons)."""
+    _back_to_the_list()
     current = st.session_state.get("inbox_selected")
     at = ids.index(current) if current in ids else 0
     st.session_state["inbox_selected"] = ids[max(0, min(len(ids) - 1, at + step))]
@@ -376,6 +408,7 @@ def _table(ctx: PageContext, entries: list[dict], now: datetime, here: dict) -> 
         if st.session_state.get("inbox_grid_last") != picked:
             st.session_state["inbox_grid_last"] = picked
             st.session_state["inbox_selected"] = picked
+            _back_to_the_list()
 
 
 def _bulk(ctx: PageContext, labels: dict[int, str], staff, username: str, now) -> None:
@@ -520,6 +553,9 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
     elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
         _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
 
+    if can_edit:  # below the reply box, which must stay in view
+        network_acts_panel.render(ctx, entry, username, _do, now)
+        notes_panel.render(ctx, entry, username, _do, now)
     history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
     if history:
         with st.expander(f"Historique de cette personne avec la ville ({len(history)})"):
