@@ -75,9 +75,9 @@ def streamlit_command(host: str, port: int) -> list[str]:
     """The ``streamlit run`` line: headless, every protecting option pinned (see
     ``PROTECTING_OPTIONS``). Error details stay in the server's log ("none" in the
     browser): staff see a generic message, never a traceback with paths or SQL. Streamlit's
-    command line is started through ``beffroi.dashboard.serve``, which imports the rooms
+    command line is started through ``beffroi.dashboard.launch``, which imports the rooms
     the pages need while the server starts."""
-    command = [sys.executable, "-m", "beffroi.dashboard.serve", "run", str(app_path())]
+    command = [sys.executable, "-m", "beffroi.dashboard.launch", "run", str(app_path())]
     command += ["--server.address", host, "--server.port", str(port)]
     for name, value in PROTECTING_OPTIONS:
         command += [f"--{name}", value]

@@ -31,7 +31,7 @@ def option(command: list[str], name: str) -> str:
 
 def test_streamlit_runs_headless_without_watcher_or_statistics():
     command = streamlit_command("127.0.0.1", 8642)
-    assert command[1:4] == ["-m", "beffroi.dashboard.serve", "run"]
+    assert command[1:4] == ["-m", "beffroi.dashboard.launch", "run"]
     assert command[4] == str(app_path())
     assert app_path().is_file() and app_path().parent.name == "entry"
     assert not (app_path().parent / "pages").exists()  # would turn on Streamlit's old MPA
@@ -89,11 +89,11 @@ def hostile_folders(tmp_path):
 
 
 def test_the_server_imports_the_rooms_but_not_the_dashboard_before_the_runtime():
-    """`beffroi.dashboard.serve` warms the pages' rooms up in a thread; the dashboard's own
+    """`beffroi.dashboard.launch` warms the pages' rooms up in a thread; the dashboard's own
     modules (their `st.cache_data` functions) wait for Streamlit's runtime."""
     code = (
         "import sys\n"
-        "from beffroi.dashboard.serve import WARM_MODULES, warm_up\n"
+        "from beffroi.dashboard.launch import WARM_MODULES, warm_up\n"
         "warm_up()\n"
         "print(all(m in sys.modules for m in WARM_MODULES), 'beffroi.dashboard.cache' in sys.modules)"
     )

@@ -1,4 +1,4 @@
-"""``python -m beffroi.dashboard.serve run SCRIPT [flags]``: Streamlit's own command line,
+"""``python -m beffroi.dashboard.launch run SCRIPT [flags]``: Streamlit's own command line,
 with the dashboard's rooms imported while the server starts.
 
 Streamlit imports the app script only when the first browser session opens. On the 2-core
