@@ -195,3 +195,18 @@ def test_responses_frame_equals_mains_per_row_frame(city, scope):
     empty = responses(conn, settings, end, end, scope)
     pd.testing.assert_frame_equal(empty, main.responses(conn, settings, end, end))
     assert len(responses(conn, settings, end - timedelta(days=120), end)) > 100
+
+
+def test_responses_read_each_queue_row_off_its_covering_index(city):
+    """One index seek a message (migration 0032), not the unique key's then the row's."""
+    conn, settings, _main, end = city
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        responses(conn, settings, end - timedelta(days=30), end)
+    finally:
+        conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if "JOIN queue q" in s]
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert any("COVERING INDEX queue_needs_reply" in line for line in plan), plan
+    assert any("COVERING INDEX items_inbound" in line for line in plan), plan

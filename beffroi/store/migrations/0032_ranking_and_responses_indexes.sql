@@ -11,3 +11,12 @@ CREATE INDEX items_member_inbound
 DROP INDEX IF EXISTS interactions_member;
 CREATE INDEX interactions_member
     ON interactions(member_id, created_at, kind, julianday(created_at), account);
+-- The Rapports page's response times (`analytics.indicators.responses`) join each inbound
+-- message of the period to its queue row: covering, that is one index seek a message
+-- instead of the unique key's seek then the (wide) queue row's. Only messages that needed
+-- a reply are read, so only they are indexed; `needs_reply` is listed for SQLite to see
+-- the index as covering.
+CREATE INDEX queue_needs_reply
+    ON queue(item_id, priority, business_response_seconds, replied_at, theme, replied_by,
+             assignee, needs_reply)
+    WHERE needs_reply = 1;
