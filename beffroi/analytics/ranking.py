@@ -373,10 +373,6 @@ def _account_rows(conn: sqlite3.Connection, persons: list[int], combine: bool) -
     return [tuple(r) for r in rows]
 
 
-def _accounts_of(conn: sqlite3.Connection, persons: list[int], combine: bool) -> pd.DataFrame:
-    return pd.DataFrame(_account_rows(conn, persons, combine), columns=ACCOUNT_COLUMNS)
-
-
 def _accounts_by_person(accounts: list[tuple]) -> pd.DataFrame:
     """Per person, what the ranking shows of their accounts (in id order): a plain loop
     over the few account rows of one page, cheaper than a pandas aggregation with lambdas."""
@@ -501,8 +497,8 @@ def explain(
 ) -> Explanation:
     """What a person's score is made of, with their last interactions and links to them."""
     filters = filters or RankingFilter()
-    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
-    member_ids = [int(m) for m in accounts["member_id"]]
+    accounts = _account_rows(conn, [person_id], filters.combine_persons)
+    member_ids = [row[1] for row in accounts]
     rows = _score_rows(conn, settings, now, filters, person_id, member_ids)
     row = rows[0] if rows else None
     # One person: the points weighed in plain floats, in the order the DataFrame sums them.
@@ -574,7 +570,7 @@ def explain(
         contributions=contributions,
         active_weeks=active_weeks,
         bonus=float(bonus),
-        accounts=accounts.drop(columns=["person"]).to_dict("records"),
+        accounts=[dict(zip(ACCOUNT_COLUMNS[1:], row[1:], strict=True)) for row in accounts],
         last_interactions=recent,
         engagement_by_network=engagement,
     )
