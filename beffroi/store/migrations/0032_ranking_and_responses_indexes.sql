@@ -20,3 +20,7 @@ CREATE INDEX queue_needs_reply
     ON queue(item_id, priority, business_response_seconds, replied_at, theme, replied_by,
              assignee, needs_reply)
     WHERE needs_reply = 1;
+-- The Rapports page's "Community manager" choices (`analytics.indicators.managers`): the
+-- distinct staff who answered, read by one seek each from this index instead of a scan of
+-- the whole queue (0.2 s of CPU at 1M messages).
+CREATE INDEX queue_replied_by ON queue(replied_by) WHERE replied_by IS NOT NULL;
