@@ -7,8 +7,10 @@ Staff, blocked, spam-flagged and erased accounts never rank, nor persons who obj
 the ranking (GDPR art. 21, ``store.objection``). Accounts linked by hand to one person (``members.person_id``) can be counted together.
 
 SQLite does the heavy part: members drive, each reads its own range of a covering index
-(migration 0025), already grouped, so the window is never sorted; the members are summed
-per person, ordered and cut to the page in SQL, and pandas only weighs the page's rows.
+(migrations 0025 and 0032: each row's Julian day number stored in it), already grouped, so
+the window is never sorted. A first pass sums only what orders the persons (weighed,
+decayed points, weeks, last day) and cuts the page in SQL; a second reads only the page's
+persons for their counts and points per kind, and numpy weighs those rows.
 Ties are broken by the most recent interaction, then by the lowest id, so the order is
 stable from one run to the next.
 """
