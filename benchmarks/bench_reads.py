@@ -74,13 +74,20 @@ def main_modules():
     return ranking, indicators
 
 
-def timed(fn, repeat: int) -> list[float]:
+def timed(fn, repeat: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall times of ``repeat`` calls; their CPU times (this process) appended to ``cpu``."""
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start, started_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - start)
+        if cpu is not None:
+            cpu.append(time.process_time() - started_cpu)
     return times
+
+
+def cpu_note(cpu: list[float]) -> str:
+    return f"  (today's CPU {statistics.median(cpu) * 1e3:.1f} ms)"
 
 
 def p95(times: list[float]) -> float:
@@ -95,9 +102,11 @@ def line(label: str, ours: float, theirs: float, unit: str = "ms", extra: str = 
     )
 
 
-def run(path: Path, repeat: int = 20, out=print) -> dict:
+SECTIONS = ("search", "ranking", "responses")
+
+
+def run(path: Path, repeat: int = 20, out=print, only: tuple[str, ...] = SECTIONS) -> dict:
     city = load("city", HERE / "city.py")
-    bench_ranking = load("bench_ranking", HERE / "bench_ranking.py")
     with connect(path) as rw:  # migrations (0012's covering index) and main's index
         rw.execute(MAIN_INDEX)
     conn = connect(path, readonly=True)
@@ -110,7 +119,7 @@ def run(path: Path, repeat: int = 20, out=print) -> dict:
     out(f"{path}: {n:,} items, {opened.fetchone()[0]} open; now = {now:%Y-%m-%d %H:%M} UTC")
     out(f"search, p95 of {repeat} (page of 51; 'all' = every status, newest first):")
     views._TERMS_CACHE.clear()
-    for label, text in QUERIES.items():
+    for label, text in QUERIES.items() if "search" in only else ():
         for scope, statuses in (("open", ("new", "assigned")), ("all", ALL)):
             filters = Filters(statuses=statuses, search=text)
 
@@ -135,6 +144,16 @@ def run(path: Path, repeat: int = 20, out=print) -> dict:
     figures["inbox open page 1"] = (a, a)
     out(f"  {'open page 1':<40} {a * 1000:9.1f} ms")
 
+    if "ranking" in only:
+        _ranking(conn, settings, now, path, repeat, main_ranking, figures, out)
+    if "responses" in only:
+        _responses(conn, settings, now, repeat, main_indicators, figures, out)
+    conn.close()
+    return figures
+
+
+def _ranking(conn, settings, now, path, repeat, main_ranking, figures, out) -> None:
+    bench_ranking = load("bench_ranking", HERE / "bench_ranking.py")
     out(f"ranking over 90 days, median of {max(3, repeat // 4)}:")
     filters = RankingFilter(limit=100)
     reps = max(3, repeat // 4)
@@ -144,7 +163,8 @@ def run(path: Path, repeat: int = 20, out=print) -> dict:
     )
     assert list(ours_rank["person"]) == list(main_rank["person"]), "ranking differs from main"
     assert (ours_rank["score"] - main_rank["score"]).abs().max() < 1e-9, "scores differ"
-    a = statistics.median(timed(lambda: rank_members(conn, settings, now, filters), reps))
+    cpu: list[float] = []
+    a = statistics.median(timed(lambda: rank_members(conn, settings, now, filters), reps, cpu))
     b = statistics.median(
         timed(
             lambda: main_ranking.rank_members(
@@ -168,11 +188,13 @@ def run(path: Path, repeat: int = 20, out=print) -> dict:
             b,
             extra=f"  duckdb {duck_query * 1e3:.1f} ms ({duck[0][0]}, +{duck_load * 1e3:.0f} ms"
             f" load)  today/duckdb {a / duck_query:.2f}  top 10 agree: "
-            + ("yes" if ours_top == theirs_top else "NO"),
+            + ("yes" if ours_top == theirs_top else "NO")
+            + cpu_note(cpu),
         )
     )
     person = int(ours_rank["person"].iloc[0])
-    a = statistics.median(timed(lambda: explain(conn, settings, now, person, filters), repeat))
+    cpu = []
+    a = statistics.median(timed(lambda: explain(conn, settings, now, person, filters), repeat, cpu))
     b = statistics.median(
         timed(
             lambda: main_ranking.explain(
@@ -182,18 +204,24 @@ def run(path: Path, repeat: int = 20, out=print) -> dict:
         )
     )
     figures["explain"] = (a, b)
-    out(line("explain (the first person)", a, b))
+    out(line("explain (the first person)", a, b, extra=cpu_note(cpu)))
 
+
+def _responses(conn, settings, now, repeat, main_indicators, figures, out) -> None:
     out("Rapports indicators, median:")
+    reps = max(3, repeat // 4)
     begin = now - __import__("datetime").timedelta(days=90)
-    a = statistics.median(timed(lambda: responses(conn, settings, begin, now), reps))
+    ours = responses(conn, settings, begin, now)
+    __import__("pandas").testing.assert_frame_equal(
+        ours, main_indicators.responses(conn, settings, begin, now)
+    )
+    cpu: list[float] = []
+    a = statistics.median(timed(lambda: responses(conn, settings, begin, now), reps, cpu))
     b = statistics.median(
         timed(lambda: main_indicators.responses(conn, settings, begin, now), reps)
     )
     figures["responses 90 days"] = (a, b)
-    out(line("responses() over 90 days", a, b))
-    conn.close()
-    return figures
+    out(line(f"responses() over 90 days ({len(ours):,} rows)", a, b, extra=cpu_note(cpu)))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,10 +229,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True, help="city database (built if missing)")
     parser.add_argument("--items", type=int, default=100_000, help="size if it must be built")
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument(
+        "--only",
+        default=",".join(SECTIONS),
+        help="comma-separated sections to time: search, ranking, responses (default: all)",
+    )
     args = parser.parse_args(argv)
     if not args.db.exists():
         load("city", HERE / "city.py").ensure_city(args.db, args.items)
-    run(args.db, args.repeat)
+    run(args.db, args.repeat, only=tuple(args.only.split(",")))
     return 0
 
 

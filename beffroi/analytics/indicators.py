@@ -150,15 +150,20 @@ def responses(
     """
     clauses, params = _scope_clauses(conn, settings, start, end, scope)
     clauses += ["i.direction = 'in'", "q.needs_reply = 1"]
-    # Only columns of items_inbound are read from ``i`` (the window is read off the index);
-    # the message's network and id are looked up (as ``s``) only when the queue holds no
+    # Only columns of items_inbound are read from ``i`` (the window is read off the index),
+    # and of queue_needs_reply from ``q`` (migration 0032: one seek a message); the
+    # message's network and id are looked up (as ``s``) only when the queue holds no
     # reply time, to find the city's reply written on the network.
     if scope.manager:
         clauses.append("coalesce(q.replied_by, q.assignee) = ?")
         params.append(scope.manager)
-    rows = conn.execute(
+    # The blanks are named in SQL (no theme, no manager); rows come back as plain tuples.
+    cursor = conn.cursor()
+    cursor.row_factory = None
+    rows = cursor.execute(
         f"""
-        SELECT i.created_at, i.account, q.theme, coalesce(q.replied_by, q.assignee) AS manager,
+        SELECT i.created_at, i.account, coalesce(nullif(q.theme, ''), ?) AS theme,
+               coalesce(nullif(coalesce(q.replied_by, q.assignee), ''), '—') AS manager,
                q.priority, q.business_response_seconds,
                coalesce(q.replied_at,
                         (SELECT min(r.created_at) FROM items s JOIN items r
@@ -167,7 +172,7 @@ def responses(
         FROM items i INDEXED BY items_inbound JOIN queue q ON q.item_id = i.id
         WHERE {" AND ".join(clauses)}
         """,  # noqa: S608 - fixed fragments only
-        params,
+        [NO_THEME, *params],
     ).fetchall()
     columns = [
         "created_at",
@@ -183,34 +188,35 @@ def responses(
         frame = pd.DataFrame([], columns=columns)
         frame["minutes"] = frame["minutes"].astype(float)
         return frame
-    raw = pd.DataFrame(
-        [tuple(r) for r in rows],
-        columns=["created", "account", "theme", "manager", "priority", "measured", "replied_at"],
+    created_text, account, theme, manager, priority, measured, replied_text = (
+        pd.Series(column) for column in zip(*rows, strict=True)
     )
-    # Vectorised: one pass per column instead of a Python dict per message. Only replies
-    # the queue did not measure (written on the network itself) go through the clock.
-    created = pd.to_datetime(raw["created"].str.slice(0, 19), format=DB_TIMES, utc=True)
-    replied = raw["replied_at"].notna()
-    minutes = raw["measured"].astype(float) / 60
-    unmeasured = raw["measured"].isna() & replied
+    # Vectorised: one pass per column, dictionaries applied to the few distinct values
+    # (accounts, priorities). Only replies the queue did not measure (written on the
+    # network itself) go through the business clock, one by one.
+    created = pd.to_datetime(created_text.str.slice(0, 19), format=DB_TIMES, utc=True)
+    replied = replied_text.notna()
+    minutes = measured.astype(float) / 60
+    unmeasured = measured.isna() & replied
     if unmeasured.any():
         minutes_between = business_clock(settings)
         minutes[unmeasured] = [
             minutes_between(from_db(c), from_db(r))
-            for c, r in zip(raw["created"][unmeasured], raw["replied_at"][unmeasured], strict=True)
+            for c, r in zip(created_text[unmeasured], replied_text[unmeasured], strict=True)
         ]
     networks = account_networks(conn, settings)
-    sla = {p: settings.sla.minutes_for(p) for p in raw["priority"].unique()}
+    shown = {a: networks.get(a, a) for a in account.unique()}
+    sla = {p: settings.sla.minutes_for(p) for p in priority.unique()}
     frame = pd.DataFrame(
         {
             "created_at": created,
-            "network": raw["account"].map(lambda a: networks.get(a, a)),
-            "theme": raw["theme"].where(raw["theme"].astype(bool), None).fillna(NO_THEME),
-            "manager": raw["manager"].where(raw["manager"].astype(bool), None).fillna("—"),
-            "priority": raw["priority"],
+            "network": account.map(shown),
+            "theme": theme,
+            "manager": manager,
+            "priority": priority,
             "replied": replied,
             "minutes": minutes,
-            "within_sla": minutes.notna() & (minutes <= raw["priority"].map(sla)),
+            "within_sla": minutes.notna() & (minutes <= priority.map(sla)),
         },
         columns=columns,
     )
@@ -237,9 +243,21 @@ def received_between(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.
 
 
 def managers(conn: sqlite3.Connection) -> list[str]:
-    """Staff who answered at least one message (the filter of the responsiveness view)."""
+    """Staff who answered at least one message (the filter of the responsiveness view).
+
+    Each name is the next one after the previous in ``queue_replied_by`` (migration 0032):
+    one index seek per manager, however many messages they answered."""
     rows = conn.execute(
-        "SELECT DISTINCT replied_by FROM queue WHERE replied_by IS NOT NULL ORDER BY 1"
+        """
+        WITH RECURSIVE names(name) AS (
+            SELECT min(replied_by) FROM queue WHERE replied_by IS NOT NULL
+            UNION ALL
+            SELECT (SELECT min(q.replied_by) FROM queue q
+                    WHERE q.replied_by IS NOT NULL AND q.replied_by > names.name)
+            FROM names WHERE names.name IS NOT NULL
+        )
+        SELECT name FROM names WHERE name IS NOT NULL
+        """
     ).fetchall()
     return [r[0] for r in rows]
 

@@ -7,8 +7,10 @@ Staff, blocked, spam-flagged and erased accounts never rank, nor persons who obj
 the ranking (GDPR art. 21, ``store.objection``). Accounts linked by hand to one person (``members.person_id``) can be counted together.
 
 SQLite does the heavy part: members drive, each reads its own range of a covering index
-(migration 0025), already grouped, so the window is never sorted; the members are summed
-per person, ordered and cut to the page in SQL, and pandas only weighs the page's rows.
+(migrations 0025 and 0032: each row's Julian day number stored in it), already grouped, so
+the window is never sorted. A first pass sums only what orders the persons (weighed,
+decayed points, weeks, last day) and cuts the page in SQL; a second reads only the page's
+persons for their counts and points per kind, and numpy weighs those rows.
 Ties are broken by the most recent interaction, then by the lowest id, so the order is
 stable from one run to the next.
 """
@@ -19,6 +21,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 
 from beffroi.config import Settings
@@ -140,9 +143,16 @@ def _member_part(
     person: str,
     person_clause: str,
     weeks: int,
+    order_weights: dict[str, float] | None = None,
 ) -> tuple[str, list]:
     """One table's window summed per member: members drive, each reads its own range of
-    ``<table>_member…`` (covering), so the rows arrive grouped and are never sorted."""
+    ``<table>_member…`` (covering), so the rows arrive grouped and are never sorted.
+
+    With ``order_weights``, only what orders the persons: the weighed, decayed points in
+    one sum, the weeks and the last interaction's day number (three aggregates a row
+    instead of thirteen); otherwise the counts and decayed sums of each kind, the weeks
+    and the last interaction's text. Each row's Julian day number is the covering index's
+    stored ``julianday(created_at)`` (migration 0032), not parsed again."""
     index, inbound, join, params = "interactions_member", "", "", []
     if table == "items":
         index = "items_member_inbound"
@@ -150,20 +160,29 @@ def _member_part(
         if filters.theme:
             join = " JOIN queue q ON q.item_id = i.id AND q.theme = ?"
             params.append(filters.theme)
-    week = "CAST((julianday(i.created_at) + 0.5) / 7 AS INTEGER) - ?"
-    decay = "pow(0.5, (? - julianday(i.created_at)) / ?)"
-    columns = [f"{person} AS person", "count(*) AS n"]
-    for k in KINDS:
-        columns.append(f"sum(i.kind = '{k}') AS n_{k}" if k in kinds else f"0 AS n_{k}")
-    for k in KINDS:
-        columns.append(
-            f"sum(CASE WHEN i.kind = '{k}' THEN {decay} END) AS d_{k}"
-            if k in kinds
-            else f"NULL AS d_{k}"
-        )
+    day = "julianday(i.created_at)"  # the index's expression, read from it
+    week = f"CAST(({day} + 0.5) / 7 AS INTEGER) - ?"
+    decay = f"pow(0.5, (? - {day}) / ?)"
+    columns = [f"{person} AS person"]
+    if order_weights is not None:
+        weight = " ".join(f"WHEN '{k}' THEN {float(order_weights.get(k, 0.0))!r}" for k in kinds)
+        columns.append(f"sum(CASE i.kind {weight} END * {decay}) AS points")
+        select_params = ["now_day", "half_life"]
+        last = f"max({day}) AS last_day"
+    else:
+        columns.append("count(*) AS n")
+        for k in KINDS:
+            columns.append(f"sum(i.kind = '{k}') AS n_{k}" if k in kinds else f"0 AS n_{k}")
+        for k in KINDS:
+            columns.append(
+                f"sum(CASE WHEN i.kind = '{k}' THEN {decay} END) AS d_{k}"
+                if k in kinds
+                else f"NULL AS d_{k}"
+            )
+        select_params = [p for k in KINDS if k in kinds for p in ("now_day", "half_life")]
+        last = "max(i.created_at) AS last_at"
     masks = _week_masks(week, weeks)
-    columns += [*masks, "max(i.created_at) AS last_at"]
-    select_params = [p for k in KINDS if k in kinds for p in ("now_day", "half_life")]
+    columns += [*masks, last]
     select_params += ["w0"] * len(masks) * (2 if len(masks) > 1 else 1)
     where = " AND i.created_at >= ? AND i.created_at <= ?" + inbound
     where_params: list = ["start", "end"]
@@ -181,6 +200,12 @@ def _member_part(
     return sql, [*select_params, *params, *where_params]
 
 
+def _cut_in_sql(filters: RankingFilter, only_person: int | None) -> bool:
+    """The page is cut in SQL unless rows are added afterwards (a manual network's members)
+    or one person is explained (whatever their weeks or rank)."""
+    return filters.network not in MANUAL_NETWORKS and only_person is None
+
+
 def _score_rows(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -188,6 +213,8 @@ def _score_rows(
     filters: RankingFilter,
     only_person: int | None = None,
     member_ids: list[int] | None = None,
+    *,
+    order_only: bool = False,
 ) -> list:
     """One row per person: counts and decayed points per kind, active weeks, bonus, score.
 
@@ -195,8 +222,11 @@ def _score_rows(
     interactions apart: each table's kinds only), then the members per person: counts,
     decayed sums (each row's decay against ``now``'s Julian day, asked of SQLite once),
     distinct weeks as bit masks. When nothing is added afterwards (the manual networks'
-    members), SQLite also orders the persons and keeps the ``limit`` best, so a page of
-    100 is all that reaches pandas, which weighs the points as before.
+    members), SQLite also orders the persons and keeps the ``limit`` best.
+
+    ``order_only``: the page's persons and nothing else (person, weeks, last day, score),
+    in order: what ``rank_members`` reads of the whole window before it asks the page's
+    persons alone for their counts and points per kind.
     """
     person = _person_expr(filters)
     start, end = _window(settings, now, filters)
@@ -228,10 +258,19 @@ def _score_rows(
     tables = [("items", ITEM_KINDS)]
     if not filters.theme:  # reactions and shares carry no theme
         tables.append(("interactions", INTERACTION_KINDS))
+    weights = settings.engagement.weights
     parts, params = [], []
     for table, kinds in tables:
         sql, names = _member_part(
-            table, kinds, filters, accounts, member_ids, person, person_clause, weeks
+            table,
+            kinds,
+            filters,
+            accounts,
+            member_ids,
+            person,
+            person_clause,
+            weeks,
+            weights if order_only else None,
         )
         parts.append(sql)
         params += [values.get(p, p) if isinstance(p, str) else p for p in names]
@@ -242,26 +281,31 @@ def _score_rows(
         for j in range(n_masks)
         for b in range(min(WEEK_BITS, weeks - j * WEEK_BITS))
     )
-    weights = settings.engagement.weights
     bonus = float(settings.engagement.active_week_bonus)
-    score = " + ".join(f"coalesce(sum(d_{k}), 0.0) * {float(weights.get(k, 0.0))!r}" for k in KINDS)
+    if order_only:
+        columns = f"{active} AS weeks, max(last_day) AS last, coalesce(sum(points), 0.0)"
+    else:
+        columns = (
+            f"sum(n) AS n, {', '.join(f'sum(n_{k}) AS n_{k}' for k in KINDS)},"
+            f" {', '.join(f'sum(d_{k}) AS d_{k}' for k in KINDS)},"
+            f" {active} AS weeks, max(last_at) AS last, ("
+            + " + ".join(
+                f"coalesce(sum(d_{k}), 0.0) * {float(weights.get(k, 0.0))!r}" for k in KINDS
+            )
+            + ")"
+        )
     tail = ""
-    # The page is cut in SQL unless rows are added afterwards (a manual network's members)
-    # or one person is explained (whatever their weeks or rank).
-    if filters.network not in MANUAL_NETWORKS and only_person is None:
+    if _cut_in_sql(filters, only_person):
         if filters.min_active_weeks:
             tail += " HAVING weeks >= ?"
             params.append(int(filters.min_active_weeks))
-        tail += " ORDER BY round(score, 9) DESC, last_at DESC, person"
+        tail += " ORDER BY round(score, 9) DESC, last DESC, person"
         if filters.limit:
             tail += " LIMIT ?"
             params.append(int(filters.limit))
     sql = f"""
         WITH parts AS ({" UNION ALL ".join(parts)})
-        SELECT person, sum(n) AS n, {", ".join(f"sum(n_{k}) AS n_{k}" for k in KINDS)},
-               {", ".join(f"sum(d_{k}) AS d_{k}" for k in KINDS)},
-               {active} AS weeks, max(last_at) AS last_at,
-               ({score}) + ({active}) * {bonus!r} AS score
+        SELECT person, {columns} + ({active}) * {bonus!r} AS score
         FROM parts GROUP BY person{tail}
     """  # noqa: S608 - only fixed fragments are interpolated
     return conn.execute(sql, params).fetchall()
@@ -272,33 +316,36 @@ def _person_scores(
     settings: Settings,
     now: datetime,
     filters: RankingFilter,
+    member_ids: list[int] | None = None,
 ) -> pd.DataFrame:
-    """The persons' rows of ``_score_rows`` as a DataFrame of SCORE_COLUMNS, points weighed."""
-    rows = _score_rows(conn, settings, now, filters)
+    """The persons' rows of ``_score_rows`` as a DataFrame of SCORE_COLUMNS, points weighed
+    (of the members ``member_ids`` only, when given)."""
+    rows = _score_rows(conn, settings, now, filters, member_ids=member_ids)
     if not rows:
         return pd.DataFrame(columns=SCORE_COLUMNS)
-    names = ["person", "n", *[f"n_{k}" for k in KINDS]]
-    names += [f"d_{k}" for k in KINDS] + ["weeks", "last_at", "score"]
-    merged = pd.DataFrame([tuple(r) for r in rows], columns=names)
+    # The rows' columns straight into arrays (no intermediate DataFrame): person, n,
+    # n_<kind>…, d_<kind>…, weeks, last_at, then SQL's score (weighed again below).
+    person, n, *rest = zip(*rows, strict=True)
+    counts, decayed = rest[: len(KINDS)], rest[len(KINDS) : 2 * len(KINDS)]
+    weeks = np.array(rest[2 * len(KINDS)], dtype=np.int64)
     weights = settings.engagement.weights
-    columns: dict = {"person": merged["person"].to_numpy()}
     points = {
-        k: merged[f"d_{k}"].astype(float).fillna(0.0).to_numpy() * float(weights.get(k, 0.0))
-        for k in KINDS
+        k: np.nan_to_num(np.array(d, dtype=float), nan=0.0) * float(weights.get(k, 0.0))
+        for k, d in zip(KINDS, decayed, strict=True)
     }
-    weeks = merged["weeks"].astype(int).to_numpy()
     bonus = weeks * settings.engagement.active_week_bonus
     score = points[KINDS[0]].copy()
     for kind in KINDS[1:]:
         score = score + points[kind]
-    columns |= {
+    columns: dict = {
+        "person": np.array(person, dtype=np.int64),
         "score": score + bonus,
-        "interactions": merged["n"].astype(int).to_numpy(),
+        "interactions": np.array(n, dtype=np.int64),
         "active_weeks": weeks,
         "bonus": bonus,
-        "last_at": merged["last_at"].to_numpy(),
+        "last_at": list(rest[2 * len(KINDS) + 1]),
     }
-    columns |= {f"n_{k}": merged[f"n_{k}"].astype(int).to_numpy() for k in KINDS}
+    columns |= {f"n_{k}": np.array(c, dtype=np.int64) for k, c in zip(KINDS, counts, strict=True)}
     columns |= {f"pts_{k}": points[k] for k in KINDS}
     return pd.DataFrame(columns, columns=SCORE_COLUMNS)
 
@@ -314,9 +361,10 @@ ACCOUNT_COLUMNS = [
 ]
 
 
-def _accounts_of(conn: sqlite3.Connection, persons: list[int], combine: bool) -> pd.DataFrame:
+def _account_rows(conn: sqlite3.Connection, persons: list[int], combine: bool) -> list[tuple]:
+    """The accounts of ``persons`` as plain tuples of ACCOUNT_COLUMNS, in id order."""
     if not persons:
-        return pd.DataFrame(columns=ACCOUNT_COLUMNS)
+        return []
     marks = ",".join("?" * len(persons))
     key = "coalesce(person_id, id)" if combine else "id"
     rows = conn.execute(
@@ -324,22 +372,14 @@ def _accounts_of(conn: sqlite3.Connection, persons: list[int], combine: bool) ->
         f"FROM members WHERE {key} IN ({marks}) ORDER BY id",
         persons,
     ).fetchall()
-    return pd.DataFrame([tuple(r) for r in rows], columns=ACCOUNT_COLUMNS)
+    return [tuple(r) for r in rows]
 
 
-def _accounts_by_person(accounts: pd.DataFrame) -> pd.DataFrame:
+def _accounts_by_person(accounts: list[tuple]) -> pd.DataFrame:
     """Per person, what the ranking shows of their accounts (in id order): a plain loop
-    over the few accounts of one page, cheaper than a pandas aggregation with lambdas."""
+    over the few account rows of one page, cheaper than a pandas aggregation with lambdas."""
     by_person: dict[int, dict] = {}
-    for (
-        person,
-        member_id,
-        network,
-        external_id,
-        handle,
-        display_name,
-        _notes,
-    ) in accounts.itertuples(index=False, name=None):
+    for person, member_id, network, external_id, handle, display_name, _notes in accounts:
         entry = by_person.get(person)
         if entry is None:
             entry = by_person[person] = {
@@ -386,20 +426,33 @@ def rank_members(
     display_name, and first_network/first_external_id (what a pseudonym is computed from).
     """
     filters = filters or RankingFilter()
-    scores = _person_scores(conn, settings, now, filters)
+    accounts = None
+    if _cut_in_sql(filters, None) and filters.limit:
+        # The whole window is read once for the order alone; then only the page's persons
+        # for their counts and points per kind (the top 100 of a 1M history: 15% of it).
+        page = [int(r[0]) for r in _score_rows(conn, settings, now, filters, order_only=True)]
+        accounts = _account_rows(conn, page, filters.combine_persons)
+        member_ids = [row[1] for row in accounts]
+        scores = _person_scores(conn, settings, now, filters, member_ids)
+    else:
+        scores = _person_scores(conn, settings, now, filters)
     if filters.network in MANUAL_NETWORKS:
         scores = _manual_network(conn, settings, now, filters, scores)
     if filters.min_active_weeks:
         scores = scores[scores["active_weeks"] >= filters.min_active_weeks]
-    scores = scores.assign(
-        _last=scores["last_at"].fillna(""), _neg_score=-scores["score"].round(9)
-    ).sort_values(["_neg_score", "_last", "person"], ascending=[True, False, True])
-    scores = scores.drop(columns=["_last", "_neg_score"])
-    if filters.limit:
-        scores = scores.head(filters.limit)
+    # Best score (to 1e-9) first, then the most recent interaction, then the lowest id:
+    # three stable sorts of the row numbers, least significant key first.
+    negated = (-scores["score"].round(9)).tolist()
+    last = scores["last_at"].fillna("").tolist()
+    order = sorted(range(len(scores)), key=scores["person"].tolist().__getitem__)
+    order.sort(key=last.__getitem__, reverse=True)
+    order.sort(key=negated.__getitem__)
+    scores = scores.iloc[order[: filters.limit] if filters.limit else order]
     scores = scores.reset_index(drop=True)
     scores.insert(0, "rank", range(1, len(scores) + 1))
-    accounts = _accounts_of(conn, [int(p) for p in scores["person"]], filters.combine_persons)
+    if accounts is None:  # else the page's, read above
+        persons = [int(p) for p in scores["person"]]
+        accounts = _account_rows(conn, persons, filters.combine_persons)
     grouped = _accounts_by_person(accounts)
     return scores.join(grouped, on="person")
 
@@ -446,8 +499,8 @@ def explain(
 ) -> Explanation:
     """What a person's score is made of, with their last interactions and links to them."""
     filters = filters or RankingFilter()
-    accounts = _accounts_of(conn, [person_id], filters.combine_persons)
-    member_ids = [int(m) for m in accounts["member_id"]]
+    accounts = _account_rows(conn, [person_id], filters.combine_persons)
+    member_ids = [row[1] for row in accounts]
     rows = _score_rows(conn, settings, now, filters, person_id, member_ids)
     row = rows[0] if rows else None
     # One person: the points weighed in plain floats, in the order the DataFrame sums them.
@@ -519,7 +572,7 @@ def explain(
         contributions=contributions,
         active_weeks=active_weeks,
         bonus=float(bonus),
-        accounts=accounts.drop(columns=["person"]).to_dict("records"),
+        accounts=[dict(zip(ACCOUNT_COLUMNS[1:], row[1:], strict=True)) for row in accounts],
         last_interactions=recent,
         engagement_by_network=engagement,
     )

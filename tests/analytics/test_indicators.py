@@ -13,6 +13,7 @@ from beffroi.analytics.indicators import (
     business_minutes,
     inbound_buckets,
     last_complete_period,
+    managers,
     members_new_returning,
     period_containing,
     responses,
@@ -195,3 +196,53 @@ def test_responses_frame_equals_mains_per_row_frame(city, scope):
     empty = responses(conn, settings, end, end, scope)
     pd.testing.assert_frame_equal(empty, main.responses(conn, settings, end, end))
     assert len(responses(conn, settings, end - timedelta(days=120), end)) > 100
+
+
+def test_responses_read_each_queue_row_off_its_covering_index(city):
+    """One index seek a message (migration 0032), not the unique key's then the row's."""
+    conn, settings, _main, end = city
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        responses(conn, settings, end - timedelta(days=30), end)
+    finally:
+        conn.set_trace_callback(None)
+    (sql,) = [s for s in statements if "JOIN queue q" in s]
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    assert any("COVERING INDEX queue_needs_reply" in line for line in plan), plan
+    assert any("COVERING INDEX items_inbound" in line for line in plan), plan
+
+
+def test_managers_are_the_distinct_repliers_read_by_seeks(city):
+    """Same names as a scan of the queue, in the same order, without scanning it."""
+    conn, _settings, _main, _end = city
+    conn.execute("BEGIN")  # three more repliers, rolled back below
+    try:
+        _managers_read_by_seeks(conn)
+    finally:
+        conn.execute("ROLLBACK")
+
+
+def _managers_read_by_seeks(conn):
+    conn.execute(
+        "UPDATE queue SET replied_by = CASE id % 3 WHEN 0 THEN 'zoé' WHEN 1 THEN 'ali'"
+        " ELSE 'Émile' END WHERE id IN (SELECT id FROM queue WHERE replied_by IS NOT NULL"
+        " ORDER BY id LIMIT 9)"
+    )
+    scanned = [
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT replied_by FROM queue NOT INDEXED WHERE replied_by IS NOT NULL"
+            " ORDER BY 1"
+        )
+    ]
+    assert len(scanned) == 4
+    assert managers(conn) == scanned
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        managers(conn)
+    finally:
+        conn.set_trace_callback(None)
+    plan = [row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + statements[-1])]
+    assert not any(line.startswith("SCAN q") for line in plan), plan

@@ -234,6 +234,10 @@ ORACLE_FILTERS = [
     RankingFilter(min_active_weeks=3),
     RankingFilter(not_invited_months=6, limit=None),
     RankingFilter(window_days=365, limit=30),
+    # The page cut in SQL by the order pass, with the filters that change who is a person
+    # or who is left out (the cases above without a limit read every person at once).
+    RankingFilter(combine_persons=False, limit=20),
+    RankingFilter(not_invited_months=6, limit=3),
 ]
 
 

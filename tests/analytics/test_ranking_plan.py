@@ -85,3 +85,21 @@ def test_a_window_past_sixty_weeks_counts_its_weeks_as_mains(city):  # noqa: F81
     old = main.rank_members(conn, settings, end, main.RankingFilter(**filters.__dict__))
     assert new["active_weeks"].max() > 8  # 73 weeks of window: two masks, weeks in both
     _same_frames(new, old)
+
+
+def test_the_window_is_read_once_for_the_order_then_only_the_pages_persons(city):  # noqa: F811
+    conn, settings, _main, end = city
+    recording = Recording(conn)
+    page = rank_members(recording, settings, end, RankingFilter(limit=5))
+    statements = [(sql, params) for sql, params in recording.sqls if "parts" in sql]
+    assert len(statements) == 2
+    (order, order_params), (detail, detail_params) = statements
+    assert "AS points" in order and "n_comment" not in order
+    # The second pass names the page's members (and nobody else).
+    members = sorted({m for ids in page["member_ids"] for m in ids})
+    assert "m.id IN (" in detail
+    assert sorted(set(detail_params) & set(members)) == members
+    # No row's date is parsed: its day number is the index's stored julianday(created_at).
+    for sql, params in statements:
+        calls = [row[4] for row in conn.execute("EXPLAIN " + sql, params) if row[1] == "Function"]
+        assert not any("julianday" in str(call) for call in calls), calls
