@@ -58,6 +58,33 @@ def lemma(word: str) -> str:
     return fold(found.lower())
 
 
+# "rue des Tilleuls", "rue des Écoles", "résidence Les Hêtres", "avenue du Stade": a street's
+# name is no tree, school nor stadium. The word after a street word and its article is hidden
+# from the rules (urgency, themes) before lemmatising; a name without article ("rue Pasteur")
+# names nothing the rules look for. "le chemin de l'école" is the way to school, "la cour de
+# l'école" is the school, "une place de stationnement" no square, "au square le toboggan" no
+# name: "le", "la", "les" open a name only after "résidence", "cité", "hameau", "clos".
+_STREET_NAME = re.compile(
+    r"\b((?:(?:rue|ruelle|avenue|av|all[ée]e|impasse|boulevard|bd|quai|sentier|square|parvis"
+    r"|(?<!le )chemin) (?:des|du|de la|de l['’]|d['’]|de)|place (?:des|du|de la|de l['’])"
+    r"|(?:r[ée]sidence|cit[ée]|hameau|clos|lotissement) (?:des|du|de la|de l['’]|d['’]|de|les"
+    r"|le|la|l['’]))(?:(?<=['’])|\b ?))([^\W\d_][\w-]*)",
+    re.IGNORECASE,
+)
+_STREET_HINT = re.compile(
+    r"rue|av|all|impasse|boulevard|bd|quai|sentier|square|parvis|chemin|place|sidence|cit|hameau"
+    r"|clos|lotissement",
+    re.IGNORECASE,
+)
+
+
+def mask_street_names(text: str) -> str:
+    """The text with street names replaced by "…", for the rules that read what it is about."""
+    if not text or not _STREET_HINT.search(text):
+        return text
+    return _STREET_NAME.sub(r"\1…", text)
+
+
 def lemmatise(text: str) -> Lemmatised:
     lowered = (text or "").lower().replace("’", "'")
     words: list[str] = []

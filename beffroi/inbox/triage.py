@@ -50,7 +50,7 @@ from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
-from beffroi.inbox.lemmas import Lemmatised, lemmatise
+from beffroi.inbox.lemmas import Lemmatised, lemmatise, mask_street_names
 from beffroi.inbox.model import (
     REPLY_CONFIDENCE,
     THEME_CONFIDENCE,
@@ -499,7 +499,7 @@ def _folded_handles(handles: tuple[str, ...]) -> frozenset[str]:
 
 def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None = None) -> Decision:
     """Whether a message needs a reply, and the rule that decided it."""
-    message = message or lemmatise(text)
+    message = message or lemmatise(mask_street_names(text))
     folded = message.folded
     rules = settings.triage
     spam = find_keyword(folded, rules.spam_keywords)
@@ -598,7 +598,7 @@ class Understanding:
 
 
 def understand(settings: Settings, text: str, kind: str = "comment") -> Understanding:
-    message = lemmatise(text)
+    message = lemmatise(mask_street_names(text))
     decision = decide(settings, text, kind, message)
     priority = priority_of(settings, text, decision)
     if decision.rule in ("spam", "empty"):

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from beffroi.inbox.lemmas import Lemmatised
+from beffroi.inbox.lemmas import Lemmatised, lemmatise
 
 # Up to N words between two parts of a phrase; the second part may carry an elided article
 # ("un sanglier sur l'avenue", "une fuite dans l'immeuble").
@@ -65,7 +65,8 @@ _PAST_OR_HABIT = (
     r".*\b(?:hier|avant-hier|la nuit derniere|l'autre (?:jour|soir|nuit)|la semaine derniere"
     r"|le week-end dernier|le mois dernier|(?:lundi|mardi|mercredi|jeudi|vendredi|samedi"
     r"|dimanche) dernier|il y a (?:\d+|deux|trois|quelques) (?:jours|semaines|mois|ans)"
-    r"|tous les (?:soirs|jours|week-ends|hivers|ans)|chaque (?:soir|nuit|hiver|annee|week-end)"
+    r"|tous les (?:soirs|jours|week-ends|hivers|ans|matins)|chaque (?:soir|nuit|hiver|annee"
+    r"|week-end|matin|jour)"
     r"|souvent|regulierement|l'an dernier|l'annee derniere|l'hiver dernier|encore une fois"
     r"|quand (?:ils?|elles?|on|les voisins?|le voisin) (?:\S+ )?(?:brul|fait|font|allum|pleut"
     r"|gele|neige)\w*|des qu'il (?:pleut|gele|neige)|en hiver|chaque hiver"
@@ -73,8 +74,17 @@ _PAST_OR_HABIT = (
 )
 
 
+# A leak each time it rains is a repair to plan, not water rising now.
+_RAIN_HABIT = (
+    r"^(?!.*\b(?:maintenant|en ce moment|actuellement|en cours|vite|urgent\w*|venez|!!|ca monte"
+    r"|continue de monter))"
+    r".*\b(?:(?:a chaque fois |chaque fois |des )?(?:qu'il|quand il) (?:pleut|pleuvait|y a de l'orage)"
+    r"|a chaque (?:pluie|orage|averse|grosse pluie))\b"
+)
+
+
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "gaz": ("gaz",),
+    "gaz": ("gaz", "gas"),
     "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme", "roussi",),
     "déversement": ("seringue", "deverse", "produit", "bidon", "amiante", "chimique", "toxique"),
     "fumée": ("fume",),
@@ -87,7 +97,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "trou": (
         "trou", "tranchee", "excavation", "plaque", "bouche", "trappe", "nid", "affaiss",
-        "effondrement", "cratere", "regard",
+        "effondrement", "cratere", "regard", "egout", "avaloir", "fouille", "chantier", "barriere",
     ),
     "feux": ("feu", "signalisation"),
     "signalisation arrachée": ("stop", "panneau", "cedez", "sens", "feu", "signalisation", "tricolore",),
@@ -98,7 +108,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque", "neige", "deneig",
     ),
     "électricité": (
-        "cable", "fil", "ligne", "poteau", "armoire", "boitier", "coffret", "transformateur",
+        "cable", "fil", "ligne", "electri", "poteau", "armoire", "boitier", "coffret", "transformateur",
         "etincelle", "electrocut", "court", "compteur", "tableau", "prise",),
     "enfant perdu": (
         "enfant", "fils", "fille", "garcon", "gamin", "petit", "bebe", "ado", "bambin", "nino",
@@ -107,15 +117,15 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "personne en détresse": (
         "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
         "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
-        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "glace",
+        "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "glace", "fond",
     ),
     "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp", "poignard", "tire", "tirent",),
     "personne injoignable": (
         "repond", "nouvelle", "injoignable", "volet", "alzheimer", "desorient", "disparu", "fugue",
-        "decroch", "vu", "ouvr",
+        "decroch", "vu", "ouvr", "deborde",
     ),
     "personne vulnérable": (
-        "err", "pyjama", "chausson", "perdu", "desorient", "trembl", "grelott", "hypotherm", "parle", "froid", "air",
+        "err", "pyjama", "chausson", "perdu", "desorient", "trembl", "grelott", "hypotherm", "parle", "froid", "air", "repond", "moins", "par",
     ),
     "animal sur la route": (
         "chien", "chat", "cheva", "vache", "mouton", "chevreuil", "biche", "sanglier", "anima",
@@ -125,12 +135,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     ),
     "chute de matériaux": (
         "tomb", "chut", "detach", "effrit", "menac", "bascul", "ecroul", "couch", "renvers", "sol", "travers", "descell", "instable", "branl", "vacill", "souleve", "envol", "arrach", "pench", "risque", "oscill", "dangereus",
+        "decroch", "plie", "tordu", "peut", "pourr", "moment", "milieu", "depass", "saillant", "coupant",
+        "tranchant", "casse", "effondr",
     ),
     "frelons": ("frelon", "guepe", "essaim"),
-    "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede"),
+    "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede", "bouge", "trembl", "fissur", "craqu", "ecarte", "agrandi"),
     "danger": (
         "danger", "accident", "bless", "agress", "faire", "tuer", "mort", "saign", "ouvr",
-        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir", "attaqu", "mord",),
+        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir", "attaqu", "mord", "fusee", "petard", "mortier", "projectile", "tir",),
 }  # fmt: skip
 
 
@@ -181,7 +193,9 @@ _OPEN_HOLE = (
     r"|failli (?:\S+ ){0,2}(?:tomb\w*|chut\w*|se (?:tordre|casser|blesser|tuer|faire))|piege"
     r"|manquante?|disparu\w*|arrache\w*|tomb\w*|chut\w*|souleve\w*|plus de (?:plaque|couvercle)"
     r"|sans (?:plaque|couvercle)|d'un metre|saute\w*|au milieu de la (?:rue|route|chaussee)|(?:plaque|couvercle) (?:\S+ )?(?:enleve|vole|deplace)\w*"
-    r"|danger|tordu\w*|se casser|casser la figure|blesse\w*"
+    r"|danger|tordu\w*|se casser|casser la figure|blesse\w*|de profondeur|on voit pas le fond"
+    r"|on ne voit pas le fond|(?:aucune|plus de|sans|pas de) (?:\S+ )?(?:barrieres?|protections?"
+    r"|balisage|rubalise|signalisation)"
 )
 _LIGHTS = (
     r"feux tricolores?|feu tricolore|feux de signalisation|feu de signalisation|feux rouges?"
@@ -193,6 +207,7 @@ _OUT = (
     r"|fonctionnent pas|fonctionner pas|hs|clignot\w*|orange en permanence|tous au vert"
     r"|deregle\w*|detraque\w*|hors service|bloque\w* au (?:vert|rouge|orange)"
     r"|(?:restent|reste|toujours) au vert|morts?|sans courant|(?:ne )?s'allument (?:plus|pas)"
+    r"|en rade|out|dans le noir"
 )
 _ICY = r"gele\w*|glace|glacee?s?|glissant\w*|verglac\w*|une (?:vraie )?patinoire"
 _GROUND = (
@@ -200,7 +215,7 @@ _GROUND = (
     r"|passerelles?|rampes?|cote|descente|voie|paves?|marches|sol"
 )
 _CABLE = (
-    r"cables?(?: electriques?)?|fils electriques?|lignes? electriques?|poteaux?(?: electriques?)?"
+    r"cables?(?: electri\w*)?|fils? electri\w*|lignes? electri\w*|poteaux?(?: electri\w*)?"
     r"|(?:armoires?|boitiers?|coffrets?|transformateurs?|compteurs?|tableaux?) electriques?"
     r"|prises? electriques?"
 )
@@ -215,12 +230,12 @@ RULES: tuple[UrgentRule, ...] = (
         "gaz",
         "sécurité",
         near(
-            r"gaz",
-            r"odeurs?|sent\w*|fuite\w*|fuir|fuit|explos\w*|renifl\w*|pue\w*|puer|empest\w*"
-            r"|schlingu\w*|respir\w*",
+            r"gaz|gas",
+            r"odeurs?|sent\w*|sens|senti\w*|fuite\w*|fuir|fuit|explos\w*|renifl\w*|pue\w*|puer"
+            r"|empest\w*|schlingu\w*|respir\w*|siffl\w*",
             5,
         ),
-        r"\bca sent le gaz\b",
+        r"\b(?:ca|sa|ça) (?:sent|pue|schlingue|empeste) (?:\S+ )?(?:le |du )?(?:gaz|gas)\b",
     ),
     _rule(
         "incendie",
@@ -233,7 +248,7 @@ RULES: tuple[UrgentRule, ...] = (
         r"|\bodeur de (?:cram|fume)\w*",
         r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
         r"\bdepart de feu\b|\bdeparts de feu\b|\bdebut d'incendie\b",
-        r"\b(?:mis|mettre|met|mettent|mettant|fout\w*|foutu|allume\w*) (?:le |un )?feu (?:a|au|aux|dans|sous)\b",
+        r"\b(?:mis|mettre|met|mettent|mettant|fout\w*|foutu|allume\w*) (?:le |un )?feu (?:a(?! \d)|au|aux|dans|sous)\b",
         near(r"allume\w* (?:un )?feu", r"prend\w*|prendre|brul\w*|herbes?|haies?|flammes?", 8),
         r"\bfeu (?:de|d'|dans) (?:un |une |la |le |l'|des )?(?:poubelles?|voitures?|vehicules?"
         r"|broussailles?|cheminee|foret|bois|appartements?|maisons?|immeubles?|locale?s?|cave"
@@ -257,6 +272,9 @@ RULES: tuple[UrgentRule, ...] = (
             r"|huile de vidange|futs?",
             6,
         ),
+        # where to bring one's own used syringes is a question for the waste service
+        unless=r"\b(?:deposer|deposez|jeter|eliminer|rapporter|ramener|diabet\w*|dasri|traitement"
+        r"|ou (?:peut-on|puis-je|faut-il))\b",
     ),
     _rule(
         "fumée",
@@ -293,20 +311,21 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             r"egouts?|caniveaux?|riviere|marque|canal|bassin|avaloirs?|bouches? d'egout|regards?"
             r"|grilles?",
-            r"debord\w*|refoul\w*|deverse\w*|remont\w*|monte\w*|a vue d'oeil|gonfl\w*",
+            r"debord\w*|refoul\w*|deverse\w*|remont\w*|monte|montent|monter|a vue d'oeil|gonfl\w*",
             4,
         ),
         near(
             r"caves?|garages?|sous-sols?|maisons?|appartements?|salon|cuisine|rez-de-chaussee"
-            r"|parkings?",
+            r"|parkings?|souterrains?|tunnels?|passages?|tremies?|rues?|routes?|chaussees?",
             r"pleine?s? d'eau|remplie?s? d'eau|envahie?s? (?:par l'eau|d'eau)",
-            4,
+            6,
         ),
         near(
             r"canalisations?|conduites?|tuyaux?",
             r"eclat\w*|rompu\w*|cede|explos\w*|perc\w*|pete\w*|casse\w*",
             3,
         ),
+        unless=_RAIN_HABIT,
     ),
     _rule(
         "arbre",
@@ -329,12 +348,25 @@ RULES: tuple[UrgentRule, ...] = (
         ),
         r"\b(?:plus de|sans|pas de) (?:plaque|couvercle|grille) (?:sur|a|au) (?:la |le |l')?"
         r"(?:bouche|regard|egout|avaloir)",
+        # "le regard devant chez moi n'a plus de couvercle", "regard ouvert sans couvercle"
+        r"\b(?:regards?|bouches?|egouts?|trappes?|avaloirs?)\b (?:\S+ ){0,6}(?:sans|plus de|pas de"
+        r"|n'a plus de|n'a pas de|a perdu son) (?:\S+ )?(?:couvercle|plaque|grille)s?\b"
+        r"|\bregards? (?:ouverts?|beants?)\b",
+        # the barriers of an open trench lie on the ground
+        near(
+            r"tranchees?|trous?|fouilles?|excavations?|chantiers?",
+            r"barrieres? (?:\S+ ){0,3}(?:par terre|au sol|tombee?s?|renversee?s?|envolee?s?"
+            r"|arrachee?s?)|(?:aucune|plus de|sans|pas de) (?:\S+ )?barrieres?",
+            8,
+        ),
         rf"\b(?:gros|grosse|grand|immense|vrai) (?:{_HOLE})\b",
     ),
     _rule(
         "feux",
         "mobilité",
-        near(_LIGHTS, _OUT, 8),
+        near(_LIGHTS, _OUT, 10),
+        r"\b(?:plus|aucun) (?:\S+ )?(?:feux?|feu rouge|feux rouges|feux tricolores) (?:\S+ ){0,2}"
+        r"(?:qui|ne) (?:marche|marchent|fonctionne|fonctionnent)\b",
         r"\bfeux? (?:\S+ ){0,3}(?:bloque|reste|coince)\w* au (?:vert|rouge|orange)\b",
         r"\bau vert (?:dans|des|pour) (?:les )?(?:deux|2|tous les) (?:sens|cotes)\b",
         r"\bau vert pour (?:les voitures|tout le monde) et (?:pour )?les pietons\b",
@@ -346,7 +378,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"(?:panneaux? )?stop|cedez[- ]le[- ]passage|sens interdit|panneaux? de signalisation"
             r"|feux? de signalisation|feux? tricolores?|feu rouge",
             r"arrach\w*|tomb\w*|au sol|couche\w*|disparu\w*|renverse\w*|plie\w*",
-            4,
+            10,
         ),
     ),
     _rule(
@@ -383,7 +415,14 @@ RULES: tuple[UrgentRule, ...] = (
         "électricité",
         "sécurité",
         near(_CABLE, _LIVE, 4),
-        r"\betincelles?\b|\belectrocut\w*\b|\bcourt-circuit\b",
+        r"\betincel\w*|\belectrocut\w*\b|\bcourt-circuit\b",
+        near(r"fils?|cables?", r"denude\w*|a nu|a vif", 3),
+        near(
+            r"lignes?|fils?|cables?",
+            r"tombee?s? (?:sur|par|a|au) (?:la |le |l')?(?:chaussee|route|rue|trottoir|terre|sol"
+            r"|voiture|voie)",
+            2,
+        ),
         r"\bles fils (?:electriques )?(?:sont |qui )?(?:a nu|denude\w*|pend\w*|a l'air|apparents"
         r"|sortent)",
     ),
@@ -421,6 +460,8 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bappel\w* (?:a l'aide|au secours|les secours)\b",
         r"(?:^|[.!] )a l'aide\b|\ba l'aide ?!",
         r"\bne (?:bouge|respire|bouger|respirer) (?:pas|plus)\b",
+        r"\b(?:il|elle|qui) respire (?:mal|difficilement|a peine|tres mal|bizarrement)\b"
+        r"|\bau fond (?:du|de la|de l') ?(?:grand |petit )?(?:bassin|piscine|eau|canal|etang)\b",
         near(
             _PERSON + r"|personne|quelqu'un|cycliste|pieton|pietonne|enfant",
             r"(?:allonge|etendu|couche|inanime|inerte)\w* (?:\S+ )?(?:par terre|au sol|sur le"
@@ -457,9 +498,13 @@ RULES: tuple[UrgentRule, ...] = (
             r"nouvelles?|injoignable|volets? (?:\S+ ){0,2}ferme\w*|n'a (?:pas |plus )?de nouvelles?"
             r"|n'avons (?:pas |plus )?de nouvelles?|sans nouvelles?|alzheimer|desoriente\w*"
             r"|(?:a|est|etre|avoir) (?:disparu|fugue)|ne decroche (?:plus|pas)|decroche (?:plus|pas)"
-            r"|repond ni|(?:pas|plus) vue? depuis|n'ouvre (?:pas|plus)",
+            r"|repond ni|(?:pas|plus) vue? depuis|n'ouvre (?:pas|plus)|personne ne (?:repond|ouvre)"
+            r"|(?:courrier|boite aux lettres|boite) (?:\S+ ){0,2}deborde\w*",
             12,
         ),
+        # "ne répond pas au téléphone mais c'est normal, elle est chez sa fille"
+        unless=r"\b(?:c'est normal|rien d'inquietant|pas d'inquietude|pas de panique|(?:il|elle)"
+        r" est (?:chez|en vacances|partie?|a l'hopital|en voyage)|en vacances|tout va bien)\b",
     ),
     _rule(
         "violence",
@@ -484,8 +529,9 @@ RULES: tuple[UrgentRule, ...] = (
             r"|papy|mamie|papi|grand-pere|grand-mere|personne|vieux monsieur|vieille dame",
             r"erre\w*|en pyjama|en chaussons|(?:a|avoir) l'air (?:perdue?|desorientee?|tres mal|mal)"
             r"|desoriente\w*|trembl\w*|grelott\w*|hypotherm\w*|par -\s?\d+|il fait -\s?\d+"
-            r"|parle (?:presque )?plus|meurt de froid|mort de froid",
-            8,
+            r"|parle (?:presque |plus )?(?:plus|trop|pas)|meurt de froid|mort de froid"
+            r"|repond (?:presque |plus )?(?:plus|pas)|(?:a|par) (?:moins|-) ?\d+",
+            16,
         ),
         unless=_PAST_OR_HABIT,
     ),
@@ -504,10 +550,12 @@ RULES: tuple[UrgentRule, ...] = (
         "travaux",
         near(
             r"briques?|pierres?|tuiles?|morceaux?|facades?|corniches?|balcons?|gouttieres?|enduit"
-            r"|(?:faux )?plafonds?|vitres?|cheminees?|echafaudages?|beton|parpaings?|ardoises?|crepi",
+            r"|(?:faux )?plafonds?|vitres?|cheminees?|echafaudages?|beton|parpaings?|ardoises?|crepi"
+            r"|plaques?|projecteurs?|spots?|enseignes?|panneaux?|lustres?|luminaires?",
             r"tomb\w*|chut\w*|se detach\w*|detache\w*|s'effrit\w*|menac\w* de (?:tomber"
-            r"|s'effondrer|ceder)|va tomber|risque de tomber|bascul\w*|s'ecroul\w*",
-            5,
+            r"|s'effondrer|ceder)|va tomber|risque de tomber|bascul\w*|s'ecroul\w*"
+            r"|(?:se )?decroch\w*|(?:peut|pourrait|peuvent|pourraient) (?:\S+ )?tomber",
+            6,
         ),
         near(
             r"barrieres?|palissades?|plots?|grilles? de chantier|panneaux? de chantier"
@@ -515,9 +563,20 @@ RULES: tuple[UrgentRule, ...] = (
             r"|portails?|chapiteaux?|tentes?|barnums?|stands?|structures?|scenes?|podiums?|toits?"
             r"|toitures?|toles?",
             r"couchee?s?|tombee?s?|tombent|tombe|renverse\w*|au sol|en travers|descell\w*|bascul\w*"
-            r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|volent|arrache\w*"
-            r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*|oscill\w*|dangereusement",
+            r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|envole\w*|volent|arrache\w*"
+            r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*|oscill\w*|dangereusement"
+            r"|plie\w*|tordu\w*|(?:peut|pourrait|peuvent|pourraient) (?:\S+ )?tomber"
+            r"|a tout moment|(?:se )?decroch\w*|au milieu de la (?:route|rue|chaussee)",
             8,
+        ),
+        # broken play equipment with metal sticking out, where children play
+        near(
+            r"toboggans?|balancoires?|tourniquets?|jeux|structures?|grilles?|barrieres?|bancs?"
+            r"|cages?|buts?|paniers?",
+            r"(?:tiges?|clous?|vis|pointes?|ferrailles?|barres?|morceaux?|bouts?|lames?|eclats?)"
+            r" (?:\S+ ){0,3}(?:qui )?(?:depass\w*|saillant\w*|coupant\w*|tranchant\w*)"
+            r"|casse\w* net|(?:s'est |se sont )?(?:decroch|effondr|ecroul)\w*",
+            10,
         ),
     ),
     _rule(
@@ -535,6 +594,14 @@ RULES: tuple[UrgentRule, ...] = (
         "travaux",
         r"\beffondr\w*\b|\bs'est ecroule\w*\b|\bs'ecroul\w*\b|\bmenace de s'effondrer\b",
         r"\baffaiss\w*\b|\beboulement\w*\b|\b(?:sol|chaussee|trottoir|mur|plafond|toit) (?:\S+ )?cede\b",
+        near(
+            r"ponts?|passerelles?|murs?|murets?|balcons?|facades?|escaliers?|toits?|plafonds?"
+            r"|planchers?|tribunes?|gradins?",
+            r"bouge\w*|trembl\w*|fissures? (?:\S+ ){0,2}(?:s'agrandi\w*|s'elargi\w*|grandi\w*)"
+            r"|(?:s'agrandi|s'elargi)\w* (?:a vue d'oeil|de minute en minute)|craqu\w*"
+            r"|s'ecarte\w*",
+            6,
+        ),
     ),
     _rule(
         "danger",
@@ -549,6 +616,12 @@ RULES: tuple[UrgentRule, ...] = (
         r"|faire piquer)\b|\bse (?:sont|est|etre) (?:deja )?fait (?:piquer|mordre|renverser)\b",
         r"\bsaign\w*\b",
         near(r"chiens?|pitbulls?|molosses?", r"attaqu\w*|mord\w*|agress\w*", 4),
+        near(
+            r"fusees?|petards?|mortiers?|projectiles?|tirs?",
+            r"vers (?:le public|la foule|les gens|les spectateurs)|sur (?:le public|la foule|les gens"
+            r"|les spectateurs)|dans (?:le public|la foule)|(?:ete )?touchee?s?",
+            6,
+        ),
         r"\b(?:renverse\w*|percute\w*|fauche\w*) (?:un|une|le|la) (?:pieton|pietonne|enfant|cycliste"
         r"|personne|dame|monsieur|homme|femme|jeune|motard|ado|gamin|petit)\b",
         r"\b(?:il|elle) est (?:tombee? )?(?:par terre|au sol|a terre)\b",
@@ -591,6 +664,21 @@ _NOT_URGENT = re.compile(
     r"|\bexercices? (?:d'evacuation |de )?(?:incendie|evacuation)\b|\bexercice incendie\b"
     r"|\btrou normand\b|\btrous? de memoire\b|\b(?:bouches?|bornes?|poteaux?) d'incendie\b"
     r"|\b(?:pas|aucun|sans|plus) (?:de |d')?(?:danger|urgence)\b|\bpas urgent\b"
+    r"|\b(?:pas|plus|peu|nullement) (?:tres |si |trop |vraiment )?dangereu\w*|\brien de grave\b"
+    r"|\bpas (?:tres |si )?grave\b"
+    r"|\b(?:personne|aucun|aucune|pas de|sans|ni) (?:\S+ )?(?:n'a ete |n'est |de )?blesse\w*"
+    r"|\bn'(?:a|ont) pas ete blesse\w*"
+    # a title in quotes ("l'expo « Incendies »") names no event
+    r"|«[^»]{1,60}»|“[^”]{1,60}”"
+    # lost in a school subject or in paperwork, not in the street
+    r"|\bperdu\w* (?:en|avec les?|dans les?) (?:maths?|francais|anglais|physique|chimie|histoire"
+    r"|orthographe|grammaire|sciences|cours|informatique|paperasse|papiers|demarches|formulaires?)\b"
+    # feelings: "je m'effondre", "effondrée de fatigue"
+    r"|\b(?:je m'effondre|m'effondr\w*|suis effondree?|sommes effondre\w*|effondree?s? (?:de|en)"
+    r" (?:larmes|fatigue|rire))\b"
+    # an alarm ringing for nothing is a nuisance
+    r"|\b(?:alarmes?|sirenes?|detecteurs?) (?:\S+ ){0,4}(?:sonn\w*|bip\w*) (?:\S+ )?(?:dans le vide"
+    r"|pour rien|sans raison|sans arret)\b"
     r"|\bpompiers? (?:volontaires?|portes ouvertes)\b|\bportes ouvertes des pompiers\b"
     r"|\bretrouve\w* (?:sain|saine|sains|saines) et sau\w*\b|\ba ete retrouve\w*\b|\bretrouvee?\b"
     r"|\bcalendriers? des pompiers\b|\bbal des pompiers\b|\bsainte-barbe\b"
@@ -598,7 +686,7 @@ _NOT_URGENT = re.compile(
     r"|\bbrule\w* (?:au|du|de) soleil\b|\bcreme brulee\b"
     r"|\binond\w* de (?:soleil|lumiere|fleurs|monde)\b"
     r"|\b(?:inondations?|incendies?|tempetes?|accidents?|orages?|verglas|neige|gel|crues?)"
-    r" (?:de|d'|du) (?:l'an|l'annee|l'hiver|l'ete|20\d\d|19\d\d|mois dernier|la semaine derniere"
+    r" (?:de|d'|du|en) (?:l'an|l'annee|l'hiver|l'ete|20\d\d|19\d\d|[5-9]\d\b|mois dernier|la semaine derniere"
     r"|l'automne)\w*"
     r"|\b(?:risques?|previsions?|alerte meteo|vigilance) (?:de |d'|au |aux )?(?:verglas|orages?"
     r"|inondations?)\b|\bverglas (?:annonce|prevu|attendu)\w*"
@@ -632,6 +720,8 @@ _LONG_AGO = re.compile(
     r"^(?!.*\b(?:maintenant|en ce moment|actuellement|en cours|vite|urgent\w*|venez|!!))"
     r".*\b(?:l'an dernier|l'annee derniere|l'hiver dernier|l'ete dernier|l'automne dernier"
     r"|il y a (?:\d+|deux|trois|quelques) ans|en (?:19|20)\d\d|souvenirs?|qui se souvient"
+    r"|se souvien\w*|me souviens|se rappel\w*|me rappelle|(?:janvier|fevrier|mars|avril|mai|juin"
+    r"|juillet|aout|septembre|octobre|novembre|decembre) (?:dernier|passe)"
     r"|qui s'en (?:rappelle|souvient)|vous vous souvenez)\b"
 )
 
@@ -655,6 +745,23 @@ _LASTING = re.compile(
     r"|semaine|mois)\b"
 )
 _LASTING_IS_THE_ALARM = frozenset({"personne injoignable", "personne vulnérable"})
+
+
+def _past_or_lasting(text: str) -> bool:
+    return bool(_TOLD_PAST.search(text) or _LASTING.search(text))
+
+
+# "Le stationnement est une catastrophe depuis des mois, mais là le regard n'a plus de
+# couvercle": the months are the parking's, the open hole is now.
+_CLAUSE = re.compile(r"[.!?;:]+\s|,?\s(?:mais|par contre|et la|sauf que)\s")
+
+
+def _now_in_another_clause(rule: UrgentRule, surface: str) -> bool:
+    """Whether a clause of its own tells the rule's danger, without past nor lasting words."""
+    clauses = _CLAUSE.split(surface)
+    if len(clauses) < 2:
+        return False
+    return any(rule.pattern.search(c) and not _past_or_lasting(c) for c in clauses)
 
 
 @dataclass(frozen=True)
@@ -696,7 +803,12 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
 
     folded = message.folded
     surface = _NOT_URGENT.sub(" ~ ", folded)
-    lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
+    if surface == folded:
+        lemmas = _NOT_URGENT.sub(" ~ ", message.lemmas)
+    else:
+        # The lemmas of what is left, so that a phrase set aside on the surface ("perdu en
+        # maths", "« Incendies »") is not found again among the lemmas ("perdre", "incendie").
+        lemmas = _NOT_URGENT.sub(" ~ ", lemmatise(surface).lemmas)
     opened = _rules_opened(set(_WORD.findall(surface)) | set(_WORD.findall(lemmas)))
     # The message-wide checks (over, a memory, past or lasting) cost a scan each: they run only
     # once a rule has matched, which few messages do.
@@ -716,8 +828,8 @@ def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> U
             continue
         if rule.name not in _LASTING_IS_THE_ALARM:
             if past_or_lasting is None:
-                past_or_lasting = bool(_TOLD_PAST.search(folded) or _LASTING.search(folded))
-            if past_or_lasting:
+                past_or_lasting = _past_or_lasting(folded)
+            if past_or_lasting and not _now_in_another_clause(rule, surface):
                 continue
         return Urgency(rule.name, rule.theme, found.group(0).strip())
     if extra_keywords and not (_RESOLVED.search(folded) or _LONG_AGO.search(folded)):

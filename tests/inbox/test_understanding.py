@@ -321,3 +321,61 @@ def test_floors_on_the_generalisation_probes(example_settings):
     assert scores.urgent_found / scores.urgent_total >= 0.95
     assert scores.false_urgent / scores.calm_total <= 0.03
     assert scores.theme_right / scores.theme_total >= 0.85
+
+
+def test_urgency_generalises_to_other_wordings_of_each_family(example_settings):
+    """Each family of danger the spent blind set 5 and dev4 missed, written again in words of
+    neither set (issue 13, blind targets): the fix is the concept, not the message."""
+
+    def urgent(text, kind="comment"):
+        return understand(example_settings, text, kind).priority == "urgent"
+
+    # gas misspelt or felt ("je sens le gaz"), bare wires, a line down on the road
+    assert urgent("ça sent le gas dans tout l'immeuble, on fait quoi")
+    assert urgent("je sens le gaz dans le hall depuis tout à l'heure")
+    assert urgent("fils denudés qui sortent du poteau au coin de la rue")
+    assert urgent("une ligne est tombée sur la route après la tempête")
+    # lights out described at length, signs torn off far from the word "stop"
+    assert urgent("les feux de l'avenue près du rond-point de la gare sont tous en rade")
+    assert urgent("plus aucun feu qui fonctionne au carrefour, c'est la panique")
+    # an open hole without barriers, a manhole without its cover
+    assert urgent("le trou des travaux n'a aucune barrière, un enfant a failli tomber")
+    assert urgent("la bouche d'égout devant l'arrêt n'a plus de couvercle")
+    # things about to fall, broken play equipment, a bridge that moves
+    assert urgent("un panneau publicitaire est plié et peut tomber sur le trottoir")
+    assert urgent("le projecteur du terrain se décroche au-dessus des joueurs")
+    assert urgent("au square le tourniquet est cassé net et des vis dépassent, les petits jouent")
+    assert urgent("la passerelle bouge et la fissure s'agrandit à vue d'oeil")
+    # a person at risk described with the cold, a silent neighbour whose mail piles up
+    assert urgent("un homme dort sur un banc depuis ce soir, il fait -4, il tremble beaucoup")
+    assert urgent("la dame du 3 : sa boite aux lettres déborde et personne ne répond")
+    assert urgent("un nageur est au fond du bassin, il respire à peine")
+    assert urgent("les fusées du spectacle partent dans la foule !")
+    # water filling an underpass, one danger among other complaints
+    assert urgent("le tunnel sous le pont est plein d'eau, une voiture est bloquée")
+    assert urgent(
+        "Le bruit du chantier dure depuis des semaines, mais là un regard n'a plus de "
+        "couvercle devant l'école et il fait nuit"
+    )
+    # A street's name is no tree nor school: the danger keeps its theme.
+    ice = understand(example_settings, "patinoire rue des Platanes, deux personnes sont tombées")
+    assert (ice.priority, ice.theme) == ("urgent", "mobilité")
+
+
+def test_danger_words_used_innocently_stay_calm(example_settings):
+    def urgent(text, kind="comment"):
+        return understand(example_settings, text, kind).priority == "urgent"
+
+    assert not urgent("on se rappelle la crue de 93, l'eau jusqu'aux fenêtres")
+    assert not urgent("les inondations de septembre dernier : toujours pas d'aide ?")
+    assert not urgent("un trou dans la pelouse du parc, pas dangereux mais moche")
+    assert not urgent("ma fille est perdue en anglais, il y a du soutien scolaire ?")
+    assert not urgent("le voisin fait une fumée avec son barbecue tous les matins")
+    assert not urgent("l'alarme de la salle sonne pour rien depuis une heure")
+    assert not urgent("le spectacle « Au feu ! » au théâtre était drôle")
+    assert not urgent("où rapporter les seringues de mon traitement ?")
+    assert not urgent("je m'effondre, le concert est complet")
+    assert not urgent("le toit du garage prend l'eau à chaque orage")
+    assert not urgent("mon père ne répond pas mais c'est normal, il est en vacances")
+    assert not urgent("on a allumé le feu à 20h pour les grillades, super soirée")
+    assert not urgent("petit accrochage au rond-point, personne n'a été blessé")
