@@ -379,3 +379,31 @@ def test_danger_words_used_innocently_stay_calm(example_settings):
     assert not urgent("mon père ne répond pas mais c'est normal, il est en vacances")
     assert not urgent("on a allumé le feu à 20h pour les grillades, super soirée")
     assert not urgent("petit accrochage au rond-point, personne n'a été blessé")
+
+
+def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_settings):
+    """Questions without "?", faults without a "problem" word, suggestions in cheerful words,
+    sarcastic thanks; and the other way: things put right, talk among citizens, phishing."""
+
+    def replies(text, kind="comment"):
+        return understand(example_settings, text, kind).needs_reply
+
+    assert replies("c quoi les horaires de la mairie annexe")
+    assert replies("dites-moi si le marché a lieu lundi")
+    assert replies("Vous prenez les inscriptions pour la brocante en ligne")
+    assert replies("ça fait trois semaines que le banc est couché dans l'herbe")
+    assert replies("plus de lumière rue Colbert depuis jeudi")
+    assert replies("les conteneurs à papier sont encore pleins")
+    assert replies("le chauffage du gymnase est coupé")
+    assert replies("ce serait chouette des toilettes publiques au parc")
+    assert replies("Merci pour les bouchons tous les matins, vraiment top 🙃")
+    assert replies("deux ans d'attente pour une place en crèche, c'est long")
+    assert not replies("la fuite du square a été réparée en une matinée, bravo")
+    assert not replies("le lampadaire est réparé, merci les services")
+    assert not replies("Salut les voisins, qui est partant pour la fête de la rue ?")
+    assert not replies("on se retrouve au marché samedi ?")
+    assert not replies("je suis tombée sur un vieil article sur la gare, génial")
+    assert not replies("Votre compte sera désactivé sous 48h, confirmez vos identifiants ici")
+    assert not replies("le nouveau parking est bien signalé, merci")
+    # still broken after the repair: a reply is due
+    assert replies("le lampadaire a été réparé mais il est de nouveau en panne")
