@@ -407,3 +407,17 @@ def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_s
     assert not replies("le nouveau parking est bien signalé, merci")
     # still broken after the repair: a reply is due
     assert replies("le lampadaire a été réparé mais il est de nouveau en panne")
+
+
+def test_themes_read_the_subject_not_street_names_idioms_or_verb_lemmas(example_settings):
+    def theme(text):
+        return understand(example_settings, text, "comment").theme
+
+    assert theme("les trottoirs de la rue des Marronniers sont trop étroits") != "environnement"
+    assert theme("le bruit des travaux avenue du Stade") == "travaux"
+    assert theme("on doit se garer en double file devant la crèche") == "mobilité"  # doit ≠ devoirs
+    assert theme("Trou de mémoire : la piscine ouvre à quelle heure ?") == "sport"
+    assert theme("fuite de gaz dans la rue, ça sent fort") == "sécurité"  # not travaux:fuite
+    assert theme("Bonnes fêtes à toute l'équipe de la mairie") is None
+    assert theme("la rénovation de la place est réussie") == "travaux"
+    assert theme("merci aux animatrices du centre, mon fils est ravi") == "jeunesse"
