@@ -68,19 +68,19 @@ _STREET_NAME = re.compile(
     r"\b((?:(?:rue|ruelle|avenue|av|all[ée]e|impasse|boulevard|bd|quai|sentier|square|parvis"
     r"|(?<!le )chemin) (?:des|du|de la|de l['’]|d['’]|de)|place (?:des|du|de la|de l['’])"
     r"|(?:r[ée]sidence|cit[ée]|hameau|clos|lotissement) (?:des|du|de la|de l['’]|d['’]|de|les"
-    r"|le|la|l['’]))(?:(?<=['’])|\b ?))([^\W\d_][\w-]*)",
-    re.IGNORECASE,
+    r"|le|la|l['’]))(?:(?<=['’])|\b ?))([^\W\d_][\w-]*)"
 )
 _STREET_HINT = re.compile(
-    r"rue|av|all|impasse|boulevard|bd|quai|sentier|square|parvis|chemin|place|sidence|cit|hameau"
-    r"|clos|lotissement",
-    re.IGNORECASE,
+    r"\b(?:rue|ruelle|avenue|av|all[ée]e|impasse|boulevard|bd|quai|sentier|square|parvis|chemin"
+    r"|place|r[ée]sidence|cit[ée]|hameau|clos|lotissement) "
 )
 
 
 def mask_street_names(text: str) -> str:
-    """The text with street names replaced by "…", for the rules that read what it is about."""
-    if not text or not _STREET_HINT.search(text):
+    """The text, in lower case (as ``lemmatise`` reads it), with street names replaced by
+    "…", for the rules that read what it is about."""
+    text = (text or "").lower()
+    if not _STREET_HINT.search(text):
         return text
     return _STREET_NAME.sub(r"\1…", text)
 

@@ -95,7 +95,7 @@ _NO_PROBLEM = re.compile(
 # The report is of something already put right: "l'arbre tombé a été enlevé, merci", "la fuite
 # est réparée, tout est rentré dans l'ordre", "fausse alerte" (unless it is back or still not).
 _PUT_RIGHT = re.compile(
-    r"(?<!n')(?<!pas )\b(?:a|ont|est|sont) (?:bien |enfin |deja |vite |rapidement )?(?:ete )?"
+    r"\b(?<!n')(?<!pas )(?:a|ont|est|sont) (?:bien |enfin |deja |vite |rapidement )?(?:ete )?"
     r"(?:enleve|retire|degage|repare|rebouche|securise|nettoye|balise|remis en (?:service|marche)"
     r"|remplace|rallume|debouche|ramasse|evacue)\w*"
     r"|\bfausse alerte\b|\btout est rentre dans l'ordre\b|\bplus de peur que de mal\b"
@@ -122,7 +122,9 @@ _TO_THE_CROWD = re.compile(
     r"\bqui (?:est|sera|serait) (?:partant|partante|chaud|chaude|dispo|la)\b|\bqui (?:regarde|vient"
     r"|viendra|veut venir|m'accompagne)\b|\bon se (?:retrouve|voit|capte|rejoint)\b"
     r"|\bquelqu'un a vu le match\b"
-    r"|^(?:\S+ )?(?:hello|salut|coucou|attention|yo|hey)? ?(?:la team|les amis|les copains|les copines"
+)
+_CROWD_GREETING = re.compile(
+    r"(?:\S+ )?(?:hello|salut|coucou|attention|yo|hey)? ?(?:la team|les amis|les copains|les copines"
     r"|les gars|les filles|les voisins)\b"
 )
 # Messages that say a fault without any usual word: "ça fait des mois que", "depuis lundi",
@@ -627,7 +629,9 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
     urgency = find_urgency(message, tuple(rules.urgent_keywords))
     if urgency:
         return Decision(True, "urgent", urgency.words, urgency)
-    if kind in ("comment", "reply") and (crowd := _TO_THE_CROWD.search(folded)):
+    if kind in ("comment", "reply") and (
+        crowd := _TO_THE_CROWD.search(folded) or _CROWD_GREETING.match(folded)
+    ):
         return Decision(False, "between_citizens", crowd.group(0).strip())
     if kind in ("comment", "reply") and (other := _addressed_to_citizen(settings, folded)):
         # "@martine.per On se retrouve là-bas ?": one citizen answering another under the
