@@ -73,7 +73,7 @@ _OUTSIDE = frozenset(
     "devant pres cote face derriere autour long abords vers depuis loin sortie proximite"
     " apres avant direction rue avenue place boulevard bd allee chemin impasse quai parvis"
     " square quartier arret aller vont va allons allant emmener emmene conduire chercher recuperer"
-    " rentrer rentrent retour".split()
+    " rentrer rentrent retour contre".split()
 )
 _LINKS = frozenset("de du des la le l' les d' a au aux un une en".split())
 # Idioms that name no subject: "trou de mémoire", "mort de rire", "danger public" (a kebab),

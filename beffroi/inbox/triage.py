@@ -91,6 +91,7 @@ _NO_PROBLEM = re.compile(
     r"|\bbien (?:signale|balise|indique|entretenu|range|nettoye|eclaire|organise)\w*"
     r"|\b(?:fais|fait|faire|faites|faisons|font) (?:bien |tres )?attention\b"
     r"|\battention (?:les amis|a tous|tout le monde|les gens|les voisins|les parents)\b"
+    r"|\b(?:pas|plus|peu|nullement) (?:tres |si |trop |vraiment )?dangereu\w*"
 )
 # The report is of something already put right: "l'arbre tombé a été enlevé, merci", "la fuite
 # est réparée, tout est rentré dans l'ordre", "fausse alerte" (unless it is back or still not).
@@ -231,6 +232,8 @@ _QUESTION_WORDS = (
     "ya moyen",
     "il y a moyen",
     "qui gere",
+    "on peut avoir",
+    "est-il possible",
 )
 _PROBLEM_WORDS = (
     "casse",
@@ -437,6 +440,18 @@ _PROBLEM_WORDS = (
     "claque",
     "resonne",
     "en rade",
+    "degoutante",
+    "degoutantes",
+    "degoutants",
+    "dans un etat",
+    "pitoyable",
+    "catastrophique",
+    "dangereux",
+    "dangereuse",
+    "dangereuses",
+    "restent allumes",
+    "reste allume",
+    "restent eteints",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(
@@ -504,6 +519,10 @@ _REQUEST_WORDS = (
     "si vous les voyez",
     "si vous avez vu",
     "si quelqu'un voit",
+    "vivement que",
+    "il serait temps",
+    "il est temps",
+    "il faudra",
 )
 _THANKS_WORDS = (
     "merci",

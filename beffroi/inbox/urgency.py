@@ -112,7 +112,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "etincelle", "electrocut", "court", "compteur", "tableau", "prise",),
     "enfant perdu": (
         "enfant", "fils", "fille", "garcon", "gamin", "petit", "bebe", "ado", "bambin", "nino",
-        "neveu", "niece", "loulou", "cherch", "enlev",
+        "neveu", "niece", "loulou", "cherch", "enlev", "chien", "enferm",
     ),
     "personne en détresse": (
         "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
@@ -192,7 +192,7 @@ _OPEN_HOLE = (
     r"|pas balise\w*|sans barriere|sans protection|pas signale\w*|non signale\w*|dangereu\w*"
     r"|failli (?:\S+ ){0,2}(?:tomb\w*|chut\w*|se (?:tordre|casser|blesser|tuer|faire))|piege"
     r"|manquante?|disparu\w*|arrache\w*|tomb\w*|chut\w*|souleve\w*|plus de (?:plaque|couvercle)"
-    r"|sans (?:plaque|couvercle)|d'un metre|saute\w*|au milieu de la (?:rue|route|chaussee)|(?:plaque|couvercle) (?:\S+ )?(?:enleve|vole|deplace)\w*"
+    r"|sans (?:plaque|couvercle)|d'un metre|de \d+(?:[.,]\d+)? ?(?:m|metres?|cm)\b|saute\w*|au milieu de la (?:rue|route|chaussee)|(?:plaque|couvercle) (?:\S+ )?(?:enleve|vole|deplace)\w*"
     r"|danger|tordu\w*|se casser|casser la figure|blesse\w*|de profondeur|on voit pas le fond"
     r"|on ne voit pas le fond|(?:aucune|plus de|sans|pas de) (?:\S+ )?(?:barrieres?|protections?"
     r"|balisage|rubalise|signalisation)"
@@ -423,7 +423,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"|voiture|voie)",
             2,
         ),
-        r"\bles fils (?:electriques )?(?:sont |qui )?(?:a nu|denude\w*|pend\w*|a l'air|apparents"
+        r"\bles fils (?:electriques |\S+ )?(?:sont |qui )?(?:a nu|denude\w*|pend\w*|a l'air|apparents"
         r"|sortent)",
     ),
     _rule(
@@ -482,7 +482,8 @@ RULES: tuple[UrgentRule, ...] = (
         near(r"glace", r"craqu\w*|cede|se brise|se fissure|casse", 6),
         r"\btomb\w* (?:dans|a) (?:le |la |l')?(?:canal|riviere|eau|marque|bassin|etang|lac|deule"
         r"|fosse)\b",
-        r"\bdetresse\b|\bsuicid\w*\b|\bse noie\b|\bnoyade\b|\ben train de se noyer\b",
+        r"\bdetresse\b|\bsuicid\w*\b|\bse noie\b|\bnoyade\b|\ben train de se noyer\b"
+        r"|\bs'est (?:presque |quasiment |a moitie )?noye\w*|\bfailli se noyer\b",
         r"\bcoince\w* (?:la|le|sa|son|les|ses) (?:main|doigt|doigts|pied|jambe|bras|tete)\b"
         r"|\bcoince\w* (?:sur|dans|sous) (?:le |la |l'|un |une )?(?:toit|ascenseur|arbre|voiture"
         r"|decombres|grille)\b|\b(?:n')?arrive (?:plus|pas) a (?:redescendre|descendre)\b",
@@ -677,6 +678,7 @@ _NOT_URGENT = re.compile(
     # an alarm ringing for nothing is a nuisance
     r"|\b(?:alarmes?|sirenes?|detecteurs?) (?:\S+ ){0,4}(?:sonn\w*|bip\w*) (?:\S+ )?(?:dans le vide"
     r"|pour rien|sans raison|sans arret)\b"
+    r"|\b(?:alarmes?|sirenes?|detecteurs?) (?:incendie |de fumee )?(?:\S+ ){0,3}(?:teste\w*|essai\w*)\b"
     r"|\bpompiers? (?:volontaires?|portes ouvertes)\b|\bportes ouvertes des pompiers\b"
     r"|\bretrouve\w* (?:sain|saine|sains|saines) et sau\w*\b|\ba ete retrouve\w*\b|\bretrouvee?\b"
     r"|\bcalendriers? des pompiers\b|\bbal des pompiers\b|\bsainte-barbe\b"
@@ -720,6 +722,7 @@ _RESOLVED = re.compile(
     r"|nettoye|balise|remis en (?:service|marche)|retrouve|eteint)\w*"
     r"|\bfausse alerte\b|\btout est rentre dans l'ordre\b|\bplus de peur que de mal\b"
     r"|\bmerci (?:pour|de) (?:votre|l'|la|leur) (?:intervention|rapidite|reactivite)"
+    r"|(?<!ne )(?<!pas )\btout va bien\b"
 )
 
 

@@ -351,6 +351,9 @@ def test_urgency_generalises_to_other_wordings_of_each_family(example_settings):
     assert urgent("la dame du 3 : sa boite aux lettres déborde et personne ne répond")
     assert urgent("un nageur est au fond du bassin, il respire à peine")
     assert urgent("les fusées du spectacle partent dans la foule !")
+    assert urgent("un chien est enfermé dans une voiture en plein soleil, il halète")
+    assert urgent("il manque la plaque d'égout au croisement, un trou de 1 mètre")
+    assert urgent("plus de courant et les fils arrachés pendent sur la rue")
     # water filling an underpass, one danger among other complaints
     assert urgent("le tunnel sous le pont est plein d'eau, une voiture est bloquée")
     assert urgent(
@@ -379,6 +382,7 @@ def test_danger_words_used_innocently_stay_calm(example_settings):
     assert not urgent("mon père ne répond pas mais c'est normal, il est en vacances")
     assert not urgent("on a allumé le feu à 20h pour les grillades, super soirée")
     assert not urgent("petit accrochage au rond-point, personne n'a été blessé")
+    assert not urgent("l'alarme incendie a été testée ce matin à l'école, tout va bien")
 
 
 def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_settings):
@@ -407,6 +411,11 @@ def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_s
     assert not replies("le nouveau parking est bien signalé, merci")
     # still broken after the repair: a reply is due
     assert replies("le lampadaire a été réparé mais il est de nouveau en panne")
+    assert replies("les jeux du parc sont dans un état pitoyable")
+    assert replies("Il serait temps de refaire les marquages au sol")
+    assert replies("Super la fête mais les toilettes étaient dégoûtantes")
+    assert replies("Le stationnement devant l'école est dangereux le matin")
+    assert not replies("le nouveau toboggan n'est pas dangereux du tout, bravo")
 
 
 def test_themes_read_the_subject_not_street_names_idioms_or_verb_lemmas(example_settings):
