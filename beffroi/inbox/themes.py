@@ -77,11 +77,14 @@ _OUTSIDE = frozenset(
 )
 _LINKS = frozenset("de du des la le l' les d' a au aux un une en".split())
 # Idioms that name no subject: "trou de mémoire", "mort de rire", "danger public" (a kebab),
-# "tombé sous le charme", "mis le feu au conseil", "je m'effondre", "ça ne marche plus".
+# "tombé sous le charme", "mis le feu au conseil", "je m'effondre", "ça ne marche plus",
+# "bonne année à toute l'équipe de la mairie".
 _IDIOMS = re.compile(
     r"\b(?:trous? de memoire|morte?s? de rire|meurs de rire|danger public|tombee?s? (?:sous le charme"
     r"|amoureu\w*|dans le panneau)|(?:mis|mettre|met|mettent|a mis|ont mis) le feu"
-    r"|c'etait (?:le |du )?feu|feu d'enfer|je m'effondre|m'effondr\w*|alerte rouge)\b"
+    r"|c'etait (?:le |du )?feu|feu d'enfer|je m'effondre|m'effondr\w*|alerte rouge"
+    # wishes to the staff, and "(je sais) c'est pas la mairie", name no démarche
+    r"|(?:toute )?l'equipe (?:de la mairie|municipale|de la ville)|c'est pas la mairie)\b"
     # the verb "marcher" folded is "marché": "ça ne marche plus" is no market
     r"|\b(?:ne|n'|ca|sa|qui|il|elle|on|tout|rien|ils|elles) (?:\S+ )?marche(?:nt)?\b"
     r"|\bmarche(?:nt)? (?:pas|plus|bien|mal|jamais)\b"

@@ -105,6 +105,12 @@ _STILL = re.compile(
     r"\b(?:mais|toujours|encore|de nouveau|a nouveau|par contre|cependant|sauf|reste|pas ete"
     r"|n'a pas|n'ont pas|ne sont pas|n'est pas|re-?casse\w*|deja casse)\b"
 )
+# "pas de lumière depuis lundi" is a fault; "propre depuis lundi, merci" is not.
+_SINCE = re.compile(
+    r"\bdepuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|des lustres"
+    r"|longtemps|le \d+|la rentree|noel|l'ete)\b"
+)
+_NOT_YET = re.compile(r"\b(?:pas|plus|rien|aucun|aucune|jamais|sans)\b")
 # "Suggestion :", "ce serait top une piste cyclable": a suggestion, however cheerful.
 _SUGGESTION = re.compile(
     r"\b(?:ce|ca|sa) serai[st]? (?:vraiment |tellement |trop )?(?:bien|top|genial|cool|chouette|super"
@@ -133,8 +139,6 @@ _CROWD_GREETING = re.compile(
 _FAULT = re.compile(
     r"\b(?:ca|cela|sa|ça) fait (?:des|deux|trois|quatre|cinq|\d+|plusieurs|une|un) (?:jours?"
     r"|semaines?|mois|ans|annees|heures?) (?:que|qu')"
-    r"|\bdepuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|des lustres"
-    r"|longtemps|le \d+|la rentree|noel|l'ete)\b"
     r"|\b(?:bornes?|poubelles?|bacs?|conteneurs?|containers?|corbeilles?|bennes?|stations?)"
     r" (?:\S+ ){0,5}(?:sont|est|toujours|encore|deja) (?:archi[- ]?|encore |toujours |deja )?"
     r"(?:pleine?s?|remplie?s?|vides?)\b"
@@ -694,6 +698,8 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
         return Decision(True, "problem", stopped.group(0))
     if fault := _FAULT.search(folded):
         return Decision(True, "problem", fault.group(0))
+    if (since := _SINCE.search(folded)) and _NOT_YET.search(folded):
+        return Decision(True, "problem", since.group(0))
     request = find_keyword(folded, _REQUEST_WORDS)
     if request:
         return Decision(True, "request", request)
