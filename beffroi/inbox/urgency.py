@@ -85,12 +85,12 @@ _RAIN_HABIT = (
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
     "gaz": ("gaz", "gas"),
-    "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme", "roussi",),
+    "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme", "roussi", "explosion", "vitre",),
     "déversement": ("seringue", "deverse", "produit", "bidon", "amiante", "chimique", "toxique"),
     "fumée": ("fume",),
     "inondation": (
         "inond", "innond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
-        "regard", "bouche", "conduite", "tuyau", "fuite", "degat", "flotte", "noy", "grille", "plafond", "lit", "geyser", "cave", "garage", "sous-sol", "maison", "appartement", "salon", "cuisine", "parking",),
+        "regard", "bouche", "conduite", "tuyau", "cm", "centimetre", "fuite", "degat", "flotte", "noy", "grille", "plafond", "lit", "geyser", "cave", "garage", "sous-sol", "maison", "appartement", "salon", "cuisine", "parking",),
     "arbre": (
         "arbre", "branche", "platane", "tilleul", "chene", "peuplier", "marronnier", "bouleau",
         "sapin", "pin", "saule", "erable", "frene", "hetre",
@@ -112,14 +112,14 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "etincelle", "electrocut", "court", "compteur", "tableau", "prise",),
     "enfant perdu": (
         "enfant", "fils", "fille", "garcon", "gamin", "petit", "bebe", "ado", "bambin", "nino",
-        "neveu", "niece", "loulou", "cherch", "enlev", "chien", "enferm",
+        "neveu", "niece", "loulou", "cherch", "enlev", "chien", "enferm", "gosse", "mome", "minot",
     ),
     "personne en détresse": (
         "malaise", "inconscient", "evanoui", "secours", "aide", "bouge", "respir", "allong",
         "etendu", "couch", "inanim", "inerte", "tomb", "arriv", "peut", "pouv", "relev",
         "detresse", "suicid", "noy", "samu", "appel", "reag", "coinc", "glace", "fond",
     ),
-    "violence": ("bagarre", "rixe", "couteau", "arme", "machette", "battent", "tabass", "frapp", "poignard", "tire", "tirent",),
+    "violence": ("bagarre", "rixe", "baston", "castagne", "couteau", "arme", "machette", "battent", "tabass", "frapp", "poignard", "tire", "tirent",),
     "personne injoignable": (
         "repond", "nouvelle", "injoignable", "volet", "alzheimer", "desorient", "disparu", "fugue",
         "decroch", "vu", "ouvr", "deborde",
@@ -142,7 +142,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
     "effondrement": ("effondr", "ecroul", "affaiss", "eboul", "cede", "bouge", "trembl", "fissur", "craqu", "ecarte", "agrandi"),
     "danger": (
         "danger", "accident", "bless", "agress", "faire", "tuer", "mort", "saign", "ouvr",
-        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir", "attaqu", "mord", "fusee", "petard", "mortier", "projectile", "tir",),
+        "coup", "piqu", "renvers", "percut", "fauch", "terre", "sol", "tousse", "chlore", "vapeur", "emanation", "respir", "attaqu", "mord", "fusee", "petard", "mortier", "projectile", "tir", "risqu", "menac", "va", "vont",),
 }  # fmt: skip
 
 
@@ -158,14 +158,14 @@ _FALLEN = (
 )
 _BRANCH_STATE = r"cass\w*|arrach\w*|pend\w*|fendu\w*|craqu\w*"
 _PERSON = (
-    r"mere|pere|maman|papa|voisine?|voisins|grand-mere|grand-pere|mamie|papi|papy|tante|oncle"
+    r"mere|pere|maman|papa|voisine?|voisins|grand-mere|grand-pere|grand mere|grand pere|mamie|papi|papy|tante|oncle"
     r"|frere|soeur|amie?|mari|femme|epoux|epouse|personne agee|dame|monsieur|homme|sdf|fils|fille"
     r"|belle-mere|beau-pere|locataire|collegue|mec|gars|vieux|vieille|joueur|joueuse|passante?"
     r"|motard|livreur|retraitee?|jeune|ado|pensionnaire"
 )
 _CHILD = (
     r"enfants?|fils|filles?|garcons?|gamine?s?|petite?s?|bebes?|ados?|adolescente?s?|fillette"
-    r"|bambin|nino|neveu|niece|petit-fils|petite-fille|loulou"
+    r"|bambin|nino|neveu|niece|petit-fils|petite-fille|loulou|gosses?|momes?|minots?"
 )
 _LOST = (
     r"perdu\w*|perdre|disparu\w*|disparai\w*|introuvable|egare\w*|retrouve plus|retrouver plus"
@@ -230,12 +230,12 @@ RULES: tuple[UrgentRule, ...] = (
         "gaz",
         "sécurité",
         near(
-            r"gaz|gas",
-            r"odeurs?|sent\w*|sens|senti\w*|fuite\w*|fuir|fuit|explos\w*|renifl\w*|pue\w*|puer"
+            r"gaz|gas|gaze",
+            r"odeurs?|sent\w*|sens|senti\w*|fuite\w*|fuir|fuit|explos\w*|renifl\w*|pue\w*|puer|pu"
             r"|empest\w*|schlingu\w*|respir\w*|siffl\w*",
             5,
         ),
-        r"\b(?:ca|sa|ça) (?:sent|pue|schlingue|empeste) (?:\S+ )?(?:le |du )?(?:gaz|gas)\b",
+        r"\b(?:ca|sa|ça) (?:sent|pue|pu|schlingue|empeste) (?:\S+ )?(?:le |du )?(?:gaz|gas|gaze)\b",
     ),
     _rule(
         "incendie",
@@ -243,7 +243,11 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bincendies?\b|\bincendi\w+\b",
         r"\b(?:au|en|prend|prendre|pris|prise|prennent) feu\b",
         r"\bfeu (?:\S+ ){0,2}(?:pris|prend|prendre|parti|declare|declarer|se propage|propager)\b",
-        r"\b(?:il y a|y a|y'a|ya|il ya) (?:le |du )?feu\b(?! au lac)|\bdu feu dans\b|\b(?:ca|ça) (?:brule|crame)\b",
+        r"\b(?:il y a|y a|y'a|ya|il ya) (?:le |du )?feu\b(?! au lac)|\bdu feu dans\b|\b(?:ca|ça|sa) (?:brule|crame)\b",
+        # an explosion now (not of prices nor of joy), windows blown out
+        r"\bexplosions?\b(?! (?:des? |du |de la |d'|un |le |la |les )?(?:prix|loyers?|impots?|joie|rire|couleurs?"
+        r"|saveurs?|factures?|tarifs?|demographique|cas|ventes?|naissances?|chiffres?|budgets?))"
+        r"|\bvitres? soufflee?s?\b",
         r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?(?:plastique )?(?:brule|crame|roussi)\b"
         r"|\bodeur de (?:cram|fume)\w*",
         r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
@@ -280,7 +284,7 @@ RULES: tuple[UrgentRule, ...] = (
         "fumée",
         "sécurité",
         r"\bfumees?\b(?! (?:de|d') (?:cigarettes?|barbecue|chicha|joint))",
-        r"\b(?:ca|il|elle) fume\b",
+        r"\b(?:ca|sa|il|elle) fume\b",
         unless=_PAST_OR_HABIT,
     ),
     _rule(
@@ -305,6 +309,8 @@ RULES: tuple[UrgentRule, ...] = (
         r"(?:est|sont) noye\w*",
         r"\bles pieds dans l'eau\b|\binnond\w*",
         r"\bsous (?:l'|le )?eau\b|\b\d+ ?(?:cm|centimetres?|metres?) d'eau\b",
+        r"\b\d+ ?(?:cm|centimetres?) (?:\S+ )?dans (?:le |la |les |l'|mon |ma |notre |nos )?(?:salon|caves?"
+        r"|maison|cuisine|garage|sous-sol|rue|jardin|chambre|appartement|rez-de-chaussee|entree)\b",
         r"\b(?:prend|prendre|prennent|pris) l'eau\b",
         r"\bfuites? d'eau\b|\bfuites? de gaz\b|\bfuite (?:enorme|importante|massive)\b",
         r"\bdegats? des eaux\b",
@@ -360,6 +366,7 @@ RULES: tuple[UrgentRule, ...] = (
             8,
         ),
         rf"\b(?:gros|grosse|grand|immense|vrai) (?:{_HOLE})\b",
+        near(r"trous?", r"plancher|passerelle|tablier|dalle|ponton", 5),
     ),
     _rule(
         "feux",
@@ -442,7 +449,7 @@ RULES: tuple[UrgentRule, ...] = (
         ),
         rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b(?! sans)",
         rf"\b(?:{_CHILD}) (?:de |d')(?:\S+ ){{1,3}}(?:perdue?s?|egaree?s?|disparue?s?)\b",
-        rf"\b(?:{_CHILD}) (?:tout |toute )?seule?s?\b (?:\S+ ){{0,3}}(?:pleur\w*|cherch\w*|perdu\w*)",
+        rf"\b(?:{_CHILD}) (?:tout |toute )?seule?s?\b (?:\S+ ){{0,7}}(?:pleur\w*|cherch\w*|perdu\w*)",
         r"\bcherch\w* (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
         r"\b(?:trouve|retrouve) (?:plus|pas) (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
         near(
@@ -468,14 +475,14 @@ RULES: tuple[UrgentRule, ...] = (
             r" trottoir|sur la chaussee)|ne bouge (?:pas|plus)|tomb\w* (?:par terre|au sol|sur le"
             r" trottoir|sur la chaussee|dans la rue|dans l'escalier|dans les escaliers)"
             r"|(?:n'arrive|n'arriver|ne peut|ne pouvoir|n'arrivons) (?:pas|plus) a (?:se|la|le) relever"
-            r"|ne (?:peut|pouvoir) (?:pas|plus) se relever",
+            r"|(?:ne )?(?:peut|pouvoir|arrive|n'arrive) (?:pas|plus) (?:a )?se (?:re)?lever",
             5,
         ),
         near(
             _PERSON + r"|personne|quelqu'un|cycliste|pieton|pietonne|enfant|gamin|il|elle",
             r"ne (?:reagit|reagir) (?:pas|plus)|reagit (?:pas|plus)"
             r"|(?:ne )?(?:bouge|respire) (?:pas|plus|presque plus)|ne se rel[eè]v\w* (?:pas|plus)"
-            r"|ne se relever (?:pas|plus)|allonge\w* (?:sur|dans) (?:le|la|un|une) (?:banc|trottoir"
+            r"|ne se relever (?:pas|plus)|(?:peut|arrive) (?:pas|plus) (?:a )?se (?:re)?lever|allonge\w* (?:sur|dans) (?:le|la|un|une) (?:banc|trottoir"
             r"|sol|herbe|route|escalier|pelouse|chaussee|hall|parking)",
             10,
         ),
@@ -510,7 +517,7 @@ RULES: tuple[UrgentRule, ...] = (
     _rule(
         "violence",
         "sécurité",
-        r"\b(?:bagarres?|rixes?)\b",
+        r"\b(?:bagarres?|rixes?|bastons?|castagne)\b",
         near(
             r"couteaux?|machettes?|armes?(?: a feu| blanche)?|pistolets?|fusils?",
             r"menac\w*|brandi\w*|sorti\w*|agress\w*|poignard\w*|blesse\w*|attaqu\w*|pointe\w*"
@@ -562,7 +569,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"barrieres?|palissades?|plots?|grilles? de chantier|panneaux? de chantier"
             r"|echafaudages?|grues?|lampadaires?|poteaux?|mats?|buts?|cages?|paniers? de basket"
             r"|portails?|chapiteaux?|tentes?|barnums?|stands?|structures?|scenes?|podiums?|toits?"
-            r"|toitures?|toles?",
+            r"|toitures?|toles?|murs?|murets?|clotures?",
             r"couchee?s?|tombee?s?|tombent|tombe|renverse\w*|au sol|en travers|descell\w*|bascul\w*"
             r"|instables?|branl\w*|vacill\w*|se souleve\w*|s'envol\w*|envole\w*|volent|arrache\w*"
             r"|menac\w* de tomber|va tomber|risque de tomber|pench\w*|oscill\w*|dangereusement"
@@ -627,6 +634,12 @@ RULES: tuple[UrgentRule, ...] = (
         r"|personne|dame|monsieur|homme|femme|jeune|motard|ado|gamin|petit)\b",
         r"\b(?:il|elle) est (?:tombee? )?(?:par terre|au sol|a terre)\b",
         near(
+            _PERSON + "|" + _CHILD + r"|gens|quelqu'un|ils|elles",
+            r"(?:risqu\w*|menac\w*) de (?:tomber|chuter|se tuer|basculer)|(?:va|vont) (?:tomber|chuter"
+            r"|basculer)(?! (?:en panne|malade|amoureu\w*|dans le panneau))",
+            6,
+        ),
+        near(
             r"chlore|vapeurs?|emanations?|produits? (?:chimiques?|toxiques?)|odeur (?:chimique"
             r"|tres forte)|javel|ammoniac",
             r"tousse\w*|toussent|pique\w*|piquent|respir\w*|malaise\w*|vomi\w*|irrit\w*"
@@ -654,6 +667,7 @@ _NOT_URGENT = re.compile(
     r"|\b(?:eviter|empecher) (?:que|qu'|les? |la |l')(?: ?[^\s,.!?;]+){0,5}"
     r"|\b(?:il y aura|y aura|il va y avoir|risque d'y avoir) (?:du |de la |des |un |une )?"
     r"(?:verglas|neige|orages?|gel|inondations?|crues?)\b"
+    r"|\battention (?:aux?|a la|a l') ?(?:inondations?|verglas|crues?|orages?|incendies?|inondation)\b"
     r"|\b(?:verglas|neige|gel|orages?) (?:\S+ )?(?:demain|ce soir|cette nuit|la semaine prochaine"
     r"|ce week-end)\b"
     r"|\bperdue?s? dans (?:ses|les|mes|son|sa|leurs?|ces) (?:revisions|pensees|reves|livres"

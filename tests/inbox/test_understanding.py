@@ -354,6 +354,15 @@ def test_urgency_generalises_to_other_wordings_of_each_family(example_settings):
     assert urgent("un chien est enfermé dans une voiture en plein soleil, il halète")
     assert urgent("il manque la plaque d'égout au croisement, un trou de 1 mètre")
     assert urgent("plus de courant et les fils arrachés pendent sur la rue")
+    # SMS style and slang
+    assert urgent("sa crame au 3eme etage!!!!")
+    assert urgent("ca pu le gaz de ouf vers la boulangerie")
+    assert urgent("y a une baston devant le lycee avec des barres de fer")
+    assert urgent("un gosse tout seul sur le bord de la route il pleure")
+    assert urgent("ma grand mere est tombee dans sa salle de bain elle peut plus se lever")
+    assert urgent("on a 10 cm dans le salon et ça continue")
+    assert urgent("explosion dans un appartement, vitres soufflées")
+    assert urgent("des ados sur le toit de l'église, ils risquent de tomber")
     # water filling an underpass, one danger among other complaints
     assert urgent("le tunnel sous le pont est plein d'eau, une voiture est bloquée")
     assert urgent(
@@ -383,6 +392,9 @@ def test_danger_words_used_innocently_stay_calm(example_settings):
     assert not urgent("on a allumé le feu à 20h pour les grillades, super soirée")
     assert not urgent("petit accrochage au rond-point, personne n'a été blessé")
     assert not urgent("l'alarme incendie a été testée ce matin à l'école, tout va bien")
+    assert not urgent("il va pleuvoir demain, attention aux inondations")
+    assert not urgent("l'explosion des prix de la cantine, c'est une honte")
+    assert not urgent("le prix de l'essence va chuter ?")
 
 
 def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_settings):
