@@ -76,10 +76,16 @@ _STREET_HINT = re.compile(
 )
 
 
+# SMS style drops the apostrophe of an elision: "l eau", "j ai", "c est", "d identite".
+_BARE_ELISION = re.compile(r"(?<![\w'’])([cdjlmnst]) (?=[aeiouyhéèêàâîôû])")
+
+
 def mask_street_names(text: str) -> str:
-    """The text, in lower case (as ``lemmatise`` reads it), with street names replaced by
-    "…", for the rules that read what it is about."""
+    """The text, in lower case (as ``lemmatise`` reads it), with the apostrophes SMS style
+    drops put back ("l eau" -> "l'eau") and street names replaced by "…", for the rules."""
     text = (text or "").lower()
+    if " " in text:
+        text = _BARE_ELISION.sub(r"\1'", text)
     if not _STREET_HINT.search(text):
         return text
     return _STREET_NAME.sub(r"\1…", text)

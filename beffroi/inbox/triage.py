@@ -145,6 +145,8 @@ _FAULT = re.compile(
     r"|\b(?:zero|aucun|aucune|pas un|pas une|plus un|plus une) (?:\S+ )?(?:dispo|disponibles?)\b"
     r"|\b(?:\d+|deux|trois|quatre|cinq|six) (?:ans|mois|semaines) d'attente\b"
     r"|\b(?:encore|toujours|de nouveau) (?:fermee?s?|en travaux|vide|vides|en retard)\b"
+    r"|\bpas (?:encore |ete )?(?:passe|passer|passes|passees?|ramasse\w*|vide|vides|videe?s|venu\w*"
+    r"|repare\w*|nettoye\w*|enleve\w*|rebouche\w*)\b"
 )
 # Questions nobody expects the city to answer: a throwback photo's "qui se souvient ?".
 _RHETORICAL = (
@@ -238,6 +240,21 @@ _QUESTION_WORDS = (
     "qui gere",
     "on peut avoir",
     "est-il possible",
+    "on peu avoir",
+    "peut on",
+    "kel",
+    "kelle",
+    "kels",
+    "keske",
+    "koi",
+    "quoi faire",
+    "faut faire quoi",
+    "on fait quoi",
+    "ou on peut",
+    "ou je peux",
+    "ou jeter",
+    "ou deposer",
+    "ou trouver",
 )
 _PROBLEM_WORDS = (
     "casse",
@@ -456,6 +473,10 @@ _PROBLEM_WORDS = (
     "restent allumes",
     "reste allume",
     "restent eteints",
+    "crotte",
+    "degueu",
+    "dure depuis",
+    "ca dure",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(
@@ -527,6 +548,14 @@ _REQUEST_WORDS = (
     "il serait temps",
     "il est temps",
     "il faudra",
+    "faut tailler",
+    "faut couper",
+    "faut reparer",
+    "faut nettoyer",
+    "faut enlever",
+    "faut boucher",
+    "faut venir",
+    "faut passer",
 )
 _THANKS_WORDS = (
     "merci",

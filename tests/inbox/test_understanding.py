@@ -428,6 +428,11 @@ def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_s
     assert replies("Super la fête mais les toilettes étaient dégoûtantes")
     assert replies("Le stationnement devant l'école est dangereux le matin")
     assert not replies("le nouveau toboggan n'est pas dangereux du tout, bravo")
+    # SMS style: apostrophes dropped, "kel", "pas passer", "on peu avoir"
+    assert replies("la mediatheque ouvre a kel heure")
+    assert replies("les poubelle sont pas passer cette semaine")
+    assert replies("on peu avoir des poubelles de tri en plus")
+    assert understand(example_settings, "cmt on fait pr la carte d identite").theme == "démarches"
 
 
 def test_themes_read_the_subject_not_street_names_idioms_or_verb_lemmas(example_settings):
