@@ -183,6 +183,13 @@ def _key(settings: Settings):
     )
 
 
+def _inside_a_longer(start: int, end: int, spans) -> bool:
+    for other_start, other_end, _, _ in spans:
+        if other_start <= start and end <= other_end and other_end - other_start > end - start:
+            return True
+    return False
+
+
 def score_themes(
     settings: Settings,
     message: Lemmatised,
@@ -213,10 +220,9 @@ def score_themes(
                     spans[side].append((found.start(), found.end(), order, keyword))
     found_by_theme: dict[int, dict[str, tuple[_Keyword, float]]] = {}
     for side, hay in enumerate((folded, lemmas)):
-        for start, end, order, keyword in spans[side]:
-            if any(
-                s <= start and end <= e and (e - s) > (end - start) for s, e, o, _ in spans[side]
-            ):
+        found_here = spans[side]
+        for start, end, order, keyword in found_here:
+            if len(found_here) > 1 and _inside_a_longer(start, end, found_here):
                 continue
             hits = found_by_theme.setdefault(order, {})
             if keyword.text not in hits:
