@@ -203,7 +203,10 @@ def score_themes(
     if _GREETINGS.search(folded):
         folded, lemmas = _GREETINGS.sub(" ", folded), _GREETINGS.sub(" ", lemmas)
     if _IDIOMS.search(folded):
-        folded, lemmas = _IDIOMS.sub(" ", folded), _IDIOMS.sub(" ", lemmas)
+        # the lemmas of what is left: an idiom's words ("c'est pas la mairie") are not found
+        # again among the lemmas (rare: only when an idiom was found)
+        folded = _IDIOMS.sub(" ", folded)
+        lemmas = lemmatise(folded).lemmas
     compiled = _themes(settings)
     # Every keyword found, with where: a keyword inside a longer one ("fuite" inside "fuite de
     # gaz", "vert" inside "déchets verts") does not count: one mention, one keyword.

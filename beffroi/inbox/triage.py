@@ -111,6 +111,8 @@ _SINCE = re.compile(
     r"|longtemps|le \d+|la rentree|noel|l'ete)\b"
 )
 _NOT_YET = re.compile(r"\b(?:pas|plus|rien|aucun|aucune|jamais|sans)\b")
+# "Merci de votre réponse" thanks; "merci de me rappeler" asks.
+_THANKS_FOR = re.compile(r"\bmerci (?:de|d') ?(?:votre|vos|ta|ton|tes|la|le|les|l'|cette|ce|cet)\b")
 # "Suggestion :", "ce serait top une piste cyclable": a suggestion, however cheerful.
 _SUGGESTION = re.compile(
     r"\b(?:ce|ca|sa) serai[st]? (?:vraiment |tellement |trop )?(?:bien|top|genial|cool|chouette|super"
@@ -477,6 +479,13 @@ _PROBLEM_WORDS = (
     "degueu",
     "dure depuis",
     "ca dure",
+    "trebuche",
+    "a trebuche",
+    "ont trebuche",
+    "souleve",
+    "soulevent",
+    "gens du voyage",
+    "caravanes",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(
@@ -729,7 +738,7 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
         return Decision(True, "problem", fault.group(0))
     if (since := _SINCE.search(folded)) and _NOT_YET.search(folded):
         return Decision(True, "problem", since.group(0))
-    request = find_keyword(folded, _REQUEST_WORDS)
+    request = find_keyword(_THANKS_FOR.sub(" ", folded), _REQUEST_WORDS)
     if request:
         return Decision(True, "request", request)
     if suggestion := _SUGGESTION.search(folded):

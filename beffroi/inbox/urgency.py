@@ -292,6 +292,8 @@ RULES: tuple[UrgentRule, ...] = (
         "travaux",
         r"\binond\w*\b(?! (?:de|d') (?:messages?|lumiere|soleil|bonheur|pubs?|publicites?|spams?"
         r"|courriers?|mails?|appels?))",
+        r"\bl'eau (?:\S+ ){0,2}(?:coule|coulent|s'infiltre) (?:jusque |jusqu')?(?:dans|chez) (?:les|la|le"
+        r"|l'|nos|mon|ma|des|notre)\b",
         r"\bl'eau (?:\S+ ){0,2}(?:monte|monter|rentre|rentrer|entre|entrer|jaillit|jaillir"
         r"|coule partout|envahit|envahir|arrive)\b",
         r"\beau (?:monte|monter|jaillit|jaillir)\b",
@@ -374,7 +376,7 @@ RULES: tuple[UrgentRule, ...] = (
         near(_LIGHTS, _OUT, 10),
         r"\b(?:plus|aucun) (?:\S+ )?(?:feux?|feu rouge|feux rouges|feux tricolores) (?:\S+ ){0,2}"
         r"(?:qui|ne) (?:marche|marchent|fonctionne|fonctionnent)\b",
-        r"\bfeux? (?:\S+ ){0,3}(?:bloque|reste|coince)\w* au (?:vert|rouge|orange)\b",
+        r"\bfeux? (?:\S+ ){0,5}(?:bloque|reste|coince)\w* au (?:vert|rouge|orange)\b",
         r"\bau vert (?:dans|des|pour) (?:les )?(?:deux|2|tous les) (?:sens|cotes)\b",
         r"\bau vert pour (?:les voitures|tout le monde) et (?:pour )?les pietons\b",
     ),
@@ -413,6 +415,7 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             r"glissent|glisse|glissant\w*|gele\w*|verglac\w*|patinoire|neige",
             r"tomb\w*|chut\w*|par terre|au sol|se (?:casser|faire mal)|glissent|pas deneige\w*"
+            r"|s'est (?:casse|fait mal|blesse|ouvert)\w*|personne n'a sale|pas sale\w*"
             r"|non deneige\w*",
             8,
         ),
@@ -444,7 +447,8 @@ RULES: tuple[UrgentRule, ...] = (
         rf"\b(?:{_CHILD})\b (?:\S+ ){{0,5}}(?:introuvable|a disparu|a fugue|porte disparu\w*)\b",
         near(
             _CHILD + r"|chiens?",
-            r"enferme\w* (?:\S+ ){0,3}(?:voiture|vehicule)|seule? dans (?:une|la|sa) voiture",
+            r"(?:enferme|oublie|laisse)\w* (?:\S+ ){0,3}(?:voiture|vehicule)|seule? dans (?:une|la|sa)"
+            r" voiture",
             5,
         ),
         rf"\b(?:{_CHILD}) (?:perdue?s?|egare\w*|disparue?s?)\b(?! sans)",
@@ -454,9 +458,10 @@ RULES: tuple[UrgentRule, ...] = (
         r"\b(?:trouve|retrouve) (?:plus|pas) (?:sa maman|son papa|ses parents|sa mere|son pere)\b",
         near(
             _CHILD,
-            r"n'est (?:toujours )?pas (?:rentre|revenu|arrive)\w*|(?:personne|on) ne l[ea]? ?"
+            r"n'est (?:toujours )?pas (?:rentre|revenu|arrive)\w*|n'y est (?:jamais|pas) arrive\w*"
+            r"|portable (?:est )?(?:coupe|eteint)|(?:personne|on) ne l[ea]? ?"
             r"(?:trouve|retrouve|voit)\b",
-            10,
+            14,
         ),
         r"\benlev\w* (?:un |une |mon |ma |notre )?(?:enfant|fils|fille)\b",
     ),

@@ -363,6 +363,12 @@ def test_urgency_generalises_to_other_wordings_of_each_family(example_settings):
     assert urgent("on a 10 cm dans le salon et ça continue")
     assert urgent("explosion dans un appartement, vitres soufflées")
     assert urgent("des ados sur le toit de l'église, ils risquent de tomber")
+    assert urgent("Un bébé a été oublié dans une voiture sur le parking, il pleure")
+    assert urgent(
+        "les feux piétons du carrefour restent au rouge, les gens traversent n'importe où"
+    )
+    assert urgent("la fontaine déborde et l'eau coule jusque dans les commerces")
+    assert urgent("personne n'a salé, ma voisine s'est cassé le poignet sur la neige")
     # water filling an underpass, one danger among other complaints
     assert urgent("le tunnel sous le pont est plein d'eau, une voiture est bloquée")
     assert urgent(
@@ -432,6 +438,9 @@ def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_s
     assert replies("la mediatheque ouvre a kel heure")
     assert replies("les poubelle sont pas passer cette semaine")
     assert replies("on peu avoir des poubelles de tri en plus")
+    assert not replies("Merci de votre réponse rapide", "dm")
+    assert replies("Merci de me rappeler au sujet du dossier", "comment")
+    assert understand(example_settings, "@Paul c'est pas la mairie qui gère ça").theme is None
     assert understand(example_settings, "cmt on fait pr la carte d identite").theme == "démarches"
 
 
