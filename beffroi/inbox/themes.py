@@ -44,7 +44,8 @@ _FACILITIES: tuple[tuple[str, str], ...] = (
         "jeunesse",
         r"ecoles?(?: maternelles?| primaires?| elementaires?)?|colleges?|lycees?|preaux?"
         r"|cantines?|creches?|centres? de loisirs|accueil de loisirs|centre aere|garderie"
-        r"|periscolaire|aires? de jeux|toboggans?|balancoires?|bac a sable|halte-garderie",
+        r"|periscolaire|aires? de jeux|toboggans?|balancoires?|bac a sable|halte-garderie"
+        r"|cours? de (?:recre|recreation)|recre",
     ),
     (
         "sport",

@@ -84,9 +84,9 @@ _RAIN_HABIT = (
 
 
 TRIGGERS: dict[str, tuple[str, ...]] = {
-    "gaz": ("gaz", "gas"),
+    "gaz": ("gaz", "gas", "essence", "carburant", "fioul", "hydrocarbure"),
     "incendie": ("incendi", "feu", "flamm", "brul", "cram", "flamb", "detecteur", "alarme", "roussi", "explosion", "vitre",),
-    "déversement": ("seringue", "deverse", "produit", "bidon", "amiante", "chimique", "toxique"),
+    "déversement": ("seringue", "deverse", "produit", "bidon", "amiante", "chimique", "toxique", "verre", "tesson"),
     "fumée": ("fume",),
     "inondation": (
         "inond", "innond", "eau", "egout", "caniveau", "riviere", "marque", "canal", "bassin", "avaloir",
@@ -105,7 +105,7 @@ TRIGGERS: dict[str, tuple[str, ...]] = {
         "chargement", "palette", "planche", "gravier", "debris", "objet", "pneu", "matelas", "bidon", "caisse", "carton", "morceau", "pierre", "parpaing", "sable", "huile", "gasoil", "gazole", "zigzag", "ecart", "pilent", "slalom", "freinent",
     ),
     "verglas": (
-        "verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque", "neige", "deneig",
+        "verglas", "verglac", "gel", "glac", "glis", "patinoire", "plaque", "neige", "deneig", "patine", "fosse",
     ),
     "électricité": (
         "cable", "fil", "ligne", "electri", "poteau", "armoire", "boitier", "coffret", "transformateur",
@@ -236,6 +236,11 @@ RULES: tuple[UrgentRule, ...] = (
             5,
         ),
         r"\b(?:ca|sa|ça) (?:sent|pue|pu|schlingue|empeste) (?:\S+ )?(?:le |du )?(?:gaz|gas|gaze)\b",
+        near(
+            r"essence|carburant|fioul|gasoil|gazole|hydrocarbures?",
+            r"odeurs?|sent\w*|pue\w*|fuite\w*|fuit|coule\w*|flaque\w*",
+            4,
+        ),
     ),
     _rule(
         "incendie",
@@ -248,6 +253,7 @@ RULES: tuple[UrgentRule, ...] = (
         r"\bexplosions?\b(?! (?:des? |du |de la |d'|un |le |la |les )?(?:prix|loyers?|impots?|joie|rire|couleurs?"
         r"|saveurs?|factures?|tarifs?|demographique|cas|ventes?|naissances?|chiffres?|budgets?))"
         r"|\bvitres? soufflee?s?\b",
+        r"\ben train de (?:bruler|cramer|flamber|prendre feu)\b",
         r"\b(?:odeur|sent|sentir|sens) (?:de |le |du )?(?:plastique )?(?:brule|crame|roussi)\b"
         r"|\bodeur de (?:cram|fume)\w*",
         r"\b(?:detecteur|detecteurs|alarme|alarmes)\b (?:\S+ ){0,4}(?:sonn\w*|bip\w*|retentit)\b",
@@ -261,7 +267,8 @@ RULES: tuple[UrgentRule, ...] = (
         then(
             r"voitures?|vehicules?|maisons?|immeubles?|poubelles?|conteneurs?|containers?|garage"
             r"|batiments?|appartements?|hangar|bois|haies?|herbes?|broussailles?|scooters?|bus"
-            r"|bouteilles?|terrain|dechets|pneus?|palettes?|matelas|cabanes?|abris?|motos?",
+            r"|bouteilles?|terrain|dechets|pneus?|palettes?|matelas|cabanes?|abris?|motos?|locale?s?"
+            r"|entrepots?|residences?|toits?|toitures?|caves?|voitures?",
             r"brul\w*|crame\w*|flamb\w*",
             3,
         ),
@@ -270,6 +277,11 @@ RULES: tuple[UrgentRule, ...] = (
         "déversement",
         "propreté",
         r"\bseringues?\b",
+        near(
+            r"(?:bouts?|morceaux|eclats|bris) de verre|tessons?|verre casse|verre brise",
+            r"aires? de jeux|bac a sable|pieds nus|enfants?|petits|toboggans?|gamins|pelouse",
+            8,
+        ),
         near(
             r"deverse\w*|jete\w*|abandonne\w*|laisse\w*|balance\w*|vide\w*",
             r"bidons?|produits? chimiques?|produits? toxiques?|amiante|acide|solvants?"
@@ -408,7 +420,7 @@ RULES: tuple[UrgentRule, ...] = (
         "verglas",
         "mobilité",
         r"\bverglas\w*\b",
-        r"\b(?:ca|ça) glisse\b",
+        r"\b(?:ca|ça|sa) (?:glisse|patine)\b|\b(?:voitures?|vehicules?|camions?) (?:\S+ )?dans le fosse\b",
         near(_GROUND, _ICY, 4),
         r"\bplaques? de glace\b",
         r"\b(?:c'est|est|sont|devenue?s?|transforme\w* en) (?:une )?(?:vraie |veritable )?patinoire\b",
@@ -470,14 +482,14 @@ RULES: tuple[UrgentRule, ...] = (
         "sécurité",
         r"\bmalaises?\b|\binconscient\w*\b|\bevanoui\w*\b|\bau secours\b|\bappel a l'aide\b",
         r"\bappel\w* (?:a l'aide|au secours|les secours)\b",
-        r"(?:^|[.!] )a l'aide\b|\ba l'aide ?!",
+        r"(?:^|[.!] )a l'aide\b|\ba l'aide ?!|\b(?:crie|crient|hurle|hurlent|appelle)\w* (?:a l'aide|au secours)\b",
         r"\bne (?:bouge|respire|bouger|respirer) (?:pas|plus)\b",
         r"\b(?:il|elle|qui) respire (?:mal|difficilement|a peine|tres mal|bizarrement)\b"
         r"|\bau fond (?:du|de la|de l') ?(?:grand |petit )?(?:bassin|piscine|eau|canal|etang)\b",
         near(
             _PERSON + r"|personne|quelqu'un|cycliste|pieton|pietonne|enfant",
             r"(?:allonge|etendu|couche|inanime|inerte)\w* (?:\S+ )?(?:par terre|au sol|sur le"
-            r" trottoir|sur la chaussee)|ne bouge (?:pas|plus)|tomb\w* (?:par terre|au sol|sur le"
+            r" trottoir|sur la chaussee|sur la voie|sur la route|dans la rue)|ne bouge (?:pas|plus)|tomb\w* (?:par terre|au sol|sur le"
             r" trottoir|sur la chaussee|dans la rue|dans l'escalier|dans les escaliers)"
             r"|(?:n'arrive|n'arriver|ne peut|ne pouvoir|n'arrivons) (?:pas|plus) a (?:se|la|le) relever"
             r"|(?:ne )?(?:peut|pouvoir|arrive|n'arrive) (?:pas|plus) (?:a )?se (?:re)?lever",
@@ -529,7 +541,8 @@ RULES: tuple[UrgentRule, ...] = (
             r"|bagarre\w*|se battent|tire\w*|coups?",
             6,
         ),
-        r"\bse (?:battent|bagarrent|tapent dessus)\b|\btabass\w*\b|\bpoignard\w*\b"
+        r"\barmee?s? (?:d'un|d'une|de|avec) (?:couteau|machette|arme|pistolet|fusil|batte|barre|hache)"
+        r"|\bse (?:battent|bagarrent|tapent dessus)\b|\btabass\w*\b|\bpoignard\w*\b"
         r"|\bcoups? de couteau\b|\b(?:tire|tirent) (?:en l'air|sur (?:des|les|un|une))\b",
         r"\bfrapp\w* (?:un|une|quelqu'un|une femme|un homme|un jeune|une dame)\b",
         unless=_PAST_OR_HABIT,
@@ -543,6 +556,7 @@ RULES: tuple[UrgentRule, ...] = (
             r"erre\w*|en pyjama|en chaussons|(?:a|avoir) l'air (?:perdue?|desorientee?|tres mal|mal)"
             r"|desoriente\w*|trembl\w*|grelott\w*|hypotherm\w*|par -\s?\d+|il fait -\s?\d+"
             r"|parle (?:presque |plus )?(?:plus|trop|pas)|meurt de froid|mort de froid"
+            r"|ne sai[st] plus (?:ou|qui|comment)|assise? par terre"
             r"|repond (?:presque |plus )?(?:plus|pas)|(?:a|par) (?:moins|-) ?\d+",
             16,
         ),
@@ -598,6 +612,7 @@ RULES: tuple[UrgentRule, ...] = (
         near(
             r"nids? de (?:frelons?|guepes?)|frelons?(?: asiatiques?)?|guepes?|essaims?",
             r"piqu\w*|attaqu\w*|enorme|geant|au-dessus|au dessus|entree|juste (?:au|a cote|devant)"
+            r"|cour|recre\w*|ecole|creche|classe|aire de jeux"
             r"|enfants?|agressi\w*|allergi\w*",
             8,
         ),

@@ -369,6 +369,16 @@ def test_urgency_generalises_to_other_wordings_of_each_family(example_settings):
     )
     assert urgent("la fontaine déborde et l'eau coule jusque dans les commerces")
     assert urgent("personne n'a salé, ma voisine s'est cassé le poignet sur la neige")
+    assert urgent("le local vélo de la résidence est en train de brûler")
+    assert urgent("ça sent l'essence très fort dans le parking souterrain")
+    assert urgent("ça patine grave sur la côte, trois voitures dans le fossé")
+    assert urgent("ma voisine crie à l'aide depuis son appartement")
+    assert urgent(
+        "un vieux monsieur est assis par terre sous la pluie et ne sait plus où il habite"
+    )
+    assert urgent("des bouts de verre partout sur l'aire de jeux, les petits marchent pieds nus")
+    assert urgent("un essaim d'abeilles dans la cour de récré")
+    assert urgent("un gars armé d'un couteau court dans la rue")
     # water filling an underpass, one danger among other complaints
     assert urgent("le tunnel sous le pont est plein d'eau, une voiture est bloquée")
     assert urgent(
