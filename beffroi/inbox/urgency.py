@@ -701,6 +701,9 @@ _NOT_URGENT = re.compile(
     r"|\b(?:pas|aucun|sans|plus) (?:de |d')?(?:danger|urgence)\b|\bpas urgent\b"
     r"|\b(?:pas|plus|peu|nullement) (?:tres |si |trop |vraiment )?dangereu\w*|\brien de grave\b"
     r"|\bpas (?:tres |si )?grave\b"
+    # a small leak at home is a plumber's job, not an emergency
+    r"|\b(?:petite|legere|lente) fuite\b|\bfuite (?:d'eau )?(?:sous|a|au|du|de) (?:mon |ma |l'|le |la )?"
+    r"(?:evier|robinet|lavabo|chasse d'eau|wc|toilettes|radiateur|chauffe-eau|baignoire|douche)\b"
     r"|\b(?:personne|aucun|aucune|pas de|sans|ni) (?:\S+ )?(?:n'a ete |n'est |de )?blesse\w*"
     r"|\bn'(?:a|ont) pas ete blesse\w*"
     # lost in a school subject or in paperwork, not in the street
