@@ -116,7 +116,8 @@ _THANKS_FOR = re.compile(r"\bmerci (?:de|d') ?(?:votre|vos|ta|ton|tes|la|le|les|
 # "Suggestion :", "ce serait top une piste cyclable": a suggestion, however cheerful.
 _SUGGESTION = re.compile(
     r"\b(?:ce|ca|sa) serai[st]? (?:vraiment |tellement |trop )?(?:bien|top|genial|cool|chouette|super"
-    r"|sympa|utile|pratique|judicieux|pas mal|le top|une bonne idee)\b|\bsuggestions?\b"
+    r"|sympa|utile|pratique|judicieux|pas mal|le top|une bonne idee|possible|envisageable|faisable)\b"
+    r"|\bsuggestions?\b"
     r"|\bje (?:suggere|propose)\b|\bpropositions? ?:|\bune idee ?:|\bpourquoi pas (?:un|une|des)\b"
 )
 # Irony: thanks with an eye-roll, "merci pour les embouteillages" (read only where thanks are).
@@ -486,6 +487,34 @@ _PROBLEM_WORDS = (
     "soulevent",
     "gens du voyage",
     "caravanes",
+    "squatte",
+    "squattee",
+    "squattes",
+    "peuvent plus",
+    "peut plus",
+    "pouvons plus",
+    "peux plus",
+    "page blanche",
+    "bug",
+    "beug",
+    "bugue",
+    "plante",
+    "ne charge pas",
+    "sont faux",
+    "est faux",
+    "sont fausses",
+    "est fausse",
+    "errone",
+    "erronee",
+    "erronees",
+    "incorrect",
+    "incorrecte",
+    "c'est l'enfer",
+    "c l'enfer",
+    "est un enfer",
+    "ventouse",
+    "ventouses",
+    "sale etat",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(

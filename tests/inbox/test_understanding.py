@@ -451,6 +451,11 @@ def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_s
     assert replies("on peu avoir des poubelles de tri en plus")
     assert not replies("Merci de votre réponse rapide", "dm")
     assert replies("Merci de me rappeler au sujet du dossier", "comment")
+    assert replies("Le site de la mairie affiche une page blanche")
+    assert replies("les horaires affichés à la piscine sont faux")
+    assert replies("Ça serait possible d'avoir un passage piéton devant la boulangerie")
+    assert replies("les moustiques au bord de l'étang c'est l'enfer")
+    assert not replies("les travaux c'était l'enfer mais le résultat est top")
     assert understand(example_settings, "@Paul c'est pas la mairie qui gère ça").theme is None
     assert understand(example_settings, "cmt on fait pr la carte d identite").theme == "démarches"
 
