@@ -701,6 +701,10 @@ _NOT_URGENT = re.compile(
     r"|\b(?:pas|aucun|sans|plus) (?:de |d')?(?:danger|urgence)\b|\bpas urgent\b"
     r"|\b(?:pas|plus|peu|nullement) (?:tres |si |trop |vraiment )?dangereu\w*|\brien de grave\b"
     r"|\bpas (?:tres |si )?grave\b"
+    # a small animal hurt away from any road is no danger to people
+    r"|\b(?:herissons?|oiseaux?|pigeons?|chats?|chatons?|cygnes?|canards?|ecureuils?|hiboux?"
+    r"|chouettes?|mouettes?|tortues?|lapins?) (?:\S+ )?blesse\w*"
+    r"(?!.*\b(?:route|chaussee|rue|voie|boulevard|avenue|rocade|circulation)\b)"
     # a small leak at home is a plumber's job, not an emergency
     r"|\b(?:petite|legere|lente) fuite\b|\bfuite (?:d'eau )?(?:sous|a|au|du|de) (?:mon |ma |l'|le |la )?"
     r"(?:evier|robinet|lavabo|chasse d'eau|wc|toilettes|radiateur|chauffe-eau|baignoire|douche)\b"

@@ -412,6 +412,8 @@ def test_danger_words_used_innocently_stay_calm(example_settings):
     assert not urgent("l'explosion des prix de la cantine, c'est une honte")
     assert not urgent("le prix de l'essence va chuter ?")
     assert not urgent("une petite fuite d'eau sous mon évier, quel plombier appeler ?")
+    assert not urgent("on a trouvé un hérisson blessé dans le jardin, qui appeler ?")
+    assert urgent("un chat blessé au milieu de la route, les voitures l'évitent")
 
 
 def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_settings):
