@@ -58,6 +58,39 @@ def lemma(word: str) -> str:
     return fold(found.lower())
 
 
+# "rue des Tilleuls", "rue des Écoles", "résidence Les Hêtres", "avenue du Stade": a street's
+# name is no tree, school nor stadium. The word after a street word and its article is hidden
+# from the rules (urgency, themes) before lemmatising; a name without article ("rue Pasteur")
+# names nothing the rules look for. "le chemin de l'école" is the way to school, "la cour de
+# l'école" is the school, "une place de stationnement" no square, "au square le toboggan" no
+# name: "le", "la", "les" open a name only after "résidence", "cité", "hameau", "clos".
+_STREET_NAME = re.compile(
+    r"\b((?:(?:rue|ruelle|avenue|av|all[ée]e|impasse|boulevard|bd|quai|sentier|square|parvis"
+    r"|(?<!le )chemin) (?:des|du|de la|de l['’]|d['’]|de)|place (?:des|du|de la|de l['’])"
+    r"|(?:r[ée]sidence|cit[ée]|hameau|clos|lotissement) (?:des|du|de la|de l['’]|d['’]|de|les"
+    r"|le|la|l['’]))(?:(?<=['’])|\b ?))([^\W\d_][\w-]*)"
+)
+_STREET_HINT = re.compile(
+    r"\b(?:rue|ruelle|avenue|av|all[ée]e|impasse|boulevard|bd|quai|sentier|square|parvis|chemin"
+    r"|place|r[ée]sidence|cit[ée]|hameau|clos|lotissement) "
+)
+
+
+# SMS style drops the apostrophe of an elision: "l eau", "j ai", "c est", "d identite".
+_BARE_ELISION = re.compile(r"(?<![\w'’])([cdjlmnst]) (?=[aeiouyhéèêàâîôû])")
+
+
+def mask_street_names(text: str) -> str:
+    """The text, in lower case (as ``lemmatise`` reads it), with the apostrophes SMS style
+    drops put back ("l eau" -> "l'eau") and street names replaced by "…", for the rules."""
+    text = (text or "").lower()
+    if " " in text:
+        text = _BARE_ELISION.sub(r"\1'", text)
+    if not _STREET_HINT.search(text):
+        return text
+    return _STREET_NAME.sub(r"\1…", text)
+
+
 def lemmatise(text: str) -> Lemmatised:
     lowered = (text or "").lower().replace("’", "'")
     words: list[str] = []

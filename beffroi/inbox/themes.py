@@ -44,7 +44,8 @@ _FACILITIES: tuple[tuple[str, str], ...] = (
         "jeunesse",
         r"ecoles?(?: maternelles?| primaires?| elementaires?)?|colleges?|lycees?|preaux?"
         r"|cantines?|creches?|centres? de loisirs|accueil de loisirs|centre aere|garderie"
-        r"|periscolaire|aires? de jeux|toboggans?|balancoires?|bac a sable|halte-garderie",
+        r"|periscolaire|aires? de jeux|toboggans?|balancoires?|bac a sable|halte-garderie"
+        r"|cours? de (?:recre|recreation)|recre",
     ),
     (
         "sport",
@@ -72,9 +73,29 @@ _FACILITY = re.compile(
 _OUTSIDE = frozenset(
     "devant pres cote face derriere autour long abords vers depuis loin sortie proximite"
     " apres avant direction rue avenue place boulevard bd allee chemin impasse quai parvis"
-    " square quartier arret".split()
+    " square quartier arret aller vont va allons allant emmener emmene conduire chercher recuperer"
+    " rentrer rentrent retour contre".split()
 )
 _LINKS = frozenset("de du des la le l' les d' a au aux un une en".split())
+# Idioms that name no subject: "trou de mémoire", "mort de rire", "danger public" (a kebab),
+# "tombé sous le charme", "mis le feu au conseil", "je m'effondre", "ça ne marche plus",
+# "bonne année à toute l'équipe de la mairie".
+_IDIOMS = re.compile(
+    r"\b(?:trous? de memoire|morte?s? de rire|meurs de rire|danger public|tombee?s? (?:sous le charme"
+    r"|amoureu\w*|dans le panneau)|(?:mis|mettre|met|mettent|a mis|ont mis) le feu"
+    r"|c'etait (?:le |du )?feu|feu d'enfer|je m'effondre|m'effondr\w*|alerte rouge"
+    # wishes to the staff, and "(je sais) c'est pas la mairie", name no démarche
+    r"|(?:toute )?l'equipe (?:de la mairie|municipale|de la ville)|c'est pas la mairie)\b"
+    # the verb "marcher" folded is "marché": "ça ne marche plus" is no market
+    r"|\b(?:ne|n'|ca|sa|qui|il|elle|on|tout|rien|ils|elles) (?:\S+ )?marche(?:nt)?\b"
+    r"|\bmarche(?:nt)? (?:pas|plus|bien|mal|jamais)\b"
+)
+# A keyword whose lemma is an everyday verb ("devoirs" -> "devoir", met by "on doit") is
+# matched on its surface only.
+_VERB_LEMMAS = frozenset(
+    "devoir etre avoir faire pouvoir aller voir venir mettre passer tenir prendre dire savoir"
+    " vouloir falloir".split()
+)
 _GREETINGS = re.compile(
     r"\b(?:bonnes? fetes|bon fete|joyeuses fetes|joyeux fete|joyeux noel|bonne annee|bon annee"
     r"|meilleurs? voeux?|bon week-end|bonnes vacances|bon vacance)\b"
@@ -132,7 +153,7 @@ def _compiled(themes: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...]):
         # One pass per theme and text: a single alternation (longest keywords first), each
         # match mapped back to its keyword.
         surface = {k.surface: k for k in found}
-        lemmas = {k.lemmas: k for k in found}
+        lemmas = {k.lemmas: k for k in found if k.lemmas not in _VERB_LEMMAS}
         out.append(
             (
                 name,
@@ -163,6 +184,13 @@ def _key(settings: Settings):
     )
 
 
+def _inside_a_longer(start: int, end: int, spans) -> bool:
+    for other_start, other_end, _, _ in spans:
+        if other_start <= start and end <= other_end and other_end - other_start > end - start:
+            return True
+    return False
+
+
 def score_themes(
     settings: Settings,
     message: Lemmatised,
@@ -175,16 +203,37 @@ def score_themes(
     folded, lemmas = message.folded, message.lemmas
     if _GREETINGS.search(folded):
         folded, lemmas = _GREETINGS.sub(" ", folded), _GREETINGS.sub(" ", lemmas)
-    scored: list[tuple[float, int, str, list[str]]] = []
-    for order, (name, passes) in enumerate(_themes(settings)):
-        hits: dict[str, tuple[_Keyword, float]] = {}
-        for (pattern, keywords), hay in zip(passes, (folded, lemmas), strict=True):
+    if _IDIOMS.search(folded):
+        # the lemmas of what is left: an idiom's words ("c'est pas la mairie") are not found
+        # again among the lemmas (rare: only when an idiom was found)
+        folded = _IDIOMS.sub(" ", folded)
+        lemmas = lemmatise(folded).lemmas
+    compiled = _themes(settings)
+    # Every keyword found, with where: a keyword inside a longer one ("fuite" inside "fuite de
+    # gaz", "vert" inside "déchets verts") does not count: one mention, one keyword.
+    spans: list[list[tuple[int, int, int, _Keyword]]] = [[], []]
+    for order, (_, passes) in enumerate(compiled):
+        for side, ((pattern, keywords), hay) in enumerate(
+            zip(passes, (folded, lemmas), strict=True)
+        ):
             if pattern is None:
                 continue
             for found in pattern.finditer(hay):
                 keyword = keywords.get(" ".join(found.group(0).split()))
-                if keyword is not None and keyword.text not in hits:
-                    hits[keyword.text] = (keyword, found.start() / max(len(hay), 1))
+                if keyword is not None:
+                    spans[side].append((found.start(), found.end(), order, keyword))
+    found_by_theme: dict[int, dict[str, tuple[_Keyword, float]]] = {}
+    for side, hay in enumerate((folded, lemmas)):
+        found_here = spans[side]
+        for start, end, order, keyword in found_here:
+            if len(found_here) > 1 and _inside_a_longer(start, end, found_here):
+                continue
+            hits = found_by_theme.setdefault(order, {})
+            if keyword.text not in hits:
+                hits[keyword.text] = (keyword, start / max(len(hay), 1))
+    scored: list[tuple[float, float, int, str, list[str]]] = []
+    for order, (name, _) in enumerate(compiled):
+        hits = found_by_theme.get(order, {})
         total = sum(k.weight for k, _ in hits.values())
         words = list(hits)
         first = min((where for _, where in hits.values()), default=1.0)

@@ -50,7 +50,7 @@ from functools import lru_cache
 
 from beffroi.business_hours import SlaClock
 from beffroi.config import Settings
-from beffroi.inbox.lemmas import Lemmatised, lemmatise
+from beffroi.inbox.lemmas import Lemmatised, lemmatise, mask_street_names
 from beffroi.inbox.model import (
     REPLY_CONFIDENCE,
     THEME_CONFIDENCE,
@@ -84,6 +84,72 @@ class QueueFields:
 _NO_PROBLEM = re.compile(
     r"\b(?:aucun|pas de|sans|zero) (?:probleme|souci)s?\b|\btrou normand\b"
     r"|\btombee?s? (?:amoureu\w*|dedans|sous le charme)"
+    # "je suis tombé sur une vieille photo": found, not fallen
+    r"|\btombee?s? sur (?:une|un|des|cette|ce|cet|la|le|l') ?(?:\S+ )?(?:photos?|videos?|articles?"
+    r"|posts?|images?|livres?|reportages?|archives?|cartes? postales?)\b"
+    # praise and advice: "bien signalé", "je fais attention", "attention les amis"
+    r"|\bbien (?:signale|balise|indique|entretenu|range|nettoye|eclaire|organise)\w*"
+    r"|\b(?:fais|fait|faire|faites|faisons|font) (?:bien |tres )?attention\b"
+    r"|\battention (?:les amis|a tous|tout le monde|les gens|les voisins|les parents)\b"
+    r"|\b(?:pas|plus|peu|nullement) (?:tres |si |trop |vraiment )?dangereu\w*"
+)
+# The report is of something already put right: "l'arbre tombé a été enlevé, merci", "la fuite
+# est réparée, tout est rentré dans l'ordre", "fausse alerte" (unless it is back or still not).
+_PUT_RIGHT = re.compile(
+    r"\b(?<!n')(?<!pas )(?:a|ont|est|sont) (?:bien |enfin |deja |vite |rapidement )?(?:ete )?"
+    r"(?:enleve|retire|degage|repare|rebouche|securise|nettoye|balise|remis en (?:service|marche)"
+    r"|remplace|rallume|debouche|ramasse|evacue)\w*"
+    r"|\bfausse alerte\b|\btout est rentre dans l'ordre\b|\bplus de peur que de mal\b"
+)
+_STILL = re.compile(
+    r"\b(?:mais|toujours|encore|de nouveau|a nouveau|par contre|cependant|sauf|reste|pas ete"
+    r"|n'a pas|n'ont pas|ne sont pas|n'est pas|re-?casse\w*|deja casse)\b"
+)
+# "pas de lumière depuis lundi" is a fault; "propre depuis lundi, merci" is not.
+_SINCE = re.compile(
+    r"\bdepuis (?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|hier|des lustres"
+    r"|longtemps|le \d+|la rentree|noel|l'ete)\b"
+)
+_NOT_YET = re.compile(r"\b(?:pas|plus|rien|aucun|aucune|jamais|sans)\b")
+# "Merci de votre réponse" thanks; "merci de me rappeler" asks.
+_THANKS_FOR = re.compile(r"\bmerci (?:de|d') ?(?:votre|vos|ta|ton|tes|la|le|les|l'|cette|ce|cet)\b")
+# "Suggestion :", "ce serait top une piste cyclable": a suggestion, however cheerful.
+_SUGGESTION = re.compile(
+    r"\b(?:ce|ca|sa) serai[st]? (?:vraiment |tellement |trop )?(?:bien|top|genial|cool|chouette|super"
+    r"|sympa|utile|pratique|judicieux|pas mal|le top|une bonne idee|possible|envisageable|faisable)\b"
+    r"|\bsuggestions?\b"
+    r"|\bje (?:suggere|propose)\b|\bpropositions? ?:|\bune idee ?:|\bpourquoi pas (?:un|une|des)\b"
+)
+# Irony: thanks with an eye-roll, "merci pour les embouteillages" (read only where thanks are).
+_IRONY = re.compile(
+    r"[🙄🙃😒😑]|\bmerci (?:pour|de) (?:les|le|la|ces|ce|cette|vos|votre) (?:\S+ )?(?:embouteillages?"
+    r"|bouchons?|bruits?|nuisances?|trous?|retards?|travaux|poussieres?|pannes?|coupures?"
+    r"|fermetures?|deviations?)\b"
+)
+# A question put to the crowd, or a greeting to fellow citizens: "qui est partant ?", "Hello la
+# team", "Attention les amis": not the city's to answer.
+_TO_THE_CROWD = re.compile(
+    r"\bqui (?:est|sera|serait) (?:partant|partante|chaud|chaude|dispo|la)\b|\bqui (?:regarde|vient"
+    r"|viendra|veut venir|m'accompagne)\b|\bon se (?:retrouve|voit|capte|rejoint)\b"
+    r"|\bquelqu'un a vu le match\b"
+)
+_CROWD_GREETING = re.compile(
+    r"(?:\S+ )?(?:hello|salut|coucou|attention|yo|hey)? ?(?:la team|les amis|les copains|les copines"
+    r"|les gars|les filles|les voisins)\b"
+)
+# Messages that say a fault without any usual word: "ça fait des mois que", "depuis lundi",
+# full bins, a station "encore vide", "4 ans d'attente".
+_FAULT = re.compile(
+    r"\b(?:ca|cela|sa|ça) fait (?:des|deux|trois|quatre|cinq|\d+|plusieurs|une|un) (?:jours?"
+    r"|semaines?|mois|ans|annees|heures?) (?:que|qu')"
+    r"|\b(?:bornes?|poubelles?|bacs?|conteneurs?|containers?|corbeilles?|bennes?|stations?)"
+    r" (?:\S+ ){0,5}(?:sont|est|toujours|encore|deja) (?:archi[- ]?|encore |toujours |deja )?"
+    r"(?:pleine?s?|remplie?s?|vides?)\b"
+    r"|\b(?:zero|aucun|aucune|pas un|pas une|plus un|plus une) (?:\S+ )?(?:dispo|disponibles?)\b"
+    r"|\b(?:\d+|deux|trois|quatre|cinq|six) (?:ans|mois|semaines) d'attente\b"
+    r"|\b(?:encore|toujours|de nouveau) (?:fermee?s?|en travaux|vide|vides|en retard)\b"
+    r"|\bpas (?:encore |ete )?(?:passe|passer|passes|passees?|ramasse\w*|vide|vides|videe?s|venu\w*"
+    r"|repare\w*|nettoye\w*|enleve\w*|rebouche\w*)\b"
 )
 # Questions nobody expects the city to answer: a throwback photo's "qui se souvient ?".
 _RHETORICAL = (
@@ -152,6 +218,46 @@ _QUESTION_WORDS = (
     "infos svp",
     "renseignement",
     "renseignements",
+    # Questions in SMS style, without a question mark.
+    "c koi",
+    "c quoi",
+    "c'est quoi",
+    "cest quoi",
+    "c'est qui",
+    "c'est ou",
+    "c ou",
+    "cmt",
+    "pkoi",
+    "pk",
+    "pq",
+    "kan",
+    "dites moi",
+    "dites-moi",
+    "dites nous",
+    "dites-nous",
+    "savoir si",
+    "vous savez si",
+    "y a moyen",
+    "ya moyen",
+    "il y a moyen",
+    "qui gere",
+    "on peut avoir",
+    "est-il possible",
+    "on peu avoir",
+    "peut on",
+    "kel",
+    "kelle",
+    "kels",
+    "keske",
+    "koi",
+    "quoi faire",
+    "faut faire quoi",
+    "on fait quoi",
+    "ou on peut",
+    "ou je peux",
+    "ou jeter",
+    "ou deposer",
+    "ou trouver",
 )
 _PROBLEM_WORDS = (
     "casse",
@@ -333,6 +439,86 @@ _PROBLEM_WORDS = (
     "on les rate",
     "racle",
     "depuis ce matin",
+    # Faults and nuisances named by issue 13's fresh sets (dev4 and the spent set 5).
+    "coupe",
+    "coupee",
+    "coupes",
+    "coupure",
+    "coupures",
+    "pas de lumiere",
+    "tjs pas",
+    "abuse",
+    "une eternite",
+    "trop long",
+    "trop longtemps",
+    "squattent",
+    "squat",
+    "squattent le hall",
+    "a fond",
+    "toute la nuit",
+    "petards",
+    "pas assez",
+    "une habitude",
+    "boucan",
+    "penible",
+    "claque",
+    "resonne",
+    "en rade",
+    "degoutante",
+    "degoutantes",
+    "degoutants",
+    "dans un etat",
+    "pitoyable",
+    "catastrophique",
+    "dangereux",
+    "dangereuse",
+    "dangereuses",
+    "restent allumes",
+    "reste allume",
+    "restent eteints",
+    "crotte",
+    "degueu",
+    "dure depuis",
+    "ca dure",
+    "trebuche",
+    "a trebuche",
+    "ont trebuche",
+    "souleve",
+    "soulevent",
+    "gens du voyage",
+    "caravanes",
+    "squatte",
+    "squattee",
+    "squattes",
+    "peuvent plus",
+    "peut plus",
+    "pouvons plus",
+    "peux plus",
+    "page blanche",
+    "bug",
+    "beug",
+    "bugue",
+    "site plante",
+    "ca plante",
+    "appli plante",
+    "application plante",
+    "plante tout le temps",
+    "ne charge pas",
+    "sont faux",
+    "est faux",
+    "sont fausses",
+    "est fausse",
+    "errone",
+    "erronee",
+    "erronees",
+    "incorrect",
+    "incorrecte",
+    "c'est l'enfer",
+    "c l'enfer",
+    "est un enfer",
+    "ventouse",
+    "ventouses",
+    "sale etat",
 )
 # "plein de trous", "pleine de déchets": a place full of something that should not be there.
 _FULL_OF = re.compile(
@@ -366,7 +552,12 @@ _REQUEST_WORDS = (
     "nous souhaitons",
     "nous voudrions",
     "besoin",
-    "demande",
+    "ma demande",
+    "une demande",
+    "je demande",
+    "nous demandons",
+    "demande de",
+    "demander",
     "besoin d'aide",
     "de l'aide",
     "aidez",
@@ -395,6 +586,18 @@ _REQUEST_WORDS = (
     "si vous les voyez",
     "si vous avez vu",
     "si quelqu'un voit",
+    "vivement que",
+    "il serait temps",
+    "il est temps",
+    "il faudra",
+    "faut tailler",
+    "faut couper",
+    "faut reparer",
+    "faut nettoyer",
+    "faut enlever",
+    "faut boucher",
+    "faut venir",
+    "faut passer",
 )
 _THANKS_WORDS = (
     "merci",
@@ -461,8 +664,13 @@ _COMPLAINT_WORDS = (
 _SPAM_PATTERN = re.compile(
     r"\d[\d\s.]*\s?(?:€|euros?)\s+par\s+(?:jour|semaine|mois)|lien en bio|whatsapp|telegram"
     r"|follow for follow|\bf4f\b|abonnez-vous a (?:mon|ma)\b"
+    # phishing: "votre page va être suspendue sous 24h, confirmez vos identifiants"
+    r"|\bconfirme[zr]? (?:vos|votre|tes|ton) (?:identifiants?|mot de passe|compte|coordonnees"
+    r" bancaires)\b|\b(?:page|compte) (?:\S+ ){0,3}(?:suspendue?|desactivee?|supprimee?|bloquee?)"
+    r" (?:sous|dans) \d+ ?h"
 )
 _HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+_VOUS_ASKS = re.compile(r"^(?:bonjour|bonsoir|hello)?[ ,!]*vous (?!remerci|avez\b|etes\b)\w+ez\b")
 
 
 @dataclass(frozen=True)
@@ -499,7 +707,7 @@ def _folded_handles(handles: tuple[str, ...]) -> frozenset[str]:
 
 def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None = None) -> Decision:
     """Whether a message needs a reply, and the rule that decided it."""
-    message = message or lemmatise(text)
+    message = message or lemmatise(mask_street_names(text))
     folded = message.folded
     rules = settings.triage
     spam = find_keyword(folded, rules.spam_keywords)
@@ -515,6 +723,10 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
     urgency = find_urgency(message, tuple(rules.urgent_keywords))
     if urgency:
         return Decision(True, "urgent", urgency.words, urgency)
+    if kind in ("comment", "reply") and (
+        crowd := _TO_THE_CROWD.search(folded) or _CROWD_GREETING.match(folded)
+    ):
+        return Decision(False, "between_citizens", crowd.group(0).strip())
     if kind in ("comment", "reply") and (other := _addressed_to_citizen(settings, folded)):
         # "@martine.per On se retrouve là-bas ?": one citizen answering another under the
         # city's post. The question is not the city's; urgent words were checked above.
@@ -536,11 +748,15 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
     inverted = _INVERTED.search(folded.replace("rendez-vous", "rdv"))
     if inverted:
         return Decision(True, "question", inverted.group(0))
+    if (done := _PUT_RIGHT.search(folded)) and not _STILL.search(folded):
+        return Decision(False, "thanks", done.group(0))
     complaint = find_keyword(folded, rules.complaint_keywords) or find_keyword(
         folded, _COMPLAINT_WORDS
     )
     if complaint:
         return Decision(True, "complaint", complaint)
+    if (irony := _IRONY.search(text or "")) and find_keyword(folded, _THANKS_WORDS):
+        return Decision(True, "complaint", irony.group(0))
     problem = find_keyword(_NO_PROBLEM.sub(" ", folded), _PROBLEM_WORDS)
     if problem:
         return Decision(True, "problem", problem)
@@ -551,9 +767,17 @@ def decide(settings: Settings, text: str, kind: str, message: Lemmatised | None 
     stopped = _STOPPED.search(folded)
     if stopped:
         return Decision(True, "problem", stopped.group(0))
-    request = find_keyword(folded, _REQUEST_WORDS)
+    if fault := _FAULT.search(folded):
+        return Decision(True, "problem", fault.group(0))
+    if (since := _SINCE.search(folded)) and _NOT_YET.search(folded):
+        return Decision(True, "problem", since.group(0))
+    request = find_keyword(_THANKS_FOR.sub(" ", folded), _REQUEST_WORDS)
     if request:
         return Decision(True, "request", request)
+    if suggestion := _SUGGESTION.search(folded):
+        return Decision(True, "request", suggestion.group(0))
+    if (asks := _VOUS_ASKS.search(folded)) and not find_keyword(folded, _THANKS_WORDS):
+        return Decision(True, "question", asks.group(0).strip(" ,!"))
     thanks = find_keyword(folded, _THANKS_WORDS)
     if thanks:
         return Decision(False, "thanks", thanks)
@@ -598,7 +822,7 @@ class Understanding:
 
 
 def understand(settings: Settings, text: str, kind: str = "comment") -> Understanding:
-    message = lemmatise(text)
+    message = lemmatise(mask_street_names(text))
     decision = decide(settings, text, kind, message)
     priority = priority_of(settings, text, decision)
     if decision.rule in ("spam", "empty"):

@@ -345,3 +345,156 @@ def test_every_labelled_set_reads_and_keeps_its_promises():
         messages = load(name)
         about = json.loads(path(name).read_text(encoding="utf-8"))
         assert messages and about["about"].strip(), name
+
+
+def test_urgency_generalises_to_other_wordings_of_each_family(example_settings):
+    """Each family of danger the spent blind set 5 and dev4 missed, written again in words of
+    neither set (issue 13, blind targets): the fix is the concept, not the message."""
+
+    def urgent(text, kind="comment"):
+        return understand(example_settings, text, kind).priority == "urgent"
+
+    # gas misspelt or felt ("je sens le gaz"), bare wires, a line down on the road
+    assert urgent("ça sent le gas dans tout l'immeuble, on fait quoi")
+    assert urgent("je sens le gaz dans le hall depuis tout à l'heure")
+    assert urgent("fils denudés qui sortent du poteau au coin de la rue")
+    assert urgent("une ligne est tombée sur la route après la tempête")
+    # lights out described at length, signs torn off far from the word "stop"
+    assert urgent("les feux de l'avenue près du rond-point de la gare sont tous en rade")
+    assert urgent("plus aucun feu qui fonctionne au carrefour, c'est la panique")
+    # an open hole without barriers, a manhole without its cover
+    assert urgent("le trou des travaux n'a aucune barrière, un enfant a failli tomber")
+    assert urgent("la bouche d'égout devant l'arrêt n'a plus de couvercle")
+    # things about to fall, broken play equipment, a bridge that moves
+    assert urgent("un panneau publicitaire est plié et peut tomber sur le trottoir")
+    assert urgent("le projecteur du terrain se décroche au-dessus des joueurs")
+    assert urgent("au square le tourniquet est cassé net et des vis dépassent, les petits jouent")
+    assert urgent("la passerelle bouge et la fissure s'agrandit à vue d'oeil")
+    # a person at risk described with the cold, a silent neighbour whose mail piles up
+    assert urgent("un homme dort sur un banc depuis ce soir, il fait -4, il tremble beaucoup")
+    assert urgent("la dame du 3 : sa boite aux lettres déborde et personne ne répond")
+    assert urgent("un nageur est au fond du bassin, il respire à peine")
+    assert urgent("les fusées du spectacle partent dans la foule !")
+    assert urgent("un chien est enfermé dans une voiture en plein soleil, il halète")
+    assert urgent("il manque la plaque d'égout au croisement, un trou de 1 mètre")
+    assert urgent("plus de courant et les fils arrachés pendent sur la rue")
+    # SMS style and slang
+    assert urgent("sa crame au 3eme etage!!!!")
+    assert urgent("ca pu le gaz de ouf vers la boulangerie")
+    assert urgent("y a une baston devant le lycee avec des barres de fer")
+    assert urgent("un gosse tout seul sur le bord de la route il pleure")
+    assert urgent("ma grand mere est tombee dans sa salle de bain elle peut plus se lever")
+    assert urgent("on a 10 cm dans le salon et ça continue")
+    assert urgent("explosion dans un appartement, vitres soufflées")
+    assert urgent("des ados sur le toit de l'église, ils risquent de tomber")
+    assert urgent("Un bébé a été oublié dans une voiture sur le parking, il pleure")
+    assert urgent(
+        "les feux piétons du carrefour restent au rouge, les gens traversent n'importe où"
+    )
+    assert urgent("la fontaine déborde et l'eau coule jusque dans les commerces")
+    assert urgent("personne n'a salé, ma voisine s'est cassé le poignet sur la neige")
+    assert urgent("le local vélo de la résidence est en train de brûler")
+    assert urgent("ça sent l'essence très fort dans le parking souterrain")
+    assert urgent("ça patine grave sur la côte, trois voitures dans le fossé")
+    assert urgent("ma voisine crie à l'aide depuis son appartement")
+    assert urgent(
+        "un vieux monsieur est assis par terre sous la pluie et ne sait plus où il habite"
+    )
+    assert urgent("des bouts de verre partout sur l'aire de jeux, les petits marchent pieds nus")
+    assert urgent("un essaim d'abeilles dans la cour de récré")
+    assert urgent("un gars armé d'un couteau court dans la rue")
+    # water filling an underpass, one danger among other complaints
+    assert urgent("le tunnel sous le pont est plein d'eau, une voiture est bloquée")
+    assert urgent(
+        "Le bruit du chantier dure depuis des semaines, mais là un regard n'a plus de "
+        "couvercle devant l'école et il fait nuit"
+    )
+    # A street's name is no tree nor school: the danger keeps its theme.
+    ice = understand(example_settings, "patinoire rue des Platanes, deux personnes sont tombées")
+    assert (ice.priority, ice.theme) == ("urgent", "mobilité")
+
+
+def test_danger_words_used_innocently_stay_calm(example_settings):
+    def urgent(text, kind="comment"):
+        return understand(example_settings, text, kind).priority == "urgent"
+
+    assert not urgent("on se rappelle la crue de 93, l'eau jusqu'aux fenêtres")
+    assert not urgent("les inondations de septembre dernier : toujours pas d'aide ?")
+    assert not urgent("un trou dans la pelouse du parc, pas dangereux mais moche")
+    assert not urgent("ma fille est perdue en anglais, il y a du soutien scolaire ?")
+    assert not urgent("le voisin fait une fumée avec son barbecue tous les matins")
+    assert not urgent("l'alarme de la salle sonne pour rien depuis une heure")
+    assert not urgent("le spectacle « Au feu ! » au théâtre était drôle")
+    assert not urgent("où rapporter les seringues de mon traitement ?")
+    assert not urgent("je m'effondre, le concert est complet")
+    assert not urgent("le toit du garage prend l'eau à chaque orage")
+    assert not urgent("mon père ne répond pas mais c'est normal, il est en vacances")
+    assert not urgent("on a allumé le feu à 20h pour les grillades, super soirée")
+    assert not urgent("petit accrochage au rond-point, personne n'a été blessé")
+    assert not urgent("l'alarme incendie a été testée ce matin à l'école, tout va bien")
+    assert not urgent("il va pleuvoir demain, attention aux inondations")
+    assert not urgent("l'explosion des prix de la cantine, c'est une honte")
+    assert not urgent("le prix de l'essence va chuter ?")
+    assert not urgent("une petite fuite d'eau sous mon évier, quel plombier appeler ?")
+    assert not urgent("on a trouvé un hérisson blessé dans le jardin, qui appeler ?")
+    assert urgent("un chat blessé au milieu de la route, les voitures l'évitent")
+
+
+def test_needs_reply_generalises_to_requests_without_their_usual_marks(example_settings):
+    """Questions without "?", faults without a "problem" word, suggestions in cheerful words,
+    sarcastic thanks; and the other way: things put right, talk among citizens, phishing."""
+
+    def replies(text, kind="comment"):
+        return understand(example_settings, text, kind).needs_reply
+
+    assert replies("c quoi les horaires de la mairie annexe")
+    assert replies("dites-moi si le marché a lieu lundi")
+    assert replies("Vous prenez les inscriptions pour la brocante en ligne")
+    assert replies("ça fait trois semaines que le banc est couché dans l'herbe")
+    assert replies("plus de lumière rue Colbert depuis jeudi")
+    assert replies("les conteneurs à papier sont encore pleins")
+    assert replies("le chauffage du gymnase est coupé")
+    assert replies("ce serait chouette des toilettes publiques au parc")
+    assert replies("Merci pour les bouchons tous les matins, vraiment top 🙃")
+    assert replies("deux ans d'attente pour une place en crèche, c'est long")
+    assert not replies("la fuite du square a été réparée en une matinée, bravo")
+    assert not replies("le lampadaire est réparé, merci les services")
+    assert not replies("Salut les voisins, qui est partant pour la fête de la rue ?")
+    assert not replies("on se retrouve au marché samedi ?")
+    assert not replies("je suis tombée sur un vieil article sur la gare, génial")
+    assert not replies("Votre compte sera désactivé sous 48h, confirmez vos identifiants ici")
+    assert not replies("le nouveau parking est bien signalé, merci")
+    # still broken after the repair: a reply is due
+    assert replies("le lampadaire a été réparé mais il est de nouveau en panne")
+    assert replies("les jeux du parc sont dans un état pitoyable")
+    assert replies("Il serait temps de refaire les marquages au sol")
+    assert replies("Super la fête mais les toilettes étaient dégoûtantes")
+    assert replies("Le stationnement devant l'école est dangereux le matin")
+    assert not replies("le nouveau toboggan n'est pas dangereux du tout, bravo")
+    # SMS style: apostrophes dropped, "kel", "pas passer", "on peu avoir"
+    assert replies("la mediatheque ouvre a kel heure")
+    assert replies("les poubelle sont pas passer cette semaine")
+    assert replies("on peu avoir des poubelles de tri en plus")
+    assert not replies("Merci de votre réponse rapide", "dm")
+    assert replies("Merci de me rappeler au sujet du dossier", "comment")
+    assert replies("Le site de la mairie affiche une page blanche")
+    assert replies("les horaires affichés à la piscine sont faux")
+    assert replies("Ça serait possible d'avoir un passage piéton devant la boulangerie")
+    assert replies("les moustiques au bord de l'étang c'est l'enfer")
+    assert not replies("les travaux c'était l'enfer mais le résultat est top")
+    assert understand(example_settings, "@Paul c'est pas la mairie qui gère ça").theme is None
+    assert understand(example_settings, "cmt on fait pr la carte d identite").theme == "démarches"
+
+
+def test_themes_read_the_subject_not_street_names_idioms_or_verb_lemmas(example_settings):
+    def theme(text):
+        return understand(example_settings, text, "comment").theme
+
+    assert theme("les trottoirs de la rue des Marronniers sont trop étroits") != "environnement"
+    assert theme("le bruit des travaux avenue du Stade") == "travaux"
+    assert theme("on doit se garer en double file devant la crèche") == "mobilité"  # doit ≠ devoirs
+    assert theme("Trou de mémoire : la piscine ouvre à quelle heure ?") == "sport"
+    assert theme("fuite de gaz dans la rue, ça sent fort") == "sécurité"  # not travaux:fuite
+    assert theme("Bonnes fêtes à toute l'équipe de la mairie") is None
+    assert theme("la rénovation de la place est réussie") == "travaux"
+    assert theme("merci aux animatrices du centre, mon fils est ravi") == "jeunesse"
