@@ -54,6 +54,24 @@ def test_an_unchanged_file_is_not_read_again_and_the_memo_is_not_in_the_database
     assert memo.is_file() and not memo.is_relative_to(tmp_path)
 
 
+def test_starts_beside_a_running_service_are_not_read_again(tmp_path):
+    """While another connection keeps a WAL with frames in it (the running service), each
+    start opens that WAL; SQLite run as root then `fchown`s it to the database's owner,
+    which moves its status-change time and nothing else. Found at 1M items: every
+    `beffroi report` beside the service re-read the whole file (3.2 s of CPU)."""
+    path = _sound(tmp_path)
+    service = connect(path)
+    service.execute("PRAGMA wal_autocheckpoint = 0")
+    set_meta(service, "k", "w")  # frames in the WAL, kept while the service is open
+    try:
+        assert _start(path)  # the write above: checked again, once
+        assert not _start(path, readonly=True)
+        assert not _start(path, readonly=True)
+        assert not _start(path)
+    finally:
+        service.close()
+
+
 def test_any_write_means_the_next_start_checks_again(tmp_path):
     path = _sound(tmp_path)
     _start(path)
