@@ -34,8 +34,9 @@ def demo_served(tmp_path_factory):
 
 
 def settle(page) -> None:
-    """The page is drawn: no request in flight and Streamlit's 'running' widget gone."""
-    page.wait_for_load_state("networkidle")
+    """The page is drawn: Streamlit's 'running' widget gone (not "network idle": the
+    Inbox's presence beats every 20 s keep the network busy)."""
+    page.wait_for_load_state("load")
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=stStatusWidget]')", timeout=30_000
     )
@@ -60,12 +61,17 @@ def demo_login(browser, url: str, username: str, width: int, height: int = 900):
 
 def open_sidebar(page) -> None:
     """On a phone the page list is folded away: unfold it."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(
+          '[data-testid=stSidebarNav], [data-testid=stExpandSidebarButton]')]
+          .some(e => e.checkVisibility())""",
+        timeout=30_000,
+    )
     nav = page.get_by_test_id("stSidebarNav")
-    unfold = page.get_by_test_id("stExpandSidebarButton")
-    nav.or_(unfold).first.wait_for(state="visible", timeout=30_000)
     if not nav.is_visible():
-        unfold.click()
+        page.get_by_test_id("stExpandSidebarButton").click()
         nav.wait_for(state="visible", timeout=10_000)
+        page.wait_for_timeout(400)  # the sidebar slides in
 
 
 def page_names(page) -> list[str]:
@@ -78,3 +84,9 @@ def go_to(page, name: str) -> None:
     open_sidebar(page)
     page.get_by_test_id("stSidebarNavLink").filter(has_text=name).first.click()
     settle(page)
+    if page.viewport_size["width"] < 800:  # a phone: the list folds away over the page
+        fold = page.get_by_test_id("stSidebarCollapseButton")
+        if fold.count() and page.get_by_test_id("stSidebarNav").is_visible():
+            fold.locator("button").or_(fold).first.click(force=True)
+            page.get_by_test_id("stSidebarNav").wait_for(state="hidden", timeout=10_000)
+            page.wait_for_timeout(400)
