@@ -117,15 +117,17 @@ def saved_reply_picker(ctx: PageContext, entry: dict, key: str, templates) -> No
     if not templates:
         return
     qid = entry["queue_id"]
-    query = st.text_input(SEARCH_LABEL, key=f"inbox_tpl_search_{qid}")
+    # Search and choice side by side: the reply box stays within the first screen.
+    left, right = st.columns(2)
+    query = left.text_input(SEARCH_LABEL, key=f"inbox_tpl_search_{qid}")
     found = inbox.search_saved_replies(templates, query)
     if not found:
-        st.caption(NOTHING_FOUND)
+        right.caption(NOTHING_FOUND)
         return
     names = {t.id: f"{t.title} ({t.theme or 'général'})" for t in found}
     # Another search, another list: a new widget, so the choice is one of the list's.
     suffix = f"_{hashlib.sha1(query.encode()).hexdigest()[:8]}" if query.strip() else ""
-    picked = st.selectbox(
+    picked = right.selectbox(
         "Réponse enregistrée",
         list(names),
         format_func=names.__getitem__,
