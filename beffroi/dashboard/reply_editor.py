@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -58,13 +59,23 @@ COUNTER_SCRIPT = """
     if (n > rule.limit) s += ` : ${number(n - rule.limit)} de trop`;
     return s;
   };
+  // Each message's box has its own rule, found by the widget's key (Streamlit writes it
+  // as the class "st-key-<key>"): a faded box or a late frame of the previous message
+  // can never lend its network to this one.
+  const ruleOf = (box) => {
+    const keyed = box.closest('[class*="st-key-"]');
+    if (!keyed) return null;
+    const name = [...keyed.classList].find((c) => c.startsWith("st-key-"));
+    return (window.__beffroiCounterRules || {})[name.slice(7)] || null;
+  };
   const update = () => {
-    const rule = window.__beffroiCounterRule;
     // The box being typed in; else the last one (a rerun may leave the previous, faded).
     const focused = document.activeElement;
     const box = focused && focused.getAttribute && focused.getAttribute("aria-label") === label
       ? focused : [...document.querySelectorAll(`textarea[aria-label="${label}"]`)].pop();
-    if (!rule || !box) return;
+    if (!box) return;
+    const rule = ruleOf(box);
+    if (!rule) return;
     const holder = box.closest('[data-testid="stTextArea"]') || box.parentElement;
     for (const old of document.querySelectorAll('[data-testid="beffroi-reply-counter"]')) {
       if (!holder.contains(old)) old.remove();
@@ -96,19 +107,25 @@ COUNTER_SCRIPT = """
 """
 
 
-def live_counter(check: inbox.LengthCheck) -> None:
-    """Tell the page's counter the current message's network and limit (the script itself
-    goes into the page on the first call and stays)."""
+def live_counter(check: inbox.LengthCheck, key: str) -> None:
+    """Tell the page's counter the network and limit of the reply box ``key`` (the script
+    itself goes into the page on the first call and stays)."""
     rule = json.dumps({"network": check.network, "limit": check.limit})
     code = COUNTER_SCRIPT % {"label": json.dumps(REPLY_LABEL)}
     components.html(
         "<script>(() => { const w = window.parent;"
-        f" w.__beffroiCounterRule = {rule};"
+        " w.__beffroiCounterRules = w.__beffroiCounterRules || {};"
+        f" w.__beffroiCounterRules[{json.dumps(_css_key(key))}] = {rule};"
         " if (!w.__beffroiCounter) { const s = w.document.createElement('script');"
         f" s.textContent = {json.dumps(code)}; w.document.head.appendChild(s); }}"
         " w.__beffroiCounter(); })();</script>",
         height=0,
     )
+
+
+def _css_key(key: str) -> str:
+    """The key as Streamlit writes it in the element's class (``st-key-<key>``)."""
+    return re.sub(r"[^a-zA-Z0-9_-]", "-", key.strip())
 
 
 def saved_reply_picker(ctx: PageContext, entry: dict, key: str, templates) -> None:
@@ -149,7 +166,7 @@ def under_the_box(ctx: PageContext, entry: dict, key: str) -> None:
     """The live counter, then the forwarding warning for the text as it stands."""
     text = st.session_state.get(key, "") or ""
     check = inbox.length_for(ctx.settings, entry["account"], entry["network"], entry["kind"], text)
-    live_counter(check)
+    live_counter(check, key)
     warning = inbox.forwarding_warning(ctx.db, entry["queue_id"], text)
     if warning:
         st.warning(warning)
