@@ -96,11 +96,13 @@ def themes_bar(themes: pd.DataFrame) -> alt.Chart:
         alt.Chart(themes, title="Thèmes les plus abordés")
         .mark_bar(color="#2b6cb0")
         .encode(
-            x=alt.X("n:Q", title="messages"),
-            y=alt.Y("theme:N", title=None, sort="-x"),
+            x=alt.X("n:Q", title="messages", axis=alt.Axis(format="d", tickMinStep=1)),
+            y=alt.Y("theme:N", title=None, sort="-x", axis=alt.Axis(labelOverlap=False)),
             tooltip=[alt.Tooltip("theme:N", title="thème"), alt.Tooltip("n:Q", title="messages")],
         )
-        .properties(width=WIDTH, height=max(60, 22 * len(themes)))
+        # A row per theme (``Step``): a fixed height, which the dashboard's full-width
+        # charts squeeze axes and title into, showed 2 of 9 labels.
+        .properties(width=WIDTH, height=alt.Step(22))
     )
 
 
@@ -143,11 +145,19 @@ def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
         alt.Chart(frame, title="Quand les citoyens écrivent (heure locale)")
         .mark_rect()
         .encode(
-            x=alt.X("hour:O", title="heure"),
+            # Every hour and every day, with or without messages: the grid keeps its shape
+            # (a week in progress has no Thursday yet; 3 a.m. often has no one writing).
+            x=alt.X(
+                "hour:O",
+                title="heure",
+                scale=alt.Scale(domain=list(range(24))),
+                axis=alt.Axis(labelAngle=0),
+            ),
             y=alt.Y(
                 "weekday:N",
                 title=None,
                 sort=list(WEEKDAYS),
+                scale=alt.Scale(domain=list(WEEKDAYS)),
                 axis=alt.Axis(labelOverlap=False),
             ),
             color=alt.Color("n:Q", title="messages", scale=alt.Scale(scheme="blues")),
@@ -157,7 +167,8 @@ def hour_weekday_heatmap(buckets: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("n:Q", title="messages"),
             ],
         )
-        .properties(width=WIDTH, height=24 * max(1, frame["weekday"].nunique()))
+        # 24 px a day (``Step``), not a fixed height the dashboard squeezed to 48 px.
+        .properties(width=WIDTH, height=alt.Step(24))
     )
 
 

@@ -81,6 +81,8 @@ def streamlit_command(host: str, port: int) -> list[str]:
     command += ["--server.address", host, "--server.port", str(port)]
     for name, value in PROTECTING_OPTIONS:
         command += [f"--{name}", value]
+    # One address on the terminal: Beffroi's own line (``run``), not Streamlit's welcome too.
+    command += ["--logger.hideWelcomeMessage", "true"]
     return command
 
 

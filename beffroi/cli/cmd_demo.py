@@ -19,7 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from beffroi.analytics import ensure_key_file
+from beffroi.cli.cmd_dashboard import check_can_listen
 from beffroi.cli.commands import summary
+from beffroi.cli.demo_history import SETTLED_AFTER, settle_history
 from beffroi.cli.demo_links import seed_demo_links
 from beffroi.cli.demo_mail import start_mailbox
 from beffroi.cli.demo_posts import seed_demo_posts
@@ -35,14 +37,20 @@ from beffroi.sandbox import (
     sandbox_config,
     state_path,
 )
-from beffroi.scheduler import collect_all
+from beffroi.sandbox.history import CITIZEN_MESSAGES_PER_DAY
+from beffroi.scheduler import AlreadyRunning, ServiceLock, collect_all
 from beffroi.store import now_utc, upsert_staff
 
 DEFAULT_DB = Path("demo-data") / "beffroi-demo.db"
 CONFIG_NAME = "beffroi-demo.toml"
+DASHBOARD_PORT = 8501
 SMTP_PORT = 8025
 # The networks the weekly series are cross-posted to in the demo, beside the example's own.
 CROSS_POSTED_NETWORKS = ("bluesky", "mastodon")
+PORT_SEARCH = 50  # a taken default port: the next free one among this many
+# Live activity at the history's own pace: a city hears from a citizen about every twenty
+# minutes, not every few seconds (the open count would climb from 105 to 256 in 40 min).
+LIVE_EVERY_SECONDS = round(86400 / CITIZEN_MESSAGES_PER_DAY)
 # Demo-only logins, printed on the terminal: never use these passwords anywhere else.
 DEMO_LOGINS = (
     ("cm", "community_manager", "Camille (community manager)", "demo-cm-2026"),
@@ -66,13 +74,17 @@ def register(sub) -> None:
     )
     p.add_argument("--db", help=f"demo database file (default: {DEFAULT_DB})")
     p.add_argument("--seed-only", action="store_true", help="build the data and stop")
-    p.add_argument("--port", type=int, default=8501, help="dashboard port (default 8501)")
+    p.add_argument(
+        "--port",
+        type=int,
+        help=f"dashboard port (default {DASHBOARD_PORT}, or the next free one)",
+    )
     p.add_argument("--fresh", action="store_true", help="delete the demo data and start over")
     p.add_argument(
         "--mail-port",
         type=int,
-        default=SMTP_PORT,
-        help=f"port of the demo's local mailbox, where alerts and reports go (default {SMTP_PORT})",
+        help="port of the demo's local mailbox, where alerts and reports go "
+        f"(default {SMTP_PORT}, or the next free one)",
     )
     p.set_defaults(handler=run)
 
@@ -87,6 +99,7 @@ def write_demo_config(db: Path, config: Path, mail_port: int = SMTP_PORT) -> Non
     """The example configuration's themes, services, series and SLA, on simulated accounts."""
     data = tomllib.loads(example_config_path().read_text(encoding="utf-8"))
     data = cross_post_series(sandbox_config(data, db))
+    data["sandbox"]["live_every_seconds"] = LIVE_EVERY_SECONDS
     data["smtp"] = {
         "host": "localhost",
         "port": mail_port,
@@ -146,7 +159,8 @@ def seed(
     except SandboxError as exc:
         raise UsageError(str(exc)) from None
     try:
-        if network.built:
+        reused = network.built
+        if reused:
             out(f"simulated city: reusing {network.path}")
         else:
             out(
@@ -173,6 +187,11 @@ def seed(
             links = seed_demo_links(conn, settings, now_utc())
             if links:
                 out(f"  {links} links between one person's accounts confirmed by the lead")
+            if not reused:
+                settled = settle_history(conn, now_utc())
+                days = SETTLED_AFTER.days
+                out(f"  {settled} older messages the team had dealt with, closed as handled "
+                    f"elsewhere by cm (the inbox opens on the last {days} days)")  # fmt: skip
             posts = seed_demo_posts(conn, settings, now_utc())
             if posts:
                 out(f"  {posts} rendez-vous drafts written by comms and approved by the lead")
@@ -246,18 +265,81 @@ def print_summary(counts: dict, config: Path) -> None:
 
 def run(args) -> int:
     db, config = demo_paths(args)
-    counts = seed(db, config, fresh=args.fresh, mail_port=args.mail_port)
-    print_summary(counts, config)
-    if args.seed_only:
-        return 0
-    return serve(config, args.port, args.mail_port)
+    # First of all: a demo already running on this database or configuration is left as it
+    # is (no rebuild, no --fresh deletion, no new logins, no configuration rewritten).
+    with demo_lock(db, config):
+        port = choose_port(args.port, DASHBOARD_PORT, "--port")
+        mail_port = choose_port(args.mail_port, SMTP_PORT, "--mail-port")
+        counts = seed(db, config, fresh=args.fresh, mail_port=mail_port)
+        print_summary(counts, config)
+        if args.seed_only:
+            return 0
+        return serve(config, port, mail_port)
+
+
+class demo_lock:  # noqa: N801 (used as a ``with`` statement, like ``open``)
+    """Hold ``<db>.demo.lock`` and ``<config>.demo.lock`` for the demo's life; the kernel
+    frees them when it exits, however it exits (``scheduler.ServiceLock``)."""
+
+    def __init__(self, db: Path, config: Path) -> None:
+        self.db = db
+        self.locks = [ServiceLock(f"{db}.demo"), ServiceLock(f"{config}.demo")]
+
+    def __enter__(self) -> demo_lock:
+        taken = []
+        try:
+            for lock in self.locks:
+                lock.acquire()
+                taken.append(lock)
+        except AlreadyRunning as exc:
+            for lock in taken:
+                lock.release()
+            pid, since = exc.holder.get("pid", "?"), exc.holder.get("since", "?")
+            raise UsageError(
+                f"a demo is already running on {self.db} (pid {pid}, since {since} UTC): "
+                "stop it with Ctrl-C in its terminal, or start another one elsewhere with "
+                "--db OTHER_FOLDER/demo.db"
+            ) from None
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for lock in self.locks:
+            lock.release()
+
+
+def choose_port(asked: int | None, default: int, option: str) -> int:
+    """The port asked for, refused in one sentence if taken; none asked: ``default``, or
+    the next free one after it (a second demo must not mail into the first one's box)."""
+    if asked is not None:
+        try:
+            check_can_listen("127.0.0.1", asked)
+        except UsageError:
+            raise UsageError(
+                f"port {asked} is already in use; choose another with {option}, "
+                "or leave it out to take a free one"
+            ) from None
+        return asked
+    for port in range(default, default + PORT_SEARCH):
+        try:
+            check_can_listen("127.0.0.1", port)
+        except UsageError:
+            continue
+        return port
+    raise UsageError(
+        f"ports {default} to {default + PORT_SEARCH - 1} are all in use; choose one with {option}"
+    )
 
 
 # ---------------------------------------------------------------------- the running demo
 
 
-def _child(config: Path, *command: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "beffroi", "--config", str(config), *command])
+def _child(config: Path, *command: str, quiet: bool = False) -> subprocess.Popen:
+    """A ``beffroi`` child; ``quiet``: its standard output is not shown (the dashboard's
+    own address line: the demo prints the one address to open), its errors still are."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "beffroi", "--config", str(config), *command],
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
 
 
 def _exited_early(process: subprocess.Popen, seconds: float = 3.0) -> bool:
@@ -280,7 +362,7 @@ def _start_services(config: Path, port: int) -> list[subprocess.Popen]:
         raise UsageError(
             f"beffroi run stopped at once (exit code {scheduler.returncode}); see its message above"
         )
-    dashboard = _child(config, "dashboard", "--port", str(port))
+    dashboard = _child(config, "dashboard", "--port", str(port), quiet=True)
     if _exited_early(dashboard, 1.0):
         _stop_children([scheduler])
         raise UsageError(

@@ -73,6 +73,13 @@ from beffroi.inbox.presence import (
     presence_cell,
     presence_sentences,
 )
+from beffroi.inbox.reply_editor import (
+    NOT_FORWARDED,
+    LengthCheck,
+    forwarding_warning,
+    length_for,
+    reply_length,
+)
 from beffroi.inbox.replying import (
     ReplyFailed,
     SendCheck,
@@ -87,6 +94,7 @@ from beffroi.inbox.saved_replies import (
     first_name,
     list_saved_replies,
     render,
+    search_saved_replies,
     service_name,
 )
 from beffroi.inbox.states import (
@@ -259,6 +267,8 @@ __all__ = [
     "collision",
     "drop_kept_reply",
     "SavedReply",
+    "LengthCheck",
+    "NOT_FORWARDED",
     "SentReply",
     "SlaClock",
     "SweepResult",
@@ -294,6 +304,10 @@ __all__ = [
     "resolve_stuck_send",
     "SendCheck",
     "render",
+    "reply_length",
+    "length_for",
+    "forwarding_warning",
+    "search_saved_replies",
     "reopen",
     "retire_saved_reply",
     "save_draft",

@@ -46,6 +46,7 @@ from beffroi.collectors import (
 )
 from beffroi.config import Settings
 from beffroi.inbox.ingest import answer_conversation
+from beffroi.inbox.reply_editor import reply_length, too_long
 from beffroi.store import from_db, now_utc, one_row, to_db, transaction, x_usage
 from beffroi.store.queue import (
     CLAIM_CHANGED,
@@ -153,6 +154,7 @@ def send_reply(
     if not text:
         raise QueueError("La réponse est vide.")
     item = item_for_queue(conn, queue_id)
+    _refuse_too_long(conn, settings, queue_id, item, text, actor, now)
     _refuse_over_budget(conn, settings, queue_id, item, text, actor, now)
     claim_send(conn, queue_id, text, actor=actor, now=now)
     try:
@@ -282,6 +284,17 @@ def sending_paused(
     except KeyError:
         return None
     return x_usage.sending_paused(conn, account, settings.x.pricing, now or now_utc())
+
+
+def _refuse_too_long(
+    conn, settings: Settings, queue_id: int, item: Item, text: str, actor: str, now
+) -> None:
+    """A reply over the network's limit, as the network counts it, is not sent (X took a
+    464-character reply once, and it was stored as sent): the text is kept as the draft."""
+    refusal = too_long(reply_length(settings, item, text))
+    if refusal:
+        save_draft(conn, queue_id, text, actor=actor, now=now)
+        raise ReplyFailed(refusal)
 
 
 def _refuse_over_budget(

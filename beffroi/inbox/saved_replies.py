@@ -11,6 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from beffroi.config import Settings
+from beffroi.inbox.text import fold
 
 PLACEHOLDERS = ("prenom", "service")
 DEFAULT_SERVICE = "service concerné"
@@ -34,6 +35,13 @@ def list_saved_replies(
         (all_themes, theme),
     ).fetchall()
     return [SavedReply(r["id"], r["theme"], r["title"], r["body"]) for r in rows]
+
+
+def search_saved_replies(replies: list[SavedReply], query: str) -> list[SavedReply]:
+    """The replies whose title or text holds every word of ``query`` (accents and case
+    ignored: "dechet" finds "Déchets verts"); an empty query keeps them all."""
+    words = fold(query).split()
+    return [r for r in replies if all(w in fold(f"{r.title} {r.body}") for w in words)]
 
 
 def first_name(display_name: str | None) -> str:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from beffroi.collectors.social_text import grapheme_count, mastodon_length
+from beffroi.collectors.post_length import LIMITS, text_length
 from beffroi.config import Settings
 from beffroi.errors import BeffroiError
 from beffroi.scheduler.outbox import database_folder, post_text
@@ -26,17 +25,11 @@ from beffroi.store import publishing as pub
 
 APPROVER_ROLES = frozenset({"comms_lead", "admin"})
 EDITOR_ROLES = frozenset({"comms", "comms_lead", "admin"})
-# Characters a post may have, per network as the reader sees it.
-# Bluesky counts graphemes (300), Mastodon characters with links as 23 (500 by default; an
-# account's max_chars says its instance's own limit).
-LIMITS = {"x": 280, "instagram": 2200, "facebook": 63206, "bluesky": 300, "mastodon": 500}
 NEEDS_IMAGE = frozenset({"instagram"})
 # Real networks that download the image from a public address themselves (no upload).
 FETCHES_IMAGE = frozenset({"instagram"})
 IMAGE_TYPES = {".jpg", ".jpeg", ".png"}
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
-_URL = re.compile(r"https?://\S+")
-X_URL_LENGTH = 23
 
 
 class DraftError(BeffroiError):
@@ -54,27 +47,6 @@ class TextCheck:
     @property
     def ok(self) -> bool:
         return self.limit is None or self.length <= self.limit
-
-
-def x_length(text: str) -> int:
-    """Length as X counts it: links count 23, most scripts 1, emoji and CJK 2."""
-    length = 0
-    for part in _URL.split(text):
-        for char in part:
-            code = ord(char)
-            light = (
-                code <= 4351 or 8192 <= code <= 8205 or 8208 <= code <= 8223 or 8242 <= code <= 8247
-            )
-            length += 1 if light else 2
-    return length + X_URL_LENGTH * len(_URL.findall(text))
-
-
-def text_length(network: str, text: str) -> int:
-    if network == "bluesky":
-        return grapheme_count(text)
-    if network == "mastodon":
-        return mastodon_length(text)
-    return x_length(text) if network == "x" else len(text)
 
 
 def series_accounts(settings: Settings, series_key: str | None, texts: dict) -> list[str]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from beffroi.collectors.post_length import x_length
 from beffroi.config.settings import Media
 from beffroi.scheduler.drafts import (
     DraftError,
@@ -17,7 +18,6 @@ from beffroi.scheduler.drafts import (
     get_draft,
     problems,
     save_image,
-    x_length,
 )
 from beffroi.store import sync_accounts
 from tests.conftest import settings_with

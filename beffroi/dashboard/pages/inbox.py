@@ -19,7 +19,14 @@ import pandas as pd
 import streamlit as st
 
 from beffroi import inbox
-from beffroi.dashboard import keyboard, links, moderation_panel, network_acts_panel, notes_panel
+from beffroi.dashboard import (
+    keyboard,
+    links,
+    moderation_panel,
+    network_acts_panel,
+    notes_panel,
+    reply_editor,
+)
 from beffroi.dashboard.context import PageContext
 from beffroi.dashboard.format import (
     KIND_LABELS,
@@ -779,26 +786,9 @@ def _reply_box(ctx: PageContext, entry: dict, username: str, now) -> None:
         st.text(entry["last_error"])
     if entry["sending_since"]:
         _stuck_send(ctx, qid, username, now)
-    templates = ctx.cached(_templates, entry["theme"])
-    if templates:
-        names = {t.id: f"{t.title} ({t.theme or 'général'})" for t in templates}
-        picked = st.selectbox(
-            "Réponse enregistrée",
-            list(names),
-            format_func=names.__getitem__,
-            key=f"inbox_tpl_{qid}",
-        )
-
-        def insert() -> None:
-            template = next(t for t in templates if t.id == picked)
-            st.session_state[key] = inbox.render(
-                template.body,
-                prenom=inbox.first_name(entry["author_name"]),
-                service=inbox.service_name(ctx.settings, entry["theme"], entry["service"]),
-            )
-
-        st.button("Insérer la réponse enregistrée", key=f"inbox_insert_{qid}", on_click=insert)
-    st.text_area("Votre réponse", key=key, height=140)
+    reply_editor.saved_reply_picker(ctx, entry, key, ctx.cached(_templates, entry["theme"]))
+    st.text_area(reply_editor.REPLY_LABEL, key=key, height=140)
+    reply_editor.under_the_box(ctx, entry, key)
     left, right = st.columns(2)
     # A callback, not ``if st.button(...)``: by the rerun the click causes, a colleague may
     # have answered and the box is gone, and a button not drawn again reads False: the
