@@ -8,7 +8,7 @@ import random
 import re
 import unicodedata
 
-from beffroi.inbox.text import find_keyword, fold, keyword_pattern
+from beffroi.inbox.text import find_keyword, fold, keyword_matcher, keyword_pattern
 
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "’": "'", "‘": "'"})
 
@@ -80,3 +80,26 @@ def test_find_keyword_examples():
     assert find_keyword("un nid d'oiseau", keywords) == "nid"
     assert find_keyword("merci d'avance", keywords) == "merci d'"
     assert find_keyword("troupeau", keywords) is None
+
+
+def test_keyword_matcher_finds_what_its_regex_finds_and_skips_texts_without_a_head():
+    # The set lookup before the regex (issue 16) must never hide a match: random keyword
+    # lists (phrases, apostrophes, hyphens, digits, a keyword without a head) on texts.
+    seed = int(os.environ.get("BEFFROI_KEYWORD_SEED", random.randrange(10**6)))
+    print(f"seed {seed} (replay with BEFFROI_KEYWORD_SEED={seed})")
+    rng = random.Random(seed)
+    words = "nid de poule l' ecole l'ecole qu' merci d' e-mail 12 ans _x #gel a ab".split(" ")
+    for _ in range(300):
+        keywords = tuple(
+            " ".join(rng.choices(words, k=rng.randint(1, 3))) for _ in range(rng.randint(1, 8))
+        )
+        matcher, pattern = keyword_matcher(keywords), keyword_pattern(keywords)
+        for _ in range(20):
+            text = fold("".join(rng.choices(words + [" ", "-", "'", "zz"], k=rng.randint(0, 14))))
+            expected = [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+            assert [(m.start(), m.group(0)) for m in matcher.finditer(text)] == expected
+            found = matcher.search(text)
+            assert (found and found.group(0)) == (expected[0][1] if expected else None)
+    skipped = keyword_matcher(("nid de poule", "trou"))
+    assert skipped.heads == {"nid", "trou"} and skipped.search("un nid d'oiseau") is None
+    assert keyword_matcher(("#verglas", "trou")).heads is None  # "#" begins no word: always run
