@@ -44,6 +44,7 @@ class SlaClock:
         self.country = country
         self.closures = frozenset(closures)
         self._days: dict[date, bool] = {}
+        self._windows: dict[date, tuple[datetime, datetime]] = {}
         if not self.weekdays:
             raise ValueError("business hours need at least one day")
 
@@ -77,7 +78,15 @@ class SlaClock:
         return day.weekday() in self.weekdays and not self.is_closed(day)
 
     def _window(self, day: date) -> tuple[datetime, datetime]:
-        """The day's opening hours as aware UTC times (wall-clock local, DST applied)."""
+        """The day's opening hours as aware UTC times (wall-clock local, DST applied);
+        remembered per day like ``is_business_day`` (two time-zone conversions a day, for
+        every deadline of a collection page)."""
+        known = self._windows.get(day)
+        if known is None:
+            known = self._windows[day] = self._day_window(day)
+        return known
+
+    def _day_window(self, day: date) -> tuple[datetime, datetime]:
         opens = datetime.combine(day, self.start, tzinfo=self.tz).astimezone(UTC)
         closes = datetime.combine(day, self.end, tzinfo=self.tz).astimezone(UTC)
         return opens, closes

@@ -70,17 +70,26 @@ class Conversations:
         self.clock = clock
 
     def apply(self, conn: sqlite3.Connection, new: Sequence[tuple[int, Item]], now: datetime):
-        """Do the bookkeeping for a page's new items, in page order. The queue rows of the
-        page's inbound messages and the city's replies to them are read once per page."""
+        """Do the bookkeeping for a page's new items, in page order. What the writes cannot
+        change is read once per page: the queue rows of the page's inbound messages, the
+        city's replies to them, each message's previous one in its thread and the message
+        each reply answers; the writes then run item by item, in page order."""
         inbound = [(i, item) for i, item in new if item.direction == "in"]
         rows, early = self._inbound_facts(conn, inbound)
+        previous = _previous_in_threads(
+            conn, [(i, item, rows[i]["member_id"]) for i, item in inbound if i in rows]
+        )
+        answered = _answered_messages(conn, [item for _, item in new if item.direction != "in"])
         for item_id, item in new:
             if item.direction == "in":
                 row = rows.get(item_id)
                 if row is not None:
-                    self._inbound(conn, item_id, item, row, early.get(item.external_id), now)
+                    self._inbound(
+                        conn, item, row, previous.get(item_id), early.get(item.external_id), now
+                    )
             else:
-                self._outbound(conn, item_id, item, now)
+                target = answered.get((item.network, item.parent_external_id))
+                self._outbound(conn, item_id, item, target, now)
 
     @staticmethod
     def _inbound_facts(conn, inbound: list[tuple[int, Item]]) -> tuple[dict, dict]:
@@ -100,22 +109,18 @@ class Conversations:
             )
         }
         early: dict[str, sqlite3.Row] = {}
-        by_network: dict[str, list[str]] = {}
-        for _, item in inbound:
-            by_network.setdefault(item.network, []).append(item.external_id)
-        for network, external_ids in by_network.items():
-            for r in conn.execute(
-                "SELECT parent_external_id, id, created_at FROM items WHERE network = ?"
-                " AND parent_external_id IN (SELECT value FROM json_each(?))"
-                " AND direction = 'out' ORDER BY created_at DESC",
-                (network, json.dumps(external_ids)),
-            ):
-                early[r["parent_external_id"]] = r  # the earliest, written last
+        sql = (
+            "SELECT parent_external_id, id, created_at FROM items WHERE network = ?"
+            " AND parent_external_id IN (SELECT value FROM json_each(?))"
+            " AND direction = 'out' ORDER BY created_at DESC"
+        )
+        messages = (item for _, item in inbound)
+        for _, r in _per_network(conn, messages, lambda item: item.external_id, sql):
+            early[r["parent_external_id"]] = r  # the earliest, written last
         return rows, early
 
-    def _inbound(self, conn, item_id: int, item: Item, row, early, now: datetime) -> None:
+    def _inbound(self, conn, item: Item, row, previous: int | None, early, now: datetime):
         queue_id = row["id"]
-        previous = _previous_in_thread(conn, item, row["member_id"], item_id)
         if previous is not None:
             ingest_link_previous(conn, queue_id, previous)
         if row["is_spam"] or row["is_blocked"]:
@@ -134,13 +139,8 @@ class Conversations:
     # The queued message a city's reply answers: its queue row and when it was received.
     _QUEUED_SQL = "SELECT q.id, i.created_at FROM items i JOIN queue q ON q.item_id = i.id "
 
-    def _outbound(self, conn, item_id: int, item: Item, now: datetime) -> None:
-        target = None
-        if item.parent_external_id:
-            target = conn.execute(
-                self._QUEUED_SQL + "WHERE i.network = ? AND i.external_id = ?",
-                (item.network, item.parent_external_id),
-            ).fetchone()
+    def _outbound(self, conn, item_id: int, item: Item, target, now: datetime) -> None:
+        """``target``: the queued message the reply's parent is (``_answered_messages``)."""
         if target is None and item.kind == "dm" and item.thread_external_id:
             # Private conversations have no parent: the reply answers the latest open message.
             target = conn.execute(
@@ -294,30 +294,83 @@ WHERE q.status IN ('new', 'assigned') AND i.created_at <= ?
 """
 
 
-def _previous_in_thread(conn, item: Item, member_id, item_id: int) -> int | None:
-    """The citizen's latest earlier queued message in the same thread, if any."""
-    if member_id is None:
-        return None
-    roots = [r for r in (item.thread_external_id, item.parent_external_id) if r]
-    if not roots:
-        return None
-    # The parent may be the city's reply: its own parent is the earlier message.
-    if item.parent_external_id:
-        parent = conn.execute(
-            "SELECT parent_external_id, thread_external_id FROM items "
-            "WHERE network = ? AND external_id = ? AND direction = 'out'",
-            (item.network, item.parent_external_id),
-        ).fetchone()
-        if parent is not None:
-            roots += [r for r in (parent[0], parent[1]) if r]
-    marks = ", ".join("?" for _ in roots)
-    row = conn.execute(
-        f"""
-        SELECT q.id FROM items i JOIN queue q ON q.item_id = i.id
-        WHERE i.network = ? AND i.member_id = ? AND i.id <> ? AND i.created_at <= ?
-          AND (i.thread_external_id IN ({marks}) OR i.external_id IN ({marks}))
-        ORDER BY i.created_at DESC, i.id DESC LIMIT 1
-        """,  # noqa: S608 (placeholders only)
-        (item.network, member_id, item_id, to_db(item.created_at), *roots, *roots),
-    ).fetchone()
-    return row[0] if row else None
+def _previous_in_threads(
+    conn: sqlite3.Connection, inbound: Sequence[tuple[int, Item, int | None]]
+) -> dict[int, int]:
+    """For each ``(item_id, item, member_id)`` of a page's inbound messages, the queue id of
+    the same citizen's latest earlier queued message in the same thread, if any: two
+    queries per page, not two per message. Conversation writes change no item nor which
+    items are queued (the page's queue rows are written before), so reading it all first
+    finds what reading it message by message found."""
+    asks = [
+        (item_id, item, member)
+        for item_id, item, member in inbound
+        if member is not None and (item.thread_external_id or item.parent_external_id)
+    ]
+    if not asks:
+        return {}
+    # The parent may be the city's reply: its own parent and thread lead to earlier messages.
+    city_parents = _city_replies(conn, [item for _, item, _ in asks if item.parent_external_id])
+    requests = []
+    for item_id, item, member in asks:
+        roots = [r for r in (item.thread_external_id, item.parent_external_id) if r]
+        if item.parent_external_id:
+            roots += [r for r in city_parents.get((item.network, item.parent_external_id), ()) if r]
+        requests.append([item_id, item.network, member, to_db(item.created_at), roots])
+    return {
+        item_id: queue_id
+        for item_id, queue_id in conn.execute(_PREVIOUS_SQL, (json.dumps(requests),))
+        if queue_id is not None
+    }
+
+
+# One row per request [item_id, network, member_id, created_at, [thread roots]].
+_PREVIOUS_SQL = """
+SELECT json_extract(r.value, '$[0]'), (
+    SELECT q.id FROM items i JOIN queue q ON q.item_id = i.id
+    WHERE i.network = json_extract(r.value, '$[1]') AND i.member_id = json_extract(r.value, '$[2]')
+      AND i.id <> json_extract(r.value, '$[0]') AND i.created_at <= json_extract(r.value, '$[3]')
+      AND (i.thread_external_id IN (SELECT value FROM json_each(r.value, '$[4]'))
+           OR i.external_id IN (SELECT value FROM json_each(r.value, '$[4]')))
+    ORDER BY i.created_at DESC, i.id DESC LIMIT 1
+) FROM json_each(?) r
+"""
+
+
+def _per_network(conn, items: Iterable[Item], external_id: Callable[[Item], str | None], sql):
+    """``(network, row)`` for the rows of ``sql`` (parameters: a network and a JSON list of
+    its items' external ids, ``external_id`` of each item): one query per network."""
+    wanted: dict[str, list[str]] = {}
+    for item in items:
+        if key := external_id(item):
+            wanted.setdefault(item.network, []).append(key)
+    for network, keys in wanted.items():
+        for row in conn.execute(sql, (network, json.dumps(keys))):
+            yield network, row
+
+
+def _parent_of(item: Item) -> str | None:
+    return item.parent_external_id
+
+
+def _city_replies(conn, items: Sequence[Item]) -> dict[tuple[str, str], tuple[str, str]]:
+    """``(network, parent_external_id) -> (its parent, its thread)`` for the items whose
+    parent is one of the city's own (``out``) items."""
+    sql = (
+        "SELECT external_id, parent_external_id, thread_external_id FROM items"
+        " WHERE network = ? AND external_id IN (SELECT value FROM json_each(?))"
+        " AND direction = 'out'"
+    )
+    return {(net, r[0]): (r[1], r[2]) for net, r in _per_network(conn, items, _parent_of, sql)}
+
+
+def _answered_messages(conn, replies: Sequence[Item]) -> dict[tuple[str, str], sqlite3.Row]:
+    """``(network, external_id) -> (queue id, created_at)`` of the queued messages that the
+    page's replies have as parent, in one query per network (a message's queue row, once
+    written, stays: what the page's writes change cannot change this)."""
+    sql = (
+        "SELECT i.external_id, q.id, i.created_at FROM items i JOIN queue q"
+        " ON q.item_id = i.id WHERE i.network = ?"
+        " AND i.external_id IN (SELECT value FROM json_each(?))"
+    )
+    return {(net, r["external_id"]): r for net, r in _per_network(conn, replies, _parent_of, sql)}

@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from beffroi.config import Settings
 from beffroi.inbox.lemmas import Lemmatised, lemmatise
-from beffroi.inbox.text import fold, keyword_pattern
+from beffroi.inbox.text import fold, keyword_matcher
 
 STRONG = 3.0
 URGENT_BONUS = 10.0
@@ -130,8 +130,8 @@ class _Keyword:
     weight: float
 
 
-def _whole_words_any(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    return keyword_pattern.__wrapped__(keywords)
+def _whole_words_any(keywords: tuple[str, ...]):
+    return keyword_matcher(keywords)
 
 
 @lru_cache(maxsize=32)

@@ -841,13 +841,31 @@ _TRIGGERS, _TRIGGER_LENGTHS = _trigger_index()
 def _rules_opened(words: set[str]) -> set[int]:
     opened: set[int] = set()
     for word in words:
-        for length in _TRIGGER_LENGTHS:
-            if length > len(word):
-                break
-            rules = _TRIGGERS.get(word[:length])
-            if rules:
-                opened |= rules
+        rules = _WORD_RULES.get(word)
+        if rules is None:
+            rules = _rules_of_word(word)
+        opened |= rules
     return opened
+
+
+# Each word's rules, remembered: a city's messages reuse a few thousand words, and looking
+# each word's beginnings up again on every message cost more than the phrase patterns.
+_WORD_RULES: dict[str, frozenset[int]] = {}
+_WORDS_REMEMBERED = 100_000
+
+
+def _rules_of_word(word: str) -> frozenset[int]:
+    opened: set[int] = set()
+    for length in _TRIGGER_LENGTHS:
+        if length > len(word):
+            break
+        rules = _TRIGGERS.get(word[:length])
+        if rules:
+            opened |= rules
+    if len(_WORD_RULES) >= _WORDS_REMEMBERED:
+        _WORD_RULES.clear()
+    _WORD_RULES[word] = frozen = frozenset(opened)
+    return frozen
 
 
 def find_urgency(message: Lemmatised, extra_keywords: tuple[str, ...] = ()) -> Urgency | None:
