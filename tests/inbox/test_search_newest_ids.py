@@ -50,7 +50,11 @@ def timed_city(tmp_path_factory):
 
     start = NOW - timedelta(days=60)
     batch("t", [start + timedelta(minutes=37 * k) for k in range(1500)])
-    batch("late", sorted(start + timedelta(minutes=rng.randrange(80_000)) for _ in range(60)))
+    # Backfilled items at random times, and always a few among the newest pass's own times
+    # (high ids, times older than the newest): the id path must hand those pages over.
+    late = [start + timedelta(minutes=rng.randrange(80_000)) for _ in range(60)]
+    late += [start + timedelta(minutes=37 * (1499 - k) - 5) for k in range(0, 30, 3)]
+    batch("late", sorted(late))
     ids = [r[0] for r in conn.execute("SELECT id FROM queue ORDER BY id")]
     close_many(conn, rng.sample(ids, 900), "no_reply_needed", actor="agent", now=NOW)
     yield conn
