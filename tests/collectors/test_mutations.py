@@ -53,7 +53,15 @@ from beffroi.store import connect, get_cursor
 from beffroi.store.ingest import clean_id
 from tests.collectors import test_mastodon_recorded as masto
 from tests.collectors.graph_http import GRAPH
-from tests.collectors.mutations import DEEP, HUGE_INT, Mutation, apply, body_text, mutation
+from tests.collectors.mutations import (
+    DEEP,
+    HUGE_INT,
+    Mutation,
+    apply,
+    as_read,
+    body_text,
+    mutation,
+)
 from tests.collectors.test_meta_recorded import FB_PAGE, IG_MEDIA, IG_USER, THREAD, fb, ig, path_of
 from tests.collectors.x_http import x_account, x_collector
 from tests.conftest import shared_fixture
@@ -131,7 +139,7 @@ def ids_of(obj: dict) -> list[str]:
     found = []
     for candidate in (obj, obj.get("status"), obj.get("last_status")):
         if isinstance(candidate, dict) and type(candidate.get("id")) in (str, int):
-            if candidate["id"] not in (DEEP, HUGE_INT):  # written out: nothing can read it
+            if candidate["id"] not in (DEEP, HUGE_INT):  # no id to look up (see ``holds``)
                 found.append(clean_id(candidate["id"]))
     link = obj.get("permalink_url")
     if not found and isinstance(link, str):  # a Facebook reply without its id: the link's
@@ -527,7 +535,8 @@ class Outcome:
         suffixes = tuple(i for i in ids if i.startswith("_"))
         if suffixes and any(e.endswith(suffixes) for e in self.external_ids):
             return True
-        if any(raw == obj for raw in self.raws):
+        # A 5,000-digit id is stored as its digits (Graph's reader): found by its raw.
+        if any(raw in (obj, as_read(obj)) for raw in self.raws):
             return True
         if not ids and any(contains(raw, obj, ids) for raw in self.raws if raw):
             return True
@@ -795,3 +804,25 @@ FOUND += [
      Mutation("big_int", (), 10**30)),
     ("mastodon hashtag", "mastodon/hashtag_tl.json#2", Mutation("wrong_type", (), -1)),
 ]  # fmt: skip
+
+
+def test_a_facebook_comment_whose_id_became_5000_digits_is_stored_not_lost():
+    """Issue 12's "lost" object of a long seeded loop: ``comment_info.json`` with its ``id``
+    turned into a 5,000-digit number. Graph's reader keeps integers past 20 digits as their
+    digits (``collectors/http.py``), so the comment IS stored, under that text: the suite
+    counted it lost because it looked for it only under its permalink's id."""
+    [scenario] = [s for s in SCENARIOS if s.name == "facebook comments"]
+    recorded = {r: body(r) for r in scenario.refs}
+    change = Mutation("big_int", ("id",), HUGE_INT)
+    mutated = dict(recorded, **{FB_INFO: apply(recorded[FB_INFO], change)})
+    with tempfile.TemporaryDirectory() as folder:
+        conn = connect(Path(folder) / "beffroi.db")
+        outcome = run_pass(conn, scenario, mutated)
+        [(text, raw)] = conn.execute(
+            "SELECT text, raw FROM items WHERE external_id = ?", ("9" * 5000,)
+        ).fetchall()
+        conn.close()
+    assert outcome.error is None and text == "This is really nice"
+    assert json.loads(raw)["id"] == "9" * 5000
+    assert outcome.holds(mutated[FB_INFO])  # the suite's own count finds it
+    check_case(scenario, recorded, FB_INFO, change)
