@@ -277,6 +277,11 @@ def ig_comment_objects(b):
     if not media:
         return []
     comments = first + (nested if first and isinstance(b[IG_COMMENTS_P1]["data"][0], dict) else [])
+    if comments and first and comments[0] is first[0]:
+        # The first comment as served: with the replies nested in it (a comment mutated
+        # into ``{}`` is served as ``{"replies": ...}``, and rejected so).
+        served = listed(ig_comments(b)[0].body, "data")[0]["comments"]["data"][0]
+        comments[0] = served
     return comments + followed(b[IG_COMMENTS_P1], b[IG_COMMENTS_P2])
 
 
@@ -837,4 +842,9 @@ FOUND += [
     # A next link nested 1,000 deep is no link: the next page is never read (the suite
     # counted its comments as lost).
     ("instagram comments and replies", IG_COMMENTS_P1, Mutation("deep", ("paging", "next"), DEEP)),
+]  # fmt: skip
+FOUND += [
+    # An empty first comment is served with its nested replies: rejected as such (the
+    # suite looked for the bare ``{}``).
+    ("instagram comments and replies", IG_COMMENTS_P1, Mutation("wrong_type", ("data", 0), {})),
 ]  # fmt: skip
