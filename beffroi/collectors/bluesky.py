@@ -125,6 +125,15 @@ def _text(value: Any, name: str) -> str:
     return value
 
 
+def _sent_at(value: Any, now: datetime) -> datetime:
+    """When a message the network accepted was sent: its ``sentAt``, or now when that is
+    unreadable (the message went out: an odd time must not make it look unsent)."""
+    try:
+        return _when(value) if value else now
+    except UNREADABLE:
+        return now
+
+
 def author_of(profile: dict[str, Any]) -> Author:
     """An author by DID; a profile without one is no author (``str(None)`` must never
     become a member)."""
@@ -328,6 +337,10 @@ class BlueskyCollector:
         except (NetworkError, InvokeTimeoutError) as exc:
             raise InstanceDown(
                 self.account, self.pds_url, _words(exc) or type(exc).__name__
+            ) from None
+        except httpx.InvalidURL as exc:  # a value read from an answer that no URL can carry
+            raise PermanentError(
+                f"{self.account} : Bluesky, {what} : adresse impossible ({str(exc)[:80]})"
             ) from None
         except RequestErrorBase as exc:
             status = exc.response.status_code if exc.response is not None else 0
@@ -538,7 +551,8 @@ class BlueskyCollector:
         for convo in _objects(body, "convos"):
             try:
                 cid = _text(convo["id"], "id")
-                last = (convo.get("lastMessage") or {}).get("id")
+                shown = convo.get("lastMessage")
+                last = shown.get("id") if isinstance(shown, dict) else shown
                 members = {
                     m["did"]: m
                     for m in convo.get("members") or []
@@ -547,8 +561,9 @@ class BlueskyCollector:
             except UNREADABLE as exc:
                 rejected.append(Rejected(convo, f"conversation illisible : {exc}"[:300]))
                 continue
-            if not isinstance(last, str) or not last or state.get(cid) == last:
-                continue
+            if shown is None or state.get(cid) == last:
+                continue  # an empty conversation (the lexicon then shows no last message)
+            readable_last = isinstance(last, str) and bool(last)
             messages = self._query(
                 "dms", "chat.bsky.convo.getMessages", chat=True, convoId=cid, limit=PAGE_SIZE
             )
@@ -560,7 +575,8 @@ class BlueskyCollector:
                     rejected.append(read)
                 elif read is not None:
                     items.append(read)
-            moved[cid] = last
+            if readable_last:  # else read again next pass: whether it moved is unknown
+                moved[cid] = last
         new = json.dumps(moved, sort_keys=True) if moved != state else None
         yield Page(items, new, rejected, api_calls=calls)
 
@@ -779,7 +795,7 @@ class BlueskyCollector:
             kind="dm",
             direction="out",
             text=text,
-            created_at=_when(sent.get("sentAt") or self.now().isoformat()),
+            created_at=_sent_at(sent.get("sentAt"), self.now()),
             author=Author(NETWORK, self.city_did or "", f"@{self.handle}", None),
             parent_external_id=to.external_id,
             thread_external_id=to.thread_external_id,
