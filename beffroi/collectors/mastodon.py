@@ -476,7 +476,9 @@ class MastodonCollector:
             tracked[sid]["refreshed"] = now
             for name in moved:
                 count, method, kind = ENGAGEMENT[name]
-                people = self._call(name, getattr(self.api, method), sid) or []
+                people = _listed(
+                    self.account, name, self._call(name, getattr(self.api, method), sid)
+                )
                 calls += 1
                 for person in people:
                     if not _readable_person(person):

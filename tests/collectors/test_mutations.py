@@ -342,7 +342,8 @@ def masto_engagement(name: str, ref: str, status_ref: str, status_of) -> Scenari
 def readable(status) -> bool:
     """Whether the city's status can be counted on: who liked it is then read."""
     ids = ids_of(status) if isinstance(status, dict) else []
-    return bool(ids) and ids[0].isdigit() and "created_at" in status
+    # As the collector reads a status id (``mastodon._recent``): a number of 30 digits at most.
+    return bool(ids) and ids[0].isdigit() and len(ids[0]) <= 30 and "created_at" in status
 
 
 def favourited(status):
@@ -1149,3 +1150,12 @@ def test_one_bad_bluesky_object_never_costs_the_rest_of_its_page(name, ref, chan
     objects = scenario.objects(mutated)
     assert objects and all(outcome.holds(o) for o in objects)
     assert len(outcome.external_ids | outcome.interactors) + len(outcome.rejected) >= len(objects)
+
+
+FOUND += [
+    # Nightly: who favourited answered a bare number (untyped TypeError in the engagement
+    # pass); the city's status id of 31 digits is not read, on purpose (suite's count).
+    ("mastodon favourites", "mastodon/status_favourited_by.json#2", Mutation("big_int", (), 10**30)),
+    ("mastodon favourites", "mastodon/status_favourited_by.json#1",
+     Mutation("big_int", ("id",), 10**30)),
+]  # fmt: skip
