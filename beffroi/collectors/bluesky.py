@@ -19,6 +19,13 @@ Streams (an idle pass is exactly one request per stream):
   message changed. Needs an app password created with direct-message access (or the OAuth
   scope ``transition:chat.bsky``); without it, ``NoDirectMessageAccess``.
 
+Reading: every answer is read by Beffroi's JSON reader (``_LenientRequest``), not by the
+SDK's lexicon models, which refuse a whole page for one odd object (a lone surrogate, a
+5,000-digit number, a field of the wrong type): each notification, post, conversation and
+message is read on its own and one that cannot be read is a ``Rejected`` with its reason
+(a message without a sender, a conversation without an id), the rest of the page saved.
+Writes go through the SDK; a 2xx answer it cannot read is ``SentUnconfirmed``.
+
 Text: ``text`` plus facets (``social_text.facets_to_text``: a link shortened by the app is
 stored whole), never HTML. Items carry the post's ``at://`` URI as their id; ``raw`` keeps the
 ``cid`` a reply needs.
