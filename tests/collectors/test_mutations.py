@@ -326,7 +326,7 @@ def masto_stream(name, refs, stream, objects, **overrides) -> Scenario:
     )
 
 
-def masto_engagement(name: str, ref: str, status_ref: str, status_of) -> Scenario:
+def masto_engagement(name: str, ref: str, status_ref: str, status_of, count: str) -> Scenario:
     def routes(b):
         status = status_of(b[status_ref])
         statuses = f"{masto.INSTANCE}/api/v1/accounts/{masto.ADMIN_ID}/statuses"
@@ -336,18 +336,22 @@ def masto_engagement(name: str, ref: str, status_ref: str, status_of) -> Scenari
         name,
         (status_ref, ref),
         routes,
-        lambda b: listed(b[ref]) if readable(status_of(b[status_ref])) else [],
+        lambda b: listed(b[ref]) if readable(status_of(b[status_ref]), count) else [],
         lambda: masto.collector(external_id=masto.ADMIN_ID, streams=["engagement"]),
         "engagement",
         account="masto_ville",
     )
 
 
-def readable(status) -> bool:
-    """Whether the city's status can be counted on: who liked it is then read."""
+def readable(status, count: str) -> bool:
+    """Whether the city's status can be counted on: who liked it is then read. As the
+    collector reads it (``mastodon._recent``): an id of 30 digits at most, and a count
+    Mastodon.py can read (it makes an unreadable one None: nothing moved, nobody read)."""
     ids = ids_of(status) if isinstance(status, dict) else []
-    # As the collector reads a status id (``mastodon._recent``): a number of 30 digits at most.
-    return bool(ids) and ids[0].isdigit() and len(ids[0]) <= 30 and "created_at" in status
+    if not (bool(ids) and ids[0].isdigit() and len(ids[0]) <= 30 and "created_at" in status):
+        return False
+    number = status.get(count)
+    return type(number) is int and number != 0
 
 
 def favourited(status):
@@ -756,12 +760,14 @@ SCENARIOS = [
         "mastodon/status_favourited_by.json#2",
         "mastodon/status_favourited_by.json#1",
         favourited,
+        "favourites_count",
     ),
     masto_engagement(
         "mastodon reblogs",
         "mastodon/status_reblogged_by.json#2",
         "mastodon/status_reblogged_by.json#1",
         reblogged,
+        "reblogs_count",
     ),
     *BLUESKY_SCENARIOS,
 ]
@@ -1181,4 +1187,10 @@ FOUND += [
     # nested 1,000 deep was stored under its Python repr; now rejected with its reason.
     ("facebook comments", FB_INFO, Mutation("deep", ("id",), DEEP)),
     ("facebook comments", FB_INFO, Mutation("wrong_type", ("id",), [1, "a"])),
+]  # fmt: skip
+FOUND += [
+    # Nightly: Mastodon.py makes a count it cannot read None, so nothing moved and who
+    # favourited is not read this pass (the suite counted them as lost).
+    ("mastodon favourites", "mastodon/status_favourited_by.json#1",
+     Mutation("deep", ("favourites_count",), DEEP)),
 ]  # fmt: skip
