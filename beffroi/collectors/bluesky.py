@@ -516,7 +516,10 @@ class BlueskyCollector:
         nsid = query.pop("nsid")
 
         def when(entry: Any) -> str | None:
-            value = stamp(entry) if isinstance(entry, dict) else None
+            try:
+                value = stamp(entry) if isinstance(entry, dict) else None
+            except UNREADABLE:  # a feed entry whose post is no object
+                return None
             return value if isinstance(value, str) else None
 
         for number in range(MAX_PAGES):

@@ -1194,3 +1194,7 @@ FOUND += [
     ("mastodon favourites", "mastodon/status_favourited_by.json#1",
      Mutation("deep", ("favourites_count",), DEEP)),
 ]  # fmt: skip
+FOUND += [
+    # A feed entry whose post is a list: the walk's time reader raised AttributeError.
+    ("bluesky own posts", BSKY_THREAD, Mutation("wrong_type", ("thread", "post"), [1, "a"])),
+]  # fmt: skip
