@@ -19,7 +19,7 @@ Streams (an idle pass is exactly one request per stream):
   message changed. Needs an app password created with direct-message access (or the OAuth
   scope ``transition:chat.bsky``); without it, ``NoDirectMessageAccess``.
 
-Reading: every answer is read by Beffroi's JSON reader (``_LenientRequest``), not by the
+Reading: every answer is read by Beffroi's JSON reader (``LenientRequest``), not by the
 SDK's lexicon models, which refuse a whole page for one odd object (a lone surrogate, a
 5,000-digit number, a field of the wrong type): each notification, post, conversation and
 message is read on its own and one that cannot be read is a ``Rejected`` with its reason
@@ -59,11 +59,15 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 from atproto_client.models.utils import get_model_as_dict
-from atproto_client.request import Request
-from atproto_client.request import Response as SdkResponse
 
+from beffroi.collectors.bluesky_answers import (
+    LenientRequest,
+    Params,
+    objects_at,
+    strong_ref,
+    text_value,
+)
 from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited, SentUnconfirmed
-from beffroi.collectors.http import read_json
 from beffroi.collectors.item import (
     Author,
     Interaction,
@@ -125,13 +129,6 @@ def _when(value: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _text(value: Any, name: str) -> str:
-    """A value that must be a non-empty text (a URI, a DID): anything else is unreadable."""
-    if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} illisible : {value!r}"[:80])
-    return value
-
-
 def _sent_at(value: Any, now: datetime) -> datetime:
     """When a message the network accepted was sent: its ``sentAt``, or now when that is
     unreadable (the message went out: an odd time must not make it look unsent)."""
@@ -148,7 +145,7 @@ def author_of(profile: dict[str, Any]) -> Author:
     name = profile.get("displayName")
     return Author(
         NETWORK,
-        _text(profile["did"], "did"),
+        text_value(profile["did"], "did"),
         f"@{handle}" if isinstance(handle, str) and handle else None,
         name if isinstance(name, str) and name else None,
     )
@@ -163,57 +160,6 @@ def permalink(uri: str, handle: str | None) -> str | None:
 
 def as_dict(model: Any) -> dict[str, Any]:
     return model if isinstance(model, dict) else get_model_as_dict(model)
-
-
-class _Params(dict):
-    """Query parameters as the SDK's ``invoke_query`` takes them (it asks a model for its
-    dict), spelt as the lexicon spells them."""
-
-    def model_dump(self, **_: Any) -> dict[str, Any]:
-        return {k: v for k, v in self.items() if v is not None}
-
-
-def _read_body(response: httpx.Response) -> SdkResponse:
-    """An answer of the PDS read by Beffroi's reader (``http.read_json``: no number or depth
-    stops it, a lone surrogate stays a character the store cleans), not by the SDK's,
-    which refuses the whole body for one such value."""
-    content: Any = response.content
-    if "application/json" in (response.headers.get("content-type") or "").lower():
-        content = read_json(response.content)
-    return SdkResponse(
-        success=True,
-        status_code=response.status_code,
-        content=content,
-        headers=dict(response.headers),
-    )
-
-
-class _LenientRequest(Request):
-    """The SDK's HTTP layer (its httpx client, headers, errors), bodies read by
-    ``_read_body``. The reads then take the body as a dict and read each object on its own:
-    one object the lexicon's models would refuse is rejected alone, never its whole page."""
-
-    def get(self, *args: Any, **kwargs: Any) -> SdkResponse:
-        return _read_body(self._send_request("GET", *args, **kwargs))
-
-    def post(self, *args: Any, **kwargs: Any) -> SdkResponse:
-        return _read_body(self._send_request("POST", *args, **kwargs))
-
-
-def _strong_ref(post: Any) -> dict[str, str] | None:
-    """A post's ``{uri, cid}`` (what a reply points at), None when it has no readable one."""
-    if not isinstance(post, dict):
-        return None
-    uri, cid = post.get("uri"), post.get("cid")
-    if isinstance(uri, str) and uri and isinstance(cid, str) and cid:
-        return {"uri": uri, "cid": cid}
-    return None
-
-
-def _objects(body: dict[str, Any], key: str) -> list[Any]:
-    """The list at ``key`` of an answer (nothing when it is not a list)."""
-    value = body.get(key)
-    return value if isinstance(value, list) else []
 
 
 class BlueskyCollector:
@@ -248,7 +194,7 @@ class BlueskyCollector:
         self.last_status = 0
         # The SDK's own httpx client, with a timeout (a dead socket must not hang a pass).
         self.client = Client(
-            base_url=f"{self.pds_url}/xrpc", request=_LenientRequest(timeout=timeout)
+            base_url=f"{self.pds_url}/xrpc", request=LenientRequest(timeout=timeout)
         )
         self.client.request._client.event_hooks["response"].append(self._saw)
         self._chat: Client | None = None
@@ -365,11 +311,11 @@ class BlueskyCollector:
         return self._chat
 
     def _query(self, what: str, nsid: str, *, chat: bool = False, **params: Any) -> dict:
-        """One XRPC query, its body as a dict (``_LenientRequest``): the objects in it are
+        """One XRPC query, its body as a dict (``LenientRequest``): the objects in it are
         read one by one by the caller; a body that is no JSON object is a typed error."""
         client = self._chat_client() if chat else self.client
         answer = self._call(
-            what, lambda **p: client.invoke_query(nsid, params=_Params(p)), chat=chat, **params
+            what, lambda **p: client.invoke_query(nsid, params=Params(p)), chat=chat, **params
         )
         body = answer.content
         if not isinstance(body, dict):
@@ -431,7 +377,7 @@ class BlueskyCollector:
             raise ValueError(f"raison illisible : {reason!r}"[:80])
         if reason in ITEM_REASONS:
             return self.post_item(
-                _text(note["uri"], "uri"),
+                text_value(note["uri"], "uri"),
                 note["record"],
                 note["author"],
                 kind=ITEM_REASONS[reason],
@@ -450,7 +396,7 @@ class BlueskyCollector:
             self.account,
             INTERACTION_REASONS[reason],
             author_of(note["author"]),
-            _text(target, "reasonSubject"),
+            text_value(target, "reasonSubject"),
             _when(record.get("createdAt") or note["indexedAt"]),
             permalink(target, None),
         )
@@ -495,7 +441,7 @@ class BlueskyCollector:
                     continue  # reposts and others' posts shown in the feed
                 items.append(
                     self.post_item(
-                        _text(post["uri"], "uri"),
+                        text_value(post["uri"], "uri"),
                         post["record"],
                         post["author"],
                         raw=post,
@@ -524,7 +470,7 @@ class BlueskyCollector:
 
         for number in range(MAX_PAGES):
             body = self._query(stream, nsid, **query, limit=PAGE_SIZE, cursor=page_cursor or None)
-            entries = _objects(body, key)
+            entries = objects_at(body, key)
             fresh = [e for e in entries if (when(e) or "\uffff") > seen]
             if number == 0:
                 newest = max((when(e) or "" for e in entries), default="") or None
@@ -558,9 +504,9 @@ class BlueskyCollector:
         items: list[Item] = []
         rejected: list[Rejected] = []
         calls = 1
-        for convo in _objects(body, "convos"):
+        for convo in objects_at(body, "convos"):
             try:
-                cid = _text(convo["id"], "id")
+                cid = text_value(convo["id"], "id")
                 shown = convo.get("lastMessage")
                 last = shown.get("id") if isinstance(shown, dict) else shown
                 members = {
@@ -579,7 +525,7 @@ class BlueskyCollector:
             )
             calls += 1
             known = state.get(cid) if isinstance(state.get(cid), str) else None
-            for message in _objects(messages, "messages"):
+            for message in objects_at(messages, "messages"):
                 read = self._message(message, cid, members, known)
                 if isinstance(read, Rejected):
                     rejected.append(read)
@@ -595,7 +541,7 @@ class BlueskyCollector:
     ) -> Item | Rejected | None:
         """One chat message as an Item, None when already collected or deleted."""
         try:
-            external_id = _text(message["id"], "id")
+            external_id = text_value(message["id"], "id")
             if known and external_id <= known:
                 return None
             if message.get("$type") not in (None, "chat.bsky.convo.defs#messageView"):
@@ -634,7 +580,7 @@ class BlueskyCollector:
             try:
                 out.append(
                     self.post_item(
-                        _text(post["uri"], "uri"), post["record"], post["author"], raw=post
+                        text_value(post["uri"], "uri"), post["record"], post["author"], raw=post
                     )
                 )
             except UNREADABLE as exc:  # one unreadable post of the thread is left out
@@ -642,7 +588,7 @@ class BlueskyCollector:
             if up and isinstance(node.get("parent"), dict):
                 walk(node["parent"], True)
             if not up:
-                for reply in _objects(node, "replies"):
+                for reply in objects_at(node, "replies"):
                     if isinstance(reply, dict):
                         walk(reply, False)
 
@@ -674,7 +620,7 @@ class BlueskyCollector:
             limit=100,
         )
         follows = []
-        for profile in _objects(body, "follows"):
+        for profile in objects_at(body, "follows"):
             try:
                 chat = (profile.get("associated") or {}).get("chat") or {}
                 allowed = chat.get("allowIncoming")
@@ -755,7 +701,7 @@ class BlueskyCollector:
             return self._send_message(to, text)
         view = self._thread_view(to.external_id, depth=0)
         parent = view["post"]
-        parent_ref = _strong_ref(parent)
+        parent_ref = strong_ref(parent)
         if parent_ref is None:
             raise PermanentError(
                 f"{self.account} : Bluesky décrit le message d'origine sans son adresse ; "
@@ -763,7 +709,7 @@ class BlueskyCollector:
             )
         record_of = parent.get("record") if isinstance(parent.get("record"), dict) else {}
         replied = record_of.get("reply") if isinstance(record_of.get("reply"), dict) else {}
-        root = _strong_ref(replied.get("root")) or parent_ref
+        root = strong_ref(replied.get("root")) or parent_ref
         record = self._record(text, reply={"root": root, "parent": parent_ref})
         created = self._create(tid(self.now()), record)
         return Item(
@@ -845,7 +791,7 @@ class BlueskyCollector:
         self._sign_in()
         view = self._thread_view(to.external_id, depth=1)
         found: list[Item] = []
-        for node in _objects(view, "replies"):
+        for node in objects_at(view, "replies"):
             try:
                 post = node["post"]
                 record = post.get("record") or {}
@@ -858,7 +804,9 @@ class BlueskyCollector:
                     and holds(written, text)
                 ):
                     found.append(
-                        self.post_item(_text(post["uri"], "uri"), record, post["author"], raw=post)
+                        self.post_item(
+                            text_value(post["uri"], "uri"), record, post["author"], raw=post
+                        )
                     )
             except UNREADABLE:
                 continue  # not a reply Beffroi can recognise as the one it sent
