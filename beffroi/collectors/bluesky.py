@@ -517,9 +517,9 @@ class BlueskyCollector:
             except UNREADABLE as exc:
                 rejected.append(Rejected(convo, f"conversation illisible : {exc}"[:300]))
                 continue
-            if shown is None or state.get(cid) == last:
-                continue  # an empty conversation (the lexicon then shows no last message)
             readable_last = isinstance(last, str) and bool(last)
+            if shown is None or (readable_last and state.get(cid) == last):
+                continue  # empty (the lexicon then shows no last message), or not moved
             messages = self._query(
                 "dms", "chat.bsky.convo.getMessages", chat=True, convoId=cid, limit=PAGE_SIZE
             )
