@@ -744,10 +744,16 @@ class BlueskyCollector:
                 message=message,
             )
         )
+        sent_id = sent.get("id")
+        if not isinstance(sent_id, str) or not sent_id:
+            raise SentUnconfirmed(
+                f"{self.account} : Bluesky a accepté le message privé sans en donner l'identifiant",
+                sent,
+            )
         return Item(
             network=NETWORK,
             account=self.account,
-            external_id=str(sent["id"]),
+            external_id=sent_id,
             kind="dm",
             direction="out",
             text=text,
