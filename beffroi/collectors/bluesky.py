@@ -712,6 +712,10 @@ class BlueskyCollector:
         root = strong_ref(replied.get("root")) or parent_ref
         record = self._record(text, reply={"root": root, "parent": parent_ref})
         created = self._create(tid(self.now()), record)
+        if not isinstance(created.get("uri"), str) or not created["uri"]:
+            raise SentUnconfirmed(
+                f"{self.account} : Bluesky a accepté la réponse sans en donner l'adresse", created
+            )
         return Item(
             network=NETWORK,
             account=self.account,

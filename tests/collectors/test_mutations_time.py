@@ -33,7 +33,7 @@ def test_the_printed_time_is_the_suites_own_not_the_sessions(tmp_path):
             "no:cacheprovider",
             f"--rootdir={ROOT}",
             "-k",
-            "found_once and notifications or slow",
+            "found_once and mastodon and notifications or slow",
             "tests/collectors/test_mutations.py",
             str(neighbour),
         ],  # fmt: skip
