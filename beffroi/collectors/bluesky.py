@@ -19,6 +19,13 @@ Streams (an idle pass is exactly one request per stream):
   message changed. Needs an app password created with direct-message access (or the OAuth
   scope ``transition:chat.bsky``); without it, ``NoDirectMessageAccess``.
 
+Reading: every answer is read by Beffroi's JSON reader (``LenientRequest``), not by the
+SDK's lexicon models, which refuse a whole page for one odd object (a lone surrogate, a
+5,000-digit number, a field of the wrong type): each notification, post, conversation and
+message is read on its own and one that cannot be read is a ``Rejected`` with its reason
+(a message without a sender, a conversation without an id), the rest of the page saved.
+Writes go through the SDK; a 2xx answer it cannot read is ``SentUnconfirmed``.
+
 Text: ``text`` plus facets (``social_text.facets_to_text``: a link shortened by the app is
 stored whole), never HTML. Items carry the post's ``at://`` URI as their id; ``raw`` keeps the
 ``cid`` a reply needs.
@@ -31,6 +38,7 @@ the PDS refuses a second record at the same key.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 from collections.abc import Callable, Iterator
@@ -51,9 +59,15 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 from atproto_client.models.utils import get_model_as_dict
-from atproto_client.request import Request
 
-from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited
+from beffroi.collectors.bluesky_answers import (
+    LenientRequest,
+    Params,
+    objects_at,
+    strong_ref,
+    text_value,
+)
+from beffroi.collectors.errors import AuthExpired, PermanentError, RateLimited, SentUnconfirmed
 from beffroi.collectors.item import Author, Interaction, Item, OutgoingPost, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
 from beffroi.collectors.social_errors import (
@@ -64,6 +78,7 @@ from beffroi.collectors.social_errors import (
     SessionExpired,
 )
 from beffroi.collectors.social_text import facets_for, facets_to_text, grapheme_count
+from beffroi.collectors.values import UNREADABLE
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -106,14 +121,31 @@ def _when(value: Any) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _sent_at(value: Any, now: datetime) -> datetime:
+    """When a message the network accepted was sent: its ``sentAt``, or now when that is
+    unreadable (the message went out: an odd time must not make it look unsent)."""
+    try:
+        return _when(value) if value else now
+    except UNREADABLE:
+        return now
+
+
+def _profile_text(value: Any) -> str | None:
+    """A profile's description as plain text, when it is text."""
+    return value.strip() or None if isinstance(value, str) else None
+
+
 def author_of(profile: dict[str, Any]) -> Author:
+    """An author by DID; a profile without one is no author (``str(None)`` must never
+    become a member)."""
     handle = profile.get("handle")
+    name = profile.get("displayName")
     return Author(
         NETWORK,
-        str(profile["did"]),
-        f"@{handle}" if handle else None,
-        profile.get("displayName") or None,
-        str(profile.get("description") or "").strip() or None,
+        text_value(profile["did"], "did"),
+        f"@{handle}" if isinstance(handle, str) and handle else None,
+        name if isinstance(name, str) and name else None,
+        _profile_text(profile.get("description")),
     )
 
 
@@ -157,8 +189,11 @@ class BlueskyCollector:
         self.limit = max_chars or LIMIT
         self.now = now
         self.calls = 0
+        self.last_status = 0
         # The SDK's own httpx client, with a timeout (a dead socket must not hang a pass).
-        self.client = Client(base_url=f"{self.pds_url}/xrpc", request=Request(timeout=timeout))
+        self.client = Client(
+            base_url=f"{self.pds_url}/xrpc", request=LenientRequest(timeout=timeout)
+        )
         self.client.request._client.event_hooks["response"].append(self._saw)
         self._chat: Client | None = None
         self._signed_in = False
@@ -180,6 +215,7 @@ class BlueskyCollector:
     def _saw(self, response: httpx.Response) -> None:
         """Every HTTP answer (an httpx hook): counted, so tests and meters see the cost."""
         self.calls += 1
+        self.last_status = response.status_code
 
     def _sign_in(self) -> None:
         if self._signed_in:
@@ -195,16 +231,39 @@ class BlueskyCollector:
             raise SessionExpired(self.account, _words(exc)) from None
         except (NetworkError, InvokeTimeoutError) as exc:
             raise InstanceDown(self.account, self.pds_url, type(exc).__name__) from None
+        except (ModelError, ValueError) as exc:  # a session answer that is no session
+            raise InstanceDown(self.account, self.pds_url, "réponse illisible") from exc
         me = self.client.me.did if self.client.me else None
         session = getattr(self.client, "_session", None)
         self.city_did = self.city_did or me or (session.did if session else None)
         self._signed_in = True
 
-    def _call(self, what: str, method: Callable[..., Any], *, chat: bool = False, **kwargs):
-        """One XRPC call through the SDK, its failures as typed errors (French)."""
+    def _call(
+        self,
+        what: str,
+        method: Callable[..., Any],
+        *,
+        chat: bool = False,
+        write: bool = False,
+        **kwargs,
+    ):
+        """One XRPC call through the SDK, its failures as typed errors (French). For a
+        ``write``, a 2xx answer the lexicon's model refuses is a write that went out,
+        described oddly: ``SentUnconfirmed``, never a failure that invites a second send."""
         self._sign_in()
+        before = self.calls
         try:
             return method(**kwargs)
+        except (ModelError, ValueError) as exc:
+            # Only an answer read after a 2xx can be a write that went out (the SDK also
+            # refuses a model before sending anything).
+            answered = self.calls > before and 200 <= self.last_status < 300
+            if write and answered:
+                raise SentUnconfirmed(
+                    f"{self.account} : Bluesky a accepté {what} sans la décrire comme prévu "
+                    f"({str(exc)[:80]})"
+                ) from None
+            raise InstanceDown(self.account, self.pds_url, "réponse illisible") from exc
         except RateLimitExceededError as exc:
             reset = _reset(exc) or self.now() + FALLBACK_RATE_WAIT
             raise RateLimited(
@@ -230,6 +289,10 @@ class BlueskyCollector:
             raise InstanceDown(
                 self.account, self.pds_url, _words(exc) or type(exc).__name__
             ) from None
+        except httpx.InvalidURL as exc:  # a value read from an answer that no URL can carry
+            raise PermanentError(
+                f"{self.account} : Bluesky, {what} : adresse impossible ({str(exc)[:80]})"
+            ) from None
         except RequestErrorBase as exc:
             status = exc.response.status_code if exc.response is not None else 0
             if status >= 500 or status == 0:
@@ -237,17 +300,25 @@ class BlueskyCollector:
             raise PermanentError(
                 f"{self.account} : Bluesky refuse {what} ({_words(exc)})"
             ) from None
-        except (
-            ValueError,
-            ModelError,
-        ) as exc:  # a body that is not the lexicon's JSON (an HTML page)
-            raise InstanceDown(self.account, self.pds_url, "réponse illisible") from exc
 
     def _chat_client(self) -> Client:
         self._sign_in()
         if self._chat is None:
             self._chat = self.client.with_bsky_chat_proxy()
+            self._chat.request._client.event_hooks["response"].append(self._saw)
         return self._chat
+
+    def _query(self, what: str, nsid: str, *, chat: bool = False, **params: Any) -> dict:
+        """One XRPC query, its body as a dict (``LenientRequest``): the objects in it are
+        read one by one by the caller; a body that is no JSON object is a typed error."""
+        client = self._chat_client() if chat else self.client
+        answer = self._call(
+            what, lambda **p: client.invoke_query(nsid, params=Params(p)), chat=chat, **params
+        )
+        body = answer.content
+        if not isinstance(body, dict):
+            raise InstanceDown(self.account, self.pds_url, "réponse illisible")
+        return body
 
     # ------------------------------------------------------------------ parsing
 
@@ -282,41 +353,51 @@ class BlueskyCollector:
             raw=raw,
         )
 
-    def notification_page(self, notes: list[dict[str, Any]]) -> Page:
+    def notification_page(self, notes: list[Any]) -> Page:
+        """Items and interactions; a notification that cannot be read is rejected alone
+        (the rest of the page is kept), one of a reason Beffroi does not read is skipped."""
         items, interactions, rejected = [], [], []
         for note in notes:
-            reason = note.get("reason")
             try:
-                if reason in ITEM_REASONS:
-                    items.append(
-                        self.post_item(
-                            note["uri"],
-                            note["record"],
-                            note["author"],
-                            kind=ITEM_REASONS[reason],
-                            raw=note,
-                            indexed_at=note.get("indexedAt"),
-                        )
-                    )
-                elif reason in INTERACTION_REASONS:
-                    record = note.get("record") or {}
-                    target = note.get("reasonSubject") or (record.get("subject") or {}).get("uri")
-                    if not target:
-                        raise KeyError("reasonSubject")
-                    interactions.append(
-                        Interaction(
-                            NETWORK,
-                            self.account,
-                            INTERACTION_REASONS[reason],
-                            author_of(note["author"]),
-                            target,
-                            _when(record.get("createdAt") or note["indexedAt"]),
-                            permalink(target, None),
-                        )
-                    )
-            except (KeyError, TypeError, ValueError) as exc:
-                rejected.append(Rejected(note, f"notification illisible : {exc}"))
+                read = self._notification(note)
+            except UNREADABLE as exc:
+                rejected.append(Rejected(note, f"notification illisible : {exc}"[:300]))
+                continue
+            if isinstance(read, Item):
+                items.append(read)
+            elif read is not None:
+                interactions.append(read)
         return Page(items, None, rejected, interactions=interactions)
+
+    def _notification(self, note: Any) -> Item | Interaction | None:
+        reason = note.get("reason")
+        if not isinstance(reason, str):
+            raise ValueError(f"raison illisible : {reason!r}"[:80])
+        if reason in ITEM_REASONS:
+            return self.post_item(
+                text_value(note["uri"], "uri"),
+                note["record"],
+                note["author"],
+                kind=ITEM_REASONS[reason],
+                raw=note,
+                indexed_at=note.get("indexedAt"),
+            )
+        if reason not in INTERACTION_REASONS:
+            return None
+        record = note.get("record") or {}
+        subject = record.get("subject") or {}
+        target = note.get("reasonSubject") or (
+            subject.get("uri") if isinstance(subject, dict) else None
+        )
+        return Interaction(
+            NETWORK,
+            self.account,
+            INTERACTION_REASONS[reason],
+            author_of(note["author"]),
+            text_value(target, "reasonSubject"),
+            _when(record.get("createdAt") or note["indexedAt"]),
+            permalink(target, None),
+        )
 
     # ------------------------------------------------------------------ reading
 
@@ -325,7 +406,7 @@ class BlueskyCollector:
             yield from self._walk(
                 stream,
                 cursor,
-                lambda **p: self.client.app.bsky.notification.list_notifications(params=p),
+                {"nsid": "app.bsky.notification.listNotifications"},
                 "notifications",
                 lambda n: n.get("indexedAt"),
                 self.notification_page,
@@ -335,9 +416,11 @@ class BlueskyCollector:
             yield from self._walk(
                 stream,
                 cursor,
-                lambda **p: self.client.app.bsky.feed.get_author_feed(
-                    params={**p, "actor": self.city_did, "filter": "posts_with_replies"}
-                ),
+                {
+                    "nsid": "app.bsky.feed.getAuthorFeed",
+                    "actor": self.city_did,
+                    "filter": "posts_with_replies",
+                },
                 "feed",
                 lambda entry: (entry.get("post") or {}).get("indexedAt"),
                 self._own_page,
@@ -347,40 +430,49 @@ class BlueskyCollector:
         else:
             raise ValueError(f"unknown Bluesky stream {stream!r}")
 
-    def _own_page(self, feed: list[dict[str, Any]]) -> Page:
+    def _own_page(self, feed: list[Any]) -> Page:
         items, rejected = [], []
         for entry in feed:
-            post = entry.get("post") or {}
-            if entry.get("reason") or (post.get("author") or {}).get("did") != self.city_did:
-                continue  # reposts and others' posts shown in the feed
             try:
+                post = entry.get("post") or {}
+                if entry.get("reason") or (post.get("author") or {}).get("did") != self.city_did:
+                    continue  # reposts and others' posts shown in the feed
                 items.append(
                     self.post_item(
-                        post["uri"],
+                        text_value(post["uri"], "uri"),
                         post["record"],
                         post["author"],
                         raw=post,
                         indexed_at=post.get("indexedAt"),
                     )
                 )
-            except (KeyError, TypeError, ValueError) as exc:
-                rejected.append(Rejected(entry, f"post illisible : {exc}"))
+            except UNREADABLE as exc:
+                rejected.append(Rejected(entry, f"post illisible : {exc}"[:300]))
         return Page(items, None, rejected)
 
-    def _walk(self, stream, cursor, method, key, stamp, parse) -> Iterator[Page]:
-        """Newest first until the stored mark; the last page records the new mark."""
-        seen = cursor or ""
+    def _walk(self, stream, cursor, query, key, stamp, parse) -> Iterator[Page]:
+        """Newest first until the stored mark; the last page records the new mark. An entry
+        that is no object, or whose time is no text, is handed to ``parse`` as fresh (it
+        rejects what it cannot read): it must never stop the walk."""
+        seen = cursor if isinstance(cursor, str) else ""
         newest, page_cursor = None, None
+        query = dict(query)
+        nsid = query.pop("nsid")
+
+        def when(entry: Any) -> str | None:
+            try:
+                value = stamp(entry) if isinstance(entry, dict) else None
+            except UNREADABLE:  # a feed entry whose post is no object
+                return None
+            return value if isinstance(value, str) else None
+
         for number in range(MAX_PAGES):
-            params: dict[str, Any] = {"limit": PAGE_SIZE}
-            if page_cursor:
-                params["cursor"] = page_cursor
-            body = as_dict(self._call(stream, method, **params))
-            entries = [e for e in body.get(key) or [] if isinstance(e, dict)]
-            fresh = [e for e in entries if (stamp(e) or "") > seen]
+            body = self._query(stream, nsid, **query, limit=PAGE_SIZE, cursor=page_cursor or None)
+            entries = objects_at(body, key)
+            fresh = [e for e in entries if (when(e) or "\uffff") > seen]
             if number == 0:
-                newest = max((stamp(e) or "" for e in entries), default="") or None
-            page_cursor = body.get("cursor")
+                newest = max((when(e) or "" for e in entries), default="") or None
+            page_cursor = body.get("cursor") if isinstance(body.get("cursor"), str) else None
             # At MAX_PAGES the mark moves anyway: what is older than 500 notifications is
             # left behind rather than blocking the stream for ever.
             done = (
@@ -397,70 +489,82 @@ class BlueskyCollector:
                 return
 
     def _dms(self, cursor: str | None) -> Iterator[Page]:
-        import json
-
-        chat = self._chat_client()
+        """New messages of the conversations whose last message changed. A conversation
+        without an id cannot be read (nothing to ask ``getMessages`` with) and a message
+        without a sender cannot be answered nor attributed: each is rejected alone."""
         try:
             state = json.loads(cursor) if cursor else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             state = {}
         state = state if isinstance(state, dict) else {}
-        body = as_dict(
-            self._call(
-                "dms",
-                lambda **p: chat.chat.bsky.convo.list_convos(params=p),
-                chat=True,
-                limit=PAGE_SIZE,
-            )
-        )
+        body = self._query("dms", "chat.bsky.convo.listConvos", chat=True, limit=PAGE_SIZE)
         moved = dict(state)
-        items, rejected, calls = [], [], 1
-        for convo in body.get("convos") or []:
-            last = (convo.get("lastMessage") or {}).get("id")
-            cid = str(convo.get("id"))
-            if not last or state.get(cid) == last:
+        items: list[Item] = []
+        rejected: list[Rejected] = []
+        calls = 1
+        for convo in objects_at(body, "convos"):
+            try:
+                cid = text_value(convo["id"], "id")
+                shown = convo.get("lastMessage")
+                last = shown.get("id") if isinstance(shown, dict) else shown
+                members = {
+                    m["did"]: m
+                    for m in convo.get("members") or []
+                    if isinstance(m, dict) and isinstance(m.get("did"), str)
+                }
+            except UNREADABLE as exc:
+                rejected.append(Rejected(convo, f"conversation illisible : {exc}"[:300]))
                 continue
-            messages = as_dict(
-                self._call(
-                    "dms",
-                    lambda **p: chat.chat.bsky.convo.get_messages(params=p),
-                    chat=True,
-                    convo_id=cid,
-                    limit=PAGE_SIZE,
-                )
+            readable_last = isinstance(last, str) and bool(last)
+            if shown is None or (readable_last and state.get(cid) == last):
+                continue  # empty (the lexicon then shows no last message), or not moved
+            messages = self._query(
+                "dms", "chat.bsky.convo.getMessages", chat=True, convoId=cid, limit=PAGE_SIZE
             )
             calls += 1
-            members = {m["did"]: m for m in convo.get("members") or [] if "did" in m}
-            for message in messages.get("messages") or []:
-                if state.get(cid) and str(message.get("id", "")) <= state[cid]:
-                    continue
-                if message.get("$type") not in (None, "chat.bsky.convo.defs#messageView"):
-                    continue  # deleted messages
-                try:
-                    sender = message["sender"]["did"]
-                    profile = members.get(sender) or {"did": sender}
-                    who = author_of(profile)
-                    items.append(
-                        Item(
-                            network=NETWORK,
-                            account=self.account,
-                            external_id=str(message["id"]),
-                            kind="dm",
-                            direction="out" if sender == self.city_did else "in",
-                            text=facets_to_text(
-                                str(message.get("text") or ""), message.get("facets")
-                            ),
-                            created_at=_when(message["sentAt"]),
-                            author=who,
-                            thread_external_id=cid,
-                            raw=message,
-                        )
-                    )
-                except (KeyError, TypeError, ValueError) as exc:
-                    rejected.append(Rejected(message, f"message illisible : {exc}"))
-            moved[cid] = last
+            known = state.get(cid) if isinstance(state.get(cid), str) else None
+            for message in objects_at(messages, "messages"):
+                read = self._message(message, cid, members, known)
+                if isinstance(read, Rejected):
+                    rejected.append(read)
+                elif read is not None:
+                    items.append(read)
+            if readable_last:  # else read again next pass: whether it moved is unknown
+                moved[cid] = last
         new = json.dumps(moved, sort_keys=True) if moved != state else None
         yield Page(items, new, rejected, api_calls=calls)
+
+    def _message(
+        self, message: Any, cid: str, members: dict[str, Any], known: str | None
+    ) -> Item | Rejected | None:
+        """One chat message as an Item, None when already collected or deleted."""
+        try:
+            external_id = text_value(message["id"], "id")
+            if known and external_id <= known:
+                return None
+            if message.get("$type") not in (None, "chat.bsky.convo.defs#messageView"):
+                return None  # deleted messages
+            sender = message.get("sender")
+            did = sender.get("did") if isinstance(sender, dict) else None
+            if not isinstance(did, str) or not did:
+                # Bluesky's messageView always names its sender: one that does not is
+                # nobody's message (no one to answer, no one to attribute it to).
+                return Rejected(message, "message privé sans expéditeur : impossible d'y répondre")
+            who = author_of(members.get(did) or {"did": did})
+            return Item(
+                network=NETWORK,
+                account=self.account,
+                external_id=external_id,
+                kind="dm",
+                direction="out" if did == self.city_did else "in",
+                text=facets_to_text(str(message.get("text") or ""), message.get("facets")),
+                created_at=_when(message["sentAt"]),
+                author=who,
+                thread_external_id=cid,
+                raw=message,
+            )
+        except UNREADABLE as exc:
+            return Rejected(message, f"message illisible : {exc}"[:300])
 
     def thread(self, uri: str) -> list[Item]:
         """A post, its parents and its replies (``app.bsky.feed.getPostThread``)."""
@@ -469,13 +573,20 @@ class BlueskyCollector:
 
         def walk(node: dict[str, Any], up: bool) -> None:
             post = node.get("post")
-            if not post:
+            if not isinstance(post, dict):
                 return
-            out.append(self.post_item(post["uri"], post["record"], post["author"], raw=post))
+            try:
+                out.append(
+                    self.post_item(
+                        text_value(post["uri"], "uri"), post["record"], post["author"], raw=post
+                    )
+                )
+            except UNREADABLE as exc:  # one unreadable post of the thread is left out
+                log.warning("%s: post of thread %s unreadable: %s", self.account, uri, exc)
             if up and isinstance(node.get("parent"), dict):
                 walk(node["parent"], True)
             if not up:
-                for reply in node.get("replies") or []:
+                for reply in objects_at(node, "replies"):
                     if isinstance(reply, dict):
                         walk(reply, False)
 
@@ -486,50 +597,46 @@ class BlueskyCollector:
 
     def _thread_view(self, uri: str, depth: int = 6) -> dict[str, Any]:
         try:
-            body = as_dict(
-                self._call(
-                    "le fil",
-                    lambda **p: self.client.app.bsky.feed.get_post_thread(params=p),
-                    uri=uri,
-                    depth=depth,
-                )
-            )
+            body = self._query("le fil", "app.bsky.feed.getPostThread", uri=uri, depth=depth)
         except _Refused as exc:
             if "NotFound" in exc.words:
                 raise ParentDeleted(self.account, "Bluesky", uri) from None
             raise
-        view = body.get("thread") or {}
-        if view.get("notFound") or view.get("blocked") or not view.get("post"):
+        view = body.get("thread")
+        if not isinstance(view, dict) or not isinstance(view.get("post"), dict):
+            raise ParentDeleted(self.account, "Bluesky", uri)
+        if view.get("notFound") or view.get("blocked"):
             raise ParentDeleted(self.account, "Bluesky", uri)
         return view
 
     def follows(self) -> list[tuple[Author, str | None]]:
         """Whom the city follows, with who accepts its messages (``allowIncoming``)."""
-        body = as_dict(
-            self._call(
-                "les abonnements",
-                lambda **p: self.client.app.bsky.graph.get_follows(params=p),
-                actor=self.city_did or self.handle,
-                limit=100,
-            )
+        body = self._query(
+            "les abonnements",
+            "app.bsky.graph.getFollows",
+            actor=self.city_did or self.handle,
+            limit=100,
         )
-        return [
-            (author_of(p), ((p.get("associated") or {}).get("chat") or {}).get("allowIncoming"))
-            for p in body.get("follows") or []
-        ]
+        follows = []
+        for profile in objects_at(body, "follows"):
+            try:
+                chat = (profile.get("associated") or {}).get("chat") or {}
+                allowed = chat.get("allowIncoming")
+                follows.append((author_of(profile), allowed if isinstance(allowed, str) else None))
+            except UNREADABLE as exc:  # a profile without a DID is nobody to write to
+                log.warning("%s: followed profile unreadable: %s", self.account, exc)
+        return follows
 
     def record(self, uri: str) -> dict[str, Any] | None:
         """A record by its URI (``com.atproto.repo.getRecord``), None when absent."""
         repo, collection, rkey = uri.removeprefix("at://").split("/")
         try:
-            return as_dict(
-                self._call(
-                    "l'enregistrement",
-                    lambda **p: self.client.com.atproto.repo.get_record(params=p),
-                    repo=repo,
-                    collection=collection,
-                    rkey=rkey,
-                )
+            return self._query(
+                "l'enregistrement",
+                "com.atproto.repo.getRecord",
+                repo=repo,
+                collection=collection,
+                rkey=rkey,
             )
         except _Refused as exc:
             if "RecordNotFound" in exc.words or "Could not locate record" in exc.words:
@@ -554,6 +661,7 @@ class BlueskyCollector:
                 self._call(
                     "la publication",
                     lambda **d: self.client.com.atproto.repo.create_record(data=d),
+                    write=True,
                     repo=self.city_did,
                     collection=POST,
                     rkey=rkey,
@@ -562,9 +670,12 @@ class BlueskyCollector:
             )
         except _Refused:
             # Most likely a record already at this key (a retry after a crash): it is ours.
-            found = self.record(f"at://{self.city_did}/{POST}/{rkey}")
+            uri = f"at://{self.city_did}/{POST}/{rkey}"
+            found = self.record(uri)
             if found:
-                return {"uri": found["uri"], "cid": found.get("cid")}
+                known = found.get("uri")
+                return {"uri": known if isinstance(known, str) and known else uri,
+                        "cid": found.get("cid")}  # fmt: skip
             raise
 
     def _record(self, text: str, **extra: Any) -> dict[str, Any]:
@@ -588,10 +699,21 @@ class BlueskyCollector:
             return self._send_message(to, text)
         view = self._thread_view(to.external_id, depth=0)
         parent = view["post"]
-        parent_ref = {"uri": parent["uri"], "cid": parent["cid"]}
-        root = ((parent.get("record") or {}).get("reply") or {}).get("root") or parent_ref
+        parent_ref = strong_ref(parent)
+        if parent_ref is None:
+            raise PermanentError(
+                f"{self.account} : Bluesky décrit le message d'origine sans son adresse ; "
+                "répondez depuis l'application Bluesky"
+            )
+        record_of = parent.get("record") if isinstance(parent.get("record"), dict) else {}
+        replied = record_of.get("reply") if isinstance(record_of.get("reply"), dict) else {}
+        root = strong_ref(replied.get("root")) or parent_ref
         record = self._record(text, reply={"root": root, "parent": parent_ref})
         created = self._create(tid(self.now()), record)
+        if not isinstance(created.get("uri"), str) or not created["uri"]:
+            raise SentUnconfirmed(
+                f"{self.account} : Bluesky a accepté la réponse sans en donner l'adresse", created
+            )
         return Item(
             network=NETWORK,
             account=self.account,
@@ -619,18 +741,25 @@ class BlueskyCollector:
                 "le message privé",
                 lambda **d: chat.chat.bsky.convo.send_message(data=d),
                 chat=True,
+                write=True,
                 convo_id=to.thread_external_id,
                 message=message,
             )
         )
+        sent_id = sent.get("id")
+        if not isinstance(sent_id, str) or not sent_id:
+            raise SentUnconfirmed(
+                f"{self.account} : Bluesky a accepté le message privé sans en donner l'identifiant",
+                sent,
+            )
         return Item(
             network=NETWORK,
             account=self.account,
-            external_id=str(sent["id"]),
+            external_id=sent_id,
             kind="dm",
             direction="out",
             text=text,
-            created_at=_when(sent.get("sentAt") or self.now().isoformat()),
+            created_at=_sent_at(sent.get("sentAt"), self.now()),
             author=Author(NETWORK, self.city_did or "", f"@{self.handle}", None),
             parent_external_id=to.external_id,
             thread_external_id=to.thread_external_id,
@@ -669,32 +798,38 @@ class BlueskyCollector:
             return None
         self._sign_in()
         view = self._thread_view(to.external_id, depth=1)
-        found = []
-        for node in view.get("replies") or []:
-            post = node.get("post") if isinstance(node, dict) else None
-            if not post:
-                continue
-            record = post.get("record") or {}
-            parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
-            written = facets_to_text(str(record.get("text") or ""), record.get("facets"))
-            if (
-                (post.get("author") or {}).get("did") == self.city_did
-                and parent == to.external_id
-                and _when(record.get("createdAt") or post.get("indexedAt")) >= since
-                and holds(written, text)
-            ):
-                found.append(post)
-        if not found:
-            return None
-        first = min(found, key=lambda post: _when(post["record"].get("createdAt")))
-        return self.post_item(first["uri"], first["record"], first["author"], raw=first)
+        found: list[Item] = []
+        for node in objects_at(view, "replies"):
+            try:
+                post = node["post"]
+                record = post.get("record") or {}
+                parent = ((record.get("reply") or {}).get("parent") or {}).get("uri")
+                written = facets_to_text(str(record.get("text") or ""), record.get("facets"))
+                if (
+                    (post.get("author") or {}).get("did") == self.city_did
+                    and parent == to.external_id
+                    and _when(record.get("createdAt") or post.get("indexedAt")) >= since
+                    and holds(written, text)
+                ):
+                    found.append(
+                        self.post_item(
+                            text_value(post["uri"], "uri"), record, post["author"], raw=post
+                        )
+                    )
+            except UNREADABLE:
+                continue  # not a reply Beffroi can recognise as the one it sent
+        return min(found, key=lambda item: item.created_at) if found else None
 
     def find_published(self, marker: str, since: datetime) -> str | None:
         """The post at record key ``marker`` (the outbox row's key), or None: exhaustive,
         since a key names one record."""
         self._sign_in()
-        found = self.record(f"at://{self.city_did}/{POST}/{marker}")
-        return found["uri"] if found else None
+        uri = f"at://{self.city_did}/{POST}/{marker}"
+        found = self.record(uri)
+        if not found:
+            return None
+        # A record answered at the key is the row's post, whatever else the answer says.
+        return found["uri"] if isinstance(found.get("uri"), str) and found["uri"] else uri
 
     # ------------------------------------------------------------------ doctor
 
@@ -705,20 +840,14 @@ class BlueskyCollector:
             return [(False, str(exc))]
         results = [(True, f"{self.account} : connexion Bluesky réussie (@{self.handle})")]
         try:
-            did = as_dict(
-                self._call(
-                    "la résolution du pseudo",
-                    lambda **p: self.client.com.atproto.identity.resolve_handle(params=p),
-                    handle=self.handle,
+            did = self._query(
+                "la résolution du pseudo", "com.atproto.identity.resolveHandle", handle=self.handle
+            ).get("did")
+            if not isinstance(did, str) or not did:
+                raise PermanentError(
+                    f"{self.account} : Bluesky ne donne pas l'identifiant (DID) de @{self.handle}"
                 )
-            )["did"]
-            repo = as_dict(
-                self._call(
-                    "le dépôt",
-                    lambda **p: self.client.com.atproto.repo.describe_repo(params=p),
-                    repo=did,
-                )
-            )
+            repo = self._query("le dépôt", "com.atproto.repo.describeRepo", repo=did)
         except (PermanentError, InstanceDown, RateLimited) as exc:
             return [*results, (False, str(exc))]
         if not repo.get("handleIsCorrect", True):

@@ -118,8 +118,12 @@ def parse_comment(
     created = checked(raw, "comment", ("created_time",), need_id=False)
     if isinstance(created, Rejected):
         return created
+    given = raw.get("id")
+    if given is not None and type(given) not in (str, int):
+        # An id that is a list or an object contradicts the permalink: no id to trust.
+        return Rejected(raw, f"comment id is neither a text nor a number ({type(given).__name__})")
     link_id, link_parent, link_post = _ids_from_permalink(raw.get("permalink_url"))
-    external_id = raw.get("id") or link_id
+    external_id = given or link_id
     if not external_id:
         return Rejected(raw, "comment has neither an id nor a permalink_url naming it")
     thread = post_id or link_post

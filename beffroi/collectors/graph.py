@@ -53,7 +53,7 @@ from beffroi.collectors.http import (
 from beffroi.collectors.item import Author, Item, Page, Rejected, utcnow
 from beffroi.collectors.matching import holds
 from beffroi.collectors.moderation import check_hideable, french_errors
-from beffroi.collectors.values import as_int
+from beffroi.collectors.values import as_int, unattributable
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -684,8 +684,11 @@ def dm_item(
     author: Author | None,
     own: bool,
     conversation_id: str | None,
-) -> Item:
-    """A private message (Messenger or Instagram Direct) in its conversation."""
+) -> Item | Rejected:
+    """A private message (Messenger or Instagram Direct) in its conversation; one with
+    neither a sender nor a conversation is rejected (``values.unattributable``)."""
+    if refused := unattributable(raw, author, conversation_id):
+        return refused
     return Item(
         network=network,
         account=account,

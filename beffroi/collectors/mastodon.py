@@ -65,7 +65,7 @@ from beffroi.collectors.social_errors import (
     TokenRevoked,
 )
 from beffroi.collectors.social_text import html_to_text, mastodon_length
-from beffroi.collectors.values import UNREADABLE
+from beffroi.collectors.values import UNREADABLE, id_text
 
 if TYPE_CHECKING:
     from beffroi.config import Account, Settings
@@ -160,10 +160,15 @@ def _readable_person(person: Any) -> bool:
 
 
 def author_of(account: Any) -> Author:
+    """A status's author; an account without an id is no author (a ``ValueError`` the
+    status's reader turns into a reject): ``str(None)`` must never become a member."""
+    external_id = id_text(account["id"])
+    if external_id is None:
+        raise ValueError("un compte sans identifiant")
     acct = str(account.get("acct") or account.get("username") or "")
     return Author(
         NETWORK,
-        str(account["id"]),
+        external_id,
         f"@{acct}" if acct else None,
         account.get("display_name") or None,
         profile_text(account),
@@ -473,7 +478,9 @@ class MastodonCollector:
             tracked[sid]["refreshed"] = now
             for name in moved:
                 count, method, kind = ENGAGEMENT[name]
-                people = self._call(name, getattr(self.api, method), sid) or []
+                people = _listed(
+                    self.account, name, self._call(name, getattr(self.api, method), sid)
+                )
                 calls += 1
                 for person in people:
                     if not _readable_person(person):

@@ -34,6 +34,31 @@ def as_text(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def id_text(value: Any) -> str | None:
+    """An id (a sender's, a conversation's) as text, or None when there is none (absent,
+    empty, null, a boolean or a structure: ``str(None)`` must never become an author)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        return str(value)
+    # str(): a library's own id type (Mastodon.py's MaybeSnowflakeIdType) becomes text.
+    return str(value) if isinstance(value, str) and value.strip() else None
+
+
+UNATTRIBUTABLE = (
+    "message privé sans expéditeur ni conversation : impossible d'y répondre ou de l'attribuer"
+)
+
+
+def unattributable(raw: Any, author: Any, conversation_id: Any) -> Rejected | None:
+    """A private message with neither a sender nor a conversation: nobody to answer and no
+    thread to answer in, nobody to attribute it to. Rejected (kept in ``rejected_payloads``
+    with the reason), never stored as an inbound message no one can deal with."""
+    if author is None and not conversation_id:
+        return Rejected(raw, UNATTRIBUTABLE)
+    return None
+
+
 # What a parser may raise on a payload of an unforeseen shape.
 UNREADABLE = (
     ValueError,

@@ -22,6 +22,7 @@ from beffroi.scheduler.drafts import (
 )
 from beffroi.scheduler.lock import AlreadyRunning, ServiceLock
 from beffroi.scheduler.outbox import (
+    ACCEPTED_ODDLY,
     alert_cycle,
     marker_for,
     post_text,
@@ -32,6 +33,7 @@ from beffroi.scheduler.series import describe, next_occurrences, occurrences
 from beffroi.scheduler.service import JOB_NAMES, SchedulerService, last_heartbeat
 
 __all__ = [
+    "ACCEPTED_ODDLY",
     "APPROVER_ROLES",
     "LIMITS",
     "DraftError",

@@ -37,6 +37,7 @@ from beffroi.collectors import (
     OutgoingPost,
     PermanentError,
     RateLimited,
+    SentUnconfirmed,
     TransientError,
     mask_secrets,
 )
@@ -380,6 +381,16 @@ def _held_for_budget(conn, settings: Settings, row, occurrence: datetime, now, r
     return True
 
 
+# The ``facts`` key of the note on a post the network accepted oddly (shown by Calendrier).
+ACCEPTED_ODDLY = "accepted_oddly"
+
+
+def accepted_note(exc: SentUnconfirmed) -> str:
+    """The Calendrier's note for a post the network accepted without its usual answer."""
+    words = mask_secrets(str(exc)).split(": ", 1)[-1]
+    return f"{words} ; enregistrée comme publiée, sans nouvel envoi (vérifiez-la sur le réseau)."
+
+
 def publish_due(
     conn: sqlite3.Connection,
     settings: Settings,
@@ -469,6 +480,14 @@ def publish_due(
                     when = exc.reset_at
                 pub.record_retry(conn, row["id"], message, when, now)
                 report.retried += 1
+            continue
+        except SentUnconfirmed as exc:
+            # The network took the post (2xx) but described it oddly: it went out. Recorded
+            # as published with the network's words, never offered for a second publication.
+            facts = {ACCEPTED_ODDLY: accepted_note(exc)}
+            pub.record_published(conn, row["id"], None, now, facts=json.dumps(facts,
+                                 ensure_ascii=False), audit="published_unconfirmed")  # fmt: skip
+            report.published += 1
             continue
         except (PermanentError, AuthExpired) as exc:
             pub.record_failed(conn, row["id"], str(exc), now)

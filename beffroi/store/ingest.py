@@ -21,7 +21,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -243,6 +243,29 @@ def _item_row(item: Item, account: str, stamp: str) -> tuple:
     )
 
 
+def _as_stored(item: Item, row: tuple) -> Item:
+    """The item as its row holds it (ids escaped, texts cleaned): what the inbox's work on
+    new items (threads, queue rows, members) looks up and writes must be what was stored,
+    or a lone surrogate in a parent's id fails that work after the item was saved."""
+    author = item.author
+    if author is not None:
+        known = author.external_id
+        author = replace(
+            author,
+            external_id=clean_id(known) if type(known) in (str, int) else known,
+            handle=clean_text(author.handle),
+            display_name=clean_text(author.display_name),
+        )
+    return replace(
+        item,
+        external_id=row[2],
+        text=row[5],
+        parent_external_id=row[8],
+        thread_external_id=row[9],
+        author=author,
+    )
+
+
 def save_items(
     conn: sqlite3.Connection,
     account: str,
@@ -279,13 +302,14 @@ def save_items(
                     row[6],
                     row[6],
                 )
+            stored = _as_stored(item, row)
         except (AttributeError, TypeError, ValueError, OverflowError) as exc:
             name = getattr(item, "external_id", None)
             reason = f"item {clean_id(name) if isinstance(name, (str, int)) else '?'} cannot be stored: {exc}"
             rejected.append(Unstorable(_payload_of(item), reason))
             continue
         rows.append(row if member is None else (*row, member))
-        kept.append(item)
+        kept.append(stored)
     if not rows:
         return SavedItems(fetched, (), tuple(rejected))
 

@@ -389,7 +389,7 @@ def _move(
 def record_published(
     conn: sqlite3.Connection,
     pub_id: int,
-    external_id: str,
+    external_id: str | None,
     now: datetime,
     *,
     from_status: str = "publishing",

@@ -24,9 +24,10 @@ import json
 import pytest
 import responses
 
-from beffroi.collectors.x.payloads import snowflake_time
+from beffroi.collectors.x.dms import RETAINED
+from beffroi.collectors.x.payloads import snowflake_at, snowflake_time
 from beffroi.inbox import ingest_hooks, ingest_page
-from tests.collectors.x_http import DM_URL, params, x_account, x_collector
+from tests.collectors.x_http import DM_URL, params, tid, x_account, x_collector
 from tests.conftest import shared_fixture
 
 OTHER = "750362064426721281"
@@ -99,7 +100,13 @@ def test_recorded_dm_session_the_citys_messages_are_out_and_each_pass_is_one_req
     assert {i.thread_external_id for i in page.items} == {CONVERSATION}
     # 119 ms apart, and both times kept to the millisecond.
     assert (page.items[0].created_at - page.items[1].created_at).total_seconds() == 0.119
-    assert json.loads(page.cursor) == {"newest": TESTING_2, "recent": [TESTING_1, TESTING_2]}
+    # A first walk read the listing to its end: every event X lists (30 days) was seen.
+    covered = str(snowflake_at(snowflake_time(TESTING_2) - RETAINED))
+    assert json.loads(page.cursor) == {
+        "newest": TESTING_2,
+        "recent": [TESTING_1, TESTING_2],
+        "covered": covered,
+    }
 
 
 def test_a_dm_listed_late_behind_a_newer_one_is_still_collected(http):
@@ -148,3 +155,38 @@ def test_the_citys_answer_from_the_x_app_closes_the_citizens_dm(http, db, exampl
         (TESTING_1, "in", "replied", None),
         (TESTING_2, "out", None, None),
     ]
+
+
+def written_event(event_id: str, text: str, sender: str) -> dict:
+    """WRITTEN from docs.x.com's ``GET /2/dm_events`` answer (MessageCreate with the
+    ``dm_event.fields`` the collector asks for)."""
+    return {
+        "id": event_id,
+        "event_type": "MessageCreate",
+        "text": text,
+        "sender_id": sender,
+        "dm_conversation_id": f"{sender}-{city()['id']}",
+        "created_at": snowflake_time(event_id).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+    }
+
+
+def test_a_dm_listed_more_than_an_hour_late_is_still_collected(http):
+    """WRITTEN fixture (the recording's lag, longer): a citizen's DM sent two hours before
+    the newest one appears in ``GET /2/dm_events`` only after the newest was collected.
+    The events are listed for 30 days (docs.x.com, "Direct Messages lookup": "events from
+    up to 30 days ago"): what the first page shows and the cursor has not seen is new,
+    however old; the idle pass after it is still one request."""
+    citizen = {"id": OTHER, "username": "habitant59", "name": "Habitant"}
+    newest = written_event(tid(0), "Et le marché de Noël ?", OTHER)
+    late = written_event(tid(120), "Bonjour, la piscine est-elle ouverte ?", OTHER)
+    users = {"includes": {"users": [citizen]}}
+    http.get(DM_URL, json={"data": [newest], **users, "meta": {"result_count": 1}})
+    http.get(DM_URL, json={"data": [newest, late], **users, "meta": {"result_count": 2}})
+    http.get(DM_URL, json={"data": [newest, late], **users, "meta": {"result_count": 2}})
+    x = collector()
+    [first] = list(x.fetch("dms", None))
+    assert [i.external_id for i in first.items] == [newest["id"]]
+    [second] = list(x.fetch("dms", first.cursor))
+    assert [i.external_id for i in second.items] == [late["id"]]
+    [idle] = list(x.fetch("dms", second.cursor))
+    assert idle.items == [] and len(http.calls) == 3

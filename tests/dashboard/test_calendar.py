@@ -9,6 +9,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from beffroi.scheduler import ACCEPTED_ODDLY
 from beffroi.scheduler.drafts import create_draft
 from beffroi.scheduler.outbox import publish_cycle
 from beffroi.scheduler.series import next_occurrences
@@ -232,3 +233,32 @@ def test_accounts_are_named_not_keyed_and_a_series_draft_says_its_date(city):
     # Not approved yet: it would take the next occurrence without an approved draft.
     thursday = next_thursday_eleven(settings)
     assert any(f"{thursday:%d/%m}" in i.value and "11:00" in i.value for i in at.info)
+
+
+def test_a_post_accepted_oddly_shows_as_published_with_its_note(city):
+    """The network took the post (2xx) without the id Beffroi expects: the outbox records it
+    published with a note (``scheduler.ACCEPTED_ODDLY``, tested on the real outbox in
+    tests/scheduler/test_publish_accepted_oddly.py); the Calendrier shows it published, with
+    the note, never as a failure to publish again."""
+    settings, conn, _ = city
+    now = now_utc()
+    approved_draft(
+        conn, settings, {"x_ville": "Concert au parc"}, now=now - timedelta(hours=2),
+        fixed_at=now - timedelta(minutes=25), title="Concert au parc",
+    )  # fmt: skip
+    publish_cycle(conn, settings, {}, now=now, worker="t")
+    [row_id] = [r[0] for r in conn.execute(
+        "SELECT p.id FROM publications p JOIN drafts d ON d.id = p.draft_id "
+        "WHERE d.title = 'Concert au parc'")]  # fmt: skip
+    assert pub.claim_publication(conn, row_id, "w:1", now)
+    note = "X a accepté la publication sans en donner un identifiant lisible ; enregistrée comme publiée, sans nouvel envoi"
+    pub.record_published(conn, row_id, None, now, facts=json.dumps({ACCEPTED_ODDLY: note}))
+    at = calendar_as("lea")
+    day = (now - timedelta(minutes=25)).astimezone(settings.tz).date()
+    at.date_input(key="cal_day").set_value(day).run()
+    labels = " ".join(e.label for e in at.expander).replace("\\", "")
+    assert "Concert au parc — publié" in labels
+    shown = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "Publiée, avec une remarque" in shown and "sans nouvel envoi" in shown
+    assert "identifiant inconnu" in all_text(at)
+    assert not any("Concert au parc" in e.value for e in at.error)

@@ -37,6 +37,12 @@ def _ids(value: Any) -> list[str] | None:
     return [text for v in value if (text := _text(v)) is not None and text.isdigit()]
 
 
+def _digits(value: Any) -> str | None:
+    """A stored snowflake id (anything else: none stored)."""
+    text = _text(value)
+    return text if text is not None and text.isdigit() else None
+
+
 def _mapping(value: Any) -> dict[str, Any] | None:
     return dict(value) if isinstance(value, dict) else None
 
@@ -70,7 +76,8 @@ class XCursor:
 
     since_id: str | None = None  # mentions, replies
     newest: str | None = None  # dms
-    recent: list[str] | None = None  # dms: the ids seen within the overlap window
+    recent: list[str] | None = None  # dms: the ids seen over the span X lists
+    covered: str | None = None  # dms: the snowflake from which ``recent`` is complete
     conversations: dict[str, Any] | None = None  # replies: watched conversation -> time
     tweets: dict[str, Any] | None = None  # engagement: per tweet, counts collected
     refused: dict[str, Any] | None = None  # engagement: lists X refused, and when
@@ -94,6 +101,7 @@ class XCursor:
             since_id=_text(data.get("since_id")),
             newest=_text(data.get("newest")),
             recent=_ids(data.get("recent")),
+            covered=_digits(data.get("covered")),
             conversations=_mapping(data.get("conversations")),
             tweets=_mapping(data.get("tweets")),
             refused=_mapping(data.get("refused")),
@@ -102,7 +110,8 @@ class XCursor:
 
     def dump(self) -> str:
         data: dict[str, Any] = {}
-        for name in ("since_id", "newest", "recent", "conversations", "tweets", "refused"):
+        names = ("since_id", "newest", "recent", "covered", "conversations", "tweets", "refused")
+        for name in names:
             value = getattr(self, name)
             if value is not None:
                 data[name] = value

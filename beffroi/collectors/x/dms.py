@@ -6,9 +6,13 @@ no ``since_id``: pages are walked newest first. Three facts of the real API shap
 
 - **Late events**: ``GET /2/dm_events`` answered ``result_count 0`` seconds after two DMs
   were sent, while the per-conversation endpoint already had them. An event can therefore
-  show up behind a newer one already collected. The cursor keeps, beside the newest id
-  seen (``newest``), every id seen within ``OVERLAP`` of it (``recent``); each pass reads
-  down to ``OVERLAP`` before ``newest`` and yields the events it has not seen yet.
+  show up behind a newer one already collected, and it may be late by more than any fixed
+  window. The endpoint lists the events of the last 30 days (``RETAINED``, docs.x.com
+  "Direct Messages lookup"), so the cursor keeps, beside the newest id seen (``newest``),
+  the ids seen over that span (``recent``, at most ``RECENT_KEPT``): any event of a page
+  read that is not among them is new, however old. Pages cost requests, so a pass reads
+  deeper than its first page only down to ``OVERLAP`` before ``newest``: a late event is
+  caught as long as fewer than a page (100) of newer events hide it, at no extra request.
 - **The last page carries a ``next_token``** too: a page with fewer events than asked for
   is the last one, so an idle pass (or one with a few new DMs) is ONE request.
 - **The city's own messages** are recognised by ``sender_id`` (asked for in
@@ -32,13 +36,17 @@ from beffroi.collectors.x.payloads import (
     DM_EVENT_FIELDS,
     USER_FIELDS,
     parse_page,
+    snowflake_at,
     snowflake_time,
 )
 
-# How far below the newest event seen each pass reads again, for events that show up late.
+# How far below the newest event seen a pass pages on (each page is a request).
 OVERLAP = timedelta(hours=1)
-# At most this many ids kept in the cursor for the overlap window.
-RECENT_KEPT = 500
+# How long X lists an event (docs.x.com: "events from up to 30 days ago"): the ids seen
+# over that span are kept, so that an event listed late is recognised as new.
+RETAINED = timedelta(days=30)
+# At most this many ids kept in the cursor (about 20 bytes each).
+RECENT_KEPT = 2000
 
 
 def _time_of(external_id: str | None):
@@ -90,12 +98,17 @@ def fetch_dms(x: XClient, cursor: XCursor) -> Iterator[Page]:
             user_auth=True,
         )
 
+    # From when ``recent`` holds every event seen: stored by this code; for a cursor of the
+    # one-hour overlap before it, its oldest id (it holds nothing older).
+    covered_id = cursor.covered or (min(recent, key=int) if recent else None)
+    covered = _time_of(covered_id)
+
     def already_had(item: Item) -> bool:
         if item.external_id in recent:
             return True
         if cursor.recent is None and known is not None:  # a cursor from before the overlap
             return int(item.external_id) <= int(known)
-        return floor is not None and item.created_at < floor
+        return covered is not None and item.created_at < covered
 
     def parse(body: Any, walk: Walk):
         items, rejected = parse_page(body, ctx, "dm")
@@ -110,8 +123,15 @@ def fetch_dms(x: XClient, cursor: XCursor) -> Iterator[Page]:
         cursor.newest = newest_of(known, walk)
         top = _time_of(cursor.newest)
         window = [
-            i for i in recent.union(seen) if top is None or (_time_of(i) or top) >= top - OVERLAP
+            i for i in recent.union(seen) if top is None or (_time_of(i) or top) >= top - RETAINED
         ]
         cursor.recent = sorted(window, key=int)[-RECENT_KEPT:]
+        since = covered_id
+        if known is None and top is not None:
+            # A first walk reads the listing to its end: it has seen all X lists.
+            since = str(max(snowflake_at(top - RETAINED), 0))
+        if since is not None and len(window) > RECENT_KEPT:  # the cap cut the oldest ids
+            since = max(since, cursor.recent[0], key=int)
+        cursor.covered = since
 
     yield from walk_pages(x, "direct messages", cursor, call, parse, finish)

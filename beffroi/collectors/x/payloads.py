@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from beffroi.collectors.item import Author, Item, Rejected
-from beffroi.collectors.values import rejecting
+from beffroi.collectors.values import id_text, rejecting, unattributable
 from beffroi.collectors.x.reply_rules import referenced_authors
 
 TWITTER_EPOCH_MS = 1288834974657
@@ -128,10 +128,11 @@ def users_by_id(body: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _author(author_id: Any, users: dict[str, dict[str, Any]]) -> Author | None:
+    author_id = id_text(author_id)
     if author_id is None:
         return None
-    user = users.get(str(author_id), {})
-    return Author("x", str(author_id), user.get("username"), user.get("name"))
+    user = users.get(author_id, {})
+    return Author("x", author_id, user.get("username"), user.get("name"))
 
 
 def _metric(tweet: dict[str, Any], name: str) -> int | None:
@@ -230,7 +231,9 @@ def parse_dm_event(event: Any, users: dict[str, dict[str, Any]], ctx: Context) -
     external_id, text, created = basics
     author = _author(event.get("sender_id"), users)
     outbound = author is not None and ctx.city_id is not None and author.external_id == ctx.city_id
-    conversation = event.get("dm_conversation_id")
+    conversation = id_text(event.get("dm_conversation_id"))
+    if refused := unattributable(event, author, conversation):
+        return refused
     return Item(
         network="x",
         account=ctx.account,
@@ -241,7 +244,7 @@ def parse_dm_event(event: Any, users: dict[str, dict[str, Any]], ctx: Context) -
         created_at=created,
         author=author,
         permalink=None,
-        thread_external_id=str(conversation) if conversation else None,
+        thread_external_id=conversation,
         raw=event,
     )
 

@@ -26,6 +26,7 @@ from beffroi.export import disable_grid_export
 from beffroi.french import WEEKDAYS
 from beffroi.labels import network_label
 from beffroi.scheduler import (
+    ACCEPTED_ODDLY,
     APPROVER_ROLES,
     LIMITS,
     STATES,
@@ -175,6 +176,16 @@ def _is_approver(ctx: PageContext) -> bool:
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$])")
 
 
+def _published_note(row: dict) -> str | None:
+    """What the outbox noted on a post the network accepted oddly (``facts.network``)."""
+    try:
+        facts = json.loads(row.get("facts") or "{}")
+    except ValueError:
+        return None
+    note = facts.get(ACCEPTED_ODDLY) if isinstance(facts, dict) else None
+    return note if isinstance(note, str) and note else None
+
+
 def _md(text: str) -> str:
     """Staff text made inert for the few widgets whose labels are Markdown."""
     return _MARKDOWN.sub(r"\\\1", text)
@@ -255,9 +266,12 @@ def _entry_detail(ctx: PageContext, entry: Entry) -> None:
         if row["status"] == "published":
             if row.get("link"):
                 st.link_button("Voir la publication", row["link"])
+            note = _published_note(row)
+            if note:  # accepted by the network without its usual answer: still published
+                st.info(_md(f"Publiée, avec une remarque : {note}"))
             st.text(
                 f"Publié le {_local(ctx, from_db(row['published_at'])):%d/%m à %H:%M}"
-                f" · identifiant {row['external_id']}"
+                f" · identifiant {row['external_id'] or 'inconnu'}"
                 f" · {row.get('reactions') or 0} commentaire(s) ou réponse(s)"
                 + (f" · {row['like_count']} j'aime" if row.get("like_count") is not None else "")
             )
