@@ -246,6 +246,7 @@ def test_recorded_messenger_messages_are_stored_whole(http, db, example_settings
         "last_seen_at": "2021-07-23 10:24:23",
         "objected_at": None,
         "objected_by": None,
+        "profile": None,
     }
     dm = {"member_id": 1, "thread_external_id": "t_587956915396498"}
     assert stored(db) == [
