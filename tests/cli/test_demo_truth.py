@@ -151,4 +151,3 @@ def test_a_second_demo_refuses_before_touching_the_running_one(tmp_path, capsys)
     assert first.returncode == 0, out
     addresses = [line for line in out.splitlines() if "http://" in line or "https://" in line]
     assert addresses == [f"dashboard: http://localhost:{port}"], out
-
