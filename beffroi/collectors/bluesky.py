@@ -507,9 +507,12 @@ class BlueskyCollector:
                 cid = text_value(convo["id"], "id")
                 shown = convo.get("lastMessage")
                 last = shown.get("id") if isinstance(shown, dict) else shown
+                # Members only give names: an unreadable list costs the names, never the
+                # conversation's messages (each message names its sender's DID).
+                listed = convo.get("members")
                 members = {
                     m["did"]: m
-                    for m in convo.get("members") or []
+                    for m in (listed if isinstance(listed, list) else [])
                     if isinstance(m, dict) and isinstance(m.get("did"), str)
                 }
             except UNREADABLE as exc:

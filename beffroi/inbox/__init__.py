@@ -53,16 +53,7 @@ from beffroi.inbox.moderation_actions import (
     undo_moderation,
 )
 from beffroi.inbox.network_acts import ACTS, act_on_network, acts_possible
-from beffroi.inbox.notes import (
-    NoteWritten,
-    mark_mentions_seen,
-    mentioned_in,
-    mentions_of,
-    notes_on_member,
-    notes_on_message,
-    unseen_mentions,
-    write_note,
-)
+from beffroi.inbox.notes import NoteWritten, mentioned_in, write_note
 from beffroi.inbox.open311 import PollResult, check_request, check_services, poll_open311
 from beffroi.inbox.open311_view import Open311View, citizen_told, open311_labels, open311_view
 from beffroi.inbox.presence import (
@@ -148,6 +139,13 @@ from beffroi.store.community import (
 )
 from beffroi.store.community import set_status as set_invitation_status
 from beffroi.store.moderation import ModerationError, set_rule_enabled
+from beffroi.store.notes import (
+    mark_mentions_seen,
+    mentions_of,
+    notes_on_member,
+    notes_on_message,
+    unseen_mentions,
+)
 from beffroi.store.objection import (
     ObjectionError,
     object_to_ranking,

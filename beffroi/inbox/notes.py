@@ -20,27 +20,10 @@ from datetime import datetime
 from beffroi.config import Settings
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import get_staff, list_staff, now_utc
-from beffroi.store.notes import (
-    add_note,
-    mark_mentions_seen,
-    mentions_of,
-    notes_on_member,
-    notes_on_message,
-    record_mention_mail,
-    unseen_mentions,
-)
+from beffroi.store.notes import add_note, record_mention_mail
 from beffroi.store.queue import QueueError
 
-__all__ = [
-    "NoteWritten",
-    "mark_mentions_seen",
-    "mentioned_in",
-    "mentions_of",
-    "notes_on_member",
-    "notes_on_message",
-    "unseen_mentions",
-    "write_note",
-]
+__all__ = ["NoteWritten", "mentioned_in", "write_note"]
 
 MAX_NOTE = 4_000
 _MENTION = re.compile(r"(?<![\w.])@([\w.-]+)")

@@ -1133,6 +1133,8 @@ FOUND += [
     ("bluesky direct messages", BSKY_CONVOS,
      Mutation("wrong_type", ("convos", 0, "lastMessage"), -1)),  # the conversation unread
     ("bluesky direct messages", BSKY_CONVOS, Mutation("null", ("convos", 0, "id"), None)),
+    ("bluesky direct messages", BSKY_CONVOS,
+     Mutation("wrong_type", ("convos", 0, "members"), -1)),  # nightly: its messages unread
     ("bluesky direct messages", BSKY_MESSAGES,
      Mutation("null", ("messages", 1, "sender", "did"), None)),  # stored under "None"
     ("bluesky notifications", BSKY_NOTES,

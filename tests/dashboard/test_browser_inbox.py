@@ -89,8 +89,19 @@ def logged_in(browser, url: str, username: str, width: int, height: int):
 def boxes(browser, url: str, width: int, height: int, shots):
     """Where the list, the message heading and the reply box stand for claire at this size
     (a full-page screenshot ``inbox-<width>.png`` kept in ``shots``)."""
+    from playwright.sync_api import expect
+
     page = logged_in(browser, url, "claire", width, height)
-    grid = page.locator("[data-testid=stDataFrame]").first.bounding_box()
+    # Streamlit can draw the heading before the list: wait until the page's script has
+    # finished (under load the first grid of the page was another one, further down).
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=30_000,
+    )
+    listed = page.locator("[data-testid=stDataFrame]").first
+    expect(listed).to_be_visible(timeout=30_000)
+    grid = listed.bounding_box()
     heading = page.get_by_role("heading", name="Message n°").bounding_box()
     reply = page.get_by_label("Votre réponse").bounding_box()
     page.screenshot(path=str(shots / f"inbox-{width}.png"), full_page=True)

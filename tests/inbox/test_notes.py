@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-from beffroi.inbox import (
-    QueueError,
-    describe_event,
-    history,
+from beffroi.inbox import QueueError, describe_event, history, mentioned_in, write_note
+from beffroi.store import upsert_staff
+from beffroi.store.notes import (  # the reads the inbox shows
     mark_mentions_seen,
-    mentioned_in,
     mentions_of,
     notes_on_member,
     notes_on_message,
     unseen_mentions,
-    write_note,
 )
-from beffroi.store import upsert_staff
 from tests.inbox.helpers import add_managers, ingest, later, message, queue_row, with_smtp
 
 

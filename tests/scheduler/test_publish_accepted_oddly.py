@@ -7,20 +7,17 @@ the answer is tweepy's recorded ``POST /2/tweets`` (x/create_and_delete_tweet.js
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import responses
 
-from beffroi.config import example_config_path, load_settings
 from beffroi.scheduler.outbox import publish_cycle
-from beffroi.store import connect, sync_accounts
 from beffroi.store.calendar import publications_between
 from tests.collectors.x_http import API, x_collector
-from tests.conftest import settings_with, shared_fixture
-from tests.scheduler.drafting import approved_draft
+from tests.conftest import shared_fixture
+from tests.scheduler.drafting import THURSDAY_11, jeudi_approved
 
-THURSDAY_11 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
 TEXT = "Jeudi de l'économie : la pépinière d'entreprises"
 
 
@@ -31,19 +28,7 @@ def recorded_created() -> dict:
 
 @pytest.fixture
 def planned(tmp_path):
-    base = load_settings(example_config_path())
-    settings = settings_with(
-        base, database=base.database.model_copy(update={"path": tmp_path / "b.db"})
-    )
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    approved_draft(
-        conn,
-        settings,
-        {"x_ville": TEXT, "facebook_ville": TEXT},
-        now=THURSDAY_11 - timedelta(days=2),
-        series_key="jeudi_economie",
-    )
+    settings, conn = jeudi_approved(tmp_path, TEXT)
     yield settings, conn
     conn.close()
 

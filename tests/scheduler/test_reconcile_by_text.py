@@ -4,20 +4,16 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import responses
 
-from beffroi.config import example_config_path, load_settings
 from beffroi.scheduler.outbox import publish_cycle
-from beffroi.store import connect, sync_accounts
 from beffroi.store import publishing as pub
 from tests.collectors.x_http import API, CITY_ID, tid, x_collector
-from tests.conftest import settings_with
-from tests.scheduler.drafting import approved_draft
+from tests.scheduler.drafting import THURSDAY_11, jeudi_approved
 
-THURSDAY_11 = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # 11:00 in Paris
 TEXT = "Jeudi de l'économie : la pépinière d'entreprises https://marcq.fr/eco"
 TWEETS_URL = f"{API}/users/{CITY_ID}/tweets"
 
@@ -25,19 +21,7 @@ TWEETS_URL = f"{API}/users/{CITY_ID}/tweets"
 @pytest.fixture
 def crashed(tmp_path):
     """A jeudi de l'économie row claimed by a process that died during the network call."""
-    base = load_settings(example_config_path())
-    settings = settings_with(
-        base, database=base.database.model_copy(update={"path": tmp_path / "b.db"})
-    )
-    conn = connect(settings.database_path)
-    sync_accounts(conn, settings)
-    approved_draft(
-        conn,
-        settings,
-        {"x_ville": TEXT, "facebook_ville": TEXT},
-        now=THURSDAY_11 - timedelta(days=2),
-        series_key="jeudi_economie",
-    )
+    settings, conn = jeudi_approved(tmp_path, TEXT)
     publish_cycle(conn, settings, {}, now=THURSDAY_11, worker="plan")  # rows, nothing sent
     row = conn.execute(
         "SELECT * FROM publications WHERE account = 'x_ville' AND status = 'approved'"
