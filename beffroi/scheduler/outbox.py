@@ -52,6 +52,11 @@ log = logging.getLogger(__name__)
 HORIZON_KEY = "outbox.horizon"
 FIRST_CYCLE_KEY = "outbox.first_cycle"  # since when the outbox looks after the series
 FIXED_GRACE = timedelta(minutes=120)
+# Why a post not tried within its grace is missed. The outbox cannot tell a stopped service
+# from one running late (a loaded machine, a long cycle): it says both, never only "stopped".
+NOT_SENT_IN_GRACE = (
+    "pas publié dans le délai de grâce : le service était arrêté ou en retard à l'heure prévue"
+)
 RETRY_BASE_SECONDS = 30
 BUDGET_RECHECK = timedelta(minutes=15)  # a post held for the X budget is looked at again
 # Look this far before a claim for the post when reconciling (clocks differ a little).
@@ -285,7 +290,7 @@ def plan_series(
                     conn,
                     rdv.key,
                     occurrence,
-                    "service arrêté à l'heure prévue (au-delà du délai de grâce)",
+                    NOT_SENT_IN_GRACE,
                     now,
                 )
             elif pub.attach_next_draft(conn, rdv.key, occurrence, now) is None:
@@ -344,9 +349,7 @@ def plan_fixed_drafts(
             pub.materialise_fixed_draft(conn, row["id"], targets, at, now)
             and at < now - FIXED_GRACE
         ):
-            report.missed += pub.mark_occurrence_missed(
-                conn, key, at, "service arrêté à l'heure prévue (au-delà du délai de grâce)", now
-            )
+            report.missed += pub.mark_occurrence_missed(conn, key, at, NOT_SENT_IN_GRACE, now)
 
 
 # ---------------------------------------------------------------- 5. publish
@@ -423,7 +426,7 @@ def publish_due(
                 conn,
                 row["series_key"],
                 occurrence,
-                "service arrêté à l'heure prévue (au-delà du délai de grâce)",
+                NOT_SENT_IN_GRACE,
                 now,
             )
             continue

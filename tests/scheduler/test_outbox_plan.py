@@ -114,6 +114,8 @@ def test_down_beyond_grace_is_missed_and_the_draft_waits_for_the_next(db, quiet_
     rows = occurrence_rows(db, "status, error")
     assert {r["status"] for r in rows} == {"missed"}
     assert "délai de grâce" in rows[0]["error"]
+    # It cannot know whether the service was stopped or only late: it says both.
+    assert "arrêté ou en retard" in rows[0]["error"]
     assert (
         db.execute("SELECT status FROM drafts WHERE id = ?", (draft,)).fetchone()[0] == "approved"
     )
