@@ -22,7 +22,7 @@ SHORTCUTS = [
     ("k", "Message précédent", {"click": "Message précédent"}),
     ("r", "Écrire la réponse", {"focus": "Votre réponse"}),
     ("Ctrl+Entrée", "Envoyer la réponse", {"click": "Envoyer la réponse"}),
-    ("i", "Insérer la réponse enregistrée", {"click": "Insérer la réponse enregistrée"}),
+    ("i", "Insérer la réponse enregistrée", {"click": "Insérer"}),
     ("a", "Me l'attribuer", {"click": "Me l'attribuer"}),
     ("c", "Clore le message (avec le motif choisi)", {"click": "Clore"}),
     ("/", "Rechercher dans les messages", {"focus": "Rechercher dans les messages"}),

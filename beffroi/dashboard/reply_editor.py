@@ -22,7 +22,8 @@ from beffroi import inbox
 from beffroi.dashboard.context import PageContext
 
 REPLY_LABEL = "Votre réponse"
-SEARCH_LABEL = "Chercher une réponse enregistrée"
+SEARCH_LABEL = "Chercher une réponse"
+INSERT_LABEL = "Insérer"  # beside the saved reply chosen; the key i clicks it too
 NOTHING_FOUND = "Aucune réponse enregistrée ne correspond à cette recherche."
 
 COUNTER_SCRIPT = """
@@ -134,8 +135,8 @@ def saved_reply_picker(ctx: PageContext, entry: dict, key: str, templates) -> No
     if not templates:
         return
     qid = entry["queue_id"]
-    # Search and choice side by side: the reply box stays within the first screen.
-    left, right = st.columns(2)
+    # Search, choice and button in one row: the reply box stays within the first screen.
+    left, right, button = st.columns([1.2, 1.5, 0.7], vertical_alignment="bottom")
     query = left.text_input(SEARCH_LABEL, key=f"inbox_tpl_search_{qid}")
     found = inbox.search_saved_replies(templates, query)
     if not found:
@@ -159,7 +160,7 @@ def saved_reply_picker(ctx: PageContext, entry: dict, key: str, templates) -> No
             service=inbox.service_name(ctx.settings, entry["theme"], entry["service"]),
         )
 
-    st.button("Insérer la réponse enregistrée", key=f"inbox_insert_{qid}", on_click=insert)
+    button.button(INSERT_LABEL, key=f"inbox_insert_{qid}", on_click=insert, width="stretch")
 
 
 def under_the_box(ctx: PageContext, entry: dict, key: str) -> None:

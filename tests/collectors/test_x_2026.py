@@ -169,3 +169,17 @@ def test_the_citys_own_mentions_are_metered_as_owned_reads_with_the_user_keys(ht
     x = x_collector(**keys)
     list(x.fetch("mentions", None))
     assert x.meter.drain() == [("mentions", resource, 1, 1)]
+
+
+def test_a_mention_stored_without_the_tweet_is_read_from_its_text(db, example_settings):
+    """The simulated city's X mentions keep no tweet in ``raw`` (only their place in the
+    stream): the demo warned "X refuse cette réponse" on "@marcqenbaroeul Gros nid de
+    poule..." though it mentions the city (the example city's handle is villedemarcq). The stored text says it as well as X's."""
+    ext = tid(26)
+    text = "@villedemarcq Gros nid de poule sur la chaussée rue du Quesne"
+    stored = replace(mention(ext), text=text, raw={"seq": 3, "stream": "mentions"})
+    ingest(db, example_settings, stored)
+    assert reply_warning(db, example_settings, queue_row(db, ext)["id"]) is None
+    other = tid(27)
+    ingest(db, example_settings, replace(_unmentioned(other), raw={"seq": 4}))
+    assert reply_warning(db, example_settings, queue_row(db, other)["id"]).startswith(REPLY_REFUSED)

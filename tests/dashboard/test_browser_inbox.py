@@ -13,16 +13,14 @@ import sys
 import pytest
 import streamlit as st
 
-from beffroi.cli.wiring import collectors_for, open_database
+from beffroi.cli.wiring import open_database
 from beffroi.config import load_settings
-from beffroi.inbox import ingest_hooks
 from beffroi.sandbox import SandboxNetwork, state_path
-from beffroi.scheduler.collection import collect_all
 from beffroi.store import upsert_staff
 from tests.conftest import free_port
 from tests.dashboard.conftest import PASSWORD, PASSWORD_HASH
 from tests.dashboard.test_browser import CHROMIUM_ARGS, chromium_path, wait_until_up
-from tests.dashboard.test_sandbox_city import CONFIG
+from tests.dashboard.test_sandbox_city import CONFIG, collect_city
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +40,7 @@ def sim_served(tmp_path, monkeypatch, citizens):
     config.write_text(CONFIG.replace("citizens = 20", f"citizens = {citizens}"), encoding="utf-8")
     settings = load_settings(config)
     conn = open_database(settings)
-    collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
+    collect_city(conn, settings)
     for user, name in (("claire", "Claire Martin"), ("bruno", "Bruno Petit")):
         upsert_staff(
             conn, user, display_name=name, role="community_manager", password_hash=PASSWORD_HASH
@@ -218,6 +216,16 @@ def test_ten_messages_worked_from_the_keyboard_alone(sim_served):
             def current() -> int:
                 return int(message.inner_text().rsplit("°", 1)[1])
 
+            def idle() -> None:
+                """The page's script has finished: a key pressed while the new message
+                is still being drawn clicked the previous message's button."""
+                page.wait_for_function(
+                    "() => document.querySelector('[data-testid=stApp]')"
+                    "?.getAttribute('data-test-script-state') === 'notRunning'",
+                    timeout=30_000,
+                )
+
+            idle()
             keys.press("Escape")
             keys.press("?")
             help_box = page.get_by_role("dialog", name="Raccourcis clavier")
@@ -225,14 +233,17 @@ def test_ten_messages_worked_from_the_keyboard_alone(sim_served):
             expect(help_box.get_by_text("Envoyer la réponse")).to_be_visible()
             keys.press("Escape")
             expect(help_box).to_have_count(0)
+            idle()
             first = current()
             keys.press("j")
             expect(message).not_to_have_text(f"Message n°{first}", timeout=20_000)
+            idle()
             keys.press("k")
             expect(message).to_have_text(f"Message n°{first}", timeout=20_000)
 
             replies = 0
             for n in range(10):
+                idle()
                 qid = current()
                 if n % 3 == 2:
                     keys.press("a")

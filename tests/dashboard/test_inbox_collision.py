@@ -3,13 +3,11 @@ the second writer's text kept, shown beside the first reply, and audited."""
 
 from __future__ import annotations
 
-from beffroi.cli.wiring import collectors_for, open_database
+from beffroi.cli.wiring import open_database
 from beffroi.config import load_settings
-from beffroi.inbox import ingest_hooks
 from beffroi.sandbox import SandboxNetwork, state_path
-from beffroi.scheduler.collection import collect_all
 from beffroi.store import upsert_staff
-from tests.dashboard.test_sandbox_city import CONFIG
+from tests.dashboard.test_sandbox_city import CONFIG, collect_city
 from tests.inbox.helpers import app, button, texts
 
 CLAIRE = "Bonjour, le marché est ouvert le dimanche de 8 h à 13 h."
@@ -28,7 +26,7 @@ def test_the_second_sender_sees_the_first_reply_and_keeps_their_text(tmp_path, m
     config.write_text(CONFIG, encoding="utf-8")
     settings = load_settings(config)
     conn = open_database(settings)
-    collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
+    collect_city(conn, settings)
     for user, name in (("claire", "Claire Martin"), ("bruno", "Bruno Petit")):
         upsert_staff(conn, user, display_name=name, role="community_manager", password_hash="-")
     monkeypatch.setenv("BEFFROI_CONFIG", str(config))

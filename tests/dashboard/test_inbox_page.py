@@ -63,7 +63,7 @@ def test_saved_reply_inserted_with_first_name_and_service(db, example_settings):
     at = app(db, example_settings, later(5))
     tpl = at.selectbox(key=f"inbox_tpl_{qid}")
     assert tpl.options[0].startswith("Dépôt sauvage")  # the theme's own templates come first
-    button(at, "Insérer la réponse enregistrée").click().run()
+    button(at, "Insérer").click().run()
     reply = at.text_area(key=f"inbox_reply_{qid}").value
     assert reply.startswith("Bonjour Camille1,")
     assert "Service propreté" in reply

@@ -17,13 +17,11 @@ import time
 
 import streamlit as st
 
-from beffroi.cli.wiring import collectors_for, open_database
+from beffroi.cli.wiring import open_database
 from beffroi.config import load_settings
-from beffroi.inbox import ingest_hooks
 from beffroi.sandbox import state_path
-from beffroi.scheduler.collection import collect_all
 from beffroi.store import upsert_staff
-from tests.dashboard.test_sandbox_city import CONFIG
+from tests.dashboard.test_sandbox_city import CONFIG, collect_city
 from tests.inbox.helpers import app, button
 
 TYPED = "Bonjour, merci pour votre message ! La réponse est sur marcq-en-baroeul.org."
@@ -40,7 +38,7 @@ def test_the_open_queue_is_emptied_through_the_page(tmp_path, monkeypatch):
     settings = load_settings(config)
     conn = open_database(settings)
 
-    collect_all(conn, collectors_for(settings), hooks=ingest_hooks(settings))
+    collect_city(conn, settings)
     upsert_staff(conn, "claire", display_name="Claire", role="community_manager", password_hash="-")
     backlog = open_ids(conn)
     assert len(backlog) >= 5, "the small city should leave some work"
@@ -66,7 +64,7 @@ def test_the_open_queue_is_emptied_through_the_page(tmp_path, monkeypatch):
             else:
                 saved = [s for s in at.selectbox if s.key == f"inbox_tpl_{qid}"]
                 if saved and not saved[0].options[saved[0].index].endswith("(général)"):
-                    button(at, "Insérer la réponse enregistrée").click().run()
+                    button(at, "Insérer").click().run()
                 else:
                     at.text_area(key=f"inbox_reply_{qid}").input(TYPED)
                 button(at, "Envoyer la réponse").click().run()

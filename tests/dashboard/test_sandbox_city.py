@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import streamlit as st
 
 from beffroi.cli.wiring import collectors_for, open_database
+from beffroi.collectors.sandbox import SandboxCollector
 from beffroi.config import load_settings
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler.collection import collect_all
@@ -17,6 +20,21 @@ CONFIG = (
     + sandbox_accounts_toml("x", "instagram")
     + sandbox_toml(citizens=20, history_days=2)
 )
+
+# When the browser tests' city is built and collected: a Tuesday, 10:30 in Marcq. On the
+# real clock the city (its open list, its first message) changed with the day and hour the
+# tests ran: CI once found 7 open messages where the keyboard test needs 12.
+CITY_NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def collect_city(conn, settings, at: datetime = CITY_NOW):
+    """The simulated city built and collected at ``at``, as ``beffroi collect`` does
+    (the sandbox collectors, ``collect_all`` and the inbox's hooks), on that clock."""
+    collectors = [
+        SandboxCollector.for_account(settings, a, now=lambda: at)
+        for a in settings.enabled_accounts()
+    ]
+    return collect_all(conn, collectors, hooks=ingest_hooks(settings), now=lambda: at)
 
 
 def test_simulated_city_in_the_inbox_and_health_panel(tmp_path, monkeypatch):

@@ -161,7 +161,6 @@ def render(ctx: PageContext) -> None:
     st.title(TITLE)
     st.html(COMPACT)
     keyboard.apply()
-    st.caption("Raccourcis clavier : touche « ? ».")
     if can_edit:
         _send_requested(ctx, username, now)
         notes_panel.mentions(ctx, username, links.follow)
@@ -207,6 +206,7 @@ def render(ctx: PageContext) -> None:
         before, after = st.columns(2)
         before.button("Message précédent", key="inbox_prev_msg", on_click=_move, args=(ids, -1))
         after.button("Message suivant", key="inbox_next_msg", on_click=_move, args=(ids, 1))
+        st.caption("Raccourcis clavier : touche « ? ».")
         if can_edit:
             _bulk(ctx, labels, staff, username, now)
     with message_pane:
@@ -284,15 +284,14 @@ def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters
     settings = ctx.settings
     networks = sorted({a.shown_network for a in settings.accounts}, key=network_label)
     themes = [t.name for t in settings.themes] + [""]
-    left, middle, right = st.columns(3)
-    chosen_networks = left.multiselect(
-        "Réseau",
-        networks,
-        format_func=network_label,
-        placeholder="Tous les réseaux",
-        key="inbox_networks",
+    # One row, so the list and the message start high on the page (and a phone has four
+    # fields to scroll past, not six); the filters used now and then open from a button
+    # that counts those in use.
+    search_col, status_col, network_col, more_col = st.columns(
+        [2.2, 1.8, 1.4, 1.2], vertical_alignment="bottom"
     )
-    statuses = middle.multiselect(
+    search = search_col.text_input("Rechercher dans les messages", key="inbox_search")
+    statuses = status_col.multiselect(
         "Statut",
         list(STATUS_LABELS),
         default=list(OPEN),
@@ -300,22 +299,36 @@ def _filters(ctx: PageContext, username: str, staff: list[str]) -> inbox.Filters
         placeholder="Tous les statuts",
         key="inbox_statuses",
     )
-    chosen_themes = right.multiselect(
-        "Thème",
-        themes,
-        format_func=lambda t: t or "(sans thème)",
-        placeholder="Tous les thèmes",
-        key="inbox_themes",
+    chosen_networks = network_col.multiselect(
+        "Réseau",
+        networks,
+        format_func=network_label,
+        placeholder="Tous les réseaux",
+        key="inbox_networks",
     )
-    left, middle, right = st.columns([1, 2, 1])
-    who = left.selectbox(
-        "Attribué à",
-        [ANYONE, ME, NOBODY, *staff],
-        format_func=lambda u: u if u in (ANYONE, ME, NOBODY) else ctx.person(u),
-        key="inbox_assignee",
+    state = st.session_state
+    in_use = sum(
+        (
+            bool(state.get("inbox_themes")),
+            state.get("inbox_assignee", ANYONE) != ANYONE,
+            bool(state.get("inbox_overdue")),
+        )
     )
-    search = middle.text_input("Rechercher dans les messages", key="inbox_search")
-    overdue = right.checkbox("En retard seulement", key="inbox_overdue")
+    with more_col.popover(f"Plus de filtres ({in_use})" if in_use else "Plus de filtres"):
+        chosen_themes = st.multiselect(
+            "Thème",
+            themes,
+            format_func=lambda t: t or "(sans thème)",
+            placeholder="Tous les thèmes",
+            key="inbox_themes",
+        )
+        who = st.selectbox(
+            "Attribué à",
+            [ANYONE, ME, NOBODY, *staff],
+            format_func=lambda u: u if u in (ANYONE, ME, NOBODY) else ctx.person(u),
+            key="inbox_assignee",
+        )
+        overdue = st.checkbox("En retard seulement", key="inbox_overdue")
     return inbox.Filters(
         networks=tuple(chosen_networks),
         themes=tuple(chosen_themes),
@@ -529,11 +542,8 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
             facts.append(f"Suite du message n°{entry['previous_queue_id']}")
         st.text("\n".join(facts))
         st.text(entry["text"])
-        with st.expander("Pourquoi ce tri"):
-            st.text("\n".join(reasons))
         if entry["permalink"] and entry["permalink"].startswith("https://"):
             st.link_button("Voir sur le réseau", entry["permalink"])
-        moderation_panel.render(ctx, entry, username, can_edit, _do, now)
 
     render_open311(ctx, entry, username, now, can_edit)
     thread = ctx.cached(_thread, entry)
@@ -560,7 +570,12 @@ def _detail(ctx: PageContext, entry: dict, staff, username: str, can_edit: bool,
     elif can_edit and not kept and st.button("Rouvrir ce message", key=f"inbox_reopen_{qid}"):
         _do(lambda: inbox.reopen(ctx.db, qid, actor=username, now=now), "Message rouvert.")
 
-    if can_edit:  # below the reply box, which must stay in view
+    # Below the reply box, which must stay in the first screen whatever the message: why
+    # triage decided so (read now and then), then hiding, liking, blocking, the notes.
+    with st.expander("Pourquoi ce tri"):
+        st.text("\n".join(reasons))
+    moderation_panel.render(ctx, entry, username, can_edit, _do, now)
+    if can_edit:
         network_acts_panel.render(ctx, entry, username, _do, now)
         notes_panel.render(ctx, entry, username, _do, now)
     history = ctx.cached(_citizen, entry["member_id"], entry["item_id"])
