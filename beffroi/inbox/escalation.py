@@ -16,7 +16,7 @@ from beffroi.inbox.views import get_entry
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import now_utc
 from beffroi.store.notes import add_note
-from beffroi.store.queue import SENDING, QueueError
+from beffroi.store.queue import QUEUE_ROW_GONE, SENDING, QueueError
 from beffroi.store.queue import escalate as store_escalate
 
 
@@ -68,7 +68,7 @@ def escalate(
         raise QueueError(f"Service inconnu : {service_key}.")
     entry = get_entry(conn, settings, queue_id)
     if entry is None:
-        raise QueueError("Ce message n'existe plus dans la file.")
+        raise QueueError(QUEUE_ROW_GONE)
     if entry["status"] not in ("new", "assigned"):
         raise QueueError("Seul un message ouvert peut être transmis à un service.")
     if entry["sending_since"] is not None:

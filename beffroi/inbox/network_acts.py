@@ -18,7 +18,7 @@ from beffroi.config import Settings
 from beffroi.inbox.replying import stored_item
 from beffroi.store import now_utc, transaction, write_audit
 from beffroi.store.community import set_member_flags
-from beffroi.store.queue import QueueError
+from beffroi.store.queue import QUEUE_ROW_GONE, QueueError
 
 __all__ = ["ACTS", "act_on_network", "acts_possible"]
 
@@ -31,7 +31,7 @@ def _target(conn: sqlite3.Connection, queue_id: int, act: str) -> tuple[int, int
         (queue_id,),
     ).fetchone()
     if row is None:
-        raise QueueError("Ce message n'existe plus dans la file.")
+        raise QueueError(QUEUE_ROW_GONE)
     if act == "delete_reply":
         if row["reply_item_id"] is None:
             raise QueueError("La ville n'a pas encore répondu à ce message : rien à supprimer.")

@@ -21,7 +21,7 @@ from beffroi.config import Settings
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import get_staff, list_staff, now_utc
 from beffroi.store.notes import add_note, record_mention_mail
-from beffroi.store.queue import QueueError
+from beffroi.store.queue import QUEUE_ROW_GONE, QueueError
 
 __all__ = ["NoteWritten", "mentioned_in", "write_note"]
 
@@ -91,7 +91,7 @@ def write_note(
             mentions=named,
         )
     except LookupError:
-        raise QueueError("Ce message n'existe plus dans la file.") from None
+        raise QueueError(QUEUE_ROW_GONE) from None
     not_mailed = tuple(
         username
         for username in named

@@ -17,6 +17,7 @@ from typing import Any
 from beffroi.errors import BeffroiError
 from beffroi.store.connection import one_row, transaction
 from beffroi.store.meta import write_audit
+from beffroi.store.queue import QUEUE_ROW_GONE
 from beffroi.store.times import to_db
 
 MODERATION_ACTOR = "modération"
@@ -197,7 +198,7 @@ def queue_network_action(
 ) -> int | None:
     """A person asks to hide or show a message again: queued and audited at once."""
     with transaction(conn):
-        gone = ModerationError("Ce message n'existe plus dans la file.")
+        gone = ModerationError(QUEUE_ROW_GONE)
         row = one_row(conn, "SELECT item_id FROM queue WHERE id = ?", (queue_id,), gone)
         action_id = ingest_queue_network_action(
             conn, row[0], action, requested_by=actor, reason=reason, hit_id=hit_id, now=now
