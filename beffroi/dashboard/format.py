@@ -38,6 +38,9 @@ STREAM_LABELS = {
     "posts": "publications",
     "ugc": "publications citoyennes",
     "hashtags": "hashtags",
+    "notifications": "notifications (mentions et réponses)",
+    "own": "publications de la ville",
+    "engagement": "j'aime et partages",
     "*": "tous les flux",
 }
 

@@ -66,3 +66,22 @@ def test_received_time_adds_relative_words_only_when_they_say_more():
     old = datetime(2026, 9, 8, 18, 24, tzinfo=UTC)
     assert received_time(recent, now, paris) == "mardi 1 décembre 2026 à 10:55 (il y a 5 min)"
     assert received_time(old, now, paris) == "mardi 8 septembre 2026 à 20:24"
+
+
+def test_every_stream_a_collector_reads_has_a_french_name():
+    """The health page named Bluesky's and Mastodon's streams by their keys ("own",
+    "notifications", "engagement"), which means nothing to city staff."""
+    from beffroi.collectors import bluesky, facebook, instagram, mastodon
+    from beffroi.collectors.x import client as x
+    from beffroi.dashboard.format import STREAM_LABELS
+    from beffroi.sandbox.compose import STREAMS as SIMULATED
+
+    offered = {
+        *x.STREAMS,
+        *facebook.FacebookCollector.STREAMS,
+        *instagram.InstagramCollector.STREAMS,
+        *mastodon.STREAMS,
+        *bluesky.STREAMS,
+        *(s for streams in SIMULATED.values() for s in streams),
+    }
+    assert sorted(offered - set(STREAM_LABELS)) == []
