@@ -150,13 +150,6 @@ class PollResult:
     resolved: int = 0
     errors: list[str] = field(default_factory=list)
 
-    def __str__(self) -> str:
-        text = (
-            f"checked={self.checked}, found={self.found}, freed={self.freed}, "
-            f"resolved={self.resolved}"
-        )
-        return text + (f", errors={len(self.errors)}" if self.errors else "")
-
 
 def poll_open311(
     conn: sqlite3.Connection, settings: Settings, now: datetime | None = None

@@ -518,28 +518,6 @@ def declare_age(
         _edit_invitation(conn, invitation_id, declared, "invitation.age", None, actor, now)
 
 
-def declare_minor(
-    conn: sqlite3.Connection,
-    invitation_id: int,
-    is_minor: bool,
-    *,
-    actor: str = "system",
-    now: datetime | None = None,
-) -> None:
-    """Record what the person (or their parent) declared: minor or not. Never inferred."""
-    with transaction(conn):
-        _invitation(conn, invitation_id)
-        _edit_invitation(
-            conn,
-            invitation_id,
-            {"is_minor": int(is_minor)},
-            "invitation.minor",
-            {"is_minor": is_minor},
-            actor,
-            now,
-        )
-
-
 def record_parental_consent(
     conn: sqlite3.Connection,
     invitation_id: int,
