@@ -291,6 +291,17 @@ class Dashboard(Section):
 
     idle_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     absolute_timeout_hours: int = Field(default=12, ge=1, le=7 * 24)
+    # The address staff open the dashboard at, e.g. "https://beffroi.ville.fr/": the mails
+    # that tell a colleague of a note then link to the message. Empty: no link in mails.
+    public_url: str | None = None
+
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str | None) -> str | None:
+        value = (value or "").strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (the dashboard's address in a browser)")
+        return value or None
 
 
 class Media(Section):

@@ -120,6 +120,9 @@ def _mail_mention(
         "Retrouvez-la dans Beffroi, Boîte de réception, rubrique « Mentions ».",
         "Cette note est interne : elle n'est jamais publiée sur les réseaux.",
     ]
+    base = settings.dashboard.public_url
+    if base and queue_id is not None:  # the Inbox's own link (dashboard.links.message_path)
+        lines[-2:-2] = [f"Ouvrir le message : {base.rstrip('/')}/inbox?item={queue_id}", ""]
     try:
         send_mail(
             settings,

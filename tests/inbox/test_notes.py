@@ -125,3 +125,33 @@ def test_notes_never_reach_the_directors_report(db, example_settings):
     assert "Rapport hebdomadaire" in render_html(report)
     for text in (repr(report), render_html(report), render_csv(report)):
         assert "zorglubesque" not in text
+
+
+def test_the_mention_mail_links_to_the_message_where_the_dashboard_has_an_address(
+    db, example_settings, smtp_server
+):
+    """A mention mail said "Retrouvez-la dans Beffroi" and nothing to click: with the
+    dashboard's address configured ([dashboard] public_url), it carries the message's link,
+    the one the Inbox shows in the address bar."""
+    from beffroi.dashboard.links import message_path
+
+    settings = with_smtp(example_settings, smtp_server)
+    dashboard = settings.dashboard.model_copy(update={"public_url": "https://beffroi.marcq.test/"})
+    settings = settings.model_copy(update={"dashboard": dashboard})
+    _team(db)
+    ingest(db, settings, message("m1", "Le bus 18 ne passe plus rue Nationale"))
+    qid = queue_row(db, "m1")["id"]
+    write_note(db, settings, "@nadia à voir", actor="claire", queue_id=qid, now=later(2))
+    _, _, received = smtp_server
+    link = f"https://beffroi.marcq.test/{message_path(qid)}"
+    assert f"Ouvrir le message : {link}" in received[0].get_content().splitlines()
+
+
+def test_the_dashboard_address_must_be_a_web_address():
+    from pydantic import ValidationError
+
+    from beffroi.config.settings import Dashboard
+
+    assert Dashboard(public_url=" ").public_url is None
+    with pytest.raises(ValidationError, match="must start with https://"):
+        Dashboard(public_url="beffroi.ville.fr")
