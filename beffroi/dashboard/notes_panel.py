@@ -1,8 +1,8 @@
-"""The Inbox's internal notes: the notes on the open message and on its author, the form
-to add one (naming colleagues to notify, or ``@username`` in the text), and the
-"Mentions" list of the person at the keyboard with its counter.
+"""Internal notes, in the Inbox (on the open message and its author) and on the Communauté
+page (on a person): the notes, the form to add one (naming colleagues to notify, or
+``@username`` in the text), and the "Mentions" list of the person at the keyboard.
 
-Kept out of ``pages/inbox.py`` so the Inbox page only calls ``render`` and ``mentions``.
+Kept out of the pages so each calls one function (``render``, ``on_person``, ``mentions``).
 Notes are the team's words but may quote a citizen: shown with ``st.text``, never Markdown.
 """
 
@@ -51,7 +51,6 @@ def render(ctx: PageContext, entry: dict, username: str, do: Callable, now) -> N
     qid, member_id = entry["queue_id"], entry.get("member_id")
     on_message = ctx.cached(_message_notes, qid)
     on_member = ctx.cached(_member_notes, member_id) if member_id is not None else []
-    services = {s.key: s.name for s in ctx.settings.services}
     count = len(on_message) + len(on_member)
     here = {n["id"] for n in on_message + on_member}
     unseen = [m["id"] for m in ctx.cached(_mentions, username) if m["seen_at"] is None]
@@ -59,41 +58,66 @@ def render(ctx: PageContext, entry: dict, username: str, do: Callable, now) -> N
         inbox.mark_mentions_seen(ctx.db, username, here.intersection(unseen), now=now)
     title = "Notes internes" + (f" ({count})" if count else "")
     with st.expander(title, expanded=bool(count)):
-        st.caption("Internes à l'équipe : jamais publiées sur les réseaux, ni dans les rapports.")
-        for label, notes in (("Sur ce message", on_message), ("Sur cette personne", on_member)):
-            if notes:
-                st.caption(label)
-                for note in notes:
-                    st.text(_line(ctx, note, services))
-                    st.text(note["body"])  # plain text, as written
-        colleagues = ctx.cached(_colleagues, username)
-        with st.form(f"inbox_note_form_{qid}", clear_on_submit=True):
-            body = st.text_area(
-                "Nouvelle note (écrivez @identifiant pour prévenir un collègue)",
-                key=f"inbox_note_text_{qid}",
-                height=80,
-            )
-            left, right = st.columns(2)
-            named = left.multiselect(
-                "Prévenir des collègues",
-                colleagues,
-                format_func=ctx.person,
-                placeholder="Choisir des collègues",
-                key=f"inbox_note_who_{qid}",
-            )
-            about = right.radio(
-                "La note porte sur",
-                [ON_MESSAGE, ON_MEMBER] if member_id is not None else [ON_MESSAGE],
-                key=f"inbox_note_about_{qid}",
-            )
-            if st.form_submit_button("Ajouter la note"):
-                target = {"member_id": member_id} if about == ON_MEMBER else {"queue_id": qid}
-                do(
-                    lambda: inbox.write_note(
-                        ctx.db, ctx.settings, body, actor=username, mention=named, now=now,
-                        **target,
-                    ).message
-                )  # fmt: skip
+        _listing(ctx, (("Sur ce message", on_message), ("Sur cette personne", on_member)))
+        targets = {ON_MESSAGE: {"queue_id": qid}}
+        if member_id is not None:
+            targets[ON_MEMBER] = {"member_id": member_id}
+        _form(ctx, "inbox_note", qid, username, do, now, targets)
+
+
+def on_person(ctx: PageContext, member_ids: list[int], username: str, do: Callable, now) -> None:
+    """The notes on a person of the community (on each of their linked accounts) and the
+    form to add one: what the team knows of them, beside their score, when inviting."""
+    notes = [n for m in member_ids for n in ctx.cached(_member_notes, m)]
+    notes.sort(key=lambda n: n["created_at"], reverse=True)
+    title = "Notes internes" + (f" ({len(notes)})" if notes else "")
+    with st.expander(title, expanded=bool(notes)):
+        _listing(ctx, (("Sur cette personne", notes),))
+        first = member_ids[0]
+        _form(ctx, "community_note", first, username, do, now, {ON_MEMBER: {"member_id": first}})
+
+
+def _listing(ctx: PageContext, groups) -> None:
+    """The notes of each (label, notes) group, as plain text."""
+    st.caption("Internes à l'équipe : jamais publiées sur les réseaux, ni dans les rapports.")
+    services = {s.key: s.name for s in ctx.settings.services}
+    for label, notes in groups:
+        if notes:
+            st.caption(label)
+            for note in notes:
+                st.text(_line(ctx, note, services))
+                st.text(note["body"])  # plain text, as written
+
+
+def _form(
+    ctx: PageContext, prefix: str, key: int, username: str, do: Callable, now, targets: dict
+) -> None:
+    """The new note, the colleagues to notify and (where there is a choice) what it is on;
+    ``targets``: the choice's label -> ``write_note``'s target (queue_id or member_id)."""
+    colleagues = ctx.cached(_colleagues, username)
+    with st.form(f"{prefix}_form_{key}", clear_on_submit=True):
+        body = st.text_area(
+            "Nouvelle note (écrivez @identifiant pour prévenir un collègue)",
+            key=f"{prefix}_text_{key}",
+            height=80,
+        )
+        left, right = st.columns(2)
+        named = left.multiselect(
+            "Prévenir des collègues",
+            colleagues,
+            format_func=ctx.person,
+            placeholder="Choisir des collègues",
+            key=f"{prefix}_who_{key}",
+        )
+        about = right.radio("La note porte sur", list(targets), key=f"{prefix}_about_{key}")
+        if st.form_submit_button("Ajouter la note"):
+            target = targets[about]
+            do(
+                lambda: inbox.write_note(
+                    ctx.db, ctx.settings, body, actor=username, mention=named, now=now,
+                    **target,
+                ).message
+            )  # fmt: skip
 
 
 def mentions(ctx: PageContext, username: str, open_message: Callable[[int], None]) -> None:

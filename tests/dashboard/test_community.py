@@ -248,3 +248,33 @@ def test_a_refused_link_proposal_is_not_made_again(city):
     assert conn.execute("SELECT refused_by FROM link_refusals").fetchall()[0][0] == "claire"
     at = _community("claire")
     assert not [b for b in at.button if b.key and b.key.startswith("link_")]
+
+
+def test_a_note_on_a_person_is_written_and_read_beside_their_score(city):
+    """Notes on a person were only on the Inbox: the Communauté page, where the team picks
+    whom to invite, now shows them beside the explanation and takes a new one. Directors
+    see neither (the notes name people)."""
+    from beffroi.inbox import notes_on_member
+
+    _settings, _config, conn = city
+    anne = conn.execute("SELECT id FROM members WHERE handle = 'anne.b'").fetchone()[0]
+    at = _community("claire")
+    at.selectbox(key="community_explain").set_value(anne).run()
+    assert "Notes internes" in [e.label for e in at.expander]
+    at.text_area(key=f"community_note_text_{anne}").input(HOSTILE + " bénévole du forum")
+    [add] = [b for b in at.button if b.label == "Ajouter la note"]
+    add.click().run()
+    assert not at.exception
+    [note] = notes_on_member(conn, anne)
+    assert (note["author"], note["body"], note["queue_id"]) == (
+        "claire",
+        HOSTILE + " bénévole du forum",
+        None,
+    )
+    assert HOSTILE + " bénévole du forum" in all_text(at)  # as typed, never as Markdown
+    assert "Notes internes (1)" in [e.label for e in at.expander]
+
+    director = _community("diane")
+    director.selectbox(key="community_explain").set_value(anne).run()
+    assert not [e for e in director.expander if e.label.startswith("Notes internes")]
+    assert "bénévole du forum" not in all_text(director)

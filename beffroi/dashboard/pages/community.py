@@ -28,6 +28,7 @@ from beffroi.analytics import (
     pseudonym_key,
     rank_members,
 )
+from beffroi.dashboard import notes_panel
 from beffroi.dashboard.cache import data_moment
 from beffroi.dashboard.context import PageContext, in_tabs
 from beffroi.export import disable_grid_export, frame_csv
@@ -37,6 +38,7 @@ from beffroi.inbox import (
     INVITATION_LABELS,
     CommunityError,
     ObjectionError,
+    QueueError,
     confirm_link_proposal,
     create_event,
     declare_age,
@@ -116,6 +118,26 @@ def _act(action, success: str) -> bool:
         return False
     st.success(success)
     return True
+
+
+NOTE_OUTCOME = "community_note_outcome"  # what the last note written said, shown once
+
+
+def _note_written(action) -> None:
+    """Write a note, then draw the page again (the list of notes shows it)."""
+    try:
+        st.session_state[NOTE_OUTCOME] = ("success", action())
+    except QueueError as exc:
+        st.session_state[NOTE_OUTCOME] = ("error", str(exc))
+    st.rerun()
+
+
+def _show_note_outcome() -> None:
+    kind, said = st.session_state.pop(NOTE_OUTCOME, (None, None))
+    if kind == "success":
+        st.success(said)
+    elif kind == "error":
+        st.error(said)
 
 
 def _collector_for(ctx: PageContext):
@@ -208,6 +230,12 @@ def _ranking_section(ctx: PageContext) -> None:
     )
     if person is not None:
         _explain_section(ctx, int(person), filters, now)
+        if not _is_director(ctx):  # the notes name people: not in directors' pseudonymised view
+            members = ranking.loc[ranking["person"] == person, "member_ids"].iloc[0]
+            _show_note_outcome()
+            notes_panel.on_person(
+                ctx, [int(m) for m in members], ctx.user.username, _note_written, now
+            )
     if not _is_director(ctx):
         chosen = [int(ranking.iloc[i]["person"]) for i in selected]
         _invite_from_ranking(ctx, ranking, chosen, now)
