@@ -179,6 +179,8 @@ def profile_text(account: Any) -> str | None:
     """The account's note and profile fields ("X : @…") as plain text (both are HTML)."""
     parts = [html_to_text(str(account.get("note") or ""))]
     for entry in account.get("fields") or ():
+        if not isinstance(entry, dict):  # a field that is no object says nothing
+            continue
         name, value = str(entry.get("name") or ""), html_to_text(str(entry.get("value") or ""))
         parts.append(f"{name} : {value}" if name and value else name or value)
     return "\n".join(p.strip() for p in parts if p and p.strip()) or None
