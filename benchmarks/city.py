@@ -67,7 +67,7 @@ def build(
 ) -> dict:
     """Build the city's history into ``path`` through the real collection path."""
     from beffroi.cli.wiring import open_database
-    from beffroi.collectors.sandbox import SandboxCollector
+    from beffroi.collectors.sandbox import sandbox_collectors
     from beffroi.inbox import ingest_hooks
     from beffroi.scheduler import collect_all
 
@@ -86,12 +86,7 @@ def build(
     out(f"  simulated network: {count:,} messages in {time.perf_counter() - started:.0f} s")
     conn = open_database(settings, path)
     t0 = time.perf_counter()
-    # The collectors run on the history's clock too: on the real one, the simulated
-    # network would add its live activity from ``end`` up to today.
-    collectors = [
-        SandboxCollector.for_account(settings, a, now=lambda: end)
-        for a in settings.enabled_accounts()
-    ]
+    collectors = sandbox_collectors(settings, now=lambda: end)  # on the history's clock
     collect_all(conn, collectors, hooks=ingest_hooks(settings), now=lambda: end)
     collected = time.perf_counter() - t0
     n = conn.execute("SELECT count(*) FROM items").fetchone()[0]

@@ -348,3 +348,10 @@ class SandboxCollector:
             like_count=row["like_count"],
             raw={"seq": row["seq"] if "seq" in row.keys() else None, "stream": row["stream"]},
         )
+
+
+def sandbox_collectors(settings, now: Callable[[], datetime]) -> list[SandboxCollector]:
+    """The collectors of every enabled (simulated) account, on the clock ``now``: a city
+    built and collected at a fixed moment is the same whatever day it is built (on the
+    real clock the simulated network adds its live activity up to today)."""
+    return [SandboxCollector.for_account(settings, a, now=now) for a in settings.enabled_accounts()]

@@ -16,13 +16,15 @@ import json
 
 import streamlit.components.v1 as components
 
+from beffroi.dashboard.reply_editor import INSERT_LABEL, REPLY_LABEL
+
 # (key, what it does, in French) for the overlay; the script below reads the same table.
 SHORTCUTS = [
     ("j", "Message suivant", {"click": "Message suivant"}),
     ("k", "Message précédent", {"click": "Message précédent"}),
-    ("r", "Écrire la réponse", {"focus": "Votre réponse"}),
+    ("r", "Écrire la réponse", {"focus": REPLY_LABEL}),
     ("Ctrl+Entrée", "Envoyer la réponse", {"click": "Envoyer la réponse"}),
-    ("i", "Insérer la réponse enregistrée", {"click": "Insérer"}),
+    ("i", "Insérer la réponse enregistrée", {"click": INSERT_LABEL}),
     ("a", "Me l'attribuer", {"click": "Me l'attribuer"}),
     ("c", "Clore le message (avec le motif choisi)", {"click": "Clore"}),
     ("/", "Rechercher dans les messages", {"focus": "Rechercher dans les messages"}),

@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-ITEM = "item"
+from beffroi.inbox import ITEM
+
 _DONE = "inbox_link_done"  # the last link followed or shown, so it is followed only once
-
-
-def message_path(queue_id: int) -> str:
-    """The address of a message, relative to the dashboard's root."""
-    return f"inbox?{ITEM}={queue_id}"
 
 
 def wanted() -> int | None:

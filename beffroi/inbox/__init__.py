@@ -28,6 +28,7 @@ from beffroi.inbox.invitations import (
     release_stuck_invitation,
     resolve_stuck_invitation,
 )
+from beffroi.inbox.links import ITEM, message_path, message_url
 from beffroi.inbox.moderation import (
     DryRun,
     Moderation,
@@ -173,6 +174,9 @@ __all__ = [
     "NoteWritten",
     "mark_mentions_seen",
     "mentioned_in",
+    "ITEM",
+    "message_path",
+    "message_url",
     "mentions_of",
     "notes_on_member",
     "notes_on_message",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from beffroi.config import Settings
+from beffroi.inbox.links import message_url
 from beffroi.mailer import MailError, send_mail
 from beffroi.store import get_staff, list_staff, now_utc
 from beffroi.store.notes import add_note, record_mention_mail
@@ -121,8 +122,8 @@ def _mail_mention(
         "Cette note est interne : elle n'est jamais publiée sur les réseaux.",
     ]
     base = settings.dashboard.public_url
-    if base and queue_id is not None:  # the Inbox's own link (dashboard.links.message_path)
-        lines[-2:-2] = [f"Ouvrir le message : {base.rstrip('/')}/inbox?item={queue_id}", ""]
+    if base and queue_id is not None:
+        lines[-2:-2] = [f"Ouvrir le message : {message_url(base, queue_id)}", ""]
     try:
         send_mail(
             settings,

@@ -269,10 +269,13 @@ def reply_warning(conn: sqlite3.Connection, settings: Settings, queue_id: int) -
         return None
     from beffroi.collectors.x.reply_rules import reply_refusal
 
-    raw = item.raw
-    if isinstance(raw, dict) and "text" not in raw:  # e.g. the simulated city's: no tweet
-        raw = {**raw, "text": item.text}
-    return reply_refusal(item.kind, raw, city_id=account.external_id or None, handle=account.handle)
+    return reply_refusal(
+        item.kind,
+        item.raw,
+        city_id=account.external_id or None,
+        handle=account.handle,
+        text=item.text,  # the simulated city's raw holds no tweet, only its place in a stream
+    )
 
 
 def sending_paused(

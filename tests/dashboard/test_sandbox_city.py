@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from beffroi.cli.wiring import collectors_for, open_database
-from beffroi.collectors.sandbox import SandboxCollector
+from beffroi.collectors.sandbox import sandbox_collectors
 from beffroi.config import load_settings
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler.collection import collect_all
@@ -30,10 +30,7 @@ CITY_NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 def collect_city(conn, settings, at: datetime = CITY_NOW):
     """The simulated city built and collected at ``at``, as ``beffroi collect`` does
     (the sandbox collectors, ``collect_all`` and the inbox's hooks), on that clock."""
-    collectors = [
-        SandboxCollector.for_account(settings, a, now=lambda: at)
-        for a in settings.enabled_accounts()
-    ]
+    collectors = sandbox_collectors(settings, now=lambda: at)
     return collect_all(conn, collectors, hooks=ingest_hooks(settings), now=lambda: at)
 
 

@@ -133,7 +133,7 @@ def test_the_mention_mail_links_to_the_message_where_the_dashboard_has_an_addres
     """A mention mail said "Retrouvez-la dans Beffroi" and nothing to click: with the
     dashboard's address configured ([dashboard] public_url), it carries the message's link,
     the one the Inbox shows in the address bar."""
-    from beffroi.dashboard.links import message_path
+    from beffroi.inbox import message_path
 
     settings = with_smtp(example_settings, smtp_server)
     dashboard = settings.dashboard.model_copy(update={"public_url": "https://beffroi.marcq.test/"})

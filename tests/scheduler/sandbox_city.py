@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 
-from beffroi.collectors.sandbox import SandboxCollector
+from beffroi.collectors.sandbox import SandboxCollector, sandbox_collectors
 from beffroi.config import example_config_path, settings_from_dict
 from beffroi.sandbox import CityProfile, SandboxNetwork, sandbox_config, state_path
 from beffroi.scheduler.calendar import Entry, build_entries
@@ -56,10 +56,7 @@ def network_for(settings, now: datetime) -> SandboxNetwork:
 
 
 def collectors_for(settings, clock) -> dict[str, SandboxCollector]:
-    return {
-        a.key: SandboxCollector.for_account(settings, a, now=clock)
-        for a in settings.enabled_accounts()
-    }
+    return {c.account: c for c in sandbox_collectors(settings, now=clock)}
 
 
 @contextmanager

@@ -7,7 +7,8 @@ before the manager writes and, when X would refuse, says so and offers the X app
 a person may reply to anyone) or a private message instead.
 
 What it reads of a stored tweet (``Item.raw``): ``entities.mentions`` (asked for with
-``tweet.fields=entities``), the text's own ``@handle`` when X left ``entities`` out, and
+``tweet.fields=entities``), the text's own ``@handle`` when X left ``entities`` out (the
+stored text when the caller gives it: the simulated city keeps no tweet in ``raw``), and
 ``referenced_tweets`` of type ``quoted`` whose author the page's ``includes.tweets`` named
 (kept by the parser as ``referenced_authors``, Beffroi's only addition to the payload).
 Direct messages are never restricted.
@@ -42,7 +43,7 @@ def is_reply_restriction(problem: str) -> bool:
     return "reply" in words and ("not allowed" in words or "not permitted" in words)
 
 
-def _mentions_city(raw: dict[str, Any], city_id: str | None, handle: str) -> bool:
+def _mentions_city(raw: dict[str, Any], text: Any, city_id: str | None, handle: str) -> bool:
     entities = raw.get("entities")
     mentions = entities.get("mentions") if isinstance(entities, dict) else None
     for mention in mentions if isinstance(mentions, list) else []:
@@ -52,7 +53,6 @@ def _mentions_city(raw: dict[str, Any], city_id: str | None, handle: str) -> boo
             return True
         if str(mention.get("username", "")).lower() == handle.lower():
             return True
-    text = raw.get("text")
     pattern = rf"(?<![\w@])@{re.escape(handle)}(?!\w)"
     return isinstance(text, str) and re.search(pattern, text, re.IGNORECASE) is not None
 
@@ -70,13 +70,16 @@ def _quotes_city(raw: dict[str, Any], city_id: str | None) -> bool:
     )
 
 
-def reply_refusal(kind: str, raw: Any, *, city_id: str | None, handle: str) -> str | None:
+def reply_refusal(
+    kind: str, raw: Any, *, city_id: str | None, handle: str, text: str | None = None
+) -> str | None:
     """The French sentence saying X would refuse the city's reply, or None when X accepts
     it (or when nothing was stored to tell: the send then says what X answers)."""
     if kind not in TWEET_KINDS or not isinstance(raw, dict) or not handle:
         return None
     handle = handle.lstrip("@")
-    if _mentions_city(raw, city_id, handle) or _quotes_city(raw, city_id):
+    text = raw.get("text") if text is None else text  # the stored text, else the tweet's
+    if _mentions_city(raw, text, city_id, handle) or _quotes_city(raw, city_id):
         return None
     return refusal_sentence(handle)
 
