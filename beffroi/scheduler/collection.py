@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from beffroi.collectors import Collector, CollectorError, RateLimited, mask_secrets
 from beffroi.inbox import NO_HOOKS, IngestHooks, ingest_page
@@ -34,6 +35,13 @@ class StreamReport:
     error_kind: str | None = None
     error: str | None = None
     retry_after: datetime | None = None
+
+    def outcome(self) -> dict[str, Any]:
+        """What ``finish_run`` records of the pass: every field but the stream's names."""
+        fields = asdict(self)
+        for name in ("account", "network", "stream"):
+            del fields[name]
+        return fields
 
     def line(self) -> str:
         head = f"{self.account:<18} {self.stream:<10}"
@@ -81,19 +89,7 @@ def collect_stream(
         report.status, report.error_kind = "error", "bug"
         report.error = mask_secrets(f"{type(exc).__name__}: {exc}")
     x_budget.after_stream(conn, collector, now())
-    finish_run(
-        conn,
-        run_id,
-        status=report.status,
-        fetched=report.fetched,
-        new=report.new,
-        api_calls=report.api_calls,
-        rejected=report.rejected,
-        error_kind=report.error_kind,
-        error=report.error,
-        retry_after=report.retry_after,
-        now=now(),
-    )
+    finish_run(conn, run_id, now=now(), **report.outcome())
     return report
 
 
