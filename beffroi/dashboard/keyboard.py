@@ -39,6 +39,7 @@ SCRIPT = """
   window.__beffroiKeys = true;
   const shortcuts = %(shortcuts)s;
   const heading = %(heading)s;
+  const replyLabel = %(reply)s;
   const byKey = Object.fromEntries(shortcuts.map(([key, , act]) => [key, act]));
   const onInbox = () => [...document.querySelectorAll("h1")].some(
     (h) => h.innerText.trim() === heading);
@@ -107,7 +108,7 @@ SCRIPT = """
       return;
     }
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && typing
-        && e.target.getAttribute("aria-label") === "Votre réponse") {
+        && e.target.getAttribute("aria-label") === replyLabel) {
       e.preventDefault();
       e.stopPropagation();
       e.target.blur();  // Streamlit takes the text on blur (a rerun), then the click sends it
@@ -129,6 +130,7 @@ def apply() -> None:
     code = SCRIPT % {
         "shortcuts": json.dumps([[k, w, a] for k, w, a in SHORTCUTS], ensure_ascii=False),
         "heading": json.dumps(PAGE_HEADING),
+        "reply": json.dumps(REPLY_LABEL),
     }
     components.html(
         "<script>(() => { const doc = window.parent.document;"

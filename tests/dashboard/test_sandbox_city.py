@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 import streamlit as st
 
 from beffroi.cli.wiring import collectors_for, open_database
-from beffroi.collectors.sandbox import sandbox_collectors
 from beffroi.config import load_settings
 from beffroi.inbox import ingest_hooks
 from beffroi.scheduler.collection import collect_all
 from tests.city_config import city_toml, sandbox_accounts_toml, sandbox_toml
 from tests.dashboard.conftest import add_staff
 from tests.dashboard.test_app import PASSWORD, login, open_page, start
+from tests.sandbox import collected
 
 CONFIG = (
     city_toml("sim.db")
@@ -28,10 +28,8 @@ CITY_NOW = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 
 def collect_city(conn, settings, at: datetime = CITY_NOW):
-    """The simulated city built and collected at ``at``, as ``beffroi collect`` does
-    (the sandbox collectors, ``collect_all`` and the inbox's hooks), on that clock."""
-    collectors = sandbox_collectors(settings, now=lambda: at)
-    return collect_all(conn, collectors, hooks=ingest_hooks(settings), now=lambda: at)
+    """The browser tests' city: collected at ``CITY_NOW`` unless told otherwise."""
+    return collected.collect_city(conn, settings, at)
 
 
 def test_simulated_city_in_the_inbox_and_health_panel(tmp_path, monkeypatch):

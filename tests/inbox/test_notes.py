@@ -133,8 +133,6 @@ def test_the_mention_mail_links_to_the_message_where_the_dashboard_has_an_addres
     """A mention mail said "Retrouvez-la dans Beffroi" and nothing to click: with the
     dashboard's address configured ([dashboard] public_url), it carries the message's link,
     the one the Inbox shows in the address bar."""
-    from beffroi.inbox import message_path
-
     settings = with_smtp(example_settings, smtp_server)
     dashboard = settings.dashboard.model_copy(update={"public_url": "https://beffroi.marcq.test/"})
     settings = settings.model_copy(update={"dashboard": dashboard})
@@ -143,7 +141,7 @@ def test_the_mention_mail_links_to_the_message_where_the_dashboard_has_an_addres
     qid = queue_row(db, "m1")["id"]
     write_note(db, settings, "@nadia à voir", actor="claire", queue_id=qid, now=later(2))
     _, _, received = smtp_server
-    link = f"https://beffroi.marcq.test/{message_path(qid)}"
+    link = f"https://beffroi.marcq.test/inbox?item={qid}"  # as a person clicks it
     assert f"Ouvrir le message : {link}" in received[0].get_content().splitlines()
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from beffroi.cli.cmd_demo import write_demo_config
 from beffroi.cli.demo_posts import seed_demo_posts
-from beffroi.collectors.sandbox import SandboxCollector
+from beffroi.collectors.sandbox import sandbox_collectors
 from beffroi.config import settings_from_dict
 from beffroi.sandbox import CityProfile, SandboxNetwork, state_path
 from beffroi.scheduler.outbox import publish_cycle
@@ -48,10 +48,7 @@ def test_each_occurrence_goes_out_once_per_network_and_the_calendar_shows_each(t
     network.build(CityProfile.from_settings(settings), START)
     conn = connect(settings.database_path)
     sync_accounts(conn, settings)
-    collectors = {
-        a.key: SandboxCollector.for_account(settings, a, now=lambda: clock[0])
-        for a in settings.enabled_accounts()
-    }
+    collectors = {c.account: c for c in sandbox_collectors(settings, now=lambda: clock[0])}
     try:
         assert seed_demo_posts(conn, settings, START) > 0
         end = START + timedelta(days=8)
